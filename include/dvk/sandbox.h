@@ -1,0 +1,103 @@
+/* sandbox.h: the Lua 5.4 sandbox every province script, report, REPL line and batch script
+ * runs in: a state built from an allow list (engine/sandbox.c, one table with a reason per
+ * entry), strict read-only globals and libraries, a counting allocator with a memory cap, an
+ * instruction budget whose kill pcall cannot swallow, a wall-clock deadline, an interrupt
+ * flag for Ctrl-C, text-only chunk loading, and the `dvk` module table that other modules
+ * extend with dvk_sandbox_register. Owns the lua_State; it must not touch the database
+ * schema (it only keeps the dvk_store pointer it was given for C functions to use).
+ *
+ * Usage (REPL / exec / reports):
+ *     dvk_sandbox_limits lim = dvk_sandbox_defaults();
+ *     lua_State *L = dvk_sandbox_new(store, scripts_dir, &lim, &err);
+ *     dvk_sandbox_register(L, my_fns);          // dvk.models, dvk.units, ...
+ *     if (dvk_sandbox_run(L, line, len, "=repl", LUA_MULTRET, &err) == DVK_OK) {
+ *         ... results are on the stack above the previous top ...
+ *     }
+ *     dvk_sandbox_free(L);
+ */
+#ifndef DVK_SANDBOX_H
+#define DVK_SANDBOX_H
+
+#include <stddef.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "dvk/error.h"
+#include "dvk/store.h"
+
+typedef struct dvk_sandbox_limits {
+    size_t mem_bytes;         /* memory cap of the whole state (counting allocator) */
+    long long instructions;   /* VM instructions per dvk_sandbox_run/call; <= 0: unlimited */
+    double wall_seconds;      /* wall-clock deadline from dvk_sandbox_new (or the last
+                                 dvk_sandbox_set_deadline); <= 0: none */
+    int user_globals;         /* 1: scripts may create new globals (REPL, exec); the allow
+                                 listed names stay read-only. 0: writing any global is an error */
+    /* Where `print` writes (REPL, exec, debugging a province). NULL: print discards. */
+    void (*print)(void *ud, const char *s, size_t n);
+    void *print_ud;
+} dvk_sandbox_limits;
+
+/* Defaults: 64 MiB, 50,000,000 instructions per call, 300 s, no user globals, no print. */
+dvk_sandbox_limits dvk_sandbox_defaults(void);
+
+/* A fresh sandboxed state. store may be NULL (script tests without a database); scripts_dir
+ * is the folder holding provinces/ and lib/ (copied). lim NULL means the defaults. The
+ * global set equals the allow list in sandbox.c; `dvk` holds the helpers (clamp, scale,
+ * months, years, round, lower, key, require, province, test). Returns NULL with err set. */
+lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
+                           const dvk_sandbox_limits *lim, dvk_error *err);
+/* Close the state (NULL accepted). Finalizers cannot run script code (__gc is refused). */
+void dvk_sandbox_free(lua_State *L);
+
+/* Add C functions to the `dvk` module table (scripts see it read-only). fns ends with
+ * {NULL, NULL}; a name already present is replaced. Call before running scripts. */
+int dvk_sandbox_register(lua_State *L, const luaL_Reg *fns);
+/* The store and scripts folder the state was created with (store may be NULL). */
+dvk_store *dvk_sandbox_store(lua_State *L);
+const char *dvk_sandbox_scripts_dir(lua_State *L);
+
+/* Compile a text chunk (binary chunks are refused) and push it as a function. chunkname is
+ * "=repl", "@scripts/provinces/x.lua", ... On a syntax error returns DVK_EDATA with
+ * "FILE:LINE: msg" in err, pushes nothing, and sets *incomplete (when not NULL) to 1 if the
+ * error is at the end of the input (`<eof>`): the REPL then reads another line. */
+int dvk_sandbox_load(lua_State *L, const char *code, size_t len, const char *chunkname,
+                     int *incomplete, dvk_error *err);
+/* Call the function below nargs arguments on the stack, like lua_pcall(L, nargs, nresults),
+ * with a fresh instruction budget, the deadline, the interrupt flag and a traceback handler.
+ * On error pops the function and arguments, pushes nothing and sets err to
+ * "FILE:LINE: msg" (DVK_EDATA; DVK_EINTR when interrupted; DVK_ENOMEM when over the memory
+ * cap); the traceback is appended after a newline. Calls may nest (a C function called from
+ * a script may call back): the budget and kill state belong to the outermost call. */
+int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err);
+/* dvk_sandbox_load + dvk_sandbox_call with no arguments. nresults may be LUA_MULTRET; the
+ * results are left on the stack above the previous top. */
+int dvk_sandbox_run(lua_State *L, const char *code, size_t len, const char *chunkname,
+                    int nresults, dvk_error *err);
+/* Load and run scripts_dir/relpath ("provinces/bac-kan.lua", "lib/x.lua") as a text chunk
+ * named "@scripts/<relpath>", recording its SHA-256 among the state's loaded files. */
+int dvk_sandbox_dofile(lua_State *L, const char *relpath, int nresults, dvk_error *err);
+
+/* Ask the running chunk to stop (Ctrl-C): async-signal-safe; the chunk ends with DVK_EINTR
+ * "interrupted" within a few thousand instructions, and the flag is cleared when the
+ * outermost call returns. Also usable from another thread. */
+void dvk_sandbox_interrupt(lua_State *L);
+/* Restart the wall-clock deadline: seconds from now (<= 0: none). */
+void dvk_sandbox_set_deadline(lua_State *L, double seconds);
+/* Bytes currently allocated by the state (for the memory cap and benchmarks). */
+size_t dvk_sandbox_memory(lua_State *L);
+
+/* Files loaded so far (province files and every dvk.require'd lib), in load order: path
+ * ("scripts/provinces/bac-kan.lua") and 64-hex SHA-256. i in [0, count). The strings live
+ * as long as the state. */
+size_t dvk_sandbox_file_count(lua_State *L);
+const char *dvk_sandbox_file(lua_State *L, size_t i, const char **sha256);
+
+/* Push a read-only view of the table at idx (writes raise "read-only"; pairs, ipairs, #
+ * work; nested tables are wrapped as they are read). Used for models, units, ctx. */
+void dvk_sandbox_push_readonly(lua_State *L, int idx);
+
+/* Safe tostring for printing results (REPL): numbers as Lua prints them, strings as is,
+ * tables/functions as their type name without an address; calls __tostring under the
+ * budget. Pushes the string and returns it (valid while on the stack). */
+const char *dvk_sandbox_tostring(lua_State *L, int idx);
+
+#endif
