@@ -1,0 +1,23 @@
+/* cmd_todo.c: placeholders for commands whose module is still being written. Each line goes
+ * away in the commit that implements the command in engine/cli/cmd_<name>.c. */
+#include "cli/cli.h"
+
+static int todo(const char *name)
+{
+    dvk_error err;
+    dvk_error_set(&err, DVK_EUSAGE, "'dvk %s' is not available in this build yet", name);
+    return cli_fail(&err);
+}
+
+int cmd_import(dvk_cli *c, int argc, char **argv) { return todo("import"); }
+int cmd_export(dvk_cli *c, int argc, char **argv) { return todo("export"); }
+int cmd_decide(dvk_cli *c, int argc, char **argv) { return todo("decide"); }
+int cmd_runs(dvk_cli *c, int argc, char **argv) { return todo("runs"); }
+int cmd_report(dvk_cli *c, int argc, char **argv) { return todo("report"); }
+int cmd_diff(dvk_cli *c, int argc, char **argv) { return todo("diff"); }
+int cmd_test(dvk_cli *c, int argc, char **argv) { return todo("test"); }
+int cmd_repl(dvk_cli *c, int argc, char **argv) { return todo("repl"); }
+int cmd_exec(dvk_cli *c, int argc, char **argv) { return todo("exec"); }
+int cmd_synth(dvk_cli *c, int argc, char **argv) { return todo("synth"); }
+int cmd_eval(dvk_cli *c, const char *code) { return todo("-e"); }
+int cmd_demo(dvk_cli *c, int argc, char **argv) { return todo("demo"); }

@@ -1,0 +1,534 @@
+/* store.c: the SQLite database: connection settings, schema migrations, transactions, the
+ * audit hash chain and verification (see include/dvk/store.h). */
+#include "dvk/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dvk/sha256.h"
+#include "dvk/text.h"
+
+#define DVK_APPLICATION_ID 0x44564b31 /* "DVK1" */
+
+struct dvk_store {
+    sqlite3 *db;
+    char *path;
+    int in_tx;
+};
+
+/* Migration N takes a database at user_version N-1 to N. Never edit a released migration:
+ * add the next one. */
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE units ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('province','district','commune','party-committee',"
+    "       'agency','mass-organisation')),"
+    "  parent TEXT REFERENCES units(code),"
+    "  province TEXT NOT NULL,"
+    "  valid_from TEXT,"
+    "  valid_to TEXT,"
+    "  successor TEXT REFERENCES units(code) DEFERRABLE INITIALLY DEFERRED"
+    ");"
+    "CREATE INDEX units_parent ON units(parent);"
+    "CREATE INDEX units_province ON units(province);"
+    "CREATE TABLE fields ("
+    "  province TEXT NOT NULL,"
+    "  id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  PRIMARY KEY (province, id)"
+    ");"
+    "CREATE TABLE models ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  unit TEXT NOT NULL REFERENCES units(code),"
+    "  province TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('tap-the','ca-nhan','ho-gia-dinh')),"
+    "  category TEXT NOT NULL CHECK (category IN ('mo-hinh','dien-hinh')),"
+    "  field TEXT NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('co-so','huyen','tinh')),"
+    "  year INTEGER NOT NULL,"
+    "  registration TEXT NOT NULL CHECK (registration IN ('moi','tiep-tuc')),"
+    "  started_on TEXT,"
+    "  address TEXT,"
+    "  description TEXT,"
+    "  metrics TEXT NOT NULL DEFAULT '{}',"
+    "  synthetic INTEGER NOT NULL DEFAULT 0 CHECK (synthetic IN (0,1))"
+    ");"
+    "CREATE INDEX models_pyl ON models(province, year, level);"
+    "CREATE INDEX models_unit ON models(unit, year);"
+    "CREATE INDEX models_field ON models(province, field);"
+    "CREATE INDEX models_key ON models(name_key);"
+    "CREATE TABLE appraisals ("
+    "  model INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    "  criterion TEXT NOT NULL,"
+    "  appraiser TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (model, criterion, appraiser)"
+    ");"
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  province TEXT NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  level TEXT NOT NULL,"
+    "  unit TEXT,"
+    "  script_path TEXT NOT NULL,"
+    "  scripts TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','final')),"
+    "  decision_number TEXT,"
+    "  decision_date TEXT,"
+    "  digest TEXT,"
+    "  summary TEXT"
+    ");"
+    "CREATE INDEX runs_pyl ON runs(province, year, level, unit);"
+    "CREATE TABLE results ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER NOT NULL REFERENCES models(id),"
+    "  eligible INTEGER NOT NULL,"
+    "  gate TEXT,"
+    "  total REAL NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  outcome_index INTEGER NOT NULL,"
+    "  rank INTEGER,"
+    "  recognised INTEGER NOT NULL,"
+    "  exemplary INTEGER NOT NULL,"
+    "  proposed INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  PRIMARY KEY (run, model)"
+    ");"
+    "CREATE INDEX results_model ON results(model);"
+    "CREATE TABLE result_scores ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER NOT NULL REFERENCES models(id),"
+    "  criterion TEXT NOT NULL,"
+    "  points REAL NOT NULL,"
+    "  max REAL NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (run, model, criterion)"
+    ");"
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");"
+    /* The run whose results count for a (province, year, level, unit): the latest final
+     * run, else the latest draft. */
+    "CREATE VIEW current_runs AS SELECT r.* FROM runs r WHERE r.id = ("
+    "  SELECT r2.id FROM runs r2 WHERE r2.province = r.province AND r2.year = r.year"
+    "  AND r2.level = r.level AND r2.unit IS r.unit"
+    "  ORDER BY r2.status = 'final' DESC, r2.id DESC LIMIT 1);"
+    /* A final run is immutable: its row, results and scores. */
+    "CREATE TRIGGER runs_final_update BEFORE UPDATE ON runs WHEN OLD.status = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: it cannot be changed'); END;"
+    "CREATE TRIGGER runs_final_delete BEFORE DELETE ON runs WHEN OLD.status = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: it cannot be deleted'); END;"
+    "CREATE TRIGGER results_final_insert BEFORE INSERT ON results"
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+    "CREATE TRIGGER results_final_update BEFORE UPDATE ON results"
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+    "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+    "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+    "CREATE TRIGGER scores_final_update BEFORE UPDATE ON result_scores"
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+    "CREATE TRIGGER scores_final_delete BEFORE DELETE ON result_scores"
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+const char *dvk_store_default_path(void)
+{
+    const char *e = getenv("DVK_DB");
+    return e && *e ? e : "dvk.db";
+}
+
+sqlite3 *dvk_store_db(dvk_store *s) { return s->db; }
+const char *dvk_store_path(dvk_store *s) { return s->path; }
+
+int dvk_store_fail(dvk_store *s, int rc, dvk_error *err, const char *what)
+{
+    const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    const char *path = s ? s->path : "database";
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return dvk_error_set(err, DVK_EBUSY,
+                             "%s: database is busy: another program is writing to it (waited %d ms) while %s",
+                             path, DVK_BUSY_TIMEOUT_MS, what);
+    case SQLITE_NOMEM:
+        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory while %s", path, what);
+    case SQLITE_FULL:
+        return dvk_error_set(err, DVK_EIO, "%s: disk full while %s (%s)", path, what, msg);
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return dvk_error_set(err, DVK_EIO, "%s: I/O error while %s (%s)", path, what, msg);
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return dvk_error_set(err, DVK_EDATA, "%s: not a dvk database or damaged (%s) while %s", path,
+                             msg, what);
+    default:
+        return dvk_error_set(err, DVK_EDATA, "%s: %s (while %s)", path, msg, what);
+    }
+}
+
+sqlite3_stmt *dvk_store_prepare(dvk_store *s, const char *sql, dvk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        dvk_store_fail(s, rc, err, "preparing a statement");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* Run one statement-free SQL text (PRAGMAs, DDL). */
+static int exec(dvk_store *s, const char *sql, dvk_error *err, const char *what)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? DVK_OK : dvk_store_fail(s, rc, err, what);
+}
+
+static int pragma_int(dvk_store *s, const char *sql, int *out, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
+    if (!st)
+        return err ? err->code : DVK_EDATA;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "reading the schema version");
+    return DVK_OK;
+}
+
+int dvk_store_version(dvk_store *s)
+{
+    int v = -1;
+    pragma_int(s, "PRAGMA user_version", &v, NULL);
+    return v;
+}
+
+/* Check what kind of file this is, then bring the schema to DVK_SCHEMA_VERSION, each
+ * migration in its own transaction. */
+static int migrate(dvk_store *s, int readonly, dvk_error *err)
+{
+    int version = 0, app = 0, tables = 0;
+    if (pragma_int(s, "PRAGMA user_version", &version, err) ||
+        pragma_int(s, "PRAGMA application_id", &app, err) ||
+        pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables, err))
+        return err->code;
+    if (app != DVK_APPLICATION_ID && (tables > 0 || version != 0))
+        return dvk_error_set(err, DVK_EDATA, "%s: not a dvk database (an SQLite file of another program)",
+                             s->path);
+    if (version > DVK_SCHEMA_VERSION)
+        return dvk_error_set(err, DVK_EDATA,
+                             "%s: made by a newer dvk (schema version %d; this dvk knows up to %d): "
+                             "upgrade dvk to open it", s->path, version, DVK_SCHEMA_VERSION);
+    if (version == DVK_SCHEMA_VERSION)
+        return DVK_OK;
+    if (readonly)
+        return dvk_error_set(err, DVK_EDATA, "%s: schema version %d is older than %d: run `dvk init` to upgrade it",
+                             s->path, version, DVK_SCHEMA_VERSION);
+    for (int v = version; v < N_MIGRATIONS; v++) {
+        char pragma[96];
+        if (dvk_store_begin(s, err))
+            return err->code;
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d; PRAGMA application_id = %d;", v + 1,
+                 DVK_APPLICATION_ID);
+        if (exec(s, migrations[v], err, "upgrading the schema") ||
+            exec(s, pragma, err, "upgrading the schema") || dvk_store_commit(s, err)) {
+            dvk_store_rollback(s);
+            return err->code;
+        }
+    }
+    return DVK_OK;
+}
+
+dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
+{
+    dvk_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        dvk_error_set(err, DVK_ENOMEM, "out of memory opening %s", path);
+        return NULL;
+    }
+    int readonly = flags & DVK_STORE_READONLY;
+    int oflags = readonly ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | ((flags & DVK_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        if (rc == SQLITE_CANTOPEN && !(flags & DVK_STORE_CREATE))
+            dvk_error_set(err, DVK_EDATA, "%s: no database there (run `dvk init` or `dvk demo` first)", path);
+        else
+            dvk_store_fail(s, rc, err, "opening the database");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, DVK_BUSY_TIMEOUT_MS);
+    if (dvk_text_register(s->db) != SQLITE_OK) {
+        dvk_store_fail(s, sqlite3_errcode(s->db), err, "registering the vi collation");
+        goto fail;
+    }
+    if (exec(s, "PRAGMA foreign_keys = ON", err, "opening the database"))
+        goto fail;
+    if (!readonly) {
+        int app = 0;
+        /* Probe before switching the journal: a foreign file must stay as it is. */
+        if (pragma_int(s, "PRAGMA application_id", &app, err))
+            goto fail;
+        if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
+            goto fail;
+    }
+    if (migrate(s, readonly, err))
+        goto fail;
+    return s;
+fail:
+    dvk_store_close(s);
+    return NULL;
+}
+
+void dvk_store_close(dvk_store *s)
+{
+    if (!s)
+        return;
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s);
+}
+
+int dvk_store_begin(dvk_store *s, dvk_error *err)
+{
+    if (exec(s, "BEGIN IMMEDIATE", err, "starting a write transaction"))
+        return err ? err->code : DVK_EDATA;
+    s->in_tx = 1;
+    return DVK_OK;
+}
+
+int dvk_store_commit(dvk_store *s, dvk_error *err)
+{
+    int rc = exec(s, "COMMIT", err, "committing");
+    if (rc == DVK_OK)
+        s->in_tx = 0;
+    return rc;
+}
+
+void dvk_store_rollback(dvk_store *s)
+{
+    if (s && s->db && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (s)
+        s->in_tx = 0;
+}
+
+static void now_utc(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The hash of an audit record: SHA-256 over its fields joined by newlines, after the
+ * previous record's hash. */
+static void audit_hash(const char *prev, long long id, const char *at, const char *actor,
+                       const char *action, const char *detail, char out[65])
+{
+    dvk_sha256 c;
+    char idbuf[32];
+    snprintf(idbuf, sizeof idbuf, "%lld", id);
+    const char *parts[] = {prev, idbuf, at, actor, action, detail};
+    dvk_sha256_init(&c);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        dvk_sha256_update(&c, parts[i], strlen(parts[i]));
+        dvk_sha256_update(&c, "\n", 1);
+    }
+    dvk_sha256_final_hex(&c, out);
+}
+
+int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, dvk_error *err)
+{
+    char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+    char at[32], hash[65];
+    long long id = 1;
+    const char *actor = getenv("DVK_ACTOR");
+    if (!actor || !*actor)
+        actor = getenv("USER");
+    if (!actor || !*actor)
+        actor = "unknown";
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", err);
+    if (!st)
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0) + 1;
+        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "reading the audit log");
+    now_utc(at);
+    audit_hash(prev, id, at, actor, action, detail_json, hash);
+    st = dvk_store_prepare(s, "INSERT INTO audit_log(id, at, actor, action, detail, prev_hash, hash) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, detail_json, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, prev, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, hash, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "writing the audit log");
+}
+
+int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *err)
+{
+    /* quote() gives one exact text form for every value, reals included. */
+    static const char *const sql[] = {
+        "SELECT quote(m.code) || '|' || quote(r.eligible) || '|' || quote(r.gate) || '|' ||"
+        " quote(r.total) || '|' || quote(r.outcome) || '|' || quote(r.outcome_index) || '|' ||"
+        " quote(r.rank) || '|' || quote(r.recognised) || '|' || quote(r.exemplary) || '|' ||"
+        " quote(r.proposed) || '|' || quote(r.reason)"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY m.code",
+        "SELECT quote(m.code) || '|' || quote(x.criterion) || '|' || quote(x.points) || '|' ||"
+        " quote(x.max) || '|' || quote(x.note)"
+        " FROM result_scores x JOIN models m ON m.id = x.model WHERE x.run = ?1"
+        " ORDER BY m.code, x.criterion",
+        "SELECT quote(province) || '|' || quote(year) || '|' || quote(level) || '|' || quote(unit)"
+        " || '|' || quote(scripts) || '|' || quote(decision_number) || '|' || quote(decision_date)"
+        " FROM runs WHERE id = ?1",
+    };
+    dvk_sha256 c;
+    dvk_sha256_init(&c);
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, run);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            dvk_sha256_update(&c, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+            dvk_sha256_update(&c, "\n", 1);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return dvk_store_fail(s, rc, err, "hashing a run");
+    }
+    dvk_sha256_final_hex(&c, out);
+    return DVK_OK;
+}
+
+int dvk_store_verify(dvk_store *s, dvk_error *err)
+{
+    int ok = 0;
+    if (pragma_int(s, "SELECT integrity_check = 'ok' FROM pragma_integrity_check", &ok, err))
+        return err->code;
+    if (!ok)
+        return dvk_error_set(err, DVK_EDATA, "%s: SQLite integrity check failed", s->path);
+    char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000", h[65];
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT id, at, actor, action, detail, prev_hash, hash "
+                                            "FROM audit_log ORDER BY id", err);
+    if (!st)
+        return err->code;
+    int rc;
+    long long expect = 1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+        const char *f[6];
+        for (int i = 0; i < 6; i++)
+            f[i] = (const char *)sqlite3_column_text(st, i + 1);
+        if (!f[0] || !f[1] || !f[2] || !f[3] || !f[4] || !f[5]) {
+            sqlite3_finalize(st);
+            return dvk_error_set(err, DVK_EDATA, "%s: audit record %lld has an empty field", s->path, id);
+        }
+        audit_hash(prev, id, f[0], f[1], f[2], f[3], h);
+        if (id != expect || strcmp(f[4], prev) != 0 || strcmp(f[5], h) != 0) {
+            dvk_error_set(err, DVK_EDATA, "%s: audit chain broken at record %lld (%s): the log was "
+                          "edited or a record removed", s->path, id, f[2]);
+            sqlite3_finalize(st);
+            return DVK_EDATA;
+        }
+        memcpy(prev, h, sizeof prev);
+        expect++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "reading the audit log");
+    /* Every final run's results must still hash to the digest recorded when it was made
+     * final, and that digest must be the one the (chained) finalize record holds. */
+    st = dvk_store_prepare(s, "SELECT r.id, r.digest, (SELECT count(*) FROM audit_log a WHERE "
+                              "a.action = 'finalize' AND json_extract(a.detail, '$.run') = r.id AND "
+                              "json_extract(a.detail, '$.digest') = r.digest) "
+                              "FROM runs r WHERE r.status = 'final' ORDER BY r.id", err);
+    if (!st)
+        return err->code;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long run = sqlite3_column_int64(st, 0);
+        const char *digest = (const char *)sqlite3_column_text(st, 1);
+        int recorded = sqlite3_column_int(st, 2);
+        char now[65];
+        if (dvk_store_run_digest(s, run, now, err)) {
+            sqlite3_finalize(st);
+            return err->code;
+        }
+        if (!digest || !recorded || strcmp(digest, now) != 0) {
+            sqlite3_finalize(st);
+            return dvk_error_set(err, DVK_EDATA, "%s: final run %lld was altered after it was made final "
+                                 "(its results no longer match the digest in the audit log)", s->path, run);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "checking final runs");
+    return DVK_OK;
+}
+
+int dvk_store_unit_province(dvk_store *s, const char *unit, char *out, size_t n, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT province FROM units WHERE code = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, unit, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return DVK_OK;
+    if (rc == SQLITE_DONE)
+        return dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", unit);
+    return dvk_store_fail(s, rc, err, "looking up a unit");
+}

@@ -1,0 +1,189 @@
+/* text.c: UTF-8 validation, NFC, search keys, display width and the ICU "vi" collation
+ * (see include/dvk/text.h). */
+#include "dvk/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <unicode/ucol.h>
+
+int dvk_text_valid_utf8(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp, min;
+        if ((c & 0xe0) == 0xc0) { n = 2; cp = c & 0x1f; min = 0x80; }
+        else if ((c & 0xf0) == 0xe0) { n = 3; cp = c & 0x0f; min = 0x800; }
+        else if ((c & 0xf8) == 0xf0) { n = 4; cp = c & 0x07; min = 0x10000; }
+        else return 0;
+        if ((size_t)(end - p) < n)
+            return 0;
+        for (size_t i = 1; i < n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* utf8proc_map over s[0..len) with options; NULL on error. */
+static char *map(const char *s, size_t len, utf8proc_option_t opts)
+{
+    if (!dvk_text_valid_utf8(s, len))
+        return NULL;
+    if (len == 0)
+        return calloc(1, 1);
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out, opts);
+    if (n < 0) {
+        free(out);
+        return NULL;
+    }
+    return (char *)out;
+}
+
+char *dvk_text_nfc(const char *s, size_t len)
+{
+    /* Plain ASCII is already NFC: the common case for codes and numbers. */
+    size_t i = 0;
+    while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\0')
+        i++;
+    if (i == len) {
+        char *out = malloc(len + 1);
+        if (out) {
+            memcpy(out, s, len);
+            out[len] = '\0';
+        }
+        return out;
+    }
+    return map(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+char *dvk_text_lower(const char *s, size_t len)
+{
+    return map(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+char *dvk_text_key(const char *s, size_t len)
+{
+    char *m = map(s, len, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    if (!m)
+        return NULL;
+    /* đ (U+0111, after case folding of Đ) has no decomposition: map it to d by hand, and fold
+     * white space. The result is never longer than the input. */
+    char *w = m;
+    int space = 1; /* drop leading white space */
+    for (const char *r = m; *r;) {
+        unsigned char c = (unsigned char)*r;
+        if (c == 0xc4 && (unsigned char)r[1] == 0x91) {
+            *w++ = 'd';
+            r += 2;
+            space = 0;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            if (!space)
+                *w++ = ' ';
+            space = 1;
+            r++;
+        } else {
+            *w++ = (char)c;
+            r++;
+            space = 0;
+        }
+    }
+    if (w > m && w[-1] == ' ')
+        w--;
+    *w = '\0';
+    return m;
+}
+
+int dvk_text_width(const char *s, size_t len)
+{
+    int width = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0) { /* invalid byte: count it as one column */
+            width++;
+            p++;
+            left--;
+            continue;
+        }
+        width += utf8proc_charwidth(cp);
+        p += n;
+        left -= n;
+    }
+    return width;
+}
+
+/* One collator for the process; ICU collators are safe to share for comparisons. */
+static UCollator *vi_collator(void)
+{
+    static UCollator *coll;
+    static int failed;
+    if (!coll && !failed) {
+        UErrorCode status = U_ZERO_ERROR;
+        coll = ucol_open("vi", &status);
+        if (U_FAILURE(status)) {
+            coll = NULL;
+            failed = 1;
+        }
+    }
+    return coll;
+}
+
+int dvk_text_collate(const char *a, size_t alen, const char *b, size_t blen)
+{
+    UCollator *coll = vi_collator();
+    if (coll) {
+        UErrorCode status = U_ZERO_ERROR;
+        UCollationResult r = ucol_strcollUTF8(coll, a, (int32_t)alen, b, (int32_t)blen, &status);
+        if (U_SUCCESS(status))
+            return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
+    }
+    size_t n = alen < blen ? alen : blen;
+    int c = memcmp(a, b, n);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+static int sql_collate(void *ud, int alen, const void *a, int blen, const void *b)
+{
+    (void)ud;
+    return dvk_text_collate(a, (size_t)alen, b, (size_t)blen);
+}
+
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    char *k = s ? dvk_text_key(s, (size_t)sqlite3_value_bytes(argv[0])) : NULL;
+    if (!k) {
+        sqlite3_result_error(ctx, "vi_key: invalid UTF-8", -1);
+        return;
+    }
+    sqlite3_result_text(ctx, k, -1, free);
+}
+
+int dvk_text_register(sqlite3 *db)
+{
+    int rc = sqlite3_create_collation_v2(db, "vi", SQLITE_UTF8, NULL, sql_collate, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "vi_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                     sql_key, NULL, NULL);
+    return rc;
+}

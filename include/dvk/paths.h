@@ -1,0 +1,11 @@
+/* paths.h: where dvk finds its Lua scripts and bundled datasets: an explicit option, then
+ * the environment ($DVK_SCRIPTS, $DVK_DATASETS), then the installed share/dvk next to the
+ * executable, then the source tree it was built from, then the compiled-in install prefix. */
+#ifndef DVK_PATHS_H
+#define DVK_PATHS_H
+
+/* Returns a static string (or override itself when non-NULL). Never NULL. */
+const char *dvk_paths_scripts(const char *override);
+const char *dvk_paths_datasets(const char *override);
+
+#endif

@@ -1,0 +1,83 @@
+/* store.h: the SQLite database: opening a connection with dvk's settings, the schema and its
+ * versioned migrations, transactions, the audit log with its hash chain, and look-ups of
+ * units and fields that several modules share. Other modules prepare their own statements
+ * against the tables below (bound values only); they must not change the schema.
+ *
+ * Schema (version DVK_SCHEMA_VERSION):
+ *   units(code PK, name, name_key, kind, parent -> units, province, valid_from, valid_to,
+ *         successor -> units)                   province = code of the root of its tree
+ *   fields(province, id, name, PK(province,id))   declared by the province scripts/datasets
+ *   models(id PK, code UNIQUE, name, name_key, unit -> units, province, kind, category,
+ *          field, level, year, registration, started_on, address, description,
+ *          metrics (JSON object of numbers), synthetic 0|1)
+ *   appraisals(model -> models, criterion, appraiser, score, note, PK(model,criterion,appraiser))
+ *   runs(id PK, province, year, level, unit, script_path, scripts (JSON {path: sha256}),
+ *        started_at, finished_at, status draft|final, decision_number, decision_date,
+ *        summary (JSON))
+ *   results(run -> runs, model -> models, eligible 0|1, gate (id of the first failed gate or
+ *           NULL), total, outcome (outcome id), outcome_index (0 = best), rank (1 = best),
+ *           recognised 0|1, exemplary 0|1, proposed 0|1, reason (why not recognised / quota
+ *           effect, Vietnamese text), PK(run,model))
+ *   current_runs (view): per (province, year, level, unit) the run whose results count: the
+ *           latest final run, else the latest draft.
+ *   result_scores(run, model, criterion, points, max, note, PK(run,model,criterion))
+ *   audit_log(id PK, at, actor, action, detail (JSON), prev_hash, hash)
+ * A final run, its results and scores cannot be changed or deleted (triggers). */
+#ifndef DVK_STORE_H
+#define DVK_STORE_H
+
+#include <sqlite3.h>
+#include "dvk/error.h"
+
+#define DVK_SCHEMA_VERSION 1
+#define DVK_BUSY_TIMEOUT_MS 5000
+
+typedef struct dvk_store dvk_store;
+
+enum {
+    DVK_STORE_CREATE = 1,   /* create the file if missing and migrate it to the current schema */
+    DVK_STORE_READONLY = 2  /* open read-only (no migration) */
+};
+
+/* Open path with WAL, foreign keys, busy timeout, the "vi" collation and dvk's SQL functions;
+ * create and migrate as flags say. A database written by a newer dvk, or a file that is not
+ * a dvk database, is a DVK_EDATA error naming the file. Returns NULL on error. */
+dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err);
+/* Close the connection (NULL is accepted). Finalizes statements cached by the store. */
+void dvk_store_close(dvk_store *s);
+sqlite3 *dvk_store_db(dvk_store *s);
+const char *dvk_store_path(dvk_store *s);
+/* Schema version of the open database (PRAGMA user_version). */
+int dvk_store_version(dvk_store *s);
+
+/* BEGIN IMMEDIATE; COMMIT; ROLLBACK. A lock held past the busy timeout is DVK_EBUSY with
+ * "database is busy". rollback never fails and is a no-op outside a transaction. */
+int dvk_store_begin(dvk_store *s, dvk_error *err);
+int dvk_store_commit(dvk_store *s, dvk_error *err);
+void dvk_store_rollback(dvk_store *s);
+
+/* Turn the last SQLite error on s into err (DVK_EBUSY, DVK_ENOMEM, DVK_EIO or DVK_EDATA),
+ * with what as context ("inserting model X"). Returns the dvk code. */
+int dvk_store_fail(dvk_store *s, int rc, dvk_error *err, const char *what);
+
+/* Prepare sql on s's connection; on failure sets err. Thin wrapper so callers get messages. */
+sqlite3_stmt *dvk_store_prepare(dvk_store *s, const char *sql, dvk_error *err);
+
+/* Append an audit record inside the caller's transaction: action ("import", "decide",
+ * "finalize", ...), detail as a JSON text. The hash chains the previous record's hash with
+ * this record's fields (SHA-256, hex). */
+int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, dvk_error *err);
+/* Recompute the audit chain and check that every final run's results still match the hash
+ * recorded when it was finalized. Returns DVK_OK, or DVK_EDATA with the first break. */
+int dvk_store_verify(dvk_store *s, dvk_error *err);
+/* SHA-256 (hex) over a final run's results and scores, in a canonical order; used when a
+ * run is finalized and by verify. out must hold 65 bytes. */
+int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *err);
+
+/* Province code (root unit) of unit code, into out (size n). DVK_EDATA when unknown. */
+int dvk_store_unit_province(dvk_store *s, const char *unit, char *out, size_t n, dvk_error *err);
+
+/* The default database path: $DVK_DB, else "dvk.db". */
+const char *dvk_store_default_path(void);
+
+#endif

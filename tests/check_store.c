@@ -1,0 +1,282 @@
+/* check_store.c: schema creation and versions, foreign files, immutability of final runs,
+ * the audit hash chain, busy handling, and SHA-256 test vectors. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dvk/sha256.h"
+#include "dvk/store.h"
+#include "testutil.h"
+
+static void exec_ok(dvk_store *s, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, &msg);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+    sqlite3_free(msg);
+}
+
+/* One province, one unit, two models, one final run with results. */
+static void seed(dvk_store *s)
+{
+    exec_ok(s, "INSERT INTO units(code,name,name_key,kind,parent,province) VALUES"
+               "('p','Tỉnh P','tinh p','province',NULL,'p'),('p/a','Huyện A','huyen a','district','p','p');"
+               "INSERT INTO models(code,name,name_key,unit,province,kind,category,field,level,year,registration)"
+               " VALUES ('M1','Mô hình 1','mo hinh 1','p/a','p','tap-the','mo-hinh','kt','huyen',2023,'moi'),"
+               "        ('M2','Mô hình 2','mo hinh 2','p/a','p','ca-nhan','mo-hinh','kt','huyen',2023,'moi');"
+               "INSERT INTO runs(id,province,year,level,script_path,scripts,started_at) VALUES"
+               " (1,'p',2023,'huyen','scripts/provinces/p.lua','{}','2023-12-31T00:00:00Z');"
+               "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,rank,recognised,exemplary,proposed)"
+               " VALUES (1,1,1,80,'cong-nhan',1,1,1,0,0),(1,2,1,60,'khong',2,2,0,0,0);"
+               "INSERT INTO result_scores(run,model,criterion,points,max) VALUES (1,1,'hq',30,30);");
+}
+
+static void finalize(dvk_store *s)
+{
+    dvk_error err;
+    dvk_error_clear(&err);
+    char digest[65], detail[256];
+    ck_assert_int_eq(dvk_store_begin(s, &err), DVK_OK);
+    exec_ok(s, "UPDATE runs SET decision_number = '12/QĐ-BDVTU', decision_date = '2024-01-15' WHERE id = 1");
+    ck_assert_int_eq(dvk_store_run_digest(s, 1, digest, &err), DVK_OK);
+    sqlite3_stmt *st = dvk_store_prepare(s, "UPDATE runs SET status = 'final', digest = ?1 WHERE id = 1", &err);
+    sqlite3_bind_text(st, 1, digest, -1, SQLITE_TRANSIENT);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    snprintf(detail, sizeof detail, "{\"run\":1,\"digest\":\"%s\"}", digest);
+    ck_assert_int_eq(dvk_store_audit(s, "finalize", detail, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_commit(s, &err), DVK_OK);
+}
+
+START_TEST(creates_schema)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('units','fields','models',"
+                               "'appraisals','runs','results','result_scores','audit_log','current_runs')"), 9);
+    ck_assert_int_eq(tu_int(s, "PRAGMA foreign_keys"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    /* Reopening leaves it as it is. */
+    dvk_error err;
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    dvk_store_close(s);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(missing_file_without_create)
+{
+    char *dir = tu_tmpdir();
+    char *path = tu_path(dir, "none.db");
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_ptr_null(dvk_store_open(path, 0, &err));
+    ck_assert_int_eq(err.code, DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "dvk init") != NULL, "%s", err.msg);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(newer_schema_refused)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    exec_ok(s, "PRAGMA user_version = 99");
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_ptr_null(dvk_store_open(path, DVK_STORE_CREATE, &err));
+    ck_assert_int_eq(err.code, DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "newer dvk") != NULL, "%s", err.msg);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(foreign_files_refused)
+{
+    char *dir = tu_tmpdir();
+    char *text = tu_path(dir, "text.db"), *other = tu_path(dir, "other.db");
+    tu_write(text, "this is not a database, just text that is long enough to look like a header\n", (size_t)-1);
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_ptr_null(dvk_store_open(text, DVK_STORE_CREATE, &err));
+    ck_assert_int_eq(err.code, DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "text.db") != NULL, "%s", err.msg);
+    /* An SQLite file of another program stays untouched. */
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(other, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    dvk_error_clear(&err);
+    ck_assert_ptr_null(dvk_store_open(other, DVK_STORE_CREATE, &err));
+    ck_assert_msg(strstr(err.msg, "not a dvk database") != NULL, "%s", err.msg);
+    free(text);
+    free(other);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(final_run_immutable)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    finalize(s);
+    sqlite3 *db = dvk_store_db(s);
+    const char *attempts[] = {
+        "UPDATE results SET outcome = 'dien-hinh' WHERE run = 1",
+        "DELETE FROM results WHERE run = 1",
+        "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,recognised,exemplary,proposed)"
+        " VALUES (1,2,1,99,'x',0,1,1,1)",
+        "UPDATE result_scores SET points = 0",
+        "DELETE FROM result_scores",
+        "UPDATE runs SET status = 'draft' WHERE id = 1",
+        "DELETE FROM runs WHERE id = 1",
+        "UPDATE audit_log SET actor = 'x'",
+        "DELETE FROM audit_log",
+    };
+    for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+        char *msg = NULL;
+        int rc = sqlite3_exec(db, attempts[i], NULL, NULL, &msg);
+        ck_assert_msg(rc != SQLITE_OK, "allowed: %s", attempts[i]);
+        ck_assert_msg(msg && (strstr(msg, "final") || strstr(msg, "audit log")), "%s: %s", attempts[i], msg);
+        sqlite3_free(msg);
+    }
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(verify_detects_tampering)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    finalize(s);
+    dvk_error err;
+    /* Remove the triggers and edit a final result: verify names the run. */
+    exec_ok(s, "DROP TRIGGER results_final_update; UPDATE results SET outcome = 'dien-hinh', total = 99 "
+               "WHERE run = 1 AND model = 2");
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "final run 1") != NULL, "%s", err.msg);
+    /* Undo, then forge the digest too: the chained finalize record no longer matches. */
+    exec_ok(s, "UPDATE results SET outcome = 'khong', total = 60 WHERE run = 1 AND model = 2");
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
+    exec_ok(s, "DROP TRIGGER runs_final_update; UPDATE runs SET digest = 'forged' WHERE id = 1");
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_EDATA);
+    /* Editing the audit log itself breaks the chain. */
+    exec_ok(s, "DROP TRIGGER audit_no_update; UPDATE audit_log SET actor = 'mallory'");
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "audit chain broken at record 1") != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(audit_chain_links)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_begin(s, &err), DVK_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(dvk_store_audit(s, "import", "{\"rows\":1}", &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_commit(s, &err), DVK_OK);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log a JOIN audit_log b ON b.id = a.id + 1 "
+                               "WHERE b.prev_hash = a.hash"), 2);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
+    /* Deleting the last record (with the trigger gone) is not detected by the chain itself,
+     * but deleting one in the middle is. */
+    exec_ok(s, "DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE id = 2");
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_EDATA);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(busy_is_reported)
+{
+    char *dir;
+    dvk_store *a = tu_store(&dir);
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_store *b = dvk_store_open(dvk_store_path(a), 0, &err);
+    ck_assert_ptr_nonnull(b);
+    sqlite3_busy_timeout(dvk_store_db(b), 100); /* keep the test short */
+    ck_assert_int_eq(dvk_store_begin(a, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_begin(b, &err), DVK_EBUSY);
+    ck_assert_msg(strstr(err.msg, "database is busy") != NULL, "%s", err.msg);
+    dvk_store_rollback(a);
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_begin(b, &err), DVK_OK);
+    dvk_store_rollback(b);
+    dvk_store_close(b);
+    dvk_store_close(a);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(sha256_vectors)
+{
+    char hex[65];
+    dvk_sha256_hex("", 0, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    dvk_sha256_hex("abc", 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    dvk_sha256_hex(two, strlen(two), hex);
+    ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* Fed in uneven pieces, the same as in one go. */
+    dvk_sha256 c;
+    dvk_sha256_init(&c);
+    char million[1001];
+    memset(million, 'a', sizeof million);
+    for (int i = 0; i < 1000; i++)
+        dvk_sha256_update(&c, million, i % 2 ? 999 : 1001);
+    dvk_sha256_final_hex(&c, hex);
+    ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+Suite *store_suite(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("store");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, creates_schema);
+    tcase_add_test(tc, missing_file_without_create);
+    tcase_add_test(tc, newer_schema_refused);
+    tcase_add_test(tc, foreign_files_refused);
+    tcase_add_test(tc, final_run_immutable);
+    tcase_add_test(tc, verify_detects_tampering);
+    tcase_add_test(tc, audit_chain_links);
+    tcase_add_test(tc, busy_is_reported);
+    tcase_add_test(tc, sha256_vectors);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,28 @@
+/* testutil.h: helpers shared by the Check suites: temporary folders and databases, files
+ * with given contents, and the paths of the source tree. */
+#ifndef DVK_TESTUTIL_H
+#define DVK_TESTUTIL_H
+
+#include <stddef.h>
+#include "dvk/store.h"
+
+/* A fresh temporary folder (mkdtemp under $TMPDIR or /tmp); static buffer per call site is
+ * not kept: the returned string is malloc'd and the caller frees it. */
+char *tu_tmpdir(void);
+/* dir/name, malloc'd. */
+char *tu_path(const char *dir, const char *name);
+/* Write len bytes to path (len == (size_t)-1: strlen). Aborts the test on failure. */
+void tu_write(const char *path, const char *data, size_t len);
+/* Read a whole file (malloc'd, NUL-terminated); *len gets its size. NULL when missing. */
+char *tu_read(const char *path, size_t *len);
+/* A new database in a fresh folder, migrated; the folder is returned through *dir. */
+dvk_store *tu_store(char **dir);
+/* Run one SQL query that returns one integer. */
+long long tu_int(dvk_store *s, const char *sql);
+/* rm -rf dir (only paths under the temporary folder are accepted). */
+void tu_rmdir(const char *dir);
+/* The source tree's scripts/ and datasets/ folders. */
+const char *tu_scripts_dir(void);
+const char *tu_datasets_dir(void);
+
+#endif
