@@ -1,0 +1,496 @@
+/* table.c: aligned, CSV, Markdown and JSON tables (see dvk/table.h). Widths are measured in
+ * terminal columns with utf8proc, so "Nguyễn" lines up with "Nguyen". */
+#include "dvk/table.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#define CELL_MAX_WIDTH 60 /* aligned modes cut longer cells with an ellipsis */
+
+struct dvk_table {
+    int ncols;
+    char **headers;
+    char **cells;        /* rows * ncols, row-major; NULL = null */
+    int rows, cap;
+    long long total;     /* -1: rows */
+    int limit;           /* 0: all */
+    signed char *numeric; /* per column: -1 auto, 0 text, 1 numeric */
+};
+
+dvk_table *dvk_table_new(int ncols, const char *const *headers)
+{
+    if (ncols <= 0)
+        return NULL;
+    dvk_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->ncols = ncols;
+    t->total = -1;
+    t->headers = calloc((size_t)ncols, sizeof *t->headers);
+    t->numeric = malloc((size_t)ncols);
+    if (!t->headers || !t->numeric)
+        goto fail;
+    for (int i = 0; i < ncols; i++) {
+        t->headers[i] = strdup(headers && headers[i] ? headers[i] : "");
+        if (!t->headers[i])
+            goto fail;
+        t->numeric[i] = -1;
+    }
+    return t;
+fail:
+    dvk_table_free(t);
+    return NULL;
+}
+
+void dvk_table_free(dvk_table *t)
+{
+    if (!t)
+        return;
+    if (t->headers)
+        for (int i = 0; i < t->ncols; i++)
+            free(t->headers[i]);
+    if (t->cells)
+        for (long i = 0; i < (long)t->rows * t->ncols; i++)
+            free(t->cells[i]);
+    free(t->headers);
+    free(t->cells);
+    free(t->numeric);
+    free(t);
+}
+
+int dvk_table_add_row(dvk_table *t, const char *const *cells, dvk_error *err)
+{
+    if (t->rows == t->cap) {
+        int cap = t->cap ? t->cap * 2 : 16;
+        char **grown = realloc(t->cells, (size_t)cap * (size_t)t->ncols * sizeof *grown);
+        if (!grown)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory building a table");
+        t->cells = grown;
+        t->cap = cap;
+    }
+    char **row = t->cells + (size_t)t->rows * (size_t)t->ncols;
+    for (int i = 0; i < t->ncols; i++) {
+        row[i] = NULL;
+        if (cells && cells[i] && !(row[i] = strdup(cells[i]))) {
+            for (int j = 0; j < i; j++)
+                free(row[j]);
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory building a table");
+        }
+    }
+    t->rows++;
+    return DVK_OK;
+}
+
+int dvk_table_rows(const dvk_table *t) { return t->rows; }
+int dvk_table_cols(const dvk_table *t) { return t->ncols; }
+void dvk_table_set_total(dvk_table *t, long long total) { t->total = total; }
+void dvk_table_set_limit(dvk_table *t, int max_rows) { t->limit = max_rows > 0 ? max_rows : 0; }
+
+void dvk_table_set_numeric(dvk_table *t, int col, int numeric)
+{
+    if (col >= 0 && col < t->ncols)
+        t->numeric[col] = numeric ? 1 : 0;
+}
+
+static const char *cell(const dvk_table *t, int r, int c)
+{
+    return t->cells[(size_t)r * (size_t)t->ncols + (size_t)c];
+}
+
+/* A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? — so codes like "007" stay
+ * text. */
+static int is_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+static int column_numeric(const dvk_table *t, int c)
+{
+    if (t->numeric[c] >= 0)
+        return t->numeric[c];
+    int seen = 0;
+    for (int r = 0; r < t->rows; r++) {
+        const char *v = cell(t, r, c);
+        if (!v || !*v)
+            continue;
+        if (!is_number(v))
+            return 0;
+        seen = 1;
+    }
+    return seen;
+}
+
+/* Width of one code point for a terminal; control characters are shown as a space. */
+static int cp_width(utf8proc_int32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7f)
+        return 1;
+    int w = utf8proc_charwidth(cp);
+    return w < 0 ? 0 : w;
+}
+
+/* Decode one code point at s (n bytes left); invalid bytes decode as one U+FFFD of 1 byte. */
+static utf8proc_ssize_t next_cp(const char *s, size_t n, utf8proc_int32_t *cp)
+{
+    utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, cp);
+    if (len <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return len;
+}
+
+int dvk_table_width(const char *s)
+{
+    int w = 0;
+    size_t n = s ? strlen(s) : 0;
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t len = next_cp(s, n, &cp);
+        w += (cp == 0xFFFD && len == 1 && (unsigned char)*s >= 0x80) ? 1 : cp_width(cp);
+        s += len;
+        n -= (size_t)len;
+    }
+    return w;
+}
+
+/* Width the cell takes in an aligned column (cut at CELL_MAX_WIDTH). */
+static int shown_width(const char *s)
+{
+    int w = dvk_table_width(s);
+    return w > CELL_MAX_WIDTH ? CELL_MAX_WIDTH : w;
+}
+
+/* Write s padded to width columns (left or right aligned); control characters become
+ * spaces and cells wider than CELL_MAX_WIDTH are cut with "…". */
+static void put_aligned(FILE *out, const char *s, int width, int right)
+{
+    if (!s)
+        s = "";
+    int w = dvk_table_width(s);
+    int cut = w > CELL_MAX_WIDTH;
+    int room = cut ? CELL_MAX_WIDTH - 1 : w;
+    int shown = 0;
+    if (right)
+        for (int i = cut ? CELL_MAX_WIDTH : w; i < width; i++)
+            fputc(' ', out);
+    size_t n = strlen(s);
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t len = next_cp(s, n, &cp);
+        int cw = cp_width(cp);
+        if (shown + cw > room)
+            break;
+        if (cp < 0x20 || cp == 0x7f)
+            fputc(' ', out);
+        else
+            fwrite(s, 1, (size_t)len, out);
+        shown += cw;
+        s += len;
+        n -= (size_t)len;
+    }
+    if (cut) {
+        /* Pad when a wide character did not fit in the last column. */
+        for (; shown < room; shown++)
+            fputc(' ', out);
+        fputs("\xE2\x80\xA6", out); /* … */
+        shown++;
+    }
+    if (!right)
+        for (; shown < width; shown++)
+            fputc(' ', out);
+}
+
+static void put_repeat(FILE *out, const char *unit, int n)
+{
+    for (int i = 0; i < n; i++)
+        fputs(unit, out);
+}
+
+static int shown_rows(const dvk_table *t)
+{
+    return t->limit > 0 && t->rows > t->limit ? t->limit : t->rows;
+}
+
+static long long left_out(const dvk_table *t)
+{
+    long long total = t->total >= 0 ? t->total : t->rows;
+    long long left = total - shown_rows(t);
+    return left > 0 ? left : 0;
+}
+
+/* Box rule: left, horizontal, junction, right. */
+static void box_rule(FILE *out, const int *w, int ncols, const char *l, const char *j,
+                     const char *r)
+{
+    fputs(l, out);
+    for (int c = 0; c < ncols; c++) {
+        put_repeat(out, "\xE2\x94\x80", w[c] + 2); /* ─ */
+        fputs(c + 1 < ncols ? j : r, out);
+    }
+    fputc('\n', out);
+}
+
+static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, const int *num)
+{
+    int n = shown_rows(t);
+    const char *bar = "\xE2\x94\x82"; /* │ */
+    if (box)
+        box_rule(out, w, t->ncols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90"); /* ┌┬┐ */
+    for (int r = -1; r < n; r++) {
+        if (box)
+            fprintf(out, "%s ", bar);
+        for (int c = 0; c < t->ncols; c++) {
+            const char *v = r < 0 ? t->headers[c] : cell(t, r, c);
+            int last = c + 1 == t->ncols;
+            /* No trailing blanks in plain mode: the last left-aligned cell is not padded. */
+            put_aligned(out, v, (!box && last && !num[c]) ? 0 : w[c], r >= 0 && num[c]);
+            if (box)
+                fprintf(out, " %s%s", bar, last ? "" : " ");
+            else if (!last)
+                fputs("  ", out);
+        }
+        fputc('\n', out);
+        if (r < 0) {
+            if (box)
+                box_rule(out, w, t->ncols, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4"); /* ├┼┤ */
+            else
+                for (int c = 0; c < t->ncols; c++) {
+                    put_repeat(out, "-", w[c]);
+                    fputs(c + 1 < t->ncols ? "  " : "\n", out);
+                }
+        }
+    }
+    if (box)
+        box_rule(out, w, t->ncols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98"); /* └┴┘ */
+    long long left = left_out(t);
+    if (left > 0)
+        fprintf(out, box ? "\xE2\x80\xA6 %lld more row%s\n" : "... %lld more row%s\n", left,
+                left == 1 ? "" : "s");
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void write_csv(const dvk_table *t, FILE *out)
+{
+    for (int r = -1; r < t->rows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            csv_cell(out, r < 0 ? t->headers[c] : cell(t, r, c));
+            fputs(c + 1 < t->ncols ? "," : "\r\n", out);
+        }
+}
+
+static void md_cell(FILE *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    }
+}
+
+static void write_markdown(const dvk_table *t, FILE *out, const int *num)
+{
+    int n = shown_rows(t);
+    for (int r = -1; r < n; r++) {
+        fputc('|', out);
+        for (int c = 0; c < t->ncols; c++) {
+            fputc(' ', out);
+            md_cell(out, r < 0 ? t->headers[c] : cell(t, r, c));
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+        if (r < 0) {
+            fputc('|', out);
+            for (int c = 0; c < t->ncols; c++)
+                fputs(num[c] ? " --: |" : " --- |", out);
+            fputc('\n', out);
+        }
+    }
+    long long left = left_out(t);
+    if (left > 0)
+        fprintf(out, "\n… %lld more row%s\n", left, left == 1 ? "" : "s");
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", out);
+        else if (ch == '\r')
+            fputs("\\r", out);
+        else if (ch == '\t')
+            fputs("\\t", out);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void write_json(const dvk_table *t, FILE *out, const int *num)
+{
+    fputc('[', out);
+    for (int r = 0; r < t->rows; r++) {
+        fputs(r ? ",\n {" : "\n {", out);
+        for (int c = 0; c < t->ncols; c++) {
+            const char *v = cell(t, r, c);
+            if (c)
+                fputs(", ", out);
+            json_string(out, t->headers[c]);
+            fputs(": ", out);
+            if (!v)
+                fputs("null", out);
+            else if (num[c] && is_number(v))
+                fputs(v, out);
+            else
+                json_string(out, v);
+        }
+        fputc('}', out);
+    }
+    fputs(t->rows ? "\n]\n" : "]\n", out);
+}
+
+int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_error *err)
+{
+    int *w = calloc((size_t)t->ncols, sizeof *w);
+    int *num = calloc((size_t)t->ncols, sizeof *num);
+    if (!w || !num) {
+        free(w);
+        free(num);
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
+    }
+    int n = shown_rows(t);
+    for (int c = 0; c < t->ncols; c++) {
+        num[c] = column_numeric(t, c);
+        w[c] = shown_width(t->headers[c]);
+        for (int r = 0; r < n; r++) {
+            int cw = shown_width(cell(t, r, c));
+            if (cw > w[c])
+                w[c] = cw;
+        }
+    }
+    switch (mode) {
+    case DVK_TABLE_BOX: write_aligned(t, out, 1, w, num); break;
+    case DVK_TABLE_CSV: write_csv(t, out); break;
+    case DVK_TABLE_MARKDOWN: write_markdown(t, out, num); break;
+    case DVK_TABLE_JSON: write_json(t, out, num); break;
+    case DVK_TABLE_PLAIN:
+    default: write_aligned(t, out, 0, w, num); break;
+    }
+    free(w);
+    free(num);
+    if (ferror(out))
+        return dvk_error_set(err, DVK_EIO, "writing a table failed");
+    return DVK_OK;
+}
+
+char *dvk_table_render(const dvk_table *t, dvk_table_mode mode)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    int rc = dvk_table_write(t, f, mode, NULL);
+    if (fclose(f) != 0 || rc != DVK_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static const struct {
+    const char *name;
+    dvk_table_mode mode;
+} mode_names[] = {
+    {"table", DVK_TABLE_PLAIN}, {"box", DVK_TABLE_BOX},          {"csv", DVK_TABLE_CSV},
+    {"markdown", DVK_TABLE_MARKDOWN}, {"md", DVK_TABLE_MARKDOWN}, {"json", DVK_TABLE_JSON},
+};
+
+int dvk_table_mode_parse(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof mode_names / sizeof mode_names[0]; i++)
+        if (strcmp(name, mode_names[i].name) == 0)
+            return (int)mode_names[i].mode;
+    return -1;
+}
+
+const char *dvk_table_mode_name(dvk_table_mode mode)
+{
+    for (size_t i = 0; i < sizeof mode_names / sizeof mode_names[0]; i++)
+        if (mode_names[i].mode == mode)
+            return mode_names[i].name;
+    return "table";
+}
+
+/* The locale's codeset needs setlocale(LC_CTYPE, "") first; fall back to the environment
+ * variables so that a program that never called setlocale still gets box drawing. */
+static int utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    if (cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0))
+        return 1;
+    const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return strstr(v, "UTF-8") || strstr(v, "utf8") || strstr(v, "UTF8") || strstr(v, "utf-8");
+    }
+    return 0;
+}
+
+dvk_table_mode dvk_table_default_mode(FILE *out)
+{
+    return out && isatty(fileno(out)) && utf8_locale() ? DVK_TABLE_BOX : DVK_TABLE_PLAIN;
+}
