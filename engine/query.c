@@ -539,10 +539,13 @@ static long long opt_int_field(lua_State *L, int idx, const char *fn, const char
     long long v = 0;
     if (t != LUA_TNIL) {
         int isint = 0;
-        v = (long long)lua_tointegerx(L, -1, &isint);
-        if (!isint || v < lo || v > hi)
-            luaL_error(L, "%s: '%s' must be an integer in [%lld, %lld] (found %s)", fn, key, lo,
-                       hi, luaL_tolstring(L, -1, NULL));
+        if (t == LUA_TNUMBER)
+            v = (long long)lua_tointegerx(L, -1, &isint);
+        if (!isint || v < lo || v > hi) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s: '%s' must be an integer in [%lld, %lld]", fn, key, lo, hi);
+            luaL_error(L, "%s (found %s)", msg, luaL_tolstring(L, -1, NULL));
+        }
     }
     lua_pop(L, 1);                                                      /* */
     return v;

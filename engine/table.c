@@ -270,11 +270,16 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
     for (int r = -1; r < n; r++) {
         if (box)
             fprintf(out, "%s ", bar);
-        for (int c = 0; c < t->ncols; c++) {
+        /* No trailing blanks in plain mode: stop after the last non-empty cell, and do not
+         * pad it when it is left-aligned. Numeric columns are right-aligned, header too. */
+        int end = t->ncols - 1;
+        while (!box && end > 0 && r >= 0 && (!cell(t, r, end) || !*cell(t, r, end)))
+            end--;
+        for (int c = 0; c <= (box ? t->ncols - 1 : end); c++) {
             const char *v = r < 0 ? t->headers[c] : cell(t, r, c);
-            int last = c + 1 == t->ncols;
-            /* No trailing blanks in plain mode: the last left-aligned cell is not padded. */
-            put_aligned(out, v, (!box && last && !num[c]) ? 0 : w[c], r >= 0 && num[c]);
+            int last = box ? c + 1 == t->ncols : c == end;
+            int pad = !box && last && !num[c] ? 0 : w[c];
+            put_aligned(out, v, pad, num[c]);
             if (box)
                 fprintf(out, " %s%s", bar, last ? "" : " ");
             else if (!last)
