@@ -1,0 +1,275 @@
+/* render_xlsx.c: a report document's tables as an Excel workbook (libxlsxwriter): one sheet
+ * per table with a unique valid name, typed numeric cells with number formats, a bold
+ * header row that stays frozen, a bold totals row, footnotes below, and column widths from
+ * the content. Part of the render module (render.h). */
+#include "dvk/render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xlsxwriter.h>
+
+#include "dvk/text.h"
+
+#define MAX_COL_WIDTH 60
+
+typedef struct xfmt {
+    lxw_format *header, *text, *wrap, *n[5], *total_text, *total_n[5], *note;
+} xfmt;
+
+static const char *const num_formats[5] = {
+    NULL,           /* text */
+    "#,##0",        /* int */
+    "#,##0.00",     /* num */
+    "0.0%",         /* pct (value / 100) */
+    "#,##0",        /* money */
+};
+
+static void make_formats(lxw_workbook *wb, xfmt *f)
+{
+    f->header = workbook_add_format(wb);
+    format_set_bold(f->header);
+    format_set_text_wrap(f->header);
+    format_set_align(f->header, LXW_ALIGN_CENTER);
+    format_set_align(f->header, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_bg_color(f->header, 0xD9E1F2);
+    format_set_border(f->header, LXW_BORDER_THIN);
+    f->text = workbook_add_format(wb);
+    format_set_align(f->text, LXW_ALIGN_VERTICAL_TOP);
+    f->wrap = workbook_add_format(wb);
+    format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+    f->total_text = workbook_add_format(wb);
+    format_set_bold(f->total_text);
+    format_set_top(f->total_text, LXW_BORDER_THIN);
+    for (int i = 0; i < 5; i++) {
+        f->n[i] = workbook_add_format(wb);
+        format_set_align(f->n[i], LXW_ALIGN_VERTICAL_TOP);
+        f->total_n[i] = workbook_add_format(wb);
+        format_set_bold(f->total_n[i]);
+        format_set_top(f->total_n[i], LXW_BORDER_THIN);
+        if (num_formats[i]) {
+            format_set_num_format(f->n[i], num_formats[i]);
+            format_set_num_format(f->total_n[i], num_formats[i]);
+        }
+    }
+    f->note = workbook_add_format(wb);
+    format_set_italic(f->note);
+}
+
+/* Copy at most max code points of s into out (size n). */
+static void utf8_prefix(const char *s, size_t max, char *out, size_t n)
+{
+    size_t o = 0, cps = 0;
+    for (const char *p = s; *p; p++) {
+        int lead = ((unsigned char)*p & 0xC0) != 0x80;
+        if (lead && cps++ == max)
+            break;
+        if (o + 1 >= n)
+            break;
+        out[o++] = *p;
+    }
+    /* never end inside a sequence */
+    while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80) {
+        size_t k = o - 1;
+        while (k > 0 && ((unsigned char)out[k] & 0xC0) == 0x80)
+            k--;
+        unsigned char lead = (unsigned char)out[k];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (o - k == need)
+            break;
+        o = k;
+    }
+    out[o] = '\0';
+}
+
+static int name_used(char names[][LXW_MAX_SHEETNAME_LENGTH], size_t count, const char *name)
+{
+    char *a = dvk_text_lower(name, strlen(name));
+    int used = a && strcmp(a, "history") == 0;   /* reserved by Excel */
+    for (size_t i = 0; a && !used && i < count; i++) {
+        char *b = dvk_text_lower(names[i], strlen(names[i]));
+        used = b && strcmp(a, b) == 0;
+        free(b);
+    }
+    free(a);
+    return used;
+}
+
+/* A valid, unique sheet name for the table titled title: []:*?/\ become '-', at most 31
+ * characters, no apostrophe at either end, "Bảng N" when empty, " (k)" added on a clash
+ * (names compare case-insensitively, as Excel does). */
+static void sheet_name(const char *title, size_t index, char names[][LXW_MAX_SHEETNAME_LENGTH],
+                       size_t count, char *out)
+{
+    char clean[LXW_MAX_SHEETNAME_LENGTH * 2];
+    size_t o = 0;
+    for (const char *p = title; *p && o + 1 < sizeof clean; p++) {
+        char c = *p;
+        if (strchr("[]:*?/\\", c))
+            c = '-';
+        else if ((unsigned char)c < 0x20)
+            c = ' ';
+        clean[o++] = c;
+    }
+    clean[o] = '\0';
+    char *s = clean;
+    while (*s == '\'' || *s == ' ')
+        s++;
+    char base[LXW_MAX_SHEETNAME_LENGTH];
+    utf8_prefix(s, LXW_SHEETNAME_MAX, base, sizeof base);
+    size_t bl = strlen(base);
+    while (bl > 0 && (base[bl - 1] == '\'' || base[bl - 1] == ' '))
+        base[--bl] = '\0';
+    if (!base[0])
+        snprintf(base, sizeof base, "Bảng %zu", index + 1);
+    snprintf(out, LXW_MAX_SHEETNAME_LENGTH, "%s", base);
+    for (int k = 2; name_used(names, count, out) && k < 10000; k++) {
+        char suffix[16], head[LXW_MAX_SHEETNAME_LENGTH];
+        snprintf(suffix, sizeof suffix, " (%d)", k);
+        utf8_prefix(base, LXW_SHEETNAME_MAX - strlen(suffix), head, sizeof head);
+        size_t hl = strlen(head);
+        while (hl > 0 && (head[hl - 1] == '\'' || head[hl - 1] == ' '))
+            head[--hl] = '\0';
+        snprintf(out, LXW_MAX_SHEETNAME_LENGTH, "%s%s", head, suffix);
+    }
+}
+
+static int cell_width(const dvk_doc_column *col, const dvk_doc_cell *cell)
+{
+    char buf[128];
+    const char *s = dvk_render_cell(col, cell, buf, sizeof buf);
+    /* the widest line of a multi-line cell */
+    int best = 0;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        int w = dvk_text_width(s, n);
+        if (w > best)
+            best = w;
+        s += n;
+        if (*s)
+            s++;
+    }
+    return best;
+}
+
+static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                            const dvk_doc_column *col, const dvk_doc_cell *cell, const xfmt *f,
+                            int total, int wrap)
+{
+    if (cell->kind == DVK_CELL_NUMBER) {
+        double v = col->type == DVK_COL_PCT ? cell->num / 100.0 : cell->num;
+        lxw_format *fmt = total ? f->total_n[col->type] : f->n[col->type];
+        return worksheet_write_number(ws, r, c, v, fmt);
+    }
+    lxw_format *fmt = total ? f->total_text : wrap ? f->wrap : f->text;
+    if (cell->kind == DVK_CELL_TEXT)
+        return worksheet_write_string(ws, r, c, cell->text, fmt);
+    return total ? worksheet_write_blank(ws, r, c, fmt) : LXW_NO_ERROR;
+}
+
+int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
+{
+    int rc = DVK_OK;
+    size_t ntables = 0;
+    for (size_t i = 0; i < dvk_doc_count(doc); i++)
+        ntables += dvk_doc_block_at(doc, i)->type == DVK_DOC_TABLE;
+    if (ntables == 0)
+        return dvk_error_set(err, DVK_EDATA,
+                             "the report has no table: XLSX holds only tables (use md, html or json)");
+    char (*names)[LXW_MAX_SHEETNAME_LENGTH] = calloc(ntables, sizeof *names);
+    int *widths = NULL;
+    if (!names)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+
+    lxw_workbook_options opt = {0};
+    const char *tmpdir = getenv("TMPDIR");
+    opt.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL;
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    if (!wb) {
+        free(names);
+        return dvk_error_set(err, DVK_EIO, "%s: cannot create the workbook", path);
+    }
+    lxw_doc_properties props = {0};
+    props.title = (char *)dvk_doc_title(doc);
+    props.comments = (char *)"dvk";
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");   /* reproducible output when set */
+    if (epoch && *epoch)
+        props.created = (time_t)strtoll(epoch, NULL, 10);
+    workbook_set_properties(wb, &props);
+    xfmt f;
+    make_formats(wb, &f);
+
+    size_t k = 0;
+    lxw_error xe = LXW_NO_ERROR;
+    for (size_t i = 0; i < dvk_doc_count(doc) && xe == LXW_NO_ERROR; i++) {
+        const dvk_doc_block *blk = dvk_doc_block_at(doc, i);
+        if (blk->type != DVK_DOC_TABLE)
+            continue;
+        const dvk_doc_table *t = blk->table;
+        sheet_name(t->title, k, names, k, names[k]);
+        lxw_worksheet *ws = workbook_add_worksheet(wb, names[k]);
+        k++;
+        if (!ws) {
+            rc = dvk_error_set(err, DVK_EDATA, "%s: cannot add sheet '%s'", path, names[k - 1]);
+            goto done;
+        }
+        free(widths);
+        widths = calloc(t->ncols ? t->ncols : 1, sizeof *widths);
+        if (!widths) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t c = 0; c < t->ncols; c++) {
+            const dvk_doc_column *col = &t->cols[c];
+            int w = dvk_text_width(col->title, strlen(col->title));
+            for (size_t r = 0; r < t->nrows; r++) {
+                int cw = cell_width(col, &t->cells[r * t->ncols + c]);
+                if (cw > w)
+                    w = cw;
+            }
+            if (t->totals) {
+                int cw = cell_width(col, &t->totals[c]);
+                if (cw > w)
+                    w = cw;
+            }
+            w += 2;
+            if (w < 6)
+                w = 6;
+            if (col->width > 0)
+                w = col->width;
+            widths[c] = w > MAX_COL_WIDTH ? MAX_COL_WIDTH : w;
+            worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+            xe = worksheet_write_string(ws, 0, (lxw_col_t)c, col->title, f.header);
+        }
+        worksheet_freeze_panes(ws, 1, 0);
+        lxw_row_t row = 1;
+        for (size_t r = 0; r < t->nrows && xe == LXW_NO_ERROR; r++, row++)
+            for (size_t c = 0; c < t->ncols && xe == LXW_NO_ERROR; c++) {
+                const dvk_doc_cell *cell = &t->cells[r * t->ncols + c];
+                int wrap = cell->kind == DVK_CELL_TEXT && widths[c] >= MAX_COL_WIDTH;
+                xe = write_cell(ws, row, (lxw_col_t)c, &t->cols[c], cell, &f, 0, wrap);
+            }
+        if (t->totals) {
+            for (size_t c = 0; c < t->ncols && xe == LXW_NO_ERROR; c++)
+                xe = write_cell(ws, row, (lxw_col_t)c, &t->cols[c], &t->totals[c], &f, 1, 0);
+            row++;
+        }
+        row++;
+        for (size_t n = 0; n < t->nfootnotes && xe == LXW_NO_ERROR; n++)
+            xe = worksheet_write_string(ws, row++, 0, t->footnotes[n], f.note);
+    }
+    if (xe != LXW_NO_ERROR) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: %s", path, lxw_strerror(xe));
+        goto done;
+    }
+done:
+    xe = workbook_close(wb);
+    if (rc == DVK_OK && xe != LXW_NO_ERROR)
+        rc = dvk_error_set(err, DVK_EIO, "%s: cannot write the workbook (%s)", path,
+                           lxw_strerror(xe));
+    free(widths);
+    free(names);
+    return rc;
+}
