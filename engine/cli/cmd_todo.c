@@ -9,8 +9,6 @@ static int todo(const char *name)
     return cli_fail(&err);
 }
 
-int cmd_import(dvk_cli *c, int argc, char **argv) { return todo("import"); }
-int cmd_export(dvk_cli *c, int argc, char **argv) { return todo("export"); }
 int cmd_decide(dvk_cli *c, int argc, char **argv) { return todo("decide"); }
 int cmd_runs(dvk_cli *c, int argc, char **argv) { return todo("runs"); }
 int cmd_report(dvk_cli *c, int argc, char **argv) { return todo("report"); }

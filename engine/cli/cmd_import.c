@@ -1,0 +1,61 @@
+/* cmd_import.c: `dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv]
+ * [--dry-run]`: strict CSV import through the csvio module; prints every problem (up to a
+ * limit) as `dvk: FILE:LINE: column 'x': reason (value)`. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dvk/csvio.h"
+
+int cmd_import(dvk_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"skip-bad", required_argument, 0, 's'},
+                                         {"dry-run", no_argument, 0, 'n'},
+                                         {0, 0, 0, 0}};
+    const dvk_command *self = cli_find_command("import");
+    dvk_csv_import_opts o;
+    memset(&o, 0, sizeof o);
+    int c;
+    while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
+        switch (c) {
+        case 's': o.rejects_path = cli_optarg; break;
+        case 'n': o.dry_run = 1; break;
+        case 'h': return 0;
+        default: return 2;
+        }
+    }
+    if (argc - cli_optind != 2)
+        return cli_usage_error("import", argc - cli_optind < 2 ? "what to import and a CSV file are needed"
+                                                               : "too many arguments");
+    int table = dvk_csv_table_parse(argv[cli_optind]);
+    if (table < 0)
+        return cli_usage_error("import", "can import units, models or appraisals (got '%s')",
+                               argv[cli_optind]);
+    const char *path = argv[cli_optind + 1];
+    int status;
+    dvk_store *s = cli_open_store(cli, 0, &status);
+    if (!s)
+        return status;
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_csv_import_result res;
+    memset(&res, 0, sizeof res);
+    int rc = dvk_csv_import(s, (dvk_csv_table)table, path, &o, &res, &err);
+    for (int i = 0; i < res.nmessages; i++)
+        fprintf(stderr, "dvk: %s\n", res.messages[i]);
+    if (res.problems > res.nmessages)
+        fprintf(stderr, "dvk: ... and %lld more problem%s\n", res.problems - res.nmessages,
+                res.problems - res.nmessages == 1 ? "" : "s");
+    if (rc == DVK_OK && !cli->quiet) {
+        printf("%s: %lld row%s: %lld new, %lld updated, %lld unchanged", path, res.rows,
+               res.rows == 1 ? "" : "s", res.inserted, res.updated, res.unchanged);
+        if (o.rejects_path)
+            printf(", %lld rejected (written to %s)", res.rejected, o.rejects_path);
+        printf("%s\n", o.dry_run ? " (dry run: nothing written)" : "");
+    }
+    dvk_csv_import_result_free(&res);
+    dvk_store_close(s);
+    return rc == DVK_OK ? 0 : cli_fail(&err);
+}

@@ -1,0 +1,2315 @@
+/* csvio.c: strict streaming CSV import of units, models and appraisals, and CSV/JSON export
+ * of models and results (see include/dvk/csvio.h for the rules both sides follow). */
+#include "dvk/csvio.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dvk/progress.h"
+#include "dvk/text.h"
+
+#define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
+
+/* ======================================================================================
+ * Small helpers
+ * ==================================================================================== */
+
+/* Line breaks in s[0..n): CRLF, lone CR and LF each count one. *cr says whether the byte
+ * before s was a CR (so an LF at s[0] does not count again); it is updated. */
+static long count_breaks(const char *s, size_t n, int *cr)
+{
+    long k = 0;
+    if (!memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+        if (n)
+            *cr = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r') {
+            k++;
+            *cr = 1;
+        } else {
+            if (s[i] == '\n' && !*cr)
+                k++;
+            *cr = 0;
+        }
+    }
+    return k;
+}
+
+/* A value quoted in a message: at most 60 bytes (cut on a character boundary, "..."),
+ * control characters and bytes that are not UTF-8 written as \xNN, newlines as \n. */
+static void show_value(const char *s, size_t n, char *out, size_t outn)
+{
+    size_t o = 0, i = 0;
+    int valid = dvk_text_valid_utf8(s, n);
+    while (i < n && o + 8 < outn) {
+        unsigned char c = (unsigned char)s[i];
+        if (i >= 60 && (c & 0xC0) != 0x80) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+        } else if (c == '\r') {
+            out[o++] = '\\';
+            out[o++] = 'r';
+        } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !valid)) {
+            o += (size_t)snprintf(out + o, outn - o, "\\x%02X", c);
+        } else {
+            out[o++] = (char)c;
+        }
+        i++;
+    }
+    out[o] = '\0';
+}
+
+void dvk_csv_number(double v, char *buf, size_t n)
+{
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(buf, n, "%lld", (long long)v);
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* A growable byte buffer (never shrinks; reused across rows so the hot path does not
+ * allocate once it has grown to the longest row). */
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static int buf_reserve(buf *b, size_t more)
+{
+    if (b->n + more + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->n + more + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return -1;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static int buf_add(buf *b, const char *s, size_t n)
+{
+    if (buf_reserve(b, n))
+        return -1;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return 0;
+}
+
+static int buf_adds(buf *b, const char *s) { return buf_add(b, s, strlen(s)); }
+
+static int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0 || buf_reserve(b, (size_t)k))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+    return 0;
+}
+
+/* s as a JSON string (with quotes) appended to b. s must be valid UTF-8. */
+static int json_str(buf *b, const char *s, size_t n)
+{
+    if (buf_reserve(b, n + 2))
+        return -1;
+    b->p[b->n++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            if (buf_add(b, e, 2))
+                return -1;
+        } else if (c < 0x20) {
+            if (buf_printf(b, "\\u%04x", c))
+                return -1;
+        } else if (buf_add(b, (const char *)&c, 1)) {
+            return -1;
+        }
+    }
+    return buf_add(b, "\"", 1);
+}
+
+/* ======================================================================================
+ * The streaming reader
+ * ==================================================================================== */
+
+typedef struct reader {
+    const char *name;
+    dvk_csv_record_fn fn;
+    void *ud;
+    dvk_error *err;
+    int rc;                     /* first failure; the callbacks do nothing once set */
+    long line;                  /* physical line the parser has reached */
+    long rec_line;              /* line where the record being built starts */
+    int cr;                     /* the last byte seen was a CR */
+    size_t nf;                  /* fields in the record being built */
+    size_t off[DVK_CSV_COLUMNS_MAX], len[DVK_CSV_COLUMNS_MAX];
+    char *ptr[DVK_CSV_COLUMNS_MAX];
+    buf row;                    /* the record's bytes, each field NUL-terminated */
+    char **header;              /* copy of the first record, for messages */
+    size_t nheader;
+} reader;
+
+static void reader_column(const reader *r, size_t i, char *out, size_t n)
+{
+    if (i < r->nheader)
+        show_value(r->header[i], strlen(r->header[i]), out, n);
+    else
+        snprintf(out, n, "%zu", i + 1);
+}
+
+static void field_too_long(reader *r, size_t col)
+{
+    char name[128];
+    reader_column(r, col, name, sizeof name);
+    r->rc = dvk_error_set(r->err, DVK_EDATA,
+                          "%s:%ld: column '%s': field longer than %d bytes (an unclosed quote?)",
+                          r->name, r->rec_line, name, DVK_CSV_FIELD_MAX);
+}
+
+static void on_field(void *s, size_t n, void *ud)
+{
+    reader *r = ud;
+    if (r->rc)
+        return;
+    if (r->nf >= DVK_CSV_COLUMNS_MAX) {
+        r->rc = dvk_error_set(r->err, DVK_EDATA, "%s:%ld: more than %d columns in a record",
+                              r->name, r->rec_line, DVK_CSV_COLUMNS_MAX);
+        return;
+    }
+    if (n > DVK_CSV_FIELD_MAX) {
+        field_too_long(r, r->nf);
+        return;
+    }
+    int cr = 0;                 /* a field's first byte never follows a terminator */
+    r->line += count_breaks(s, n, &cr);
+    r->cr = 0;
+    r->off[r->nf] = r->row.n;
+    r->len[r->nf] = n;
+    if (buf_reserve(&r->row, n + 1)) {
+        r->rc = dvk_error_set(r->err, DVK_ENOMEM, "%s: out of memory", r->name);
+        return;
+    }
+    memcpy(r->row.p + r->row.n, s, n);
+    r->row.n += n;
+    r->row.p[r->row.n++] = '\0';
+    r->nf++;
+}
+
+static int record_empty(const reader *r)
+{
+    for (size_t i = 0; i < r->nf; i++)
+        if (r->len[i])
+            return 0;
+    return 1;
+}
+
+static void on_record(int c, void *ud)
+{
+    reader *r = ud;
+    if (r->rc)
+        return;
+    if (r->nf > 0 && !record_empty(r)) {
+        for (size_t i = 0; i < r->nf; i++)
+            r->ptr[i] = r->row.p + r->off[i];
+        dvk_csv_record rec = {r->rec_line, r->nf, r->ptr, r->len};
+        if (!r->header) {
+            r->header = calloc(r->nf, sizeof *r->header);
+            if (!r->header) {
+                r->rc = dvk_error_set(r->err, DVK_ENOMEM, "%s: out of memory", r->name);
+                return;
+            }
+            for (size_t i = 0; i < r->nf; i++) {
+                r->header[i] = strdup(r->ptr[i]);
+                if (!r->header[i]) {
+                    r->rc = dvk_error_set(r->err, DVK_ENOMEM, "%s: out of memory", r->name);
+                    return;
+                }
+                r->nheader++;
+            }
+        }
+        int rc = r->fn(r->ud, &rec, r->err);
+        if (rc) {
+            r->rc = rc;
+            return;
+        }
+    }
+    /* The terminator: an LF right after a CR (with nothing between) ends the same line. */
+    if (c == '\r') {
+        r->line++;
+        r->cr = 1;
+    } else if (c == '\n') {
+        if (!(r->cr && r->nf == 0))
+            r->line++;
+        r->cr = 0;
+    }
+    r->nf = 0;
+    r->row.n = 0;
+    r->rec_line = r->line;
+}
+
+int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn, void *ud,
+                 dvk_csv_progress_fn progress, void *progress_ud, long long total,
+                 dvk_error *err)
+{
+    struct csv_parser p;
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.name = name;
+    r.fn = fn;
+    r.ud = ud;
+    r.err = err;
+    r.line = r.rec_line = 1;
+    if (chunk == 0)
+        chunk = DVK_CSV_CHUNK;
+    char *data = malloc(chunk < 3 ? 3 : chunk);
+    if (!data || csv_init(&p, CSV_OPTIONS) != 0) {
+        free(data);
+        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", name);
+    }
+    long long done = 0;
+    /* A UTF-8 BOM is read apart, so that it is found whatever the chunk size. */
+    size_t got = fread(data, 1, 3, in);
+    size_t start = (got == 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    size_t have = got;
+    for (;;) {
+        if (have > start) {
+            size_t len = have - start, off = start;
+            while (len > 0 && !r.rc) {
+                size_t step = len < chunk ? len : chunk;
+                size_t used = csv_parse(&p, data + off, step, on_field, on_record, &r);
+                if (r.rc)
+                    break;
+                if (used != step) {
+                    int cr = 0;
+                    long at = r.line + count_breaks((const char *)p.entry_buf, p.entry_pos, &cr);
+                    char col[128], where[64] = "";
+                    reader_column(&r, r.nf, col, sizeof col);
+                    if (at != r.rec_line)
+                        snprintf(where, sizeof where, " on line %ld", at);
+                    r.rc = dvk_error_set(err, DVK_EDATA,
+                        "%s:%ld: column '%s': misplaced quote%s (a quote may only open a field, "
+                        "close it before a comma or the end of the line, or be doubled inside "
+                        "a quoted field)", name, r.rec_line, col, where);
+                    break;
+                }
+                if (p.entry_pos > p.spaces && p.entry_pos - p.spaces > DVK_CSV_FIELD_MAX)
+                    field_too_long(&r, r.nf);
+                off += step;
+                len -= step;
+            }
+        }
+        done += (long long)have;
+        if (progress && !r.rc)
+            progress(progress_ud, done, total);
+        if (r.rc)
+            break;
+        start = 0;
+        have = fread(data, 1, chunk, in);
+        if (have == 0)
+            break;
+    }
+    if (!r.rc && ferror(in))
+        r.rc = dvk_error_set(err, DVK_EIO, "%s: read error (%s)", name, strerror(errno));
+    if (!r.rc) {
+        int cr = 0;
+        long at = r.line + count_breaks((const char *)p.entry_buf, p.entry_pos, &cr);
+        long rec_line = r.rec_line;
+        size_t col_index = r.nf;
+        if (csv_fini(&p, on_field, on_record, &r) != 0 && !r.rc) {
+            char col[128];
+            reader_column(&r, col_index, col, sizeof col);
+            r.rc = dvk_error_set(err, DVK_EDATA,
+                                 "%s:%ld: column '%s': quoted field is never closed (the file "
+                                 "ends on line %ld)", name, rec_line, col, at);
+        }
+    }
+    csv_free(&p);
+    free(data);
+    free(r.row.p);
+    for (size_t i = 0; i < r.nheader; i++)
+        free(r.header[i]);
+    free(r.header);
+    return r.rc;
+}
+
+/* ======================================================================================
+ * Output files and cells
+ * ==================================================================================== */
+
+int dvk_csv_out_open(dvk_csv_out *o, const char *path, dvk_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return DVK_OK;
+    }
+    size_t n = strlen(path) + 5;
+    o->path = strdup(path);
+    o->tmp = malloc(n);
+    if (!o->path || !o->tmp) {
+        free(o->path);
+        free(o->tmp);
+        memset(o, 0, sizeof *o);
+        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
+    }
+    snprintf(o->tmp, n, "%s.tmp", path);
+    o->f = fopen(o->tmp, "wb");
+    if (!o->f) {
+        int e = errno;
+        free(o->path);
+        free(o->tmp);
+        memset(o, 0, sizeof *o);
+        return dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(e));
+    }
+    return DVK_OK;
+}
+
+int dvk_csv_out_close(dvk_csv_out *o, int ok, dvk_error *err)
+{
+    int rc = DVK_OK;
+    if (!o->f)
+        return DVK_OK;
+    if (!o->path) {
+        if (fflush(o->f) != 0 && ok)
+            rc = dvk_error_set(err, DVK_EIO, "standard output: write error (%s)",
+                               strerror(errno));
+        o->f = NULL;
+        return rc;
+    }
+    int bad = ferror(o->f);
+    if (fclose(o->f) != 0)
+        bad = 1;
+    o->f = NULL;
+    if (ok && bad)
+        rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(errno));
+    else if (ok && rename(o->tmp, o->path) != 0)
+        rc = dvk_error_set(err, DVK_EIO, "%s: cannot rename %s (%s)", o->path, o->tmp,
+                           strerror(errno));
+    if (!ok || rc)
+        remove(o->tmp);
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    return rc;
+}
+
+/* A cell a spreadsheet would run as a formula: ^'*[=+-@]. */
+static int formula_like(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == '\'')
+        i++;
+    return i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
+}
+
+int dvk_csv_put(FILE *f, const char *s, size_t len, int first, int neutralise)
+{
+    if (!first && putc(',', f) == EOF)
+        return -1;
+    if (!s)
+        return 0;
+    int apostrophe = neutralise && formula_like(s, len);
+    int quote = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+            quote = 1;
+            break;
+        }
+    }
+    /* libcsv trims unquoted spaces and tabs: keep them by quoting. */
+    if (len && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'))
+        quote = 1;
+    if (!quote) {
+        if (apostrophe && putc('\'', f) == EOF)
+            return -1;
+        return fwrite(s, 1, len, f) == len ? 0 : -1;
+    }
+    if (putc('"', f) == EOF || (apostrophe && putc('\'', f) == EOF))
+        return -1;
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        size_t n = q ? (size_t)(q - p) + 1 : (size_t)(end - p);
+        if (fwrite(p, 1, n, f) != n)
+            return -1;
+        if (q && putc('"', f) == EOF)
+            return -1;
+        p += n;
+    }
+    return putc('"', f) == EOF ? -1 : 0;
+}
+
+/* ======================================================================================
+ * Import: columns, header aliases and value checks
+ * ==================================================================================== */
+
+enum {
+    T_UNITS = 1 << DVK_CSV_UNITS,
+    T_MODELS = 1 << DVK_CSV_MODELS,
+    T_APPR = 1 << DVK_CSV_APPRAISALS
+};
+
+enum col {
+    C_CODE, C_NAME, C_UNIT, C_KIND, C_CATEGORY, C_FIELD, C_LEVEL, C_YEAR, C_REGISTRATION,
+    C_STARTED_ON, C_ADDRESS, C_DESCRIPTION, C_SYNTHETIC, C_PARENT, C_VALID_FROM, C_VALID_TO,
+    C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE, C_COUNT
+};
+
+/* The known columns: English id (the export's header), the tables that have it, and the
+ * tables where it is required. */
+static const struct colspec {
+    const char *name;
+    unsigned tables, required;
+} COLS[C_COUNT] = {
+    [C_CODE] = {"code", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
+    [C_NAME] = {"name", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
+    [C_UNIT] = {"unit", T_MODELS, T_MODELS},
+    [C_KIND] = {"kind", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
+    [C_CATEGORY] = {"category", T_MODELS, T_MODELS},
+    [C_FIELD] = {"field", T_MODELS, T_MODELS},
+    [C_LEVEL] = {"level", T_MODELS, T_MODELS},
+    [C_YEAR] = {"year", T_MODELS, T_MODELS},
+    [C_REGISTRATION] = {"registration", T_MODELS, T_MODELS},
+    [C_STARTED_ON] = {"started_on", T_MODELS, 0},
+    [C_ADDRESS] = {"address", T_MODELS, 0},
+    [C_DESCRIPTION] = {"description", T_MODELS, 0},
+    [C_SYNTHETIC] = {"synthetic", T_MODELS, 0},
+    [C_PARENT] = {"parent", T_UNITS, 0},
+    [C_VALID_FROM] = {"valid_from", T_UNITS, 0},
+    [C_VALID_TO] = {"valid_to", T_UNITS, 0},
+    [C_SUCCESSOR] = {"successor", T_UNITS, 0},
+    [C_MODEL] = {"model", T_APPR, T_APPR},
+    [C_CRITERION] = {"criterion", T_APPR, T_APPR},
+    [C_APPRAISER] = {"appraiser", T_APPR, T_APPR},
+    [C_SCORE] = {"score", T_APPR, T_APPR},
+    [C_NOTE] = {"note", T_APPR, 0},
+};
+
+/* Header aliases, as search keys (dvk_text_key, then '_' and '-' read as spaces): a header
+ * matches when its key equals one of these. The English ids match too. Documented in
+ * `dvk import --help`:
+ *   code: mã, mã số (models: mã mô hình; units: mã đơn vị)   name: tên (tên mô hình, tên đơn vị)
+ *   unit: đơn vị, mã đơn vị       kind: loại, loại hình, đối tượng (units: loại đơn vị)
+ *   category: phân loại           field: lĩnh vực           level: cấp, cấp công nhận
+ *   year: năm                     registration: đăng ký, hình thức đăng ký
+ *   started_on: ngày bắt đầu, bắt đầu    address: địa chỉ    description: mô tả, nội dung
+ *   synthetic: giả lập, dữ liệu giả lập
+ *   parent: cấp trên, đơn vị cấp trên, trực thuộc   valid_from: hiệu lực từ, từ ngày
+ *   valid_to: hiệu lực đến, đến ngày   successor: kế thừa, đơn vị kế thừa, sáp nhập vào
+ *   model: mô hình, mã mô hình    criterion: tiêu chí    appraiser: người chấm, thành viên
+ *   score: điểm                   note: ghi chú */
+static const struct alias {
+    unsigned tables;
+    const char *key;
+    enum col col;
+} ALIASES[] = {
+    {T_UNITS | T_MODELS, "ma", C_CODE},
+    {T_UNITS | T_MODELS, "ma so", C_CODE},
+    {T_MODELS, "ma mo hinh", C_CODE},
+    {T_UNITS, "ma don vi", C_CODE},
+    {T_UNITS | T_MODELS, "ten", C_NAME},
+    {T_MODELS, "ten mo hinh", C_NAME},
+    {T_UNITS, "ten don vi", C_NAME},
+    {T_MODELS, "don vi", C_UNIT},
+    {T_MODELS, "ma don vi", C_UNIT},
+    {T_UNITS | T_MODELS, "loai", C_KIND},
+    {T_MODELS, "loai hinh", C_KIND},
+    {T_MODELS, "doi tuong", C_KIND},
+    {T_UNITS, "loai don vi", C_KIND},
+    {T_MODELS, "phan loai", C_CATEGORY},
+    {T_MODELS, "linh vuc", C_FIELD},
+    {T_MODELS, "cap", C_LEVEL},
+    {T_MODELS, "cap cong nhan", C_LEVEL},
+    {T_MODELS, "nam", C_YEAR},
+    {T_MODELS, "dang ky", C_REGISTRATION},
+    {T_MODELS, "hinh thuc dang ky", C_REGISTRATION},
+    {T_MODELS, "ngay bat dau", C_STARTED_ON},
+    {T_MODELS, "bat dau", C_STARTED_ON},
+    {T_MODELS, "dia chi", C_ADDRESS},
+    {T_MODELS, "mo ta", C_DESCRIPTION},
+    {T_MODELS, "noi dung", C_DESCRIPTION},
+    {T_MODELS, "gia lap", C_SYNTHETIC},
+    {T_MODELS, "du lieu gia lap", C_SYNTHETIC},
+    {T_UNITS, "cap tren", C_PARENT},
+    {T_UNITS, "don vi cap tren", C_PARENT},
+    {T_UNITS, "truc thuoc", C_PARENT},
+    {T_UNITS, "hieu luc tu", C_VALID_FROM},
+    {T_UNITS, "tu ngay", C_VALID_FROM},
+    {T_UNITS, "hieu luc den", C_VALID_TO},
+    {T_UNITS, "den ngay", C_VALID_TO},
+    {T_UNITS, "ke thua", C_SUCCESSOR},
+    {T_UNITS, "don vi ke thua", C_SUCCESSOR},
+    {T_UNITS, "sap nhap vao", C_SUCCESSOR},
+    {T_APPR, "mo hinh", C_MODEL},
+    {T_APPR, "ma mo hinh", C_MODEL},
+    {T_APPR, "tieu chi", C_CRITERION},
+    {T_APPR, "nguoi cham", C_APPRAISER},
+    {T_APPR, "thanh vien", C_APPRAISER},
+    {T_APPR, "diem", C_SCORE},
+    {T_APPR, "ghi chu", C_NOTE},
+};
+
+/* Enumerations: the stored ids, then extra aliases (as keys). A value matches an id exactly,
+ * or when its key with spaces read as '-' equals the id ("Tập thể" -> tap-the), or an
+ * alias. */
+typedef struct enumdef {
+    const char *what;
+    const char *const *ids;
+    const char *const *aliases;   /* pairs: key, id; NULL-terminated */
+} enumdef;
+
+static const char *const KIND_IDS[] = {"tap-the", "ca-nhan", "ho-gia-dinh", NULL};
+static const char *const KIND_AL[] = {"ho", "ho-gia-dinh", "collective", "tap-the",
+                                      "individual", "ca-nhan", "household", "ho-gia-dinh", NULL};
+static const char *const CATEGORY_IDS[] = {"mo-hinh", "dien-hinh", NULL};
+static const char *const CATEGORY_AL[] = {"model", "mo-hinh", "exemplar", "dien-hinh", NULL};
+static const char *const LEVEL_IDS[] = {"co-so", "huyen", "tinh", NULL};
+static const char *const LEVEL_AL[] = {"cap co so", "co-so", "xa", "co-so", "cap xa", "co-so",
+                                       "cap huyen", "huyen", "cap tinh", "tinh",
+                                       "grassroots", "co-so", "district", "huyen",
+                                       "province", "tinh", NULL};
+static const char *const REG_IDS[] = {"moi", "tiep-tuc", NULL};
+static const char *const REG_AL[] = {"xay moi", "moi", "dang ky moi", "moi", "new", "moi",
+                                     "tiep tuc thuc hien", "tiep-tuc", "continuing", "tiep-tuc",
+                                     NULL};
+static const char *const UKIND_IDS[] = {"province", "district", "commune", "party-committee",
+                                        "agency", "mass-organisation", NULL};
+static const char *const UKIND_AL[] = {
+    "tinh", "province", "huyen", "district", "quan", "district", "thi xa", "district",
+    "xa", "commune", "phuong", "commune", "thi tran", "commune", "dang uy", "party-committee",
+    "dang bo", "party-committee", "co quan", "agency", "doan the", "mass-organisation",
+    "to chuc chinh tri xa hoi", "mass-organisation", NULL};
+
+static const enumdef E_KIND = {"tap-the, ca-nhan or ho-gia-dinh", KIND_IDS, KIND_AL};
+static const enumdef E_CATEGORY = {"mo-hinh or dien-hinh", CATEGORY_IDS, CATEGORY_AL};
+static const enumdef E_LEVEL = {"co-so, huyen or tinh", LEVEL_IDS, LEVEL_AL};
+static const enumdef E_REG = {"moi or tiep-tuc", REG_IDS, REG_AL};
+static const enumdef E_UKIND = {"province, district, commune, party-committee, agency or "
+                                "mass-organisation", UKIND_IDS, UKIND_AL};
+
+/* The id v stands for, or NULL. */
+static const char *enum_match(const enumdef *e, const char *v, size_t n)
+{
+    for (int i = 0; e->ids[i]; i++)
+        if (strlen(e->ids[i]) == n && memcmp(e->ids[i], v, n) == 0)
+            return e->ids[i];
+    char *key = dvk_text_key(v, n);
+    if (!key)
+        return NULL;
+    const char *found = NULL;
+    for (int i = 0; e->aliases[i] && !found; i += 2)
+        if (strcmp(e->aliases[i], key) == 0)
+            found = e->aliases[i + 1];
+    for (char *p = key; *p; p++)
+        if (*p == ' ')
+            *p = '-';
+    for (int i = 0; e->ids[i] && !found; i++)
+        if (strcmp(e->ids[i], key) == 0)
+            found = e->ids[i];
+    free(key);
+    return found;
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int date_ok(int y, int m, int d)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+        return 0;
+    return d <= days[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* An ISO date (YYYY-MM-DD) or a Vietnamese one (D/M/YYYY), written into out as ISO. */
+static int parse_date(const char *s, size_t n, char out[11])
+{
+    int y = 0, m = 0, d = 0;
+    unsigned k = 0;
+    if (n == 10 && s[4] == '-' && s[7] == '-') {
+        for (int i = 0; i < 10; i++)
+            if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+                return -1;
+        y = atoi(s);
+        m = atoi(s + 5);
+        d = atoi(s + 8);
+    } else {
+        /* D/M/YYYY with one or two digit day and month. */
+        int part[3] = {0, 0, 0}, digits[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '/') {
+                if (++k > 2)
+                    return -1;
+            } else if (s[i] >= '0' && s[i] <= '9') {
+                part[k] = part[k] * 10 + (s[i] - '0');
+                if (++digits[k] > 4)
+                    return -1;
+            } else {
+                return -1;
+            }
+        }
+        if (k != 2 || digits[0] < 1 || digits[0] > 2 || digits[1] < 1 || digits[1] > 2 ||
+            digits[2] != 4)
+            return -1;
+        d = part[0];
+        m = part[1];
+        y = part[2];
+    }
+    if (!date_ok(y, m, d))
+        return -1;
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return 0;
+}
+
+/* A decimal number: [+-]digits[.digits][e[+-]digits] (no hex, inf or nan). */
+static int parse_number(const char *s, size_t n, double *out)
+{
+    size_t i = 0, digits = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++, digits++;
+    }
+    if (!digits)
+        return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t e = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++, e++;
+        if (!e)
+            return -1;
+    }
+    if (i != n)
+        return -1;
+    double v = strtod(s, NULL);
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_integer(const char *s, size_t n, long long lo, long long hi, long long *out)
+{
+    long long v = 0;
+    size_t i = 0;
+    int neg = 0;
+    if (n && (s[0] == '-' || s[0] == '+'))
+        neg = s[i++] == '-';
+    if (i == n || n - i > 15)
+        return -1;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (neg)
+        v = -v;
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int all_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* ======================================================================================
+ * Import: caches
+ * ==================================================================================== */
+
+/* The fields of one province (small: loaded once per import). */
+typedef struct province {
+    char *code;
+    int nfields;
+    char **ids, **keys;
+    int warned;                 /* "no fields" said once */
+    struct province *next;
+} province;
+
+/* A unit as models see it; province NULL: unknown unit. */
+typedef struct unit {
+    char *code;
+    char *province;
+    char valid_from[11], valid_to[11];
+    province *prov;
+} unit;
+
+/* Open-addressing map of unit code -> unit (grows with the distinct units referenced). */
+typedef struct unitmap {
+    unit **slot;
+    size_t cap, n;
+} unitmap;
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static unit *unitmap_get(unitmap *m, const char *code, size_t n)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t i = hash_str(code, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        unit *u = m->slot[i];
+        if (!u)
+            return NULL;
+        if (strlen(u->code) == n && memcmp(u->code, code, n) == 0)
+            return u;
+    }
+}
+
+static int unitmap_put(unitmap *m, unit *u)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        unit **slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t j = 0; j < m->cap; j++) {
+            unit *v = m->slot[j];
+            if (!v)
+                continue;
+            size_t i = hash_str(v->code, strlen(v->code)) & (cap - 1);
+            while (slot[i])
+                i = (i + 1) & (cap - 1);
+            slot[i] = v;
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->cap = cap;
+    }
+    size_t i = hash_str(u->code, strlen(u->code)) & (m->cap - 1);
+    while (m->slot[i])
+        i = (i + 1) & (m->cap - 1);
+    m->slot[i] = u;
+    m->n++;
+    return 0;
+}
+
+/* Rows that existed before this import and that a row of this file has already matched:
+ * one bit per rowid, in 4 KiB pages allocated on demand (memory follows the rows touched,
+ * at most one bit per stored row). Rows inserted by this import have rowids above the
+ * maximum before it, so a second row with the same key is found without any memory. */
+#define SEEN_PAGE_BITS (4096 * 8)
+typedef struct seen {
+    unsigned char **page;
+    size_t npages;
+} seen;
+
+/* Mark rowid; returns 1 when it was already marked, -1 out of memory. */
+static int seen_mark(seen *s, long long rowid)
+{
+    if (rowid < 0)
+        return 0;
+    size_t p = (size_t)(rowid / SEEN_PAGE_BITS), bit = (size_t)(rowid % SEEN_PAGE_BITS);
+    if (p >= s->npages) {
+        size_t n = p + 1 > s->npages * 2 ? p + 1 : s->npages * 2;
+        unsigned char **pg = realloc(s->page, n * sizeof *pg);
+        if (!pg)
+            return -1;
+        memset(pg + s->npages, 0, (n - s->npages) * sizeof *pg);
+        s->page = pg;
+        s->npages = n;
+    }
+    if (!s->page[p] && !(s->page[p] = calloc(1, SEEN_PAGE_BITS / 8)))
+        return -1;
+    int was = (s->page[p][bit / 8] >> (bit % 8)) & 1;
+    s->page[p][bit / 8] |= (unsigned char)(1u << (bit % 8));
+    return was;
+}
+
+static void seen_free(seen *s)
+{
+    for (size_t i = 0; i < s->npages; i++)
+        free(s->page[i]);
+    free(s->page);
+}
+
+/* A units row whose successor was not in the database yet: checked at the end. */
+typedef struct pending {
+    char *successor;
+    long line;
+} pending;
+
+/* ======================================================================================
+ * Import: state
+ * ==================================================================================== */
+
+typedef struct metric {
+    char *name;                 /* as in the header (NFC) */
+    char *json_key;             /* "\"name\":" */
+} metric;
+
+typedef struct importer {
+    dvk_store *s;
+    sqlite3 *db;
+    dvk_csv_table table;
+    unsigned tmask;
+    const char *path;
+    const dvk_csv_import_opts *opts;
+    dvk_csv_import_result *res;
+    int max_messages;
+    /* header */
+    int have_header;
+    size_t ncols;
+    int colmap[DVK_CSV_COLUMNS_MAX];   /* column -> enum col, or -1 - metric index */
+    int pos[C_COUNT];                  /* enum col -> column, or -1 */
+    metric metrics[DVK_CSV_COLUMNS_MAX];
+    int order[DVK_CSV_COLUMNS_MAX];    /* metric indexes sorted by name */
+    int nmetrics;
+    char *colname[DVK_CSV_COLUMNS_MAX];/* header text for messages */
+    /* the current row */
+    const dvk_csv_record *rec;
+    const char *v[C_COUNT];
+    size_t vl[C_COUNT];
+    char *owned[DVK_CSV_COLUMNS_MAX];  /* NFC copies to free after the row */
+    int nowned;
+    const char *mv[DVK_CSV_COLUMNS_MAX];
+    size_t mvl[DVK_CSV_COLUMNS_MAX];
+    int row_bad;
+    buf reason;                        /* the row's problems, for the rejects file */
+    buf json;                          /* models.metrics */
+    /* rejects */
+    dvk_csv_out rejects;
+    int rejects_open;
+    /* statements */
+    sqlite3_stmt *ins, *find, *upd, *look, *look2;
+    long long max_before;
+    seen seen;
+    unitmap units;
+    province *provinces;
+    pending *pend;
+    size_t npend, cappend;
+    dvk_progress *bar;
+} importer;
+
+/* Record a problem of the current row (or of the file when col < 0 and no row): message
+ * "FILE:LINE: column 'x': reason (value)". */
+static void problem(importer *im, long line, int column, const char *value, size_t vlen,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void problem(importer *im, long line, int column, const char *value, size_t vlen,
+                    const char *fmt, ...)
+{
+    char reason[1024], shown[512], text[1800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    size_t o = 0;
+    if (column >= 0) {
+        char col[160];
+        show_value(im->colname[column], strlen(im->colname[column]), col, sizeof col);
+        o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", col);
+    }
+    o += (size_t)snprintf(text + o, sizeof text - o, "%s", reason);
+    if (value && o < sizeof text) {
+        show_value(value, vlen, shown, sizeof shown);
+        snprintf(text + o, sizeof text - o, " (%s)", shown);
+    }
+    im->row_bad = 1;
+    im->res->problems++;
+    if (im->reason.n)
+        buf_adds(&im->reason, "; ");
+    buf_adds(&im->reason, text);
+    if (im->res->nmessages < im->max_messages) {
+        char *msg = malloc(strlen(im->path) + strlen(text) + 32);
+        if (msg) {
+            sprintf(msg, "%s:%ld: %s", im->path, line, text);
+            im->res->messages[im->res->nmessages++] = msg;
+        }
+    }
+}
+
+static const char *SQL_INSERT[] = {
+    [DVK_CSV_UNITS] =
+        "INSERT INTO units(code,name,name_key,kind,parent,province,valid_from,valid_to,successor)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(code) DO NOTHING",
+    [DVK_CSV_MODELS] =
+        "INSERT INTO models(code,name,name_key,unit,province,kind,category,field,level,year,"
+        "registration,started_on,address,description,metrics,synthetic)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+        " ON CONFLICT(code) DO NOTHING",
+    [DVK_CSV_APPRAISALS] =
+        "INSERT INTO appraisals(model,criterion,appraiser,score,note) VALUES(?1,?2,?3,?4,?5)"
+        " ON CONFLICT(model,criterion,appraiser) DO NOTHING",
+};
+static const char *SQL_FIND[] = {
+    [DVK_CSV_UNITS] = "SELECT rowid, province FROM units WHERE code=?1",
+    [DVK_CSV_MODELS] = "SELECT id FROM models WHERE code=?1",
+    [DVK_CSV_APPRAISALS] =
+        "SELECT rowid FROM appraisals WHERE model=?1 AND criterion=?2 AND appraiser=?3",
+};
+/* Update only when something differs, so that sqlite3_changes() tells updated from
+ * unchanged; the last parameter is the rowid found. */
+static const char *SQL_UPDATE[] = {
+    [DVK_CSV_UNITS] =
+        "UPDATE units SET name=?2,name_key=?3,kind=?4,parent=?5,province=?6,valid_from=?7,"
+        "valid_to=?8,successor=?9 WHERE rowid=?10 AND code=?1 AND"
+        " (name,name_key,kind,parent,province,valid_from,valid_to,successor)"
+        " IS NOT (?2,?3,?4,?5,?6,?7,?8,?9)",
+    [DVK_CSV_MODELS] =
+        "UPDATE models SET name=?2,name_key=?3,unit=?4,province=?5,kind=?6,category=?7,"
+        "field=?8,level=?9,year=?10,registration=?11,started_on=?12,address=?13,"
+        "description=?14,metrics=?15,synthetic=?16 WHERE id=?17 AND code=?1 AND"
+        " (name,name_key,unit,province,kind,category,field,level,year,registration,"
+        "started_on,address,description,metrics,synthetic)"
+        " IS NOT (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+    [DVK_CSV_APPRAISALS] =
+        "UPDATE appraisals SET score=?4, note=?5 WHERE rowid=?6 AND model=?1 AND"
+        " criterion=?2 AND appraiser=?3 AND (score,note) IS NOT (?4,?5)",
+};
+static const char *SQL_MAXROWID[] = {
+    [DVK_CSV_UNITS] = "SELECT coalesce(max(rowid),0) FROM units",
+    [DVK_CSV_MODELS] = "SELECT coalesce(max(id),0) FROM models",
+    [DVK_CSV_APPRAISALS] = "SELECT coalesce(max(rowid),0) FROM appraisals",
+};
+
+/* ======================================================================================
+ * Import: the header
+ * ==================================================================================== */
+
+/* key of a header cell with '_' and '-' read as spaces (malloc'd). */
+static char *header_key(const char *s, size_t n)
+{
+    char *k = dvk_text_key(s, n);
+    if (!k)
+        return NULL;
+    for (char *p = k; *p; p++)
+        if (*p == '_' || *p == '-')
+            *p = ' ';
+    return k;
+}
+
+static int match_column(unsigned tmask, const char *key)
+{
+    for (int c = 0; c < C_COUNT; c++) {
+        if (!(COLS[c].tables & tmask))
+            continue;
+        char id[32];
+        snprintf(id, sizeof id, "%s", COLS[c].name);
+        for (char *p = id; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        if (strcmp(id, key) == 0)
+            return c;
+    }
+    for (size_t i = 0; i < sizeof ALIASES / sizeof ALIASES[0]; i++)
+        if ((ALIASES[i].tables & tmask) && strcmp(ALIASES[i].key, key) == 0)
+            return (int)ALIASES[i].col;
+    return -1;
+}
+
+static int cmp_metric_order(const void *a, const void *b, void *ctx);
+static importer *sort_ctx;
+static int cmp_metric(const void *a, const void *b) { return cmp_metric_order(a, b, sort_ctx); }
+static int cmp_metric_order(const void *a, const void *b, void *ctx)
+{
+    const importer *im = ctx;
+    return strcmp(im->metrics[*(const int *)a].name, im->metrics[*(const int *)b].name);
+}
+
+static int write_reject_header(importer *im, const dvk_csv_record *rec)
+{
+    FILE *f = im->rejects.f;
+    int bad = dvk_csv_put(f, "line", 4, 1, 0) || dvk_csv_put(f, "reason", 6, 0, 0);
+    for (size_t i = 0; i < rec->nfields && !bad; i++)
+        bad = dvk_csv_put(f, rec->field[i], rec->len[i], 0, 0);
+    return bad || fputs("\r\n", f) == EOF ? -1 : 0;
+}
+
+static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
+{
+    im->have_header = 1;
+    im->ncols = rec->nfields;
+    for (int c = 0; c < C_COUNT; c++)
+        im->pos[c] = -1;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        im->colname[i] = strdup(rec->field[i]);
+        if (!im->colname[i])
+            return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
+    }
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const char *s = rec->field[i];
+        size_t n = rec->len[i];
+        char shown[160];
+        show_value(s, n, shown, sizeof shown);
+        if (n == 0)
+            return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu has no name in the header",
+                                 im->path, rec->line, i + 1);
+        if (!dvk_text_valid_utf8(s, n))
+            return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu: header is not valid UTF-8 (%s)",
+                                 im->path, rec->line, i + 1, shown);
+        char *key = header_key(s, n);
+        if (!key)
+            return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
+        int c = match_column(im->tmask, key);
+        free(key);
+        if (c >= 0) {
+            if (im->pos[c] >= 0) {
+                char other[160];
+                show_value(im->colname[im->pos[c]], strlen(im->colname[im->pos[c]]), other,
+                           sizeof other);
+                return dvk_error_set(err, DVK_EDATA,
+                                     "%s:%ld: column '%s' names column '%s' again (already column %d, '%s')",
+                                     im->path, rec->line, shown, COLS[c].name, im->pos[c] + 1, other);
+            }
+            im->pos[c] = (int)i;
+            im->colmap[i] = c;
+            continue;
+        }
+        if (im->table != DVK_CSV_MODELS) {
+            buf known = {0};
+            for (int k = 0; k < C_COUNT; k++)
+                if (COLS[k].tables & im->tmask)
+                    buf_printf(&known, "%s%s", known.n ? ", " : "", COLS[k].name);
+            dvk_error_set(err, DVK_EDATA, "%s:%ld: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
+                          im->path, rec->line, shown, known.p ? known.p : "");
+            free(known.p);
+            return DVK_EDATA;
+        }
+        metric *m = &im->metrics[im->nmetrics];
+        m->name = dvk_text_nfc(s, n);
+        if (!m->name)
+            return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
+        for (int k = 0; k < im->nmetrics; k++)
+            if (strcmp(im->metrics[k].name, m->name) == 0) {
+                free(m->name);
+                m->name = NULL;
+                return dvk_error_set(err, DVK_EDATA, "%s:%ld: column '%s' appears twice in the header",
+                                     im->path, rec->line, shown);
+            }
+        buf jk = {0};
+        if (json_str(&jk, m->name, strlen(m->name)) || buf_add(&jk, ":", 1)) {
+            free(jk.p);
+            return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
+        }
+        m->json_key = jk.p;
+        im->order[im->nmetrics] = im->nmetrics;
+        im->colmap[i] = -1 - im->nmetrics;
+        im->nmetrics++;
+    }
+    buf missing = {0};
+    for (int c = 0; c < C_COUNT; c++)
+        if ((COLS[c].required & im->tmask) && im->pos[c] < 0)
+            buf_printf(&missing, "%s'%s'", missing.n ? ", " : "", COLS[c].name);
+    if (missing.n) {
+        dvk_error_set(err, DVK_EDATA, "%s:%ld: missing column%s %s (see `dvk import --help`)",
+                      im->path, rec->line, strchr(missing.p, ',') ? "s" : "", missing.p);
+        free(missing.p);
+        return DVK_EDATA;
+    }
+    free(missing.p);
+    sort_ctx = im;
+    qsort(im->order, (size_t)im->nmetrics, sizeof im->order[0], cmp_metric);
+    if (im->rejects_open && write_reject_header(im, rec))
+        return dvk_error_set(err, DVK_EIO, "%s: write error (%s)", im->opts->rejects_path,
+                             strerror(errno));
+    return DVK_OK;
+}
+
+/* ======================================================================================
+ * Import: rows
+ * ==================================================================================== */
+
+static void row_reset(importer *im)
+{
+    for (int i = 0; i < im->nowned; i++)
+        free(im->owned[i]);
+    im->nowned = 0;
+    im->row_bad = 0;
+    im->reason.n = 0;
+    if (im->reason.p)
+        im->reason.p[0] = '\0';
+}
+
+/* Keep a malloc'd string until the end of the row. */
+static const char *own(importer *im, char *s)
+{
+    if (s)
+        im->owned[im->nowned++] = s;
+    return s;
+}
+
+static int write_reject(importer *im, const dvk_csv_record *rec, dvk_error *err)
+{
+    im->res->rejected++;
+    if (!im->rejects_open)
+        return DVK_OK;
+    FILE *f = im->rejects.f;
+    char line[32];
+    int n = snprintf(line, sizeof line, "%ld", rec->line);
+    int bad = dvk_csv_put(f, line, (size_t)n, 1, 0) ||
+              dvk_csv_put(f, im->reason.p ? im->reason.p : "", im->reason.n, 0, 0);
+    for (size_t i = 0; i < rec->nfields && !bad; i++)
+        bad = dvk_csv_put(f, rec->field[i], rec->len[i], 0, 0);
+    if (bad || fputs("\r\n", f) == EOF)
+        return dvk_error_set(err, DVK_EIO, "%s: write error (%s)", im->opts->rejects_path,
+                             strerror(errno));
+    return DVK_OK;
+}
+
+/* The value of known column c, or NULL when the column is absent or the cell empty. */
+#define V(c) (im->v[c])
+#define L(c) (im->vl[c])
+
+/* Check that required column c has a value; a problem otherwise. */
+static int need(importer *im, int c, const int *bad)
+{
+    if (V(c))
+        return 1;
+    if (!bad[c])
+        problem(im, im->rec->line, im->pos[c], NULL, 0, "a value is required here");
+    return 0;
+}
+
+static const char *need_enum(importer *im, int c, const enumdef *e, const int *bad)
+{
+    if (!need(im, c, bad))
+        return NULL;
+    const char *id = enum_match(e, V(c), L(c));
+    if (!id)
+        problem(im, im->rec->line, im->pos[c], V(c), L(c), "must be %s", e->what);
+    return id;
+}
+
+static province *load_province(importer *im, const char *code, dvk_error *err)
+{
+    for (province *p = im->provinces; p; p = p->next)
+        if (strcmp(p->code, code) == 0)
+            return p;
+    province *p = calloc(1, sizeof *p);
+    if (!p || !(p->code = strdup(code))) {
+        free(p);
+        dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    p->next = im->provinces;
+    im->provinces = p;
+    sqlite3_stmt *st = dvk_store_prepare(im->s, "SELECT id, name FROM fields WHERE province=?1 ORDER BY id", err);
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char **ids = realloc(p->ids, (size_t)(p->nfields + 1) * sizeof *ids);
+        if (ids)
+            p->ids = ids;
+        char **keys = realloc(p->keys, (size_t)(p->nfields + 1) * sizeof *keys);
+        if (keys)
+            p->keys = keys;
+        if (!ids || !keys) {
+            sqlite3_finalize(st);
+            dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            return NULL;
+        }
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        p->ids[p->nfields] = strdup((const char *)sqlite3_column_text(st, 0));
+        p->keys[p->nfields] = dvk_text_key(name ? name : "", name ? strlen(name) : 0);
+        p->nfields++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        dvk_store_fail(im->s, rc, err, "reading the fields");
+        return NULL;
+    }
+    return p;
+}
+
+/* The unit code as models see it (cached; units do not change during a models import). */
+static unit *find_unit(importer *im, const char *code, size_t n, dvk_error *err)
+{
+    unit *u = unitmap_get(&im->units, code, n);
+    if (u)
+        return u;
+    u = calloc(1, sizeof *u);
+    if (!u || !(u->code = strndup(code, n)) || unitmap_put(&im->units, u)) {
+        if (u)
+            free(u->code);
+        free(u);
+        dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    sqlite3_stmt *st = im->look;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, code, (int)n, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(st, 0);
+        const char *f = (const char *)sqlite3_column_text(st, 1);
+        const char *t = (const char *)sqlite3_column_text(st, 2);
+        u->province = strdup(p ? p : "");
+        snprintf(u->valid_from, sizeof u->valid_from, "%s", f ? f : "");
+        snprintf(u->valid_to, sizeof u->valid_to, "%s", t ? t : "");
+        if (!u->province || !(u->prov = load_province(im, u->province, err))) {
+            sqlite3_reset(st);
+            if (!err->code)
+                dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            return NULL;
+        }
+    } else if (rc != SQLITE_DONE) {
+        dvk_store_fail(im->s, rc, err, "looking up a unit");
+        sqlite3_reset(st);
+        return NULL;
+    }
+    sqlite3_reset(st);
+    return u;
+}
+
+static const char *match_field(province *p, const char *v, size_t n)
+{
+    for (int i = 0; i < p->nfields; i++)
+        if (strlen(p->ids[i]) == n && memcmp(p->ids[i], v, n) == 0)
+            return p->ids[i];
+    char *key = dvk_text_key(v, n);
+    if (!key)
+        return NULL;
+    const char *found = NULL;
+    for (int i = 0; i < p->nfields && !found; i++)
+        if (p->keys[i] && strcmp(p->keys[i], key) == 0)
+            found = p->ids[i];
+    for (char *q = key; *q && !found; q++)
+        if (*q == ' ')
+            *q = '-';
+    for (int i = 0; i < p->nfields && !found; i++)
+        if (strcmp(p->ids[i], key) == 0)
+            found = p->ids[i];
+    free(key);
+    return found;
+}
+
+/* Values checked for the row being written. */
+typedef struct rowvals {
+    const char *kind, *category, *level, *registration, *field, *province, *name_key;
+    const char *parent, *successor;
+    long long year, synthetic, model;
+    double score;
+    char started_on[11], valid_from[11], valid_to[11];
+} rowvals;
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s, size_t n)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_row(importer *im, sqlite3_stmt *st, const rowvals *r)
+{
+    switch (im->table) {
+    case DVK_CSV_UNITS:
+        sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, V(C_NAME), (int)L(C_NAME), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->name_key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, r->kind, -1, SQLITE_STATIC);
+        bind_opt(st, 5, r->parent, r->parent ? strlen(r->parent) : 0);
+        sqlite3_bind_text(st, 6, r->province, -1, SQLITE_STATIC);
+        bind_opt(st, 7, r->valid_from[0] ? r->valid_from : NULL, 10);
+        bind_opt(st, 8, r->valid_to[0] ? r->valid_to : NULL, 10);
+        bind_opt(st, 9, r->successor, r->successor ? strlen(r->successor) : 0);
+        break;
+    case DVK_CSV_MODELS:
+        sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, V(C_NAME), (int)L(C_NAME), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->name_key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, V(C_UNIT), (int)L(C_UNIT), SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, r->province, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, r->category, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, r->field, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, r->level, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 10, r->year);
+        sqlite3_bind_text(st, 11, r->registration, -1, SQLITE_STATIC);
+        bind_opt(st, 12, r->started_on[0] ? r->started_on : NULL, 10);
+        bind_opt(st, 13, V(C_ADDRESS), L(C_ADDRESS));
+        bind_opt(st, 14, V(C_DESCRIPTION), L(C_DESCRIPTION));
+        sqlite3_bind_text(st, 15, im->json.p, (int)im->json.n, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 16, r->synthetic);
+        break;
+    case DVK_CSV_APPRAISALS:
+        sqlite3_bind_int64(st, 1, r->model);
+        sqlite3_bind_text(st, 2, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
+        sqlite3_bind_double(st, 4, r->score);
+        bind_opt(st, 5, V(C_NOTE), L(C_NOTE));
+        break;
+    }
+}
+
+static int db_fail(importer *im, int rc, dvk_error *err)
+{
+    char what[256];
+    snprintf(what, sizeof what, "writing the row of %s:%ld", im->path, im->rec->line);
+    return dvk_store_fail(im->s, rc, err, what);
+}
+
+/* Units: a new parent must not be the unit itself or one of its descendants; when the
+ * unit's province changes, its descendants and their models move with it. */
+static int unit_moves(importer *im, const rowvals *r, const char *old_province, dvk_error *err)
+{
+    int rc = DVK_OK;
+    sqlite3_stmt *st = NULL;
+    if (r->parent) {
+        st = dvk_store_prepare(im->s,
+            "WITH RECURSIVE up(c) AS (SELECT ?1 UNION SELECT u.parent FROM units u JOIN up"
+            " ON u.code=up.c WHERE u.parent IS NOT NULL) SELECT 1 FROM up WHERE c=?2", err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_text(st, 1, r->parent, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (s == SQLITE_ROW) {
+            problem(im, im->rec->line, im->pos[C_PARENT], r->parent, strlen(r->parent),
+                    "would make the unit its own ancestor");
+            return DVK_OK;
+        }
+    }
+    if (!old_province || strcmp(old_province, r->province) == 0)
+        return DVK_OK;
+    static const char *const moves[] = {
+        "WITH RECURSIVE d(c) AS (SELECT code FROM units WHERE parent=?1 UNION SELECT u.code"
+        " FROM units u JOIN d ON u.parent=d.c) UPDATE units SET province=?2 WHERE code IN d",
+        "WITH RECURSIVE d(c) AS (SELECT ?1 UNION SELECT u.code FROM units u JOIN d"
+        " ON u.parent=d.c) UPDATE models SET province=?2 WHERE unit IN d",
+    };
+    for (int i = 0; i < 2 && rc == DVK_OK; i++) {
+        if (!(st = dvk_store_prepare(im->s, moves[i], err)))
+            return err->code;
+        sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->province, -1, SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_DONE)
+            rc = db_fail(im, s, err);
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* Insert the row, or update the stored row with the same key when it differs. A second
+ * row with the same key in this file is a problem (the row is then bad). */
+static int write_row(importer *im, const rowvals *r, dvk_error *err)
+{
+    sqlite3_stmt *st = im->ins;
+    sqlite3_reset(st);
+    bind_row(im, st, r);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(im, rc, err);
+    if (sqlite3_changes(im->db) == 1) {
+        im->res->inserted++;
+        return DVK_OK;
+    }
+    st = im->find;
+    sqlite3_reset(st);
+    if (im->table == DVK_CSV_APPRAISALS) {
+        sqlite3_bind_int64(st, 1, r->model);
+        sqlite3_bind_text(st, 2, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
+    } else {
+        sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
+    }
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return db_fail(im, rc == SQLITE_DONE ? SQLITE_CONSTRAINT : rc, err);
+    }
+    long long rowid = sqlite3_column_int64(st, 0);
+    char *old_province = NULL;
+    if (im->table == DVK_CSV_UNITS && sqlite3_column_text(st, 1))
+        old_province = strdup((const char *)sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
+    int dup = rowid > im->max_before ? 1 : seen_mark(&im->seen, rowid);
+    if (dup < 0) {
+        free(old_province);
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    }
+    if (dup) {
+        free(old_province);
+        if (im->table == DVK_CSV_APPRAISALS)
+            problem(im, im->rec->line, im->pos[C_APPRAISER], V(C_APPRAISER), L(C_APPRAISER),
+                    "this appraiser already scored this criterion of this model earlier in the file");
+        else
+            problem(im, im->rec->line, im->pos[C_CODE], V(C_CODE), L(C_CODE),
+                    "duplicate code: an earlier row of this file has it");
+        return DVK_OK;
+    }
+    if (im->table == DVK_CSV_UNITS) {
+        int mrc = unit_moves(im, r, old_province, err);
+        free(old_province);
+        if (mrc || im->row_bad)
+            return mrc;
+    }
+    st = im->upd;
+    sqlite3_reset(st);
+    bind_row(im, st, r);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_count(st), rowid);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(im, rc, err);
+    if (sqlite3_changes(im->db) == 1)
+        im->res->updated++;
+    else
+        im->res->unchanged++;
+    return DVK_OK;
+}
+
+static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err)
+{
+    long line = im->rec->line;
+    need(im, C_CODE, bad);
+    if (need(im, C_NAME, bad) && !(r->name_key = own(im, dvk_text_key(V(C_NAME), L(C_NAME)))))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    unit *u = NULL;
+    if (need(im, C_UNIT, bad)) {
+        if (!(u = find_unit(im, V(C_UNIT), L(C_UNIT), err)))
+            return err->code;
+        if (!u->province) {
+            problem(im, line, im->pos[C_UNIT], V(C_UNIT), L(C_UNIT),
+                    "unknown unit (import the units file first)");
+            u = NULL;
+        } else {
+            r->province = u->province;
+        }
+    }
+    r->kind = need_enum(im, C_KIND, &E_KIND, bad);
+    r->category = need_enum(im, C_CATEGORY, &E_CATEGORY, bad);
+    r->level = need_enum(im, C_LEVEL, &E_LEVEL, bad);
+    r->registration = need_enum(im, C_REGISTRATION, &E_REG, bad);
+    int year_ok = 0;
+    if (need(im, C_YEAR, bad)) {
+        if (parse_integer(V(C_YEAR), L(C_YEAR), 1900, 2200, &r->year))
+            problem(im, line, im->pos[C_YEAR], V(C_YEAR), L(C_YEAR),
+                    "must be a year between 1900 and 2200");
+        else
+            year_ok = 1;
+    }
+    if (need(im, C_FIELD, bad) && u) {
+        province *p = u->prov;
+        if (p->nfields == 0) {
+            int keep = im->max_messages;
+            if (p->warned)
+                im->max_messages = 0;  /* counted, said once */
+            problem(im, line, im->pos[C_FIELD], NULL, 0,
+                    "no fields are declared for province %s; run `dvk init` with its script",
+                    p->code);
+            im->max_messages = keep;
+            p->warned = 1;
+        } else if (!(r->field = match_field(p, V(C_FIELD), L(C_FIELD)))) {
+            buf known = {0};
+            for (int i = 0; i < p->nfields; i++)
+                buf_printf(&known, "%s%s", i ? ", " : "", p->ids[i]);
+            problem(im, line, im->pos[C_FIELD], V(C_FIELD), L(C_FIELD),
+                    "not a field of province %s (fields: %s)", p->code, known.p ? known.p : "");
+            free(known.p);
+        }
+    }
+    if (u && year_ok) {
+        char jan1[11], dec31[11];
+        snprintf(jan1, sizeof jan1, "%04lld-01-01", r->year);
+        snprintf(dec31, sizeof dec31, "%04lld-12-31", r->year);
+        if (u->valid_to[0] && strcmp(u->valid_to, jan1) < 0)
+            problem(im, line, im->pos[C_UNIT], V(C_UNIT), L(C_UNIT),
+                    "the unit ceased to exist on %s, before %lld", u->valid_to, r->year);
+        else if (u->valid_from[0] && strcmp(u->valid_from, dec31) > 0)
+            problem(im, line, im->pos[C_UNIT], V(C_UNIT), L(C_UNIT),
+                    "the unit exists only from %s, after %lld", u->valid_from, r->year);
+    }
+    r->started_on[0] = '\0';
+    if (V(C_STARTED_ON) && parse_date(V(C_STARTED_ON), L(C_STARTED_ON), r->started_on))
+        problem(im, line, im->pos[C_STARTED_ON], V(C_STARTED_ON), L(C_STARTED_ON),
+                "must be a date written YYYY-MM-DD (or DD/MM/YYYY)");
+    r->synthetic = 0;
+    if (V(C_SYNTHETIC) && parse_integer(V(C_SYNTHETIC), L(C_SYNTHETIC), 0, 1, &r->synthetic))
+        problem(im, line, im->pos[C_SYNTHETIC], V(C_SYNTHETIC), L(C_SYNTHETIC), "must be 0 or 1");
+    /* metrics, in name order, so that equal rows give equal JSON text */
+    im->json.n = 0;
+    buf_add(&im->json, "{", 1);
+    int first = 1;
+    for (int k = 0; k < im->nmetrics; k++) {
+        int m = im->order[k];
+        if (!im->mv[m])
+            continue;
+        double d;
+        if (parse_number(im->mv[m], im->mvl[m], &d)) {
+            int col = 0;
+            for (size_t i = 0; i < im->ncols; i++)
+                if (im->colmap[i] == -1 - m)
+                    col = (int)i;
+            problem(im, line, col, im->mv[m], im->mvl[m],
+                    "must be a number such as 1200 or 3.5 (metric columns are numbers; leave the cell empty when unknown)");
+            continue;
+        }
+        char num[40];
+        dvk_csv_number(d, num, sizeof num);
+        if ((!first && buf_add(&im->json, ",", 1)) || buf_adds(&im->json, im->metrics[m].json_key) ||
+            buf_adds(&im->json, num))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        first = 0;
+    }
+    if (buf_add(&im->json, "}", 1))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    return DVK_OK;
+}
+
+static int add_pending(importer *im, const char *successor, dvk_error *err)
+{
+    if (im->npend == im->cappend) {
+        size_t cap = im->cappend ? im->cappend * 2 : 16;
+        pending *p = realloc(im->pend, cap * sizeof *p);
+        if (!p)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        im->pend = p;
+        im->cappend = cap;
+    }
+    if (!(im->pend[im->npend].successor = strdup(successor)))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    im->pend[im->npend++].line = im->rec->line;
+    return DVK_OK;
+}
+
+static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
+{
+    long line = im->rec->line;
+    int code_ok = need(im, C_CODE, bad);
+    if (need(im, C_NAME, bad) && !(r->name_key = own(im, dvk_text_key(V(C_NAME), L(C_NAME)))))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    r->kind = need_enum(im, C_KIND, &E_UKIND, bad);
+    r->parent = V(C_PARENT);
+    if (r->kind && strcmp(r->kind, "province") == 0) {
+        if (r->parent)
+            problem(im, line, im->pos[C_PARENT], V(C_PARENT), L(C_PARENT),
+                    "a province has no parent unit");
+        r->province = V(C_CODE);
+    } else if (r->kind && !r->parent && !bad[C_PARENT]) {
+        problem(im, line, im->pos[C_PARENT], NULL, 0,
+                "required for a unit of kind %s (the unit it belongs to)", r->kind);
+    }
+    if (r->parent && code_ok && strcmp(r->parent, V(C_CODE)) == 0) {
+        problem(im, line, im->pos[C_PARENT], V(C_PARENT), L(C_PARENT),
+                "a unit cannot be its own parent");
+    } else if (r->parent && r->kind && strcmp(r->kind, "province") != 0) {
+        sqlite3_stmt *st = im->look;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, r->parent, (int)L(C_PARENT), SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            r->province = own(im, strdup((const char *)sqlite3_column_text(st, 0)));
+            if (!r->province) {
+                sqlite3_reset(st);
+                return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            }
+        } else if (rc == SQLITE_DONE) {
+            problem(im, line, im->pos[C_PARENT], V(C_PARENT), L(C_PARENT),
+                    "unknown unit (a parent must come before its children, in this file or the database)");
+        } else {
+            sqlite3_reset(st);
+            return db_fail(im, rc, err);
+        }
+        sqlite3_reset(st);
+    }
+    r->valid_from[0] = r->valid_to[0] = '\0';
+    if (V(C_VALID_FROM) && parse_date(V(C_VALID_FROM), L(C_VALID_FROM), r->valid_from))
+        problem(im, line, im->pos[C_VALID_FROM], V(C_VALID_FROM), L(C_VALID_FROM),
+                "must be a date written YYYY-MM-DD (or DD/MM/YYYY)");
+    if (V(C_VALID_TO) && parse_date(V(C_VALID_TO), L(C_VALID_TO), r->valid_to))
+        problem(im, line, im->pos[C_VALID_TO], V(C_VALID_TO), L(C_VALID_TO),
+                "must be a date written YYYY-MM-DD (or DD/MM/YYYY)");
+    else if (r->valid_from[0] && r->valid_to[0] && strcmp(r->valid_from, r->valid_to) > 0)
+        problem(im, line, im->pos[C_VALID_TO], V(C_VALID_TO), L(C_VALID_TO),
+                "ends before valid_from (%s)", r->valid_from);
+    r->successor = V(C_SUCCESSOR);
+    if (r->successor && code_ok && strcmp(r->successor, V(C_CODE)) == 0)
+        problem(im, line, im->pos[C_SUCCESSOR], V(C_SUCCESSOR), L(C_SUCCESSOR),
+                "a unit cannot be its own successor");
+    return DVK_OK;
+}
+
+static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error *err)
+{
+    long line = im->rec->line;
+    if (need(im, C_MODEL, bad)) {
+        sqlite3_stmt *st = im->look;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, V(C_MODEL), (int)L(C_MODEL), SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            r->model = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+            problem(im, line, im->pos[C_MODEL], V(C_MODEL), L(C_MODEL),
+                    "unknown model code (import the models file first)");
+        else if (rc != SQLITE_ROW)
+            return db_fail(im, rc, err);
+    }
+    need(im, C_CRITERION, bad);
+    need(im, C_APPRAISER, bad);
+    if (need(im, C_SCORE, bad)) {
+        if (parse_number(V(C_SCORE), L(C_SCORE), &r->score))
+            problem(im, line, im->pos[C_SCORE], V(C_SCORE), L(C_SCORE), "must be a number");
+        else if (r->score < 0)
+            problem(im, line, im->pos[C_SCORE], V(C_SCORE), L(C_SCORE), "must not be negative");
+    }
+    return DVK_OK;
+}
+
+static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
+{
+    im->res->rows++;
+    row_reset(im);
+    im->rec = rec;
+    if (rec->nfields != im->ncols) {
+        problem(im, rec->line, -1, NULL, 0, "the row has %zu field%s, the header has %zu",
+                rec->nfields, rec->nfields == 1 ? "" : "s", im->ncols);
+        return write_reject(im, rec, err);
+    }
+    int bad[C_COUNT] = {0};
+    for (int c = 0; c < C_COUNT; c++)
+        im->v[c] = NULL;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const char *s = rec->field[i];
+        size_t n = rec->len[i];
+        if (n > 1 && s[0] == '\'' && formula_like(s, n)) {
+            s++;    /* the exporter's protective apostrophe */
+            n--;
+        }
+        int m = im->colmap[i];
+        if (n && !all_ascii(s, n)) {
+            if (!dvk_text_valid_utf8(s, n)) {
+                problem(im, rec->line, (int)i, s, n, "not valid UTF-8 (save the file as UTF-8)");
+                if (m >= 0)
+                    bad[m] = 1;
+                n = 0;
+            } else {
+                char *nfc = dvk_text_nfc(s, n);
+                if (!nfc)
+                    return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                own(im, nfc);
+                s = nfc;
+                n = strlen(nfc);
+            }
+        }
+        if (m >= 0) {
+            im->v[m] = n ? s : NULL;
+            im->vl[m] = n;
+        } else {
+            im->mv[-1 - m] = n ? s : NULL;
+            im->mvl[-1 - m] = n;
+        }
+    }
+    rowvals r;
+    memset(&r, 0, sizeof r);
+    int rc = im->table == DVK_CSV_MODELS ? check_models(im, &r, bad, err)
+           : im->table == DVK_CSV_UNITS  ? check_units(im, &r, bad, err)
+                                         : check_appraisals(im, &r, bad, err);
+    if (rc)
+        return rc;
+    if (!im->row_bad) {
+        if (im->table == DVK_CSV_UNITS && r.successor) {
+            /* The successor may come later in the file (the key is checked at COMMIT). */
+            sqlite3_stmt *st = im->look;
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, r.successor, -1, SQLITE_STATIC);
+            int s = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (s == SQLITE_DONE && (rc = add_pending(im, r.successor, err)))
+                return rc;
+        }
+        if ((rc = write_row(im, &r, err)))
+            return rc;
+    }
+    if (im->row_bad)
+        return write_reject(im, rec, err);
+    return DVK_OK;
+}
+
+static int on_record_import(void *ud, const dvk_csv_record *rec, dvk_error *err)
+{
+    importer *im = ud;
+    if (!im->have_header)
+        return on_header(im, rec, err);
+    return on_row(im, rec, err);
+}
+
+static void on_progress(void *ud, long long done, long long total)
+{
+    importer *im = ud;
+    dvk_progress_update(im->bar, done);
+}
+
+/* ======================================================================================
+ * Import: the whole file
+ * ==================================================================================== */
+
+static const char *const TABLE_NAMES[] = {"units", "models", "appraisals"};
+
+int dvk_csv_table_parse(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, TABLE_NAMES[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *dvk_csv_table_name(dvk_csv_table t) { return TABLE_NAMES[t]; }
+
+void dvk_csv_import_result_free(dvk_csv_import_result *res)
+{
+    if (!res)
+        return;
+    for (int i = 0; i < res->nmessages; i++)
+        free(res->messages[i]);
+    free(res->messages);
+    res->messages = NULL;
+    res->nmessages = 0;
+}
+
+static const char *SQL_LOOK[] = {
+    [DVK_CSV_UNITS] = "SELECT province FROM units WHERE code=?1",
+    [DVK_CSV_MODELS] = "SELECT province, valid_from, valid_to FROM units WHERE code=?1",
+    [DVK_CSV_APPRAISALS] = "SELECT id FROM models WHERE code=?1",
+};
+
+static void importer_free(importer *im)
+{
+    row_reset(im);
+    sqlite3_finalize(im->ins);
+    sqlite3_finalize(im->find);
+    sqlite3_finalize(im->upd);
+    sqlite3_finalize(im->look);
+    sqlite3_finalize(im->look2);
+    for (size_t i = 0; i < im->ncols; i++)
+        free(im->colname[i]);
+    for (int i = 0; i < im->nmetrics; i++) {
+        free(im->metrics[i].name);
+        free(im->metrics[i].json_key);
+    }
+    free(im->reason.p);
+    free(im->json.p);
+    seen_free(&im->seen);
+    for (size_t i = 0; i < im->units.cap; i++)
+        if (im->units.slot[i]) {
+            free(im->units.slot[i]->code);
+            free(im->units.slot[i]->province);
+            free(im->units.slot[i]);
+        }
+    free(im->units.slot);
+    while (im->provinces) {
+        province *p = im->provinces;
+        im->provinces = p->next;
+        for (int i = 0; i < p->nfields; i++) {
+            free(p->ids[i]);
+            free(p->keys[i]);
+        }
+        free(p->ids);
+        free(p->keys);
+        free(p->code);
+        free(p);
+    }
+    for (size_t i = 0; i < im->npend; i++)
+        free(im->pend[i].successor);
+    free(im->pend);
+}
+
+/* Successors that were not known when their row was read must exist by the end. An unknown
+ * successor fails the import even with --skip-bad (the row is already written and the
+ * foreign key is checked at COMMIT). */
+static int check_pending(importer *im, dvk_error *err)
+{
+    sqlite3_stmt *st = im->look;
+    for (size_t i = 0; i < im->npend; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, im->pend[i].successor, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_ROW)
+            continue;
+        if (rc != SQLITE_DONE)
+            return dvk_store_fail(im->s, rc, err, "checking successors");
+        problem(im, im->pend[i].line, im->pos[C_SUCCESSOR], im->pend[i].successor,
+                strlen(im->pend[i].successor), "unknown unit (not in this file nor in the database)");
+    }
+    return DVK_OK;
+}
+
+static int audit(importer *im, dvk_error *err)
+{
+    buf d = {0};
+    int bad = buf_printf(&d, "{\"table\":\"%s\",\"file\":", TABLE_NAMES[im->table]);
+    const char *file = im->path;
+    if (!bad && dvk_text_valid_utf8(file, strlen(file)))
+        bad = json_str(&d, file, strlen(file));
+    else if (!bad)
+        bad = buf_adds(&d, "\"?\"");
+    if (!bad)
+        bad = buf_printf(&d, ",\"rows\":%lld,\"inserted\":%lld,\"updated\":%lld,\"unchanged\":%lld,"
+                         "\"rejected\":%lld}", im->res->rows, im->res->inserted, im->res->updated,
+                         im->res->unchanged, im->res->rejected);
+    int rc = bad ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
+                 : dvk_store_audit(im->s, "import", d.p, err);
+    free(d.p);
+    return rc;
+}
+
+int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
+                   const dvk_csv_import_opts *opts, dvk_csv_import_result *res, dvk_error *err)
+{
+    static const dvk_csv_import_opts defaults;
+    importer *im = calloc(1, sizeof *im);
+    FILE *in = NULL;
+    int rc = DVK_OK, in_tx = 0;
+    if (!opts)
+        opts = &defaults;
+    if (!im)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    im->s = s;
+    im->db = dvk_store_db(s);
+    im->table = table;
+    im->tmask = 1u << table;
+    im->path = path;
+    im->opts = opts;
+    im->res = res;
+    im->max_messages = opts->max_messages > 0 ? opts->max_messages : DVK_CSV_PROBLEMS_MAX;
+    if (!(res->messages = calloc((size_t)im->max_messages, sizeof *res->messages))) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!(in = fopen(path, "rb"))) {
+        rc = dvk_error_set(err, DVK_EIO, "%s: cannot open (%s)", path, strerror(errno));
+        goto done;
+    }
+    struct stat sb;
+    long long total = fstat(fileno(in), &sb) == 0 ? (long long)sb.st_size : 0;
+    if (opts->rejects_path) {
+        if ((rc = dvk_csv_out_open(&im->rejects, opts->rejects_path, err)))
+            goto done;
+        im->rejects_open = 1;
+    }
+    if ((rc = dvk_store_begin(s, err)))
+        goto done;
+    in_tx = 1;
+    sqlite3_stmt *mx = dvk_store_prepare(s, SQL_MAXROWID[table], err);
+    if (!mx) {
+        rc = err->code;
+        goto done;
+    }
+    if (sqlite3_step(mx) == SQLITE_ROW)
+        im->max_before = sqlite3_column_int64(mx, 0);
+    sqlite3_finalize(mx);
+    if (!(im->ins = dvk_store_prepare(s, SQL_INSERT[table], err)) ||
+        !(im->find = dvk_store_prepare(s, SQL_FIND[table], err)) ||
+        !(im->upd = dvk_store_prepare(s, SQL_UPDATE[table], err)) ||
+        !(im->look = dvk_store_prepare(s, SQL_LOOK[table], err))) {
+        rc = err->code;
+        goto done;
+    }
+    char label[64];
+    snprintf(label, sizeof label, "importing %s", TABLE_NAMES[table]);
+    im->bar = dvk_progress_start(label, total);
+    rc = dvk_csv_read(in, path, opts->chunk, on_record_import, im, on_progress, im, total, err);
+    dvk_progress_finish(im->bar);
+    im->bar = NULL;
+    if (rc)
+        goto done;
+    if (!im->have_header) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: the file is empty (a header line is expected)", path);
+        goto done;
+    }
+    long long before = res->problems;
+    if ((rc = check_pending(im, err)))
+        goto done;
+    if (res->problems > before && opts->rejects_path) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: %lld unknown successor%s: nothing imported",
+                           path, res->problems - before, res->problems - before == 1 ? "" : "s");
+        goto done;
+    }
+    if (res->problems && !opts->rejects_path) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: %lld problem%s in %lld row%s: nothing imported",
+                           path, res->problems, res->problems == 1 ? "" : "s", res->rejected,
+                           res->rejected == 1 ? "" : "s");
+        goto done;
+    }
+    if (opts->dry_run)
+        goto done;
+    if ((rc = audit(im, err)) || (rc = dvk_store_commit(s, err)))
+        goto done;
+    in_tx = 0;
+    res->committed = 1;
+done:
+    if (in_tx)
+        dvk_store_rollback(s);
+    if (in)
+        fclose(in);
+    if (im->rejects_open) {
+        int wrc = dvk_csv_out_close(&im->rejects, rc == DVK_OK, rc ? NULL : err);
+        if (!rc)
+            rc = wrc;
+    }
+    if (rc == DVK_OK && !res->committed && !opts->dry_run)
+        rc = dvk_error_set(err, DVK_EIO, "%s: not imported", path);
+    importer_free(im);
+    free(im);
+    return rc;
+}
+
+/* ======================================================================================
+ * Export
+ * ==================================================================================== */
+
+typedef struct exporter {
+    dvk_store *s;
+    FILE *f;
+    int json;
+    buf line;                   /* JSON: one object */
+    char **keys;                /* extra columns: metric names or criteria, sorted */
+    int nkeys;
+    char **cell;                /* their values in the current row (NULL: empty) */
+} exporter;
+
+static int exp_write(exporter *x, const char *s, size_t n)
+{
+    return fwrite(s, 1, n, x->f) == n ? 0 : -1;
+}
+
+/* Column i of st as a CSV cell or a JSON member named name. */
+static int put_column(exporter *x, sqlite3_stmt *st, int i, const char *name, int first)
+{
+    int type = sqlite3_column_type(st, i);
+    char num[64];
+    const char *text = NULL;
+    size_t n = 0;
+    if (type == SQLITE_INTEGER) {
+        n = (size_t)snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
+        text = num;
+    } else if (type == SQLITE_FLOAT) {
+        dvk_csv_number(sqlite3_column_double(st, i), num, sizeof num);
+        text = num;
+        n = strlen(num);
+    } else if (type != SQLITE_NULL) {
+        text = (const char *)sqlite3_column_text(st, i);
+        n = (size_t)sqlite3_column_bytes(st, i);
+    }
+    if (!x->json)
+        return dvk_csv_put(x->f, text, n, first, type == SQLITE_TEXT);
+    int bad = (!first && buf_add(&x->line, ",", 1)) || json_str(&x->line, name, strlen(name)) ||
+              buf_add(&x->line, ":", 1);
+    if (bad)
+        return -1;
+    if (type == SQLITE_NULL)
+        return buf_adds(&x->line, "null");
+    if (type == SQLITE_TEXT)
+        return json_str(&x->line, text, n);
+    return buf_add(&x->line, text, n);
+}
+
+static int load_keys(exporter *x, sqlite3_stmt *st, dvk_error *err)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char **k = realloc(x->keys, (size_t)(x->nkeys + 1) * sizeof *k);
+        if (!k)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        x->keys = k;
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (!(x->keys[x->nkeys] = strdup(t ? t : "")))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        x->nkeys++;
+    }
+    if (rc != SQLITE_DONE)
+        return dvk_store_fail(x->s, rc, err, "exporting");
+    x->cell = calloc((size_t)x->nkeys + 1, sizeof *x->cell);
+    return x->cell ? DVK_OK : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+}
+
+static int find_key(const exporter *x, const char *k)
+{
+    int lo = 0, hi = x->nkeys - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, c = strcmp(x->keys[mid], k);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* Fill x->cell from a (key, value) query (json_each or the scores of one result). */
+static int load_cells(exporter *x, sqlite3_stmt *st, dvk_error *err)
+{
+    for (int i = 0; i < x->nkeys; i++) {
+        free(x->cell[i]);
+        x->cell[i] = NULL;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        int i = k ? find_key(x, k) : -1;
+        if (i < 0)
+            continue;
+        char num[64];
+        int type = sqlite3_column_type(st, 1);
+        if (type == SQLITE_INTEGER)
+            snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, 1));
+        else if (type == SQLITE_FLOAT)
+            dvk_csv_number(sqlite3_column_double(st, 1), num, sizeof num);
+        else
+            snprintf(num, sizeof num, "%s", type == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 1));
+        if (!(x->cell[i] = strdup(num)))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(x->s, rc, err, "exporting");
+}
+
+/* Write the CSV header: fixed names then the keys (prefixed). */
+static int csv_header(exporter *x, const char *const *names, int n, const char *prefix)
+{
+    int bad = 0;
+    for (int i = 0; i < n && !bad; i++)
+        bad = dvk_csv_put(x->f, names[i], strlen(names[i]), i == 0, 1);
+    for (int i = 0; i < x->nkeys && !bad; i++) {
+        buf b = {0};
+        bad = buf_printf(&b, "%s%s", prefix, x->keys[i]) || dvk_csv_put(x->f, b.p, b.n, 0, 1);
+        free(b.p);
+    }
+    return bad || exp_write(x, "\r\n", 2) ? -1 : 0;
+}
+
+/* Write one row: the statement's first n columns, then the cells (as numbers in JSON under
+ * group, e.g. "metrics"). */
+static int put_row(exporter *x, sqlite3_stmt *st, const char *const *names, int n,
+                   const char *group, long long count)
+{
+    x->line.n = 0;
+    if (x->json && buf_adds(&x->line, count ? ",\n{" : "\n{"))
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (put_column(x, st, i, names[i], i == 0))
+            return -1;
+    if (!x->json) {
+        for (int i = 0; i < x->nkeys; i++)
+            if (dvk_csv_put(x->f, x->cell[i], x->cell[i] ? strlen(x->cell[i]) : 0, 0, 0))
+                return -1;
+        return exp_write(x, "\r\n", 2);
+    }
+    if (buf_printf(&x->line, ",\"%s\":{", group))
+        return -1;
+    int first = 1;
+    for (int i = 0; i < x->nkeys; i++) {
+        if (!x->cell[i])
+            continue;
+        if ((!first && buf_add(&x->line, ",", 1)) || json_str(&x->line, x->keys[i], strlen(x->keys[i])) ||
+            buf_add(&x->line, ":", 1) || buf_adds(&x->line, x->cell[i]))
+            return -1;
+        first = 0;
+    }
+    if (buf_adds(&x->line, "}}"))
+        return -1;
+    return exp_write(x, x->line.p, x->line.n);
+}
+
+static const char *const MODEL_COLS[] = {"code", "name", "unit", "kind", "category", "field",
+                                         "level", "year", "registration", "started_on",
+                                         "address", "description", "synthetic"};
+static const char *const RESULT_COLS[] = {"run", "model", "name", "unit", "province", "year",
+                                          "level", "eligible", "gate", "total", "outcome",
+                                          "rank", "recognised", "exemplary", "proposed", "reason"};
+
+static int export_models(exporter *x, const dvk_csv_export_opts *o, long long *rows, dvk_error *err)
+{
+    int rc = DVK_OK;
+    sqlite3_stmt *keys = NULL, *st = NULL, *each = NULL;
+    const char *filter = " WHERE (?1 IS NULL OR province=?1) AND (?2=0 OR year=?2)";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT DISTINCT j.key FROM models, json_each(models.metrics) j%s"
+             " ORDER BY j.key", filter);
+    if (!(keys = dvk_store_prepare(x->s, sql, err)))
+        return err->code;
+    sqlite3_bind_text(keys, 1, o->province, -1, SQLITE_STATIC);
+    sqlite3_bind_int(keys, 2, o->year);
+    if ((rc = load_keys(x, keys, err)))
+        goto done;
+    snprintf(sql, sizeof sql, "SELECT code,name,unit,kind,category,field,level,year,registration,"
+             "started_on,address,description,synthetic,metrics FROM models%s ORDER BY id", filter);
+    if (!(st = dvk_store_prepare(x->s, sql, err)) ||
+        !(each = dvk_store_prepare(x->s, "SELECT key, value FROM json_each(?1)", err))) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, o->year);
+    if (!x->json && csv_header(x, MODEL_COLS, 13, ""))
+        goto io;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_bind_text(each, 1, (const char *)sqlite3_column_text(st, 13), -1, SQLITE_TRANSIENT);
+        if ((rc = load_cells(x, each, err)))
+            goto done;
+        if (put_row(x, st, MODEL_COLS, 13, "metrics", *rows))
+            goto io;
+        (*rows)++;
+    }
+    if (s != SQLITE_DONE)
+        rc = dvk_store_fail(x->s, s, err, "exporting models");
+    goto done;
+io:
+    rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+done:
+    sqlite3_finalize(keys);
+    sqlite3_finalize(st);
+    sqlite3_finalize(each);
+    return rc;
+}
+
+static int export_results(exporter *x, const dvk_csv_export_opts *o, long long *rows, dvk_error *err)
+{
+    int rc = DVK_OK;
+    sqlite3_stmt *q = NULL, *keys = NULL, *st = NULL, *sc = NULL;
+    long long run = o->run;
+    if (!(q = dvk_store_prepare(x->s, run ? "SELECT id FROM runs WHERE id=?1"
+                                          : "SELECT max(id) FROM runs", err)))
+        return err->code;
+    if (run)
+        sqlite3_bind_int64(q, 1, run);
+    if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_type(q, 0) == SQLITE_NULL) {
+        rc = run ? dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", run)
+                 : dvk_error_set(err, DVK_EDATA, "no runs yet (run `dvk decide` first)");
+        goto done;
+    }
+    run = sqlite3_column_int64(q, 0);
+    if (!(keys = dvk_store_prepare(x->s, "SELECT DISTINCT criterion FROM result_scores"
+                                         " WHERE run=?1 ORDER BY criterion", err))) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_int64(keys, 1, run);
+    if ((rc = load_keys(x, keys, err)))
+        goto done;
+    if (!(st = dvk_store_prepare(x->s,
+              "SELECT r.run, m.code, m.name, m.unit, m.province, m.year, m.level, r.eligible,"
+              " r.gate, r.total, r.outcome, r.rank, r.recognised, r.exemplary, r.proposed,"
+              " r.reason, r.model FROM results r JOIN models m ON m.id=r.model WHERE r.run=?1"
+              " ORDER BY r.rank IS NULL, r.rank, m.code", err)) ||
+        !(sc = dvk_store_prepare(x->s, "SELECT criterion, points FROM result_scores"
+                                       " WHERE run=?1 AND model=?2", err))) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_int64(sc, 1, run);
+    if (!x->json && csv_header(x, RESULT_COLS, 16, "points:"))
+        goto io;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_bind_int64(sc, 2, sqlite3_column_int64(st, 16));
+        if ((rc = load_cells(x, sc, err)))
+            goto done;
+        if (put_row(x, st, RESULT_COLS, 16, "scores", *rows))
+            goto io;
+        (*rows)++;
+    }
+    if (s != SQLITE_DONE)
+        rc = dvk_store_fail(x->s, s, err, "exporting results");
+    goto done;
+io:
+    rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+done:
+    sqlite3_finalize(q);
+    sqlite3_finalize(keys);
+    sqlite3_finalize(st);
+    sqlite3_finalize(sc);
+    return rc;
+}
+
+int dvk_csv_export(dvk_store *s, int what, const char *path, const dvk_csv_export_opts *opts,
+                   long long *rows, dvk_error *err)
+{
+    static const dvk_csv_export_opts defaults;
+    exporter x;
+    dvk_csv_out out;
+    long long n = 0;
+    memset(&x, 0, sizeof x);
+    if (!opts)
+        opts = &defaults;
+    int rc = dvk_csv_out_open(&out, path, err);
+    if (rc)
+        return rc;
+    x.s = s;
+    x.f = out.f;
+    x.json = opts->format == DVK_CSV_FORMAT_JSON;
+    if (!x.json && opts->bom && exp_write(&x, "\xEF\xBB\xBF", 3))
+        rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+    if (!rc && x.json && exp_write(&x, "[", 1))
+        rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+    if (!rc)
+        rc = what == DVK_CSV_EXPORT_RESULTS ? export_results(&x, opts, &n, err)
+                                            : export_models(&x, opts, &n, err);
+    if (!rc && x.json && exp_write(&x, n ? "\n]\n" : "]\n", n ? 3 : 2))
+        rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+    if (rc && path && strcmp(path, "-") != 0 && err->msg[0] && strncmp(err->msg, "write error", 11) == 0)
+        dvk_error_prefix(err, "%s", path);
+    int crc = dvk_csv_out_close(&out, rc == DVK_OK, rc ? NULL : err);
+    if (!rc)
+        rc = crc;
+    for (int i = 0; i < x.nkeys; i++) {
+        free(x.keys[i]);
+        if (x.cell)
+            free(x.cell[i]);
+    }
+    free(x.keys);
+    free(x.cell);
+    free(x.line.p);
+    if (rows)
+        *rows = n;
+    return rc;
+}
