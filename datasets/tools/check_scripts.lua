@@ -259,6 +259,64 @@ local function decide(p, year, level, unit, per_unit_mode)
   return sum
 end
 
+-- Test mode: `lua5.4 check_scripts.lua . FILE_test.lua...` evaluates dvk.test cases -------------
+local function eval_case(p, t, case)
+  local level = case.level or t.level
+  local year = case.year or t.year
+  local ctx = { year = year, level = level, cutoff = string.format("%d-%s", year, p.cutoff),
+                province = p.code }
+  local m = {}
+  for k, v in pairs(case.model) do m[k] = v end
+  local u = units[m.unit] or { code = m.unit, province = t.province }
+  m.unit = u
+  m.history = m.history or {}
+  m.appraisal = m.appraisal or {}
+  local ev = { eligible = true }
+  for _, g in ipairs(p.gates) do
+    if g.applies == nil or g.applies(m, ctx) then
+      if not g.test(m, ctx) then ev.eligible = false; ev.gate = g.id; break end
+    end
+  end
+  local total = 0
+  for _, c in ipairs(p.criteria) do
+    if c.applies == nil or c.applies(m, ctx) then
+      local pts = c.score(m, ctx)
+      assert(type(pts) == "number" and pts >= 0 and pts <= c.max, c.id)
+      total = total + pts
+    end
+  end
+  ev.total = round2(total)
+  ev.outcome = p.outcomes[#p.outcomes].id
+  if ev.eligible then
+    for _, o in ipairs(p.outcomes) do
+      if o.min == nil or ev.total >= o.min then ev.outcome = o.id; break end
+    end
+  end
+  return ev
+end
+
+if arg[2] then
+  local bad, good = 0, 0
+  for i = 2, #arg do
+    local t = load_script(arg[i])
+    local p = load_script(ROOT .. "/scripts/provinces/" .. t.province .. ".lua")
+    for _, case in ipairs(t.cases) do
+      local ev = eval_case(p, t, case)
+      local ok = true
+      for k, v in pairs(case.expect) do
+        if ev[k] ~= v and not (k == "gate" and v == nil) then
+          ok = false
+          print(("%s: case %s: expected %s %s, got %s"):format(arg[i], case.name, k,
+                tostring(v), tostring(ev[k])))
+        end
+      end
+      if ok then good = good + 1 else bad = bad + 1 end
+    end
+  end
+  print(("%d passed, %d failed"):format(good, bad))
+  os.exit(bad == 0 and 0 or 1)
+end
+
 -- Main: run datasets/demo.csv, then check datasets/figures.csv -------------------------------
 local mode = os.getenv("PER_UNIT") or "run"
 local scripts = {}
