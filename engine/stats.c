@@ -142,8 +142,21 @@ static const char *const key_sql[] = {
     "m.field", "m.unit", "m.level", "m.kind", "m.registration",
 };
 
+/* 1 when code is scope or lies under it. */
+static int in_subtree(const unit_map *m, const char *code, const char *scope)
+{
+    unit_info *u = unit_find(m, code);
+    for (int i = 0; u && i < 64; i++) {
+        if (strcmp(u->code, scope) == 0)
+            return 1;
+        u = unit_find(m, u->parent);
+    }
+    return 0;
+}
+
 int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *level,
-                      dvk_stats_by by, int successors, dvk_stats *out, dvk_error *err)
+                      const char *unit, dvk_stats_by by, int successors, dvk_stats *out,
+                      dvk_error *err)
 {
     memset(out, 0, sizeof *out);
     unit_map um = {0};
@@ -153,6 +166,10 @@ int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *
     if ((rc = units_load(s, &um, err)))
         goto done;
     unit_info *root = unit_find(&um, province);
+    if (unit && !unit_find(&um, unit)) {
+        rc = dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", unit);
+        goto done;
+    }
     if (!root || root->parent) {
         rc = dvk_error_set(err, DVK_EDATA, "unknown province '%s' (no root unit with that code)", province);
         goto done;
@@ -211,15 +228,17 @@ int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *
         sqlite3_bind_text(st, 3, level, -1, SQLITE_TRANSIENT);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *unit = (const char *)sqlite3_column_text(st, 0);
+        const char *munit = (const char *)sqlite3_column_text(st, 0);
+        if (unit && !in_subtree(&um, munit, unit))
+            continue;
         const char *key = (const char *)sqlite3_column_text(st, 1);
         const char *mprov = (const char *)sqlite3_column_text(st, 2);
         const char *name = key;
         char namebuf[512];
         if (by == DVK_BY_UNIT) {
-            unit_info *u = top_unit(&um, unit, successors);
-            key = u ? u->code : unit;
-            name = u ? u->name : unit;
+            unit_info *u = top_unit(&um, munit, successors);
+            key = u ? u->code : munit;
+            name = u ? u->name : munit;
         } else if (by == DVK_BY_FIELD) {
             sqlite3_reset(fname);
             sqlite3_bind_text(fname, 1, mprov, -1, SQLITE_TRANSIENT);
@@ -250,7 +269,7 @@ int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *
          * whether it ran a decision at the level. */
         for (int i = 0; i < um.n; i++) {
             unit_info *u = &um.u[i];
-            if (!u->parent || strcmp(u->parent, province) != 0)
+            if (!u->parent || strcmp(u->parent, province) != 0 || (unit && !in_subtree(&um, u->code, unit)))
                 continue;
             unit_info *t = successors ? final_successor(&um, u) : u;
             dvk_stats_row *r = row_for(out, t->code, t->name, err);

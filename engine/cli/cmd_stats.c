@@ -51,9 +51,10 @@ int cmd_stats(dvk_cli *cli, int argc, char **argv)
         {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
         {"by", required_argument, 0, 'b'},       {"level", required_argument, 0, 'l'},
         {"successors", no_argument, 0, 's'},     {"format", required_argument, 0, 'f'},
+        {"unit", required_argument, 0, 'u'},
         {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("stats");
-    const char *province = NULL, *level = NULL;
+    const char *province = NULL, *level = NULL, *unit = NULL;
     long long year = 0;
     int by = DVK_BY_FIELD, successors = 0, c;
     int mode = dvk_table_default_mode(stdout);
@@ -70,6 +71,7 @@ int cmd_stats(dvk_cli *cli, int argc, char **argv)
                                        cli_optarg);
             break;
         case 'l': level = cli_optarg; break;
+        case 'u': unit = cli_optarg; break;
         case 's': successors = 1; break;
         case 'f':
             if ((mode = dvk_table_mode_parse(cli_optarg)) < 0)
@@ -91,7 +93,7 @@ int cmd_stats(dvk_cli *cli, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     dvk_stats st;
-    if (dvk_stats_compute(s, province, (int)year, level, (dvk_stats_by)by, successors, &st, &err) ||
+    if (dvk_stats_compute(s, province, (int)year, level, unit, (dvk_stats_by)by, successors, &st, &err) ||
         print_stats(&st, by == DVK_BY_UNIT && level, (dvk_table_mode)mode, &err)) {
         dvk_store_close(s);
         return cli_fail(&err);

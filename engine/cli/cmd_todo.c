@@ -18,4 +18,3 @@ int cmd_repl(dvk_cli *c, int argc, char **argv) { return todo("repl"); }
 int cmd_exec(dvk_cli *c, int argc, char **argv) { return todo("exec"); }
 int cmd_synth(dvk_cli *c, int argc, char **argv) { return todo("synth"); }
 int cmd_eval(dvk_cli *c, const char *code) { return todo("-e"); }
-int cmd_demo(dvk_cli *c, int argc, char **argv) { return todo("demo"); }

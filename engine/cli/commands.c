@@ -19,10 +19,13 @@ const dvk_command dvk_commands[] = {
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},
-    {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration] [--successors]",
+    {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration] [--level L] [--unit CODE]",
      "registered / recognised / exemplary counts, as provinces publish them",
      "  --by KEY       group by field (default), unit, level, kind or registration\n"
-     "  --level L      only models registered at level L\n"
+     "  --level L      models registered at level L, and those recognised or proposed by the\n"
+     "                 decisions at level L (candidates proposed from below included)\n"
+     "  --unit CODE    only models of that unit and the units under it\n"
+     "  --format F     table, box, csv, markdown or json\n"
      "  --successors   count units that no longer exist under their successors\n"},
     {"test", cmd_test, "dvk test [FILE_test.lua ...]", "run the province scripts' tests", NULL},
     {"repl", cmd_repl, "dvk repl [--province P]", "interactive Lua over the database", NULL},

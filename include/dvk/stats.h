@@ -32,9 +32,10 @@ int dvk_stats_by_parse(const char *s);
  * proposed by the runs at level L (candidates proposed from below included). by unit groups
  * by the unit directly under the province. successors: units (and provinces) that no longer
  * exist are counted under their successors, so a province code also takes in the provinces
- * merged into it. */
+ * merged into it. unit (may be NULL): only models of that unit's subtree. */
 int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *level,
-                      dvk_stats_by by, int successors, dvk_stats *out, dvk_error *err);
+                      const char *unit, dvk_stats_by by, int successors, dvk_stats *out,
+                      dvk_error *err);
 void dvk_stats_free(dvk_stats *st);
 
 #endif
