@@ -27,6 +27,8 @@
 static long count_breaks(const char *s, size_t n, int *cr)
 {
     long k = 0;
+    if (n == 0)
+        return 0;
     if (!memchr(s, '\n', n) && !memchr(s, '\r', n)) {
         if (n)
             *cr = 0;
@@ -929,6 +931,9 @@ typedef struct importer {
     dvk_progress *bar;
 } importer;
 
+/* The column to name in a message: its position, or -2 - c when the file lacks it. */
+#define P(c) (im->pos[c] >= 0 ? im->pos[c] : -2 - (c))
+
 /* Record a problem of the current row (or of the file when col < 0 and no row): message
  * "FILE:LINE: column 'x': reason (value)". */
 static void problem(importer *im, long line, int column, const char *value, size_t vlen,
@@ -946,6 +951,8 @@ static void problem(importer *im, long line, int column, const char *value, size
         char col[160];
         show_value(im->colname[column], strlen(im->colname[column]), col, sizeof col);
         o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", col);
+    } else if (column <= -2) {
+        o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", COLS[-2 - column].name);
     }
     o += (size_t)snprintf(text + o, sizeof text - o, "%s", reason);
     if (value && o < sizeof text) {
@@ -1204,7 +1211,7 @@ static int need(importer *im, int c, const int *bad)
     if (V(c))
         return 1;
     if (!bad[c])
-        problem(im, im->rec->line, im->pos[c], NULL, 0, "a value is required here");
+        problem(im, im->rec->line, P(c), NULL, 0, "a value is required here");
     return 0;
 }
 
@@ -1214,7 +1221,7 @@ static const char *need_enum(importer *im, int c, const enumdef *e, const int *b
         return NULL;
     const char *id = enum_match(e, V(c), L(c));
     if (!id)
-        problem(im, im->rec->line, im->pos[c], V(c), L(c), "must be %s", e->what);
+        problem(im, im->rec->line, P(c), V(c), L(c), "must be %s", e->what);
     return id;
 }
 
@@ -1407,7 +1414,7 @@ static int unit_moves(importer *im, const rowvals *r, const char *old_province, 
         sqlite3_finalize(st);
         st = NULL;
         if (s == SQLITE_ROW) {
-            problem(im, im->rec->line, im->pos[C_PARENT], r->parent, strlen(r->parent),
+            problem(im, im->rec->line, P(C_PARENT), r->parent, strlen(r->parent),
                     "would make the unit its own ancestor");
             return DVK_OK;
         }
@@ -1474,10 +1481,10 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     if (dup) {
         free(old_province);
         if (im->table == DVK_CSV_APPRAISALS)
-            problem(im, im->rec->line, im->pos[C_APPRAISER], V(C_APPRAISER), L(C_APPRAISER),
+            problem(im, im->rec->line, P(C_APPRAISER), V(C_APPRAISER), L(C_APPRAISER),
                     "this appraiser already scored this criterion of this model earlier in the file");
         else
-            problem(im, im->rec->line, im->pos[C_CODE], V(C_CODE), L(C_CODE),
+            problem(im, im->rec->line, P(C_CODE), V(C_CODE), L(C_CODE),
                     "duplicate code: an earlier row of this file has it");
         return DVK_OK;
     }
@@ -1512,7 +1519,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
         if (!(u = find_unit(im, V(C_UNIT), L(C_UNIT), err)))
             return err->code;
         if (!u->province) {
-            problem(im, line, im->pos[C_UNIT], V(C_UNIT), L(C_UNIT),
+            problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
                     "unknown unit (import the units file first)");
             u = NULL;
         } else {
@@ -1526,7 +1533,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
     int year_ok = 0;
     if (need(im, C_YEAR, bad)) {
         if (parse_integer(V(C_YEAR), L(C_YEAR), 1900, 2200, &r->year))
-            problem(im, line, im->pos[C_YEAR], V(C_YEAR), L(C_YEAR),
+            problem(im, line, P(C_YEAR), V(C_YEAR), L(C_YEAR),
                     "must be a year between 1900 and 2200");
         else
             year_ok = 1;
@@ -1537,7 +1544,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
             int keep = im->max_messages;
             if (p->warned)
                 im->max_messages = 0;  /* counted, said once */
-            problem(im, line, im->pos[C_FIELD], NULL, 0,
+            problem(im, line, P(C_FIELD), NULL, 0,
                     "no fields are declared for province %s; run `dvk init` with its script",
                     p->code);
             im->max_messages = keep;
@@ -1546,7 +1553,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
             buf known = {0};
             for (int i = 0; i < p->nfields; i++)
                 buf_printf(&known, "%s%s", i ? ", " : "", p->ids[i]);
-            problem(im, line, im->pos[C_FIELD], V(C_FIELD), L(C_FIELD),
+            problem(im, line, P(C_FIELD), V(C_FIELD), L(C_FIELD),
                     "not a field of province %s (fields: %s)", p->code, known.p ? known.p : "");
             free(known.p);
         }
@@ -1556,19 +1563,19 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
         snprintf(jan1, sizeof jan1, "%04lld-01-01", r->year);
         snprintf(dec31, sizeof dec31, "%04lld-12-31", r->year);
         if (u->valid_to[0] && strcmp(u->valid_to, jan1) < 0)
-            problem(im, line, im->pos[C_UNIT], V(C_UNIT), L(C_UNIT),
+            problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
                     "the unit ceased to exist on %s, before %lld", u->valid_to, r->year);
         else if (u->valid_from[0] && strcmp(u->valid_from, dec31) > 0)
-            problem(im, line, im->pos[C_UNIT], V(C_UNIT), L(C_UNIT),
+            problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
                     "the unit exists only from %s, after %lld", u->valid_from, r->year);
     }
     r->started_on[0] = '\0';
     if (V(C_STARTED_ON) && parse_date(V(C_STARTED_ON), L(C_STARTED_ON), r->started_on))
-        problem(im, line, im->pos[C_STARTED_ON], V(C_STARTED_ON), L(C_STARTED_ON),
+        problem(im, line, P(C_STARTED_ON), V(C_STARTED_ON), L(C_STARTED_ON),
                 "must be a date written YYYY-MM-DD (or DD/MM/YYYY)");
     r->synthetic = 0;
     if (V(C_SYNTHETIC) && parse_integer(V(C_SYNTHETIC), L(C_SYNTHETIC), 0, 1, &r->synthetic))
-        problem(im, line, im->pos[C_SYNTHETIC], V(C_SYNTHETIC), L(C_SYNTHETIC), "must be 0 or 1");
+        problem(im, line, P(C_SYNTHETIC), V(C_SYNTHETIC), L(C_SYNTHETIC), "must be 0 or 1");
     /* metrics, in name order, so that equal rows give equal JSON text */
     im->json.n = 0;
     buf_add(&im->json, "{", 1);
@@ -1625,15 +1632,15 @@ static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
     r->parent = V(C_PARENT);
     if (r->kind && strcmp(r->kind, "province") == 0) {
         if (r->parent)
-            problem(im, line, im->pos[C_PARENT], V(C_PARENT), L(C_PARENT),
+            problem(im, line, P(C_PARENT), V(C_PARENT), L(C_PARENT),
                     "a province has no parent unit");
         r->province = V(C_CODE);
     } else if (r->kind && !r->parent && !bad[C_PARENT]) {
-        problem(im, line, im->pos[C_PARENT], NULL, 0,
+        problem(im, line, P(C_PARENT), NULL, 0,
                 "required for a unit of kind %s (the unit it belongs to)", r->kind);
     }
     if (r->parent && code_ok && strcmp(r->parent, V(C_CODE)) == 0) {
-        problem(im, line, im->pos[C_PARENT], V(C_PARENT), L(C_PARENT),
+        problem(im, line, P(C_PARENT), V(C_PARENT), L(C_PARENT),
                 "a unit cannot be its own parent");
     } else if (r->parent && r->kind && strcmp(r->kind, "province") != 0) {
         sqlite3_stmt *st = im->look;
@@ -1647,7 +1654,7 @@ static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
                 return dvk_error_set(err, DVK_ENOMEM, "out of memory");
             }
         } else if (rc == SQLITE_DONE) {
-            problem(im, line, im->pos[C_PARENT], V(C_PARENT), L(C_PARENT),
+            problem(im, line, P(C_PARENT), V(C_PARENT), L(C_PARENT),
                     "unknown unit (a parent must come before its children, in this file or the database)");
         } else {
             sqlite3_reset(st);
@@ -1657,17 +1664,17 @@ static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
     }
     r->valid_from[0] = r->valid_to[0] = '\0';
     if (V(C_VALID_FROM) && parse_date(V(C_VALID_FROM), L(C_VALID_FROM), r->valid_from))
-        problem(im, line, im->pos[C_VALID_FROM], V(C_VALID_FROM), L(C_VALID_FROM),
+        problem(im, line, P(C_VALID_FROM), V(C_VALID_FROM), L(C_VALID_FROM),
                 "must be a date written YYYY-MM-DD (or DD/MM/YYYY)");
     if (V(C_VALID_TO) && parse_date(V(C_VALID_TO), L(C_VALID_TO), r->valid_to))
-        problem(im, line, im->pos[C_VALID_TO], V(C_VALID_TO), L(C_VALID_TO),
+        problem(im, line, P(C_VALID_TO), V(C_VALID_TO), L(C_VALID_TO),
                 "must be a date written YYYY-MM-DD (or DD/MM/YYYY)");
     else if (r->valid_from[0] && r->valid_to[0] && strcmp(r->valid_from, r->valid_to) > 0)
-        problem(im, line, im->pos[C_VALID_TO], V(C_VALID_TO), L(C_VALID_TO),
+        problem(im, line, P(C_VALID_TO), V(C_VALID_TO), L(C_VALID_TO),
                 "ends before valid_from (%s)", r->valid_from);
     r->successor = V(C_SUCCESSOR);
     if (r->successor && code_ok && strcmp(r->successor, V(C_CODE)) == 0)
-        problem(im, line, im->pos[C_SUCCESSOR], V(C_SUCCESSOR), L(C_SUCCESSOR),
+        problem(im, line, P(C_SUCCESSOR), V(C_SUCCESSOR), L(C_SUCCESSOR),
                 "a unit cannot be its own successor");
     return DVK_OK;
 }
@@ -1684,7 +1691,7 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
             r->model = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
         if (rc == SQLITE_DONE)
-            problem(im, line, im->pos[C_MODEL], V(C_MODEL), L(C_MODEL),
+            problem(im, line, P(C_MODEL), V(C_MODEL), L(C_MODEL),
                     "unknown model code (import the models file first)");
         else if (rc != SQLITE_ROW)
             return db_fail(im, rc, err);
@@ -1693,9 +1700,9 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
     need(im, C_APPRAISER, bad);
     if (need(im, C_SCORE, bad)) {
         if (parse_number(V(C_SCORE), L(C_SCORE), &r->score))
-            problem(im, line, im->pos[C_SCORE], V(C_SCORE), L(C_SCORE), "must be a number");
+            problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "must be a number");
         else if (r->score < 0)
-            problem(im, line, im->pos[C_SCORE], V(C_SCORE), L(C_SCORE), "must not be negative");
+            problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "must not be negative");
     }
     return DVK_OK;
 }
@@ -1873,7 +1880,7 @@ static int check_pending(importer *im, dvk_error *err)
             continue;
         if (rc != SQLITE_DONE)
             return dvk_store_fail(im->s, rc, err, "checking successors");
-        problem(im, im->pend[i].line, im->pos[C_SUCCESSOR], im->pend[i].successor,
+        problem(im, im->pend[i].line, P(C_SUCCESSOR), im->pend[i].successor,
                 strlen(im->pend[i].successor), "unknown unit (not in this file nor in the database)");
     }
     return DVK_OK;

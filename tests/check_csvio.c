@@ -1,0 +1,620 @@
+/* check_csvio.c: the CSV reader at every chunk size, the importer's checks, rejects, dry runs,
+ * idempotence, and the export -> import round trip (formula neutralisation included). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dvk/csvio.h"
+#include "dvk/store.h"
+#include "testutil.h"
+
+#define DATA DVK_TEST_SOURCE_DIR "/tests/data/csv/"
+
+/* ---- the reader ------------------------------------------------------------------- */
+
+typedef struct dump {
+    char out[8192];
+    size_t n;
+} dump;
+
+static int dump_record(void *ud, const dvk_csv_record *rec, dvk_error *err)
+{
+    dump *d = ud;
+    d->n += (size_t)snprintf(d->out + d->n, sizeof d->out - d->n, "%ld:", rec->line);
+    for (size_t i = 0; i < rec->nfields; i++) {
+        ck_assert_uint_eq(strlen(rec->field[i]), rec->len[i]);
+        if (rec->len[i] > 100)
+            d->n += (size_t)snprintf(d->out + d->n, sizeof d->out - d->n, "[%zu bytes]", rec->len[i]);
+        else
+            d->n += (size_t)snprintf(d->out + d->n, sizeof d->out - d->n, "[%s]", rec->field[i]);
+    }
+    d->n += (size_t)snprintf(d->out + d->n, sizeof d->out - d->n, "\n");
+    return DVK_OK;
+}
+
+/* Parse data with chunk size chunk; the dump (or "ERR: message") goes to out. */
+static void parse_with(const char *data, size_t len, size_t chunk, dump *d)
+{
+    FILE *f = fmemopen((void *)data, len, "rb");
+    ck_assert_ptr_nonnull(f);
+    dvk_error err;
+    dvk_error_clear(&err);
+    memset(d, 0, sizeof *d);
+    int rc = dvk_csv_read(f, "t.csv", chunk, dump_record, d, NULL, NULL, 0, &err);
+    if (rc)
+        d->n += (size_t)snprintf(d->out + d->n, sizeof d->out - d->n, "ERR: %s", err.msg);
+    fclose(f);
+}
+
+static const struct {
+    const char *in;
+    const char *expect;
+} READER_CASES[] = {
+    {"a,b\nc,d\n", "1:[a][b]\n2:[c][d]\n"},
+    {"a,b\r\nc,d", "1:[a][b]\n2:[c][d]\n"},
+    {"\xEF\xBB\xBF" "a,b\r\n\r\n\r\nc,d\r\n", "1:[a][b]\n4:[c][d]\n"},
+    {"a,\"x\ny\"\nb,c\n", "1:[a][x\ny]\n3:[b][c]\n"},
+    {"a,\"x\r\ny\r\nz\"\r\nb,c\r\n", "1:[a][x\r\ny\r\nz]\n4:[b][c]\n"},
+    {"a\rb\r\rc\n", "1:[a]\n2:[b]\n4:[c]\n"},
+    {"\"he said \"\"hi\"\"\",  x  ,\" y \"\n", "1:[he said \"hi\"][x][ y ]\n"},
+    {"a,b\n,,\n  \nc,\n", "1:[a][b]\n4:[c][]\n"},
+    {"x,\"\"\n", "1:[x][]\n"},
+    {"\n\n\xEF\xBB\xBF" "a\n", "3:[\xEF\xBB\xBF" "a]\n"},
+    {"a,b\nc,d\"e\n", "1:[a][b]\nERR: t.csv:2: column 'b': misplaced quote (a quote may only "
+                      "open a field, close it before a comma or the end of the line, or be "
+                      "doubled inside a quoted field)"},
+    {"a,b\n\"1\nx\"y,2\n", "1:[a][b]\nERR: t.csv:2: column 'a': misplaced quote on line 3 (a quote "
+                           "may only open a field, close it before a comma or the end of the "
+                           "line, or be doubled inside a quoted field)"},
+    {"a,b\nc,\"d\ne\n", "1:[a][b]\nERR: t.csv:2: column 'b': quoted field is never closed "
+                        "(the file ends on line 4)"},
+};
+
+START_TEST(test_reader_every_chunk)
+{
+    const char *in = READER_CASES[_i].in;
+    size_t len = strlen(in);
+    for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+        dump d;
+        parse_with(in, len, chunk, &d);
+        ck_assert_msg(strcmp(d.out, READER_CASES[_i].expect) == 0,
+                      "case %d, chunk %zu:\n got: %s\nwant: %s", _i, chunk, d.out,
+                      READER_CASES[_i].expect);
+    }
+}
+END_TEST
+
+START_TEST(test_reader_field_cap)
+{
+    size_t big = DVK_CSV_FIELD_MAX + 10;
+    char *data = malloc(big + 16);
+    memcpy(data, "h\n\"", 3);
+    memset(data + 3, 'x', big);
+    strcpy(data + 3 + big, "\"\n");
+    size_t chunks[] = {1, 7, 4096, DVK_CSV_CHUNK};
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        if (chunks[i] == 1 && big > 200000)
+            continue;
+        dump d;
+        parse_with(data, strlen(data), chunks[i], &d);
+        ck_assert_str_eq(d.out, "1:[h]\nERR: t.csv:2: column 'h': field longer than 65536 bytes "
+                                "(an unclosed quote?)");
+    }
+    /* exactly at the cap is accepted (with trailing spaces trimmed) */
+    memset(data + 2, 'y', DVK_CSV_FIELD_MAX);
+    strcpy(data + 2 + DVK_CSV_FIELD_MAX, "   \n");
+    dump d;
+    parse_with(data, strlen(data), 1000, &d);
+    ck_assert_str_eq(d.out, "1:[h]\n2:[65536 bytes]\n");
+    free(data);
+}
+END_TEST
+
+/* ---- helpers for imports ---------------------------------------------------------- */
+
+static void exec_sql(dvk_store *s, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, &msg);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+}
+
+static int import(dvk_store *s, dvk_csv_table t, const char *path, const dvk_csv_import_opts *o,
+                  dvk_csv_import_result *res, dvk_error *err)
+{
+    memset(res, 0, sizeof *res);
+    dvk_error_clear(err);
+    int rc = dvk_csv_import(s, t, path, o, res, err);
+    if (getenv("DVK_TEST_VERBOSE") && rc)
+        fprintf(stderr, "  err: %s\n", err->msg);
+    if (getenv("DVK_TEST_VERBOSE"))
+        for (int i = 0; i < res->nmessages; i++)
+            fprintf(stderr, "  %s\n", res->messages[i]);
+    return rc;
+}
+
+/* A store with the fixture units imported and tinh-a's two fields declared. */
+static dvk_store *fixture_store(char **dir)
+{
+    dvk_store *s = tu_store(dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    int rc = import(s, DVK_CSV_UNITS, DATA "units.csv", NULL, &res, &err);
+    ck_assert_msg(rc == DVK_OK, "%s", err.msg);
+    dvk_csv_import_result_free(&res);
+    exec_sql(s, "INSERT INTO fields(province,id,name) VALUES('tinh-a','kinh-te','Kinh tế'),"
+                "('tinh-a','van-hoa-xa-hoi','Văn hóa – xã hội')");
+    return s;
+}
+
+static char *text1(dvk_store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    char *r = strdup(t ? t : "(null)");
+    sqlite3_finalize(st);
+    return r;
+}
+
+#define ck_text(s, sql, want)                                                               \
+    do {                                                                                    \
+        char *got_ = text1(s, sql);                                                         \
+        ck_assert_msg(strcmp(got_, want) == 0, "%s: got '%s', want '%s'", sql, got_, want); \
+        free(got_);                                                                         \
+    } while (0)
+
+/* Message i ends with "/want" (messages start with the temporary folder). */
+static void msg_is(const dvk_csv_import_result *res, int i, const char *want)
+{
+    ck_assert_msg(i < res->nmessages, "only %d messages, wanted: %s", res->nmessages, want);
+    const char *m = res->messages[i];
+    size_t n = strlen(m), w = strlen(want);
+    ck_assert_msg(n > w && strcmp(m + n - w, want) == 0 && m[n - w - 1] == '/',
+                  "message %d:\n got: %s\nwant: .../%s", i, m, want);
+}
+
+/* ---- units -------------------------------------------------------------------------- */
+
+START_TEST(test_units)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM units"), 8);
+    ck_text(s, "SELECT province FROM units WHERE code='xa-1'", "tinh-a");
+    ck_text(s, "SELECT province FROM units WHERE code='huyen-b1'", "tinh-b");
+    ck_text(s, "SELECT successor FROM units WHERE code='xa-1'", "xa-2");
+    ck_text(s, "SELECT name_key FROM units WHERE code='xa-1'", "xa tan thanh");
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log WHERE action='import'"), 1);
+    /* again: nothing changes */
+    dvk_csv_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_CSV_UNITS, DATA "units.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.unchanged, 8);
+    ck_assert_int_eq(res.inserted + res.updated, 0);
+    dvk_csv_import_result_free(&res);
+
+    char *bad = tu_path(dir, "u.csv");
+    tu_write(bad, "code,name,kind,parent,successor\n"
+                  "x1,X,commune,nowhere,\n"
+                  "x2,X,district,,\n"
+                  "x3,X,province,tinh-a,\n"
+                  "x4,X,commune,huyen-1,ghost\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_UNITS, bad, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 4);
+    ck_assert_int_eq(res.nmessages, 4);
+    msg_is(&res, 0, "u.csv:2: column 'parent': unknown unit (a parent must come before its "
+                    "children, in this file or the database) (nowhere)");
+    msg_is(&res, 1, "u.csv:3: column 'parent': required for a unit of kind district (the unit "
+                    "it belongs to)");
+    msg_is(&res, 2, "u.csv:4: column 'parent': a province has no parent unit (tinh-a)");
+    msg_is(&res, 3, "u.csv:5: column 'successor': unknown unit (not in this file nor in the "
+                    "database) (ghost)");
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM units"), 8);
+    free(bad);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- models ------------------------------------------------------------------------- */
+
+START_TEST(test_models_good)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.rows, 3);
+    ck_assert_int_eq(res.inserted, 3);
+    ck_assert_int_eq(res.problems, 0);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT metrics FROM models WHERE code='M001'", "{\"funds_vnd\":1500000000,\"workdays\":2600}");
+    ck_text(s, "SELECT metrics FROM models WHERE code='M002'", "{\"workdays\":35}");
+    ck_text(s, "SELECT metrics FROM models WHERE code='M003'", "{\"funds_vnd\":2.5}");
+    ck_text(s, "SELECT name FROM models WHERE code='M002'", "Mô hình \"Hũ gạo tình thương\"");
+    ck_text(s, "SELECT province || ' ' || field FROM models WHERE code='M003'", "tinh-a kinh-te");
+    ck_text(s, "SELECT address FROM models WHERE code='M001'", "thôn Nà Pài, xã Tân Thành");
+    ck_text(s, "SELECT coalesce(address,'NULL') FROM models WHERE code='M002'", "NULL");
+    ck_text(s, "SELECT name_key FROM models WHERE code='M003'", "con nuoi don bien phong");
+    ck_assert_int_eq(tu_int(s, "SELECT synthetic FROM models WHERE code='M003'"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log WHERE action='import'"
+                               " AND detail LIKE '%\"table\":\"models\"%\"inserted\":3%'"), 1);
+
+    /* the same file again changes nothing */
+    long long audits = tu_int(s, "SELECT count(*) FROM audit_log");
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.unchanged, 3);
+    ck_assert_int_eq(res.inserted + res.updated, 0);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log"), audits + 1);
+
+    /* a changed row updates in place (same id); a new one is added */
+    long long id = tu_int(s, "SELECT id FROM models WHERE code='M002'");
+    char *path = tu_path(dir, "m.csv");
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,workdays\n"
+                   "M002,Hũ gạo,xa-2,ca-nhan,dien-hinh,van-hoa-xa-hoi,huyen,2024,tiep-tuc,40\n"
+                   "M009,Mới,xa-2,ca-nhan,dien-hinh,van-hoa-xa-hoi,huyen,2024,tiep-tuc,\n",
+             (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.updated, 1);
+    ck_assert_int_eq(res.inserted, 1);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT id FROM models WHERE code='M002'"), id);
+    ck_text(s, "SELECT name || '|' || year || '|' || metrics FROM models WHERE code='M002'",
+            "Hũ gạo|2024|{\"workdays\":40}");
+    ck_text(s, "SELECT metrics FROM models WHERE code='M009'", "{}");
+
+    /* a key twice in one file is a problem, also when it was stored before */
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration\n"
+                   "M001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
+                   "M001,B,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
+                   "N001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
+                   "N001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 2);
+    msg_is(&res, 0, "m.csv:3: column 'code': duplicate code: an earlier row of this file has it (M001)");
+    msg_is(&res, 1, "m.csv:5: column 'code': duplicate code: an earlier row of this file has it (N001)");
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT name FROM models WHERE code='M001'", "Dân vận khéo trong vận động hiến đất làm đường");
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE code='N001'"), 0);
+    free(path);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_models_vietnamese)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    int rc = import(s, DVK_CSV_MODELS, DATA "models_vi.csv", NULL, &res, &err);
+    for (int i = 0; i < res.nmessages; i++)
+        fprintf(stderr, "%s\n", res.messages[i]);
+    ck_assert_msg(rc == DVK_OK, "%s", err.msg);
+    ck_assert_int_eq(res.inserted, 2);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT name FROM models WHERE code='V001'", "Khu dân cư tự quản về an ninh trật tự");
+    ck_text(s, "SELECT kind||' '||category||' '||level||' '||registration||' '||field||' '||started_on"
+               " FROM models WHERE code='V001'", "tap-the mo-hinh co-so moi van-hoa-xa-hoi 2023-03-15");
+    ck_text(s, "SELECT description FROM models WHERE code='V001'", "Dòng một\r\nDòng hai");
+    ck_text(s, "SELECT metrics FROM models WHERE code='V001'", "{\"houses\":3}");
+    ck_text(s, "SELECT kind||' '||category||' '||level||' '||registration FROM models WHERE code='V002'",
+            "ho-gia-dinh dien-hinh huyen tiep-tuc");
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+static const char *const BAD_MESSAGES[] = {
+    "models_bad.csv:3: column 'name': a value is required here",
+    "models_bad.csv:4: column 'unit': unknown unit (import the units file first) (xa-9)",
+    "models_bad.csv:5: column 'kind': must be tap-the, ca-nhan or ho-gia-dinh (nhom)",
+    "models_bad.csv:5: column 'level': must be co-so, huyen or tinh (xa-phuong)",
+    "models_bad.csv:6: column 'year': must be a year between 1900 and 2200 (hai nghìn)",
+    "models_bad.csv:6: column 'started_on': must be a date written YYYY-MM-DD (or DD/MM/YYYY) (2023-02-30)",
+    "models_bad.csv:6: column 'funds_vnd': must be a number such as 1200 or 3.5 (metric columns are "
+    "numbers; leave the cell empty when unknown) (1.000.000)",
+    "models_bad.csv:7: column 'field': not a field of province tinh-a (fields: kinh-te, van-hoa-xa-hoi) (the-thao)",
+    "models_bad.csv:8: the row has 4 fields, the header has 11",
+    "models_bad.csv:9: column 'code': duplicate code: an earlier row of this file has it (B001)",
+    "models_bad.csv:10: column 'unit': the unit ceased to exist on 2025-06-30, before 2026 (xa-1)",
+    "models_bad.csv:11: column 'field': no fields are declared for province tinh-b; run `dvk init` with its script",
+};
+
+START_TEST(test_models_bad)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", NULL, &res, &err), DVK_EDATA);
+    int n = (int)(sizeof BAD_MESSAGES / sizeof BAD_MESSAGES[0]);
+    ck_assert_int_eq(res.nmessages, n);
+    for (int i = 0; i < n; i++)
+        msg_is(&res, i, BAD_MESSAGES[i]);
+    ck_assert_int_eq(res.rejected, 9);
+    ck_assert_str_eq(strstr(err.msg, "models_bad.csv"), "models_bad.csv: 12 problems in 9 rows: nothing imported");
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 0);
+
+    /* a limit on messages: the rest are counted */
+    dvk_csv_import_opts o = {.max_messages = 3};
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", &o, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.nmessages, 3);
+    ck_assert_int_eq(res.problems, 12);
+    dvk_csv_import_result_free(&res);
+
+    /* --skip-bad: the good row is imported, the others written with line and reason */
+    char *rej = tu_path(dir, "rejects.csv");
+    dvk_csv_import_opts sk = {.rejects_path = rej};
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", &sk, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.inserted, 1);
+    ck_assert_int_eq(res.rejected, 9);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 1);
+    size_t len;
+    char *text = tu_read(rej, &len);
+    ck_assert_ptr_nonnull(text);
+    const char *want_head = "line,reason,code,name,unit,kind,category,field,level,year,registration,started_on,funds_vnd\r\n"
+                            "3,column 'name': a value is required here,B002,,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,2023-01-01,100\r\n";
+    ck_assert_msg(strncmp(text, want_head, strlen(want_head)) == 0, "rejects:\n%s", text);
+    ck_assert_ptr_nonnull(strstr(text, "\r\n5,\"column 'kind': must be tap-the, ca-nhan or ho-gia-dinh (nhom); "
+                                       "column 'level': must be co-so, huyen or tinh (xa-phuong)\",B004,"));
+    ck_assert_ptr_nonnull(strstr(text, "\r\n8,\"the row has 4 fields, the header has 11\",B007,Thiếu cột,xa-2,tap-the\r\n"));
+    free(text);
+
+    /* the rejects file is re-importable once the reasons are fixed: check its shape */
+    dvk_csv_import_result r2;
+    dvk_csv_import_opts dry = {.dry_run = 1};
+    ck_assert_int_eq(import(s, DVK_CSV_UNITS, rej, &dry, &r2, &err), DVK_EDATA);
+    dvk_csv_import_result_free(&r2);
+    free(rej);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_dry_run_and_chunks)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    long long audits = tu_int(s, "SELECT count(*) FROM audit_log");
+    /* every chunk size gives the same outcome */
+    const char *files[] = {DATA "models.csv", DATA "models_vi.csv", DATA "models_bad.csv"};
+    for (int f = 0; f < 3; f++) {
+        char want[4096] = "";
+        size_t len = 0;
+        free(tu_read(files[f], &len));
+        for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+            dvk_csv_import_opts o = {.dry_run = 1, .chunk = chunk};
+            dvk_csv_import_result res;
+            dvk_error err;
+            int rc = import(s, DVK_CSV_MODELS, files[f], &o, &res, &err);
+            char got[4096];
+            int n = snprintf(got, sizeof got, "rc=%d rows=%lld new=%lld bad=%lld problems=%lld",
+                             rc, res.rows, res.inserted, res.rejected, res.problems);
+            for (int i = 0; i < res.nmessages; i++)
+                n += snprintf(got + n, sizeof got - (size_t)n, "\n%s", res.messages[i]);
+            dvk_csv_import_result_free(&res);
+            if (chunk == 1)
+                strcpy(want, got);
+            else
+                ck_assert_msg(strcmp(want, got) == 0, "%s chunk %zu:\n%s\nvs chunk 1:\n%s",
+                              files[f], chunk, got, want);
+        }
+    }
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 0);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log"), audits);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_file_errors)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    char *path = tu_path(dir, "f.csv");
+    static const struct {
+        const char *data;
+        const char *msg;
+    } cases[] = {
+        {"", "f.csv: the file is empty (a header line is expected)"},
+        {"\n\n", "f.csv: the file is empty (a header line is expected)"},
+        {"code,name,unit\n", "f.csv:1: missing columns 'kind', 'category', 'field', 'level', "
+                             "'year', 'registration' (see `dvk import --help`)"},
+        {"Mã,Tên,Đơn vị,Loại,Phân loại,Lĩnh vực,Cấp,Năm,Đăng ký,ma\n",
+         "f.csv:1: column 'ma' names column 'code' again (already column 1, 'Mã')"},
+        {"code,,unit\n", "f.csv:1: column 2 has no name in the header"},
+        {"code,name,unit,kind,category,field,level,year,registration\nx,\"a\"b\n",
+         "f.csv:2: column 'name': misplaced quote (a quote may only open a field, close it "
+         "before a comma or the end of the line, or be doubled inside a quoted field)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tu_write(path, cases[i].data, (size_t)-1);
+        ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_EDATA);
+        const char *m = strstr(err.msg, "f.csv");
+        ck_assert_msg(m && strcmp(m, cases[i].msg) == 0, "case %zu: %s", i, err.msg);
+        dvk_csv_import_result_free(&res);
+    }
+    tu_write(path, "code,name,kind\nx,\xC3\x28,commune\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_UNITS, path, NULL, &res, &err), DVK_EDATA);
+    msg_is(&res, 0, "f.csv:2: column 'name': not valid UTF-8 (save the file as UTF-8) (\\xC3()");
+    dvk_csv_import_result_free(&res);
+    tu_write(path, "code,name,kind,colour\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_UNITS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "f.csv:1: unknown column 'colour' (expected: code, name, kind,"));
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_CSV_UNITS, "/nonexistent/x.csv", NULL, &res, &err), DVK_EIO);
+    ck_assert_str_eq(err.msg, "/nonexistent/x.csv: cannot open (No such file or directory)");
+    dvk_csv_import_result_free(&res);
+    free(path);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- appraisals ---------------------------------------------------------------------- */
+
+START_TEST(test_appraisals)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_CSV_APPRAISALS, DATA "appraisals.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.inserted, 3);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT sum(score) FROM appraisals", "64.5");
+    ck_assert_int_eq(import(s, DVK_CSV_APPRAISALS, DATA "appraisals.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.unchanged, 3);
+    dvk_csv_import_result_free(&res);
+    char *path = tu_path(dir, "a.csv");
+    tu_write(path, "Mô hình,Tiêu chí,Người chấm,Điểm,Ghi chú\n"
+                   "M001,hieu-qua,Nguyễn Văn A,28,đã sửa\n"
+                   "M404,hieu-qua,X,1,\n"
+                   "M002,sang-tao,Y,-1,\n"
+                   "M002,sang-tao,Y,2,\n"
+                   "M002,sang-tao,Y,3,\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_APPRAISALS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 3);
+    msg_is(&res, 0, "a.csv:3: column 'Mô hình': unknown model code (import the models file first) (M404)");
+    msg_is(&res, 1, "a.csv:4: column 'Điểm': must not be negative (-1)");
+    msg_is(&res, 2, "a.csv:6: column 'Người chấm': this appraiser already scored this criterion "
+                    "of this model earlier in the file (Y)");
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT sum(score) FROM appraisals", "64.5");
+    free(path);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- export and the round trip ------------------------------------------------------ */
+
+START_TEST(test_round_trip)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    char *path = tu_path(dir, "m.csv");
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,description,score,funds\n"
+                   "F1,\"=HYPERLINK(\"\"x\"\")\",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,+84 912,-1.5,\n"
+                   "F2,'=already quoted,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,@home,0.1,1e20\n"
+                   "F3,\"  spaced  \",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,\"-,\"\"x\"\"\n\",,7\n",
+             (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT name FROM models WHERE code='F1'", "=HYPERLINK(\"x\")");
+    ck_text(s, "SELECT name FROM models WHERE code='F2'", "=already quoted");
+    ck_text(s, "SELECT metrics FROM models WHERE code='F2'", "{\"funds\":1e+20,\"score\":0.1}");
+
+    char *out = tu_path(dir, "export.csv");
+    dvk_csv_export_opts eo = {.bom = 1};
+    long long rows = 0;
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &eo, &rows, &err), DVK_OK);
+    ck_assert_int_eq(rows, 6);
+    char *tmp = tu_path(dir, "export.csv.tmp");
+    ck_assert_ptr_null(tu_read(tmp, NULL));
+    free(tmp);
+    char *text = tu_read(out, NULL);
+    ck_assert_msg(strncmp(text, "\xEF\xBB\xBF" "code,name,unit,kind,category,field,level,year,"
+                                "registration,started_on,address,description,synthetic,funds,"
+                                "funds_vnd,score,workdays\r\n", 120) == 0, "%s", text);
+    ck_assert_ptr_nonnull(strstr(text, "\r\nF1,\"'=HYPERLINK(\"\"x\"\")\",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,,'+84 912,0,,,-1.5,\r\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\r\nF2,'=already quoted,"));
+    ck_assert_ptr_nonnull(strstr(text, ",'@home,0,1e+20,,0.1,\r\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\r\nF3,\"  spaced  \","));
+
+    /* into a fresh database: the same rows, the same export */
+    char *dir2;
+    dvk_store *s2 = fixture_store(&dir2);
+    ck_assert_int_eq(import(s2, DVK_CSV_MODELS, out, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.inserted, 6);
+    dvk_csv_import_result_free(&res);
+    char *out2 = tu_path(dir2, "export.csv");
+    ck_assert_int_eq(dvk_csv_export(s2, DVK_CSV_EXPORT_MODELS, out2, &eo, &rows, &err), DVK_OK);
+    char *text2 = tu_read(out2, NULL);
+    ck_assert_str_eq(text, text2);
+    /* and back into the first: nothing changes */
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, out2, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.unchanged, 6);
+    dvk_csv_import_result_free(&res);
+
+    /* JSON */
+    dvk_csv_export_opts jo = {.format = DVK_CSV_FORMAT_JSON, .province = "tinh-a", .year = 2023};
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &jo, &rows, &err), DVK_OK);
+    ck_assert_int_eq(rows, 6);
+    free(text);
+    text = tu_read(out, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "[\n{\"code\":\"F1\",\"name\":\"=HYPERLINK(\\\"x\\\")\",\"unit\":\"xa-2\","));
+    ck_assert_ptr_nonnull(strstr(text, "\"synthetic\":0,\"metrics\":{\"funds\":1e+20,\"score\":0.1}},\n"));
+    ck_assert_int_eq(sqlite3_exec(dvk_store_db(s), "SELECT 1", NULL, NULL, NULL), SQLITE_OK);
+    {
+        sqlite3_stmt *st;
+        ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s), "SELECT json_valid(?1), json_array_length(?1)", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+        ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+        ck_assert_int_eq(sqlite3_column_int(st, 1), 6);
+        sqlite3_finalize(st);
+    }
+    /* no runs yet */
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_EDATA);
+    ck_assert_str_eq(err.msg, "no runs yet (run `dvk decide` first)");
+    free(text);
+    free(text2);
+    free(out);
+    free(out2);
+    free(path);
+    dvk_store_close(s);
+    dvk_store_close(s2);
+    tu_rmdir(dir);
+    tu_rmdir(dir2);
+    free(dir);
+    free(dir2);
+}
+END_TEST
+
+Suite *csvio_suite(void)
+{
+    Suite *su = suite_create("csvio");
+    TCase *tc = tcase_create("reader");
+    tcase_add_loop_test(tc, test_reader_every_chunk, 0,
+                        (int)(sizeof READER_CASES / sizeof READER_CASES[0]));
+    tcase_add_test(tc, test_reader_field_cap);
+    suite_add_tcase(su, tc);
+    tc = tcase_create("import");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_units);
+    tcase_add_test(tc, test_models_good);
+    tcase_add_test(tc, test_models_vietnamese);
+    tcase_add_test(tc, test_models_bad);
+    tcase_add_test(tc, test_dry_run_and_chunks);
+    tcase_add_test(tc, test_file_errors);
+    tcase_add_test(tc, test_appraisals);
+    tcase_add_test(tc, test_round_trip);
+    suite_add_tcase(su, tc);
+    return su;
+}
