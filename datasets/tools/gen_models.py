@@ -609,9 +609,10 @@ BT_FIELDS = [("kinh-te", 30), ("van-hoa-xa-hoi", 30), ("quoc-phong-an-ninh", 20)
              ("he-thong-chinh-tri", 20)]
 
 
-def bt_proposal(rng, m, passes):
-    """A model the unit proposes: district total >= 90 (above every demoted one), and at
-    province level (larger scales) either recognised (>= 73) or not (<= 64)."""
+def proposal(rng, province, m, passes, year):
+    """A district-level model proposed upward: district total >= 90 (above every model the
+    quota demotes), and at province level (larger scales) either recognised (>= 73) or not
+    (<= 64)."""
     for _ in range(400):
         m["scores"] = {}
         if passes:
@@ -620,10 +621,10 @@ def bt_proposal(rng, m, passes):
             b, p, lo, hi = rng.uniform(1500, 1900), rng.uniform(600, 800), 0.8, 0.95
         fr = {c: rng.uniform(lo, hi) for c in ("ben-vung", "kho-khan", "sang-tao")}
         fr["hieu-qua"] = fr["lan-toa"] = 0.5          # placeholders, replaced below
-        realise(rng, "binh-thuan", m, "tinh", 2023, fr)
+        realise(rng, province, m, "tinh", year, fr)
         m["metrics"]["beneficiaries"] = int(round(b))
         m["metrics"]["participants"] = int(round(p))
-        h, t = score("binh-thuan", m, "huyen", 2023), score("binh-thuan", m, "tinh", 2023)
+        h, t = score(province, m, "huyen", year), score(province, m, "tinh", year)
         if h >= 90 and ((passes and t >= 73) or (not passes and t <= 64)):
             return
     raise SystemExit("cannot calibrate proposal " + m["code"])
@@ -669,7 +670,7 @@ def gen_binh_thuan():
                 passes = k > 0
                 k -= 1
                 m["want_tinh"] = "rec" if passes else "no"
-                bt_proposal(rng, m, passes)
+                proposal(rng, "binh-thuan", m, passes, year)
             elif out == "top":          # >= 85 but below the proposals: demoted by the quota
                 m["want"] = "top"
                 calibrate(rng, "binh-thuan", m, {"huyen": (86.5, 89.5)}, "huyen", year)
@@ -851,6 +852,7 @@ def gen_thai_nguyen():
     ]
     models = []
     seq = {2023: 0, 2024: 0}
+    tn_pass = {2024: 1}          # of the two 2024 district proposals, one passes at province
     for year, level, outs in plan:
         for out in outs:
             seq[year] += 1
@@ -864,6 +866,11 @@ def gen_thai_nguyen():
             m["want"] = out
             if out == "no":
                 gen_no(rng, "thai-nguyen", m, level, year, ["ten-dia-chi", "thoi-gian"])
+            elif out == "top" and level == "huyen":
+                passes = tn_pass.get(year, 0) > 0
+                tn_pass[year] = tn_pass.get(year, 0) - 1
+                m["want_tinh"] = "rec" if passes else "no"
+                proposal(rng, "thai-nguyen", m, passes, year)
             else:
                 calibrate(rng, "thai-nguyen", m, {level: BANDS[out]}, level, year)
             models.append(m)
