@@ -140,20 +140,24 @@ static int where_text(sbuf *b, dvk_sql *q, const char *sql, const char *value, d
     return add_text_param(q, value, err);
 }
 
-/* The search words: each word of the key must occur in name_key. */
-static int where_search(sbuf *b, dvk_sql *q, const char *search, dvk_error *err)
+/* The search words: each word of the key must occur in name_key. With no filter that an
+ * index narrows (province, unit, code), the words are matched in a subquery over the
+ * covering index models(name_key) and the rows fetched by id: a scan of the narrow index
+ * instead of the table (1,000,000 models: 0.25 s instead of 1.3 s with a year filter). */
+static int where_search(sbuf *b, dvk_sql *q, const char *search, int by_index, dvk_error *err)
 {
     char *key = dvk_text_key(search, strlen(search));
     if (!key)
         return dvk_error_set(err, DVK_EUSAGE, "search: not valid UTF-8");
     int rc = DVK_OK, words = 0;
+    sb_add(b, by_index ? " AND m.id IN (SELECT k.id FROM models k WHERE 1" : "");
     for (char *save = NULL, *w = strtok_r(key, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         char *pat = dvk_query_like_pattern(w);
         if (!pat) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory building a query");
             break;
         }
-        sb_add(b, " AND m.name_key LIKE ? ESCAPE '\\'");
+        sb_add(b, by_index ? " AND k.name_key LIKE ? ESCAPE '\\'" : " AND m.name_key LIKE ? ESCAPE '\\'");
         rc = add_text_param(q, pat, err);
         free(pat);
         if (rc != DVK_OK)
@@ -161,6 +165,7 @@ static int where_search(sbuf *b, dvk_sql *q, const char *search, dvk_error *err)
         words++;
     }
     free(key);
+    sb_add(b, by_index ? ")" : "");
     if (rc == DVK_OK && words == 0)
         rc = dvk_error_set(err, DVK_EUSAGE, "search: no words to look for ('%s')", search);
     return rc;
@@ -266,7 +271,9 @@ int dvk_query_models_sql(const dvk_model_filter *f, int what, const char *group_
                          " SELECT code FROM sub)",
                          f->unit, err)))
         goto done;
-    if (f->search && (rc = where_search(&b, out, f->search, err)))
+    int narrowed = f->province || f->unit || f->code;
+    int other = f->year || f->level || f->field || f->kind || f->category || f->registration;
+    if (f->search && (rc = where_search(&b, out, f->search, !narrowed && other, err)))
         goto done;
     if (what == DVK_QUERY_ROWS || limited)
         if ((rc = order_by(&b, f->order, err)))
