@@ -1,0 +1,57 @@
+/* fault.h: fault injection for the robustness tests: a fail-after-N counter consulted by the
+ * engine's allocation wrappers (Lua's counting allocator, libcsv's realloc, and an SQLite
+ * allocator that a test installs), and an SQLite VFS shim that fails the Nth write or sync
+ * with SQLITE_IOERR or SQLITE_FULL. Nothing here is active unless a test arms it: disarmed,
+ * dvk_fault_should_fail() is one load and one compare. Owns no data of the store; it must
+ * never be armed by the dvk command itself. Not thread-safe (dvk is single-threaded). */
+#ifndef DVK_FAULT_H
+#define DVK_FAULT_H
+
+#include <stddef.h>
+
+/* ---- allocation faults --------------------------------------------------------------- */
+
+/* Called by every allocation site that may fail (before growing memory). Returns 1 when this
+ * allocation must fail: the Nth consultation after dvk_fault_arm(N, ...), and, when armed
+ * persistently, every one after it. Returns 0 when disarmed. */
+int dvk_fault_should_fail(void);
+
+/* Fail the nth allocation from now (n >= 1); persistent: also every later one, as a real
+ * exhausted heap would. n <= 0 disarms. Resets the counters below. */
+void dvk_fault_arm(long n, int persistent);
+void dvk_fault_disarm(void);
+/* Consultations since the last arm, and how many of them failed. A test that armed N and
+ * sees dvk_fault_calls() < N knows the work finished before the fault: N stepped past the
+ * last allocation. */
+long dvk_fault_calls(void);
+long dvk_fault_failures(void);
+
+/* realloc that obeys the counter (growth only: shrinking and freeing always succeed); the
+ * signature of libcsv's csv_set_realloc_func. */
+void *dvk_fault_realloc(void *ptr, size_t n);
+
+/* Route SQLite's own allocations through the counter. Must be called before SQLite is
+ * initialized (or after sqlite3_shutdown()): it calls sqlite3_config(SQLITE_CONFIG_MALLOC).
+ * Returns an SQLite result code. Idempotent. */
+int dvk_fault_sqlite_malloc_install(void);
+
+/* ---- I/O faults ---------------------------------------------------------------------- */
+
+enum {
+    DVK_FAULT_IO_WRITE = 1,   /* xWrite and xTruncate of database, journal and WAL files */
+    DVK_FAULT_IO_SYNC = 2     /* xSync */
+};
+
+/* Register (once) the VFS "dvk-fault" wrapping the default VFS and make it the default, so
+ * every connection opened afterwards goes through it. Returns an SQLite result code. */
+int dvk_fault_vfs_register(void);
+/* Fail the nth I/O operation of the kinds in mask (DVK_FAULT_IO_*) from now, and every later
+ * one (a full disk stays full), with rc (SQLITE_IOERR_WRITE, SQLITE_FULL, ...). n <= 0
+ * disarms. */
+void dvk_fault_io_arm(long n, int mask, int rc);
+void dvk_fault_io_disarm(void);
+/* Operations of the armed kinds seen since the last arm, and how many failed. */
+long dvk_fault_io_calls(void);
+long dvk_fault_io_failures(void);
+
+#endif
