@@ -693,13 +693,14 @@ static void push_metrics(lua_State *L, lquery *q, sqlite3_stmt *st)
     }
 }
 
-/* Push the model of the current row: with a province chosen, the same object the province
- * scripts see (dvk_script_push_model); otherwise a read-only table of the columns and
- * metrics. */
+/* Push the model of the current row: when it belongs to the chosen province, the same
+ * object the province scripts see (dvk_script_push_model); otherwise a read-only table of
+ * the columns and metrics. */
 static void push_model(lua_State *L, lquery *q, sqlite3_stmt *st)
 {
     qstate *qs = get_state(L);
-    if (qs->province) {
+    const char *province = (const char *)sqlite3_column_text(st, 4);
+    if (qs->province && province && strcmp(province, qs->province->code) == 0) {
         dvk_error err;
         dvk_error_clear(&err);
         if (dvk_script_push_model(L, qs->province, sqlite3_column_int64(st, 0), NULL, &err) != DVK_OK)
