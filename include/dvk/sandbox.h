@@ -65,8 +65,9 @@ int dvk_sandbox_load(lua_State *L, const char *code, size_t len, const char *chu
  * with a fresh instruction budget, the deadline, the interrupt flag and a traceback handler.
  * On error pops the function and arguments, pushes nothing and sets err to
  * "FILE:LINE: msg" (DVK_EDATA; DVK_EINTR when interrupted; DVK_ENOMEM when over the memory
- * cap); the traceback is appended after a newline. Calls may nest (a C function called from
- * a script may call back): the budget and kill state belong to the outermost call. */
+ * cap). The traceback of the last error is kept (dvk_sandbox_traceback). Calls may nest (a C
+ * function called from a script may call back): the budget and kill state belong to the
+ * outermost call. */
 int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err);
 /* dvk_sandbox_load + dvk_sandbox_call with no arguments. nresults may be LUA_MULTRET; the
  * results are left on the stack above the previous top. */
@@ -77,9 +78,12 @@ int dvk_sandbox_run(lua_State *L, const char *code, size_t len, const char *chun
 int dvk_sandbox_dofile(lua_State *L, const char *relpath, int nresults, dvk_error *err);
 
 /* Ask the running chunk to stop (Ctrl-C): async-signal-safe; the chunk ends with DVK_EINTR
- * "interrupted" within a few thousand instructions, and the flag is cleared when the
- * outermost call returns. Also usable from another thread. */
+ * "interrupted" within a few thousand instructions. When no chunk is running, the next
+ * outermost dvk_sandbox_call returns DVK_EINTR without running (so a loop of calls, like a
+ * decision, stops too). The flag is cleared by the call it stops, or explicitly (a REPL
+ * clears it before each line). Also usable from another thread. */
 void dvk_sandbox_interrupt(lua_State *L);
+void dvk_sandbox_clear_interrupt(lua_State *L);
 /* Restart the wall-clock deadline: seconds from now (<= 0: none). */
 void dvk_sandbox_set_deadline(lua_State *L, double seconds);
 /* Bytes currently allocated by the state (for the memory cap and benchmarks). */
@@ -91,13 +95,23 @@ size_t dvk_sandbox_memory(lua_State *L);
 size_t dvk_sandbox_file_count(lua_State *L);
 const char *dvk_sandbox_file(lua_State *L, size_t i, const char **sha256);
 
-/* Push a read-only view of the table at idx (writes raise "read-only"; pairs, ipairs, #
- * work; nested tables are wrapped as they are read). Used for models, units, ctx. */
+/* "stack traceback:\n..." of the last failed dvk_sandbox_call ("" when none). */
+const char *dvk_sandbox_traceback(lua_State *L);
+
+/* Push a read-only view of the table at idx, deeply: nested tables without a metatable are
+ * replaced, inside the original, by their own views (once, eagerly; cycles are kept), so
+ * hand over tables built for the purpose. Writes raise "attempt to modify a read-only
+ * table"; rawset is not in the sandbox; pairs (sorted), ipairs and # work. */
 void dvk_sandbox_push_readonly(lua_State *L, int idx);
 
 /* Safe tostring for printing results (REPL): numbers as Lua prints them, strings as is,
  * tables/functions as their type name without an address; calls __tostring under the
  * budget. Pushes the string and returns it (valid while on the stack). */
 const char *dvk_sandbox_tostring(lua_State *L, int idx);
+
+/* The allow list (for tests and docs): entry i's name ("pairs", "string.format") and reason;
+ * NULL past the end. Top-level names are the only globals; "lib.member" names the only
+ * members of each library table. */
+const char *dvk_sandbox_allowed(size_t i, const char **reason);
 
 #endif

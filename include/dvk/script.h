@@ -126,13 +126,13 @@ int dvk_eval_init(dvk_eval *ev, int ncriteria);
 void dvk_eval_reset(dvk_eval *ev, int ncriteria);   /* free notes/reason, keep arrays */
 void dvk_eval_free(dvk_eval *ev, int ncriteria);
 
-/* Load every scripts_dir/provinces/*.lua (not *_test.lua, not names starting with '_') in
+/* Load every scripts_dir/provinces/<code>.lua (not <code>_test.lua, not names starting with '_') in
  * its own sandbox and upsert its fields into `fields` (province, id, name) in one
  * transaction. A province that fails to load is an error naming its file. */
 int dvk_script_sync_fields(dvk_store *store, const char *scripts_dir, dvk_error *err);
 
 /* Script tests (`dvk test`): run each file (paths as given; none: every
- * scripts_dir/provinces/*_test.lua, sorted). A file returns dvk.test{province=, year=,
+ * scripts_dir/provinces/<code>_test.lua, sorted). A file returns dvk.test{province=, year=,
  * level=, units=, cases=}. Each case is evaluated without a database; a failing case calls
  * out(ud, "FILE: case NAME: expected outcome 'x', got 'y'") for each unmet expectation; an
  * error (load or script) counts as one failed case. Counts go to *passed and *failed.
