@@ -16,5 +16,4 @@ int cmd_diff(dvk_cli *c, int argc, char **argv) { return todo("diff"); }
 int cmd_test(dvk_cli *c, int argc, char **argv) { return todo("test"); }
 int cmd_repl(dvk_cli *c, int argc, char **argv) { return todo("repl"); }
 int cmd_exec(dvk_cli *c, int argc, char **argv) { return todo("exec"); }
-int cmd_synth(dvk_cli *c, int argc, char **argv) { return todo("synth"); }
 int cmd_eval(dvk_cli *c, const char *code) { return todo("-e"); }

@@ -9,9 +9,42 @@ const dvk_command dvk_commands[] = {
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
     {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run]",
-     "import a CSV file: every row is checked; a bad file imports nothing", NULL},
+     "import a CSV file: every row is checked; a bad file imports nothing",
+     "  --skip-bad FILE  import the good rows; write the bad ones to FILE with their line and reason\n"
+     "  --dry-run        check the whole file, write nothing\n"
+     "\n"
+     "The first line names the columns, in any order; a name may be English or Vietnamese\n"
+     "(case, accents, '_' and '-' do not matter):\n"
+     "  units:      code (mã, mã đơn vị), name (tên, tên đơn vị), kind (loại, loại đơn vị),\n"
+     "              parent (cấp trên, đơn vị cấp trên, trực thuộc), valid_from (hiệu lực từ,\n"
+     "              từ ngày), valid_to (hiệu lực đến, đến ngày), successor (kế thừa, đơn vị kế\n"
+     "              thừa, sáp nhập vào). Parents come before their children.\n"
+     "  models:     code (mã, mã mô hình), name (tên, tên mô hình), unit (đơn vị, mã đơn vị),\n"
+     "              kind (loại, loại hình, đối tượng), category (phân loại), field (lĩnh vực),\n"
+     "              level (cấp, cấp công nhận), year (năm), registration (đăng ký, hình thức\n"
+     "              đăng ký), started_on (ngày bắt đầu), address (địa chỉ), description (mô tả,\n"
+     "              nội dung), synthetic (giả lập); any other column is a numeric metric\n"
+     "              (empty cell: unknown)\n"
+     "  appraisals: model (mô hình, mã mô hình), criterion (tiêu chí), appraiser (người chấm,\n"
+     "              thành viên), score (điểm), note (ghi chú)\n"
+     "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level\n"
+     "co-so|huyen|tinh, registration moi|tiep-tuc, unit kind province|district|commune|\n"
+     "party-committee|agency|mass-organisation; Vietnamese words are accepted (\"Tập thể\",\n"
+     "\"Cơ sở\", \"Tiếp tục\"); field by id or name; dates YYYY-MM-DD or DD/MM/YYYY.\n"
+     "UTF-8 (a BOM is fine), any line ends, text stored in NFC. Importing a row whose code is\n"
+     "stored already updates that row when it differs and changes nothing when it is equal, so\n"
+     "importing a file twice changes nothing. A cell written by `dvk export` as '=... (an\n"
+     "apostrophe before = + - @) is read back without the apostrophe.\n"},
     {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json] [--bom] [-o FILE]",
-     "export models or a run's results", NULL},
+     "export models or a run's results",
+     "  --format csv|json   CSV (default) or a JSON array of objects\n"
+     "  --bom               start the CSV with a UTF-8 BOM (for spreadsheet programs)\n"
+     "  -o, --output FILE   write FILE (complete or not at all); default: standard output\n"
+     "  --run N             results: the run (default: the latest)\n"
+     "  --province P        models: only province P\n"
+     "  --year Y            models: only year Y\n"
+     "CSV cells that start with = + - or @ get a leading apostrophe so that a spreadsheet\n"
+     "does not run them; `dvk import` removes it again. Numbers are written as they are.\n"},
     {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run]",
      "run the province script over a year's candidates and store the decision run", NULL},
     {"runs", cmd_runs, "dvk runs [show N [MODEL] | finalize N --number NUMBER --date DATE]",
@@ -33,8 +66,18 @@ const dvk_command dvk_commands[] = {
     {"demo", cmd_demo, "dvk demo [--out DIR]",
      "build a fresh database from the bundled datasets and run every province end to end",
      "  --out DIR      folder for the database and reports (default: a new temporary folder)\n"},
-    {"synth", cmd_synth, "dvk synth --models N [--seed S] [-o FILE]",
-     "write a synthetic models CSV for scale tests", NULL},
+    {"synth", cmd_synth, "dvk synth --models N [--seed S] [--year Y] [--province P] [-o FILE] [--units-out FILE]",
+     "write a synthetic models CSV for scale tests",
+     "  --models N          how many models (rows)\n"
+     "  --seed S            the same seed gives the same file (default 1)\n"
+     "  --year Y            registration year (default 2023)\n"
+     "  --province P        only units of province P (from the database)\n"
+     "  -o, --output FILE   default: standard output\n"
+     "  --units-out FILE    also write the built-in province's units CSV (implies --builtin)\n"
+     "  --fields-out FILE   also write its fields as province,id,name (implies --builtin)\n"
+     "  --builtin           use the built-in province tinh-mau even when the database exists\n"
+     "Units and fields come from the database (--db) when it exists, else from the built-in\n"
+     "province. Every row has synthetic = 1.\n"},
     {"verify", cmd_verify, "dvk verify",
      "check the database: integrity, the audit hash chain and every final run's digest", NULL},
     {NULL, NULL, NULL, NULL, NULL},

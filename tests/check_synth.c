@@ -1,0 +1,154 @@
+/* check_synth.c: synthetic models are deterministic, import cleanly (built-in province and
+ * database units), and say clearly when the database has nothing to draw from. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dvk/csvio.h"
+#include "dvk/synth.h"
+#include "testutil.h"
+
+static char *synth_text(const dvk_synth_opts *o, const char *dir, const char *name)
+{
+    char *path = tu_path(dir, name);
+    dvk_error err;
+    dvk_error_clear(&err);
+    int rc = dvk_synth_models(o, path, NULL, NULL, &err);
+    ck_assert_msg(rc == DVK_OK, "%s", err.msg);
+    char *text = tu_read(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    free(path);
+    return text;
+}
+
+static long long lines(const char *s)
+{
+    long long n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+START_TEST(test_deterministic)
+{
+    char *dir = tu_tmpdir();
+    dvk_synth_opts o = {.models = 500, .seed = 7};
+    char *a = synth_text(&o, dir, "a.csv");
+    char *b = synth_text(&o, dir, "b.csv");
+    ck_assert_str_eq(a, b);
+    ck_assert_int_eq(lines(a), 501);
+    ck_assert_ptr_nonnull(strstr(a, "\r\nS7-0000001,"));
+    ck_assert_ptr_nonnull(strstr(a, "\r\nS7-0000500,"));
+    ck_assert_ptr_nonnull(strstr(a, "Dân vận khéo trong "));
+    o.seed = 8;
+    char *c = synth_text(&o, dir, "c.csv");
+    ck_assert_str_ne(a, c);
+    free(a);
+    free(b);
+    free(c);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_builtin_imports)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    char *models = tu_path(dir, "m.csv"), *units = tu_path(dir, "u.csv"), *fields = tu_path(dir, "f.csv");
+    dvk_synth_opts o = {.models = 2000, .seed = 1};
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_synth_models(&o, models, units, fields, &err), DVK_OK);
+    char *ftext = tu_read(fields, NULL);
+    ck_assert_str_eq(ftext, "province,id,name\r\ntinh-mau,kinh-te,Kinh tế\r\n"
+                            "tinh-mau,van-hoa-xa-hoi,Văn hóa – xã hội\r\n"
+                            "tinh-mau,quoc-phong-an-ninh,Quốc phòng – an ninh\r\n"
+                            "tinh-mau,xay-dung-he-thong-chinh-tri,Xây dựng hệ thống chính trị\r\n");
+    free(ftext);
+    ck_assert_int_eq(sqlite3_exec(dvk_store_db(s),
+        "INSERT INTO fields VALUES('tinh-mau','kinh-te','Kinh tế'),('tinh-mau','van-hoa-xa-hoi','x'),"
+        "('tinh-mau','quoc-phong-an-ninh','y'),('tinh-mau','xay-dung-he-thong-chinh-tri','z')",
+        NULL, NULL, NULL), SQLITE_OK);
+    dvk_csv_import_result res;
+    memset(&res, 0, sizeof res);
+    ck_assert_msg(dvk_csv_import(s, DVK_CSV_UNITS, units, NULL, &res, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_int_eq(res.inserted, 1 + 9 + 9 + 9 * 8);
+    dvk_csv_import_result_free(&res);
+    memset(&res, 0, sizeof res);
+    int rc = dvk_csv_import(s, DVK_CSV_MODELS, models, NULL, &res, &err);
+    ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
+    ck_assert_int_eq(res.inserted, 2000);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE synthetic=1 AND province='tinh-mau'"), 2000);
+    /* spread over kinds, levels and fields */
+    ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT kind) FROM models"), 3);
+    ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT level) FROM models"), 3);
+    ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT field) FROM models"), 4);
+    ck_assert_int_gt(tu_int(s, "SELECT count(*) FROM models WHERE json_extract(metrics,'$.funds_vnd') IS NULL"), 0);
+    /* 2026: the districts are gone, every model is at a commune or a provincial body */
+    o.year = 2026;
+    ck_assert_int_eq(dvk_synth_models(&o, models, NULL, NULL, &err), DVK_OK);
+    memset(&res, 0, sizeof res);
+    dvk_csv_import_opts dry = {.dry_run = 1};
+    rc = dvk_csv_import(s, DVK_CSV_MODELS, models, &dry, &res, &err);
+    ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
+    dvk_csv_import_result_free(&res);
+    free(models);
+    free(units);
+    free(fields);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_from_database)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    dvk_synth_opts o = {.models = 300, .seed = 3, .store = s};
+    char *models = tu_path(dir, "m.csv");
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_synth_models(&o, models, NULL, NULL, &err), DVK_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, ": no units valid in 2023 whose province declares fields"));
+    dvk_csv_import_result res;
+    memset(&res, 0, sizeof res);
+    ck_assert_int_eq(dvk_csv_import(s, DVK_CSV_UNITS, DVK_TEST_SOURCE_DIR "/tests/data/csv/units.csv",
+                                    NULL, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(sqlite3_exec(dvk_store_db(s),
+        "INSERT INTO fields VALUES('tinh-a','kinh-te','Kinh tế'),('tinh-a','van-hoa-xa-hoi','x')",
+        NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(dvk_synth_models(&o, models, NULL, NULL, &err), DVK_OK);
+    memset(&res, 0, sizeof res);
+    int rc = dvk_csv_import(s, DVK_CSV_MODELS, models, NULL, &res, &err);
+    ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
+    dvk_csv_import_result_free(&res);
+    /* tinh-b declares no fields: all models are in tinh-a; huyen-cu ended in 2025 but is
+     * valid in 2023 */
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE province='tinh-a'"), 300);
+    ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT unit) FROM models"), 5);
+    /* units and fields files exist only for the built-in province */
+    ck_assert_int_eq(dvk_synth_models(&(dvk_synth_opts){.models = 1, .store = s}, NULL, models, NULL, &err),
+                     DVK_EUSAGE);
+    free(models);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *synth_suite(void)
+{
+    Suite *su = suite_create("synth");
+    TCase *tc = tcase_create("synth");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_builtin_imports);
+    tcase_add_test(tc, test_from_database);
+    suite_add_tcase(su, tc);
+    return su;
+}
