@@ -397,7 +397,7 @@ static dvk_store *need_store(lua_State *L)
 {
     dvk_store *s = dvk_sandbox_store(L);
     if (!s)
-        luaL_error(L, "no database is open");
+        luaL_error(L, "no database is open (dvk init creates one; --db FILE chooses it)");
     return s;
 }
 
@@ -743,6 +743,7 @@ static int step_model(lua_State *L, lquery *q, sqlite3_stmt *st)
 /* dvk.models{filters} -> query (nothing is read until it is used) */
 static int l_models(lua_State *L)
 {
+    need_store(L);
     lquery *q = new_query(L);                                           /* ... q */
     read_filter(L, 1, q, NULL);
     return 1;
