@@ -881,8 +881,13 @@ static void fill_row(lua_State *L, dvk_doc *doc, dvk_doc_table *t, size_t row, i
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx) && !lua_isuserdata(L, idx))
         luaL_error(L, "doc:table: %s must be a table (found %s)", where, luaL_typename(L, idx));
-    int positional = luaL_len(L, idx) > 0;
+    /* Positional when any of [1..ncols] is set: # is unreliable with nil cells ({nil, "x"}). */
+    int positional = 0;
     luaL_checkstack(L, 4, "doc:table");
+    for (size_t c = 0; c < t->ncols && !positional; c++) {
+        positional = lua_geti(L, idx, (lua_Integer)c + 1) != LUA_TNIL;  /* ... v */
+        lua_pop(L, 1);                                          /* ... */
+    }
     for (size_t c = 0; c < t->ncols; c++) {
         if (positional)
             lua_geti(L, idx, (lua_Integer)c + 1);               /* ... v */

@@ -196,6 +196,19 @@ const char *dvk_render_date_vi(const char *iso, char *buf, size_t n)
 
 static int is_numeric(dvk_doc_col_type t) { return t != DVK_COL_TEXT; }
 
+/* Length of a leading article number "Điều 12." (set in bold in decisions), or 0. */
+static size_t article_prefix(const char *s)
+{
+    static const char word[] = "Điều ";
+    size_t n = sizeof word - 1;
+    if (strncmp(s, word, n) != 0)
+        return 0;
+    size_t d = strspn(s + n, "0123456789");
+    if (d == 0 || s[n + d] != '.')
+        return 0;
+    return n + d + 1;
+}
+
 /* "Số: 12/QĐ-UBND" (state) or "Số 12-QĐ/BDVTU" (party); a missing number leaves room. */
 static void number_line(const dvk_doc_letterhead *lh, char *buf, size_t n)
 {
@@ -221,16 +234,20 @@ static void place_date(const dvk_doc_letterhead *lh, char *buf, size_t n)
 
 /* ---- Markdown ------------------------------------------------------------------------ */
 
-/* Text with Markdown's active characters escaped; in a table cell '|' is escaped and a
- * newline becomes <br>, elsewhere a newline is a hard line break. */
-static void md_text(obuf *b, const char *s, int in_table)
+/* Where Markdown text goes: the start of a block (list and heading markers must be
+ * escaped), a table cell ('|' escaped, newlines as <br>), or inline after other markup. */
+enum { MD_BLOCK = 0, MD_CELL = 1, MD_INLINE = 2 };
+
+/* Text with Markdown's active characters escaped; outside table cells a newline is a hard
+ * line break (and, in a block, the next line is a line start again). */
+static void md_text(obuf *b, const char *s, int mode)
 {
-    int line_start = !in_table;   /* list and heading markers only matter at a line start */
+    int line_start = mode == MD_BLOCK;
     for (const char *p = s; *p; p++) {
         char c = *p;
         if (c == '\n') {
-            puts_(b, in_table ? "<br>" : "  \n");
-            line_start = !in_table;
+            puts_(b, mode == MD_CELL ? "<br>" : "  \n");
+            line_start = mode == MD_BLOCK;
             continue;
         }
         if (c == '\r')
@@ -266,7 +283,7 @@ static void md_table_row(obuf *b, const dvk_doc_table *t, const dvk_doc_cell *ro
         puts_(b, " ");
         if (bold && *s)
             puts_(b, "**");
-        md_text(b, s, 1);
+        md_text(b, s, MD_CELL);
         if (bold && *s)
             puts_(b, "**");
         puts_(b, " |");
@@ -278,13 +295,13 @@ static void md_table(obuf *b, const dvk_doc_table *t)
 {
     if (t->title[0]) {
         puts_(b, "**");
-        md_text(b, t->title, 0);
+        md_text(b, t->title, MD_INLINE);
         puts_(b, "**\n\n");
     }
     puts_(b, "|");
     for (size_t c = 0; c < t->ncols; c++) {
         puts_(b, " ");
-        md_text(b, t->cols[c].title, 1);
+        md_text(b, t->cols[c].title, MD_CELL);
         puts_(b, " |");
     }
     puts_(b, "\n|");
@@ -300,7 +317,7 @@ static void md_table(obuf *b, const dvk_doc_table *t)
     for (size_t i = 0; i < t->nfootnotes; i++) {
         puts_(b, i == 0 ? "\n" : "  \n");
         puts_(b, "*");
-        md_text(b, t->footnotes[i], 0);
+        md_text(b, t->footnotes[i], MD_INLINE);
         puts_(b, "*");
         if (i + 1 == t->nfootnotes)
             puts_(b, "\n");
@@ -312,11 +329,11 @@ static void md_chart(obuf *b, const dvk_doc_chart *ch)
 {
     char buf[64];
     puts_(b, "**");
-    md_text(b, ch->title[0] ? ch->title : "Biểu đồ", 0);
+    md_text(b, ch->title[0] ? ch->title : "Biểu đồ", MD_INLINE);
     puts_(b, "**\n\n|  |");
     for (size_t s = 0; s < ch->nseries; s++) {
         puts_(b, " ");
-        md_text(b, ch->series[s].name, 1);
+        md_text(b, ch->series[s].name, MD_CELL);
         puts_(b, " |");
     }
     if (ch->stacked)
@@ -329,7 +346,7 @@ static void md_chart(obuf *b, const dvk_doc_chart *ch)
     for (size_t i = 0; i < ch->ncats; i++) {
         double sum = 0;
         puts_(b, "| ");
-        md_text(b, ch->categories[i], 1);
+        md_text(b, ch->categories[i], MD_CELL);
         puts_(b, " |");
         for (size_t s = 0; s < ch->nseries; s++) {
             dvk_doc_cell cell = {DVK_CELL_NUMBER, ch->series[s].values[i], NULL};
@@ -354,23 +371,23 @@ static void md_letterhead(obuf *b, const dvk_doc_letterhead *lh)
                                                      : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
     puts_(b, "| ");
     if (lh->parent_issuer[0]) {
-        md_text(b, lh->parent_issuer, 1);
+        md_text(b, lh->parent_issuer, MD_CELL);
         puts_(b, "<br>");
     }
     puts_(b, "**");
-    md_text(b, lh->issuer, 1);
+    md_text(b, lh->issuer, MD_CELL);
     printf_(b, "** | **%s** |\n| :---: | :---: |\n", right);
     if (lh->family == DVK_DOC_PARTY) {
         puts_(b, "| \\* | |\n| ");
-        md_text(b, num, 1);
+        md_text(b, num, MD_CELL);
         puts_(b, " | *");
-        md_text(b, date, 1);
+        md_text(b, date, MD_CELL);
         puts_(b, "* |\n\n");
     } else {
         puts_(b, "| ");
-        md_text(b, num, 1);
+        md_text(b, num, MD_CELL);
         puts_(b, " | **Độc lập - Tự do - Hạnh phúc** |\n| | *");
-        md_text(b, date, 1);
+        md_text(b, date, MD_CELL);
         puts_(b, "* |\n\n");
     }
 }
@@ -382,7 +399,7 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
         for (int i = 0; i < blk->level; i++)
             puts_(b, "#");
         puts_(b, " ");
-        md_text(b, blk->text, 0);
+        md_text(b, blk->text, MD_INLINE);
         puts_(b, "\n\n");
         break;
     case DVK_DOC_PARAGRAPH: {
@@ -392,8 +409,14 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
                                                                                          : "";
         if (!blk->text[0])
             break;
+        size_t art = mark[0] ? 0 : article_prefix(blk->text);
+        if (art) {
+            puts_(b, "**");
+            put(b, blk->text, art);
+            puts_(b, "**");
+        }
         puts_(b, mark);
-        md_text(b, blk->text, 0);
+        md_text(b, blk->text + art, mark[0] || art ? MD_INLINE : MD_BLOCK);
         puts_(b, mark);
         puts_(b, "\n\n");
         break;
@@ -401,9 +424,9 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
     case DVK_DOC_KV:
         for (size_t i = 0; i < blk->nitems; i++) {
             puts_(b, "- **");
-            md_text(b, blk->keys[i], 0);
+            md_text(b, blk->keys[i], MD_INLINE);
             puts_(b, ":** ");
-            md_text(b, blk->values[i], 0);
+            md_text(b, blk->values[i], MD_INLINE);
             puts_(b, "\n");
         }
         puts_(b, "\n");
@@ -424,17 +447,17 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
         const dvk_doc_signature *s = blk->signature;
         if (s->on_behalf[0]) {
             puts_(b, "**");
-            md_text(b, s->on_behalf, 0);
+            md_text(b, s->on_behalf, MD_INLINE);
             puts_(b, "**  \n");
         }
         if (s->title[0]) {
             puts_(b, "**");
-            md_text(b, s->title, 0);
+            md_text(b, s->title, MD_INLINE);
             puts_(b, "**\n\n");
         }
         if (s->name[0]) {
             puts_(b, "**");
-            md_text(b, s->name, 0);
+            md_text(b, s->name, MD_INLINE);
             puts_(b, "**\n\n");
         }
         break;
@@ -443,7 +466,7 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
         puts_(b, "***Nơi nhận:***\n\n");
         for (size_t i = 0; i < blk->nitems; i++) {
             puts_(b, "- ");
-            md_text(b, blk->values[i], 0);
+            md_text(b, blk->values[i], MD_INLINE);
             puts_(b, "\n");
         }
         puts_(b, "\n");
@@ -505,6 +528,8 @@ static const char html_css[] =
     "p{margin:0 0 6pt;text-indent:10mm;text-align:justify}\n"
     "p.b{font-weight:bold}p.i{font-style:italic}p.c{text-align:center;text-indent:0}"
     "p.r{text-align:right;text-indent:0}\n"
+    "p.subj::after{content:'';display:block;width:35%;margin:3pt auto 6pt;"
+    "border-top:1px solid #000}\n"
     "table{border-collapse:collapse}\n"
     "table.lh{width:100%;margin:0 0 6pt}table.lh td{vertical-align:top;text-align:center;"
     "padding:0;line-height:1.2}\n"
@@ -850,7 +875,8 @@ static void render_html(const dvk_doc *doc, obuf *b)
             printf_(b, "</h%d>\n", blk->level);
             break;
         case DVK_DOC_PARAGRAPH: {
-            char cls[16] = "";
+            char cls[24] = "";
+            const dvk_doc_block *prev = i > 0 ? dvk_doc_block_at(doc, i - 1) : NULL;
             if (blk->style & DVK_DOC_BOLD)
                 strcat(cls, " b");
             if (blk->style & DVK_DOC_ITALIC)
@@ -859,11 +885,22 @@ static void render_html(const dvk_doc *doc, obuf *b)
                 strcat(cls, " c");
             if (blk->style & DVK_DOC_RIGHT)
                 strcat(cls, " r");
+            /* The subject line right under the document type ("QUYẾT ĐỊNH") has a short
+             * rule under it (Decree 30/2020). */
+            if (prev && prev->type == DVK_DOC_HEADING && prev->level == 1 &&
+                (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_CENTER))
+                strcat(cls, " subj");
             if (cls[0])
                 printf_(b, "<p class=\"%s\">", cls + 1);
             else
                 puts_(b, "<p>");
-            html_text(b, blk->text, 1);
+            size_t art = blk->style & DVK_DOC_BOLD ? 0 : article_prefix(blk->text);
+            if (art) {
+                puts_(b, "<b>");
+                put(b, blk->text, art);
+                puts_(b, "</b>");
+            }
+            html_text(b, blk->text + art, 1);
             puts_(b, "</p>\n");
             break;
         }

@@ -165,7 +165,8 @@ START_TEST(lua_doc_object)
         "doc:table{title='Theo lĩnh vực', totals=true, footnotes={'Tạm tính.'},\n"
         "  columns={{id='field', title='Lĩnh vực'}, {id='n', title='Số', type='int'},\n"
         "           {id='p', title='Tỷ lệ', type='pct'}},\n"
-        "  rows={{'Kinh tế', 3, 50}, {field='Văn hóa', n=4, p=25.5}, {'Khác', nil, '—'}}}\n"
+        "  rows={{'Kinh tế', 3, 50}, {field='Văn hóa', n=4, p=25.5}, {'Khác', nil, '—'},\n"
+        "        {nil, nil, 7}}}\n"
         "doc:chart{type='stacked', title='Biểu đồ', categories={'A', 'B'},\n"
         "  series={{name='x', values={1, 2}}, {name='y', values={3, 4}}}}\n"
         "doc:page_break()\n"
@@ -180,7 +181,8 @@ START_TEST(lua_doc_object)
     ck_assert_str_eq(kv->values[0], "2024");
     const dvk_doc_table *t = dvk_doc_block_at(doc, 3)->table;
     ck_assert_uint_eq(t->ncols, 3);
-    ck_assert_uint_eq(t->nrows, 3);
+    ck_assert_uint_eq(t->nrows, 4);
+    ck_assert_double_eq(dvk_doc_table_cell(t, 3, 2)->num, 7);          /* holes before it */
     ck_assert_int_eq(t->cols[1].type, DVK_COL_INT);
     ck_assert_str_eq(dvk_doc_table_cell(t, 1, 0)->text, "Văn hóa");     /* keyed row */
     ck_assert_double_eq(dvk_doc_table_cell(t, 1, 2)->num, 25.5);

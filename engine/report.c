@@ -1,0 +1,956 @@
+/* report.c: running a report function (the province's override, else
+ * scripts/lib/reports/<name>.lua) over a decision run, with the Lua `run` object: the run's
+ * header, the province description, and queries over its results, scores and units. */
+#include "dvk/report.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <lauxlib.h>
+
+#include "dvk/sandbox.h"
+#include "dvk/script.h"
+#include "dvk/text.h"
+
+#define NAME_MAX_LEN 64
+#define MAX_DEPTH 64       /* unit parent and successor chains longer than this are cycles */
+
+typedef struct unit_rec {
+    char *code, *name, *parent, *successor, *valid_from, *valid_to, *kind;
+} unit_rec;
+
+typedef struct rctx rctx;
+
+/* One run seen by the report (the run itself, and the --against run). */
+typedef struct run_info {
+    rctx *ctx;
+    long long id;
+    int year;
+    char province[DVK_SCRIPT_ID_MAX + 1];
+    char level[DVK_SCRIPT_ID_MAX + 1];
+    char unit[256];            /* scope unit code, "" for the whole province */
+    char status[16];
+    char number[128], date[16];
+    int has_number, has_date;
+} run_info;
+
+struct rctx {
+    dvk_store *s;
+    dvk_province *p;
+    unit_rec *units;           /* every unit, sorted by code (strcmp) */
+    size_t nunits;
+    int successors;
+};
+
+/* ---- units ----------------------------------------------------------------------------- */
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    return strdup((const char *)t);
+}
+
+static void free_units(rctx *c)
+{
+    for (size_t i = 0; i < c->nunits; i++) {
+        unit_rec *u = &c->units[i];
+        free(u->code);
+        free(u->name);
+        free(u->parent);
+        free(u->successor);
+        free(u->valid_from);
+        free(u->valid_to);
+        free(u->kind);
+    }
+    free(c->units);
+    c->units = NULL;
+    c->nunits = 0;
+}
+
+static int load_units(rctx *c, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(c->s,
+        "SELECT code, name, parent, successor, valid_from, valid_to, kind FROM units ORDER BY code",
+        err);
+    if (!st)
+        return err->code;
+    size_t cap = 0;
+    int rc, status = DVK_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (c->nunits == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            unit_rec *p = realloc(c->units, ncap * sizeof *p);
+            if (!p) {
+                status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                break;
+            }
+            c->units = p;
+            cap = ncap;
+        }
+        unit_rec *u = &c->units[c->nunits++];
+        u->code = dup_col(st, 0);
+        u->name = dup_col(st, 1);
+        u->parent = dup_col(st, 2);
+        u->successor = dup_col(st, 3);
+        u->valid_from = dup_col(st, 4);
+        u->valid_to = dup_col(st, 5);
+        u->kind = dup_col(st, 6);
+        if (!u->code || !u->name) {
+            status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    if (status == DVK_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        status = dvk_store_fail(c->s, rc, err, "reading units");
+    sqlite3_finalize(st);
+    return status;
+}
+
+static int cmp_unit_code(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const unit_rec *)elem)->code);
+}
+
+static const unit_rec *find_unit(const rctx *c, const char *code)
+{
+    if (!code || !c->nunits)
+        return NULL;
+    return bsearch(code, c->units, c->nunits, sizeof *c->units, cmp_unit_code);
+}
+
+/* The unit that stands for code today: itself, or, when successors are asked for, the end
+ * of its successor chain. */
+static const char *current_code(const rctx *c, const char *code)
+{
+    if (!c->successors)
+        return code;
+    for (int i = 0; i < MAX_DEPTH; i++) {
+        const unit_rec *u = find_unit(c, code);
+        if (!u || !u->successor || strcmp(u->successor, code) == 0)
+            break;
+        code = u->successor;
+    }
+    return code;
+}
+
+/* The unit directly under scope that contains unit code (after successors), the scope
+ * itself for a model owned by the scope unit, or the unit's own root when it lies outside. */
+static const char *top_code(const rctx *c, const char *code, const char *scope)
+{
+    code = current_code(c, code);
+    for (int i = 0; i < MAX_DEPTH; i++) {
+        if (strcmp(code, scope) == 0)
+            return code;
+        const unit_rec *u = find_unit(c, code);
+        if (!u || !u->parent)
+            return code;
+        if (strcmp(u->parent, scope) == 0)
+            return code;
+        code = u->parent;
+    }
+    return code;
+}
+
+static const char *unit_name(const rctx *c, const char *code)
+{
+    const unit_rec *u = find_unit(c, code);
+    return u ? u->name : code;
+}
+
+/* 1 when u existed during year (valid_from .. valid_to overlap the year). */
+static int unit_in_year(const unit_rec *u, int year)
+{
+    char first[16], last[16];
+    snprintf(first, sizeof first, "%04d-01-01", year);
+    snprintf(last, sizeof last, "%04d-12-31", year);
+    if (u->valid_from && strcmp(u->valid_from, last) > 0)
+        return 0;
+    if (u->valid_to && strcmp(u->valid_to, first) < 0)
+        return 0;
+    return 1;
+}
+
+static const char *scope_of(const run_info *ri)
+{
+    return ri->unit[0] ? ri->unit : ri->province;
+}
+
+/* ---- names --------------------------------------------------------------------------- */
+
+static const char *level_name(const char *level)
+{
+    if (strcmp(level, "co-so") == 0) return "Cấp cơ sở";
+    if (strcmp(level, "huyen") == 0) return "Cấp huyện";
+    if (strcmp(level, "tinh") == 0) return "Cấp tỉnh";
+    return level;
+}
+
+static const char *const KINDS[][2] = {
+    {"tap-the", "Tập thể"}, {"ca-nhan", "Cá nhân"}, {"ho-gia-dinh", "Hộ gia đình"}};
+static const char *const REGS[][2] = {{"moi", "Xây mới"}, {"tiep-tuc", "Tiếp tục thực hiện"}};
+static const char *const CATS[][2] = {{"mo-hinh", "Mô hình"}, {"dien-hinh", "Điển hình"}};
+
+static int pair_index(const char *const (*pairs)[2], int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(pairs[i][0], key) == 0)
+            return i;
+    return -1;
+}
+
+static const char *pair_name(const char *const (*pairs)[2], int n, const char *key)
+{
+    int i = pair_index(pairs, n, key);
+    return i >= 0 ? pairs[i][1] : key;
+}
+
+static int field_index(const dvk_province *p, const char *id)
+{
+    for (int i = 0; i < p->nfields; i++)
+        if (strcmp(p->fields[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+static const char *field_name(const dvk_province *p, const char *id)
+{
+    int i = field_index(p, id);
+    return i >= 0 ? p->fields[i].name : id;
+}
+
+static const char *outcome_name(const dvk_province *p, const char *id)
+{
+    int i = dvk_province_outcome(p, id);
+    return i >= 0 ? p->outcomes[i].name : id;
+}
+
+static const char *gate_name(const dvk_province *p, const char *id)
+{
+    for (int i = 0; id && i < p->ngates; i++)
+        if (strcmp(p->gates[i].id, id) == 0)
+            return p->gates[i].name;
+    return id;
+}
+
+/* ---- the run object's methods ---------------------------------------------------------- */
+
+static run_info *upv_run(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+static void set_str(lua_State *L, const char *key, const char *v)
+{
+    if (v)
+        lua_pushstring(L, v);                                   /* t v */
+    else
+        lua_pushnil(L);                                         /* t nil */
+    lua_setfield(L, -2, key);                                   /* t */
+}
+
+static void set_int(lua_State *L, const char *key, long long v)
+{
+    lua_pushinteger(L, (lua_Integer)v);                         /* t v */
+    lua_setfield(L, -2, key);                                   /* t */
+}
+
+static void set_bool(lua_State *L, const char *key, int v)
+{
+    lua_pushboolean(L, v);                                      /* t v */
+    lua_setfield(L, -2, key);                                   /* t */
+}
+
+static int sql_error(lua_State *L, rctx *c, int rc, const char *what)
+{
+    dvk_error err;
+    dvk_store_fail(c->s, rc, &err, what);
+    return luaL_error(L, "%s", err.msg);
+}
+
+/* run:results([filter]): the run's results joined with models and units, sorted by outcome
+ * (best first) then model name in Vietnamese order. filter: {recognised=, exemplary=,
+ * proposed=, eligible= (booleans), outcome= (id)}. */
+static int l_results(lua_State *L)
+{
+    run_info *ri = upv_run(L);
+    rctx *c = ri->ctx;
+    int want[4] = {-1, -1, -1, -1};
+    static const char *const flags[] = {"recognised", "exemplary", "proposed", "eligible"};
+    const char *outcome = NULL;
+    if (lua_istable(L, 2)) {
+        for (int i = 0; i < 4; i++) {
+            lua_getfield(L, 2, flags[i]);                       /* ... v */
+            if (!lua_isnil(L, -1))
+                want[i] = lua_toboolean(L, -1);
+            lua_pop(L, 1);                                      /* ... */
+        }
+        lua_getfield(L, 2, "outcome");                          /* ... v */
+        outcome = lua_isnil(L, -1) ? NULL : luaL_checkstring(L, -1);
+    } else if (!lua_isnoneornil(L, 2)) {
+        return luaL_error(L, "run:results: the filter must be a table (found %s)",
+                          luaL_typename(L, 2));
+    }
+    /* The WHERE clause is assembled from constant fragments only; every value is bound. */
+    char sql[1400];
+    snprintf(sql, sizeof sql,
+             "SELECT m.id, m.code, m.name, m.unit, u.name, m.field, m.kind, m.category,"
+             " m.registration, m.level, m.year, m.started_on, m.address, r.total, r.outcome,"
+             " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.eligible,"
+             " r.reason, r.gate"
+             " FROM results r JOIN models m ON m.id = r.model JOIN units u ON u.code = m.unit"
+             " WHERE r.run = ?1%s%s%s%s%s"
+             " ORDER BY r.outcome_index, m.name COLLATE vi, m.code",
+             want[0] >= 0 ? " AND r.recognised = ?2" : "",
+             want[1] >= 0 ? " AND r.exemplary = ?3" : "",
+             want[2] >= 0 ? " AND r.proposed = ?4" : "",
+             want[3] >= 0 ? " AND r.eligible = ?5" : "",
+             outcome ? " AND r.outcome = ?6" : "");
+    dvk_error err;
+    sqlite3_stmt *st = dvk_store_prepare(c->s, sql, &err);
+    if (!st)
+        return luaL_error(L, "run:results: %s", err.msg);
+    sqlite3_bind_int64(st, 1, ri->id);
+    for (int i = 0; i < 4; i++)
+        if (want[i] >= 0)
+            sqlite3_bind_int(st, 2 + i, want[i]);
+    if (outcome)
+        sqlite3_bind_text(st, 6, outcome, -1, SQLITE_TRANSIENT);
+    lua_newtable(L);                                            /* ... list */
+    lua_Integer n = 0;
+    int rc;
+    const char *scope = scope_of(ri);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        luaL_checkstack(L, 8, "run:results");
+        lua_createtable(L, 0, 32);                              /* ... list row */
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+        set_int(L, "id", sqlite3_column_int64(st, 0));
+        set_str(L, "code", COL(1));
+        set_str(L, "name", COL(2));
+        set_str(L, "unit_code", COL(3));
+        set_str(L, "unit_name", COL(4));
+        const char *top = top_code(c, COL(3), scope);
+        set_str(L, "top_unit_code", top);
+        set_str(L, "top_unit_name", unit_name(c, top));
+        set_str(L, "field", COL(5));
+        set_str(L, "field_name", field_name(c->p, COL(5)));
+        set_str(L, "kind", COL(6));
+        set_str(L, "kind_name", pair_name(KINDS, 3, COL(6)));
+        set_str(L, "category", COL(7));
+        set_str(L, "category_name", pair_name(CATS, 2, COL(7)));
+        set_str(L, "registration", COL(8));
+        set_str(L, "registration_name", pair_name(REGS, 2, COL(8)));
+        set_str(L, "level", COL(9));
+        set_int(L, "year", sqlite3_column_int64(st, 10));
+        set_str(L, "started_on", COL(11));
+        set_str(L, "address", COL(12));
+        lua_pushnumber(L, sqlite3_column_double(st, 13));       /* ... list row total */
+        lua_setfield(L, -2, "total");                           /* ... list row */
+        set_str(L, "outcome", COL(14));
+        set_str(L, "outcome_name", outcome_name(c->p, COL(14)));
+        set_int(L, "outcome_index", sqlite3_column_int64(st, 15));
+        if (sqlite3_column_type(st, 16) != SQLITE_NULL)
+            set_int(L, "rank", sqlite3_column_int64(st, 16));
+        set_bool(L, "recognised", sqlite3_column_int(st, 17));
+        set_bool(L, "exemplary", sqlite3_column_int(st, 18));
+        set_bool(L, "proposed", sqlite3_column_int(st, 19));
+        set_bool(L, "eligible", sqlite3_column_int(st, 20));
+        set_str(L, "reason", COL(21));
+        set_str(L, "gate", COL(22));
+        set_str(L, "gate_name", gate_name(c->p, COL(22)));
+#undef COL
+        lua_rawseti(L, -2, ++n);                                /* ... list */
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_error(L, c, rc, "reading results");
+    return 1;
+}
+
+/* run:scores([model_code]): one model's points per criterion, in the province's criteria
+ * order: {{criterion=, name=, points=, max=, note=}, ...}; without a code, a table of those
+ * lists keyed by model code. */
+static int l_scores(lua_State *L)
+{
+    run_info *ri = upv_run(L);
+    rctx *c = ri->ctx;
+    const char *code = luaL_optstring(L, 2, NULL);
+    dvk_error err;
+    sqlite3_stmt *st = dvk_store_prepare(c->s,
+        "SELECT m.code, s.criterion, s.points, s.max, s.note FROM result_scores s"
+        " JOIN models m ON m.id = s.model WHERE s.run = ?1 AND (?2 IS NULL OR m.code = ?2)"
+        " ORDER BY m.code, s.criterion", &err);
+    if (!st)
+        return luaL_error(L, "run:scores: %s", err.msg);
+    sqlite3_bind_int64(st, 1, ri->id);
+    if (code)
+        sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+    lua_newtable(L);                                            /* ... byc */
+    int byc = lua_gettop(L);
+    char cur[512] = "";
+    int rc, list = 0;
+    lua_Integer extra = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *mc = (const char *)sqlite3_column_text(st, 0);
+        const char *crit = (const char *)sqlite3_column_text(st, 1);
+        luaL_checkstack(L, 6, "run:scores");
+        if (!list || strcmp(cur, mc) != 0) {
+            lua_settop(L, byc);                                 /* ... byc */
+            lua_newtable(L);                                    /* ... byc list */
+            lua_pushvalue(L, -1);                               /* ... byc list list */
+            lua_setfield(L, byc, mc);                           /* ... byc list */
+            snprintf(cur, sizeof cur, "%s", mc);
+            list = lua_gettop(L);
+            extra = 0;
+        }
+        lua_createtable(L, 0, 5);                               /* ... list s */
+        set_str(L, "criterion", crit);
+        int ci = dvk_province_criterion(c->p, crit);
+        set_str(L, "name", ci >= 0 ? c->p->criteria[ci].name : crit);
+        lua_pushnumber(L, sqlite3_column_double(st, 2));
+        lua_setfield(L, -2, "points");
+        lua_pushnumber(L, sqlite3_column_double(st, 3));
+        lua_setfield(L, -2, "max");
+        set_str(L, "note", (const char *)sqlite3_column_text(st, 4));
+        /* slot by the province's criteria order; unknown criteria after them */
+        lua_Integer slot = ci >= 0 ? ci + 1 : c->p->ncriteria + ++extra;
+        lua_rawseti(L, list, slot);                             /* ... list */
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_error(L, c, rc, "reading scores");
+    lua_settop(L, byc);                                         /* ... byc */
+    /* compact each list (criteria that did not apply leave holes) */
+    lua_pushnil(L);                                             /* ... byc k */
+    while (lua_next(L, byc)) {                                  /* ... byc k list */
+        int li = lua_gettop(L);
+        lua_Integer o = 0, maxslot = c->p->ncriteria + 64;
+        lua_newtable(L);                                        /* ... byc k list out */
+        for (lua_Integer i = 1; i <= maxslot; i++) {
+            if (lua_rawgeti(L, li, i) == LUA_TNIL) {            /* ... out v */
+                lua_pop(L, 1);
+                continue;
+            }
+            lua_rawseti(L, -2, ++o);                            /* ... out */
+        }
+        lua_pushvalue(L, -3);                                   /* ... byc k list out k */
+        lua_insert(L, -2);                                      /* ... byc k list k out */
+        lua_rawset(L, byc);                                     /* ... byc k list */
+        lua_pop(L, 1);                                          /* ... byc k */
+    }
+    if (code) {
+        lua_getfield(L, byc, code);                             /* ... byc list|nil */
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_newtable(L);                                    /* ... byc {} */
+        }
+    }
+    return 1;
+}
+
+typedef struct agg {
+    char *key;
+    const char *name;
+    long long reg, elig, rec, ex, prop;
+    double order;      /* sort key for non-unit groupings */
+} agg;
+
+static const struct { const char *by; const char *col; } BY[] = {
+    {"field", "m.field"}, {"unit", "m.unit"}, {"level", "m.level"}, {"kind", "m.kind"},
+    {"registration", "m.registration"}, {"category", "m.category"}, {"outcome", "r.outcome"},
+};
+#define NBY (sizeof BY / sizeof BY[0])
+
+static int cmp_agg_name(const void *a, const void *b)
+{
+    const agg *x = a, *y = b;
+    int c = dvk_text_collate(x->name, strlen(x->name), y->name, strlen(y->name));
+    return c ? c : strcmp(x->key, y->key);
+}
+
+static int cmp_agg_order(const void *a, const void *b)
+{
+    const agg *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+static agg *agg_find(agg **v, size_t *n, size_t *cap, const char *key)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i].key, key) == 0)
+            return &(*v)[i];
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 32;
+        agg *p = realloc(*v, ncap * sizeof *p);
+        if (!p)
+            return NULL;
+        *v = p;
+        *cap = ncap;
+    }
+    agg *a = &(*v)[(*n)++];
+    memset(a, 0, sizeof *a);
+    a->key = strdup(key);
+    if (!a->key) {
+        (*n)--;
+        return NULL;
+    }
+    return a;
+}
+
+/* run:stats(by): counts of the run's candidates grouped by field, unit (the units directly
+ * under the run's scope, every one of them, zeros included; with successors, units that no
+ * longer exist count under their successors), level, kind, registration, category or
+ * outcome: {{key=, name=, registered=, eligible=, recognised=, exemplary=, proposed=}},
+ * sorted as the province lists them (fields, levels, outcomes) or in Vietnamese order. */
+static int l_stats(lua_State *L)
+{
+    run_info *ri = upv_run(L);
+    rctx *c = ri->ctx;
+    const char *by = luaL_optstring(L, 2, "field");
+    size_t b;
+    for (b = 0; b < NBY; b++)
+        if (strcmp(by, BY[b].by) == 0)
+            break;
+    if (b == NBY)
+        return luaL_error(L, "run:stats: unknown grouping '%s' (use field, unit, level, kind, "
+                             "registration, category or outcome)", by);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT %s, count(*), total(r.eligible), total(r.recognised), total(r.exemplary),"
+             " total(r.proposed), min(r.outcome_index)"
+             " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 GROUP BY 1",
+             BY[b].col);
+    dvk_error err;
+    sqlite3_stmt *st = dvk_store_prepare(c->s, sql, &err);
+    if (!st)
+        return luaL_error(L, "run:stats: %s", err.msg);
+    sqlite3_bind_int64(st, 1, ri->id);
+    agg *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc, oom = 0;
+    const char *scope = scope_of(ri);
+    int unit = strcmp(by, "unit") == 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(st, 0);
+        if (!key)
+            key = "";
+        if (unit)
+            key = top_code(c, key, scope);
+        agg *a = agg_find(&v, &n, &cap, key);
+        if (!a) {
+            oom = 1;
+            break;
+        }
+        a->reg += sqlite3_column_int64(st, 1);
+        a->elig += (long long)sqlite3_column_double(st, 2);
+        a->rec += (long long)sqlite3_column_double(st, 3);
+        a->ex += (long long)sqlite3_column_double(st, 4);
+        a->prop += (long long)sqlite3_column_double(st, 5);
+        a->order = (double)sqlite3_column_int64(st, 6);
+    }
+    sqlite3_finalize(st);
+    if (!oom && rc != SQLITE_DONE) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i].key);
+        free(v);
+        return sql_error(L, c, rc, "counting results");
+    }
+    if (unit && !oom) {
+        /* every unit directly under the scope, even those with no candidate */
+        for (size_t i = 0; i < c->nunits && !oom; i++) {
+            const unit_rec *u = &c->units[i];
+            if (!u->parent || strcmp(u->parent, scope) != 0 || !unit_in_year(u, ri->year))
+                continue;
+            const char *k = top_code(c, u->code, scope);
+            if (!agg_find(&v, &n, &cap, k))
+                oom = 1;
+        }
+    }
+    if (oom) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i].key);
+        free(v);
+        return luaL_error(L, "run:stats: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        agg *a = &v[i];
+        int idx = -1;
+        switch (b) {
+        case 0: a->name = field_name(c->p, a->key); idx = field_index(c->p, a->key); break;
+        case 1: a->name = unit_name(c, a->key); break;
+        case 2: a->name = level_name(a->key); idx = dvk_province_level(c->p, a->key); break;
+        case 3: a->name = pair_name(KINDS, 3, a->key); idx = pair_index(KINDS, 3, a->key); break;
+        case 4: a->name = pair_name(REGS, 2, a->key); idx = pair_index(REGS, 2, a->key); break;
+        case 5: a->name = pair_name(CATS, 2, a->key); idx = pair_index(CATS, 2, a->key); break;
+        default: a->name = outcome_name(c->p, a->key); idx = dvk_province_outcome(c->p, a->key);
+        }
+        if (b != 1)
+            a->order = idx >= 0 ? idx : 1000;
+    }
+    qsort(v, n, sizeof *v, unit ? cmp_agg_name : cmp_agg_order);
+    lua_createtable(L, (int)n, 0);                              /* ... list */
+    for (size_t i = 0; i < n; i++) {
+        luaL_checkstack(L, 4, "run:stats");
+        lua_createtable(L, 0, 7);                               /* ... list row */
+        set_str(L, "key", v[i].key);
+        set_str(L, "name", v[i].name);
+        set_int(L, "registered", v[i].reg);
+        set_int(L, "eligible", v[i].elig);
+        set_int(L, "recognised", v[i].rec);
+        set_int(L, "exemplary", v[i].ex);
+        set_int(L, "proposed", v[i].prop);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);                 /* ... list */
+        free(v[i].key);
+    }
+    free(v);
+    return 1;
+}
+
+/* run:units(): the units directly under the run's scope that existed in the run's year,
+ * sorted by name in Vietnamese order: {{code=, name=, kind=, valid_to=, successor=}}. With
+ * successors, a unit that no longer exists is replaced by its successor. */
+static int l_units(lua_State *L)
+{
+    run_info *ri = upv_run(L);
+    rctx *c = ri->ctx;
+    const char *scope = scope_of(ri);
+    agg *v = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < c->nunits; i++) {
+        const unit_rec *u = &c->units[i];
+        if (!u->parent || strcmp(u->parent, scope) != 0 || !unit_in_year(u, ri->year))
+            continue;
+        agg *a = agg_find(&v, &n, &cap, top_code(c, u->code, scope));
+        if (!a) {
+            for (size_t k = 0; k < n; k++)
+                free(v[k].key);
+            free(v);
+            return luaL_error(L, "run:units: out of memory");
+        }
+        a->name = unit_name(c, a->key);
+    }
+    qsort(v, n, sizeof *v, cmp_agg_name);
+    lua_createtable(L, (int)n, 0);                              /* ... list */
+    for (size_t i = 0; i < n; i++) {
+        const unit_rec *u = find_unit(c, v[i].key);
+        luaL_checkstack(L, 4, "run:units");
+        lua_createtable(L, 0, 5);                               /* ... list u */
+        set_str(L, "code", v[i].key);
+        set_str(L, "name", v[i].name);
+        set_str(L, "kind", u ? u->kind : NULL);
+        set_str(L, "valid_to", u ? u->valid_to : NULL);
+        set_str(L, "successor", u ? u->successor : NULL);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);                 /* ... list */
+        free(v[i].key);
+    }
+    free(v);
+    return 1;
+}
+
+/* dvk.collate(a, b): -1, 0 or 1 in Vietnamese order (for table.sort comparators). */
+static int l_collate(lua_State *L)
+{
+    size_t la, lb;
+    const char *a = luaL_checklstring(L, 1, &la);
+    const char *b = luaL_checklstring(L, 2, &lb);
+    int c = dvk_text_collate(a, la, b, lb);
+    lua_pushinteger(L, c < 0 ? -1 : c > 0 ? 1 : 0);
+    return 1;
+}
+
+/* Push the run object for ri: its header fields, the province description, the options and
+ * the query methods (closures over ri, which outlives the state's use of it). */
+static void push_run(lua_State *L, run_info *ri)
+{
+    static const luaL_Reg methods[] = {
+        {"results", l_results}, {"scores", l_scores}, {"stats", l_stats}, {"units", l_units},
+        {NULL, NULL}};
+    rctx *c = ri->ctx;
+    luaL_checkstack(L, 8, "push_run");
+    lua_createtable(L, 0, 24);                                  /* run */
+    set_int(L, "id", ri->id);
+    set_str(L, "province", ri->province);
+    set_str(L, "province_name", c->p->name);
+    set_int(L, "year", ri->year);
+    set_str(L, "level", ri->level);
+    set_str(L, "level_name", level_name(ri->level));
+    set_str(L, "unit", ri->unit[0] ? ri->unit : NULL);
+    set_str(L, "unit_name", ri->unit[0] ? unit_name(c, ri->unit) : NULL);
+    set_str(L, "status", ri->status);
+    set_str(L, "decision_number", ri->has_number ? ri->number : NULL);
+    set_str(L, "decision_date", ri->has_date ? ri->date : NULL);
+    dvk_script_push_province(L, c->p);                          /* run info */
+    lua_setfield(L, -2, "province_info");                       /* run */
+    lua_createtable(L, 0, 1);                                   /* run opts */
+    set_bool(L, "successors", c->successors);
+    lua_setfield(L, -2, "options");                             /* run */
+    for (const luaL_Reg *m = methods; m->name; m++) {
+        lua_pushlightuserdata(L, ri);                           /* run ri */
+        lua_pushcclosure(L, m->func, 1);                        /* run f */
+        lua_setfield(L, -2, m->name);                           /* run */
+    }
+}
+
+/* ---- running a report ------------------------------------------------------------------ */
+
+static int valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > NAME_MAX_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+              s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static int load_run(dvk_store *s, long long id, run_info *ri, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s,
+        "SELECT province, year, level, unit, status, decision_number, decision_date"
+        " FROM runs WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st), status = DVK_OK;
+    if (rc == SQLITE_ROW) {
+        memset(ri, 0, sizeof *ri);
+        ri->id = id;
+#define TXT(i) ((const char *)sqlite3_column_text(st, (i)))
+        snprintf(ri->province, sizeof ri->province, "%s", TXT(0) ? TXT(0) : "");
+        ri->year = sqlite3_column_int(st, 1);
+        snprintf(ri->level, sizeof ri->level, "%s", TXT(2) ? TXT(2) : "");
+        snprintf(ri->unit, sizeof ri->unit, "%s", TXT(3) ? TXT(3) : "");
+        snprintf(ri->status, sizeof ri->status, "%s", TXT(4) ? TXT(4) : "");
+        if ((ri->has_number = TXT(5) != NULL))
+            snprintf(ri->number, sizeof ri->number, "%s", TXT(5));
+        if ((ri->has_date = TXT(6) != NULL))
+            snprintf(ri->date, sizeof ri->date, "%s", TXT(6));
+#undef TXT
+    } else if (rc == SQLITE_DONE) {
+        status = dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", id);
+    } else {
+        status = dvk_store_fail(s, rc, err, "reading the run");
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Append ", name" for each report name into buf (the list in the unknown-report error). */
+static void list_valid(const char *scripts_dir, const dvk_province *p, char *buf, size_t n)
+{
+    char **names = NULL, **desc = NULL;
+    size_t count = 0;
+    dvk_error err;
+    buf[0] = '\0';
+    if (dvk_report_builtin(scripts_dir, &names, &desc, &count, &err) == DVK_OK)
+        for (size_t i = 0; i < count; i++)
+            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "", names[i]);
+    for (int i = 0; p && i < p->nreports; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < count; k++)
+            dup |= strcmp(names[k], p->reports[i]) == 0;
+        if (!dup)
+            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "",
+                     p->reports[i]);
+    }
+    dvk_report_names_free(names, desc, count);
+}
+
+int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_error *err)
+{
+    static const luaL_Reg helpers[] = {{"collate", l_collate}, {NULL, NULL}};
+    int rc = DVK_OK;
+    lua_State *L = NULL;
+    rctx ctx = {0};
+    run_info *runs = calloc(2, sizeof *runs);
+    if (!runs)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    ctx.s = s;
+    ctx.successors = o->successors;
+    if (!valid_name(o->name)) {
+        char valid[1024];
+        list_valid(o->scripts_dir, NULL, valid, sizeof valid);
+        rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", o->name, valid);
+        goto done;
+    }
+    if ((rc = load_run(s, o->run, &runs[0], err)) != DVK_OK)
+        goto done;
+    runs[0].ctx = &ctx;
+    if (o->against) {
+        if ((rc = load_run(s, o->against, &runs[1], err)) != DVK_OK)
+            goto done;
+        runs[1].ctx = &ctx;
+        if (strcmp(runs[0].province, runs[1].province) != 0) {
+            rc = dvk_error_set(err, DVK_EUSAGE, "runs %lld and %lld are of different provinces "
+                               "(%s, %s)", o->run, o->against, runs[0].province,
+                               runs[1].province);
+            goto done;
+        }
+    }
+    if ((rc = load_units(&ctx, err)) != DVK_OK)
+        goto done;
+
+    dvk_sandbox_limits lim = dvk_sandbox_defaults();
+    lim.mem_bytes = (size_t)1 << 30;     /* a decision's annex over a big run is large */
+    lim.instructions = 2000000000LL;
+    lim.wall_seconds = 600;
+    lim.print = o->print;
+    lim.print_ud = o->print_ud;
+    if (!(L = dvk_sandbox_new(s, o->scripts_dir, &lim, err))) {
+        rc = err->code;
+        goto done;
+    }
+    dvk_sandbox_register(L, helpers);
+    if (!(ctx.p = dvk_script_load(L, runs[0].province, err))) {
+        rc = err->code;
+        goto done;
+    }
+    /* The report function: the province's own, else the built-in file. */
+    if (!dvk_script_report(L, ctx.p, o->name)) {                /* [f] */
+        char rel[128], path[4096];
+        snprintf(rel, sizeof rel, "lib/reports/%s.lua", o->name);
+        snprintf(path, sizeof path, "%s/%s", o->scripts_dir, rel);
+        if (!file_exists(path)) {
+            char valid[1024];
+            list_valid(o->scripts_dir, ctx.p, valid, sizeof valid);
+            rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", o->name,
+                               valid);
+            goto done;
+        }
+        if ((rc = dvk_sandbox_dofile(L, rel, 1, err)) != DVK_OK)
+            goto done;
+        if (!lua_isfunction(L, -1)) {
+            rc = dvk_error_set(err, DVK_EDATA, "scripts/%s: must return a function (run, doc) "
+                               "(found %s)", rel, luaL_typename(L, -1));
+            goto done;
+        }
+    }
+    dvk_doc_push(L, doc);                                       /* f doc */
+    lua_insert(L, -2);                                          /* doc f */
+    push_run(L, &runs[0]);                                      /* doc f run */
+    if (o->against) {
+        push_run(L, &runs[1]);                                  /* doc f run b */
+        lua_setfield(L, -2, "against");                         /* doc f run */
+    }
+    dvk_sandbox_push_readonly(L, -1);                           /* doc f run ro */
+    lua_remove(L, -2);                                          /* doc f ro */
+    lua_pushvalue(L, -3);                                       /* doc f ro doc */
+    rc = dvk_sandbox_call(L, 2, 0, err);                        /* doc */
+    dvk_doc_unbind(L, -1);
+    lua_pop(L, 1);                                              /* */
+    if (rc == DVK_OK && !dvk_doc_title(doc)[0]) {
+        char title[256];
+        snprintf(title, sizeof title, "%s — run %lld", o->name, o->run);
+        rc = dvk_doc_set_title(doc, title, err);
+    }
+done:
+    if (ctx.p)
+        dvk_province_free(L, ctx.p);
+    dvk_sandbox_free(L);
+    free_units(&ctx);
+    free(runs);
+    return rc;
+}
+
+/* ---- the built-in list ------------------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void dvk_report_names_free(char **names, char **descriptions, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (names)
+            free(names[i]);
+        if (descriptions)
+            free(descriptions[i]);
+    }
+    free(names);
+    free(descriptions);
+}
+
+/* The description on a report file's first line: "-- scripts/lib/reports/x.lua: TEXT". */
+static char *describe(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[512] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    const char *d = strstr(line, ".lua: ");
+    return strdup(d ? d + 6 : "");
+}
+
+int dvk_report_builtin(const char *scripts_dir, char ***names, char ***descriptions,
+                       size_t *n, dvk_error *err)
+{
+    char dirpath[4096];
+    snprintf(dirpath, sizeof dirpath, "%s/lib/reports", scripts_dir);
+    *names = NULL;
+    *descriptions = NULL;
+    *n = 0;
+    DIR *d = opendir(dirpath);
+    if (!d)
+        return dvk_error_set(err, DVK_EIO, "%s: cannot list the reports", dirpath);
+    size_t cap = 0, count = 0;
+    char **v = NULL;
+    struct dirent *e;
+    int rc = DVK_OK;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".lua") != 0 || e->d_name[0] == '_' ||
+            e->d_name[0] == '.')
+            continue;
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **p = realloc(v, ncap * sizeof *p);
+            if (!p) {
+                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+            cap = ncap;
+        }
+        if (!(v[count] = strndup(e->d_name, len - 4))) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            break;
+        }
+        count++;
+    }
+    closedir(d);
+    char **desc = rc == DVK_OK ? calloc(count ? count : 1, sizeof *desc) : NULL;
+    if (rc == DVK_OK && !desc)
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (rc != DVK_OK) {
+        dvk_report_names_free(v, NULL, count);
+        return rc;
+    }
+    qsort(v, count, sizeof *v, cmp_str);
+    for (size_t i = 0; i < count; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s.lua", dirpath, v[i]);
+        desc[i] = describe(path);
+    }
+    *names = v;
+    *descriptions = desc;
+    *n = count;
+    return DVK_OK;
+}

@@ -1,0 +1,39 @@
+/* report.h: running a report over a decision run. A report is a Lua function (run, doc):
+ * the province's own (reports = {name = function ...} in its description) or else the
+ * built-in scripts/lib/reports/<name>.lua, which returns the function. It runs in a sandbox
+ * over the store with two objects: `doc` (doc.h) and `run`: the run's header, the province
+ * description, and read-only queries over the run's results (see docs/reports.md). Reads
+ * runs, results, result_scores, models and units; writes nothing. */
+#ifndef DVK_REPORT_H
+#define DVK_REPORT_H
+
+#include <stddef.h>
+#include "dvk/doc.h"
+#include "dvk/error.h"
+#include "dvk/store.h"
+
+typedef struct dvk_report_opts {
+    const char *scripts_dir;  /* folder holding provinces/ and lib/ */
+    long long run;            /* runs.id */
+    const char *name;         /* report name: [a-z0-9-]+ */
+    long long against;        /* a second run for comparisons (run.against), 0: none */
+    int successors;           /* units that no longer exist count under their successors */
+    /* print() output of the report script (may be NULL: discarded) */
+    void (*print)(void *ud, const char *s, size_t n);
+    void *print_ud;
+} dvk_report_opts;
+
+/* Run report o->name over run o->run, writing into doc (which the caller owns and renders).
+ * Unknown run: DVK_EDATA "no run N". Unknown report: DVK_EUSAGE "unknown report 'x' (valid:
+ * a, b, ...)". A script error is DVK_EDATA "scripts/lib/reports/x.lua:LINE: msg". When the
+ * report sets no title, the document is titled "<name> — run N". */
+int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_error *err);
+
+/* The built-in report names (scripts_dir/lib/reports/<name>.lua), sorted bytewise, and each
+ * one's description (the text after "NAME.lua: " on the file's first line, or ""). Arrays
+ * and strings are malloc'd; free them with dvk_report_names_free. */
+int dvk_report_builtin(const char *scripts_dir, char ***names, char ***descriptions,
+                       size_t *n, dvk_error *err);
+void dvk_report_names_free(char **names, char **descriptions, size_t n);
+
+#endif

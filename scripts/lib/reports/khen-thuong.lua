@@ -1,0 +1,79 @@
+-- scripts/lib/reports/khen-thuong.lua: dự toán khen thưởng: hình thức và số tiền thưởng cho các mô hình được đề nghị khen thưởng, và tổng kinh phí
+--
+-- Tiền thưởng = hệ số x mức lương cơ sở có hiệu lực vào ngày quyết định, làm tròn LÊN đến
+-- 10.000 đồng; tập thể khác cá nhân. Hệ số, hình thức và lương cơ sở là dữ liệu có thời hạn
+-- trong scripts/lib/van_ban.lua (tỉnh có thể thay bằng decision.awards). Mọi phép tính dùng số
+-- nguyên (hệ số tính theo phần trăm) nên không có sai số làm tròn.
+
+local bc = dvk.require("bao_cao")
+local van_ban = dvk.require("van_ban")
+
+-- Round an amount in đồng up to a multiple of 10,000.
+local function lam_tron(vnd)
+  return (vnd + 9999) // 10000 * 10000
+end
+
+return function(run, doc)
+  local cap = bc.cap(run)
+  local date, tam_tinh = bc.ngay_tinh(run)
+  local d = bc.decision(run)
+  doc:title(string.format("Dự toán khen thưởng mô hình \"Dân vận khéo\" %s năm %d - %s", cap,
+                          run.year, run.province_name))
+  doc:heading("DỰ TOÁN KINH PHÍ KHEN THƯỞNG", 1)
+  doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được đề nghị khen "
+    .. "thưởng - tỉnh %s", cap, run.year, run.province_name), "bold center")
+  doc:paragraph(bc.dot_xet(run), "italic center")
+
+  local awards = (d.awards and d.awards[run.level]) or van_ban.KHEN_THUONG[run.level]
+  local award = awards and van_ban.mot(awards, date)
+  local luong = van_ban.mot(van_ban.LUONG_CO_SO, date)
+  local rows = run:results{ proposed = true }
+
+  local ngay_text = bc.ngay(date) .. (tam_tinh and " (tạm tính: đợt xét chưa có ngày quyết định)"
+    or " (ngày quyết định)")
+  local info = { { "Ngày tính", ngay_text } }
+  if luong then
+    info[#info + 1] = { "Mức lương cơ sở", bc.so(luong.vnd) .. " đồng (" .. luong.nguon .. ")" }
+  end
+  if award then
+    info[#info + 1] = { "Hình thức", award.ten }
+    info[#info + 1] = { "Hệ số", string.format("cá nhân, hộ gia đình %s; tập thể %s (%s)",
+      bc.so(award.ca_nhan / 100), bc.so(award.tap_the / 100), award.nguon) }
+  end
+  doc:kv(info)
+  if not award or not luong then
+    doc:paragraph(string.format("Chưa có hình thức khen thưởng hoặc mức lương cơ sở áp dụng cho "
+      .. "%s vào ngày %s: cần bổ sung dữ liệu trong scripts/lib/van_ban.lua hoặc decision.awards "
+      .. "của tỉnh.", cap, bc.ngay(date)), "italic")
+    return
+  end
+
+  local list, tong, n_tt, n_cn = {}, 0, 0, 0
+  for i, r in ipairs(rows) do
+    local tap_the = r.kind == "tap-the"
+    local he_so = tap_the and award.tap_the or award.ca_nhan
+    local tien = lam_tron(he_so * luong.vnd // 100)
+    tong = tong + tien
+    if tap_the then n_tt = n_tt + 1 else n_cn = n_cn + 1 end
+    list[i] = { i, r.name, r.unit_name, r.kind_name, he_so / 100, tien }
+  end
+  if #rows == 0 then
+    doc:paragraph("Đợt xét này không đề nghị khen thưởng mô hình, điển hình nào.", "italic")
+  end
+  doc:table{
+    title = "Danh sách đề nghị khen thưởng",
+    columns = {
+      { id = "stt", title = "STT", type = "int", width = 5 },
+      { id = "ten", title = "Tên mô hình, điển hình" },
+      { id = "don_vi", title = "Đơn vị" },
+      { id = "doi_tuong", title = "Đối tượng" },
+      { id = "he_so", title = "Hệ số", type = "num" },
+      { id = "tien", title = "Tiền thưởng (đồng)", type = "money" },
+    },
+    rows = list,
+    totals = { nil, "Tổng cộng", nil, nil, nil, tong },
+    footnotes = { "Tiền thưởng = hệ số x mức lương cơ sở, làm tròn lên đến 10.000 đồng." },
+  }
+  doc:paragraph(string.format("Tổng kinh phí khen thưởng: %s đồng cho %s tập thể và %s cá nhân, "
+    .. "hộ gia đình.", bc.so(tong), bc.so(n_tt), bc.so(n_cn)), "bold")
+end

@@ -1,0 +1,144 @@
+-- scripts/lib/reports/quyet-dinh.lua: quyết định công nhận mô hình, điển hình "Dân vận khéo" và danh sách kèm theo
+--
+-- Bố cục theo Nghị định 30/2020/NĐ-CP (văn bản nhà nước) và mẫu văn bản của Đảng: phần đầu hai
+-- cột, tên loại và trích yếu, căn cứ, "QUYẾT ĐỊNH:", các điều, nơi nhận và chữ ký; sau ngắt
+-- trang là danh sách kèm theo, chia theo kết quả (tốt nhất trước), trong mỗi nhóm xếp theo tên
+-- mô hình theo thứ tự tiếng Việt. Họ văn bản (state | party), nơi ban hành, người ký... lấy
+-- từ bảng `decision` của tỉnh; căn cứ và tên cơ quan theo ngày quyết định (van_ban.lua).
+
+local bc = dvk.require("bao_cao")
+
+return function(run, doc)
+  local family = bc.family(run)
+  local cap = bc.cap(run)
+  local cq = bc.co_quan(run)
+  local tinh = bc.upper(run.province_name)
+  local rows = run:results{ recognised = true }
+  local proposed = run:results{ proposed = true }
+  local loai = bc.dem_loai(rows)
+  local exemplary = 0
+  for _, r in ipairs(rows) do
+    if r.exemplary then exemplary = exemplary + 1 end
+  end
+
+  doc:title(string.format("Quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d - %s",
+                          cap, run.year, run.province_name))
+  bc.letterhead(run, doc)
+  doc:heading("QUYẾT ĐỊNH", 1)
+  doc:paragraph(string.format("Về việc công nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d",
+                              cap, run.year), "bold center")
+  if family == "party" then
+    doc:paragraph(cq.name .. " TỈNH ỦY " .. tinh, "bold center")
+  else
+    doc:paragraph("ỦY BAN NHÂN DÂN TỈNH " .. tinh, "bold center")
+  end
+  for _, text in ipairs(bc.can_cu(run)) do
+    doc:paragraph("Căn cứ " .. text .. ";", "italic")
+  end
+  local d = bc.decision(run)
+  doc:paragraph(d.proposer or string.format("Xét đề nghị của Hội đồng xét công nhận mô hình, "
+    .. "điển hình \"Dân vận khéo\" %s năm %d.", cap, run.year), "italic")
+  doc:paragraph("QUYẾT ĐỊNH:", "bold center")
+
+  local dieu1
+  if #rows == 0 then
+    dieu1 = string.format("Điều 1. Đợt xét %s năm %d không có mô hình, điển hình nào đủ điều "
+      .. "kiện công nhận.", cap, run.year)
+  else
+    dieu1 = string.format("Điều 1. Công nhận %s mô hình, điển hình \"Dân vận khéo\" %s năm %d "
+      .. "(gồm %s)", bc.so(#rows), cap, run.year, bc.loai_text(loai))
+    if exemplary > 0 then
+      dieu1 = dieu1 .. string.format(", trong đó %s điển hình tiêu biểu", bc.so(exemplary))
+    end
+    dieu1 = dieu1 .. " (có danh sách kèm theo)."
+  end
+  doc:paragraph(dieu1)
+  if #proposed > 0 then
+    doc:paragraph(string.format("Đề nghị cấp trên xem xét, công nhận và khen thưởng %s mô hình, "
+      .. "điển hình tiêu biểu (có tên trong danh sách kèm theo).", bc.so(#proposed)))
+  end
+  doc:paragraph("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
+  local date = bc.ngay_tinh(run)
+  if d.executors then
+    doc:paragraph("Điều 3. " .. d.executors)
+  elseif family == "party" then
+    local duoi = date >= "2025-07-01" and "đảng ủy các xã, phường, đặc khu"
+      or "ban dân vận các huyện ủy, thành ủy"
+    doc:paragraph(string.format("Điều 3. Các phòng, đơn vị thuộc %s, %s, đảng ủy trực thuộc "
+      .. "Tỉnh ủy và các tập thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.",
+      cq.full, duoi))
+  else
+    local duoi = date >= "2025-07-01" and "Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu"
+      or "Chủ tịch Ủy ban nhân dân các huyện, thành phố"
+    doc:paragraph(string.format("Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các "
+      .. "sở, ban, ngành, %s và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
+      .. "Quyết định này.", duoi))
+  end
+  bc.recipients(run, doc)
+  bc.signature(run, doc)
+
+  -- Danh sách kèm theo.
+  doc:page_break()
+  doc:heading("DANH SÁCH", 2)
+  doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được công nhận",
+                              cap, run.year), "bold center")
+  local so = run.decision_number and run.decision_number or "       "
+  local ky = family == "party" and ("-QĐ/" .. (d.symbol or cq.symbol))
+    or ("/QĐ-" .. (d.symbol or cq.symbol))
+  local ngay = run.decision_date and bc.ngay(run.decision_date) or string.format("   /   /%d", run.year)
+  doc:paragraph(string.format("(Kèm theo Quyết định số %s%s ngày %s của %s)", so, ky, ngay,
+    family == "party" and (cq.full .. " " .. run.province_name)
+      or ("Ủy ban nhân dân tỉnh " .. run.province_name)), "italic center")
+
+  -- Nhóm theo kết quả, giữ thứ tự của run:results (kết quả tốt nhất trước, tên theo ABC).
+  local groups, order = {}, {}
+  for _, r in ipairs(rows) do
+    if not groups[r.outcome] then
+      groups[r.outcome] = { name = r.outcome_name, rows = {} }
+      order[#order + 1] = r.outcome
+    end
+    table.insert(groups[r.outcome].rows, r)
+  end
+  local roman = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X" }
+  if #order == 0 then
+    doc:paragraph("Không có mô hình, điển hình nào được công nhận.", "italic center")
+  end
+  for gi, id in ipairs(order) do
+    local g = groups[id]
+    local list = {}
+    for i, r in ipairs(g.rows) do
+      list[i] = { i, r.name, r.unit_name, r.field_name, r.kind_name, r.total }
+    end
+    doc:table{
+      title = string.format("%s. %s (%s)", roman[gi] or tostring(gi), g.name, bc.so(#g.rows)),
+      columns = {
+        { id = "stt", title = "STT", type = "int", width = 5 },
+        { id = "ten", title = "Tên mô hình, điển hình" },
+        { id = "don_vi", title = "Đơn vị thực hiện" },
+        { id = "linh_vuc", title = "Lĩnh vực" },
+        { id = "loai", title = "Đối tượng" },
+        { id = "diem", title = "Điểm", type = "num" },
+      },
+      rows = list,
+    }
+  end
+  if #proposed > 0 then
+    local list = {}
+    for i, r in ipairs(proposed) do
+      list[i] = { i, r.name, r.unit_name, r.field_name, r.kind_name, r.total }
+    end
+    doc:table{
+      title = string.format("%s. Đề nghị cấp trên công nhận, khen thưởng (%s)",
+                            roman[#order + 1] or tostring(#order + 1), bc.so(#proposed)),
+      columns = {
+        { id = "stt", title = "STT", type = "int", width = 5 },
+        { id = "ten", title = "Tên mô hình, điển hình" },
+        { id = "don_vi", title = "Đơn vị thực hiện" },
+        { id = "linh_vuc", title = "Lĩnh vực" },
+        { id = "loai", title = "Đối tượng" },
+        { id = "diem", title = "Điểm", type = "num" },
+      },
+      rows = list,
+    }
+  end
+end
