@@ -752,10 +752,147 @@ static int parse_integer(const char *s, size_t n, long long lo, long long hi, lo
 
 static int all_ascii(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    /* eight bytes at a time: the hot path of every cell */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            return 0;
+    }
+    for (; i < n; i++)
         if ((unsigned char)s[i] >= 0x80)
             return 0;
     return 1;
+}
+
+/* Decode the code point at s (valid UTF-8 assumed); *k gets its length. */
+static uint32_t decode(const unsigned char *s, size_t *k)
+{
+    if (s[0] < 0x80) {
+        *k = 1;
+        return s[0];
+    }
+    if (s[0] < 0xE0) {
+        *k = 2;
+        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+    }
+    if (s[0] < 0xF0) {
+        *k = 3;
+        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    }
+    *k = 4;
+    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+           (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+}
+
+/* Code points that are starters with NFC_Quick_Check = Yes and never compose with a
+ * neighbour: Latin up to U+02FF, Latin Extended Additional (every precomposed Vietnamese
+ * letter, U+1E00-U+1EFF) and General Punctuation from U+2002 (U+2000 and U+2001 are
+ * singletons). A string made only of these is already NFC, so the common Vietnamese cell
+ * skips utf8proc. */
+static int nfc_safe(uint32_t cp)
+{
+    return cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x206F);
+}
+
+static int all_nfc_safe(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        size_t k;
+        if (!nfc_safe(decode(p, &k)))
+            return 0;
+        p += k;
+    }
+    return 1;
+}
+
+/* The search key of one code point below KEY_CACHE, as dvk_text_key computes it: the key
+ * maps each code point on its own (case folding, decomposition and mark stripping do not
+ * look at neighbours), so keys of whole strings can be assembled from these and then get
+ * dvk_text_key's white space folding. Filled lazily from dvk_text_key itself, so that the
+ * two never disagree (check_csvio compares them over every cached code point). */
+#define KEY_CACHE 0x2100
+typedef struct keyent {
+    unsigned char state;        /* 0 unknown, 1 cached, 2 not cacheable */
+    unsigned char len;
+    char s[14];
+} keyent;
+static keyent key_cache[KEY_CACHE];
+
+static const keyent *key_of(uint32_t cp)
+{
+    keyent *e = &key_cache[cp];
+    if (e->state)
+        return e;
+    e->state = 2;
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
+        return e;   /* white space is folded by the caller; surrogates never reach here */
+    char in[4];
+    size_t n;
+    if (cp < 0x80) {
+        in[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        in[0] = (char)(0xC0 | cp >> 6);
+        in[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else {
+        in[0] = (char)(0xE0 | cp >> 12);
+        in[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        in[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    }
+    char *k = dvk_text_key(in, n);
+    if (k && strlen(k) < sizeof e->s && !strchr(k, ' ')) {
+        e->len = (unsigned char)strlen(k);
+        memcpy(e->s, k, e->len);
+        e->state = 1;
+    }
+    free(k);
+    return e;
+}
+
+/* dvk_text_key(s, n) into b (valid UTF-8 assumed); uses the cache when every code point is
+ * cacheable, else dvk_text_key. Returns 0, or -1 out of memory. */
+static int fast_key(const char *s, size_t n, buf *b)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    b->n = 0;
+    if (buf_reserve(b, n * 4 + 1))
+        return -1;
+    int space = 1;
+    while (p < end) {
+        size_t k;
+        uint32_t cp = decode(p, &k);
+        p += k;
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v') {
+            if (!space)
+                b->p[b->n++] = ' ';
+            space = 1;
+            continue;
+        }
+        const keyent *e = cp < KEY_CACHE ? key_of(cp) : NULL;
+        if (!e || e->state != 1) {
+            char *full = dvk_text_key(s, n);
+            if (!full)
+                return -1;
+            b->n = 0;
+            int rc = buf_adds(b, full);
+            free(full);
+            return rc;
+        }
+        memcpy(b->p + b->n, e->s, e->len);
+        b->n += e->len;
+        if (e->len)
+            space = 0;
+    }
+    if (b->n && b->p[b->n - 1] == ' ')
+        b->n--;
+    b->p[b->n] = '\0';
+    return 0;
 }
 
 /* ======================================================================================
@@ -917,6 +1054,7 @@ typedef struct importer {
     int row_bad;
     buf reason;                        /* the row's problems, for the rejects file */
     buf json;                          /* models.metrics */
+    buf key;                           /* name_key */
     /* rejects */
     dvk_csv_out rejects;
     int rejects_open;
@@ -1512,8 +1650,11 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
 {
     long line = im->rec->line;
     need(im, C_CODE, bad);
-    if (need(im, C_NAME, bad) && !(r->name_key = own(im, dvk_text_key(V(C_NAME), L(C_NAME)))))
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (need(im, C_NAME, bad)) {
+        if (fast_key(V(C_NAME), L(C_NAME), &im->key))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        r->name_key = im->key.p;
+    }
     unit *u = NULL;
     if (need(im, C_UNIT, bad)) {
         if (!(u = find_unit(im, V(C_UNIT), L(C_UNIT), err)))
@@ -1626,8 +1767,11 @@ static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
 {
     long line = im->rec->line;
     int code_ok = need(im, C_CODE, bad);
-    if (need(im, C_NAME, bad) && !(r->name_key = own(im, dvk_text_key(V(C_NAME), L(C_NAME)))))
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (need(im, C_NAME, bad)) {
+        if (fast_key(V(C_NAME), L(C_NAME), &im->key))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        r->name_key = im->key.p;
+    }
     r->kind = need_enum(im, C_KIND, &E_UKIND, bad);
     r->parent = V(C_PARENT);
     if (r->kind && strcmp(r->kind, "province") == 0) {
@@ -1728,13 +1872,18 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
             n--;
         }
         int m = im->colmap[i];
-        if (n && !all_ascii(s, n)) {
+        if (n && memchr(s, '\0', n)) {
+            problem(im, rec->line, (int)i, s, n, "contains a NUL byte");
+            if (m >= 0)
+                bad[m] = 1;
+            n = 0;
+        } else if (n && !all_ascii(s, n)) {
             if (!dvk_text_valid_utf8(s, n)) {
                 problem(im, rec->line, (int)i, s, n, "not valid UTF-8 (save the file as UTF-8)");
                 if (m >= 0)
                     bad[m] = 1;
                 n = 0;
-            } else {
+            } else if (!all_nfc_safe(s, n)) {
                 char *nfc = dvk_text_nfc(s, n);
                 if (!nfc)
                     return dvk_error_set(err, DVK_ENOMEM, "out of memory");
@@ -1818,6 +1967,20 @@ void dvk_csv_import_result_free(dvk_csv_import_result *res)
     res->nmessages = 0;
 }
 
+#ifndef DVK_CSV_CACHE_KIB
+#define DVK_CSV_CACHE_KIB "-32768"     /* negative: KiB, so 32 MiB */
+#endif
+
+static long long pragma_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static const char *SQL_LOOK[] = {
     [DVK_CSV_UNITS] = "SELECT province FROM units WHERE code=?1",
     [DVK_CSV_MODELS] = "SELECT province, valid_from, valid_to FROM units WHERE code=?1",
@@ -1840,6 +2003,7 @@ static void importer_free(importer *im)
     }
     free(im->reason.p);
     free(im->json.p);
+    free(im->key.p);
     seen_free(&im->seen);
     for (size_t i = 0; i < im->units.cap; i++)
         if (im->units.slot[i]) {
@@ -1912,6 +2076,7 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
     importer *im = calloc(1, sizeof *im);
     FILE *in = NULL;
     int rc = DVK_OK, in_tx = 0;
+    long long cache_before = 0;
     if (!opts)
         opts = &defaults;
     if (!im)
@@ -1939,6 +2104,11 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
             goto done;
         im->rejects_open = 1;
     }
+    /* A bigger page cache while importing: the name_key index takes rows in random order,
+     * and with SQLite's default 2 MiB most of the time goes to re-reading pages. Bounded,
+     * so memory still does not grow with the file; restored at the end. */
+    cache_before = pragma_int(im->db, "PRAGMA cache_size");
+    sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_CACHE_KIB, NULL, NULL, NULL);
     if ((rc = dvk_store_begin(s, err)))
         goto done;
     in_tx = 1;
@@ -1992,6 +2162,11 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
 done:
     if (in_tx)
         dvk_store_rollback(s);
+    if (cache_before) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", cache_before);
+        sqlite3_exec(im->db, sql, NULL, NULL, NULL);
+    }
     if (in)
         fclose(in);
     if (im->rejects_open) {
