@@ -261,8 +261,7 @@ end
 
 -- Test mode: `lua5.4 check_scripts.lua . FILE_test.lua...` evaluates dvk.test cases -------------
 local function eval_case(p, t, case)
-  local level = case.level or t.level
-  local year = case.year or t.year
+  local level, year = t.level, t.year   -- like the engine: one level and year per file
   local ctx = { year = year, level = level, cutoff = string.format("%d-%s", year, p.cutoff),
                 province = p.code }
   local m = {}
@@ -270,6 +269,7 @@ local function eval_case(p, t, case)
   local u = units[m.unit] or { code = m.unit, province = t.province }
   m.unit = u
   m.history = m.history or {}
+  m.level = m.level or level
   m.appraisal = m.appraisal or {}
   local ev = { eligible = true }
   for _, g in ipairs(p.gates) do

@@ -7,9 +7,11 @@
 --  * Quyết định số 08/2022/QĐ-UBND của UBND tỉnh và Hướng dẫn số 08-HD/BDVTU ngày 25/9/2022
 --    của Ban Dân vận Tỉnh ủy, được nêu trong khung thực hiện.
 -- Các con số KHÔNG có trong nguồn, do dvk chọn: thang mặc định (30/20/20/15/15; công nhận 70,
--- tiêu biểu 85), điều kiện 12 tháng, và ĐIỀU KIỆN NHIỀU NĂM ở cấp tỉnh: mô hình xét ở cấp tỉnh
--- phải đã được công nhận ở cấp cơ sở hoặc cấp huyện (năm nay hoặc các năm trước, theo
--- m.history) — cách đọc của dvk về "thẩm định, công nhận" từng cấp trong Chỉ thị 25-CT/TU.
+-- tiêu biểu 85), điều kiện 12 tháng, và ĐIỀU KIỆN NHIỀU NĂM ở cấp tỉnh: mô hình đăng ký ở cấp
+-- dưới, xét ở cấp tỉnh, phải đã được công nhận ở cấp cơ sở hoặc cấp huyện (trong đợt này hoặc
+-- các năm trước, theo m.history) — cách đọc của dvk về "thẩm định, công nhận" từng cấp trong
+-- Chỉ thị 25-CT/TU. Mô hình do cơ quan, đoàn thể cấp tỉnh đăng ký thẳng ở cấp tỉnh không
+-- có cấp dưới nên không xét điều kiện này.
 -- Tiêu biểu ở cấp tỉnh được đề nghị khen thưởng (Bằng khen của UBND tỉnh), nên quyết định cấp
 -- tỉnh dùng mẫu văn bản hành chính nhà nước.
 -- Từ 01/7/2025 tỉnh Thái Nguyên mới gồm cả Bắc Kạn (Nghị quyết 202/2025/QH15); số liệu các năm
@@ -48,7 +50,7 @@ return dvk.province {
     chung.dk_linh_vuc(fields),
     chung.dk_thoi_gian(12),
     { id = "qua-trinh", name = "Đã được công nhận ở cấp cơ sở hoặc cấp huyện",
-      applies = function(m, ctx) return ctx.level == "tinh" end,
+      applies = function(m, ctx) return ctx.level == "tinh" and m.level ~= "tinh" end,
       test = function(m, ctx)
         if #nam_cong_nhan_cap_duoi(m, ctx) > 0 then return true end
         return false, "chưa được công nhận ở cấp cơ sở hoặc cấp huyện"
