@@ -15,6 +15,9 @@
 
 #include "dvk/csvio.h"
 #include "dvk/decide.h"
+#include "dvk/doc.h"
+#include "dvk/render.h"
+#include "dvk/report.h"
 #include "dvk/script.h"
 #include "dvk/stats.h"
 #include "dvk/table.h"
@@ -201,7 +204,17 @@ static int measure(dvk_store *s, const demo_table *f, int row, long long *value,
     return DVK_OK;
 }
 
-static int run_decisions(dvk_cli *cli, dvk_store *s, const char *datasets, int *nruns, dvk_error *err)
+/* A decision the demo ran, for its reports. */
+typedef struct demo_run {
+    long long id;
+    char province[64], level[16], unit[128];
+    int year;
+} demo_run;
+
+#define DEMO_MAX_RUNS 256
+
+static int run_decisions(dvk_cli *cli, dvk_store *s, const char *datasets, demo_run *runs, int *nruns,
+                         dvk_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/demo.csv", datasets);
@@ -218,10 +231,70 @@ static int run_decisions(dvk_cli *cli, dvk_store *s, const char *datasets, int *
                              .level = cell(&t, i, "level"), .unit = *unit ? unit : NULL};
         dvk_decide_summary sum;
         rc = dvk_decide(s, cli->scripts_dir, &o, &sum, err);
-        if (rc == DVK_OK)
-            (*nruns)++;
+        if (rc == DVK_OK && *nruns < DEMO_MAX_RUNS) {
+            demo_run *r = &runs[(*nruns)++];
+            r->id = sum.run;
+            r->year = (int)year;
+            snprintf(r->province, sizeof r->province, "%s", o.province);
+            snprintf(r->level, sizeof r->level, "%s", o.level);
+            snprintf(r->unit, sizeof r->unit, "%s", unit);
+            printf("  run %lld: %s %d %s%s%s: %lld candidates, %lld recognised, %lld exemplary, %lld proposed\n",
+                   sum.run, o.province, o.year, o.level, *unit ? " " : "", unit, sum.candidates, sum.recognised,
+                   sum.exemplary, sum.proposed);
+        }
     }
     table_free(&t);
+    return rc;
+}
+
+/* Render report name of run into dir/<file>.<ext> in each format. */
+static int write_report(dvk_cli *cli, dvk_store *s, const char *dir, long long run, const char *name,
+                        const char *file, const dvk_format *formats, int nformats, int *written,
+                        dvk_error *err)
+{
+    dvk_doc *doc = dvk_doc_new();
+    if (!doc)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    dvk_report_opts o = {.scripts_dir = cli->scripts_dir, .run = run, .name = name};
+    int rc = dvk_report_run(s, &o, doc, err);
+    for (int i = 0; rc == DVK_OK && i < nformats; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s.%s", dir, file, dvk_render_format_name(formats[i]));
+        if ((rc = dvk_render_file(doc, formats[i], path, err)) == DVK_OK)
+            (*written)++;
+    }
+    dvk_doc_free(doc);
+    return rc;
+}
+
+/* The decision of every run, and for each province's last run its statistics and coverage. */
+static int write_reports(dvk_cli *cli, dvk_store *s, const char *dir, const demo_run *runs, int nruns,
+                         int *written, dvk_error *err)
+{
+    char rdir[4200];
+    snprintf(rdir, sizeof rdir, "%s/reports", dir);
+    if (mkdir(rdir, 0777) != 0 && access(rdir, W_OK) != 0)
+        return dvk_error_set(err, DVK_EIO, "%s: cannot create the reports folder", rdir);
+    const dvk_format decision[] = {DVK_FORMAT_HTML, DVK_FORMAT_MD};
+    const dvk_format tables[] = {DVK_FORMAT_HTML, DVK_FORMAT_XLSX, DVK_FORMAT_CSV, DVK_FORMAT_MD};
+    int rc = DVK_OK;
+    for (int i = 0; rc == DVK_OK && i < nruns; i++) {
+        const demo_run *r = &runs[i];
+        char file[512], unit[128];
+        const char *slash = strrchr(r->unit, '/');
+        snprintf(unit, sizeof unit, "%s%s", *r->unit ? "-" : "", slash ? slash + 1 : r->unit);
+        snprintf(file, sizeof file, "%s-%d-%s%s-quyet-dinh", r->province, r->year, r->level, unit);
+        rc = write_report(cli, s, rdir, r->id, "quyet-dinh", file, decision, 2, written, err);
+        int last = i + 1 == nruns || strcmp(runs[i + 1].province, r->province) != 0;
+        if (rc == DVK_OK && last) {
+            snprintf(file, sizeof file, "%s-%d-thong-ke", r->province, r->year);
+            rc = write_report(cli, s, rdir, r->id, "thong-ke", file, tables, 4, written, err);
+        }
+        if (rc == DVK_OK && last) {
+            snprintf(file, sizeof file, "%s-%d-bao-phu", r->province, r->year);
+            rc = write_report(cli, s, rdir, r->id, "bao-phu", file, tables, 4, written, err);
+        }
+    }
     return rc;
 }
 
@@ -308,7 +381,12 @@ int cmd_demo(dvk_cli *cli, int argc, char **argv)
         return cli_fail(&err);
     printf("dvk demo: database %s\n", db);
     long long units = 0, models = 0, appraisals = 0;
-    int nruns = 0, mismatches = 0, rc;
+    int nruns = 0, mismatches = 0, written = 0, rc;
+    demo_run *runs = calloc(DEMO_MAX_RUNS, sizeof *runs);
+    if (!runs) {
+        dvk_store_close(s);
+        return cli_fail(&(dvk_error){DVK_ENOMEM, "out of memory"});
+    }
     int nprov = dvk_script_sync_fields(s, cli->scripts_dir, &err);
     rc = nprov < 0 ? err.code : DVK_OK;
     if (rc == DVK_OK)
@@ -318,8 +396,11 @@ int cmd_demo(dvk_cli *cli, int argc, char **argv)
         !(rc = import_dir(cli, s, cli->datasets_dir, "appraisals", DVK_CSV_APPRAISALS, &appraisals, &err)))
         printf("  imported %lld units, %lld models, %lld appraisal scores from %s\n", units, models, appraisals,
                cli->datasets_dir);
-    if (rc == DVK_OK && !(rc = run_decisions(cli, s, cli->datasets_dir, &nruns, &err)))
+    if (rc == DVK_OK && !(rc = run_decisions(cli, s, cli->datasets_dir, runs, &nruns, &err)))
         printf("  %d decision runs stored (dvk --db %s runs)\n", nruns, db);
+    if (rc == DVK_OK && !(rc = write_reports(cli, s, dir, runs, nruns, &written, &err)))
+        printf("  %d report files written to %s/reports\n", written, dir);
+    free(runs);
     if (rc == DVK_OK)
         rc = check_figures(s, cli->datasets_dir, &mismatches, &err);
     dvk_store_close(s);
