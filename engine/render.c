@@ -533,7 +533,8 @@ static const char html_css[] =
     "table{border-collapse:collapse}\n"
     "table.lh{width:100%;margin:0 0 6pt}table.lh td{vertical-align:top;text-align:center;"
     "padding:0;line-height:1.2}\n"
-    "td.lh-l{width:38%;font-size:13pt}td.lh-r{width:62%}\n"
+    "td.lh-l{width:40%;font-size:13pt}td.lh-r{width:60%}\n"
+    "table.party td.lh-l{width:50%}table.party td.lh-r{width:50%}\n"
     ".lh-up{text-transform:uppercase}.lh-iss{font-weight:bold;text-transform:uppercase}\n"
     ".lh-nat{font-weight:bold;font-size:13pt;white-space:nowrap}\n"
     ".lh-motto{font-weight:bold;font-size:14pt}.lh-party{font-weight:bold;font-size:15pt}\n"
@@ -728,7 +729,7 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
     }
     printf_(b, "\n<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
     html_text(b, ch->title, 0);
-    puts_(b, "\" font-family=\"'Times New Roman','Liberation Serif',serif\" font-size=\"11\">\n");
+    puts_(b, "\" font-family=\"'Times New Roman','Liberation Serif',serif\" font-size=\"13\">\n");
     /* legend */
     if (ch->nseries > 1) {
         double x = plot_x;
@@ -813,7 +814,8 @@ static void html_letterhead(obuf *b, const dvk_doc_letterhead *lh)
     char num[256], date[512];
     number_line(lh, num, sizeof num);
     place_date(lh, date, sizeof date);
-    puts_(b, "<table class=\"lh\"><tr><td class=\"lh-l\">");
+    printf_(b, "<table class=\"lh%s\"><tr><td class=\"lh-l\">",
+            lh->family == DVK_DOC_PARTY ? " party" : "");
     if (lh->parent_issuer[0])
         html_lines(b, "lh-up", lh->parent_issuer);
     html_lines(b, "lh-iss", lh->issuer);

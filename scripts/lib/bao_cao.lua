@@ -43,10 +43,10 @@ function M.so(v)
   return (neg and "-" or "") .. r
 end
 
--- Phần trăm a/b (0..100), hoặc nil khi b = 0.
+-- Phần trăm a/b (0..100, làm tròn đến 0,01), hoặc nil khi b = 0.
 function M.pct(a, b)
   if b == nil or b == 0 then return nil end
-  return 100 * a / b
+  return math.floor(10000 * a / b + 0.5) / 100
 end
 
 -- "50,4%" hoặc "-" khi không tính được.
