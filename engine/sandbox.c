@@ -304,9 +304,10 @@ static void push_view(lua_State *L, int data, int seen)
         lua_pushvalue(L, -2);
         lua_rawset(L, seen);
     }
-    /* nested tables first, so the view's data holds views */
-    lua_pushnil(L);
-    while (lua_next(L, data)) {                             /* view k v */
+    /* nested tables first, so the view's data holds views (deep views only) */
+    if (seen)
+        lua_pushnil(L);
+    while (seen && lua_next(L, data)) {                             /* view k v */
         if (lua_type(L, -1) == LUA_TTABLE && !lua_getmetatable(L, -1)) {
             push_view(L, -1, seen);                         /* view k v vv */
             lua_pushvalue(L, -3);                           /* view k v vv k */
@@ -635,14 +636,18 @@ static int push_text(lua_State *L, char *(*fn)(const char *, size_t), const char
 static int l_lower(lua_State *L) { return push_text(L, dvk_text_lower, "lower"); }
 static int l_key(lua_State *L) { return push_text(L, dvk_text_key, "key"); }
 
-/* Mark a description table as built by dvk.province / dvk.test. */
+/* Mark a description table as built by dvk.province / dvk.test, with the call's line. */
 static int mark_table(lua_State *L, const char *kind)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    lua_Debug ar;
+    int line = 0;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
+        line = ar.currentline;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_MARKS);          /* t marks */
     lua_pushvalue(L, 1);
-    lua_pushstring(L, kind);
+    lua_pushfstring(L, "%s:%d", kind, line);
     lua_rawset(L, -3);
     lua_pop(L, 1);                                          /* t */
     return 1;
@@ -1373,17 +1378,22 @@ const char *dvk_sandbox_tostring(lua_State *L, int idx)
     return lua_tostring(L, -1);
 }
 
-/* Is the table at idx marked as built by dvk.province ("province") / dvk.test ("test")?
- * Used by script.c; not in the header (internal to the engine). */
-int dvk_sandbox_marked(lua_State *L, int idx, const char *kind);
-int dvk_sandbox_marked(lua_State *L, int idx, const char *kind)
+int dvk_sandbox_marked(lua_State *L, int idx, const char *kind, int *line)
 {
     idx = lua_absindex(L, idx);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_MARKS);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_MARKS);          /* marks */
     lua_pushvalue(L, idx);
-    lua_rawget(L, -2);
+    lua_rawget(L, -2);                                      /* marks mark */
     const char *k = lua_tostring(L, -1);
-    int ok = k && strcmp(k, kind) == 0;
+    size_t kl = strlen(kind);
+    int ok = k && strncmp(k, kind, kl) == 0 && k[kl] == ':';
+    if (line)
+        *line = ok ? atoi(k + kl + 1) : 0;
     lua_pop(L, 2);
     return ok;
+}
+
+void dvk_sandbox_push_view(lua_State *L, int idx)
+{
+    push_view(L, idx, 0);
 }

@@ -9,11 +9,7 @@ static int todo(const char *name)
     return cli_fail(&err);
 }
 
-int cmd_decide(dvk_cli *c, int argc, char **argv) { return todo("decide"); }
-int cmd_runs(dvk_cli *c, int argc, char **argv) { return todo("runs"); }
 int cmd_report(dvk_cli *c, int argc, char **argv) { return todo("report"); }
-int cmd_diff(dvk_cli *c, int argc, char **argv) { return todo("diff"); }
-int cmd_test(dvk_cli *c, int argc, char **argv) { return todo("test"); }
 int cmd_repl(dvk_cli *c, int argc, char **argv) { return todo("repl"); }
 int cmd_exec(dvk_cli *c, int argc, char **argv) { return todo("exec"); }
 int cmd_eval(dvk_cli *c, const char *code) { return todo("-e"); }

@@ -109,6 +109,13 @@ void dvk_sandbox_push_readonly(lua_State *L, int idx);
  * budget. Pushes the string and returns it (valid while on the stack). */
 const char *dvk_sandbox_tostring(lua_State *L, int idx);
 
+/* Engine-internal (script.c): is the table at idx marked by dvk.province{} ("province") or
+ * dvk.test{} ("test")? Line of that call in *line (0 when unknown). */
+int dvk_sandbox_marked(lua_State *L, int idx, const char *kind, int *line);
+/* Engine-internal: push a shallow read-only view of the table at idx (nested tables are not
+ * wrapped: use for tables of scalars, like metrics). */
+void dvk_sandbox_push_view(lua_State *L, int idx);
+
 /* The allow list (for tests and docs): entry i's name ("pairs", "string.format") and reason;
  * NULL past the end. Top-level names are the only globals; "lib.member" names the only
  * members of each library table. */

@@ -20,13 +20,15 @@ typedef struct dvk_field {
 
 typedef struct dvk_gate {
     char *id, *name;
-    int line;             /* line of the entry in the province file (0 when unknown) */
+    int line;             /* line of its test function in the province file */
+    int test_ref, applies_ref;   /* registry references (LUA_NOREF: no applies) */
 } dvk_gate;
 
 typedef struct dvk_criterion {
     char *id, *name;
     double max;           /* > 0 */
-    int line;
+    int line;             /* line of its score function */
+    int score_ref, applies_ref;
 } dvk_criterion;
 
 typedef struct dvk_outcome {
@@ -103,6 +105,15 @@ int dvk_script_push_ctx(lua_State *L, const dvk_province *p, const dvk_script_ct
  * (year, level) of c (c NULL: the model's own year and level). */
 int dvk_script_push_model(lua_State *L, const dvk_province *p, long long model_id,
                           const dvk_script_ctx *c, dvk_error *err);
+
+/* Engine-internal (decide.c): the columns a model row must have, in this order, for
+ * dvk_script_push_model_row (table alias m), and the push itself: builds `m` from the
+ * current row of st, with history relative to (year, level) (0/NULL: the model's own). */
+#define DVK_SCRIPT_MODEL_COLS "m.id, m.code, m.name, m.kind, m.category, m.field, m.level," \
+    " m.year, m.registration, m.started_on, m.address, m.description, m.synthetic," \
+    " m.metrics, m.unit"
+int dvk_script_push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level,
+                              dvk_error *err);
 
 /* One model's evaluation before quotas. */
 typedef struct dvk_eval {

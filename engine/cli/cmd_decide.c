@@ -1,0 +1,76 @@
+/* cmd_decide.c: `dvk decide --province P --year Y --level L [--unit CODE] [--dry-run]`:
+ * run the province script over the candidates and store the run (or only print it). */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dvk/decide.h"
+
+static void progress(void *ud, long long done, long long total)
+{
+    if (total > 0)
+        fprintf(stderr, "\rdecide: %lld / %lld models", done, total);
+    else
+        fprintf(stderr, "\rdecide: %lld models", done);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void print_err(void *ud, const char *s, size_t n)
+{
+    fwrite(s, 1, n, stderr);
+}
+
+int cmd_decide(dvk_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
+        {"level", required_argument, 0, 'l'},    {"unit", required_argument, 0, 'u'},
+        {"dry-run", no_argument, 0, 'n'},        {"verbose", no_argument, 0, 'v'},
+        {0, 0, 0, 0}};
+    const dvk_command *self = cli_find_command("decide");
+    dvk_decide_opts o = {0};
+    long long year = 0;
+    int c, verbose = 0;
+    while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
+        switch (c) {
+        case 'p': o.province = cli_optarg; break;
+        case 'y':
+            if (cli_parse_int(cli_optarg, 1900, 2200, &year))
+                return cli_usage_error("decide", "--year takes a year such as 2023 (got '%s')",
+                                       cli_optarg);
+            break;
+        case 'l': o.level = cli_optarg; break;
+        case 'u': o.unit = cli_optarg; break;
+        case 'n': o.dry_run = 1; break;
+        case 'v': verbose = 1; break;
+        case 'h': return 0;
+        default: return 2;
+        }
+    }
+    if (cli_optind < argc)
+        return cli_usage_error("decide", "unexpected argument '%s'", argv[cli_optind]);
+    if (!o.province || !year || !o.level)
+        return cli_usage_error("decide", "--province, --year and --level are required");
+    o.year = (int)year;
+    o.actor = getenv("USER");
+    if (cli->progress)
+        o.progress = progress;
+    if (verbose)
+        o.print = print_err;
+    int status = 0;
+    dvk_store *s = cli_open_store(cli, 0, &status);
+    if (!s)
+        return status;
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_decide_summary sum;
+    int rc = dvk_decide(s, cli->scripts_dir, &o, &sum, &err);
+    if (rc == DVK_OK)
+        dvk_decide_print_summary(&sum, &o, stdout);
+    dvk_store_close(s);
+    return rc == DVK_OK ? 0 : cli_fail(&err);
+}

@@ -1,0 +1,74 @@
+/* cmd_runs.c: `dvk runs [--province P] [--year Y]`, `dvk runs show N [MODEL]`,
+ * `dvk runs finalize N --number NUMBER --date YYYY-MM-DD`. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dvk/decide.h"
+
+int cmd_runs(dvk_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
+        {"number", required_argument, 0, 'N'},   {"date", required_argument, 0, 'd'},
+        {0, 0, 0, 0}};
+    const dvk_command *self = cli_find_command("runs");
+    const char *province = NULL, *number = NULL, *date = NULL;
+    long long year = 0;
+    int c;
+    while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
+        switch (c) {
+        case 'p': province = cli_optarg; break;
+        case 'y':
+            if (cli_parse_int(cli_optarg, 1900, 2200, &year))
+                return cli_usage_error("runs", "--year takes a year such as 2023 (got '%s')",
+                                       cli_optarg);
+            break;
+        case 'N': number = cli_optarg; break;
+        case 'd': date = cli_optarg; break;
+        case 'h': return 0;
+        default: return 2;
+        }
+    }
+    char **pos = argv + cli_optind;
+    int npos = argc - cli_optind;
+    const char *sub = npos > 0 ? pos[0] : NULL;
+    long long run = 0;
+    if (sub && strcmp(sub, "show") != 0 && strcmp(sub, "finalize") != 0)
+        return cli_usage_error("runs", "unknown subcommand '%s' (show or finalize)", sub);
+    if (sub) {
+        if (npos < 2 || cli_parse_int(pos[1], 1, (long long)1 << 62, &run))
+            return cli_usage_error("runs", "'%s' needs a run number", sub);
+        if (strcmp(sub, "show") == 0 && npos > 3)
+            return cli_usage_error("runs", "show takes a run and at most one model code");
+        if (strcmp(sub, "finalize") == 0) {
+            if (npos > 2)
+                return cli_usage_error("runs", "unexpected argument '%s'", pos[2]);
+            if (!number || !date)
+                return cli_usage_error("runs", "finalize needs --number and --date");
+        }
+    } else if (npos > 0 || number || date) {
+        return cli_usage_error("runs", "--number and --date go with finalize");
+    }
+    int status = 0;
+    dvk_store *s = cli_open_store(cli, 0, &status);
+    if (!s)
+        return status;
+    dvk_error err;
+    dvk_error_clear(&err);
+    int rc;
+    if (!sub)
+        rc = dvk_runs_list(s, province, (int)year, stdout, &err);
+    else if (strcmp(sub, "show") == 0)
+        rc = dvk_runs_show(s, run, npos > 2 ? pos[2] : NULL, stdout, &err);
+    else {
+        rc = dvk_runs_finalize(s, run, number, date, getenv("USER"), &err);
+        if (rc == DVK_OK)
+            printf("run %lld is final: decision %s of %s\n", run, number, date);
+    }
+    dvk_store_close(s);
+    return rc == DVK_OK ? 0 : cli_fail(&err);
+}

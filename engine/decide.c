@@ -1,0 +1,718 @@
+/* decide.c: a recognition run: candidates streamed from SQLite through the province script,
+ * ranks, quotas, and the run stored whole in one transaction (runs, results, result_scores,
+ * audit). Listing, explaining, finalizing and diffing runs are in decide_runs.c. */
+#include "dvk/decide.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+
+#include "dvk/sandbox.h"
+#include "dvk/script.h"
+
+/* ------------------------------------------------------------------ small JSON writer */
+
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n >= 0)
+        sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void sb_json_str(sbuf *b, const char *s)
+{
+    if (!s) {
+        sb_puts(b, "null");
+        return;
+    }
+    sb_puts(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            char e[2] = {'\\', (char)*p};
+            sb_add(b, e, 2);
+        } else if (*p < 0x20) {
+            sb_printf(b, "\\u%04x", *p);
+        } else {
+            sb_add(b, (const char *)p, 1);
+        }
+    }
+    sb_puts(b, "\"");
+}
+
+/* ------------------------------------------------------------------ candidates in memory */
+
+/* What a run keeps per candidate until quotas are applied: about 48 bytes. Candidates are
+ * numbered in model-code order, so the index is the last tie-breaker. */
+typedef struct cand {
+    long long id;
+    double total;
+    char *reason;          /* gate reason / quota effect (malloc'd) or NULL */
+    int unit;              /* index into the interned unit codes */
+    int gate;              /* failed gate index or -1 */
+    short outcome;         /* after quotas */
+    unsigned char eligible;
+    int rank;
+} cand;
+
+typedef struct run_state {
+    dvk_store *s;
+    const dvk_decide_opts *o;
+    dvk_province *p;
+    lua_State *L;
+    cand *c;
+    size_t n, cap;
+    double *tb;            /* n * ntb tie-break points (criteria in tb_crit) */
+    int ntb;
+    int tb_crit[16];
+    char **units;          /* interned unit codes */
+    int nunits, capunits;
+    int last_unit;
+} run_state;
+
+static int intern_unit(run_state *r, const char *code)
+{
+    if (r->last_unit >= 0 && strcmp(r->units[r->last_unit], code) == 0)
+        return r->last_unit;
+    for (int i = r->nunits - 1; i >= 0; i--)
+        if (strcmp(r->units[i], code) == 0)
+            return r->last_unit = i;
+    if (r->nunits == r->capunits) {
+        int cap = r->capunits ? r->capunits * 2 : 64;
+        char **nu = realloc(r->units, (size_t)cap * sizeof *nu);
+        if (!nu)
+            return -1;
+        r->units = nu;
+        r->capunits = cap;
+    }
+    r->units[r->nunits] = strdup(code);
+    if (!r->units[r->nunits])
+        return -1;
+    return r->last_unit = r->nunits++;
+}
+
+/* Sorting context for qsort_r-less C11: a file-level pointer, set just before sorting. */
+static const run_state *sort_run;
+static const int *sort_tb;     /* indexes into tb_crit order */
+static int sort_ntb;
+
+/* total desc, tie-break criteria desc, model code asc (candidate index). */
+static int cmp_rank(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const cand *ca = &sort_run->c[a], *cb = &sort_run->c[b];
+    if (ca->eligible != cb->eligible)
+        return ca->eligible ? -1 : 1;
+    if (ca->total != cb->total)
+        return ca->total > cb->total ? -1 : 1;
+    for (int i = 0; i < sort_ntb; i++) {
+        double x = sort_run->tb[a * (size_t)sort_run->ntb + (size_t)sort_tb[i]];
+        double y = sort_run->tb[b * (size_t)sort_run->ntb + (size_t)sort_tb[i]];
+        if (x != y)
+            return x > y ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+/* Positions (in r->tb_crit) of a quota's tie-break criteria. */
+static int tb_positions(const run_state *r, const dvk_quota *q, int *pos)
+{
+    int n = 0;
+    for (int i = 0; i < q->ntiebreak; i++)
+        for (int j = 0; j < r->ntb; j++)
+            if (r->tb_crit[j] == q->tiebreak[i])
+                pos[n++] = j;
+    return n;
+}
+
+static const char *level_name(const char *level)
+{
+    if (strcmp(level, "co-so") == 0) return "cơ sở";
+    if (strcmp(level, "huyen") == 0) return "huyện";
+    if (strcmp(level, "tinh") == 0) return "tỉnh";
+    return level;
+}
+
+static void add_reason(cand *c, const char *text)
+{
+    size_t n = strlen(text) + (c->reason ? strlen(c->reason) + 2 : 0) + 1;
+    char *r = malloc(n);
+    if (!r)
+        return;
+    if (c->reason)
+        snprintf(r, n, "%s; %s", c->reason, text);
+    else
+        snprintf(r, n, "%s", text);
+    free(c->reason);
+    c->reason = r;
+}
+
+/* Name of a unit (for per-unit quota reasons); code when unknown. malloc'd. */
+static char *unit_name(dvk_store *s, const char *code)
+{
+    dvk_error err;
+    char *name = NULL;
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT name FROM units WHERE code = ?1", &err);
+    if (st) {
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            name = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    return name ? name : strdup(code);
+}
+
+/* Apply the quotas of this level, in outcome order: the overflow of each (by rank within
+ * the outcome, per unit when per = "unit") moves to the next outcome with the reason. */
+static long long apply_quotas(run_state *r)
+{
+    const dvk_province *p = r->p;
+    long long demoted = 0;
+    size_t *idx = malloc((r->n + 1) * sizeof *idx);
+    long long *count = calloc((size_t)r->nunits + 1, sizeof *count);
+    if (!idx || !count) {
+        free(idx);
+        free(count);
+        return -1;
+    }
+    for (int oi = 0; oi < p->noutcomes - 1; oi++) {
+        for (int qi = 0; qi < p->nquotas; qi++) {
+            const dvk_quota *q = &p->quotas[qi];
+            if (q->outcome_index != oi || strcmp(q->level, r->o->level) != 0)
+                continue;
+            size_t m = 0;
+            for (size_t i = 0; i < r->n; i++)
+                if (r->c[i].outcome == oi)
+                    idx[m++] = i;
+            int pos[16];
+            sort_run = r;
+            sort_tb = pos;
+            sort_ntb = tb_positions(r, q, pos);
+            qsort(idx, m, sizeof *idx, cmp_rank);
+            memset(count, 0, ((size_t)r->nunits + 1) * sizeof *count);
+            long long global = 0;
+            for (size_t k = 0; k < m; k++) {
+                cand *c = &r->c[idx[k]];
+                long long *cnt = q->per_unit ? &count[c->unit] : &global;
+                (*cnt)++;
+                if (*cnt <= q->max)
+                    continue;
+                char text[1024];
+                if (q->per_unit) {
+                    char *un = unit_name(r->s, r->units[c->unit]);
+                    snprintf(text, sizeof text, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp "
+                             "hạng %lld trong đơn vị, chuyển xuống \"%s\"", q->max,
+                             p->outcomes[oi].name, un ? un : "?", *cnt,
+                             p->outcomes[oi + 1].name);
+                    free(un);
+                } else {
+                    snprintf(text, sizeof text, "vượt chỉ tiêu %lld mô hình \"%s\" cấp %s: xếp "
+                             "hạng %lld, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name,
+                             level_name(q->level), *cnt, p->outcomes[oi + 1].name);
+                }
+                add_reason(c, text);
+                c->outcome = (short)(oi + 1);
+                demoted++;
+            }
+        }
+    }
+    free(idx);
+    free(count);
+    return demoted;
+}
+
+/* Overall rank: eligible first, total desc, the first quota's tie-breakers of this level,
+ * model code asc. */
+static int assign_ranks(run_state *r)
+{
+    size_t *idx = malloc((r->n + 1) * sizeof *idx);
+    if (!idx)
+        return -1;
+    for (size_t i = 0; i < r->n; i++)
+        idx[i] = i;
+    int pos[16];
+    sort_run = r;
+    sort_tb = pos;
+    sort_ntb = 0;
+    for (int qi = 0; qi < r->p->nquotas; qi++)
+        if (strcmp(r->p->quotas[qi].level, r->o->level) == 0) {
+            sort_ntb = tb_positions(r, &r->p->quotas[qi], pos);
+            break;
+        }
+    qsort(idx, r->n, sizeof *idx, cmp_rank);
+    for (size_t k = 0; k < r->n; k++)
+        r->c[idx[k]].rank = (int)k + 1;
+    free(idx);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the run */
+
+static void print_to(void *ud, const char *s, size_t n)
+{
+    const dvk_decide_opts *o = ud;
+    if (o->print)
+        o->print(o->print_ud, s, n);
+}
+
+static const char *CANDIDATES_SQL =
+    "WITH RECURSIVE sub(code) AS (SELECT ?4 UNION"
+    "  SELECT u.code FROM units u JOIN sub ON u.parent = sub.code)"
+    " SELECT " DVK_SCRIPT_MODEL_COLS " FROM models m"
+    " WHERE m.province = ?1 AND m.year = ?2"
+    "  AND (m.level = ?3 OR m.id IN (SELECT s.model FROM results s"
+    "       JOIN current_runs r ON r.id = s.run"
+    "       WHERE r.province = ?1 AND r.year = ?2 AND r.level = ?5 AND s.proposed = 1))"
+    "  AND (?4 IS NULL OR m.unit IN (SELECT code FROM sub))"
+    " ORDER BY m.code";
+
+static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const char *below)
+{
+    sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, o->year);
+    sqlite3_bind_text(st, 3, o->level, -1, SQLITE_STATIC);
+    if (o->unit)
+        sqlite3_bind_text(st, 4, o->unit, -1, SQLITE_STATIC);
+    if (below)
+        sqlite3_bind_text(st, 5, below, -1, SQLITE_STATIC);
+}
+
+static int check_scope(dvk_store *s, const dvk_decide_opts *o, dvk_error *err)
+{
+    char prov[256];
+    if (dvk_store_unit_province(s, o->province, prov, sizeof prov, err) != DVK_OK)
+        return dvk_error_set(err, DVK_EDATA, "unknown province '%s' (no unit with that code; "
+                             "import units first)", o->province);
+    if (strcmp(prov, o->province) != 0)
+        return dvk_error_set(err, DVK_EUSAGE, "'%s' is a unit of %s, not a province", o->province,
+                             prov);
+    if (o->unit) {
+        if (dvk_store_unit_province(s, o->unit, prov, sizeof prov, err) != DVK_OK)
+            return dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", o->unit);
+        if (strcmp(prov, o->province) != 0)
+            return dvk_error_set(err, DVK_EUSAGE, "unit '%s' belongs to %s, not %s", o->unit,
+                                 prov, o->province);
+    }
+    return DVK_OK;
+}
+
+static void free_run(run_state *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->c[i].reason);
+    free(r->c);
+    free(r->tb);
+    for (int i = 0; i < r->nunits; i++)
+        free(r->units[i]);
+    free(r->units);
+}
+
+static int grow(run_state *r)
+{
+    if (r->n < r->cap)
+        return 0;
+    size_t cap = r->cap ? r->cap * 2 : 1024;
+    cand *nc = realloc(r->c, cap * sizeof *nc);
+    if (!nc)
+        return -1;
+    r->c = nc;
+    if (r->ntb) {
+        double *nt = realloc(r->tb, cap * (size_t)r->ntb * sizeof *nt);
+        if (!nt)
+            return -1;
+        r->tb = nt;
+    }
+    r->cap = cap;
+    return 0;
+}
+
+int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
+               dvk_decide_summary *sum, dvk_error *err)
+{
+    run_state r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.o = o;
+    r.last_unit = -1;
+    memset(sum, 0, sizeof *sum);
+    sqlite3_stmt *cands = NULL, *ins_score = NULL, *ins_result = NULL, *st = NULL;
+    dvk_eval ev;
+    memset(&ev, 0, sizeof ev);
+    sbuf json = {0};
+    int rc = DVK_OK, in_tx = 0;
+    long long run = 0;
+
+    if (!o->province || !o->level || o->year <= 0)
+        return dvk_error_set(err, DVK_EUSAGE, "decide needs --province, --year and --level");
+    if ((rc = check_scope(s, o, err)) != DVK_OK)
+        return rc;
+    dvk_sandbox_limits lim = dvk_sandbox_defaults();
+    if (o->wall_seconds > 0)
+        lim.wall_seconds = o->wall_seconds;
+    lim.print = print_to;
+    lim.print_ud = (void *)o;
+    r.L = dvk_sandbox_new(s, scripts_dir, &lim, err);
+    if (!r.L)
+        return err->code;
+    lua_State *L = r.L;
+    if (!(r.p = dvk_script_load(L, o->province, err))) {
+        rc = err->code;
+        goto done;
+    }
+    const dvk_province *p = r.p;
+    int li = dvk_province_level(p, o->level);
+    if (li < 0) {
+        sbuf lv = {0};
+        for (int i = 0; i < p->nlevels; i++) {
+            sb_puts(&lv, i ? ", " : "");
+            sb_puts(&lv, p->levels[i]);
+        }
+        rc = dvk_error_set(err, DVK_EUSAGE, "level '%s' is not one of %s's levels (%s)", o->level,
+                           p->code, lv.s ? lv.s : "");
+        free(lv.s);
+        goto done;
+    }
+    if (p->noutcomes > DVK_DECIDE_MAX_OUTCOMES) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: too many outcomes", p->path);
+        goto done;
+    }
+    const char *below = li > 0 ? p->levels[li - 1] : NULL;
+    /* criteria used as tie-breakers at this level */
+    for (int qi = 0; qi < p->nquotas; qi++) {
+        if (strcmp(p->quotas[qi].level, o->level) != 0)
+            continue;
+        for (int t = 0; t < p->quotas[qi].ntiebreak; t++) {
+            int ci = p->quotas[qi].tiebreak[t], have = 0;
+            for (int j = 0; j < r.ntb; j++)
+                have |= r.tb_crit[j] == ci;
+            if (!have && r.ntb < 16)
+                r.tb_crit[r.ntb++] = ci;
+        }
+    }
+    if (dvk_eval_init(&ev, p->ncriteria) != DVK_OK) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+
+    long long total_cands = 0;
+    if (o->progress) {
+        char sql[2048];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s)", CANDIDATES_SQL);
+        if ((st = dvk_store_prepare(s, sql, err))) {
+            bind_candidates(st, o, below);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                total_cands = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+            st = NULL;
+        }
+    }
+
+    if (!o->dry_run) {
+        if ((rc = dvk_store_begin(s, err)) != DVK_OK)
+            goto done;
+        in_tx = 1;
+        st = dvk_store_prepare(s, "INSERT INTO runs(province, year, level, unit, script_path,"
+                                  " scripts, started_at, status) VALUES (?1, ?2, ?3, ?4, ?5, '{}',"
+                                  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'draft')", err);
+        if (!st) {
+            rc = err->code;
+            goto done;
+        }
+        sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, o->year);
+        sqlite3_bind_text(st, 3, o->level, -1, SQLITE_STATIC);
+        if (o->unit)
+            sqlite3_bind_text(st, 4, o->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, p->path, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (src != SQLITE_DONE) {
+            rc = dvk_store_fail(s, src, err, "creating the run");
+            goto done;
+        }
+        run = sqlite3_last_insert_rowid(dvk_store_db(s));
+        ins_score = dvk_store_prepare(s, "INSERT INTO result_scores(run, model, criterion, points,"
+                                         " max, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+        ins_result = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
+                                          " outcome, outcome_index, rank, recognised, exemplary,"
+                                          " proposed, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                          " ?8, ?9, ?10, ?11, ?12)", err);
+        if (!ins_score || !ins_result) {
+            rc = err->code;
+            goto done;
+        }
+    }
+
+    /* ctx, then the candidates streamed one by one */
+    dvk_script_ctx cx;
+    memset(&cx, 0, sizeof cx);
+    cx.year = o->year;
+    cx.level = p->levels[li];
+    cx.unit = o->unit;
+    if ((rc = dvk_script_push_ctx(L, p, &cx, err)) != DVK_OK)
+        goto done;
+    int cidx = lua_gettop(L);
+    if (!(cands = dvk_store_prepare(s, CANDIDATES_SQL, err))) {
+        rc = err->code;
+        goto done;
+    }
+    bind_candidates(cands, o, below);
+    int step;
+    while ((step = sqlite3_step(cands)) == SQLITE_ROW) {
+        if (grow(&r) != 0) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        long long id = sqlite3_column_int64(cands, 0);
+        char code[256];
+        snprintf(code, sizeof code, "%s", (const char *)sqlite3_column_text(cands, 1));
+        const char *unit = (const char *)sqlite3_column_text(cands, 14);
+        if ((rc = dvk_script_push_model_row(L, cands, o->year, o->level, err)) != DVK_OK)
+            goto done;
+        rc = dvk_script_eval(L, p, -1, cidx, code, &ev, err);
+        lua_settop(L, cidx);
+        if (rc != DVK_OK)
+            goto done;
+        cand *c = &r.c[r.n];
+        memset(c, 0, sizeof *c);
+        c->id = id;
+        c->total = ev.total;
+        c->eligible = (unsigned char)ev.eligible;
+        c->gate = ev.gate;
+        c->outcome = (short)ev.outcome;
+        c->reason = ev.reason;
+        ev.reason = NULL;
+        c->unit = intern_unit(&r, unit ? unit : "");
+        if (c->unit < 0) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (int t = 0; t < r.ntb; t++) {
+            double v = ev.points[r.tb_crit[t]];
+            r.tb[r.n * (size_t)r.ntb + (size_t)t] = isnan(v) ? -1 : v;
+        }
+        r.n++;
+        if (ins_score && ev.eligible) {
+            for (int ci = 0; ci < p->ncriteria; ci++) {
+                if (isnan(ev.points[ci]))
+                    continue;
+                sqlite3_reset(ins_score);
+                sqlite3_bind_int64(ins_score, 1, run);
+                sqlite3_bind_int64(ins_score, 2, id);
+                sqlite3_bind_text(ins_score, 3, p->criteria[ci].id, -1, SQLITE_STATIC);
+                sqlite3_bind_double(ins_score, 4, ev.points[ci]);
+                sqlite3_bind_double(ins_score, 5, p->criteria[ci].max);
+                if (ev.notes[ci])
+                    sqlite3_bind_text(ins_score, 6, ev.notes[ci], -1, SQLITE_STATIC);
+                else
+                    sqlite3_bind_null(ins_score, 6);
+                int src = sqlite3_step(ins_score);
+                if (src != SQLITE_DONE) {
+                    rc = dvk_store_fail(s, src, err, "saving scores");
+                    goto done;
+                }
+            }
+        }
+        if (o->progress && r.n % 500 == 0)
+            o->progress(o->progress_ud, (long long)r.n, total_cands);
+    }
+    if (step != SQLITE_DONE) {
+        rc = dvk_store_fail(s, step, err, "reading candidates");
+        goto done;
+    }
+    if (o->progress)
+        o->progress(o->progress_ud, (long long)r.n, total_cands);
+
+    long long demoted = apply_quotas(&r);
+    if (demoted < 0 || assign_ranks(&r) != 0) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+
+    /* summary */
+    sum->run = run;
+    sum->candidates = (long long)r.n;
+    sum->demoted = demoted;
+    sum->noutcomes = p->noutcomes;
+    snprintf(sum->script_path, sizeof sum->script_path, "%s", p->path);
+    for (int i = 0; i < p->noutcomes; i++) {
+        snprintf(sum->outcome_id[i], sizeof sum->outcome_id[i], "%s", p->outcomes[i].id);
+        snprintf(sum->outcome_name[i], sizeof sum->outcome_name[i], "%s", p->outcomes[i].name);
+    }
+    for (size_t i = 0; i < r.n; i++) {
+        const cand *c = &r.c[i];
+        const dvk_outcome *oc = &p->outcomes[c->outcome];
+        int proposed = oc->propose && c->eligible;
+        sum->eligible += c->eligible;
+        sum->outcome_count[c->outcome]++;
+        sum->recognised += oc->recognised;
+        sum->exemplary += oc->exemplary;
+        sum->proposed += proposed;
+        if (!ins_result)
+            continue;
+        sqlite3_reset(ins_result);
+        sqlite3_bind_int64(ins_result, 1, run);
+        sqlite3_bind_int64(ins_result, 2, c->id);
+        sqlite3_bind_int(ins_result, 3, c->eligible);
+        if (c->gate >= 0)
+            sqlite3_bind_text(ins_result, 4, p->gates[c->gate].id, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins_result, 4);
+        sqlite3_bind_double(ins_result, 5, c->total);
+        sqlite3_bind_text(ins_result, 6, oc->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins_result, 7, c->outcome);
+        sqlite3_bind_int(ins_result, 8, c->rank);
+        sqlite3_bind_int(ins_result, 9, oc->recognised);
+        sqlite3_bind_int(ins_result, 10, oc->exemplary);
+        sqlite3_bind_int(ins_result, 11, proposed);
+        if (c->reason)
+            sqlite3_bind_text(ins_result, 12, c->reason, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins_result, 12);
+        int src = sqlite3_step(ins_result);
+        if (src != SQLITE_DONE) {
+            rc = dvk_store_fail(s, src, err, "saving results");
+            goto done;
+        }
+    }
+
+    if (!o->dry_run) {
+        /* scripts loaded (province and libs), summary, audit */
+        sbuf scripts = {0};
+        sb_puts(&scripts, "{");
+        for (size_t i = 0; i < dvk_sandbox_file_count(L); i++) {
+            const char *sha;
+            const char *path = dvk_sandbox_file(L, i, &sha);
+            sb_puts(&scripts, i ? "," : "");
+            sb_json_str(&scripts, path);
+            sb_puts(&scripts, ":");
+            sb_json_str(&scripts, sha);
+        }
+        sb_puts(&scripts, "}");
+        sb_printf(&json, "{\"candidates\":%lld,\"eligible\":%lld,\"recognised\":%lld,"
+                  "\"exemplary\":%lld,\"proposed\":%lld,\"demoted\":%lld,\"outcomes\":{",
+                  sum->candidates, sum->eligible, sum->recognised, sum->exemplary,
+                  sum->proposed, sum->demoted);
+        for (int i = 0; i < p->noutcomes; i++) {
+            sb_puts(&json, i ? "," : "");
+            sb_json_str(&json, p->outcomes[i].id);
+            sb_printf(&json, ":%lld", sum->outcome_count[i]);
+        }
+        sb_puts(&json, "}}");
+        st = dvk_store_prepare(s, "UPDATE runs SET scripts = ?2, summary = ?3, finished_at ="
+                                  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", err);
+        if (!st || scripts.oom || json.oom) {
+            free(scripts.s);
+            rc = st ? dvk_error_set(err, DVK_ENOMEM, "out of memory") : err->code;
+            goto done;
+        }
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_text(st, 2, scripts.s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, json.s, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        free(scripts.s);
+        if (src != SQLITE_DONE) {
+            rc = dvk_store_fail(s, src, err, "finishing the run");
+            goto done;
+        }
+        sbuf detail = {0};
+        sb_printf(&detail, "{\"run\":%lld,\"province\":", run);
+        sb_json_str(&detail, o->province);
+        sb_printf(&detail, ",\"year\":%d,\"level\":", o->year);
+        sb_json_str(&detail, o->level);
+        sb_puts(&detail, ",\"unit\":");
+        sb_json_str(&detail, o->unit);
+        sb_puts(&detail, ",\"summary\":");
+        sb_puts(&detail, json.s);
+        sb_puts(&detail, "}");
+        rc = detail.oom ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
+                        : dvk_store_audit(s, "decide", detail.s, err);
+        free(detail.s);
+        if (rc != DVK_OK)
+            goto done;
+        sqlite3_finalize(st);
+        st = NULL;
+        sqlite3_finalize(cands);
+        cands = NULL;
+        sqlite3_finalize(ins_score);
+        ins_score = NULL;
+        sqlite3_finalize(ins_result);
+        ins_result = NULL;
+        if ((rc = dvk_store_commit(s, err)) != DVK_OK)
+            goto done;
+        in_tx = 0;
+    }
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(cands);
+    sqlite3_finalize(ins_score);
+    sqlite3_finalize(ins_result);
+    if (in_tx)
+        dvk_store_rollback(s);
+    if (rc != DVK_OK)
+        sum->run = 0;
+    free(json.s);
+    dvk_eval_free(&ev, r.p ? r.p->ncriteria : 0);
+    dvk_province_free(r.L, r.p);
+    dvk_sandbox_free(r.L);
+    free_run(&r);
+    return rc;
+}
+
+void dvk_decide_print_summary(const dvk_decide_summary *sum, const dvk_decide_opts *o, FILE *out)
+{
+    if (o->dry_run)
+        fprintf(out, "dry run (nothing written): %s %d %s", o->province, o->year, o->level);
+    else
+        fprintf(out, "run %lld: %s %d %s", sum->run, o->province, o->year, o->level);
+    if (o->unit)
+        fprintf(out, " unit %s", o->unit);
+    fprintf(out, " (%s)\n", sum->script_path);
+    fprintf(out, "candidates: %lld, eligible: %lld\n", sum->candidates, sum->eligible);
+    int w = 0;
+    for (int i = 0; i < sum->noutcomes; i++)
+        if ((int)strlen(sum->outcome_id[i]) > w)
+            w = (int)strlen(sum->outcome_id[i]);
+    for (int i = 0; i < sum->noutcomes; i++)
+        fprintf(out, "  %-*s %6lld  %s\n", w, sum->outcome_id[i], sum->outcome_count[i],
+                sum->outcome_name[i]);
+    fprintf(out, "recognised: %lld, exemplary: %lld, proposed: %lld, demoted by quotas: %lld\n",
+            sum->recognised, sum->exemplary, sum->proposed, sum->demoted);
+}
