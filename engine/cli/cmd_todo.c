@@ -9,7 +9,6 @@ static int todo(const char *name)
     return cli_fail(&err);
 }
 
-int cmd_report(dvk_cli *c, int argc, char **argv) { return todo("report"); }
 int cmd_repl(dvk_cli *c, int argc, char **argv) { return todo("repl"); }
 int cmd_exec(dvk_cli *c, int argc, char **argv) { return todo("exec"); }
 int cmd_eval(dvk_cli *c, const char *code) { return todo("-e"); }
