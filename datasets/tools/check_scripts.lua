@@ -248,7 +248,7 @@ local function decide(p, year, level, unit, per_unit_mode)
   for _, ev in ipairs(evs) do
     local o = p.outcomes[ev.oi]
     local r = { model = ev.m, year = year, level = level, unit = unit, outcome = o.id,
-                recognised = o.recognised and true or false,
+                recognised = (o.recognised == nil and ev.oi < #p.outcomes) or o.recognised == true,
                 exemplary = o.exemplary and true or false,
                 proposed = (o.propose and li < #p.levels) and true or false }
     results[#results + 1] = r

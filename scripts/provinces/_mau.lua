@@ -116,7 +116,8 @@ return dvk.province {
 
   -- KẾT QUẢ (outcomes): xét từ trên xuống, gặp ngưỡng `min` đầu tiên thì dừng. Kết quả cuối
   -- cùng không có `min` (mọi mô hình còn lại, kể cả không đạt điều kiện).
-  --   recognised = true: được công nhận; exemplary = true: là điển hình tiêu biểu;
+  --   recognised: được công nhận (MẶC ĐỊNH là true với mọi kết quả có `min`; kết quả "đạt
+  --   nhưng chưa công nhận" phải ghi rõ recognised = false); exemplary = true: tiêu biểu;
   --   propose = true: đề nghị lên cấp trên (thành ứng viên ở cấp trên trong cùng đợt).
   outcomes = {
     { id = "tieu-bieu", name = "Công nhận, tiêu biểu (đề nghị cấp trên)", min = 85,

@@ -84,7 +84,7 @@ return dvk.province {
   outcomes = {
     { id = "dien-hinh-tien-tien", name = "Điển hình tiên tiến \"Dân vận khéo\"",
       min = chung.NGUONG.cong_nhan, recognised = true, exemplary = true },
-    { id = "dat-yeu-cau", name = "Đạt yêu cầu, tiếp tục theo dõi", min = 50 },
+    { id = "dat-yeu-cau", name = "Đạt yêu cầu, tiếp tục theo dõi", min = 50, recognised = false },
     { id = "khong-dat", name = "Không đạt" },
   },
   quotas = {},
