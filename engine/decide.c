@@ -579,7 +579,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     for (size_t i = 0; i < r.n; i++) {
         const cand *c = &r.c[i];
         const dvk_outcome *oc = &p->outcomes[c->outcome];
-        int proposed = oc->propose && c->eligible;
+        int proposed = oc->propose && c->eligible && li < p->nlevels - 1;  /* none above top */
         sum->eligible += c->eligible;
         sum->outcome_count[c->outcome]++;
         sum->recognised += oc->recognised;

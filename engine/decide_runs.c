@@ -285,11 +285,10 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
     st = NULL;
     if (rc != DVK_OK)
         goto done;
-    char digest[65];
-    if ((rc = dvk_store_run_digest(s, run, digest, err)) != DVK_OK)
-        goto done;
-    st = dvk_store_prepare(s, "UPDATE runs SET status = 'final', decision_number = ?2,"
-                              " decision_date = ?3, digest = ?4 WHERE id = ?1", err);
+    /* the digest covers the decision number and date: set them first (still a draft), then
+     * hash, then make the run final with its digest in one update */
+    st = dvk_store_prepare(s, "UPDATE runs SET decision_number = ?2, decision_date = ?3"
+                              " WHERE id = ?1", err);
     if (!st) {
         rc = err->code;
         goto done;
@@ -297,7 +296,23 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, digest, -1, SQLITE_STATIC);
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (src != SQLITE_DONE) {
+        rc = dvk_store_fail(s, src, err, "finalizing the run");
+        goto done;
+    }
+    char digest[65];
+    if ((rc = dvk_store_run_digest(s, run, digest, err)) != DVK_OK)
+        goto done;
+    st = dvk_store_prepare(s, "UPDATE runs SET status = 'final', digest = ?2 WHERE id = ?1", err);
+    if (!st) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
     src = sqlite3_step(st);
     sqlite3_finalize(st);
     st = NULL;

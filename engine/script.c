@@ -1691,7 +1691,13 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                                  sv ? " \"" : "", sv ? sv : "", sv ? "\"" : "");
         }
         double pts = lua_tonumber(L, -2);
-        if (isnan(pts) || pts < 0 || pts > c->max) {
+        if (isnan(pts)) {
+            lua_settop(L, top);
+            return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: score returned "
+                                 "NaN (not a number: 0/0 or a missing value?)", p->path, c->line,
+                                 mc, c->id);
+        }
+        if (pts < 0 || pts > c->max) {
             lua_settop(L, top);
             return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: score returned "
                                  "%.17g, outside [0, %g]", p->path, c->line, mc, c->id, pts,
@@ -1815,7 +1821,7 @@ done:
         dvk_store_rollback(store);
     sqlite3_finalize(st);
     free_list(names, n);
-    return rc;
+    return rc == DVK_OK ? n : -1;
 }
 
 /* ------------------------------------------------------------------ script tests */

@@ -139,7 +139,8 @@ void dvk_eval_free(dvk_eval *ev, int ncriteria);
 
 /* Load every scripts_dir/provinces/<code>.lua (not <code>_test.lua, not names starting with '_') in
  * its own sandbox and upsert its fields into `fields` (province, id, name) in one
- * transaction. A province that fails to load is an error naming its file. */
+ * transaction. Returns the number of province files synced, or -1 with err set (a province
+ * that fails to load is an error naming its file; nothing is written then). */
 int dvk_script_sync_fields(dvk_store *store, const char *scripts_dir, dvk_error *err);
 
 /* Script tests (`dvk test`): run each file (paths as given; none: every
