@@ -1,0 +1,8 @@
+# bao-phu: coverage of the units under the province; units with nothing recognised named.
+. "$SRC/tests/data/report/setup.sh"
+for f in md csv json html; do
+  echo "=== run 1, $f"
+  "$DVK" report 1 bao-phu --format "$f"
+done
+echo "=== run 1, --successors, md"
+"$DVK" report 1 bao-phu --successors
