@@ -35,25 +35,25 @@ sqlite3 dvk.db ".import --csv --skip 1 fields.csv fields"
 size=$(wc -c < models.csv)
 
 # seconds (wall), peak RSS (KiB) of a command, from GNU time
-measure() { /usr/bin/time -f '%e %M' -o time.out "$@" >/dev/null 2>err.out || { head -5 err.out >&2; exit 1; }
+measure() { /usr/bin/time -f '%e %M %U %S' -o time.out "$@" >/dev/null 2>err.out || { head -5 err.out >&2; exit 1; }
             [ -s err.out ] && head -5 err.out >&2; cat time.out; }
 
 set -- $(measure "$DVK" --quiet --db dvk.db import models models.csv)
-dvk_s=$1; dvk_kb=$2
+dvk_s=$1; dvk_kb=$2; dvk_cpu=$(awk -v u="$3" -v s="$4" 'BEGIN{printf "%.2f", u + s}')
 rows=$(sqlite3 dvk.db "SELECT count(*) FROM models")
 
 cols=$(head -1 models.csv | tr -d '\r' | sed 's/,/ TEXT, /g; s/$/ TEXT/')
 sqlite3 plain.db "CREATE TABLE models($cols)"
 set -- $(measure sqlite3 plain.db ".import --csv --skip 1 models.csv models")
-plain_s=$1
+plain_s=$1; plain_cpu=$(awk -v u="$3" -v s="$4" 'BEGIN{printf "%.2f", u + s}')
 plain_rows=$(sqlite3 plain.db "SELECT count(*) FROM models")
 
 line() { printf '%-44s %s\n' "$1" "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 echo "dvk import benchmark: $N models, $(awk -v s="$size" 'BEGIN{printf "%.1f MiB", s/1048576}') of CSV"
-line "dvk import models (rows stored: $rows)" "${dvk_s} s, peak RSS $(awk -v k="$dvk_kb" 'BEGIN{printf "%.1f MiB", k/1024}')"
-line "sqlite3 .import, plain table ($plain_rows rows)" "${plain_s} s"
-line "ratio dvk / sqlite3 plain (goal <= 1.25x)" "$(ratio "$dvk_s" "$plain_s")"
+line "dvk import models (rows stored: $rows)" "${dvk_s} s (cpu ${dvk_cpu} s), peak RSS $(awk -v k="$dvk_kb" 'BEGIN{printf "%.1f MiB", k/1024}')"
+line "sqlite3 .import, plain table ($plain_rows rows)" "${plain_s} s (cpu ${plain_cpu} s)"
+line "ratio dvk / sqlite3 plain (goal <= 1.25x)" "$(ratio "$dvk_s" "$plain_s") wall, $(ratio "$dvk_cpu" "$plain_cpu") cpu"
 if [ "${BENCH_INDEXED:-0}" = 1 ]; then
   sqlite3 indexed.db "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
     CREATE TABLE models($(echo "$cols" | sed 's/^code TEXT/code TEXT NOT NULL UNIQUE/'));

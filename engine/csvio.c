@@ -1067,6 +1067,8 @@ typedef struct importer {
     pending *pend;
     size_t npend, cappend;
     dvk_progress *bar;
+    char **idx_sql;                    /* secondary indexes set aside during a bulk load */
+    int nidx;
 } importer;
 
 /* The column to name in a message: its position, or -2 - c when the file lacks it. */
@@ -1970,6 +1972,7 @@ void dvk_csv_import_result_free(dvk_csv_import_result *res)
 #ifndef DVK_CSV_CACHE_KIB
 #define DVK_CSV_CACHE_KIB "-32768"     /* negative: KiB, so 32 MiB */
 #endif
+#define DVK_CSV_BULK_CACHE_KIB "-12288"  /* 12 MiB while rebuilding indexes */
 
 static long long pragma_int(sqlite3 *db, const char *sql)
 {
@@ -2026,6 +2029,9 @@ static void importer_free(importer *im)
     }
     for (size_t i = 0; i < im->npend; i++)
         free(im->pend[i].successor);
+    for (int i = 0; i < im->nidx; i++)
+        free(im->idx_sql[i]);
+    free(im->idx_sql);
     free(im->pend);
 }
 
@@ -2067,6 +2073,78 @@ static int audit(importer *im, dvk_error *err)
                  : dvk_store_audit(im->s, "import", d.p, err);
     free(d.p);
     return rc;
+}
+
+/* Bulk loads: a big file into a table that holds fewer rows than the file brings goes much
+ * faster when the table's secondary indexes (plain, non-unique, created by the schema) are
+ * dropped inside the import's transaction and created again, from the very SQL text the
+ * schema stored, just before COMMIT: building an index by sorting costs a fraction of
+ * inserting a million random keys (models.name_key) into a B-tree larger than the cache.
+ * Other connections never see the table without them (one transaction), a failed or dry
+ * run rolls the drop back, and the schema after COMMIT is the same text as before. */
+#define BULK_MIN_BYTES (16LL << 20)
+#define BULK_BYTES_PER_ROW 256
+
+static int set_indexes_aside(importer *im, long long file_bytes, dvk_error *err)
+{
+    long long min = im->opts->bulk_min_bytes > 0 ? im->opts->bulk_min_bytes : BULK_MIN_BYTES;
+    if (im->table != DVK_CSV_MODELS || file_bytes < min)
+        return DVK_OK;
+    if (file_bytes / BULK_BYTES_PER_ROW <= pragma_int(im->db, "SELECT count(*) FROM models"))
+        return DVK_OK;
+    sqlite3_stmt *st = dvk_store_prepare(im->s,
+        "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('models') i"
+        " ON i.name = m.name WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.\"unique\" = 0"
+        " AND i.partial = 0 ORDER BY m.name", err);
+    if (!st)
+        return err->code;
+    int rc = DVK_OK, step;
+    char **names = NULL;
+    while (rc == DVK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **v = realloc(im->idx_sql, (size_t)(im->nidx + 1) * sizeof *v);
+        char **n = v ? realloc(names, (size_t)(im->nidx + 1) * sizeof *n) : NULL;
+        if (v)
+            im->idx_sql = v;
+        if (n)
+            names = n;
+        if (!v || !n) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            break;
+        }
+        im->idx_sql[im->nidx] = strdup((const char *)sqlite3_column_text(st, 1));
+        names[im->nidx] = strdup((const char *)sqlite3_column_text(st, 0));
+        im->nidx++;
+        if (!im->idx_sql[im->nidx - 1] || !names[im->nidx - 1])
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    /* dropped once the listing is finished (a running SELECT would lock the schema) */
+    for (int i = 0; i < im->nidx && rc == DVK_OK; i++) {
+        /* the name comes from the schema; %w quotes it as an identifier */
+        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
+        int x = drop ? sqlite3_exec(im->db, drop, NULL, NULL, NULL) : SQLITE_NOMEM;
+        sqlite3_free(drop);
+        if (x != SQLITE_OK)
+            rc = dvk_store_fail(im->s, x, err, "preparing a bulk import");
+    }
+    for (int i = 0; i < im->nidx; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int put_indexes_back(importer *im, dvk_error *err)
+{
+    /* Each CREATE INDEX sorts with up to cache_size of memory besides the cache itself:
+     * keep both small so that the peak stays far below 64 MiB. */
+    if (im->nidx)
+        sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_BULK_CACHE_KIB, NULL, NULL, NULL);
+    for (int i = 0; i < im->nidx; i++) {
+        int x = sqlite3_exec(im->db, im->idx_sql[i], NULL, NULL, NULL);
+        if (x != SQLITE_OK)
+            return dvk_store_fail(im->s, x, err, "rebuilding the models indexes");
+    }
+    return DVK_OK;
 }
 
 int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
@@ -2120,6 +2198,8 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
     if (sqlite3_step(mx) == SQLITE_ROW)
         im->max_before = sqlite3_column_int64(mx, 0);
     sqlite3_finalize(mx);
+    if ((rc = set_indexes_aside(im, total, err)))
+        goto done;
     if (!(im->ins = dvk_store_prepare(s, SQL_INSERT[table], err)) ||
         !(im->find = dvk_store_prepare(s, SQL_FIND[table], err)) ||
         !(im->upd = dvk_store_prepare(s, SQL_UPDATE[table], err)) ||
@@ -2155,7 +2235,7 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
     }
     if (opts->dry_run)
         goto done;
-    if ((rc = audit(im, err)) || (rc = dvk_store_commit(s, err)))
+    if ((rc = put_indexes_back(im, err)) || (rc = audit(im, err)) || (rc = dvk_store_commit(s, err)))
         goto done;
     in_tx = 0;
     res->committed = 1;

@@ -556,6 +556,38 @@ START_TEST(test_fast_text_paths)
 }
 END_TEST
 
+/* A bulk load sets the secondary indexes aside and puts the same ones back. */
+START_TEST(test_bulk_indexes)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    char *before = text1(s, "SELECT group_concat(name || ':' || sql, '; ') FROM (SELECT name, sql"
+                            " FROM sqlite_master WHERE tbl_name='models' ORDER BY name)");
+    dvk_csv_import_opts o = {.bulk_min_bytes = 1};
+    dvk_csv_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", &o, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT group_concat(name || ':' || sql, '; ') FROM (SELECT name, sql"
+               " FROM sqlite_master WHERE tbl_name='models' ORDER BY name)", before);
+    ck_assert_int_ge(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='models'"), 5);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models INDEXED BY models_key WHERE name_key > ''"), 3);
+    /* a failed bulk load leaves them as they were, too */
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", &o, &res, &err), DVK_EDATA);
+    dvk_csv_import_result_free(&res);
+    o.dry_run = 1;
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_vi.csv", &o, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT group_concat(name || ':' || sql, '; ') FROM (SELECT name, sql"
+               " FROM sqlite_master WHERE tbl_name='models' ORDER BY name)", before);
+    ck_text(s, "PRAGMA integrity_check", "ok");
+    free(before);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- export and the round trip ------------------------------------------------------ */
 
 START_TEST(test_round_trip)
@@ -664,6 +696,7 @@ Suite *csvio_suite(void)
     tcase_add_test(tc, test_appraisals);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_fast_text_paths);
+    tcase_add_test(tc, test_bulk_indexes);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -79,6 +79,9 @@ typedef struct dvk_csv_import_opts {
     int dry_run;                /* validate only: the transaction is rolled back */
     size_t chunk;               /* 0: DVK_CSV_CHUNK (tests vary it) */
     int max_messages;           /* 0: DVK_CSV_PROBLEMS_MAX */
+    long long bulk_min_bytes;   /* 0: 16 MiB; files this big into a table with fewer rows
+                                   than the file brings load with the secondary indexes
+                                   rebuilt at the end (tests lower it) */
 } dvk_csv_import_opts;
 
 typedef struct dvk_csv_import_result {
