@@ -36,3 +36,13 @@ rand_ms() { awk -v s="$1" -v lo="$2" -v hi="$3" 'BEGIN { srand(s); printf "%d\n"
 
 # sleep_ms MS: sleep MS milliseconds (GNU sleep takes fractions).
 sleep_ms() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
+
+# seed_example DB N: a database with the example province (scripts from $SRC), five units
+# and N synthetic models of 2023 (about two thirds at co-so), imported.
+seed_example() {
+  "$DVK" --quiet --db "$1" init >/dev/null || fail "dvk init"
+  printf 'code,name,kind,parent\nexample,Tỉnh Mẫu,province,\nexample/dong,Huyện Đông,district,example\nexample/tay,Huyện Tây,district,example\nexample/dong/a,Xã A,commune,example/dong\nexample/tay/b,Xã B,commune,example/tay\n' > units.csv
+  "$DVK" --quiet --db "$1" import units units.csv || fail "dvk import units"
+  "$DVK" --quiet --db "$1" synth --models "$2" --province example --year 2023 --seed 3 -o models.csv || fail "dvk synth"
+  "$DVK" --quiet --db "$1" import models models.csv || fail "dvk import models"
+}
