@@ -352,7 +352,8 @@ long long dvk_query_count(dvk_store *s, const dvk_model_filter *f, dvk_error *er
  * Lua: shared state
  * ------------------------------------------------------------------------------------- */
 
-#define STATE_KEY "dvk.query.state"
+#define STATE_KEY "dvk.query.state"     /* registry: the qstate userdata */
+#define STATE_MT "dvk.query.state.mt"   /* registry: its metatable */
 #define QUERY_MT "dvk.models"
 
 /* Per sandbox: the current province (for dvk.score) and how results print. */
@@ -365,7 +366,7 @@ typedef struct qstate {
 
 static int qstate_gc(lua_State *L)
 {
-    qstate *st = luaL_checkudata(L, 1, STATE_KEY);
+    qstate *st = luaL_checkudata(L, 1, STATE_MT);
     /* The state is closing: the description's registry reference goes with it. */
     dvk_province_free(NULL, st->province);
     st->province = NULL;
@@ -385,7 +386,7 @@ static qstate *get_state(lua_State *L)
     memset(st, 0, sizeof *st);
     st->mode = DVK_TABLE_PLAIN;
     st->max_rows = 20;
-    luaL_newmetatable(L, STATE_KEY);                                    /* st mt */
+    luaL_newmetatable(L, STATE_MT);                                     /* st mt */
     lua_pushcfunction(L, qstate_gc);                                    /* st mt gc */
     lua_setfield(L, -2, "__gc");                                        /* st mt */
     lua_setmetatable(L, -2);                                            /* st */
@@ -1702,12 +1703,11 @@ static void format_table(lua_State *L, int idx, sbuf *b, int depth)
     }
     luaL_checkstack(L, 6, "format");
     lua_Integer n = 0;
-    if (lua_type(L, idx) == LUA_TTABLE && !luaL_getmetafield(L, idx, "__len"))
-        n = (lua_Integer)lua_rawlen(L, idx);
-    else {
-        if (lua_type(L, idx) == LUA_TTABLE)
-            lua_pop(L, 1);
+    if (luaL_getmetafield(L, idx, "__len") != LUA_TNIL) {
+        lua_pop(L, 1);
         n = luaL_len(L, idx);
+    } else if (lua_type(L, idx) == LUA_TTABLE) {
+        n = (lua_Integer)lua_rawlen(L, idx);
     }
     keyset ks = {0};
     each_pair(L, idx, collect_any_key, &ks);
@@ -1809,7 +1809,11 @@ char *dvk_query_format(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
     /* A non-empty list whose items are all tables prints as a table of records. */
-    if (tablelike(L, idx) && !luaL_testudata(L, idx, QUERY_MT)) {
+    int has_len = luaL_getmetafield(L, idx, "__len") != LUA_TNIL;
+    if (has_len)
+        lua_pop(L, 1);
+    if (tablelike(L, idx) && !luaL_testudata(L, idx, QUERY_MT) &&
+        (has_len || lua_type(L, idx) == LUA_TTABLE)) {
         lua_Integer n = luaL_len(L, idx);
         int records = n > 0;
         for (lua_Integer i = 1; records && i <= n; i++) {

@@ -1,0 +1,38 @@
+/* lua_session.h: what `dvk repl`, `dvk exec` and `dvk -e` share: a sandboxed Lua state over
+ * the database with the query API, output to a stream, Ctrl-C wired to the sandbox's
+ * interrupt flag, and errors printed with their file and line. CLI layer only. */
+#ifndef DVK_CLI_LUA_SESSION_H
+#define DVK_CLI_LUA_SESSION_H
+
+#include <stdio.h>
+#include <lua.h>
+#include "cli/cli.h"
+
+typedef struct lua_session {
+    dvk_cli *cli;
+    dvk_store *store;     /* NULL when the database file does not exist */
+    lua_State *L;
+    FILE *out;            /* results and print(); stdout unless .output says otherwise */
+    int evaluating;       /* 1 while Lua runs (Ctrl-C interrupts it) */
+} lua_session;
+
+/* Open the database (when it exists), build the sandbox with user globals, no instruction
+ * budget or deadline (Ctrl-C stops runaway code) and the query API, and install the SIGINT
+ * handler. Prints the error and returns the exit status on failure (0 on success). */
+int lua_session_open(lua_session *s, dvk_cli *cli);
+void lua_session_close(lua_session *s);
+
+/* Run the function on top of the stack (below nargs arguments) with Ctrl-C armed. */
+int lua_session_call(lua_session *s, int nargs, int nresults, dvk_error *err);
+/* Format the n values on top of the stack for people (tables as tables) and write each on
+ * its own line to s->out; pops them. A formatting error (a query on a missing database, an
+ * interrupt) is printed and its code returned. */
+int lua_session_print(lua_session *s, int n);
+/* Write err to stderr as "dvk: MESSAGE" (prefix 0: just MESSAGE), then the traceback of
+ * the last failed call when with_traceback is set. */
+void lua_session_report(lua_session *s, const dvk_error *err, int prefix, int with_traceback);
+
+/* The SIGINT count since the last reset, and whether a read was interrupted by it. */
+extern volatile int lua_session_sigints;
+
+#endif
