@@ -46,5 +46,10 @@ return dvk.test {
                         history = { { year = 2022, level = "huyen", outcome = "cong-nhan",
                                       recognised = true, exemplary = false } } },
       expect = { eligible = true, outcome = "cong-nhan", total = 75 } },
+    { name = "cấp tỉnh: công nhận cấp tỉnh năm trước không thay cho công nhận của cấp huyện",
+      model = mo_hinh { code = "T-BT-11", metrics = { beneficiaries = 5000, participants = 2500 },
+                        history = { { year = 2022, level = "tinh", outcome = "cong-nhan",
+                                      recognised = true, exemplary = false } } },
+      expect = { eligible = false, gate = "de-nghi", outcome = "khong-cong-nhan" } },
   },
 }
