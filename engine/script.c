@@ -856,8 +856,10 @@ static int fail(checker *k, int line, const char *fmt, ...)
 static int fn_line(lua_State *L, int idx)
 {
     lua_Debug ar;
+    if (!lua_isfunction(L, idx))
+        return 0;
     lua_pushvalue(L, idx);
-    if (!lua_isfunction(L, -1) || !lua_getinfo(L, ">S", &ar))
+    if (!lua_getinfo(L, ">S", &ar))                         /* pops the function */
         return 0;
     return ar.linedefined > 0 ? ar.linedefined : 0;
 }
