@@ -11,8 +11,8 @@ Every other row is synthetic=1.
 Calibration by construction: for each synthetic model the generator first decides the
 outcome it is meant to get (so that the counts add up to the published figures), then sets
 its metrics, start date and council scores so that the PROVINCE SCRIPT's criteria put its
-total well inside that outcome's band (margins of at least 3 points), or so that it fails a
-named gate. The scoring below mirrors scripts/lib/chung.lua and scripts/provinces/*.lua;
+total well inside that outcome's band (at least 2 points from every threshold), or so that
+it fails a named gate. The scoring below mirrors scripts/lib/chung.lua and scripts/provinces/*.lua;
 the figures are produced by `dvk decide` running those scripts, never stored here.
 Every generated model is re-scored with the mirror and the generator stops if one falls
 outside its band.
