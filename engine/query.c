@@ -1602,16 +1602,24 @@ static char *format_records(lua_State *L, int idx, lua_Integer n)
         each_pair(L, -1, collect_scalar_key, &ks);
         lua_pop(L, 1);                                                  /* */
     }
-    /* Models: the columns a list of models is printed with, not every column. */
-    int model_like = 0;
-    for (int i = 0; i < ks.n; i++)
+    /* Models and runs: the columns a list of them is printed with, not every column. */
+    static const char *const run_columns[] = {
+        "id", "province", "year", "level", "unit", "status", "candidates", "recognised",
+        "exemplary", "decision_number", "decision_date",
+    };
+    int model_like = 0, run_like = 0;
+    for (int i = 0; i < ks.n; i++) {
         if (strcmp(ks.k[i], "registration") == 0)
             model_like = 1;
-    if (model_like) {
+        if (strcmp(ks.k[i], "script_path") == 0)
+            run_like = 1;
+    }
+    if (model_like || run_like) {
         keyset_free(&ks);
         memset(&ks, 0, sizeof ks);
-        for (size_t i = 0; i < NSHOWN; i++)
-            keyset_add(&ks, shown_columns[i]);
+        size_t ncols = model_like ? NSHOWN : sizeof run_columns / sizeof run_columns[0];
+        for (size_t i = 0; i < ncols; i++)
+            keyset_add(&ks, model_like ? shown_columns[i] : run_columns[i]);
     } else if (ks.n > 1) {
         qsort(ks.k, (size_t)ks.n, sizeof *ks.k, key_cmp);
     }

@@ -302,6 +302,8 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
     if (left > 0)
         fprintf(out, box ? "\xE2\x80\xA6 %lld more row%s\n" : "... %lld more row%s\n", left,
                 left == 1 ? "" : "s");
+    else if (t->rows == 0)
+        fputs("(no rows)\n", out);
 }
 
 static void csv_cell(FILE *out, const char *s)

@@ -160,6 +160,7 @@ START_TEST(json_types)
     const char *h2[] = {"x"};
     t = dvk_table_new(1, h2);
     assert_render(t, DVK_TABLE_JSON, "[]\n");
+    assert_render(t, DVK_TABLE_PLAIN, "x\n-\n(no rows)\n");
     dvk_table_free(t);
 }
 END_TEST
