@@ -274,9 +274,10 @@ static int dot_schema(repl *r, int argc, char **argv)
     dvk_error_clear(&err);
     sqlite3_stmt *st = dvk_store_prepare(db,
         argc > 1 ? "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name = ?"
-                   " ORDER BY type DESC, name"
+                   " ORDER BY type <> 'table', type, name"
                  : "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"
-                   " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY tbl_name, type DESC, name",
+                   " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                   " ORDER BY tbl_name, type <> 'table', type, name",
         &err);
     if (!st) {
         report(r, &err);
