@@ -151,6 +151,10 @@ static int json_str(buf *b, const char *s, size_t n)
             char e[2] = {'\\', (char)c};
             if (buf_add(b, e, 2))
                 return -1;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            char e[2] = {'\\', c == '\n' ? 'n' : c == '\r' ? 'r' : 't'};
+            if (buf_add(b, e, 2))
+                return -1;
         } else if (c < 0x20) {
             if (buf_printf(b, "\\u%04x", c))
                 return -1;
@@ -2235,7 +2239,11 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
     }
     if (opts->dry_run)
         goto done;
-    if ((rc = put_indexes_back(im, err)) || (rc = audit(im, err)) || (rc = dvk_store_commit(s, err)))
+    /* An import that stores nothing new (the same file again) leaves no audit record
+     * either: the database is exactly as it was. */
+    if ((rc = put_indexes_back(im, err)) ||
+        (res->inserted + res->updated > 0 && (rc = audit(im, err))) ||
+        (rc = dvk_store_commit(s, err)))
         goto done;
     in_tx = 0;
     res->committed = 1;

@@ -1,5 +1,5 @@
 /* synth.c: deterministic synthetic models CSV (see include/dvk/synth.h): word lists, the
- * built-in province "Tỉnh Mẫu", and a splitmix64 generator. */
+ * built-in province "Tỉnh Giả Lập", and a splitmix64 generator. */
 #include "dvk/synth.h"
 
 #include <stdio.h>
@@ -188,7 +188,7 @@ static int builtin_world(world *w, FILE *units, int year, dvk_error *err)
         if (!(p->fields[p->nfields++] = strdup(BUILTIN_FIELDS[i].id)))
             return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     if (units)
-        fprintf(units, "code,name,kind,parent,valid_from,valid_to,successor\r\n%s,Tỉnh Mẫu,province,,,,\r\n",
+        fprintf(units, "code,name,kind,parent,valid_from,valid_to,successor\r\n%s,Tỉnh Giả Lập,province,,,,\r\n",
                 DVK_SYNTH_PROVINCE);
     char code[96], name[160], parent[96];
     rng r = {20230101};

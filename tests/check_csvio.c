@@ -252,7 +252,7 @@ START_TEST(test_models_good)
     ck_assert_int_eq(res.unchanged, 3);
     ck_assert_int_eq(res.inserted + res.updated, 0);
     dvk_csv_import_result_free(&res);
-    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log"), audits + 1);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log"), audits);
 
     /* a changed row updates in place (same id); a new one is added */
     long long id = tu_int(s, "SELECT id FROM models WHERE code='M002'");
@@ -677,6 +677,50 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+START_TEST(test_export_results)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    exec_sql(s, "INSERT INTO runs(id,province,year,level,script_path,scripts,started_at)"
+                " VALUES(1,'tinh-a',2023,'co-so','x.lua','{}','2026-01-01T00:00:00Z');"
+                "INSERT INTO results(run,model,eligible,gate,total,outcome,outcome_index,rank,"
+                "recognised,exemplary,proposed,reason) VALUES"
+                "(1,1,1,NULL,87.5,'cong-nhan',1,1,1,0,0,NULL),"
+                "(1,2,0,'thoi-gian',0,'khong-cong-nhan',2,NULL,0,0,0,'=chưa đủ 12 tháng');"
+                "INSERT INTO result_scores(run,model,criterion,points,max,note) VALUES"
+                "(1,1,'hieu-qua',27.5,30,NULL),(1,1,'sang-tao',15,15,NULL);");
+    char *out = tu_path(dir, "r.csv");
+    long long rows = 0;
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_OK);
+    ck_assert_int_eq(rows, 2);
+    char *text = tu_read(out, NULL);
+    ck_assert_str_eq(text,
+        "run,model,name,unit,province,year,level,eligible,gate,total,outcome,rank,recognised,"
+        "exemplary,proposed,reason,points:hieu-qua,points:sang-tao\r\n"
+        "1,M001,Dân vận khéo trong vận động hiến đất làm đường,xa-1,tinh-a,2023,co-so,1,,87.5,"
+        "cong-nhan,1,1,0,0,,27.5,15\r\n"
+        "1,M002,\"Mô hình \"\"Hũ gạo tình thương\"\"\",xa-2,tinh-a,2023,huyen,0,thoi-gian,0,"
+        "khong-cong-nhan,,0,0,0,'=chưa đủ 12 tháng,,\r\n");
+    free(text);
+    dvk_csv_export_opts jo = {.format = DVK_CSV_FORMAT_JSON, .run = 1};
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, &jo, &rows, &err), DVK_OK);
+    text = tu_read(out, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\"total\":87.5,\"outcome\":\"cong-nhan\",\"rank\":1,"
+                                       "\"recognised\":1,\"exemplary\":0,\"proposed\":0,\"reason\":null,"
+                                       "\"scores\":{\"hieu-qua\":27.5,\"sang-tao\":15}}"));
+    ck_assert_ptr_nonnull(strstr(text, "\"reason\":\"=chưa đủ 12 tháng\",\"scores\":{}}\n]\n"));
+    free(text);
+    free(out);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *csvio_suite(void)
 {
     Suite *su = suite_create("csvio");
@@ -697,6 +741,7 @@ Suite *csvio_suite(void)
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_fast_text_paths);
     tcase_add_test(tc, test_bulk_indexes);
+    tcase_add_test(tc, test_export_results);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -62,14 +62,14 @@ START_TEST(test_builtin_imports)
     dvk_error_clear(&err);
     ck_assert_int_eq(dvk_synth_models(&o, models, units, fields, &err), DVK_OK);
     char *ftext = tu_read(fields, NULL);
-    ck_assert_str_eq(ftext, "province,id,name\r\ntinh-mau,kinh-te,Kinh tế\r\n"
-                            "tinh-mau,van-hoa-xa-hoi,Văn hóa – xã hội\r\n"
-                            "tinh-mau,quoc-phong-an-ninh,Quốc phòng – an ninh\r\n"
-                            "tinh-mau,xay-dung-he-thong-chinh-tri,Xây dựng hệ thống chính trị\r\n");
+    ck_assert_str_eq(ftext, "province,id,name\r\ngia-lap,kinh-te,Kinh tế\r\n"
+                            "gia-lap,van-hoa-xa-hoi,Văn hóa – xã hội\r\n"
+                            "gia-lap,quoc-phong-an-ninh,Quốc phòng – an ninh\r\n"
+                            "gia-lap,xay-dung-he-thong-chinh-tri,Xây dựng hệ thống chính trị\r\n");
     free(ftext);
     ck_assert_int_eq(sqlite3_exec(dvk_store_db(s),
-        "INSERT INTO fields VALUES('tinh-mau','kinh-te','Kinh tế'),('tinh-mau','van-hoa-xa-hoi','x'),"
-        "('tinh-mau','quoc-phong-an-ninh','y'),('tinh-mau','xay-dung-he-thong-chinh-tri','z')",
+        "INSERT INTO fields VALUES('gia-lap','kinh-te','Kinh tế'),('gia-lap','van-hoa-xa-hoi','x'),"
+        "('gia-lap','quoc-phong-an-ninh','y'),('gia-lap','xay-dung-he-thong-chinh-tri','z')",
         NULL, NULL, NULL), SQLITE_OK);
     dvk_csv_import_result res;
     memset(&res, 0, sizeof res);
@@ -81,7 +81,7 @@ START_TEST(test_builtin_imports)
     ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
     ck_assert_int_eq(res.inserted, 2000);
     dvk_csv_import_result_free(&res);
-    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE synthetic=1 AND province='tinh-mau'"), 2000);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE synthetic=1 AND province='gia-lap'"), 2000);
     /* spread over kinds, levels and fields */
     ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT kind) FROM models"), 3);
     ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT level) FROM models"), 3);

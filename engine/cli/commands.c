@@ -75,7 +75,7 @@ const dvk_command dvk_commands[] = {
      "  -o, --output FILE   default: standard output\n"
      "  --units-out FILE    also write the built-in province's units CSV (implies --builtin)\n"
      "  --fields-out FILE   also write its fields as province,id,name (implies --builtin)\n"
-     "  --builtin           use the built-in province tinh-mau even when the database exists\n"
+     "  --builtin           use the built-in province gia-lap even when the database exists\n"
      "Units and fields come from the database (--db) when it exists, else from the built-in\n"
      "province. Every row has synthetic = 1.\n"},
     {"verify", cmd_verify, "dvk verify",

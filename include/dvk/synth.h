@@ -10,7 +10,7 @@
 #include "dvk/store.h"
 
 /* The built-in province, used when no database is given. */
-#define DVK_SYNTH_PROVINCE "tinh-mau"
+#define DVK_SYNTH_PROVINCE "gia-lap"
 
 typedef struct dvk_synth_opts {
     long long models;           /* rows to write (>= 0) */

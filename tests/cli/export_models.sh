@@ -1,0 +1,33 @@
+# export_models: CSV (formula-like cells neutralised, optional BOM, written whole or not at
+# all), JSON, and the round trip: importing the export into a fresh database gives the same
+# rows and the same export; importing it back changes nothing.
+cp "$SRC"/tests/data/csv/*.csv .
+"$DVK" --quiet init
+"$DVK" --quiet import units units.csv
+sqlite3 dvk.db "INSERT INTO fields VALUES('tinh-a','kinh-te','Kinh tế'),('tinh-a','van-hoa-xa-hoi','Văn hóa – xã hội')"
+"$DVK" --quiet import models models.csv
+printf 'code,name,unit,kind,category,field,level,year,registration,description,score\n"F1","=HYPERLINK(""http://x"")",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,+84 912 000,-1.5\nF2,@chung,xa-2,ca-nhan,mo-hinh,kinh-te,co-so,2023,moi,"- một\n- hai",\n' > formula.csv
+"$DVK" import models formula.csv
+echo "--- csv"
+"$DVK" export models
+echo "--- json, one province and year"
+"$DVK" export models --format json --province tinh-a --year 2023
+echo "--- file with BOM"
+"$DVK" export models --bom -o out.csv
+head -c 3 out.csv | od -An -tx1
+if [ -e out.csv.tmp ]; then echo "out.csv.tmp left behind"; else echo "no out.csv.tmp left"; fi
+echo "--- round trip"
+cp "$SRC"/tests/data/csv/units.csv u.csv
+"$DVK" --quiet --db two.db init
+"$DVK" --quiet --db two.db import units u.csv
+sqlite3 two.db "INSERT INTO fields VALUES('tinh-a','kinh-te','Kinh tế'),('tinh-a','van-hoa-xa-hoi','Văn hóa – xã hội')"
+"$DVK" --db two.db import models out.csv
+"$DVK" --db two.db export models --bom -o again.csv
+cmp out.csv again.csv && echo "same export"
+"$DVK" import models again.csv
+echo "--- errors"
+"$DVK" export models --format xlsx; echo "exit $?"
+"$DVK" export results; echo "exit $?"
+"$DVK" export results --run 7; echo "exit $?"
+"$DVK" export people; echo "exit $?"
+"$DVK" export models -o /nonexistent/dir/x.csv; echo "exit $?"
