@@ -1,0 +1,92 @@
+#!/bin/sh
+# bench_scale.sh N OUT: one run of every dvk benchmark on N synthetic models (dvk synth, the
+# built-in province gia-lap), each next to its baseline, measured with GNU time (wall
+# seconds, peak RSS). Writes "key value" lines to OUT (read by run.sh) and prints them.
+#   import   dvk import models          vs  sqlite3 shell .import --csv into a plain table
+#   decide   dvk decide (bench/bench_province.lua: 2 gates, 6 criteria, 3 outcomes, 1 quota)
+#            vs  bench/decide.sql in the sqlite3 shell  vs  bench/decide.py (Python sqlite3)
+#            The three must agree on every model's eligibility, total, outcome and rank,
+#            else the run stops: the ratios compare equal work.
+#   report   dvk report RUN thong-ke (the statistics report, HTML) and dvk stats --by field
+#   query    dvk -e 'dvk.models{...}:count()' (a REPL-style filtered count) and a name search
+# Environment: DVK (default build/dvk), BENCH_DIR (work folder; default a temporary one,
+# removed at the end), PYTHON (default python3).
+set -eu
+N=$1; OUT=$2
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+DVK=${DVK:-$here/../build/dvk}
+case $DVK in /*) ;; *) DVK=$(pwd)/$DVK ;; esac
+case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
+PYTHON=${PYTHON:-python3}
+[ -x "$DVK" ] || { echo "bench_scale: no dvk binary at $DVK (set DVK=...)" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench_scale: sqlite3 shell not found (apt-get install sqlite3)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench_scale: GNU time not found (apt-get install time)" >&2; exit 2; }
+if [ -n "${BENCH_DIR:-}" ]; then work=$BENCH_DIR; mkdir -p "$work"; else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/dvk-bench-XXXXXX"); trap 'rm -rf "$work"' EXIT; fi
+cd "$work"
+rm -rf dvk.db* plain.db* scripts
+: > "$OUT"
+put() { echo "$1 $2" >> "$OUT"; echo "  $1 $2"; }
+# measure KEY CMD...: run it under GNU time; KEY_s (wall seconds), KEY_cpu (user + system
+# seconds: what the ratios use, since other work on a shared machine inflates wall time) and
+# KEY_kb (peak RSS KiB).
+measure() {
+  _k=$1; shift
+  /usr/bin/time -f '%e %U %S %M' -o time.out "$@" > "$_k.stdout" 2> "$_k.stderr" ||
+    { echo "bench_scale: $_k failed:" >&2; head -20 "$_k.stderr" >&2; exit 1; }
+  set -- $(tail -1 time.out)
+  put "${_k}_s" "$1"; put "${_k}_cpu" "$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')"
+  put "${_k}_kb" "$4"
+}
+
+# The scripts folder: the bench province as gia-lap, and the shipped lib/ (reports).
+mkdir -p scripts/provinces
+cp "$here/bench_province.lua" scripts/provinces/gia-lap.lua
+ln -s "$src/scripts/lib" scripts/lib
+D() { "$DVK" --quiet --db dvk.db --scripts scripts "$@"; }
+
+echo "bench_scale: $N models in $work"
+put models "$N"
+measure synth "$DVK" --quiet --db dvk.db synth --models "$N" --seed 1 -o models.csv --units-out units.csv
+put csv_bytes "$(wc -c < models.csv)"
+D init >/dev/null
+D import units units.csv
+
+# import vs sqlite3 .import
+measure import "$DVK" --quiet --db dvk.db --scripts scripts import models models.csv
+cols=$(head -1 models.csv | tr -d '\r' | sed 's/,/ TEXT, /g; s/$/ TEXT/')
+sqlite3 plain.db "CREATE TABLE models($cols)"
+measure sqlite_import sqlite3 plain.db ".import --csv --skip 1 models.csv models"
+put import_rows "$(sqlite3 dvk.db 'SELECT count(*) FROM models')"
+
+# decide vs pure SQL vs Python
+measure decide "$DVK" --quiet --db dvk.db --scripts scripts decide --province gia-lap --year 2023 --level co-so
+run=$(sqlite3 dvk.db "SELECT max(id) FROM runs")
+put candidates "$(sqlite3 dvk.db "SELECT count(*) FROM results WHERE run = $run")"
+measure sql_decide sqlite3 dvk.db ".read $here/decide.sql"
+measure py_decide "$PYTHON" "$here/decide.py" dvk.db
+for t in bench py; do
+  diff=$(sqlite3 dvk.db "SELECT count(*) FROM results r LEFT JOIN ${t}_results b ON b.model = r.model
+    WHERE r.run = $run AND (b.model IS NULL OR r.outcome <> b.outcome OR r.eligible <> b.eligible
+    OR r.rank IS NOT b.rank OR r.total <> b.total)")
+  extra=$(sqlite3 dvk.db "SELECT (SELECT count(*) FROM ${t}_results) - (SELECT count(*) FROM results WHERE run = $run)")
+  scores=$(sqlite3 dvk.db "SELECT (SELECT count(*) FROM ${t}_scores) - (SELECT count(*) FROM result_scores WHERE run = $run)")
+  [ "$diff" = 0 ] && [ "$extra" = 0 ] && [ "$scores" = 0 ] ||
+    { echo "bench_scale: $t disagrees with dvk decide on $diff models ($extra extra rows, $scores scores)" >&2; exit 1; }
+done
+put agree "yes"
+put outcomes "$(sqlite3 dvk.db "SELECT group_concat(outcome || '=' || n, ',') FROM (SELECT outcome, count(*) n FROM results WHERE run = $run GROUP BY outcome ORDER BY outcome)")"
+
+# the statistics report and stats
+measure report "$DVK" --quiet --db dvk.db --scripts scripts report "$run" thong-ke --format html -o report.html
+measure stats "$DVK" --quiet --db dvk.db --scripts scripts stats --province gia-lap --year 2023 --by field
+
+# REPL-style queries (the same Lua API as `dvk repl`)
+measure query "$DVK" --quiet --db dvk.db --scripts scripts -e \
+  'print(dvk.models{province = "gia-lap", year = 2023, level = "co-so", field = "kinh-te"}:count())'
+put query_result "$(cat query.stdout)"
+measure search "$DVK" --quiet --db dvk.db --scripts scripts -e \
+  'print(dvk.models{province = "gia-lap", search = "nuoi ong"}:count())'
+put search_result "$(cat search.stdout)"
+put db_bytes "$(wc -c < dvk.db)"
