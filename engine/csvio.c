@@ -2122,6 +2122,10 @@ static int set_indexes_aside(importer *im, long long file_bytes, dvk_error *err)
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
     }
     sqlite3_finalize(st);
+    /* Without the random-order indexes the table and its code index grow at their ends:
+     * a small cache does, and leaves room for the sorts of the rebuild. */
+    if (im->nidx)
+        sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_BULK_CACHE_KIB, NULL, NULL, NULL);
     /* dropped once the listing is finished (a running SELECT would lock the schema) */
     for (int i = 0; i < im->nidx && rc == DVK_OK; i++) {
         /* the name comes from the schema; %w quotes it as an identifier */
