@@ -242,12 +242,14 @@ int dvk_query_models_sql(const dvk_model_filter *f, int what, const char *group_
         sb_add(&b, limited ? "SELECT count(*) FROM (SELECT m.id FROM models m WHERE 1"
                            : "SELECT count(*) FROM models m WHERE 1");
     else {
+        /* "+col": grouping must not make SQLite walk an index in col's order (models_field
+         * over a whole province) when the filters have a narrower one (province, year). */
         if (limited) {
-            sb_add(&b, "SELECT k, count(*) FROM (SELECT ");
+            sb_add(&b, "SELECT k, count(*) FROM (SELECT +");
             sb_add(&b, model_columns[group].sql);
             sb_add(&b, " AS k FROM models m WHERE 1");
         } else {
-            sb_add(&b, "SELECT ");
+            sb_add(&b, "SELECT +");
             sb_add(&b, model_columns[group].sql);
             sb_add(&b, " AS k, count(*) FROM models m WHERE 1");
         }
