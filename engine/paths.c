@@ -18,7 +18,7 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* <dir of executable>/../share/dvk/<leaf>, when that folder exists. */
+/* <prefix>/share/dvk/<leaf> for an executable at <prefix>/bin/dvk, when that folder exists. */
 static const char *beside_exe(char *buf, size_t n, const char *leaf)
 {
     char exe[PATH_MAX];
@@ -30,7 +30,11 @@ static const char *beside_exe(char *buf, size_t n, const char *leaf)
     if (!slash)
         return NULL;
     *slash = '\0';
-    snprintf(buf, n, "%s/../share/dvk/%s", exe, leaf);
+    char *up = strrchr(exe, '/');
+    if (!up)
+        return NULL;
+    *up = '\0'; /* exe now names the prefix: <prefix>/bin/dvk -> <prefix> */
+    snprintf(buf, n, "%s/share/dvk/%s", exe, leaf);
     return is_dir(buf) ? buf : NULL;
 }
 
