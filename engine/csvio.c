@@ -1228,6 +1228,10 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
     for (size_t i = 0; i < rec->nfields; i++) {
         const char *s = rec->field[i];
         size_t n = rec->len[i];
+        if (n > 1 && s[0] == '\'' && formula_like(s, n)) {
+            s++;    /* a metric named "-x" comes back from the exporter as "'-x" */
+            n--;
+        }
         char shown[160];
         show_value(s, n, shown, sizeof shown);
         if (n == 0)

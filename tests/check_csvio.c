@@ -721,6 +721,34 @@ START_TEST(test_export_results)
 }
 END_TEST
 
+START_TEST(test_round_trip_metric_names)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_csv_import_result res;
+    dvk_error err;
+    char *path = tu_path(dir, "m.csv"), *out = tu_path(dir, "e.csv");
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,-delta,@n\n"
+                   "X1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,-3,4\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_csv_import_result_free(&res);
+    ck_text(s, "SELECT metrics FROM models WHERE code='X1'", "{\"-delta\":-3,\"@n\":4}");
+    long long rows;
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, NULL, &rows, &err), DVK_OK);
+    char *text = tu_read(out, NULL);
+    ck_assert_ptr_nonnull(strstr(text, ",synthetic,'-delta,'@n\r\nX1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,,,0,-3,4\r\n"));
+    free(text);
+    ck_assert_int_eq(import(s, DVK_CSV_MODELS, out, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.unchanged, 1);
+    dvk_csv_import_result_free(&res);
+    free(path);
+    free(out);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *csvio_suite(void)
 {
     Suite *su = suite_create("csvio");
@@ -742,6 +770,7 @@ Suite *csvio_suite(void)
     tcase_add_test(tc, test_fast_text_paths);
     tcase_add_test(tc, test_bulk_indexes);
     tcase_add_test(tc, test_export_results);
+    tcase_add_test(tc, test_round_trip_metric_names);
     suite_add_tcase(su, tc);
     return su;
 }
