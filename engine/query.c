@@ -586,7 +586,7 @@ static lquery *new_query(lua_State *L)
 /* Fill q from the filter table at idx (absent: no filter); keys present override base. */
 static void read_filter(lua_State *L, int idx, lquery *q, const lquery *base)
 {
-    static const char *known[NSTRINGS + 3];
+    const char *known[NSTRINGS + 3];
     for (int i = 0; i < NSTRINGS; i++)
         known[i] = string_filters[i];
     for (int i = 0; i < 3; i++)

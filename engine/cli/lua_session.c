@@ -13,7 +13,7 @@
 #include "dvk/sandbox.h"
 #include "dvk/table.h"
 
-volatile int lua_session_sigints;
+volatile sig_atomic_t lua_session_sigints;
 static lua_session *volatile active; /* the session Ctrl-C interrupts */
 
 static void on_sigint(int sig)

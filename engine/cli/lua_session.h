@@ -4,6 +4,7 @@
 #ifndef DVK_CLI_LUA_SESSION_H
 #define DVK_CLI_LUA_SESSION_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <lua.h>
 #include "cli/cli.h"
@@ -13,7 +14,7 @@ typedef struct lua_session {
     dvk_store *store;     /* NULL when the database file does not exist */
     lua_State *L;
     FILE *out;            /* results and print(); stdout unless .output says otherwise */
-    int evaluating;       /* 1 while Lua runs (Ctrl-C interrupts it) */
+    volatile sig_atomic_t evaluating; /* 1 while Lua runs (Ctrl-C interrupts it) */
 } lua_session;
 
 /* Open the database (when it exists), build the sandbox with user globals, no instruction
@@ -32,7 +33,7 @@ int lua_session_print(lua_session *s, int n);
  * the last failed call when with_traceback is set. */
 void lua_session_report(lua_session *s, const dvk_error *err, int prefix, int with_traceback);
 
-/* The SIGINT count since the last reset, and whether a read was interrupted by it. */
-extern volatile int lua_session_sigints;
+/* SIGINTs received since the REPL last reset it (a read at the prompt was interrupted). */
+extern volatile sig_atomic_t lua_session_sigints;
 
 #endif
