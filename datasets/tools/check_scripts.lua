@@ -278,20 +278,29 @@ local function eval_case(p, t, case)
     end
   end
   local total = 0
+  ev.points = {}
   for _, c in ipairs(p.criteria) do
     if c.applies == nil or c.applies(m, ctx) then
       local pts = c.score(m, ctx)
       assert(type(pts) == "number" and pts >= 0 and pts <= c.max, c.id)
       total = total + pts
+      ev.points[c.id] = pts
+    else
+      ev.points[c.id] = false
     end
   end
-  ev.total = round2(total)
-  ev.outcome = p.outcomes[#p.outcomes].id
+  ev.total = ev.eligible and round2(total) or 0
+  local oi = #p.outcomes
   if ev.eligible then
-    for _, o in ipairs(p.outcomes) do
-      if o.min == nil or ev.total >= o.min then ev.outcome = o.id; break end
+    for i, o in ipairs(p.outcomes) do
+      if o.min == nil or ev.total >= o.min then oi = i; break end
     end
   end
+  local o = p.outcomes[oi]
+  ev.outcome = o.id
+  ev.recognised = (o.recognised == nil and oi < #p.outcomes) or o.recognised == true
+  ev.exemplary = o.exemplary == true
+  ev.proposed = ev.eligible and o.propose == true
   return ev
 end
 
@@ -304,10 +313,22 @@ if arg[2] then
       local ev = eval_case(p, t, case)
       local ok = true
       for k, v in pairs(case.expect) do
-        if ev[k] ~= v and not (k == "gate" and v == nil) then
+        local got = ev[k]
+        if k == "points" then
+          got = v
+          for c, pts in pairs(v) do
+            if ev.points[c] ~= pts and not (pts and ev.points[c] and
+                                            math.abs(pts - ev.points[c]) <= 0.005) then
+              got = "points of " .. c .. " = " .. tostring(ev.points[c])
+            end
+          end
+        elseif k == "gate" and v == false then
+          v = nil
+        end
+        if got ~= v then
           ok = false
           print(("%s: case %s: expected %s %s, got %s"):format(arg[i], case.name, k,
-                tostring(v), tostring(ev[k])))
+                tostring(v), tostring(got)))
         end
       end
       if ok then good = good + 1 else bad = bad + 1 end

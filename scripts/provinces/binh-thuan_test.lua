@@ -27,7 +27,9 @@ return dvk.test {
   cases = {
     { name = "cấp huyện: đủ điểm tối đa số liệu, tiêu biểu và đề nghị lên tỉnh",
       model = mo_hinh { code = "T-BT-1" },
-      expect = { eligible = true, outcome = "tieu-bieu", total = 100 } },
+      expect = { eligible = true, outcome = "tieu-bieu", total = 100, proposed = true,
+                 points = { ["hieu-qua"] = 30, ["lan-toa"] = 20, ["ben-vung"] = 20,
+                            ["kho-khan"] = 15, ["sang-tao"] = 15 } } },
     { name = "cấp huyện: công nhận",
       model = mo_hinh { code = "T-BT-2", unit = "binh-thuan/duc-linh", started_on = "2020-12-01",
                         metrics = { beneficiaries = 1150, participants = 325 },
