@@ -22,6 +22,7 @@ typedef struct unit_rec {
 } unit_rec;
 
 typedef struct rctx rctx;
+struct cube;
 
 /* One run seen by the report (the run itself, and the --against run). */
 typedef struct run_info {
@@ -34,6 +35,7 @@ typedef struct run_info {
     char status[16];
     char number[128], date[16];
     int has_number, has_date;
+    struct cube *cube;         /* counts for run:stats, built on first use */
 } run_info;
 
 struct rctx {
@@ -458,9 +460,9 @@ typedef struct agg {
     double order;      /* sort key for non-unit groupings */
 } agg;
 
-static const struct { const char *by; const char *col; } BY[] = {
-    {"field", "m.field"}, {"unit", "m.unit"}, {"level", "m.level"}, {"kind", "m.kind"},
-    {"registration", "m.registration"}, {"category", "m.category"}, {"outcome", "r.outcome"},
+/* The groupings of run:stats, in the column order of the cube's query (cube_load). */
+static const struct { const char *by; } BY[] = {
+    {"field"}, {"unit"}, {"level"}, {"kind"}, {"registration"}, {"category"}, {"outcome"},
 };
 #define NBY (sizeof BY / sizeof BY[0])
 
@@ -502,11 +504,199 @@ static agg *agg_find(agg **v, size_t *n, size_t *cap, const char *key)
     return a;
 }
 
+/* ---- the count cube: one pass over a run's results ------------------------------------- */
+
+/* Distinct strings of one column, with an open-addressing index (ids are positions). */
+typedef struct intern {
+    char **s;
+    size_t n, cap;
+    int *slots;          /* id + 1, 0 = empty */
+    size_t nslots;       /* a power of two */
+} intern;
+
+typedef struct cube_row {
+    int k[NBY];          /* intern ids, one per grouping column */
+    long long reg, elig, rec, ex, prop;
+} cube_row;
+
+/* Counts of a run's results by every combination of the grouping columns: a few thousand
+ * rows at most, built in one scan, from which each run:stats(by) is summed in C. */
+struct cube {
+    intern cols[NBY];
+    cube_row *rows;
+    size_t n, cap;
+    int *slots;
+    size_t nslots;
+};
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static size_t hash_row(const int *k)
+{
+    size_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < NBY; i++)
+        h = (h ^ (size_t)(unsigned)k[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Rebuild an index of nslots slots over n items whose hash is hash(i). */
+static int reindex(int **slots, size_t *nslots, size_t want, size_t n,
+                   size_t (*hash)(const void *ctx, size_t i), const void *ctx)
+{
+    int *ns = calloc(want, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = hash(ctx, i) & (want - 1);
+        while (ns[j])
+            j = (j + 1) & (want - 1);
+        ns[j] = (int)i + 1;
+    }
+    free(*slots);
+    *slots = ns;
+    *nslots = want;
+    return 0;
+}
+
+static size_t intern_hash_i(const void *ctx, size_t i) { return hash_str(((const intern *)ctx)->s[i]); }
+static size_t cube_hash_i(const void *ctx, size_t i) { return hash_row(((const struct cube *)ctx)->rows[i].k); }
+
+/* Id of s in t, adding it; -1 when out of memory. */
+static int intern_id(intern *t, const char *s)
+{
+    if (t->nslots) {
+        for (size_t j = hash_str(s) & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1))
+            if (strcmp(t->s[t->slots[j] - 1], s) == 0)
+                return t->slots[j] - 1;
+    }
+    if (t->n == t->cap) {
+        size_t ncap = t->cap ? t->cap * 2 : 16;
+        char **p = realloc(t->s, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        t->s = p;
+        t->cap = ncap;
+    }
+    if (!(t->s[t->n] = strdup(s)))
+        return -1;
+    t->n++;
+    if (2 * t->n >= t->nslots &&
+        reindex(&t->slots, &t->nslots, t->nslots ? t->nslots * 2 : 64, t->n, intern_hash_i, t))
+        return -1;
+    if (t->nslots == 0)
+        return -1;
+    size_t j = hash_str(s) & (t->nslots - 1);
+    while (t->slots[j] && t->slots[j] != (int)t->n)
+        j = (j + 1) & (t->nslots - 1);
+    t->slots[j] = (int)t->n;
+    return (int)t->n - 1;
+}
+
+static cube_row *cube_row_for(struct cube *c, const int *k)
+{
+    if (c->nslots) {
+        for (size_t j = hash_row(k) & (c->nslots - 1); c->slots[j]; j = (j + 1) & (c->nslots - 1))
+            if (memcmp(c->rows[c->slots[j] - 1].k, k, sizeof c->rows->k) == 0)
+                return &c->rows[c->slots[j] - 1];
+    }
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 64;
+        cube_row *p = realloc(c->rows, ncap * sizeof *p);
+        if (!p)
+            return NULL;
+        c->rows = p;
+        c->cap = ncap;
+    }
+    cube_row *r = &c->rows[c->n++];
+    memset(r, 0, sizeof *r);
+    memcpy(r->k, k, sizeof r->k);
+    if (2 * c->n >= c->nslots) {
+        if (reindex(&c->slots, &c->nslots, c->nslots ? c->nslots * 2 : 256, c->n, cube_hash_i, c))
+            return NULL;
+    } else {
+        size_t j = hash_row(k) & (c->nslots - 1);
+        while (c->slots[j])
+            j = (j + 1) & (c->nslots - 1);
+        c->slots[j] = (int)c->n;
+    }
+    return r;
+}
+
+static void cube_free(struct cube *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < NBY; i++) {
+        for (size_t k = 0; k < c->cols[i].n; k++)
+            free(c->cols[i].s[k]);
+        free(c->cols[i].s);
+        free(c->cols[i].slots);
+    }
+    free(c->rows);
+    free(c->slots);
+    free(c);
+}
+
+/* Build ri's cube with one scan of its results (once per run and report). */
+static int cube_load(run_info *ri, dvk_error *err)
+{
+    if (ri->cube)
+        return DVK_OK;
+    rctx *c = ri->ctx;
+    /* Columns in the order of BY[]. */
+    sqlite3_stmt *st = dvk_store_prepare(c->s,
+        "SELECT m.field, m.unit, m.level, m.kind, m.registration, m.category, r.outcome,"
+        " r.eligible, r.recognised, r.exemplary, r.proposed"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, ri->id);
+    struct cube *cb = calloc(1, sizeof *cb);
+    int rc, status = DVK_OK;
+    while (cb && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int k[NBY];
+        size_t i;
+        for (i = 0; i < NBY; i++) {
+            const char *v = (const char *)sqlite3_column_text(st, (int)i);
+            if ((k[i] = intern_id(&cb->cols[i], v ? v : "")) < 0)
+                break;
+        }
+        cube_row *r = i == NBY ? cube_row_for(cb, k) : NULL;
+        if (!r) {
+            status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            break;
+        }
+        r->reg++;
+        r->elig += sqlite3_column_int(st, 7) != 0;
+        r->rec += sqlite3_column_int(st, 8) != 0;
+        r->ex += sqlite3_column_int(st, 9) != 0;
+        r->prop += sqlite3_column_int(st, 10) != 0;
+    }
+    if (!cb)
+        status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    else if (status == DVK_OK && rc != SQLITE_DONE)
+        status = dvk_store_fail(c->s, rc, err, "counting results");
+    sqlite3_finalize(st);
+    if (status != DVK_OK) {
+        cube_free(cb);
+        return status;
+    }
+    ri->cube = cb;
+    return DVK_OK;
+}
+
 /* run:stats(by): counts of the run's candidates grouped by field, unit (the units directly
  * under the run's scope, every one of them, zeros included; with successors, units that no
  * longer exist count under their successors), level, kind, registration, category or
  * outcome: {{key=, name=, registered=, eligible=, recognised=, exemplary=, proposed=}},
- * sorted as the province lists them (fields, levels, outcomes) or in Vietnamese order. */
+ * sorted as the province lists them (fields, levels, outcomes) or in Vietnamese order.
+ * The first call scans the results once; later groupings are summed from that scan. */
 static int l_stats(lua_State *L)
 {
     run_info *ri = upv_run(L);
@@ -519,26 +709,18 @@ static int l_stats(lua_State *L)
     if (b == NBY)
         return luaL_error(L, "run:stats: unknown grouping '%s' (use field, unit, level, kind, "
                              "registration, category or outcome)", by);
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT %s, count(*), total(r.eligible), total(r.recognised), total(r.exemplary),"
-             " total(r.proposed), min(r.outcome_index)"
-             " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 GROUP BY 1",
-             BY[b].col);
     dvk_error err;
-    sqlite3_stmt *st = dvk_store_prepare(c->s, sql, &err);
-    if (!st)
+    if (cube_load(ri, &err) != DVK_OK)
         return luaL_error(L, "run:stats: %s", err.msg);
-    sqlite3_bind_int64(st, 1, ri->id);
+    struct cube *cb = ri->cube;
     agg *v = NULL;
     size_t n = 0, cap = 0;
-    int rc, oom = 0;
+    int oom = 0;
     const char *scope = scope_of(ri);
-    int unit = strcmp(by, "unit") == 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0);
-        if (!key)
-            key = "";
+    int unit = b == 1;
+    for (size_t i = 0; i < cb->n && !oom; i++) {
+        const cube_row *r = &cb->rows[i];
+        const char *key = cb->cols[b].s[r->k[b]];
         if (unit)
             key = top_code(c, key, scope);
         agg *a = agg_find(&v, &n, &cap, key);
@@ -546,19 +728,11 @@ static int l_stats(lua_State *L)
             oom = 1;
             break;
         }
-        a->reg += sqlite3_column_int64(st, 1);
-        a->elig += (long long)sqlite3_column_double(st, 2);
-        a->rec += (long long)sqlite3_column_double(st, 3);
-        a->ex += (long long)sqlite3_column_double(st, 4);
-        a->prop += (long long)sqlite3_column_double(st, 5);
-        a->order = (double)sqlite3_column_int64(st, 6);
-    }
-    sqlite3_finalize(st);
-    if (!oom && rc != SQLITE_DONE) {
-        for (size_t i = 0; i < n; i++)
-            free(v[i].key);
-        free(v);
-        return sql_error(L, c, rc, "counting results");
+        a->reg += r->reg;
+        a->elig += r->elig;
+        a->rec += r->rec;
+        a->ex += r->ex;
+        a->prop += r->prop;
     }
     if (unit && !oom) {
         /* every unit directly under the scope, even those with no candidate */
@@ -861,6 +1035,8 @@ done:
         dvk_province_free(L, ctx.p);
     dvk_sandbox_free(L);
     free_units(&ctx);
+    cube_free(runs[0].cube);
+    cube_free(runs[1].cube);
     free(runs);
     return rc;
 }

@@ -6,3 +6,6 @@ for f in md csv json html; do
 done
 echo "=== run 1, --successors, md"
 "$DVK" report 1 bao-phu --successors
+echo "=== run 3 (district level: proposals upward), md"
+"$DVK" decide --province thu-nghiem --year 2024 --level huyen >/dev/null
+"$DVK" report 3 bao-phu

@@ -32,7 +32,8 @@ return function(run, doc)
     else
       missing[#missing + 1] = s.name
     end
-    rows[i] = { i, s.name, s.registered, s.recognised, s.proposed, note }
+    rows[i] = { stt = i, don_vi = s.name, dang_ky = s.registered, cong_nhan = s.recognised,
+                de_nghi = s.proposed, ghi_chu = note }
     t.reg = t.reg + s.registered
     t.rec = t.rec + s.recognised
     t.prop = t.prop + s.proposed
@@ -57,18 +58,23 @@ return function(run, doc)
   if run.options.successors then
     notes[1] = "Đơn vị không còn tồn tại (sáp nhập, giải thể) được tính vào đơn vị kế thừa."
   end
+  -- Nothing is proposed above the province's top level: no column for it there.
+  local levels = run.province_info.levels or {}
+  local columns = {
+    { id = "stt", title = "STT", type = "int", width = 5 },
+    { id = "don_vi", title = "Đơn vị" },
+    { id = "dang_ky", title = "Đăng ký", type = "int" },
+    { id = "cong_nhan", title = "Công nhận", type = "int" },
+  }
+  if levels[#levels] ~= run.level then
+    columns[#columns + 1] = { id = "de_nghi", title = "Đề nghị cấp trên", type = "int" }
+  end
+  columns[#columns + 1] = { id = "ghi_chu", title = "Ghi chú" }
   doc:table{
     title = "Độ bao phủ theo đơn vị",
-    columns = {
-      { id = "stt", title = "STT", type = "int", width = 5 },
-      { id = "don_vi", title = "Đơn vị" },
-      { id = "dang_ky", title = "Đăng ký", type = "int" },
-      { id = "cong_nhan", title = "Công nhận", type = "int" },
-      { id = "de_nghi", title = "Đề nghị cấp trên", type = "int" },
-      { id = "ghi_chu", title = "Ghi chú" },
-    },
+    columns = columns,
     rows = rows,
-    totals = { nil, "Tổng cộng", t.reg, t.rec, t.prop, nil },
+    totals = { don_vi = "Tổng cộng", dang_ky = t.reg, cong_nhan = t.rec, de_nghi = t.prop },
     footnotes = notes,
   }
 end

@@ -16,6 +16,12 @@ local COLUMNS = {
   { id = "de_nghi", title = "Đề nghị cấp trên", type = "int" },
 }
 
+-- At the province's top level nothing is proposed upward: the column is left out there.
+local function cap_cao_nhat(run)
+  local levels = run.province_info.levels or {}
+  return levels[#levels] == run.level
+end
+
 -- One table of run:stats(by) with a totals row; returns the totals.
 local function bang(run, doc, by, title, first, footnotes)
   local stats = run:stats(by)
@@ -30,7 +36,11 @@ local function bang(run, doc, by, title, first, footnotes)
     t.prop = t.prop + s.proposed
   end
   local cols = {}
-  for i, c in ipairs(COLUMNS) do cols[i] = { id = c.id, title = c.title, type = c.type } end
+  local n = cap_cao_nhat(run) and #COLUMNS - 1 or #COLUMNS
+  for i = 1, n do
+    local c = COLUMNS[i]
+    cols[i] = { id = c.id, title = c.title, type = c.type }
+  end
   cols[1].title = first
   doc:table{
     title = title, columns = cols, rows = rows,
@@ -57,10 +67,13 @@ return function(run, doc)
     total.ex = total.ex + s.exemplary
     total.prop = total.prop + s.proposed
   end
-  doc:paragraph(string.format("Tổng số %s mô hình, điển hình đăng ký; %s được công nhận (%s), "
-    .. "trong đó %s điển hình tiêu biểu; %s được đề nghị cấp trên xem xét.",
-    bc.so(total.reg), bc.so(total.rec), bc.pct_text(total.rec, total.reg), bc.so(total.ex),
-    bc.so(total.prop)))
+  local tong = string.format("Tổng số %s mô hình, điển hình đăng ký; %s được công nhận (%s), "
+    .. "trong đó %s điển hình tiêu biểu", bc.so(total.reg), bc.so(total.rec),
+    bc.pct_text(total.rec, total.reg), bc.so(total.ex))
+  if not cap_cao_nhat(run) then
+    tong = tong .. string.format("; %s được đề nghị cấp trên xem xét", bc.so(total.prop))
+  end
+  doc:paragraph(tong .. ".")
 
   local t, stats = bang(run, doc, "field", "1. Theo lĩnh vực", "Lĩnh vực")
   local cats, reg, rec = {}, {}, {}
