@@ -1422,6 +1422,70 @@ static int l_decide(lua_State *L)
     return 1;
 }
 
+/* dvk.finalize(run, {number = "125-QĐ/BDVTU", date = "2023-12-20"}) -> true: the engine's
+ * own operation (dvk runs finalize): the run becomes final and immutable. */
+static int l_finalize(lua_State *L)
+{
+    static const char *const known[] = {"number", "date"};
+    lua_Integer run = luaL_checkinteger(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    check_keys(L, 2, "dvk.finalize", known, 2);
+    const char *number = opt_string_field(L, 2, "dvk.finalize", "number");
+    const char *date = opt_string_field(L, 2, "dvk.finalize", "date");
+    if (!number || !date)
+        return luaL_error(L, "dvk.finalize: number and date are required");
+    dvk_error err;
+    dvk_error_clear(&err);
+    if (dvk_runs_finalize(need_store(L), run, number, date, NULL, &err) != DVK_OK)
+        return raise_error(L, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* dvk.diff(run_a, run_b) -> the text `dvk diff A B` prints, and the number of models that
+ * changed */
+static int l_diff(lua_State *L)
+{
+    lua_Integer a = luaL_checkinteger(L, 1), b = luaL_checkinteger(L, 2);
+    dvk_store *s = need_store(L);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return luaL_error(L, "out of memory");
+    dvk_error err;
+    dvk_error_clear(&err);
+    long long changed = 0;
+    int rc = dvk_runs_diff(s, a, b, f, &changed, &err);
+    fclose(f);
+    if (rc != DVK_OK) {
+        free(buf);
+        return raise_error(L, &err);
+    }
+    while (len > 0 && buf[len - 1] == '\n')
+        len--;
+    lua_pushlstring(L, buf, len);
+    free(buf);
+    lua_pushinteger(L, changed);
+    return 2;
+}
+
+/* dvk.format(value) -> the text the REPL prints for value (tables of records aligned), for
+ * batch scripts: print(dvk.format(dvk.runs{})) */
+static int l_format(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    char *text = dvk_query_format(L, 1);
+    if (!text)
+        return luaL_error(L, "out of memory");
+    size_t len = strlen(text);
+    while (len > 0 && text[len - 1] == '\n')
+        len--;
+    lua_pushlstring(L, text, len); /* on a memory error text leaks: the state is failing */
+    free(text);
+    return 1;
+}
+
 /* dvk.current_province() -> the code chosen with .province (or nil) */
 static int l_current_province(lua_State *L)
 {
@@ -1882,7 +1946,10 @@ static const luaL_Reg dvk_functions[] = {
     {"explain", l_explain},
     {"score", l_score},
     {"decide", l_decide},
+    {"finalize", l_finalize},
+    {"diff", l_diff},
     {"current_province", l_current_province},
+    {"format", l_format},
     {NULL, NULL},
 };
 

@@ -1,8 +1,9 @@
-/* query.h: the read-only query API of the `dvk` Lua module (dvk.models, dvk.units, dvk.runs,
- * dvk.result, dvk.explain, dvk.score, dvk.decide) and the SQL builder behind it: filters
+/* query.h: the query API of the `dvk` Lua module (dvk.models, dvk.units, dvk.runs,
+ * dvk.result, dvk.explain, dvk.score, dvk.diff; writes only through dvk.decide and
+ * dvk.finalize, the engine's own operations) and the SQL builder behind it: filters
  * become one SELECT with bound parameters (identifiers and ORDER BY columns come only from
  * constant tables here), answered with the store's indexes. Reads units, models, runs,
- * results and result_scores; writes nothing itself (dvk.decide goes through dvk_decide).
+ * results and result_scores; writes nothing itself (dvk_decide and dvk_runs_finalize do).
  * Also formats Lua values as tables for the REPL and `dvk exec`. */
 #ifndef DVK_QUERY_H
 #define DVK_QUERY_H
@@ -66,9 +67,11 @@ long long dvk_query_count(dvk_store *s, const dvk_model_filter *f, dvk_error *er
  * wrapped in %. malloc'd; NULL when out of memory. */
 char *dvk_query_like_pattern(const char *needle);
 
-/* Add dvk.models, dvk.units, dvk.runs, dvk.result, dvk.explain, dvk.score, dvk.decide,
- * dvk.province_code to the sandbox L (dvk_sandbox_register). The functions use the
- * sandbox's store; without a store they raise "no database". */
+/* Add dvk.models, dvk.units, dvk.runs, dvk.result, dvk.explain, dvk.score, dvk.diff, the
+ * engine operations dvk.decide and dvk.finalize, dvk.format and dvk.current_province to the
+ * sandbox L
+ * (dvk_sandbox_register). The functions use the sandbox's store; without a store they raise
+ * "no database is open". */
 int dvk_query_register(lua_State *L, dvk_error *err);
 /* Choose the province that dvk.score uses by default and load its script in L (code NULL:
  * forget it). Reloading the same code re-reads the file (the REPL's .reload). On a script
