@@ -1,6 +1,7 @@
 /* check_store.c: schema creation and versions, foreign files, immutability of final runs,
  * the audit hash chain, busy handling, and SHA-256 test vectors. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
