@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dvk/doc.h"
 #include "dvk/progress.h"
+#include "dvk/render.h"
 #include "dvk/text.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
@@ -2289,6 +2291,9 @@ typedef struct exporter {
     char **keys;                /* extra columns: metric names or criteria, sorted */
     int nkeys;
     char **cell;                /* their values in the current row (NULL: empty) */
+    dvk_doc *doc;               /* XLSX: the rows go into one table of a document */
+    dvk_doc_table *tab;
+    dvk_error *err;
 } exporter;
 
 static int exp_write(exporter *x, const char *s, size_t n)
@@ -2390,8 +2395,64 @@ static int load_cells(exporter *x, sqlite3_stmt *st, dvk_error *err)
 }
 
 /* Write the CSV header: fixed names then the keys (prefixed). */
+/* XLSX: the columns of the document's table; numbers where the column holds numbers. */
+static int xlsx_header(exporter *x, const char *const *names, int n, const char *prefix)
+{
+    static const char *const numeric[] = {"year", "synthetic", "run", "eligible", "rank",
+                                          "recognised", "exemplary", "proposed", NULL};
+    for (int i = 0; i < n; i++) {
+        dvk_doc_col_type type = DVK_COL_TEXT;
+        for (int k = 0; numeric[k]; k++)
+            if (strcmp(names[i], numeric[k]) == 0)
+                type = DVK_COL_INT;
+        if (strcmp(names[i], "total") == 0)
+            type = DVK_COL_NUM;
+        if (dvk_doc_table_column(x->doc, x->tab, names[i], names[i], type, 0, x->err))
+            return -1;
+    }
+    for (int i = 0; i < x->nkeys; i++) {
+        buf b = {0};
+        int bad = buf_printf(&b, "%s%s", prefix, x->keys[i]) ||
+                  dvk_doc_table_column(x->doc, x->tab, b.p, b.p, DVK_COL_NUM, 0, x->err);
+        free(b.p);
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
+static int xlsx_row(exporter *x, sqlite3_stmt *st, int n)
+{
+    size_t row;
+    if (dvk_doc_table_row(x->doc, x->tab, &row, x->err))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        int type = sqlite3_column_type(st, i), bad = 0;
+        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+            bad = dvk_doc_table_number(x->doc, x->tab, row, (size_t)i, sqlite3_column_double(st, i), x->err);
+        else if (type == SQLITE_TEXT)
+            bad = dvk_doc_table_text(x->doc, x->tab, row, (size_t)i,
+                                     (const char *)sqlite3_column_text(st, i), x->err);
+        if (bad)
+            return -1;
+    }
+    for (int i = 0; i < x->nkeys; i++) {
+        if (!x->cell[i])
+            continue;
+        double d;
+        int bad = parse_number(x->cell[i], strlen(x->cell[i]), &d) == 0
+                      ? dvk_doc_table_number(x->doc, x->tab, row, (size_t)(n + i), d, x->err)
+                      : dvk_doc_table_text(x->doc, x->tab, row, (size_t)(n + i), x->cell[i], x->err);
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
 static int csv_header(exporter *x, const char *const *names, int n, const char *prefix)
 {
+    if (x->doc)
+        return xlsx_header(x, names, n, prefix);
     int bad = 0;
     for (int i = 0; i < n && !bad; i++)
         bad = dvk_csv_put(x->f, names[i], strlen(names[i]), i == 0, 1);
@@ -2408,6 +2469,8 @@ static int csv_header(exporter *x, const char *const *names, int n, const char *
 static int put_row(exporter *x, sqlite3_stmt *st, const char *const *names, int n,
                    const char *group, long long count)
 {
+    if (x->doc)
+        return xlsx_row(x, st, n);
     x->line.n = 0;
     if (x->json && buf_adds(&x->line, count ? ",\n{" : "\n{"))
         return -1;
@@ -2481,7 +2544,7 @@ static int export_models(exporter *x, const dvk_csv_export_opts *o, long long *r
         rc = dvk_store_fail(x->s, s, err, "exporting models");
     goto done;
 io:
-    rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+    rc = x->doc && err->code ? err->code : dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
 done:
     sqlite3_finalize(keys);
     sqlite3_finalize(st);
@@ -2540,12 +2603,50 @@ static int export_results(exporter *x, const dvk_csv_export_opts *o, long long *
         rc = dvk_store_fail(x->s, s, err, "exporting results");
     goto done;
 io:
-    rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
+    rc = x->doc && err->code ? err->code : dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
 done:
     sqlite3_finalize(q);
     sqlite3_finalize(keys);
     sqlite3_finalize(st);
     sqlite3_finalize(sc);
+    return rc;
+}
+
+/* XLSX: the same rows as one table of a document, rendered by the render module (typed
+ * cells, so nothing needs neutralising); the document holds every row in memory. */
+static int export_xlsx(dvk_store *s, int what, const char *path, const dvk_csv_export_opts *opts,
+                       long long *rows, dvk_error *err)
+{
+    exporter x;
+    long long n = 0;
+    memset(&x, 0, sizeof x);
+    if (!path || strcmp(path, "-") == 0)
+        return dvk_error_set(err, DVK_EUSAGE, "--format xlsx needs an output file (-o FILE.xlsx)");
+    x.s = s;
+    x.err = err;
+    int rc = DVK_OK;
+    if (!(x.doc = dvk_doc_new()))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    const char *title = what == DVK_CSV_EXPORT_RESULTS ? "results" : "models";
+    if ((rc = dvk_doc_set_title(x.doc, title, err)) || !(x.tab = dvk_doc_table_add(x.doc, title, err))) {
+        rc = err->code ? err->code : DVK_ENOMEM;
+        goto done;
+    }
+    rc = what == DVK_CSV_EXPORT_RESULTS ? export_results(&x, opts, &n, err)
+                                        : export_models(&x, opts, &n, err);
+    if (!rc)
+        rc = dvk_render_file(x.doc, DVK_FORMAT_XLSX, path, err);
+done:
+    for (int i = 0; i < x.nkeys; i++) {
+        free(x.keys[i]);
+        if (x.cell)
+            free(x.cell[i]);
+    }
+    free(x.keys);
+    free(x.cell);
+    dvk_doc_free(x.doc);
+    if (rows)
+        *rows = n;
     return rc;
 }
 
@@ -2559,6 +2660,8 @@ int dvk_csv_export(dvk_store *s, int what, const char *path, const dvk_csv_expor
     memset(&x, 0, sizeof x);
     if (!opts)
         opts = &defaults;
+    if (opts->format == DVK_CSV_FORMAT_XLSX)
+        return export_xlsx(s, what, path, opts, rows, err);
     int rc = dvk_csv_out_open(&out, path, err);
     if (rc)
         return rc;

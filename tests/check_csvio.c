@@ -660,6 +660,19 @@ START_TEST(test_round_trip)
         ck_assert_int_eq(sqlite3_column_int(st, 1), 6);
         sqlite3_finalize(st);
     }
+    /* XLSX: a zip file, complete */
+    char *xlsx = tu_path(dir, "m.xlsx");
+    dvk_csv_export_opts xo = {.format = DVK_CSV_FORMAT_XLSX};
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, xlsx, &xo, &rows, &err), DVK_OK);
+    ck_assert_int_eq(rows, 6);
+    size_t xlen = 0;
+    char *xt = tu_read(xlsx, &xlen);
+    ck_assert_ptr_nonnull(xt);
+    ck_assert_int_gt(xlen, 1000);
+    ck_assert_int_eq(memcmp(xt, "PK", 2), 0);
+    free(xt);
+    free(xlsx);
+    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, NULL, &xo, &rows, &err), DVK_EUSAGE);
     /* no runs yet */
     ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_EDATA);
     ck_assert_str_eq(err.msg, "no runs yet (run `dvk decide` first)");

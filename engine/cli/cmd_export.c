@@ -34,10 +34,9 @@ int cmd_export(dvk_cli *cli, int argc, char **argv)
             else if (strcmp(cli_optarg, "json") == 0)
                 o.format = DVK_CSV_FORMAT_JSON;
             else if (strcmp(cli_optarg, "xlsx") == 0)
-                return cli_usage_error("export", "--format xlsx is not supported yet by `dvk export`"
-                                       " (use `dvk report RUN NAME --format xlsx`, or csv)");
+                o.format = DVK_CSV_FORMAT_XLSX;
             else
-                return cli_usage_error("export", "--format takes csv or json (got '%s')", cli_optarg);
+                return cli_usage_error("export", "--format takes csv, json or xlsx (got '%s')", cli_optarg);
             break;
         case 'b': o.bom = 1; break;
         case 'o': out = cli_optarg; break;
@@ -66,6 +65,10 @@ int cmd_export(dvk_cli *cli, int argc, char **argv)
         return cli_usage_error("export", "--run applies to results only");
     if (kind == DVK_CSV_EXPORT_RESULTS && (o.province || o.year))
         return cli_usage_error("export", "--province and --year apply to models only");
+    if (o.format == DVK_CSV_FORMAT_XLSX && (!out || strcmp(out, "-") == 0))
+        return cli_usage_error("export", "--format xlsx needs an output file (-o FILE.xlsx)");
+    if (o.format != DVK_CSV_FORMAT_CSV && o.bom)
+        return cli_usage_error("export", "--bom applies to CSV only");
     int status;
     dvk_store *s = cli_open_store(cli, DVK_STORE_READONLY, &status);
     if (!s)

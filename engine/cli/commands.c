@@ -35,9 +35,10 @@ const dvk_command dvk_commands[] = {
      "stored already updates that row when it differs and changes nothing when it is equal, so\n"
      "importing a file twice changes nothing. A cell written by `dvk export` as '=... (an\n"
      "apostrophe before = + - @) is read back without the apostrophe.\n"},
-    {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json] [--bom] [-o FILE]",
+    {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json|xlsx] [--bom] [-o FILE]",
      "export models or a run's results",
-     "  --format csv|json   CSV (default) or a JSON array of objects\n"
+     "  --format csv|json|xlsx  CSV (default), a JSON array of objects, or an Excel sheet\n"
+     "                      (xlsx needs -o FILE.xlsx)\n"
      "  --bom               start the CSV with a UTF-8 BOM (for spreadsheet programs)\n"
      "  -o, --output FILE   write FILE (complete or not at all); default: standard output\n"
      "  --run N             results: the run (default: the latest)\n"

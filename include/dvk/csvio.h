@@ -111,7 +111,7 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
 
 /* ---- export ------------------------------------------------------------------------ */
 
-enum { DVK_CSV_FORMAT_CSV = 0, DVK_CSV_FORMAT_JSON = 1 };
+enum { DVK_CSV_FORMAT_CSV = 0, DVK_CSV_FORMAT_JSON = 1, DVK_CSV_FORMAT_XLSX = 2 };
 enum { DVK_CSV_EXPORT_MODELS = 0, DVK_CSV_EXPORT_RESULTS = 1 };
 
 typedef struct dvk_csv_export_opts {
@@ -123,7 +123,9 @@ typedef struct dvk_csv_export_opts {
 } dvk_csv_export_opts;
 
 /* Export models or a run's results to path (NULL or "-": stdout). A file is written as
- * path.tmp and renamed when complete; on failure it is removed. *rows gets the count. */
+ * path.tmp and renamed when complete; on failure it is removed. *rows gets the count.
+ * XLSX (one sheet, typed cells, through the render module) needs a path and holds the
+ * rows in memory. */
 int dvk_csv_export(dvk_store *s, int what, const char *path, const dvk_csv_export_opts *opts,
                    long long *rows, dvk_error *err);
 

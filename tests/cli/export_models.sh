@@ -27,6 +27,10 @@ cmp out.csv again.csv && echo "same export"
 "$DVK" import models again.csv
 echo "--- errors"
 "$DVK" export models --format xlsx; echo "exit $?"
+"$DVK" export models --format json --bom; echo "exit $?"
+echo "--- xlsx"
+"$DVK" export models --format xlsx -o models.xlsx; echo "exit $?"
+head -c 2 models.xlsx; echo
 "$DVK" export results; echo "exit $?"
 "$DVK" export results --run 7; echo "exit $?"
 "$DVK" export people; echo "exit $?"
