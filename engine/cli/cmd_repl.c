@@ -50,12 +50,21 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The code as a chunk whose line numbers are the input's: first_line - 1 newlines, then
- * prefix, then code. malloc'd. */
-static char *numbered(const char *prefix, const char *code, size_t len, long first_line,
-                      size_t *out_len)
+/* Lua numbers lines from 1 in each chunk. So that errors name the input's line, a chunk
+ * starting at input line N gets N - 1 newlines in front; past MAX_PAD lines (long piped
+ * scripts) that would cost too much, and the chunk name says the line instead. */
+#define MAX_PAD 10000
+
+/* The code as a chunk for input line first_line: newlines, then prefix, then code; the
+ * chunk name goes to name (size n). malloc'd. */
+static char *numbered(const repl *r, const char *prefix, const char *code, size_t len,
+                      long first_line, size_t *out_len, char *name, size_t n)
 {
-    size_t pad = first_line > 1 ? (size_t)(first_line - 1) : 0;
+    size_t pad = first_line > 1 && first_line <= MAX_PAD ? (size_t)(first_line - 1) : 0;
+    if (first_line > MAX_PAD)
+        snprintf(name, n, "%s (line %ld)", r->chunkname, first_line);
+    else
+        snprintf(name, n, "%s", r->chunkname);
     size_t plen = strlen(prefix);
     char *buf = malloc(pad + plen + len + 1);
     if (!buf)
@@ -99,20 +108,21 @@ static int evaluate(repl *r, const char *code, size_t len, long first_line)
         body = code;
         blen = len;
     }
-    char *chunk = numbered("return ", body, blen, first_line, &n);
+    char name[128];
+    char *chunk = numbered(r, "return ", body, blen, first_line, &n, name, sizeof name);
     if (!chunk) {
         dvk_error_set(&err, DVK_ENOMEM, "out of memory");
         report(r, &err);
         return 0;
     }
-    loaded = dvk_sandbox_load(L, chunk, n, r->chunkname, NULL, NULL) == DVK_OK;
+    loaded = dvk_sandbox_load(L, chunk, n, name, NULL, NULL) == DVK_OK;
     free(chunk);
     if (!loaded && body != code) {
         /* "=" was given: the expression's own syntax error is the message */
-        chunk = numbered("return ", body, blen, first_line, &n);
+        chunk = numbered(r, "return ", body, blen, first_line, &n, name, sizeof name);
         if (chunk) {
             int incomplete = 0;
-            dvk_sandbox_load(L, chunk, n, r->chunkname, &incomplete, &err);
+            dvk_sandbox_load(L, chunk, n, name, &incomplete, &err);
             free(chunk);
             if (incomplete)
                 return 1;
@@ -121,11 +131,11 @@ static int evaluate(repl *r, const char *code, size_t len, long first_line)
         return 0;
     }
     if (!loaded) {
-        chunk = numbered("", code, len, first_line, &n);
+        chunk = numbered(r, "", code, len, first_line, &n, name, sizeof name);
         if (!chunk)
             return 0;
         int incomplete = 0;
-        int rc = dvk_sandbox_load(L, chunk, n, r->chunkname, &incomplete, &err);
+        int rc = dvk_sandbox_load(L, chunk, n, name, &incomplete, &err);
         free(chunk);
         if (rc != DVK_OK) {
             if (incomplete)
@@ -490,8 +500,10 @@ static void run_script(repl *r, FILE *in)
         dvk_error err;
         dvk_error_clear(&err);
         size_t n;
-        char *chunk = numbered("", r->pending, r->pending_len, r->pending_line, &n);
-        if (chunk && dvk_sandbox_load(r->s.L, chunk, n, r->chunkname, NULL, &err) != DVK_OK)
+        char name[128];
+        char *chunk = numbered(r, "", r->pending, r->pending_len, r->pending_line, &n, name,
+                               sizeof name);
+        if (chunk && dvk_sandbox_load(r->s.L, chunk, n, name, NULL, &err) != DVK_OK)
             report(r, &err);
         else if (chunk)
             lua_pop(r->s.L, 1);
