@@ -1,0 +1,1 @@
+return dvk.require("../../etc/passwd")

@@ -1,0 +1,74 @@
+-- scripts/provinces/thai-nguyen.lua: phong trào thi đua "Dân vận khéo" tỉnh Thái Nguyên.
+--
+-- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md; dvk không có toàn văn các văn bản):
+--  * Chỉ thị số 25-CT/TU ngày 23/4/2024 của Ban Thường vụ Tỉnh ủy về phong trào (tin ngày
+--    11/6/2024): yêu cầu hướng dẫn đăng ký, thẩm định, công nhận mô hình; kinh phí khen thưởng
+--    hằng năm; tiêu chí do Mặt trận và các đoàn thể xây dựng, tính vào kết quả thi đua năm.
+--  * Quyết định số 08/2022/QĐ-UBND của UBND tỉnh và Hướng dẫn số 08-HD/BDVTU ngày 25/9/2022
+--    của Ban Dân vận Tỉnh ủy, được nêu trong khung thực hiện.
+-- Các con số KHÔNG có trong nguồn, do dvk chọn: thang mặc định (30/20/20/15/15; công nhận 70,
+-- tiêu biểu 85), điều kiện 12 tháng, và ĐIỀU KIỆN NHIỀU NĂM ở cấp tỉnh: mô hình đăng ký ở cấp
+-- dưới, xét ở cấp tỉnh, phải đã được công nhận ở cấp cơ sở hoặc cấp huyện (trong đợt này hoặc
+-- các năm trước, theo m.history) — cách đọc của dvk về "thẩm định, công nhận" từng cấp trong
+-- Chỉ thị 25-CT/TU. Mô hình do cơ quan, đoàn thể cấp tỉnh đăng ký thẳng ở cấp tỉnh không
+-- có cấp dưới nên không xét điều kiện này.
+-- Tiêu biểu ở cấp tỉnh được đề nghị khen thưởng (Bằng khen của UBND tỉnh), nên quyết định cấp
+-- tỉnh dùng mẫu văn bản hành chính nhà nước.
+-- Từ 01/7/2025 tỉnh Thái Nguyên mới gồm cả Bắc Kạn (Nghị quyết 202/2025/QH15); số liệu các năm
+-- trước của Bắc Kạn vẫn xét bằng scripts/provinces/bac-kan.lua.
+
+local chung = dvk.require("chung")
+
+local fields = {
+  { id = "kinh-te", name = "Kinh tế" },
+  { id = "van-hoa-xa-hoi", name = "Văn hóa – xã hội" },
+  { id = "quoc-phong-an-ninh", name = "Quốc phòng – an ninh" },
+  { id = "he-thong-chinh-tri", name = "Xây dựng Đảng và hệ thống chính trị" },
+}
+
+-- Các năm mô hình đã được công nhận ở cấp dưới cấp tỉnh, theo m.history.
+local function nam_cong_nhan_cap_duoi(m, ctx)
+  local nam = {}
+  for _, h in ipairs(m.history or {}) do
+    if h.recognised and h.level ~= "tinh" and h.year <= ctx.year then nam[#nam + 1] = h.year end
+  end
+  table.sort(nam)
+  return nam
+end
+
+return dvk.province {
+  code = "thai-nguyen",
+  name = "Thái Nguyên",
+  basis = "Chỉ thị số 25-CT/TU ngày 23/4/2024 của Ban Thường vụ Tỉnh ủy Thái Nguyên; "
+    .. "Hướng dẫn số 08-HD/BDVTU ngày 25/9/2022 của Ban Dân vận Tỉnh ủy; "
+    .. "Quyết định số 08/2022/QĐ-UBND của Ủy ban nhân dân tỉnh Thái Nguyên",
+  levels = { "co-so", "huyen", "tinh" },
+  fields = fields,
+  cutoff = "12-31",
+  gates = {
+    chung.dk_ten_dia_chi(),
+    chung.dk_linh_vuc(fields),
+    chung.dk_thoi_gian(12),
+    { id = "qua-trinh", name = "Đã được công nhận ở cấp cơ sở hoặc cấp huyện",
+      applies = function(m, ctx) return ctx.level == "tinh" and m.level ~= "tinh" end,
+      test = function(m, ctx)
+        if #nam_cong_nhan_cap_duoi(m, ctx) > 0 then return true end
+        return false, "chưa được công nhận ở cấp cơ sở hoặc cấp huyện"
+      end },
+  },
+  criteria = chung.bo_tieu_chi_mac_dinh(),
+  outcomes = {
+    { id = "tieu-bieu", name = "Công nhận, tiêu biểu (đề nghị khen thưởng, cấp trên)",
+      min = chung.NGUONG.tieu_bieu, recognised = true, exemplary = true, propose = true },
+    { id = "cong-nhan", name = "Công nhận mô hình \"Dân vận khéo\"", min = chung.NGUONG.cong_nhan,
+      recognised = true },
+    { id = "khong-cong-nhan", name = "Không công nhận" },
+  },
+  quotas = {},
+  decision = {
+    family = "state",
+    issuer = "Ủy ban nhân dân tỉnh Thái Nguyên",
+    place = "Thái Nguyên",
+    signer = "CHỦ TỊCH",
+  },
+}
