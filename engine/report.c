@@ -916,29 +916,36 @@ static int load_run(dvk_store *s, long long id, run_info *ri, dvk_error *err)
     return status;
 }
 
+static int cmp_str(const void *a, const void *b);
+
 static int file_exists(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* Append ", name" for each report name into buf (the list in the unknown-report error). */
+/* The valid report names (built-in and the province's, sorted, without duplicates) as
+ * "a, b, c" into buf: the list in the unknown-report error. */
 static void list_valid(const char *scripts_dir, const dvk_province *p, char *buf, size_t n)
 {
     char **names = NULL, **desc = NULL;
     size_t count = 0;
     dvk_error err;
     buf[0] = '\0';
-    if (dvk_report_builtin(scripts_dir, &names, &desc, &count, &err) == DVK_OK)
+    if (dvk_report_builtin(scripts_dir, &names, &desc, &count, &err) != DVK_OK)
+        count = 0;
+    size_t total = count + (p ? (size_t)p->nreports : 0);
+    const char **all = calloc(total ? total : 1, sizeof *all);
+    if (all) {
         for (size_t i = 0; i < count; i++)
-            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "", names[i]);
-    for (int i = 0; p && i < p->nreports; i++) {
-        int dup = 0;
-        for (size_t k = 0; k < count; k++)
-            dup |= strcmp(names[k], p->reports[i]) == 0;
-        if (!dup)
-            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "",
-                     p->reports[i]);
+            all[i] = names[i];
+        for (int i = 0; p && i < p->nreports; i++)
+            all[count + (size_t)i] = p->reports[i];
+        qsort(all, total, sizeof *all, cmp_str);
+        for (size_t i = 0; i < total; i++)
+            if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
+                snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "", all[i]);
+        free(all);
     }
     dvk_report_names_free(names, desc, count);
 }
