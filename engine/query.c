@@ -1486,6 +1486,28 @@ static int l_format(lua_State *L)
     return 1;
 }
 
+int dvk_query_filter_names(const char *fn, const char **names, int max)
+{
+    int n = 0;
+    if (strcmp(fn, "models") == 0 || strcmp(fn, "where") == 0) {
+        for (int i = 0; i < NSTRINGS && n < max; i++)
+            names[n++] = string_filters[i];
+        for (size_t i = 0; i < sizeof number_filters / sizeof number_filters[0] && n < max; i++)
+            names[n++] = number_filters[i];
+    } else if (strcmp(fn, "units") == 0) {
+        for (size_t i = 0; i < sizeof unit_conds / sizeof unit_conds[0] && n < max; i++)
+            names[n++] = unit_conds[i].key;
+    } else if (strcmp(fn, "runs") == 0) {
+        for (size_t i = 0; i < sizeof run_conds / sizeof run_conds[0] && n < max; i++)
+            names[n++] = run_conds[i].key;
+    } else if (strcmp(fn, "decide") == 0) {
+        static const char *const d[] = {"province", "year", "level", "unit", "dry_run"};
+        for (size_t i = 0; i < 5 && n < max; i++)
+            names[n++] = d[i];
+    }
+    return n;
+}
+
 /* dvk.current_province() -> the code chosen with .province (or nil) */
 static int l_current_province(lua_State *L)
 {

@@ -722,6 +722,71 @@ static int l_complete(lua_State *L)
     return 1;
 }
 
+/* When the cursor (at pos) is inside an open "{" that follows dvk.models, dvk.units,
+ * dvk.runs, dvk.decide or :where, put that function's filter names in names and return
+ * how many; 0 otherwise. Only a key position counts: after "{" or ",". */
+static int filters_at(const char *buf, size_t pos, const char **names, int max)
+{
+    size_t i = pos;
+    while (i > 0 && (buf[i - 1] == ' ' || buf[i - 1] == '\t'))
+        i--;
+    if (i == 0 || (buf[i - 1] != '{' && buf[i - 1] != ','))
+        return 0;
+    /* the innermost unclosed "{" before pos (strings are not looked into: good enough) */
+    int depth = 0;
+    size_t j = i;
+    while (j > 0) {
+        char c = buf[--j];
+        if (c == '}')
+            depth++;
+        else if (c == '{' && depth-- == 0)
+            break;
+    }
+    if (depth >= 0 && buf[j] != '{')
+        return 0;
+    size_t e = j;
+    while (e > 0 && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+        e--;
+    size_t b = e;
+    while (b > 0 && ((buf[b - 1] >= 'a' && buf[b - 1] <= 'z') || buf[b - 1] == '_'))
+        b--;
+    char fn[16];
+    if (e - b == 0 || e - b >= sizeof fn || b == 0 || (buf[b - 1] != '.' && buf[b - 1] != ':'))
+        return 0;
+    memcpy(fn, buf + b, e - b);
+    fn[e - b] = '\0';
+    if (buf[b - 1] == '.' && (b < 4 || strncmp(buf + b - 4, "dvk.", 4) != 0))
+        return 0;
+    if (buf[b - 1] == ':' && strcmp(fn, "where") != 0)
+        return 0;
+    return dvk_query_filter_names(fn, names, max);
+}
+
+/* Insert the common prefix of the m candidates beyond the have characters typed, and list
+ * them when they still differ. */
+static unsigned char offer(EditLine *el, const char **c, int m, size_t have)
+{
+    size_t common = strlen(c[0]);
+    for (int i = 1; i < m; i++) {
+        size_t k = 0;
+        while (k < common && c[i][k] == c[0][k])
+            k++;
+        common = k;
+    }
+    if (common > have) {
+        char ins[128];
+        snprintf(ins, sizeof ins, "%.*s%s", (int)(common - have), c[0] + have, m == 1 ? " = " : "");
+        el_insertstr(el, ins);
+        return CC_REFRESH;
+    }
+    fputc('\n', stdout);
+    for (int i = 0; i < m; i++)
+        fprintf(stdout, "%s  ", c[i]);
+    fputc('\n', stdout);
+    fflush(stdout);
+    return CC_REDISPLAY;
+}
+
 static int sort_strings(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -741,6 +806,21 @@ static unsigned char complete_fn(EditLine *el, int ch)
         return CC_REFRESH_BEEP;
     memcpy(word, li->buffer + start, end - start);
     word[end - start] = '\0';
+    /* Inside the braces of dvk.models{...} (units, runs, decide, q:where): filter names */
+    const char *filters[32];
+    int nfilters = 0;
+    if (!strpbrk(word, ".:"))
+        nfilters = filters_at(li->buffer, start, filters, 32);
+    if (nfilters > 0) {
+        const char *match[32];
+        int m = 0;
+        for (int i = 0; i < nfilters; i++)
+            if (strncmp(filters[i], word, end - start) == 0)
+                match[m++] = filters[i];
+        if (m == 0)
+            return CC_REFRESH_BEEP;
+        return offer(el, match, m, end - start);
+    }
     int top = lua_gettop(L);
     lua_pushcfunction(L, l_complete);
     lua_pushstring(L, word);

@@ -83,6 +83,11 @@ const char *dvk_query_province(lua_State *L);
  * "… N more rows" (0: all). */
 void dvk_query_set_output(lua_State *L, dvk_table_mode mode, int max_rows);
 
+/* The filter names a query function accepts ("models", "where", "units", "runs",
+ * "decide"), for completion: up to max of them into names (static strings); returns how
+ * many (0 for an unknown function). */
+int dvk_query_filter_names(const char *fn, const char **names, int max);
+
 /* Format the value at idx for people: a query result, a model/unit/run record or a list of
  * records as a table in the chosen mode; other tables as a Lua constructor with sorted keys
  * (nested to a few levels); anything else as tostring. Returns a malloc'd string that ends

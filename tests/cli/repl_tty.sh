@@ -1,6 +1,6 @@
 # dvk repl on a terminal (a tmux pseudo-terminal): the banner and prompts, tab completion of
-# globals, dvk.* functions and query methods, multi-line input with the continuation prompt,
-# box tables, an error followed by a good command, Ctrl-C stopping a long loop, Ctrl-C
+# globals, dvk.* functions, query methods, filter names and model fields, multi-line input
+# with the continuation prompt, box tables, an error followed by a good command, Ctrl-C stopping a long loop, Ctrl-C
 # clearing a half-typed statement, history in ~/.dvk_history, and two Ctrl-C at an empty
 # prompt leaving with status 0.
 . "$SRC/tests/cli/repl_fixture.inc"
@@ -32,6 +32,10 @@ keys -l "()"; keys Enter; wait_for "dvk> " 2
 keys -l "dvk.u"; keys Tab; wait_for "dvk.units"
 keys C-u; keys -l "dvk.r"; keys Tab; wait_for "result"
 keys C-u
+# filter names inside dvk.models{...}
+keys -l 'dvk.models{prov'; keys Tab; wait_for '{province = '
+keys -l '"bac-kan", ye'; keys Tab; wait_for 'year = '
+keys -l '2024}:count()'; keys Enter; wait_for "dvk> " 4
 # the fields of a model after a call
 keys -l 'dvk.models{code = "BK-2"}:first().na'; keys Tab; wait_for ':first().name'
 keys Enter; wait_for "Đường làng sáng xanh"
