@@ -1,8 +1,8 @@
 # dvk repl on a terminal (a tmux pseudo-terminal): the banner and prompts, tab completion of
 # globals, dvk.* functions, query methods, filter names and model fields, multi-line input
-# with the continuation prompt, box tables, an error followed by a good command, Ctrl-C stopping a long loop, Ctrl-C
-# clearing a half-typed statement, history in ~/.dvk_history, and two Ctrl-C at an empty
-# prompt leaving with status 0.
+# with the continuation prompt, box tables, an error followed by a good command, Ctrl-C
+# stopping a long loop, Ctrl-C clearing a half-typed statement, history in ~/.dvk_history,
+# and two Ctrl-C at an empty prompt leaving with status 0.
 . "$SRC/tests/cli/repl_fixture.inc"
 TM="tmux -L dvk-golden-$$ -f /dev/null"
 trap '$TM kill-server 2>/dev/null' EXIT
