@@ -113,54 +113,127 @@ function M.can_cu(run)
   return out
 end
 
--- Phần đầu của văn bản: letterhead theo họ văn bản (nhà nước / đảng).
-function M.letterhead(run, doc)
+-- Cấp ủy của một đơn vị cấp huyện theo tên: "Huyện Bắc Bình" -> "Huyện ủy", "Bắc Bình".
+local UY = { ["Huyện"] = "Huyện ủy", ["Thành phố"] = "Thành ủy", ["Thị xã"] = "Thị ủy",
+             ["Quận"] = "Quận ủy" }
+local function cap_huyen(ten)
+  for cap, uy in pairs(UY) do
+    local rieng = ten:match("^" .. cap .. " (.+)$")
+    if rieng then return uy, rieng end
+  end
+  return nil
+end
+
+-- Cơ quan ban hành quyết định của đợt xét: {family, parent, issuer (dòng đầu bên trái),
+-- authority (dòng thẩm quyền dưới trích yếu), full (tên viết thường, dùng trong câu), symbol,
+-- on_behalf, signer, place, executors, recipients}. Đợt xét cấp tỉnh: cơ quan của tỉnh theo
+-- ngày (van_ban.CO_QUAN); đợt xét của một đơn vị (run.unit): cơ quan của đơn vị đó (ban dân
+-- vận huyện ủy, đảng ủy trực thuộc, hoặc ủy ban nhân dân cấp huyện).
+function M.ban_hanh(run)
   local d = M.decision(run)
   local cq = M.co_quan(run)
   local tinh = M.upper(run.province_name)
-  local lh = { family = M.family(run), place = d.place or run.province_name,
-               number = run.decision_number, date = run.decision_date }
-  if lh.family == "party" then
-    lh.parent_issuer = "ĐẢNG BỘ TỈNH " .. tinh
-    lh.issuer = cq.name
-    lh.symbol = "QĐ/" .. (d.symbol or cq.symbol)
+  local o = { family = M.family(run), place = d.place or run.province_name }
+  if run.unit == nil then
+    if o.family == "party" then
+      o.parent = "ĐẢNG BỘ TỈNH " .. tinh
+      o.issuer = cq.name
+      o.authority = cq.name .. " TỈNH ỦY " .. tinh
+      o.full = cq.full .. " " .. run.province_name
+      o.symbol = d.symbol or cq.symbol
+      o.on_behalf, o.signer = d.on_behalf or ("T/M " .. cq.name), d.signer or "TRƯỞNG BAN"
+      o.executors = string.format("Các phòng, đơn vị thuộc %s, %s, đảng ủy trực thuộc Tỉnh ủy "
+        .. "và các tập thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.", cq.full,
+        M.ngay_tinh(run) >= "2025-07-01" and "đảng ủy các xã, phường, đặc khu"
+          or "ban dân vận các huyện ủy, thành ủy")
+      o.recipients = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);",
+                       "Ban Dân vận Trung ương (b/c);", "Lưu: VT." }
+    else
+      o.issuer = "ỦY BAN NHÂN DÂN\nTỈNH " .. tinh
+      o.authority = "ỦY BAN NHÂN DÂN TỈNH " .. tinh
+      o.full = "Ủy ban nhân dân tỉnh " .. run.province_name
+      o.symbol = d.symbol or "UBND"
+      o.on_behalf, o.signer = d.on_behalf or "TM. ỦY BAN NHÂN DÂN", d.signer or "CHỦ TỊCH"
+      o.executors = string.format("Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, "
+        .. "ban, ngành, %s và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
+        .. "Quyết định này.", M.ngay_tinh(run) >= "2025-07-01"
+          and "Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu"
+          or "Chủ tịch Ủy ban nhân dân các huyện, thành phố")
+      o.recipients = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "Thường trực HĐND tỉnh;",
+                       "Chủ tịch, các Phó Chủ tịch UBND tỉnh;", "Ban Dân vận Tỉnh ủy;",
+                       "Lưu: VT." }
+    end
   else
-    lh.issuer = cq.name .. "\nTỈNH " .. tinh
-    lh.symbol = "QĐ-" .. (d.symbol or cq.symbol)
+    local ten = run.unit_name or run.unit
+    local uy, rieng = cap_huyen(ten)
+    if rieng then o.place = rieng end
+    if o.family == "party" and uy then
+      -- Ban dân vận của huyện ủy, thị ủy, thành ủy (ký hiệu BDVHU: mặc định của dvk).
+      o.parent = M.upper(uy .. " " .. rieng)
+      o.issuer = cq.name
+      o.authority = cq.name .. " " .. o.parent
+      o.full = "Ban Dân vận " .. uy .. " " .. rieng
+      o.symbol = "BDVHU"
+      o.on_behalf, o.signer = "T/M " .. cq.name, "TRƯỞNG BAN"
+      o.recipients = { "Như Điều 3;", "Ban Dân vận Tỉnh ủy (b/c);",
+                       "Thường trực " .. uy .. " (b/c);", "Lưu: VT." }
+    elseif o.family == "party" then
+      -- Đảng bộ trực thuộc tỉnh ủy (công an, quân sự, khối cơ quan...): đảng ủy ban hành.
+      local uy_ten = (ten:gsub("^Đảng bộ ", "Đảng ủy "))
+      o.parent = "ĐẢNG BỘ TỈNH " .. tinh
+      o.issuer = M.upper(uy_ten)
+      o.authority = o.issuer
+      o.full = uy_ten
+      o.symbol = "ĐU"
+      o.on_behalf, o.signer = "T/M ĐẢNG ỦY", "BÍ THƯ"
+      o.recipients = { "Như Điều 3;", "Ban Dân vận Tỉnh ủy (b/c);", "Lưu: VT." }
+    else
+      o.issuer = "ỦY BAN NHÂN DÂN\n" .. M.upper(ten)
+      o.authority = "ỦY BAN NHÂN DÂN " .. M.upper(ten)
+      o.full = "Ủy ban nhân dân " .. dvk.lower(ten:sub(1, 1)) .. ten:sub(2)
+      o.symbol = "UBND"
+      o.on_behalf, o.signer = "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
+      o.recipients = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);",
+                       "Ban Dân vận Tỉnh ủy (b/c);", "Lưu: VT." }
+    end
+    o.executors = string.format("Các cơ quan, đơn vị thuộc %s và các tập thể, cá nhân có tên "
+      .. "tại Điều 1 %s.", o.full, o.family == "party" and "căn cứ Quyết định thi hành"
+        or "chịu trách nhiệm thi hành Quyết định này")
   end
-  if lh.date == nil then lh.date = tostring(run.year) end
-  doc:letterhead(lh)
+  if d.executors and run.unit == nil then o.executors = d.executors end
+  if d.recipients and run.unit == nil then
+    o.recipients = {}
+    for i, r in ipairs(d.recipients) do o.recipients[i] = r end
+  end
+  return o
+end
+
+-- "QĐ-UBND" (nhà nước) hoặc "QĐ/BDVTU" (đảng): phần ký hiệu sau số.
+function M.ky_hieu(o)
+  return o.family == "party" and ("QĐ/" .. o.symbol) or ("QĐ-" .. o.symbol)
+end
+
+-- Phần đầu của văn bản: letterhead theo họ văn bản (nhà nước / đảng).
+function M.letterhead(run, doc)
+  local o = M.ban_hanh(run)
+  doc:letterhead{ family = o.family, parent_issuer = o.parent, issuer = o.issuer,
+                  number = run.decision_number, symbol = M.ky_hieu(o), place = o.place,
+                  date = run.decision_date or tostring(run.year) }
   if run.status ~= "final" then doc:paragraph("DỰ THẢO", "bold right") end
-  return cq
+  return o
 end
 
 -- Chữ ký: "T/M" (đảng) hoặc "TM." (nhà nước) và chức danh của người ký.
 function M.signature(run, doc)
+  local o = M.ban_hanh(run)
   local d = M.decision(run)
-  local cq = M.co_quan(run)
-  if M.family(run) == "party" then
-    doc:signature{ on_behalf = d.on_behalf or ("T/M " .. cq.name),
-                   title = d.signer or "TRƯỞNG BAN", name = d.signer_name }
-  else
-    doc:signature{ on_behalf = d.on_behalf or "TM. ỦY BAN NHÂN DÂN",
-                   title = d.signer or "CHỦ TỊCH", name = d.signer_name }
-  end
+  doc:signature{ on_behalf = o.on_behalf, title = o.signer,
+                 name = run.unit == nil and d.signer_name or nil }
 end
 
--- "Nơi nhận:" mặc định theo họ văn bản, hoặc decision.recipients của tỉnh.
+-- "Nơi nhận:" mặc định theo họ văn bản và cấp ban hành, hoặc decision.recipients của tỉnh.
 function M.recipients(run, doc)
-  local d = M.decision(run)
-  if d.recipients then
-    local list = {}
-    for i, r in ipairs(d.recipients) do list[i] = r end
-    doc:recipients(list)
-  elseif M.family(run) == "party" then
-    doc:recipients{ "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "Ban Dân vận Trung ương (b/c);",
-                    "Lưu: VT." }
-  else
-    doc:recipients{ "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "Thường trực HĐND tỉnh;",
-                    "Chủ tịch, các Phó Chủ tịch UBND tỉnh;", "Ban Dân vận Tỉnh ủy;", "Lưu: VT." }
-  end
+  doc:recipients(M.ban_hanh(run).recipients)
 end
 
 -- Dòng nhận diện đợt xét cho các báo cáo thống kê.

@@ -9,10 +9,8 @@
 local bc = dvk.require("bao_cao")
 
 return function(run, doc)
-  local family = bc.family(run)
   local cap = bc.cap(run)
-  local cq = bc.co_quan(run)
-  local tinh = bc.upper(run.province_name)
+  local o = bc.ban_hanh(run)
   local rows = run:results{ recognised = true }
   local proposed = run:results{ proposed = true }
   local loai = bc.dem_loai(rows)
@@ -22,16 +20,12 @@ return function(run, doc)
   end
 
   doc:title(string.format("Quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d - %s",
-                          cap, run.year, run.province_name))
+                          cap, run.year, run.unit_name or run.province_name))
   bc.letterhead(run, doc)
   doc:heading("QUYẾT ĐỊNH", 1)
   doc:paragraph(string.format("Về việc công nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d",
                               cap, run.year), "bold center")
-  if family == "party" then
-    doc:paragraph(cq.name .. " TỈNH ỦY " .. tinh, "bold center")
-  else
-    doc:paragraph("ỦY BAN NHÂN DÂN TỈNH " .. tinh, "bold center")
-  end
+  doc:paragraph(o.authority, "bold center")
   for _, text in ipairs(bc.can_cu(run)) do
     doc:paragraph("Căn cứ " .. text .. ";", "italic")
   end
@@ -58,22 +52,7 @@ return function(run, doc)
       .. "điển hình tiêu biểu (có tên trong danh sách kèm theo).", bc.so(#proposed)))
   end
   doc:paragraph("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
-  local date = bc.ngay_tinh(run)
-  if d.executors then
-    doc:paragraph("Điều 3. " .. d.executors)
-  elseif family == "party" then
-    local duoi = date >= "2025-07-01" and "đảng ủy các xã, phường, đặc khu"
-      or "ban dân vận các huyện ủy, thành ủy"
-    doc:paragraph(string.format("Điều 3. Các phòng, đơn vị thuộc %s, %s, đảng ủy trực thuộc "
-      .. "Tỉnh ủy và các tập thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.",
-      cq.full, duoi))
-  else
-    local duoi = date >= "2025-07-01" and "Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu"
-      or "Chủ tịch Ủy ban nhân dân các huyện, thành phố"
-    doc:paragraph(string.format("Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các "
-      .. "sở, ban, ngành, %s và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
-      .. "Quyết định này.", duoi))
-  end
+  doc:paragraph("Điều 3. " .. o.executors)
   bc.recipients(run, doc)
   bc.signature(run, doc)
 
@@ -83,12 +62,10 @@ return function(run, doc)
   doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được công nhận",
                               cap, run.year), "bold center")
   local so = run.decision_number and run.decision_number or "       "
-  local ky = family == "party" and ("-QĐ/" .. (d.symbol or cq.symbol))
-    or ("/QĐ-" .. (d.symbol or cq.symbol))
+  local ky = (o.family == "party" and "-" or "/") .. bc.ky_hieu(o)
   local ngay = run.decision_date and bc.ngay(run.decision_date) or string.format("   /   /%d", run.year)
   doc:paragraph(string.format("(Kèm theo Quyết định số %s%s ngày %s của %s)", so, ky, ngay,
-    family == "party" and (cq.full .. " " .. run.province_name)
-      or ("Ủy ban nhân dân tỉnh " .. run.province_name)), "italic center")
+    o.full), "italic center")
 
   -- Nhóm theo kết quả, giữ thứ tự của run:results (kết quả tốt nhất trước, tên theo ABC).
   local groups, order = {}, {}
