@@ -61,9 +61,10 @@ return function(run, doc)
   doc:heading("DANH SÁCH", 2)
   doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được công nhận",
                               cap, run.year), "bold center")
-  local so = run.decision_number and run.decision_number or "       "
+  local trong = string.rep("\u{A0}", 6)   -- blanks to fill in by hand (kept in HTML)
+  local so = run.decision_number and run.decision_number or trong
   local ky = (o.family == "party" and "-" or "/") .. bc.ky_hieu(o)
-  local ngay = run.decision_date and bc.ngay(run.decision_date) or string.format("   /   /%d", run.year)
+  local ngay = run.decision_date and bc.ngay(run.decision_date) or string.format("%s/%s/%d", trong, trong, run.year)
   doc:paragraph(string.format("(Kèm theo Quyết định số %s%s ngày %s của %s)", so, ky, ngay,
     o.full), "italic center")
 
