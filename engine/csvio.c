@@ -1594,6 +1594,12 @@ static int unit_moves(importer *im, const rowvals *r, const char *old_province, 
  * row with the same key in this file is a problem (the row is then bad). */
 static int write_row(importer *im, const rowvals *r, dvk_error *err)
 {
+    /* Out of memory or I/O errors may make SQLite roll the transaction back by itself;
+     * every such error is reported where it happens, and this guard makes sure no row is
+     * ever written outside the import's transaction. */
+    if (sqlite3_get_autocommit(im->db))
+        return dvk_error_set(err, DVK_EIO, "%s:%ld: the import's transaction was rolled back by "
+                             "SQLite after an earlier error; nothing imported", im->path, im->rec->line);
     sqlite3_stmt *st = im->ins;
     sqlite3_reset(st);
     bind_row(im, st, r);
@@ -1927,6 +1933,8 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
             sqlite3_bind_text(st, 1, r.successor, -1, SQLITE_STATIC);
             int s = sqlite3_step(st);
             sqlite3_reset(st);
+            if (s != SQLITE_ROW && s != SQLITE_DONE)
+                return db_fail(im, s, err);
             if (s == SQLITE_DONE && (rc = add_pending(im, r.successor, err)))
                 return rc;
         }
@@ -2209,9 +2217,14 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
         rc = err->code;
         goto done;
     }
-    if (sqlite3_step(mx) == SQLITE_ROW)
+    int mrc = sqlite3_step(mx);
+    if (mrc == SQLITE_ROW)
         im->max_before = sqlite3_column_int64(mx, 0);
     sqlite3_finalize(mx);
+    if (mrc != SQLITE_ROW) {
+        rc = dvk_store_fail(s, mrc, err, "starting the import");
+        goto done;
+    }
     if ((rc = set_indexes_aside(im, total, err)))
         goto done;
     if (!(im->ins = dvk_store_prepare(s, SQL_INSERT[table], err)) ||
