@@ -385,6 +385,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     dvk_sandbox_limits lim = dvk_sandbox_defaults();
     if (o->wall_seconds > 0)
         lim.wall_seconds = o->wall_seconds;
+    lim.interrupt_flag = o->interrupted;
     lim.print = print_to;
     lim.print_ud = (void *)o;
     r.L = dvk_sandbox_new(s, scripts_dir, &lim, err);
@@ -496,6 +497,11 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     bind_candidates(cands, o, below);
     int step;
     while ((step = sqlite3_step(cands)) == SQLITE_ROW) {
+        if (o->interrupted && *o->interrupted) {
+            rc = dvk_error_set(err, DVK_EINTR, "interrupted after %zu models: nothing written",
+                               r.n);
+            goto done;
+        }
         if (grow(&r) != 0) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
@@ -507,6 +513,11 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         if ((rc = dvk_script_push_model_row(L, cands, o->year, o->level, err)) != DVK_OK)
             goto done;
         rc = dvk_script_eval(L, p, -1, cidx, code, &ev, err);
+        if (rc == DVK_EINTR || (o->interrupted && *o->interrupted)) {
+            rc = dvk_error_set(err, DVK_EINTR, "interrupted at model %s: nothing written", code);
+            lua_settop(L, cidx);
+            goto done;
+        }
         lua_settop(L, cidx);
         if (rc != DVK_OK)
             goto done;

@@ -98,7 +98,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
         }
         if (ar->event == LUA_HOOKCOUNT)
             sb->used += HOOK_EVERY;
-        if (sb->interrupt)
+        if (sb->interrupt || (sb->lim.interrupt_flag && *sb->lim.interrupt_flag))
             sb->killed = KILL_INTERRUPT;
         else if (sb->lim.instructions > 0 && sb->used > sb->lim.instructions)
             sb->killed = KILL_BUDGET;
@@ -1292,7 +1292,8 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
         sb->killed = KILL_NONE;
         lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
     }
-    if (sb->interrupt && sb->depth == 0) {
+    if ((sb->interrupt || (sb->lim.interrupt_flag && *sb->lim.interrupt_flag)) &&
+        sb->depth == 0) {
         /* Ctrl-C between two calls (a decide loop): stop before running anything */
         sb->interrupt = 0;
         lua_settop(L, base - 1);

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <lualib.h>
 
 #include "dvk/sandbox.h"
@@ -343,6 +345,49 @@ START_TEST(test_interrupt)
 }
 END_TEST
 
+START_TEST(test_interrupt_flag)
+{
+    /* a host flag (set by a SIGINT handler) stops a chunk too, and is left set */
+    static volatile sig_atomic_t flag;
+    dvk_sandbox_limits lim = dvk_sandbox_defaults();
+    lim.interrupt_flag = &flag;
+    dvk_error err;
+    lua_State *L2 = dvk_sandbox_new(NULL, dir, &lim, &err);
+    ck_assert_ptr_nonnull(L2);
+    ck_assert_int_eq(dvk_sandbox_run(L2, "return 1", 8, "=t", 1, &err), DVK_OK);
+    lua_pop(L2, 1);
+    flag = 1;
+    ck_assert_int_eq(dvk_sandbox_run(L2, "while true do end", 17, "=t", 0, &err), DVK_EINTR);
+    ck_assert_int_eq(flag, 1);
+    flag = 0;
+    ck_assert_int_eq(dvk_sandbox_run(L2, "return 2", 8, "=t", 1, &err), DVK_OK);
+    lua_pop(L2, 1);
+    dvk_sandbox_free(L2);
+}
+END_TEST
+
+static volatile sig_atomic_t alarm_flag;
+static void on_alarm(int sig) { alarm_flag = 1; }
+
+/* Ctrl-C while a chunk runs: a signal handler sets the flag; pcall cannot swallow it. */
+START_TEST(test_interrupt_by_signal)
+{
+    dvk_sandbox_limits lim = dvk_sandbox_defaults();
+    lim.instructions = 0;
+    lim.wall_seconds = 30;
+    lim.interrupt_flag = &alarm_flag;
+    dvk_error err;
+    lua_State *L2 = dvk_sandbox_new(NULL, dir, &lim, &err);
+    ck_assert_ptr_nonnull(L2);
+    signal(SIGALRM, on_alarm);
+    alarm(1);
+    const char *code = "while true do pcall(function() while true do end end) end";
+    ck_assert_int_eq(dvk_sandbox_run(L2, code, strlen(code), "=repl", 0, &err), DVK_EINTR);
+    ck_assert_msg(strstr(err.msg, "interrupted") != NULL, "%s", err.msg);
+    dvk_sandbox_free(L2);
+}
+END_TEST
+
 START_TEST(test_wall_clock)
 {
     dvk_sandbox_limits lim = dvk_sandbox_defaults();
@@ -496,6 +541,8 @@ Suite *sandbox_suite(void)
     tcase_add_test(tc, test_poison_libraries);
     tcase_add_test(tc, test_write_globals);
     tcase_add_test(tc, test_interrupt);
+    tcase_add_test(tc, test_interrupt_flag);
+    tcase_add_test(tc, test_interrupt_by_signal);
     tcase_add_test(tc, test_wall_clock);
     tcase_add_test(tc, test_error_positions);
     tcase_add_test(tc, test_determinism);

@@ -3,8 +3,10 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dvk/decide.h"
 
@@ -17,6 +19,13 @@ static void progress(void *ud, long long done, long long total)
     if (done >= total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_sigint(int sig)
+{
+    stop = 1;
 }
 
 static void print_err(void *ud, const char *s, size_t n)
@@ -68,7 +77,14 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     dvk_decide_summary sum;
+    o.interrupted = &stop;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
     int rc = dvk_decide(s, cli->scripts_dir, &o, &sum, &err);
+    sigaction(SIGINT, &old, NULL);
     if (rc == DVK_OK)
         dvk_decide_print_summary(&sum, &o, stdout);
     dvk_store_close(s);

@@ -6,6 +6,7 @@
 #ifndef DVK_DECIDE_H
 #define DVK_DECIDE_H
 
+#include <signal.h>
 #include <stdio.h>
 #include "dvk/error.h"
 #include "dvk/store.h"
@@ -24,6 +25,10 @@ typedef struct dvk_decide_opts {
     /* print() output of scripts (may be NULL: discarded) */
     void (*print)(void *ud, const char *s, size_t n);
     void *print_ud;
+    /* set to non-zero (from a SIGINT handler) to stop the run: checked between models and,
+     * through the sandbox's interrupt, inside scripts; the run ends with DVK_EINTR and
+     * nothing is written. May be NULL. */
+    volatile sig_atomic_t *interrupted;
 } dvk_decide_opts;
 
 #define DVK_DECIDE_MAX_OUTCOMES 32

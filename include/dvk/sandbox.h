@@ -18,6 +18,7 @@
 #ifndef DVK_SANDBOX_H
 #define DVK_SANDBOX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -34,6 +35,9 @@ typedef struct dvk_sandbox_limits {
     /* Where `print` writes (REPL, exec, debugging a province). NULL: print discards. */
     void (*print)(void *ud, const char *s, size_t n);
     void *print_ud;
+    /* An extra interrupt flag owned by the host (a SIGINT handler sets it): when non-zero,
+     * running chunks stop as with dvk_sandbox_interrupt. The sandbox never clears it. */
+    volatile sig_atomic_t *interrupt_flag;
 } dvk_sandbox_limits;
 
 /* Defaults: 64 MiB, 50,000,000 instructions per call, 300 s, no user globals, no print. */
