@@ -480,7 +480,6 @@ typedef struct lquery {
     dvk_model_filter f;
     char *strs[NSTRINGS];
     sqlite3_stmt *cursor;   /* iteration through __call */
-    sqlite3_stmt *metrics;  /* SELECT key, value FROM json_each(?) */
 } lquery;
 
 static void sync_filter(lquery *q)
@@ -565,8 +564,7 @@ static int query_gc(lua_State *L)
 {
     lquery *q = luaL_checkudata(L, 1, QUERY_MT);
     sqlite3_finalize(q->cursor);
-    sqlite3_finalize(q->metrics);
-    q->cursor = q->metrics = NULL;
+    q->cursor = NULL;
     for (int i = 0; i < NSTRINGS; i++) {
         free(q->strs[i]);
         q->strs[i] = NULL;
@@ -667,59 +665,15 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i)
     }
 }
 
-static const char *const row_names[] = {
-    "id", "code", "name", "unit", "province", "kind", "category", "field", "level", "year",
-    "registration", "started_on", "address", "description",
-};
-
-/* Push the metrics JSON text of the current row (column 14) as a table of numbers. */
-static void push_metrics(lua_State *L, lquery *q, sqlite3_stmt *st)
+/* Push the model of the current row of a DVK_QUERY_ROWS statement: the same read-only
+ * object the province scripts see (dvk_script_push_model: columns, metrics, m.unit with its
+ * parent chain, and appraisal, appraisals and history read when first used). */
+static void push_model(lua_State *L, sqlite3_stmt *st)
 {
-    dvk_store *s = need_store(L);
     dvk_error err;
     dvk_error_clear(&err);
-    if (!q->metrics &&
-        !(q->metrics = dvk_store_prepare(s, "SELECT key, value FROM json_each(?) ORDER BY key", &err)))
+    if (dvk_script_push_model(L, NULL, sqlite3_column_int64(st, 0), NULL, &err) != DVK_OK)
         raise_error(L, &err);
-    sqlite3_reset(q->metrics);
-    sqlite3_bind_text(q->metrics, 1, (const char *)sqlite3_column_text(st, 14), -1, SQLITE_TRANSIENT);
-    lua_newtable(L);                                                    /* metrics */
-    int rc;
-    while ((rc = sqlite3_step(q->metrics)) == SQLITE_ROW) {
-        push_column(L, q->metrics, 1);                                  /* metrics v */
-        lua_setfield(L, -2, (const char *)sqlite3_column_text(q->metrics, 0)); /* metrics */
-    }
-    sqlite3_reset(q->metrics);
-    if (rc != SQLITE_DONE) {
-        dvk_store_fail(s, rc, &err, "reading model metrics");
-        raise_error(L, &err);
-    }
-}
-
-/* Push the model of the current row: when it belongs to the chosen province, the same
- * object the province scripts see (dvk_script_push_model); otherwise a read-only table of
- * the columns and metrics. */
-static void push_model(lua_State *L, lquery *q, sqlite3_stmt *st)
-{
-    qstate *qs = get_state(L);
-    const char *province = (const char *)sqlite3_column_text(st, 4);
-    if (qs->province && province && strcmp(province, qs->province->code) == 0) {
-        dvk_error err;
-        dvk_error_clear(&err);
-        if (dvk_script_push_model(L, qs->province, sqlite3_column_int64(st, 0), NULL, &err) != DVK_OK)
-            raise_error(L, &err);
-        return;
-    }
-    luaL_checkstack(L, 4, "model");
-    lua_createtable(L, 0, 16);                                          /* m */
-    for (int i = 0; i < 14; i++) {
-        push_column(L, st, i);                                          /* m v */
-        lua_setfield(L, -2, row_names[i]);                              /* m */
-    }
-    push_metrics(L, q, st);                                             /* m metrics */
-    lua_setfield(L, -2, "metrics");                                     /* m */
-    dvk_sandbox_push_readonly(L, -1);                                   /* m view */
-    lua_remove(L, -2);                                                  /* view */
 }
 
 /* Step st; push the next model and return 1, or return 0 at the end. Raises on error. */
@@ -727,7 +681,7 @@ static int step_model(lua_State *L, lquery *q, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        push_model(L, q, st);
+        push_model(L, st);
         return 1;
     }
     if (rc != SQLITE_DONE) {
