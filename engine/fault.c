@@ -2,6 +2,7 @@
  * an SQLite allocator obeying it, and the "dvk-fault" VFS shim (see include/dvk/fault.h). */
 #include "dvk/fault.h"
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,8 @@ static int io_should_fail(int kind)
     io_calls++;
     if (io_calls >= io_at) {
         io_failures++;
+        if (io_rc == DVK_FAULT_CRASH)
+            raise(SIGKILL);
         return io_rc;
     }
     return SQLITE_OK;

@@ -1,29 +1,45 @@
-/* check_faults.c: out-of-memory at every allocation site and I/O errors at every write and
- * sync, stepped over a small import (and export): each step must end in a clean error (the
- * right code, a message), leave the database exactly as it was (integrity ok, nothing
- * half-written), and leak nothing (LeakSanitizer checks each forked test at exit). */
+/* check_faults.c: faults stepped over a small import and a small decision: out of memory at
+ * every allocation (SQLite's allocator, and the Lua and libcsv allocators once they consult
+ * dvk_fault_should_fail), disk full and I/O errors at every write and sync (the dvk-fault
+ * VFS), and a crash (SIGKILL) at every write and sync. Each step must end in a clean error
+ * (the right code and a message) or a whole result, leave the database whole (integrity ok,
+ * the work wholly present or wholly absent, the audit chain intact), allow a re-run, and
+ * leak nothing (LeakSanitizer checks each forked test at exit). Also: export onto a full
+ * disk leaves no file behind. */
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dvk/csvio.h"
+#include "dvk/decide.h"
 #include "dvk/fault.h"
+#include "dvk/script.h"
 #include "dvk/store.h"
 #include "testutil.h"
 
 #define NMODELS 12
 #define STEP_LIMIT 200000  /* a run that never finishes is a bug in the stepping itself */
 
+enum { WORK_IMPORT, WORK_DECIDE };
+
+typedef struct state {
+    long long models, units, audit, runs, results, scores;
+    int integrity_ok;
+} state;
+
 typedef struct fixture {
+    int work;
     char *dir;
     char *db;             /* dir/f.db: the working copy */
     char *units, *models; /* CSV files */
-    char *image;          /* the database after units were imported (copied per step) */
+    char *image;          /* the database before the work (copied back before each step) */
     size_t image_len;
+    state before, whole;  /* the database before the work, and after a whole run of it */
 } fixture;
 
 static void exec_ok(dvk_store *s, const char *sql)
@@ -34,51 +50,25 @@ static void exec_ok(dvk_store *s, const char *sql)
     sqlite3_free(msg);
 }
 
-/* A province with three units and one field; NMODELS models whose names carry quotes,
- * commas and SQL metacharacters; the database image before the models are imported. */
-static void fixture_make(fixture *f)
+/* What the database holds, read through a fresh connection with no fault armed; the audit
+ * chain and final runs are verified too. */
+static state db_state(const char *path)
 {
-    memset(f, 0, sizeof *f);
-    f->dir = tu_tmpdir();
-    f->db = tu_path(f->dir, "f.db");
-    f->units = tu_path(f->dir, "units.csv");
-    f->models = tu_path(f->dir, "models.csv");
-    tu_write(f->units, "code,name,kind,parent\n"
-                       "p,Tỉnh P,province,\n"
-                       "p-a,Huyện A,district,p\n"
-                       "p-a-1,Xã Một,commune,p-a\n", (size_t)-1);
-    char buf[NMODELS * 400 + 256];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "code,name,unit,kind,category,field,level,year,"
-                                                  "registration,started_on,description,funds_vnd\n");
-    for (int i = 0; i < NMODELS; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n,
-                              "M%03d,\"Mô hình \"\"%d\"\"; DROP TABLE models;--\",p-a-1,tap-the,mo-hinh,kt,"
-                              "co-so,2024,moi,2023-0%d-01,\"Mô tả, dài %d\r\ndòng hai\",%d\n",
-                              i, i, 1 + i % 9, i, 1000 * i);
-    tu_write(f->models, buf, n);
-
     dvk_error err;
     dvk_error_clear(&err);
-    dvk_store *s = dvk_store_open(f->db, DVK_STORE_CREATE, &err);
-    ck_assert_msg(s != NULL, "%s", err.msg);
-    exec_ok(s, "INSERT INTO fields(province,id,name) VALUES('p','kt','Kinh tế')");
-    dvk_csv_import_opts o = {0};
-    dvk_csv_import_result r = {0};
-    ck_assert_msg(dvk_csv_import(s, DVK_CSV_UNITS, f->units, &o, &r, &err) == DVK_OK, "%s", err.msg);
-    dvk_csv_import_result_free(&r);
-    dvk_store_close(s);  /* last connection: the WAL is checkpointed into f.db */
-    f->image = tu_read(f->db, &f->image_len);
-    ck_assert_ptr_nonnull(f->image);
-}
-
-static void fixture_free(fixture *f)
-{
-    tu_rmdir(f->dir);
-    free(f->dir);
-    free(f->db);
-    free(f->units);
-    free(f->models);
-    free(f->image);
+    dvk_store *s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "reopening after the fault: %s", err.msg);
+    state st;
+    st.models = tu_int(s, "SELECT count(*) FROM models");
+    st.units = tu_int(s, "SELECT count(*) FROM units");
+    st.audit = tu_int(s, "SELECT count(*) FROM audit_log");
+    st.runs = tu_int(s, "SELECT count(*) FROM runs");
+    st.results = tu_int(s, "SELECT count(*) FROM results");
+    st.scores = tu_int(s, "SELECT count(*) FROM result_scores");
+    st.integrity_ok = (int)tu_int(s, "SELECT integrity_check = 'ok' FROM pragma_integrity_check");
+    ck_assert_msg(dvk_store_verify(s, &err) == DVK_OK, "verify: %s", err.msg);
+    dvk_store_close(s);
+    return st;
 }
 
 /* Put the image back as the working database (and no WAL or shm beside it). */
@@ -92,84 +82,155 @@ static void fixture_reset(fixture *f)
     tu_write(f->db, f->image, f->image_len);
 }
 
-typedef struct state {
-    long long models, units, audit;
-    int integrity_ok;
-} state;
-
-/* What the database holds, read through a fresh connection with no fault armed. */
-static state db_state(const char *path)
+/* The work under test on an open store. */
+static int do_work(fixture *f, dvk_store *s, dvk_error *err)
 {
-    dvk_error err;
-    dvk_error_clear(&err);
-    dvk_store *s = dvk_store_open(path, 0, &err);
-    ck_assert_msg(s != NULL, "reopening after the fault: %s", err.msg);
-    state st;
-    st.models = tu_int(s, "SELECT count(*) FROM models");
-    st.units = tu_int(s, "SELECT count(*) FROM units");
-    st.audit = tu_int(s, "SELECT count(*) FROM audit_log");
-    st.integrity_ok = (int)tu_int(s, "SELECT integrity_check = 'ok' FROM pragma_integrity_check");
-    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
-    dvk_store_close(s);
-    return st;
+    if (f->work == WORK_IMPORT) {
+        dvk_csv_import_opts o = {0};
+        dvk_csv_import_result r = {0};
+        int rc = dvk_csv_import(s, DVK_CSV_MODELS, f->models, &o, &r, err);
+        dvk_csv_import_result_free(&r);
+        return rc;
+    }
+    dvk_decide_opts o = {0};
+    o.province = "example";
+    o.year = 2024;
+    o.level = "co-so";
+    o.actor = "test";
+    dvk_decide_summary sum;
+    memset(&sum, 0, sizeof sum);
+    return dvk_decide(s, tu_scripts_dir(), &o, &sum, err);
 }
 
-/* One import of the models under whatever fault is armed by arm(n); returns the import's
- * code and leaves the message in err. The fault is disarmed before anything is checked. */
-static int import_once(fixture *f, void (*arm)(long), long n, dvk_error *err)
+/* A province (the example province's code, so that scripts/provinces/example.lua decides
+ * it) with three units; NMODELS models whose names carry quotes, commas and SQL
+ * metacharacters. IMPORT: the image holds the units; DECIDE: units and models. */
+static void fixture_make(fixture *f, int work)
+{
+    memset(f, 0, sizeof *f);
+    f->work = work;
+    f->dir = tu_tmpdir();
+    f->db = tu_path(f->dir, "f.db");
+    f->units = tu_path(f->dir, "units.csv");
+    f->models = tu_path(f->dir, "models.csv");
+    tu_write(f->units, "code,name,kind,parent\n"
+                       "example,Tỉnh Mẫu,province,\n"
+                       "example/a,Huyện A,district,example\n"
+                       "example/a/1,Xã Một,commune,example/a\n", (size_t)-1);
+    char buf[NMODELS * 400 + 256];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "code,name,unit,kind,category,field,level,year,"
+                                                  "registration,started_on,address,description,"
+                                                  "beneficiaries\n");
+    for (int i = 0; i < NMODELS; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n,
+                              "M%03d,\"Mô hình \"\"%d\"\"; DROP TABLE models;--\",example/a/1,%s,mo-hinh,"
+                              "kinh-te,co-so,2024,moi,2022-0%d-01,\"Thôn %d, xã Một\",\"Mô tả\r\ndòng hai\",%d\n",
+                              i, i, i % 3 ? "tap-the" : "ca-nhan", 1 + i % 9, i, 90 * i);
+    tu_write(f->models, buf, n);
+
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_store *s = dvk_store_open(f->db, DVK_STORE_CREATE, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    exec_ok(s, "INSERT INTO fields(province,id,name) VALUES('example','kinh-te','Kinh tế')");
+    dvk_csv_import_opts o = {0};
+    dvk_csv_import_result r = {0};
+    ck_assert_msg(dvk_csv_import(s, DVK_CSV_UNITS, f->units, &o, &r, &err) == DVK_OK, "%s", err.msg);
+    dvk_csv_import_result_free(&r);
+    if (work == WORK_DECIDE) {
+        memset(&r, 0, sizeof r);
+        ck_assert_msg(dvk_csv_import(s, DVK_CSV_MODELS, f->models, &o, &r, &err) == DVK_OK, "%s", err.msg);
+        dvk_csv_import_result_free(&r);
+    }
+    dvk_store_close(s);  /* last connection: the WAL is checkpointed into f.db */
+    f->image = tu_read(f->db, &f->image_len);
+    ck_assert_ptr_nonnull(f->image);
+    f->before = db_state(f->db);
+    /* One whole run, with no fault, for what "wholly present" means. */
+    s = dvk_store_open(f->db, 0, &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_msg(do_work(f, s, &err) == DVK_OK, "the work without faults: %s", err.msg);
+    dvk_store_close(s);
+    f->whole = db_state(f->db);
+    ck_assert_msg(f->whole.models + f->whole.results > f->before.models + f->before.results,
+                  "the work wrote nothing");
+    fixture_reset(f);
+}
+
+static void fixture_free(fixture *f)
+{
+    tu_rmdir(f->dir);
+    free(f->dir);
+    free(f->db);
+    free(f->units);
+    free(f->models);
+    free(f->image);
+}
+
+static int same_state(const state *a, const state *b)
+{
+    return a->models == b->models && a->units == b->units && a->audit == b->audit &&
+           a->runs == b->runs && a->results == b->results && a->scores == b->scores;
+}
+
+/* The database after a step is the one before the work or the one after a whole run. */
+static void check_all_or_nothing(const fixture *f, const state *after, long n, const char *msg)
+{
+    ck_assert_msg(after->integrity_ok, "step %ld: integrity check failed", n);
+    ck_assert_msg(same_state(after, &f->before) || same_state(after, &f->whole),
+                  "step %ld: partial work: models %lld, audit %lld, runs %lld, results %lld, scores %lld "
+                  "(before: %lld %lld %lld %lld %lld; whole: %lld %lld %lld %lld %lld) (%s)", n,
+                  after->models, after->audit, after->runs, after->results, after->scores,
+                  f->before.models, f->before.audit, f->before.runs, f->before.results, f->before.scores,
+                  f->whole.models, f->whole.audit, f->whole.runs, f->whole.results, f->whole.scores, msg);
+}
+
+/* One step: reset, open, arm(n), work, disarm, close. Returns the work's code. */
+static int step_once(fixture *f, void (*arm)(long), long n, dvk_error *err)
 {
     fixture_reset(f);
     dvk_error_clear(err);
     dvk_store *s = dvk_store_open(f->db, 0, err);
     ck_assert_msg(s != NULL, "%s", err->msg);
-    dvk_csv_import_opts o = {0};
-    dvk_csv_import_result r = {0};
     arm(n);
-    int rc = dvk_csv_import(s, DVK_CSV_MODELS, f->models, &o, &r, err);
+    int rc = do_work(f, s, err);
     dvk_fault_disarm();
     dvk_fault_io_disarm();
-    dvk_csv_import_result_free(&r);
     dvk_store_close(s);
     return rc;
 }
 
 /* Step n = 1, 2, ... until the work completes without meeting the fault. Every failed step
- * must report one of the expected codes with a message containing want, and leave the
- * database as it was; a step that succeeds must have imported everything. Returns the
- * number of steps that failed. */
-static long step_import(fixture *f, void (*arm)(long), long (*calls)(void), int want_code,
-                        const char *want, int strict_unchanged)
+ * must report want_code with a message containing want and leave the database as it was
+ * (strict) or whole; a step that succeeds must be whole. Returns the steps that failed. */
+static long step_faults(fixture *f, void (*arm)(long), long (*calls)(void), int want_code,
+                        const char *want)
 {
-    state before = db_state(f->db);
     long failed = 0, n;
     for (n = 1; n < STEP_LIMIT; n++) {
         dvk_error err;
-        int rc = import_once(f, arm, n, &err);
+        int rc = step_once(f, arm, n, &err);
         long seen = calls();
         state after = db_state(f->db);
-        ck_assert_msg(after.integrity_ok, "step %ld: integrity check failed", n);
-        ck_assert_int_eq(after.units, before.units);
         if (rc == DVK_OK) {
-            /* Either the fault came after the last allocation/write, or SQLite recovered
-             * from it: then the import is whole. */
-            ck_assert_msg(after.models == NMODELS, "step %ld: import said ok but %lld of %d models are there",
-                          n, after.models, NMODELS);
-            ck_assert_int_eq(after.audit, before.audit + 1);
+            /* The fault came after the last allocation/write, or SQLite recovered from it. */
+            ck_assert_msg(after.integrity_ok && same_state(&after, &f->whole),
+                          "step %ld: the work said ok but is not whole", n);
             if (seen < n)
                 break;
             continue;
         }
         failed++;
-        if (strict_unchanged || after.models != NMODELS) {
-            ck_assert_msg(after.models == before.models, "step %ld: failed import left %lld models (%s)", n,
-                          after.models, err.msg);
-            ck_assert_msg(after.audit == before.audit, "step %ld: failed import left an audit record (%s)", n,
-                          err.msg);
-        }
+        ck_assert_msg(after.integrity_ok, "step %ld: integrity check failed", n);
+        ck_assert_msg(same_state(&after, &f->before),
+                      "step %ld: the failed work left something: models %lld (%lld before), audit %lld (%lld), "
+                      "runs %lld (%lld), results %lld (%lld) (%s)", n, after.models, f->before.models,
+                      after.audit, f->before.audit, after.runs, f->before.runs, after.results,
+                      f->before.results, err.msg);
         ck_assert_msg(rc == want_code, "step %ld: code %d, expected %d (%s)", n, rc, want_code, err.msg);
         ck_assert_msg(strstr(err.msg, want) != NULL, "step %ld: message lacks '%s': %s", n, want, err.msg);
     }
-    ck_assert_msg(n < STEP_LIMIT, "the import never finished without a fault");
+    ck_assert_msg(n < STEP_LIMIT, "the work never finished without a fault");
     ck_assert_msg(failed > 0, "no step met a fault: the hooks are not consulted");
     return failed;
 }
@@ -179,6 +240,7 @@ static void arm_alloc_transient(long n) { dvk_fault_arm(n, 0); }
 static void arm_write_full(long n) { dvk_fault_io_arm(n, DVK_FAULT_IO_WRITE, SQLITE_FULL); }
 static void arm_write_ioerr(long n) { dvk_fault_io_arm(n, DVK_FAULT_IO_WRITE, SQLITE_IOERR_WRITE); }
 static void arm_sync_ioerr(long n) { dvk_fault_io_arm(n, DVK_FAULT_IO_SYNC, SQLITE_IOERR_FSYNC); }
+static void arm_crash(long n) { dvk_fault_io_arm(n, DVK_FAULT_IO_WRITE | DVK_FAULT_IO_SYNC, DVK_FAULT_CRASH); }
 
 /* SQLite's allocator must be replaced before SQLite starts; each Check test runs in its own
  * process, so shutting it down here affects only this test. */
@@ -189,55 +251,108 @@ static void with_sqlite_faults(void)
     ck_assert_int_eq(sqlite3_initialize(), SQLITE_OK);
 }
 
-START_TEST(oom_import_every_allocation)
+static void run_steps(int work, void (*arm)(long), long (*calls)(void), int code, const char *want,
+                      const char *what)
+{
+    fixture f;
+    fixture_make(&f, work);
+    long failed = step_faults(&f, arm, calls, code, want);
+    fprintf(stderr, "faults: %s %s: %ld steps failed cleanly\n", work == WORK_IMPORT ? "import" : "decide",
+            what, failed);
+    fixture_free(&f);
+}
+
+START_TEST(oom_every_allocation)
 {
     with_sqlite_faults();
-    fixture f;
-    fixture_make(&f);
-    long failed = step_import(&f, arm_alloc_persistent, dvk_fault_calls, DVK_ENOMEM, "out of memory", 1);
-    fprintf(stderr, "oom_import_every_allocation: %ld allocation sites failed cleanly\n", failed);
-    fixture_free(&f);
+    run_steps(_i, arm_alloc_persistent, dvk_fault_calls, DVK_ENOMEM, "out of memory", "out of memory");
 }
 END_TEST
 
-START_TEST(oom_import_transient)
+START_TEST(oom_transient)
 {
-    /* One allocation fails and the next ones succeed: SQLite may recover (then the import is
-     * whole) or the import fails (then nothing is written). */
+    /* One allocation fails and the next ones succeed: SQLite may recover (then the work is
+     * whole) or the work fails (then nothing is written). */
     with_sqlite_faults();
-    fixture f;
-    fixture_make(&f);
-    step_import(&f, arm_alloc_transient, dvk_fault_calls, DVK_ENOMEM, "out of memory", 1);
-    fixture_free(&f);
+    run_steps(_i, arm_alloc_transient, dvk_fault_calls, DVK_ENOMEM, "out of memory", "one failed allocation");
 }
 END_TEST
 
-START_TEST(disk_full_import_every_write)
+START_TEST(disk_full_every_write)
 {
     ck_assert_int_eq(dvk_fault_vfs_register(), SQLITE_OK);
-    fixture f;
-    fixture_make(&f);
-    step_import(&f, arm_write_full, dvk_fault_io_calls, DVK_EIO, "disk full", 1);
-    fixture_free(&f);
+    run_steps(_i, arm_write_full, dvk_fault_io_calls, DVK_EIO, "disk full", "disk full");
 }
 END_TEST
 
-START_TEST(io_error_import_every_write)
+START_TEST(io_error_every_write)
 {
     ck_assert_int_eq(dvk_fault_vfs_register(), SQLITE_OK);
-    fixture f;
-    fixture_make(&f);
-    step_import(&f, arm_write_ioerr, dvk_fault_io_calls, DVK_EIO, "I/O error", 1);
-    fixture_free(&f);
+    run_steps(_i, arm_write_ioerr, dvk_fault_io_calls, DVK_EIO, "I/O error", "write error");
 }
 END_TEST
 
-START_TEST(io_error_import_every_sync)
+START_TEST(io_error_every_sync)
+{
+    ck_assert_int_eq(dvk_fault_vfs_register(), SQLITE_OK);
+    run_steps(_i, arm_sync_ioerr, dvk_fault_io_calls, DVK_EIO, "I/O error", "fsync error");
+}
+END_TEST
+
+/* A crash (SIGKILL) at every write and sync of the work, in a child process: afterwards the
+ * database is whole (integrity, audit chain), the work wholly present or absent, and a
+ * re-run succeeds and is whole. */
+START_TEST(crash_every_write)
 {
     ck_assert_int_eq(dvk_fault_vfs_register(), SQLITE_OK);
     fixture f;
-    fixture_make(&f);
-    step_import(&f, arm_sync_ioerr, dvk_fault_io_calls, DVK_EIO, "I/O error", 1);
+    fixture_make(&f, _i);
+    long n, crashed = 0;
+    for (n = 1; n < STEP_LIMIT; n++) {
+        fixture_reset(&f);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            dvk_error err;
+            dvk_error_clear(&err);
+            dvk_store *s = dvk_store_open(f.db, 0, &err);
+            if (!s)
+                _exit(3);
+            arm_crash(n);
+            int rc = do_work(&f, s, &err);
+            dvk_fault_io_disarm();
+            dvk_store_close(s);
+            _exit(rc == DVK_OK ? 0 : 1);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        int killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+        ck_assert_msg(killed || (WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                      "step %ld: the work failed without a crash (status %d)", n, status);
+        state after = db_state(f.db);
+        check_all_or_nothing(&f, &after, n, killed ? "after a crash" : "finished");
+        if (!killed)
+            break;
+        crashed++;
+        /* Re-run: succeeds, and the result is whole again (an import is idempotent; a
+         * decision adds one more whole run). */
+        dvk_error err;
+        dvk_error_clear(&err);
+        dvk_store *s = dvk_store_open(f.db, 0, &err);
+        ck_assert_msg(s != NULL, "step %ld: reopening: %s", n, err.msg);
+        ck_assert_msg(do_work(&f, s, &err) == DVK_OK, "step %ld: re-run: %s", n, err.msg);
+        dvk_store_close(s);
+        state rerun = db_state(f.db);
+        ck_assert_msg(rerun.integrity_ok, "step %ld: integrity after the re-run", n);
+        if (f.work == WORK_IMPORT)
+            ck_assert_msg(rerun.models == f.whole.models, "step %ld: re-run left %lld models", n, rerun.models);
+        else
+            ck_assert_msg(rerun.results == f.whole.results * (after.runs + 1) &&
+                          rerun.runs == after.runs + 1, "step %ld: re-run not whole", n);
+    }
+    ck_assert_msg(n < STEP_LIMIT && crashed > 0, "no crash point met");
+    fprintf(stderr, "faults: %s: crashed at %ld writes/syncs, all whole\n",
+            f.work == WORK_IMPORT ? "import" : "decide", crashed);
     fixture_free(&f);
 }
 END_TEST
@@ -247,10 +362,9 @@ END_TEST
 START_TEST(export_disk_full)
 {
     fixture f;
-    fixture_make(&f);
+    fixture_make(&f, WORK_DECIDE);
     dvk_error err;
-    int rc = import_once(&f, arm_alloc_persistent, 0, &err);
-    ck_assert_msg(rc == DVK_OK, "%s", err.msg);
+    dvk_error_clear(&err);
     dvk_store *s = dvk_store_open(f.db, 0, &err);
     ck_assert_ptr_nonnull(s);
     char *out = tu_path(f.dir, "out.csv");
@@ -260,14 +374,14 @@ START_TEST(export_disk_full)
     struct rlimit old, lim;
     ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
     signal(SIGXFSZ, SIG_IGN);
-    for (rlim_t cap = 0; cap <= 2048; cap += 512) {
+    for (rlim_t cap = 0; cap <= 1024; cap += 256) {
         lim = old;
         lim.rlim_cur = cap;
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
         dvk_csv_export_opts o = {0};
         long long rows = 0;
         dvk_error_clear(&err);
-        rc = dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &o, &rows, &err);
+        int rc = dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &o, &rows, &err);
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
         ck_assert_msg(rc == DVK_EIO, "cap %lu: export returned %d (%s)", (unsigned long)cap, rc, err.msg);
         ck_assert_msg(err.msg[0] != '\0', "cap %lu: no message", (unsigned long)cap);
@@ -279,6 +393,10 @@ START_TEST(export_disk_full)
     long long rows = 0;
     ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &o, &rows, &err), DVK_OK);
     ck_assert_int_eq(rows, NMODELS);
+    size_t len = 0;
+    char *text = tu_read(out, &len);
+    ck_assert_msg(len > 1024, "the export is too small (%zu bytes) to meet the caps", len);
+    free(text);
     dvk_store_close(s);
     free(out);
     fixture_free(&f);
@@ -289,16 +407,20 @@ Suite *faults_suite(void)
 {
     Suite *s = suite_create("faults");
     TCase *tc = tcase_create("oom");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, oom_import_every_allocation);
-    tcase_add_test(tc, oom_import_transient);
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, oom_every_allocation, WORK_IMPORT, WORK_DECIDE + 1);
+    tcase_add_loop_test(tc, oom_transient, WORK_IMPORT, WORK_DECIDE + 1);
     suite_add_tcase(s, tc);
     tc = tcase_create("io");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, disk_full_import_every_write);
-    tcase_add_test(tc, io_error_import_every_write);
-    tcase_add_test(tc, io_error_import_every_sync);
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, disk_full_every_write, WORK_IMPORT, WORK_DECIDE + 1);
+    tcase_add_loop_test(tc, io_error_every_write, WORK_IMPORT, WORK_DECIDE + 1);
+    tcase_add_loop_test(tc, io_error_every_sync, WORK_IMPORT, WORK_DECIDE + 1);
     tcase_add_test(tc, export_disk_full);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("crash");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, crash_every_write, WORK_IMPORT, WORK_DECIDE + 1);
     suite_add_tcase(s, tc);
     return s;
 }

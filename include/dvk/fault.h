@@ -46,8 +46,11 @@ enum {
  * every connection opened afterwards goes through it. Returns an SQLite result code. */
 int dvk_fault_vfs_register(void);
 /* Fail the nth I/O operation of the kinds in mask (DVK_FAULT_IO_*) from now, and every later
- * one (a full disk stays full), with rc (SQLITE_IOERR_WRITE, SQLITE_FULL, ...). n <= 0
- * disarms. */
+ * one (a full disk stays full), with rc (SQLITE_IOERR_WRITE, SQLITE_FULL, ...). rc ==
+ * DVK_FAULT_CRASH instead kills the process with SIGKILL just before that operation: a
+ * crash at exactly that write or sync (what was written before stays in the OS's cache, as
+ * after a real kill). n <= 0 disarms. */
+#define DVK_FAULT_CRASH 0
 void dvk_fault_io_arm(long n, int mask, int rc);
 void dvk_fault_io_disarm(void);
 /* Operations of the armed kinds seen since the last arm, and how many failed. */
