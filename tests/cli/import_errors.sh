@@ -14,6 +14,9 @@ echo "--- --skip-bad"
 "$DVK" import models models_bad.csv --skip-bad rejects.csv; echo "exit $?"
 cat rejects.csv
 sqlite3 dvk.db "SELECT code FROM models"
+echo "--- many problems: the first 50, then a count"
+{ echo "code,name,kind,parent"; i=1; while [ $i -le 60 ]; do echo "u$i,Unit $i,hamlet,tinh-a"; i=$((i + 1)); done; } > many.csv
+"$DVK" import units many.csv 2>&1 | sed -n '1,2p;49,60p'
 echo "--- file-level"
 printf 'code,name,unit,kind,category,field,level,year,registration\nx,"a"b,c\n' > quote.csv
 "$DVK" import models quote.csv; echo "exit $?"
