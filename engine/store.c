@@ -237,22 +237,29 @@ int dvk_store_version(dvk_store *s)
     return v;
 }
 
-/* Check what kind of file this is, then bring the schema to DVK_SCHEMA_VERSION, each
- * migration in its own transaction. */
-static int migrate(dvk_store *s, int readonly, dvk_error *err)
+/* Refuse a file that is not a dvk database, or one from a newer dvk, before anything is
+ * written to it (not even the switch to WAL). *version gets the schema version. */
+static int check_kind(dvk_store *s, int *version, dvk_error *err)
 {
-    int version = 0, app = 0, tables = 0;
-    if (pragma_int(s, "PRAGMA user_version", &version, err) ||
+    int app = 0, tables = 0;
+    if (pragma_int(s, "PRAGMA user_version", version, err) ||
         pragma_int(s, "PRAGMA application_id", &app, err) ||
         pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables, err))
         return err->code;
-    if (app != DVK_APPLICATION_ID && (tables > 0 || version != 0))
+    if (app != DVK_APPLICATION_ID && (tables > 0 || *version != 0))
         return dvk_error_set(err, DVK_EDATA, "%s: not a dvk database (an SQLite file of another program)",
                              s->path);
-    if (version > DVK_SCHEMA_VERSION)
+    if (*version > DVK_SCHEMA_VERSION)
         return dvk_error_set(err, DVK_EDATA,
                              "%s: made by a newer dvk (schema version %d; this dvk knows up to %d): "
-                             "upgrade dvk to open it", s->path, version, DVK_SCHEMA_VERSION);
+                             "upgrade dvk to open it", s->path, *version, DVK_SCHEMA_VERSION);
+    return DVK_OK;
+}
+
+/* Bring the schema from version to DVK_SCHEMA_VERSION, each migration in its own
+ * transaction. */
+static int migrate(dvk_store *s, int version, int readonly, dvk_error *err)
+{
     if (version == DVK_SCHEMA_VERSION)
         return DVK_OK;
     if (readonly)
@@ -300,15 +307,12 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     }
     if (exec(s, "PRAGMA foreign_keys = ON", err, "opening the database"))
         goto fail;
-    if (!readonly) {
-        int app = 0;
-        /* Probe before switching the journal: a foreign file must stay as it is. */
-        if (pragma_int(s, "PRAGMA application_id", &app, err))
-            goto fail;
-        if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
-            goto fail;
-    }
-    if (migrate(s, readonly, err))
+    int version = 0;
+    if (check_kind(s, &version, err))
+        goto fail;
+    if (!readonly && exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
+        goto fail;
+    if (migrate(s, version, readonly, err))
         goto fail;
     return s;
 fail:

@@ -123,6 +123,14 @@ START_TEST(foreign_files_refused)
     dvk_error_clear(&err);
     ck_assert_ptr_null(dvk_store_open(other, DVK_STORE_CREATE, &err));
     ck_assert_msg(strstr(err.msg, "not a dvk database") != NULL, "%s", err.msg);
+    /* ... not even switched to WAL. */
+    ck_assert_int_eq(sqlite3_open(other, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "delete");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
     free(text);
     free(other);
     tu_rmdir(dir);
