@@ -399,7 +399,9 @@ int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *
         sqlite3_bind_int64(sc, 1, a);
         sqlite3_bind_int64(sc, 2, b);
         sqlite3_bind_int64(sc, 3, sqlite3_column_int64(st, 0));
+        int moved = 0;
         while (sqlite3_step(sc) == SQLITE_ROW) {
+            moved++;
             if (sqlite3_column_type(sc, 1) == SQLITE_NULL || sqlite3_column_type(sc, 2) == SQLITE_NULL) {
                 fprintf(out, "    %-22s %s -> %s\n", col(sc, 0),
                         sqlite3_column_type(sc, 1) == SQLITE_NULL ? "not scored"
@@ -413,6 +415,9 @@ int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *
             fprintf(out, "    %-22s %s -> %s (%s%s)\n", col(sc, 0), num(t1, sizeof t1, pa),
                     num(t2, sizeof t2, pb), pb >= pa ? "+" : "", num(d, sizeof d, pb - pa));
         }
+        if (!moved)
+            fprintf(out, "    no criterion moved: a threshold, quota or gate changed, or other "
+                         "models moved\n");
         if (*col(st, 9))
             fprintf(out, "    reason: %s\n", col(st, 9));
     }

@@ -1,5 +1,7 @@
-/* cmd_decide.c: `dvk decide --province P --year Y --level L [--unit CODE] [--dry-run]`:
- * run the province script over the candidates and store the run (or only print it). */
+/* cmd_decide.c: `dvk decide --province P --year Y --level L [--unit CODE] [--dry-run]
+ * [--compare RUN] [--verbose]`: run the province script over the candidates and store the
+ * run (or only print it); --compare prints the diff against an earlier run; --verbose sends
+ * the scripts' print() to stderr. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -39,10 +41,11 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
         {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
         {"level", required_argument, 0, 'l'},    {"unit", required_argument, 0, 'u'},
         {"dry-run", no_argument, 0, 'n'},        {"verbose", no_argument, 0, 'v'},
+        {"compare", required_argument, 0, 'c'},
         {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("decide");
     dvk_decide_opts o = {0};
-    long long year = 0;
+    long long year = 0, compare = 0;
     int c, verbose = 0;
     while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
         switch (c) {
@@ -56,6 +59,11 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
         case 'u': o.unit = cli_optarg; break;
         case 'n': o.dry_run = 1; break;
         case 'v': verbose = 1; break;
+        case 'c':
+            if (cli_parse_int(cli_optarg, 1, (long long)1 << 62, &compare))
+                return cli_usage_error("decide", "--compare takes a run number (got '%s')",
+                                       cli_optarg);
+            break;
         case 'h': return 0;
         default: return 2;
         }
@@ -64,6 +72,8 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
         return cli_usage_error("decide", "unexpected argument '%s'", argv[cli_optind]);
     if (!o.province || !year || !o.level)
         return cli_usage_error("decide", "--province, --year and --level are required");
+    if (compare && o.dry_run)
+        return cli_usage_error("decide", "--compare needs a stored run (drop --dry-run)");
     o.year = (int)year;
     o.actor = getenv("USER");
     if (cli->progress)
@@ -87,6 +97,11 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
     sigaction(SIGINT, &old, NULL);
     if (rc == DVK_OK)
         dvk_decide_print_summary(&sum, &o, stdout);
+    if (rc == DVK_OK && compare) {
+        long long changed = 0;
+        putchar('\n');
+        rc = dvk_runs_diff(s, compare, sum.run, stdout, &changed, &err);
+    }
     dvk_store_close(s);
     return rc == DVK_OK ? 0 : cli_fail(&err);
 }

@@ -59,6 +59,10 @@ $DVK decide --province example --year 2023 --level huyen | head -1
 sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, eligible, gate, total, outcome, rank, recognised, exemplary, proposed, reason FROM results WHERE run = 1 EXCEPT SELECT model, eligible, gate, total, outcome, rank, recognised, exemplary, proposed, reason FROM results WHERE run = 2)"
 sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, criterion, points, max, note FROM result_scores WHERE run = 1 EXCEPT SELECT model, criterion, points, max, note FROM result_scores WHERE run = 2)"
 $DVK diff 1 2
+echo "== a what-if: a stricter threshold, compared with run 1"
+mkdir -p s/provinces
+sed 's/min = 85, exemplary/min = 89, exemplary/' "$SRC/scripts/provinces/example.lua" > s/provinces/example.lua
+$DVK --scripts s decide --province example --year 2023 --level huyen --compare 1 | mask
 echo "== province level: candidates are the proposals"
 $DVK decide --province example --year 2023 --level tinh
 echo "== finalize"
@@ -67,6 +71,6 @@ $DVK runs finalize 2 --number 16/QĐ-UBND --date 2023-12-21 || echo "refused: $?
 sqlite3 dvk.db "UPDATE results SET total = 100 WHERE run = 2" >/dev/null 2>&1 || echo "trigger refused"
 $DVK verify | mask
 echo "== a province-level run sees the history of the district run"
-$DVK runs show 3 EX-D1 | grep ben-vung
+$DVK runs show 4 EX-D1 | grep ben-vung
 echo "== list"
 $DVK runs --province example --year 2023
