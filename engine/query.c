@@ -364,6 +364,7 @@ typedef struct qstate {
     char code[DVK_SCRIPT_ID_MAX + 1];
     dvk_table_mode mode;
     int max_rows;
+    volatile sig_atomic_t *interrupt; /* set by the CLI's SIGINT handler, or NULL */
 } qstate;
 
 static int qstate_gc(lua_State *L)
@@ -416,6 +417,11 @@ void dvk_query_set_output(lua_State *L, dvk_table_mode mode, int max_rows)
     qstate *st = get_state(L);
     st->mode = mode;
     st->max_rows = max_rows < 0 ? 0 : max_rows;
+}
+
+void dvk_query_set_interrupt(lua_State *L, volatile sig_atomic_t *flag)
+{
+    get_state(L)->interrupt = flag;
 }
 
 const char *dvk_query_province(lua_State *L)
@@ -1333,6 +1339,7 @@ static int l_decide(lua_State *L)
         o.province = dvk_query_province(L);
     if (!o.province || !o.level || !o.year)
         return luaL_error(L, "dvk.decide: province, year and level are required");
+    o.interrupted = get_state(L)->interrupt;
     dvk_progress *bar = NULL;
     o.progress = decide_progress;
     o.progress_ud = &bar;

@@ -59,6 +59,7 @@ int lua_session_open(lua_session *s, dvk_cli *cli)
         return cli_fail(&err);
     }
     dvk_query_set_output(s->L, dvk_table_default_mode(stdout), 20);
+    dvk_query_set_interrupt(s->L, &lua_session_sigints);
     active = s;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -86,6 +87,8 @@ void lua_session_close(lua_session *s)
 
 int lua_session_call(lua_session *s, int nargs, int nresults, dvk_error *err)
 {
+    /* a Ctrl-C from before this call (at the prompt) must not stop it, nor a dvk.decide */
+    lua_session_sigints = 0;
     s->evaluating = 1;
     int rc = dvk_sandbox_call(s->L, nargs, nresults, err);
     s->evaluating = 0;

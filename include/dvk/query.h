@@ -8,6 +8,7 @@
 #ifndef DVK_QUERY_H
 #define DVK_QUERY_H
 
+#include <signal.h>
 #include <lua.h>
 #include <sqlite3.h>
 #include "dvk/error.h"
@@ -79,6 +80,9 @@ int dvk_query_register(lua_State *L, dvk_error *err);
 int dvk_query_set_province(lua_State *L, const char *code, dvk_error *err);
 /* The current province code, or NULL. */
 const char *dvk_query_province(lua_State *L);
+/* A flag that a SIGINT handler sets (the CLI's): dvk.decide passes it on so that Ctrl-C
+ * stops a decision run started from Lua. NULL: none. */
+void dvk_query_set_interrupt(lua_State *L, volatile sig_atomic_t *flag);
 /* How results print (tostring, the REPL): table mode and the number of rows shown before
  * "… N more rows" (0: all). */
 void dvk_query_set_output(lua_State *L, dvk_table_mode mode, int max_rows);
