@@ -103,16 +103,47 @@ typedef struct run_state {
     int tb_crit[16];
     char **units;          /* interned unit codes */
     int nunits, capunits;
+    int *slots;            /* hash of unit codes: index into units, -1 empty */
+    int nslots;
     int last_unit;
 } run_state;
 
+static unsigned long hash_str(const char *s)
+{
+    unsigned long h = 5381;
+    while (*s)
+        h = h * 33 + (unsigned char)*s++;
+    return h;
+}
+
+/* Index of unit code in r->units, adding it when new (open-addressing hash of indexes). */
 static int intern_unit(run_state *r, const char *code)
 {
     if (r->last_unit >= 0 && strcmp(r->units[r->last_unit], code) == 0)
         return r->last_unit;
-    for (int i = r->nunits - 1; i >= 0; i--)
-        if (strcmp(r->units[i], code) == 0)
-            return r->last_unit = i;
+    if (2 * (r->nunits + 1) > r->nslots) {
+        int nslots = r->nslots ? r->nslots * 2 : 256;
+        int *slots = malloc((size_t)nslots * sizeof *slots);
+        if (!slots)
+            return -1;
+        for (int i = 0; i < nslots; i++)
+            slots[i] = -1;
+        for (int u = 0; u < r->nunits; u++) {
+            size_t h = hash_str(r->units[u]) & (size_t)(nslots - 1);
+            while (slots[h] >= 0)
+                h = (h + 1) & (size_t)(nslots - 1);
+            slots[h] = u;
+        }
+        free(r->slots);
+        r->slots = slots;
+        r->nslots = nslots;
+    }
+    size_t h = hash_str(code) & (size_t)(r->nslots - 1);
+    while (r->slots[h] >= 0) {
+        if (strcmp(r->units[r->slots[h]], code) == 0)
+            return r->last_unit = r->slots[h];
+        h = (h + 1) & (size_t)(r->nslots - 1);
+    }
     if (r->nunits == r->capunits) {
         int cap = r->capunits ? r->capunits * 2 : 64;
         char **nu = realloc(r->units, (size_t)cap * sizeof *nu);
@@ -124,6 +155,7 @@ static int intern_unit(run_state *r, const char *code)
     r->units[r->nunits] = strdup(code);
     if (!r->units[r->nunits])
         return -1;
+    r->slots[h] = r->nunits;
     return r->last_unit = r->nunits++;
 }
 
@@ -341,6 +373,7 @@ static void free_run(run_state *r)
     for (int i = 0; i < r->nunits; i++)
         free(r->units[i]);
     free(r->units);
+    free(r->slots);
 }
 
 static int grow(run_state *r)
