@@ -483,6 +483,15 @@ static int l_string_format(lua_State *L)
         if (!*p)
             break;
     }
+    /* "%s" of a table or function would print its address: give the safe tostring instead */
+    for (int i = 2; i <= lua_gettop(L); i++) {
+        int t = lua_type(L, i);
+        if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TUSERDATA || t == LUA_TTHREAD ||
+            t == LUA_TLIGHTUSERDATA) {
+            safe_tolstring(L, i, NULL);
+            lua_replace(L, i);
+        }
+    }
     return call_original(L);
 }
 
@@ -861,7 +870,7 @@ static const allow_entry ALLOW[] = {
     {"string.byte", NULL, "pure"},
     {"string.char", NULL, "pure, bounded by its arguments"},
     {"string.find", l_string_pattern, "pattern cost guarded (backtracking is outside the budget)"},
-    {"string.format", l_string_format, "no %p (addresses); widths are limited by Lua"},
+    {"string.format", l_string_format, "no %p, and %s of a table gives no address; widths are limited by Lua"},
     {"string.gmatch", l_string_pattern, "pattern cost guarded"},
     {"string.gsub", l_string_pattern, "pattern cost guarded"},
     {"string.len", NULL, "pure"},

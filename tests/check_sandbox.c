@@ -432,6 +432,9 @@ START_TEST(test_determinism)
     expect_value("return tostring({})", "table");
     expect_value("return tostring(print)", "function");
     expect_error("return string.format('%p', {})", "not allowed");
+    expect_value("return string.format('%s|%s|%5.1f', {}, print, 2.25)", "table|function|  2.2");
+    expect_value("return string.format('%s', setmetatable({}, {__tostring = function() "
+                 "return 'T' end}))", "T");
     expect_error("math.randomseed()", "number expected");
     expect_value("math.randomseed(5) local a = math.random(100) math.randomseed(5) "
                  "return a == math.random(100)", "true");
