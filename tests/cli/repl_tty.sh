@@ -48,7 +48,8 @@ type_line 'dvk.models{field = "nong-thon-moi"}'; wait_for "└"
 type_line "nosuch.call()"; wait_for "unknown global 'nosuch'"
 type_line "6 * 7"; wait_for "42"
 # Ctrl-C stops a long loop and the session goes on
-type_line "while true do end"; sleep 0.5; keys C-c; wait_for "interrupted"
+type_line 'print("looping") while true do end'; wait_for "looping" 2; keys C-c
+wait_for "interrupted"
 type_line '"after the interrupt"'; wait_for "after the interrupt" 2
 # Ctrl-C clears a half-typed statement
 type_line "if true then"; wait_for "...> " 3
