@@ -416,8 +416,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     if ((rc = check_scope(s, o, err)) != DVK_OK)
         return rc;
     dvk_sandbox_limits lim = dvk_sandbox_defaults();
-    if (o->wall_seconds > 0)
-        lim.wall_seconds = o->wall_seconds;
+    lim.wall_seconds = o->wall_seconds > 0 ? o->wall_seconds : DVK_DECIDE_WALL_SECONDS;
     lim.interrupt_flag = o->interrupted;
     lim.print = print_to;
     lim.print_ud = (void *)o;

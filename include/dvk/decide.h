@@ -18,7 +18,7 @@ typedef struct dvk_decide_opts {
     const char *unit;         /* scope to this unit's subtree, or NULL */
     int dry_run;              /* evaluate everything, write nothing */
     const char *actor;        /* audit actor ($USER), NULL: "dvk" */
-    double wall_seconds;      /* deadline of the whole run; 0: the sandbox default */
+    double wall_seconds;      /* deadline of the whole run; 0: DVK_DECIDE_WALL_SECONDS */
     /* progress (may be NULL): called every few hundred models */
     void (*progress)(void *ud, long long done, long long total);
     void *progress_ud;
@@ -32,6 +32,7 @@ typedef struct dvk_decide_opts {
 } dvk_decide_opts;
 
 #define DVK_DECIDE_MAX_OUTCOMES 32
+#define DVK_DECIDE_WALL_SECONDS 3600.0   /* a whole run, however many models */
 
 typedef struct dvk_decide_summary {
     long long run;            /* run id; 0 for a dry run */
