@@ -22,7 +22,7 @@
 #include "dvk/store.h"
 #include "testutil.h"
 
-#define NMODELS 12
+#define NMODELS 6
 #define STEP_LIMIT 200000  /* a run that never finishes is a bug in the stepping itself */
 
 enum { WORK_IMPORT, WORK_DECIDE };

@@ -27,10 +27,12 @@ echo "nothing written: runs $(sqlite3 dvk.db 'SELECT count(*) FROM runs'), units
 echo "== two decisions at once, with readers"
 want=$(sqlite3 dvk.db "SELECT count(*) FROM models WHERE province = 'example' AND year = 2023 AND level = 'co-so'")
 # Reader: every run it sees has all its results, or it is not there yet (one read transaction).
+# It waits on a lock like any client should (a closing dvk checkpoints the WAL and holds an
+# exclusive lock for a moment, which a reader without a busy timeout sees as "locked").
 (
   bad=0; n=0
   while [ ! -f stop ]; do
-    sqlite3 dvk.db "SELECT r.id, (SELECT count(*) FROM results WHERE run = r.id) FROM runs r" > seen.txt 2>>reader.err
+    sqlite3 -cmd ".timeout 5000" dvk.db "SELECT r.id, (SELECT count(*) FROM results WHERE run = r.id) FROM runs r" > seen.txt 2>>reader.err
     while IFS='|' read -r run cnt; do [ "$cnt" = "$want" ] || bad=$((bad + 1)); done < seen.txt
     n=$((n + 1))
   done
