@@ -1890,7 +1890,7 @@ static int check_case(lua_State *L, tester *t, const char *file, const char *cna
     lua_pushnil(L);
     while (lua_next(L, eidx)) {
         lua_pop(L, 1);
-        const char *key = lua_tostring(L, -1);
+        const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
         int known = 0;
         for (int i = 0; key && ekeys[i]; i++)
             known |= strcmp(key, ekeys[i]) == 0;
@@ -1950,8 +1950,8 @@ static int check_case(lua_State *L, tester *t, const char *file, const char *cna
     if (lua_getfield(L, eidx, "points") == LUA_TTABLE) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
-            const char *cid = lua_tostring(L, -2);
-            int ci = dvk_province_criterion(p, cid);
+            const char *cid = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+            int ci = cid ? dvk_province_criterion(p, cid) : -1;
             if (ci < 0) {
                 say(t, "%s: case %s: points: unknown criterion '%s'", file, cname, cid ? cid : "?");
                 ok = 0;
