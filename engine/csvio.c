@@ -2108,7 +2108,8 @@ static int set_indexes_aside(importer *im, long long file_bytes, dvk_error *err)
     long long min = im->opts->bulk_min_bytes > 0 ? im->opts->bulk_min_bytes : BULK_MIN_BYTES;
     if (im->table != DVK_CSV_MODELS || file_bytes < min)
         return DVK_OK;
-    if (file_bytes / BULK_BYTES_PER_ROW <= pragma_int(im->db, "SELECT count(*) FROM models"))
+    /* max(id) (read at the start) stands for the row count: no scan of a big table */
+    if (file_bytes / BULK_BYTES_PER_ROW <= im->max_before)
         return DVK_OK;
     sqlite3_stmt *st = dvk_store_prepare(im->s,
         "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('models') i"
