@@ -1749,6 +1749,35 @@ static void collect_any_key(lua_State *L, void *ud)
 
 static void format_value(lua_State *L, int idx, sbuf *b, int depth);
 
+/* Is the value at idx a non-empty list of records (table-likes) with no string keys of its
+ * own? Its length goes to *n. */
+static int is_record_list(lua_State *L, int idx, lua_Integer *n)
+{
+    idx = lua_absindex(L, idx);
+    int has_len = luaL_getmetafield(L, idx, "__len") != LUA_TNIL;
+    if (has_len)
+        lua_pop(L, 1);
+    if (!tablelike(L, idx) || luaL_testudata(L, idx, QUERY_MT) ||
+        (!has_len && lua_type(L, idx) != LUA_TTABLE))
+        return 0;
+    *n = luaL_len(L, idx);
+    int records = *n > 0;
+    for (lua_Integer i = 1; records && i <= *n; i++) {
+        lua_geti(L, idx, i);                                            /* v */
+        records = tablelike(L, -1);
+        lua_pop(L, 1);                                                  /* */
+    }
+    if (records) {
+        keyset ks = {0};
+        each_pair(L, idx, collect_any_key, &ks);
+        records = ks.n == 0;
+        keyset_free(&ks);
+    }
+    return records;
+}
+
+static char *format_records(lua_State *L, int idx, lua_Integer n);
+
 /* A table as a Lua constructor: the array part, then string keys (preferred order, then
  * byte order); other keys are left out. Nested deeper than FORMAT_DEPTH: {...}. */
 static void format_table(lua_State *L, int idx, sbuf *b, int depth)
@@ -1778,7 +1807,18 @@ static void format_table(lua_State *L, int idx, sbuf *b, int depth)
         format_value(L, -1, &inner, depth + 1);
         lua_pop(L, 1);                                                  /* */
     }
+    keyset later = {0}; /* depth 0: lists of records print as tables after the rest */
     for (int k = 0; k < ks.n && items < FORMAT_ITEMS; k++, items++) {
+        if (depth == 0) {
+            lua_Integer len;
+            lua_getfield(L, idx, ks.k[k]);                              /* v */
+            int list = is_record_list(L, -1, &len);
+            lua_pop(L, 1);                                              /* */
+            if (list) {
+                keyset_add(&later, ks.k[k]);
+                continue;
+            }
+        }
         sb_add(&inner, items ? ",\n" : "");
         if (is_identifier(ks.k[k])) {
             sb_add(&inner, ks.k[k]);
@@ -1801,11 +1841,8 @@ static void format_table(lua_State *L, int idx, sbuf *b, int depth)
     keyset_free(&ks);
     if (inner.failed || !inner.s) {
         sb_add(b, inner.failed ? "{...}" : "{}");
-        free(inner.s);
-        return;
-    }
-    /* Short and flat: one line. Otherwise one item per line, indented. */
-    if (inner.len < 72 && more <= 0) {
+    } else if (inner.len < 72 && more <= 0) {
+        /* Short and flat: one line. Otherwise one item per line, indented. */
         sb_add(b, "{ ");
         for (char *p = inner.s; *p; p++) {
             char tmp[2] = {*p == '\n' ? ' ' : *p, '\0'};
@@ -1823,6 +1860,25 @@ static void format_table(lua_State *L, int idx, sbuf *b, int depth)
         sb_add(b, "\n}");
     }
     free(inner.s);
+    /* the lists of records held back: "key:" and a table each */
+    for (int k = 0; k < later.n; k++) {
+        lua_Integer len;
+        lua_getfield(L, idx, later.k[k]);                               /* list */
+        is_record_list(L, -1, &len);
+        char *t = format_records(L, lua_gettop(L), len);
+        lua_pop(L, 1);                                                  /* */
+        sb_add(b, "\n");
+        sb_add(b, later.k[k]);
+        sb_add(b, ":\n");
+        if (t) {
+            size_t tl = strlen(t);
+            if (tl > 0 && t[tl - 1] == '\n')
+                t[tl - 1] = '\0';
+            sb_add(b, t);
+        }
+        free(t);
+    }
+    keyset_free(&later);
 }
 
 static void format_value(lua_State *L, int idx, sbuf *b, int depth)
@@ -1866,28 +1922,9 @@ char *dvk_query_format(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
     /* A non-empty list whose items are all tables prints as a table of records. */
-    int has_len = luaL_getmetafield(L, idx, "__len") != LUA_TNIL;
-    if (has_len)
-        lua_pop(L, 1);
-    if (tablelike(L, idx) && !luaL_testudata(L, idx, QUERY_MT) &&
-        (has_len || lua_type(L, idx) == LUA_TTABLE)) {
-        lua_Integer n = luaL_len(L, idx);
-        int records = n > 0;
-        for (lua_Integer i = 1; records && i <= n; i++) {
-            lua_geti(L, idx, i);                                        /* v */
-            records = tablelike(L, -1);
-            lua_pop(L, 1);                                              /* */
-        }
-        if (records) {
-            /* ... and only when it has no string keys of its own. */
-            keyset ks = {0};
-            each_pair(L, idx, collect_any_key, &ks);
-            records = ks.n == 0;
-            keyset_free(&ks);
-        }
-        if (records)
-            return format_records(L, idx, n);
-    }
+    lua_Integer n;
+    if (is_record_list(L, idx, &n))
+        return format_records(L, idx, n);
     sbuf b = {0};
     format_value(L, idx, &b, 0);
     if (b.failed) {

@@ -12,6 +12,8 @@ local r = dvk.result(sum.run, "BK-1")
 print(r.code, r.eligible, r.total, r.outcome, r.rank, #r.scores)
 print(dvk.explain(sum.run, "BK-2"))
 print("score now:", dvk.score("BK-2").total)
+print(dvk.format(dvk.score("BK-1")))
+print(dvk.format(dvk.result(sum.run, "BK-2")))
 local again = dvk.decide{province = "bac-kan", year = 2024, level = "co-so"}
 local text, changed = dvk.diff(sum.run, again.run)
 print("changed:", changed)
