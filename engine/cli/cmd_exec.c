@@ -17,27 +17,28 @@ static char *slurp(const char *path, size_t *len)
         return NULL;
     size_t cap = 8192, n = 0;
     char *buf = malloc(cap);
+    int nomem = buf == NULL;
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (got == 0)
             break;
         if (n == cap) {
-            char *grown = realloc(buf, cap *= 2);
+            char *grown = realloc(buf, cap * 2);
             if (!grown) {
-                free(buf);
-                buf = NULL;
-                errno = ENOMEM;
+                nomem = 1;
+                break;
             }
             buf = grown;
+            cap *= 2;
         }
     }
     int bad = ferror(f);
     if (f != stdin)
         fclose(f);
-    if (bad) {
+    if (bad || nomem) {
         free(buf);
-        errno = EIO;
+        errno = nomem ? ENOMEM : EIO;
         return NULL;
     }
     *len = n;
