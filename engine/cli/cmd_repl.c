@@ -370,18 +370,28 @@ static int dot_read(repl *r, int argc, char **argv)
     size_t cap = 0, len = 0;
     char chunk[8192];
     size_t got;
+    int failed = 0;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (len + got + 1 > cap) {
             cap = (len + got + 1) * 2;
             char *grown = realloc(buf, cap);
-            if (!grown)
+            if (!grown) {
+                failed = 1;
                 break;
+            }
             buf = grown;
         }
         memcpy(buf + len, chunk, got);
         len += got;
     }
+    failed |= ferror(f) != 0;
     fclose(f);
+    if (failed) {
+        free(buf);
+        fprintf(stderr, "%s: cannot read (%s)\n", argv[1], errno ? strerror(errno) : "error");
+        r->failed = 1;
+        return 1;
+    }
     char name[1024];
     snprintf(name, sizeof name, "@%s", argv[1]);
     dvk_error err;
