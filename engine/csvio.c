@@ -1198,13 +1198,18 @@ static int match_column(unsigned tmask, const char *key)
     return -1;
 }
 
-static int cmp_metric_order(const void *a, const void *b, void *ctx);
-static importer *sort_ctx;
-static int cmp_metric(const void *a, const void *b) { return cmp_metric_order(a, b, sort_ctx); }
-static int cmp_metric_order(const void *a, const void *b, void *ctx)
+/* Metric columns in name order (insertion sort: at most DVK_CSV_COLUMNS_MAX of them), so
+ * that models.metrics lists its keys in one canonical order whatever the column order. */
+static void sort_metrics(importer *im)
 {
-    const importer *im = ctx;
-    return strcmp(im->metrics[*(const int *)a].name, im->metrics[*(const int *)b].name);
+    for (int i = 1; i < im->nmetrics; i++) {
+        int v = im->order[i], j = i;
+        while (j > 0 && strcmp(im->metrics[im->order[j - 1]].name, im->metrics[v].name) > 0) {
+            im->order[j] = im->order[j - 1];
+            j--;
+        }
+        im->order[j] = v;
+    }
 }
 
 static int write_reject_header(importer *im, const dvk_csv_record *rec)
@@ -1302,8 +1307,7 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         return DVK_EDATA;
     }
     free(missing.p);
-    sort_ctx = im;
-    qsort(im->order, (size_t)im->nmetrics, sizeof im->order[0], cmp_metric);
+    sort_metrics(im);
     if (im->rejects_open && write_reject_header(im, rec))
         return dvk_error_set(err, DVK_EIO, "%s: write error (%s)", im->opts->rejects_path,
                              strerror(errno));
