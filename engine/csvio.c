@@ -827,15 +827,15 @@ typedef struct keyent {
 } keyent;
 static keyent key_cache[KEY_CACHE];
 
+/* cp < KEY_CACHE (the caller checks). */
 static const keyent *key_of(uint32_t cp)
 {
-    keyent *e = &key_cache[cp];
+    keyent *e = &key_cache[cp % KEY_CACHE];
     if (e->state)
         return e;
     e->state = 2;
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
-        return e;   /* white space is folded by the caller; surrogates never reach here */
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0)
+        return e;   /* white space is folded by the caller; NUL goes to dvk_text_key */
     char in[4];
     size_t n;
     if (cp < 0x80) {
