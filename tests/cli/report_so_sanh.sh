@@ -7,3 +7,7 @@ for f in md csv json html; do
 done
 echo "=== 2 against 1, md"
 "$DVK" report 2 so-sanh --against 1
+echo "=== what-if on the data: the council re-scores TN-06 (run 3), 2 against 3, md"
+"$DVK" import appraisals "$SRC/tests/data/report/appraisals_whatif.csv" >/dev/null
+"$DVK" decide --province thu-nghiem --year 2024 --level tinh >/dev/null
+"$DVK" report 2 so-sanh --against 3

@@ -34,6 +34,9 @@ return function(run, doc)
     rows = summary,
   }
 
+  -- One section per model; the points of every criterion are listed in it and, for
+  -- spreadsheets, gathered in one table at the end (two tables whatever the run's size).
+  local all = {}
   for i, r in ipairs(rows) do
     doc:heading(string.format("%d. %s - %s", i, r.code, r.name), 3)
     local kv = {
@@ -47,28 +50,29 @@ return function(run, doc)
     else
       kv[#kv + 1] = { "Điều kiện", "Không đạt: " .. (r.gate_name or r.gate or "") }
     end
+    for _, sc in ipairs(scores[r.code] or {}) do
+      local text = bc.so(sc.points) .. "/" .. bc.so(sc.max)
+      if sc.note and sc.note ~= "" then text = text .. " - " .. sc.note end
+      kv[#kv + 1] = { sc.name, text }
+      all[#all + 1] = { r.code, r.name, sc.name, sc.points, sc.max, sc.note }
+    end
     kv[#kv + 1] = { "Tổng điểm", bc.so(r.total) }
     if r.rank then kv[#kv + 1] = { "Xếp hạng", tostring(r.rank) } end
     kv[#kv + 1] = { "Kết quả", r.outcome_name }
     if r.proposed then kv[#kv + 1] = { "Đề nghị cấp trên", "Có" } end
     if r.reason and r.reason ~= "" then kv[#kv + 1] = { "Lý do", r.reason } end
     doc:kv(kv)
-    local list = {}
-    for k, s in ipairs(scores[r.code] or {}) do
-      list[k] = { s.name, s.points, s.max, s.note }
-    end
-    if #list > 0 then
-      doc:table{
-        title = "Tiêu chí " .. r.code,
-        columns = {
-          { id = "tieu_chi", title = "Tiêu chí" },
-          { id = "diem", title = "Điểm", type = "num" },
-          { id = "toi_da", title = "Tối đa", type = "num" },
-          { id = "ghi_chu", title = "Ghi chú" },
-        },
-        rows = list,
-        totals = true,
-      }
-    end
   end
+  doc:table{
+    title = "Điểm theo tiêu chí",
+    columns = {
+      { id = "ma", title = "Mã" },
+      { id = "ten", title = "Tên mô hình, điển hình" },
+      { id = "tieu_chi", title = "Tiêu chí" },
+      { id = "diem", title = "Điểm", type = "num" },
+      { id = "toi_da", title = "Tối đa", type = "num" },
+      { id = "ghi_chu", title = "Ghi chú" },
+    },
+    rows = all,
+  }
 end
