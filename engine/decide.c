@@ -83,30 +83,47 @@ static void sb_json_str(sbuf *b, const char *s)
 typedef struct cand {
     long long id;
     double total;
-    char *reason;          /* gate reason / quota effect (malloc'd) or NULL */
+    char *reason;          /* gate reason, or quota reasons after a second demotion, or NULL */
     int unit;              /* index into the interned unit codes */
-    int gate;              /* failed gate index or -1 */
-    short outcome;         /* after quotas */
-    unsigned char eligible;
     int rank;
+    int qrank;             /* place within the quota that demoted it (when quota >= 0) */
+    short gate;            /* failed gate index or -1 */
+    signed char outcome;   /* after quotas */
+    unsigned char eligible;
+    signed char quota;     /* the quota that demoted it (text made when written), -1 none,
+                              -2 reasons already in reason */
 } cand;
+
+#define BLOCK_BITS 15
+#define BLOCK ((size_t)1 << BLOCK_BITS)
 
 typedef struct run_state {
     dvk_store *s;
     const dvk_decide_opts *o;
     dvk_province *p;
     lua_State *L;
-    cand *c;
-    size_t n, cap;
-    double *tb;            /* n * ntb tie-break points (criteria in tb_crit) */
+    cand **blocks;         /* candidates in blocks of BLOCK (no realloc copies: memory */
+    double **tbblocks;     /* stays at what the candidates need); tie-break points: */
+    size_t n, nblocks, capblocks;  /* BLOCK * ntb per block (criteria in tb_crit) */
     int ntb;
     int tb_crit[16];
     char **units;          /* interned unit codes */
     int nunits, capunits;
     int *slots;            /* hash of unit codes: index into units, -1 empty */
     int nslots;
+    char **unit_names;     /* names of interned units, looked up when first needed */
     int last_unit;
 } run_state;
+
+static cand *cand_at(const run_state *r, size_t i)
+{
+    return &r->blocks[i >> BLOCK_BITS][i & (BLOCK - 1)];
+}
+
+static double *tb_at(const run_state *r, size_t i)
+{
+    return &r->tbblocks[i >> BLOCK_BITS][(i & (BLOCK - 1)) * (size_t)r->ntb];
+}
 
 static unsigned long hash_str(const char *s)
 {
@@ -168,14 +185,14 @@ static int sort_ntb;
 static int cmp_rank(const void *pa, const void *pb)
 {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    const cand *ca = &sort_run->c[a], *cb = &sort_run->c[b];
+    const cand *ca = cand_at(sort_run, a), *cb = cand_at(sort_run, b);
     if (ca->eligible != cb->eligible)
         return ca->eligible ? -1 : 1;
     if (ca->total != cb->total)
         return ca->total > cb->total ? -1 : 1;
     for (int i = 0; i < sort_ntb; i++) {
-        double x = sort_run->tb[a * (size_t)sort_run->ntb + (size_t)sort_tb[i]];
-        double y = sort_run->tb[b * (size_t)sort_run->ntb + (size_t)sort_tb[i]];
+        double x = tb_at(sort_run, a)[sort_tb[i]];
+        double y = tb_at(sort_run, b)[sort_tb[i]];
         if (x != y)
             return x > y ? -1 : 1;
     }
@@ -230,6 +247,33 @@ static char *unit_name(dvk_store *s, const char *code)
     return name ? name : strdup(code);
 }
 
+/* The reason a quota gives (Vietnamese): "vượt chỉ tiêu 22 mô hình "X" cấp tỉnh: xếp hạng 23,
+ * chuyển xuống "Y"", or "... của <unit name>: xếp hạng 4 trong đơn vị, ..." per unit. */
+static void quota_text(run_state *r, int qi, long long place, int unit, char *buf, size_t n)
+{
+    const dvk_province *p = r->p;
+    const dvk_quota *q = &p->quotas[qi];
+    int oi = q->outcome_index;
+    if (q->per_unit) {
+        if (!r->unit_names)
+            r->unit_names = calloc((size_t)r->capunits + 1, sizeof *r->unit_names);
+        const char *un = r->units[unit];
+        if (r->unit_names) {
+            if (!r->unit_names[unit])
+                r->unit_names[unit] = unit_name(r->s, r->units[unit]);
+            if (r->unit_names[unit])
+                un = r->unit_names[unit];
+        }
+        snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp hạng %lld trong đơn "
+                 "vị, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name, un, place,
+                 p->outcomes[oi + 1].name);
+    } else {
+        snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" cấp %s: xếp hạng %lld, chuyển "
+                 "xuống \"%s\"", q->max, p->outcomes[oi].name, level_name(q->level), place,
+                 p->outcomes[oi + 1].name);
+    }
+}
+
 /* Apply the quotas of this level, in outcome order: the overflow of each (by rank within
  * the outcome, per unit when per = "unit") moves to the next outcome with the reason. */
 static long long apply_quotas(run_state *r)
@@ -250,7 +294,7 @@ static long long apply_quotas(run_state *r)
                 continue;
             size_t m = 0;
             for (size_t i = 0; i < r->n; i++)
-                if (r->c[i].outcome == oi)
+                if (cand_at(r, i)->outcome == oi)
                     idx[m++] = i;
             int pos[16];
             sort_run = r;
@@ -260,26 +304,26 @@ static long long apply_quotas(run_state *r)
             memset(count, 0, ((size_t)r->nunits + 1) * sizeof *count);
             long long global = 0;
             for (size_t k = 0; k < m; k++) {
-                cand *c = &r->c[idx[k]];
+                cand *c = cand_at(r, idx[k]);
                 long long *cnt = q->per_unit ? &count[c->unit] : &global;
                 (*cnt)++;
                 if (*cnt <= q->max)
                     continue;
-                char text[1024];
-                if (q->per_unit) {
-                    char *un = unit_name(r->s, r->units[c->unit]);
-                    snprintf(text, sizeof text, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp "
-                             "hạng %lld trong đơn vị, chuyển xuống \"%s\"", q->max,
-                             p->outcomes[oi].name, un ? un : "?", *cnt,
-                             p->outcomes[oi + 1].name);
-                    free(un);
-                } else {
-                    snprintf(text, sizeof text, "vượt chỉ tiêu %lld mô hình \"%s\" cấp %s: xếp "
-                             "hạng %lld, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name,
-                             level_name(q->level), *cnt, p->outcomes[oi + 1].name);
+                if (c->quota >= 0) {              /* demoted twice: keep both texts */
+                    char first[1024];
+                    quota_text(r, c->quota, c->qrank, c->unit, first, sizeof first);
+                    add_reason(c, first);
+                    c->quota = -2;
                 }
-                add_reason(c, text);
-                c->outcome = (short)(oi + 1);
+                if (c->quota == -2) {
+                    char text[1024];
+                    quota_text(r, qi, *cnt, c->unit, text, sizeof text);
+                    add_reason(c, text);
+                } else {
+                    c->quota = (signed char)qi;
+                    c->qrank = (int)*cnt;
+                }
+                c->outcome = (signed char)(oi + 1);
                 demoted++;
             }
         }
@@ -309,7 +353,7 @@ static int assign_ranks(run_state *r)
         }
     qsort(idx, r->n, sizeof *idx, cmp_rank);
     for (size_t k = 0; k < r->n; k++)
-        r->c[idx[k]].rank = (int)k + 1;
+        cand_at(r, idx[k])->rank = (int)k + 1;
     free(idx);
     return 0;
 }
@@ -367,31 +411,49 @@ static int check_scope(dvk_store *s, const dvk_decide_opts *o, dvk_error *err)
 static void free_run(run_state *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        free(r->c[i].reason);
-    free(r->c);
-    free(r->tb);
-    for (int i = 0; i < r->nunits; i++)
+        free(cand_at(r, i)->reason);
+    for (size_t b = 0; b < r->nblocks; b++) {
+        free(r->blocks[b]);
+        if (r->tbblocks)
+            free(r->tbblocks[b]);
+    }
+    free(r->blocks);
+    free(r->tbblocks);
+    for (int i = 0; i < r->nunits; i++) {
         free(r->units[i]);
+        if (r->unit_names)
+            free(r->unit_names[i]);
+    }
     free(r->units);
+    free(r->unit_names);
     free(r->slots);
 }
 
+/* Room for candidate r->n: a new block when the last one is full. */
 static int grow(run_state *r)
 {
-    if (r->n < r->cap)
+    if (r->n < r->nblocks * BLOCK)
         return 0;
-    size_t cap = r->cap ? r->cap * 2 : 1024;
-    cand *nc = realloc(r->c, cap * sizeof *nc);
-    if (!nc)
-        return -1;
-    r->c = nc;
-    if (r->ntb) {
-        double *nt = realloc(r->tb, cap * (size_t)r->ntb * sizeof *nt);
+    if (r->nblocks == r->capblocks) {
+        size_t cap = r->capblocks ? r->capblocks * 2 : 16;
+        cand **nb = realloc(r->blocks, cap * sizeof *nb);
+        if (!nb)
+            return -1;
+        r->blocks = nb;
+        double **nt = realloc(r->tbblocks, cap * sizeof *nt);
         if (!nt)
             return -1;
-        r->tb = nt;
+        r->tbblocks = nt;
+        r->capblocks = cap;
     }
-    r->cap = cap;
+    r->blocks[r->nblocks] = malloc(BLOCK * sizeof **r->blocks);
+    r->tbblocks[r->nblocks] = malloc(BLOCK * (size_t)(r->ntb ? r->ntb : 1) * sizeof **r->tbblocks);
+    if (!r->blocks[r->nblocks] || !r->tbblocks[r->nblocks]) {
+        free(r->blocks[r->nblocks]);
+        free(r->tbblocks[r->nblocks]);
+        return -1;
+    }
+    r->nblocks++;
     return 0;
 }
 
@@ -553,13 +615,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         lua_settop(L, cidx);
         if (rc != DVK_OK)
             goto done;
-        cand *c = &r.c[r.n];
+        cand *c = cand_at(&r, r.n);
         memset(c, 0, sizeof *c);
         c->id = id;
         c->total = ev.total;
         c->eligible = (unsigned char)ev.eligible;
-        c->gate = ev.gate;
-        c->outcome = (short)ev.outcome;
+        c->gate = (short)ev.gate;
+        c->outcome = (signed char)ev.outcome;
+        c->quota = -1;
         c->reason = ev.reason;
         ev.reason = NULL;
         c->unit = intern_unit(&r, unit ? unit : "");
@@ -569,7 +632,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         }
         for (int t = 0; t < r.ntb; t++) {
             double v = ev.points[r.tb_crit[t]];
-            r.tb[r.n * (size_t)r.ntb + (size_t)t] = isnan(v) ? -1 : v;
+            tb_at(&r, r.n)[t] = isnan(v) ? -1 : v;
         }
         r.n++;
         if (ins_score && ev.eligible) {
@@ -620,7 +683,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         snprintf(sum->outcome_name[i], sizeof sum->outcome_name[i], "%s", p->outcomes[i].name);
     }
     for (size_t i = 0; i < r.n; i++) {
-        const cand *c = &r.c[i];
+        const cand *c = cand_at(&r, i);
         const dvk_outcome *oc = &p->outcomes[c->outcome];
         int proposed = oc->propose && c->eligible && li < p->nlevels - 1;  /* none above top */
         sum->eligible += c->eligible;
@@ -645,10 +708,15 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         sqlite3_bind_int(ins_result, 9, oc->recognised);
         sqlite3_bind_int(ins_result, 10, oc->exemplary);
         sqlite3_bind_int(ins_result, 11, proposed);
-        if (c->reason)
+        char qtext[1024];
+        if (c->quota >= 0) {
+            quota_text(&r, c->quota, c->qrank, c->unit, qtext, sizeof qtext);
+            sqlite3_bind_text(ins_result, 12, qtext, -1, SQLITE_TRANSIENT);
+        } else if (c->reason) {
             sqlite3_bind_text(ins_result, 12, c->reason, -1, SQLITE_STATIC);
-        else
+        } else {
             sqlite3_bind_null(ins_result, 12);
+        }
         int src = sqlite3_step(ins_result);
         if (src != SQLITE_DONE) {
             rc = dvk_store_fail(s, src, err, "saving results");

@@ -205,6 +205,40 @@ START_TEST(test_next_level_and_global_quota)
 }
 END_TEST
 
+START_TEST(test_cascading_quotas)
+{
+    /* top max 1, then ok max 1: H2/H3/K1 leave top; of the ok ones only the best stays */
+    char *text = strdup(PROVINCE);
+    char *q = strstr(text, "{level = 'huyen', outcome = 'top', max = 2, per = 'unit'}");
+    ck_assert_ptr_nonnull(q);
+    const char *rep = "{level = 'huyen', outcome = 'top', max = 1}, "
+                      "{level = 'huyen', outcome = 'ok', max = 1}";
+    size_t old_len = strlen("{level = 'huyen', outcome = 'top', max = 2, per = 'unit'}");
+    char *buf = malloc(strlen(text) + strlen(rep) + 1);
+    memcpy(buf, text, (size_t)(q - text));
+    strcpy(buf + (q - text), rep);
+    strcat(buf, q + old_len);
+    write_province(buf);
+    free(buf);
+    free(text);
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    ck_assert_int_eq(sum.outcome_count[0], 1);
+    ck_assert_int_eq(sum.outcome_count[1], 1);
+    ck_assert_int_eq(sum.demoted, 3 + 3);        /* H2, H3, K1 from top; H3, K1, K2 from ok */
+    expect_text("SELECT group_concat(code || ':' || outcome, ' ') FROM (SELECT m.code, r.outcome"
+                " FROM results r JOIN models m ON m.id = r.model ORDER BY r.rank)",
+                "H1:top H2:ok H3:no K1:no K2:no H4:no");
+    expect_text("SELECT reason FROM results r JOIN models m ON m.id = r.model WHERE m.code = 'K1'",
+                "vượt chỉ tiêu 1 mô hình \"Tiêu biểu\" cấp huyện: xếp hạng 4, chuyển xuống "
+                "\"Công nhận\"; vượt chỉ tiêu 1 mô hình \"Công nhận\" cấp huyện: xếp hạng 3, "
+                "chuyển xuống \"Không công nhận\"");
+    expect_text("SELECT reason FROM results r JOIN models m ON m.id = r.model WHERE m.code = 'K2'",
+                "vượt chỉ tiêu 1 mô hình \"Công nhận\" cấp huyện: xếp hạng 4, chuyển xuống "
+                "\"Không công nhận\"");
+}
+END_TEST
+
 START_TEST(test_unit_scope)
 {
     dvk_decide_summary sum;
@@ -304,6 +338,7 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_rerun_identical);
     tcase_add_test(tc, test_dry_run_writes_nothing);
     tcase_add_test(tc, test_next_level_and_global_quota);
+    tcase_add_test(tc, test_cascading_quotas);
     tcase_add_test(tc, test_unit_scope);
     tcase_add_test(tc, test_script_error_writes_nothing);
     tcase_add_test(tc, test_finalize);
