@@ -13,6 +13,7 @@
 #include "dvk/text.h"
 
 #define MAX_COL_WIDTH 60
+#define XLSX_CELL_MAX 32767   /* characters in one cell (libxlsxwriter refuses more) */
 
 typedef struct xfmt {
     lxw_format *header, *text, *wrap, *n[5], *total_text, *total_n[5], *note;
@@ -164,6 +165,19 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
         return worksheet_write_number(ws, r, c, v, fmt);
     }
     lxw_format *fmt = total ? f->total_text : wrap ? f->wrap : f->text;
+    if (cell->kind == DVK_CELL_TEXT && lxw_utf8_strlen(cell->text) > XLSX_CELL_MAX) {
+        /* Excel holds at most 32,767 characters in a cell: keep the start, say it is cut. */
+        static const char cut[] = " […]";
+        size_t cap = strlen(cell->text) + sizeof cut;
+        char *s = malloc(cap);
+        if (!s)
+            return LXW_ERROR_MEMORY_MALLOC_FAILED;
+        utf8_prefix(cell->text, XLSX_CELL_MAX - 8, s, cap);
+        strcat(s, cut);
+        lxw_error e = worksheet_write_string(ws, r, c, s, fmt);
+        free(s);
+        return e;
+    }
     if (cell->kind == DVK_CELL_TEXT)
         return worksheet_write_string(ws, r, c, cell->text, fmt);
     return total ? worksheet_write_blank(ws, r, c, fmt) : LXW_NO_ERROR;
@@ -208,6 +222,16 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
         if (blk->type != DVK_DOC_TABLE)
             continue;
         const dvk_doc_table *t = blk->table;
+        if (t->nrows + t->nfootnotes + 3 > LXW_ROW_MAX) {
+            rc = dvk_error_set(err, DVK_EDATA, "%s: table '%s' has %zu rows, more than an Excel "
+                               "sheet holds (%d); use csv", path, t->title, t->nrows, LXW_ROW_MAX);
+            goto done;
+        }
+        if (t->ncols > LXW_COL_MAX) {
+            rc = dvk_error_set(err, DVK_EDATA, "%s: table '%s' has %zu columns, more than an "
+                               "Excel sheet holds (%d)", path, t->title, t->ncols, LXW_COL_MAX);
+            goto done;
+        }
         sheet_name(t->title, k, names, k, names[k]);
         lxw_worksheet *ws = workbook_add_worksheet(wb, names[k]);
         k++;

@@ -438,6 +438,15 @@ START_TEST(xlsx)
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     t = dvk_doc_table_add(doc, "", &err);
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
+    /* a cell longer than Excel allows (32,767 characters) is cut, not an error */
+    size_t row, big = 40000 * 2;
+    char *longtext = malloc(big + 1);
+    for (size_t i = 0; i < big; i += 2)
+        memcpy(longtext + i, "Ã¢", 2);   /* â */
+    longtext[big] = '\0';
+    dvk_doc_table_row(doc, t, &row, &err);
+    ck_assert_int_eq(dvk_doc_table_text(doc, t, row, 0, longtext, &err), DVK_OK);
+    free(longtext);
     ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err), DVK_OK);
     size_t len;
     char *data = tu_read(path, &len);
@@ -469,6 +478,7 @@ START_TEST(xlsx)
         char *ss = unzip_member(path, "xl/sharedStrings.xml");
         HAS(ss, "<t>Xây dựng nông thôn mới, \"đô thị\" văn minh</t>");
         HAS(ss, "=HYPERLINK");      /* a string cell: Excel will not evaluate it */
+        HAS(ss, "\xc3\xa2\xc3\xa2 […]</t>");   /* the over-long cell, cut */
         free(ss);
     }
     dvk_doc_free(doc);
