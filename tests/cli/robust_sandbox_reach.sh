@@ -1,0 +1,31 @@
+# robust_sandbox_reach: everything a province script can reach, walked from inside the
+# province sandbox itself: every global, every member of every table reachable from them,
+# metatables (getmetatable) of tables, functions and strings, to depth 4. The walk runs as
+# the top-level code of a province file and reports through the error message of `dvk
+# decide`. The list below must equal the sandbox's allow list (engine/sandbox.c) plus the
+# dvk module: a new name reachable from a script shows up here as a diff to review.
+. "$SRC/tests/robust/lib.sh"
+"$DVK" --quiet init >/dev/null
+printf 'code,name,kind,parent\nexample,Tỉnh Mẫu,province,\n' > units.csv
+"$DVK" --quiet import units units.csv
+mkdir -p s/provinces
+cat > s/provinces/example.lua <<'LUA'
+local seen, out = {}, {}
+local function walk(v, path, depth)
+  local t = type(v)
+  out[#out + 1] = path .. " : " .. t
+  if depth >= 4 or (t ~= "table" and t ~= "function" and t ~= "userdata") then return end
+  if seen[v] then out[#out] = out[#out] .. " = " .. seen[v]; return end
+  seen[v] = path
+  local mt = getmetatable(v)
+  if mt ~= nil then walk(mt, path .. " <metatable>", depth + 1) end
+  if t == "table" then
+    for k, x in pairs(v) do walk(x, path .. "." .. tostring(k), depth + 1) end
+  end
+end
+for k, v in pairs(_G) do walk(v, k, 1) end
+walk(getmetatable(""), "<string metatable>", 1)
+table.sort(out)
+error("\n" .. table.concat(out, "\n"), 0)
+LUA
+"$DVK" --scripts s decide --province example --year 2023 --level co-so 2>&1 | sed 's/^dvk: //'
