@@ -309,7 +309,7 @@ static int check_figures(dvk_store *s, const char *datasets, int *mismatches, dv
     const char *headers[] = {"tỉnh", "năm", "đơn vị", "chỉ số", "theo", "nhóm", "công bố", "dvk", "khớp"};
     dvk_table *out = dvk_table_new(9, headers);
     for (int i = 0; rc == DVK_OK && i < f.nrows; i++) {
-        long long v;
+        long long v = 0;
         if ((rc = measure(s, &f, i, &v, err)))
             break;
         long long published;
