@@ -9,7 +9,8 @@
 printf 'code,name,kind,parent\nexample,Tỉnh Mẫu,province,\n' > units.csv
 "$DVK" --quiet import units units.csv
 mkdir -p s/provinces
-cat > s/provinces/example.lua <<'LUA'
+# Error messages are capped (DVK_ERROR_MAX), so the list comes out in slices of 20 lines.
+cat > walk.lua <<'LUA'
 local seen, out = {}, {}
 local function walk(v, path, depth)
   local t = type(v)
@@ -26,6 +27,17 @@ end
 for k, v in pairs(_G) do walk(v, k, 1) end
 walk(getmetatable(""), "<string metatable>", 1)
 table.sort(out)
-error("\n" .. table.concat(out, "\n"), 0)
+local slice = {}
+for i = FROM, math.min(FROM + 19, #out) do slice[#slice + 1] = out[i] end
+if #slice == 0 then error("END " .. #out .. " names", 0) end
+error("\n" .. table.concat(slice, "\n"), 0)
 LUA
-"$DVK" --scripts s decide --province example --year 2023 --level co-so 2>&1 | sed 's/^dvk: //'
+from=1
+while :; do
+  { echo "local FROM = $from"; cat walk.lua; } > s/provinces/example.lua
+  "$DVK" --scripts s decide --province example --year 2023 --level co-so > out.txt 2>&1
+  grep -q 'END [0-9]* names' out.txt && { grep -o 'END [0-9]* names' out.txt; break; }
+  grep -v '^dvk: ' out.txt
+  from=$((from + 20))
+  [ $from -gt 2000 ] && { echo "runaway"; break; }
+done
