@@ -406,14 +406,13 @@ int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, d
                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, action, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, detail_json, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, prev, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, hash, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
+    /* A bind can fail for want of memory (the value would then be NULL): check each. */
+    const char *texts[] = {at, actor, action, detail_json, prev, hash};
+    rc = sqlite3_bind_int64(st, 1, id);
+    for (int i = 0; rc == SQLITE_OK && i < 6; i++)
+        rc = sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "writing the audit log");
 }
@@ -491,28 +490,52 @@ int dvk_store_verify(dvk_store *s, dvk_error *err)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return dvk_store_fail(s, rc, err, "reading the audit log");
-    /* Every final run's results must still hash to the digest recorded when it was made
-     * final, and that digest must be the one the (chained) finalize record holds. */
-    st = dvk_store_prepare(s, "SELECT r.id, r.digest, (SELECT count(*) FROM audit_log a WHERE "
-                              "a.action = 'finalize' AND json_extract(a.detail, '$.run') = r.id AND "
-                              "json_extract(a.detail, '$.digest') = r.digest) "
-                              "FROM runs r WHERE r.status = 'final' ORDER BY r.id", err);
+    /* Every run made final (by its status, or by a finalize record in the chained log) must
+     * still be final, and its results must still hash to the digest that record holds. */
+    st = dvk_store_prepare(s, "SELECT r.id, r.status, r.digest, (SELECT json_extract(a.detail, '$.digest') "
+                              "FROM audit_log a WHERE a.action = 'finalize' AND json_extract(a.detail, '$.run') "
+                              "= r.id ORDER BY a.id DESC LIMIT 1) AS recorded FROM runs r "
+                              "WHERE r.status = 'final' OR recorded IS NOT NULL ORDER BY r.id", err);
     if (!st)
         return err->code;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long run = sqlite3_column_int64(st, 0);
-        const char *digest = (const char *)sqlite3_column_text(st, 1);
-        int recorded = sqlite3_column_int(st, 2);
+        const char *status = (const char *)sqlite3_column_text(st, 1);
+        const char *digest = (const char *)sqlite3_column_text(st, 2);
+        const char *recorded = (const char *)sqlite3_column_text(st, 3);
         char now[65];
+        const char *why = NULL;
         if (dvk_store_run_digest(s, run, now, err)) {
             sqlite3_finalize(st);
             return err->code;
         }
-        if (!digest || !recorded || strcmp(digest, now) != 0) {
+        if (!recorded)
+            why = "it is final but the audit log has no record of its finalization";
+        else if (!status || strcmp(status, "final") != 0)
+            why = "the audit log says it was made final, but it is a draft again";
+        else if (!digest || strcmp(digest, recorded) != 0 || strcmp(now, recorded) != 0)
+            why = "its results no longer match the digest recorded when it was made final";
+        if (why) {
+            dvk_error_set(err, DVK_EDATA, "%s: run %lld was altered after it was made final (%s)", s->path,
+                          run, why);
             sqlite3_finalize(st);
-            return dvk_error_set(err, DVK_EDATA, "%s: final run %lld was altered after it was made final "
-                                 "(its results no longer match the digest in the audit log)", s->path, run);
+            return DVK_EDATA;
         }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "checking final runs");
+    /* A final run that was deleted leaves its finalize record behind. */
+    st = dvk_store_prepare(s, "SELECT json_extract(detail, '$.run') FROM audit_log WHERE action = 'finalize' "
+                              "AND json_extract(detail, '$.run') NOT IN (SELECT id FROM runs) LIMIT 1", err);
+    if (!st)
+        return err->code;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        dvk_error_set(err, DVK_EDATA, "%s: run %lld was made final and has since been deleted", s->path,
+                      (long long)sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+        return DVK_EDATA;
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)

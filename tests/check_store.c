@@ -185,7 +185,7 @@ START_TEST(verify_detects_tampering)
                "WHERE run = 1 AND model = 2");
     dvk_error_clear(&err);
     ck_assert_int_eq(dvk_store_verify(s, &err), DVK_EDATA);
-    ck_assert_msg(strstr(err.msg, "final run 1") != NULL, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "run 1 was altered") != NULL, "%s", err.msg);
     /* Undo, then forge the digest too: the chained finalize record no longer matches. */
     exec_ok(s, "UPDATE results SET outcome = 'khong', total = 60 WHERE run = 1 AND model = 2");
     dvk_error_clear(&err);
