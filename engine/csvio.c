@@ -382,6 +382,23 @@ int dvk_csv_out_open(dvk_csv_out *o, const char *path, dvk_error *err)
         o->f = stdout;
         return DVK_OK;
     }
+    /* A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a
+     * temporary file over it would replace the device with a plain file. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode))
+            return dvk_error_set(err, DVK_EIO, "%s: is a folder, not a file", path);
+        o->f = fopen(path, "wb");
+        if (!o->f)
+            return dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
+        o->path = strdup(path);
+        if (!o->path) {
+            fclose(o->f);
+            memset(o, 0, sizeof *o);
+            return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
+        }
+        return DVK_OK;
+    }
     size_t n = strlen(path) + 5;
     o->path = strdup(path);
     o->tmp = malloc(n);
@@ -415,10 +432,22 @@ int dvk_csv_out_close(dvk_csv_out *o, int ok, dvk_error *err)
         o->f = NULL;
         return rc;
     }
-    int bad = ferror(o->f);
-    if (fclose(o->f) != 0)
+    /* The data reaches the disk before the file takes its final name. */
+    int bad = fflush(o->f) != 0 || ferror(o->f);
+    if (!bad && o->tmp && fsync(fileno(o->f)) != 0)
         bad = 1;
+    int e = errno;
+    if (fclose(o->f) != 0)
+        bad = 1, e = errno;
     o->f = NULL;
+    if (!o->tmp) { /* a device or pipe, written in place */
+        if (ok && bad)
+            rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(e));
+        free(o->path);
+        o->path = NULL;
+        return rc;
+    }
+    errno = e;
     if (ok && bad)
         rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(errno));
     else if (ok && rename(o->tmp, o->path) != 0)

@@ -35,3 +35,7 @@ head -c 2 models.xlsx; echo
 "$DVK" export results --run 7; echo "exit $?"
 "$DVK" export people; echo "exit $?"
 "$DVK" export models -o /nonexistent/dir/x.csv; echo "exit $?"
+# A device is written in place, never replaced by a file; a folder is refused.
+"$DVK" export models -o /dev/null; echo "exit $?"
+[ -c /dev/null ] && echo "/dev/null is still a device"
+mkdir -p outdir; "$DVK" export models -o outdir; echo "exit $?"
