@@ -687,7 +687,7 @@ static double nice_step(double vmax, int whole)
  * with gridlines at round steps, and a legend when there are several series. */
 static void html_chart(obuf *b, const dvk_doc_chart *ch)
 {
-    const double W = 640, label_w = 210, right_pad = 56, bar_h = 14, gap = 10;
+    const double W = 640, label_w = 230, right_pad = 56, bar_h = 17, gap = 10, line_h = 16;
     const double plot_x = label_w + 8, plot_w = W - plot_x - right_pad;
     dvk_doc_column numcol = {NULL, NULL, DVK_COL_NUM, 0};
     char buf[64];
@@ -710,17 +710,17 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
     if (nticks < 1)
         nticks = 1;
     double axis = step * nticks;
-    double legend_h = ch->nseries > 1 ? 22 : 0;
+    double legend_h = ch->nseries > 1 ? 26 : 0;
     double y0 = 8 + legend_h;
     /* heights per category */
     double total_h = y0;
     size_t bars = ch->stacked ? 1 : (ch->nseries ? ch->nseries : 1);
     for (size_t i = 0; i < ch->ncats; i++) {
         size_t off[3], len[3];
-        int nl = wrap(ch->categories[i], 34, 3, off, len);
-        total_h += fmax(nl * 13.0, bars * bar_h) + gap;
+        int nl = wrap(ch->categories[i], 30, 3, off, len);
+        total_h += fmax(nl * line_h, bars * bar_h) + gap;
     }
-    double H = total_h + 24;
+    double H = total_h + 26;
     puts_(b, "<figure>");
     if (ch->title[0]) {
         puts_(b, "<figcaption>");
@@ -729,17 +729,17 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
     }
     printf_(b, "\n<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
     html_text(b, ch->title, 0);
-    puts_(b, "\" font-family=\"'Times New Roman','Liberation Serif',serif\" font-size=\"13\">\n");
+    puts_(b, "\" font-family=\"'Times New Roman','Liberation Serif',serif\" font-size=\"15\">\n");
     /* legend */
     if (ch->nseries > 1) {
         double x = plot_x;
         for (size_t s = 0; s < ch->nseries; s++) {
-            printf_(b, "<rect x=\"%.1f\" y=\"4\" width=\"10\" height=\"10\" fill=\"%s\"/>", x,
+            printf_(b, "<rect x=\"%.1f\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>", x,
                     palette[s % NPALETTE]);
-            printf_(b, "<text x=\"%.1f\" y=\"13\">", x + 14);
+            printf_(b, "<text x=\"%.1f\" y=\"15\">", x + 16);
             html_text(b, ch->series[s].name, 0);
             puts_(b, "</text>\n");
-            x += 24 + 6.0 * (double)u8len(ch->series[s].name, strlen(ch->series[s].name));
+            x += 30 + 8.0 * (double)u8len(ch->series[s].name, strlen(ch->series[s].name));
         }
     }
     /* gridlines and axis labels */
@@ -750,21 +750,21 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
                    "stroke-width=\"0.6\"/>",
                 x, y0 - 2, x, total_h, k == 0 ? "000" : "bbb");
         printf_(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x,
-                total_h + 14, dvk_render_cell(&numcol, &cell, buf, sizeof buf));
+                total_h + 17, dvk_render_cell(&numcol, &cell, buf, sizeof buf));
     }
     double y = y0;
     for (size_t i = 0; i < ch->ncats; i++) {
         size_t off[3], len[3];
-        int nl = wrap(ch->categories[i], 34, 3, off, len);
-        double row_h = fmax(nl * 13.0, bars * bar_h);
-        double ty = y + row_h / 2 - (nl - 1) * 6.5 + 4;
+        int nl = wrap(ch->categories[i], 30, 3, off, len);
+        double row_h = fmax(nl * line_h, bars * bar_h);
+        double ty = y + row_h / 2 - (nl - 1) * line_h / 2 + 5;
         printf_(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, ty);
         for (int l = 0; l < nl; l++) {
             char line[512];
             size_t n = len[l] < sizeof line - 1 ? len[l] : sizeof line - 1;
             memcpy(line, ch->categories[i] + off[l], n);
             line[n] = '\0';
-            printf_(b, "<tspan x=\"%.1f\"%s>", label_w, l ? " dy=\"13\"" : "");
+            printf_(b, "<tspan x=\"%.1f\"%s>", label_w, l ? " dy=\"16\"" : "");
             html_text(b, line, 0);
             puts_(b, "</tspan>");
         }

@@ -151,7 +151,7 @@ START_TEST(html)
     HAS(h, "<td class=\"empty\" colspan=\"1\">Không có dữ liệu.</td>");
     HAS(h, "<svg viewBox=");
     HAS(h, "aria-label=\"Biểu đồ &lt;1&gt;\"");
-    HAS(h, ">Xây dựng hệ thống chính trị ở cơ</tspan>");   /* label wrapped */
+    HAS(h, ">Xây dựng hệ thống chính trị ở</tspan>");   /* label wrapped */
     /* self-contained: no script, no external resource, no control bytes */
     HASNT(h, "<script");
     HASNT(h, "src=");
