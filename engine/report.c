@@ -826,6 +826,111 @@ static int l_units(lua_State *L)
     return 1;
 }
 
+/* run:compare(other_id[, k]): the what-if between this run (A) and run other_id (B, given
+ * with --against) computed in SQL, so that it scales to big runs: {transitions = {{from=,
+ * from_name=, to=, to_name=, count=}} (from/to nil for a model in one run only), changed =
+ * {{code=, name=, outcome_a=, outcome_a_name=, outcome_b=, outcome_b_name=, rank_a=,
+ * rank_b=, total_a=, total_b=, recognised_a=, recognised_b=}}}: every model whose outcome or
+ * recognition differs, whose rank moved by more than k (default 5), or that is in one run
+ * only; A's models first (best outcome, then name in Vietnamese order), then B's only. */
+static int l_compare(lua_State *L)
+{
+    run_info *ri = upv_run(L);
+    rctx *c = ri->ctx;
+    lua_Integer other = luaL_checkinteger(L, 2);
+    lua_Integer k = luaL_optinteger(L, 3, 5);
+    dvk_error err;
+    sqlite3_stmt *st = dvk_store_prepare(c->s,
+        "SELECT a.outcome, b.outcome, count(*), min(a.outcome_index),"
+        " coalesce(min(b.outcome_index), 1000)"
+        " FROM results a LEFT JOIN results b ON b.run = ?2 AND b.model = a.model"
+        " WHERE a.run = ?1 GROUP BY 1, 2"
+        " UNION ALL"
+        " SELECT NULL, b.outcome, count(*), 1000, min(b.outcome_index) FROM results b"
+        " WHERE b.run = ?2 AND NOT EXISTS"
+        "  (SELECT 1 FROM results a WHERE a.run = ?1 AND a.model = b.model) GROUP BY 2"
+        " ORDER BY 4, 5", &err);
+    if (!st)
+        return luaL_error(L, "run:compare: %s", err.msg);
+    sqlite3_bind_int64(st, 1, ri->id);
+    sqlite3_bind_int64(st, 2, other);
+    lua_createtable(L, 0, 2);                                   /* ... out */
+    lua_newtable(L);                                            /* ... out list */
+    int rc;
+    lua_Integer n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        luaL_checkstack(L, 4, "run:compare");
+        const char *from = (const char *)sqlite3_column_text(st, 0);
+        const char *to = (const char *)sqlite3_column_text(st, 1);
+        lua_createtable(L, 0, 5);                               /* ... out list t */
+        set_str(L, "from", from);
+        set_str(L, "from_name", from ? outcome_name(c->p, from) : NULL);
+        set_str(L, "to", to);
+        set_str(L, "to_name", to ? outcome_name(c->p, to) : NULL);
+        set_int(L, "count", sqlite3_column_int64(st, 2));
+        lua_rawseti(L, -2, ++n);                                /* ... out list */
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_error(L, c, rc, "comparing runs");
+    lua_setfield(L, -2, "transitions");                         /* ... out */
+    st = dvk_store_prepare(c->s,
+        "SELECT 0, m.code, m.name, a.outcome, b.outcome, a.rank, b.rank, a.total, b.total,"
+        " a.recognised, b.recognised, a.outcome_index AS oi, m.name AS nm"
+        " FROM results a JOIN models m ON m.id = a.model"
+        " LEFT JOIN results b ON b.run = ?2 AND b.model = a.model"
+        " WHERE a.run = ?1 AND (b.model IS NULL OR a.outcome <> b.outcome"
+        "  OR a.recognised <> b.recognised"
+        "  OR (a.rank IS NOT NULL AND b.rank IS NOT NULL AND abs(a.rank - b.rank) > ?3))"
+        " UNION ALL"
+        " SELECT 1, m.code, m.name, NULL, b.outcome, NULL, b.rank, NULL, b.total, NULL,"
+        " b.recognised, b.outcome_index, m.name"
+        " FROM results b JOIN models m ON m.id = b.model WHERE b.run = ?2 AND NOT EXISTS"
+        "  (SELECT 1 FROM results a WHERE a.run = ?1 AND a.model = b.model)"
+        " ORDER BY 1, 12, 13 COLLATE vi, 2", &err);
+    if (!st)
+        return luaL_error(L, "run:compare: %s", err.msg);
+    sqlite3_bind_int64(st, 1, ri->id);
+    sqlite3_bind_int64(st, 2, other);
+    sqlite3_bind_int64(st, 3, k);
+    lua_newtable(L);                                            /* ... out list */
+    n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        luaL_checkstack(L, 4, "run:compare");
+        lua_createtable(L, 0, 12);                              /* ... out list t */
+#define TXT(i) ((const char *)sqlite3_column_text(st, (i)))
+        set_str(L, "code", TXT(1));
+        set_str(L, "name", TXT(2));
+        set_str(L, "outcome_a", TXT(3));
+        set_str(L, "outcome_a_name", TXT(3) ? outcome_name(c->p, TXT(3)) : NULL);
+        set_str(L, "outcome_b", TXT(4));
+        set_str(L, "outcome_b_name", TXT(4) ? outcome_name(c->p, TXT(4)) : NULL);
+#undef TXT
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+            set_int(L, "rank_a", sqlite3_column_int64(st, 5));
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+            set_int(L, "rank_b", sqlite3_column_int64(st, 6));
+        if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+            lua_pushnumber(L, sqlite3_column_double(st, 7));
+            lua_setfield(L, -2, "total_a");
+        }
+        if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+            lua_pushnumber(L, sqlite3_column_double(st, 8));
+            lua_setfield(L, -2, "total_b");
+        }
+        if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+            set_bool(L, "recognised_a", sqlite3_column_int(st, 9));
+        if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+            set_bool(L, "recognised_b", sqlite3_column_int(st, 10));
+        lua_rawseti(L, -2, ++n);                                /* ... out list */
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_error(L, c, rc, "comparing runs");
+    lua_setfield(L, -2, "changed");                             /* ... out */
+    return 1;
+}
+
 /* dvk.collate(a, b): -1, 0 or 1 in Vietnamese order (for table.sort comparators). */
 static int l_collate(lua_State *L)
 {
@@ -843,6 +948,7 @@ static void push_run(lua_State *L, run_info *ri)
 {
     static const luaL_Reg methods[] = {
         {"results", l_results}, {"scores", l_scores}, {"stats", l_stats}, {"units", l_units},
+        {"compare", l_compare},
         {NULL, NULL}};
     rctx *c = ri->ctx;
     luaL_checkstack(L, 8, "push_run");

@@ -9,12 +9,6 @@ local bc = dvk.require("bao_cao")
 
 local K = 5   -- rank changes larger than this are listed
 
-local function index(rows)
-  local by = {}
-  for _, r in ipairs(rows) do by[r.code] = r end
-  return by
-end
-
 -- "hieu-qua +5; lan-toa -2" for the criteria whose points differ between a and b.
 local function moved(sa, sb)
   local pa, pb, names, order = {}, {}, {}, {}
@@ -53,68 +47,41 @@ return function(run, doc)
     { "Ngưỡng đổi hạng", string.format("liệt kê khi hạng đổi quá %d bậc", K) },
   }
 
-  local ra, rb = run:results(), b:results()
-  local ia, ib = index(ra), index(rb)
-  local sa, sb = run:scores(), b:scores()
-
-  -- Outcome transitions, in outcome order of A then B ("-" for a model in one run only).
-  local trans, keys = {}, {}
-  local oname, oidx = {}, {}
-  local function note_outcome(r)
-    if r then oname[r.outcome], oidx[r.outcome] = r.outcome_name, r.outcome_index end
-  end
-  local function count(from, to)
-    local k = from .. "\0" .. to
-    if not trans[k] then
-      trans[k] = { from = from, to = to, n = 0 }
-      keys[#keys + 1] = k
-    end
-    trans[k].n = trans[k].n + 1
-  end
+  -- The comparison itself runs in SQL (run:compare), so big runs compare quickly; scores
+  -- are read only for the models that changed.
+  local cmp = run:compare(b.id, K)
   local changed = {}
-  for _, x in ipairs(ra) do
-    local y = ib[x.code]
-    note_outcome(x)
-    note_outcome(y)
-    count(x.outcome, y and y.outcome or "-")
+  for _, x in ipairs(cmp.changed) do
     local why
-    if not y then
+    if x.outcome_b == nil then
       why = "chỉ có ở đợt A"
-    elseif x.outcome ~= y.outcome then
-      why = (x.recognised ~= y.recognised) and "kết quả; qua ngưỡng công nhận" or "kết quả"
-    elseif x.recognised ~= y.recognised then
+    elseif x.outcome_a == nil then
+      why = "chỉ có ở đợt B"
+    elseif x.outcome_a ~= x.outcome_b then
+      why = (x.recognised_a ~= x.recognised_b) and "kết quả; qua ngưỡng công nhận" or "kết quả"
+    elseif x.recognised_a ~= x.recognised_b then
       why = "qua ngưỡng công nhận"
-    elseif x.rank and y.rank and math.abs(x.rank - y.rank) > K then
-      why = string.format("hạng đổi %+d", y.rank - x.rank)
+    else
+      why = string.format("hạng đổi %+d", x.rank_b - x.rank_a)
     end
-    if why then
-      changed[#changed + 1] = { x.code, x.name, x.outcome_name, y and y.outcome_name or "-",
-                                x.rank, y and y.rank, x.total, y and y.total, why,
-                                moved(sa[x.code], y and sb[x.code]) }
-    end
+    local sa = x.outcome_a and run:scores(x.code) or nil
+    local sb = x.outcome_b and b:scores(x.code) or nil
+    changed[#changed + 1] = { x.code, x.name, x.outcome_a_name or "-", x.outcome_b_name or "-",
+                              x.rank_a, x.rank_b, x.total_a, x.total_b, why, moved(sa, sb) }
   end
-  for _, y in ipairs(rb) do
-    if not ia[y.code] then
-      note_outcome(y)
-      count("-", y.outcome)
-      changed[#changed + 1] = { y.code, y.name, "-", y.outcome_name, nil, y.rank, nil, y.total,
-                                "chỉ có ở đợt B", moved(nil, sb[y.code]) }
-    end
+  local na, nb = 0, 0
+  for _, t in ipairs(cmp.transitions) do
+    if t.from then na = na + t.count end
+    if t.to then nb = nb + t.count end
   end
-  oname["-"], oidx["-"] = "(không có)", 1000
-  table.sort(keys, function(p, q)
-    local a, c = trans[p], trans[q]
-    if oidx[a.from] ~= oidx[c.from] then return oidx[a.from] < oidx[c.from] end
-    return oidx[a.to] < oidx[c.to]
-  end)
 
   doc:paragraph(string.format("%s mô hình thay đổi giữa hai đợt (trên %s ở đợt A và %s ở đợt B).",
-    bc.so(#changed), bc.so(#ra), bc.so(#rb)))
+    bc.so(#changed), bc.so(na), bc.so(nb)))
   local rows, total = {}, 0
-  for i, k in ipairs(keys) do
-    local t = trans[k]
-    rows[i] = { oname[t.from], oname[t.to], t.n, t.from == t.to and "" or "thay đổi" }
-    total = total + t.n
+  for i, t in ipairs(cmp.transitions) do
+    rows[i] = { t.from_name or "(không có)", t.to_name or "(không có)", t.count,
+                t.from == t.to and "" or "thay đổi" }
+    total = total + t.count
   end
   doc:table{
     title = "Chuyển đổi kết quả",
