@@ -46,10 +46,20 @@ const dvk_command dvk_commands[] = {
      "  --year Y            models: only year Y\n"
      "CSV cells that start with = + - or @ get a leading apostrophe so that a spreadsheet\n"
      "does not run them; `dvk import` removes it again. Numbers are written as they are.\n"},
-    {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run]",
-     "run the province script over a year's candidates and store the decision run", NULL},
-    {"runs", cmd_runs, "dvk runs [show N [MODEL] | finalize N --number NUMBER --date DATE]",
-     "list runs, explain a run's models, or make a run final", NULL},
+    {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run] [--compare RUN] [--verbose]",
+     "run the province script over a year's candidates and store the decision run",
+     "  --province P   the province code (scripts/provinces/P.lua)\n"
+     "  --year Y       the year of the registrations\n"
+     "  --level L      the level deciding (one of the province's levels)\n"
+     "  --unit CODE    a unit deciding for its own subtree (a district, a party committee)\n"
+     "  --dry-run      evaluate and print the summary, store nothing\n"
+     "  --compare RUN  afterwards, list what changed against an earlier run (as dvk diff)\n"
+     "  --verbose      print every model's outcome\n"},
+    {"runs", cmd_runs, "dvk runs [--province P] [--year Y] | runs show N [MODEL] | runs finalize N --number NUMBER --date DATE",
+     "list runs, explain a run's models, or make a run final",
+     "  --province P, --year Y   only these runs; with both, also the units with no run\n"
+     "  show N [MODEL]           every model's gates, points and notes, outcome and quota effect\n"
+     "  finalize N               make run N final and immutable, with its decision number and date\n"},
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},
