@@ -113,6 +113,9 @@ typedef struct run_state {
     int nslots;
     char **unit_names;     /* names of interned units, looked up when first needed */
     int last_unit;
+    int *deciding;         /* per interned unit: its deciding unit (interned), -1 unknown */
+    int ndeciding;
+    sqlite3_stmt *parent;  /* SELECT parent FROM units WHERE code = ?1 */
 } run_state;
 
 static cand *cand_at(const run_state *r, size_t i)
@@ -427,6 +430,54 @@ static void free_run(run_state *r)
     free(r->units);
     free(r->unit_names);
     free(r->slots);
+    free(r->deciding);
+    sqlite3_finalize(r->parent);
+}
+
+/* The unit a per-unit quota counts a model under: the run's own unit when the run is scoped
+ * to one (a district deciding for its subtree), else the unit directly under the province
+ * that the model's unit belongs to, so that a district's communes count together. unit is
+ * an interned index; returns an interned index, or -1 when out of memory. */
+static int deciding_unit(run_state *r, int unit)
+{
+    if (r->o->unit)
+        return intern_unit(r, r->o->unit);
+    if (unit >= r->ndeciding) {
+        int n = r->capunits + 1;
+        int *d = realloc(r->deciding, (size_t)n * sizeof *d);
+        if (!d)
+            return -1;
+        for (int i = r->ndeciding; i < n; i++)
+            d[i] = -1;
+        r->deciding = d;
+        r->ndeciding = n;
+    }
+    if (r->deciding[unit] >= 0)
+        return r->deciding[unit];
+    if (!r->parent) {
+        dvk_error err;
+        r->parent = dvk_store_prepare(r->s, "SELECT parent FROM units WHERE code = ?1", &err);
+        if (!r->parent)
+            return -1;
+    }
+    char cur[512];
+    snprintf(cur, sizeof cur, "%s", r->units[unit]);
+    for (int depth = 0; depth < 64; depth++) {
+        sqlite3_reset(r->parent);
+        sqlite3_bind_text(r->parent, 1, cur, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(r->parent) != SQLITE_ROW || sqlite3_column_type(r->parent, 0) == SQLITE_NULL)
+            break;
+        const char *up = (const char *)sqlite3_column_text(r->parent, 0);
+        if (strcmp(up, r->o->province) == 0)
+            break;
+        snprintf(cur, sizeof cur, "%s", up);
+    }
+    sqlite3_reset(r->parent);
+    int top = intern_unit(r, cur);
+    /* intern_unit may have grown the table: r->deciding covers the old size only. */
+    if (top >= 0 && unit < r->ndeciding)
+        r->deciding[unit] = top;
+    return top;
 }
 
 /* Room for candidate r->n: a new block when the last one is full. */
@@ -626,6 +677,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         c->reason = ev.reason;
         ev.reason = NULL;
         c->unit = intern_unit(&r, unit ? unit : "");
+        if (c->unit >= 0 && r.p->nquotas > 0)
+            c->unit = deciding_unit(&r, c->unit);
         if (c->unit < 0) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;

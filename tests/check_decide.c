@@ -143,6 +143,26 @@ START_TEST(test_district_run)
 }
 END_TEST
 
+/* A per-unit quota counts a district's communes with the district: a commune is not a
+ * deciding unit of its own. */
+START_TEST(test_per_unit_counts_subtree)
+{
+    exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
+             " ('tp/h/x', 'Xã X', 'xa x', 'commune', 'tp/h', 'tp');"
+             "INSERT INTO models(code, name, name_key, unit, province, kind, category, field,"
+             " level, year, registration, address, metrics) VALUES"
+             " ('H5', 'H5', 'h5', 'tp/h/x', 'tp', 'tap-the', 'mo-hinh', 'f', 'huyen', 2023, 'moi', 'x',"
+             " '{\"a\":41,\"b\":41}');");
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    ck_assert_int_eq(sum.demoted, 2); /* H3 and H5, both over Huyện H's quota of 2 */
+    expect_text("SELECT outcome || ': ' || reason FROM results r JOIN models m ON m.id = r.model"
+                " WHERE m.code = 'H5'",
+                "ok: vượt chỉ tiêu 2 mô hình \"Tiêu biểu\" của Huyện H: xếp hạng 4 trong đơn vị, "
+                "chuyển xuống \"Công nhận\"");
+}
+END_TEST
+
 START_TEST(test_rerun_identical)
 {
     dvk_decide_summary sum;
@@ -335,6 +355,7 @@ Suite *decide_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_district_run);
+    tcase_add_test(tc, test_per_unit_counts_subtree);
     tcase_add_test(tc, test_rerun_identical);
     tcase_add_test(tc, test_dry_run_writes_nothing);
     tcase_add_test(tc, test_next_level_and_global_quota);
