@@ -1407,3 +1407,9 @@ void dvk_sandbox_push_view(lua_State *L, int idx)
 {
     push_view(L, idx, 0);
 }
+
+void dvk_sandbox_forget_modules(lua_State *L)
+{
+    lua_newtable(L);                                        /* t */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_LOADED);         /* */
+}

@@ -213,6 +213,8 @@ static int dot_reload(repl *r, int argc, char **argv)
     snprintf(code, sizeof code, "%s", p);
     dvk_error err;
     dvk_error_clear(&err);
+    /* Edited helpers under scripts/lib are read again too. */
+    dvk_sandbox_forget_modules(r->s.L);
     if (dvk_query_set_province(r->s.L, code, &err) != DVK_OK) {
         report(r, &err);
         fprintf(stderr, "(the previous version of %s stays loaded)\n", code);

@@ -81,6 +81,10 @@ int dvk_sandbox_run(lua_State *L, const char *code, size_t len, const char *chun
  * named "@scripts/<relpath>", recording its SHA-256 among the state's loaded files. */
 int dvk_sandbox_dofile(lua_State *L, const char *relpath, int nresults, dvk_error *err);
 
+/* Forget the modules dvk.require has loaded, so the next require reads scripts/lib again
+ * (the REPL's .reload after a lib file was edited). Values already taken stay as they are. */
+void dvk_sandbox_forget_modules(lua_State *L);
+
 /* Ask the running chunk to stop (Ctrl-C): async-signal-safe; the chunk ends with DVK_EINTR
  * "interrupted" within a few thousand instructions. When no chunk is running, the next
  * outermost dvk_sandbox_call returns DVK_EINTR without running (so a loop of calls, like a
