@@ -141,6 +141,8 @@ const char *dvk_render_cell(const dvk_doc_column *col, const dvk_doc_cell *cell,
         return cell->text;
     char raw[64];
     double v = cell->num;
+    if (!isfinite(v))   /* only sums made here can overflow (a cell never holds one) */
+        return buf;
     switch (col->type) {
     case DVK_COL_PCT:
         snprintf(raw, sizeof raw, "%.1f", v);
@@ -705,10 +707,13 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
         if (ch->stacked)
             vmax = fmax(vmax, sum);
     }
+    /* Values near DBL_MAX (a stacked sum may even overflow to inf) get an axis that still
+     * fits in a double; bars are clipped to the plot. */
+    if (!isfinite(vmax) || vmax > 1e300)
+        vmax = 1e300;
     double step = nice_step(vmax, whole);
-    int nticks = vmax > 0 ? (int)ceil(vmax / step - 1e-9) : 1;
-    if (nticks < 1)
-        nticks = 1;
+    double q = vmax > 0 ? ceil(vmax / step - 1e-9) : 1;
+    int nticks = q >= 1 && q <= 100 ? (int)q : 1;
     double axis = step * nticks;
     double legend_h = ch->nseries > 1 ? 26 : 0;
     double y0 = 8 + legend_h;
@@ -774,7 +779,7 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
             double x = plot_x, sum = 0;
             for (size_t s = 0; s < ch->nseries; s++) {
                 double v = fmax(0, ch->series[s].values[i]);
-                double w = plot_w * v / axis;
+                double w = fmin(plot_w - (x - plot_x), plot_w * v / axis);
                 sum += v;
                 printf_(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                            "fill=\"%s\"/>",
@@ -787,7 +792,7 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
         } else {
             for (size_t s = 0; s < ch->nseries; s++) {
                 double v = fmax(0, ch->series[s].values[i]);
-                double w = plot_w * v / axis;
+                double w = fmin(plot_w, plot_w * v / axis);
                 double yy = by + s * bar_h;
                 dvk_doc_cell cell = {DVK_CELL_NUMBER, ch->series[s].values[i], NULL};
                 printf_(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "

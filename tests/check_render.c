@@ -164,6 +164,32 @@ START_TEST(html)
 }
 END_TEST
 
+START_TEST(chart_extremes)
+{
+    /* values near DBL_MAX (their stacked sum overflows) and all zeros still draw a chart
+     * whose numbers are finite, bars inside the plot */
+    dvk_error err;
+    dvk_doc *doc = dvk_doc_new();
+    for (int stacked = 0; stacked <= 1; stacked++) {
+        dvk_doc_chart *c = dvk_doc_chart_add(doc, stacked, "x", &err);
+        dvk_doc_chart_category(doc, c, "a", &err);
+        dvk_doc_chart_category(doc, c, "b", &err);
+        double big[] = {1.7e308, 1e-300}, zero[] = {0, 0};
+        ck_assert_int_eq(dvk_doc_chart_series(doc, c, "s1", big, 2, &err), DVK_OK);
+        ck_assert_int_eq(dvk_doc_chart_series(doc, c, "s2", big, 2, &err), DVK_OK);
+        c = dvk_doc_chart_add(doc, stacked, "zero", &err);
+        dvk_doc_chart_category(doc, c, "a", &err);
+        ck_assert_int_eq(dvk_doc_chart_series(doc, c, "s", zero, 1, &err), DVK_OK);
+    }
+    char *h = render(doc, DVK_FORMAT_HTML);
+    HASNT(h, "inf");
+    HASNT(h, "nan");
+    HAS(h, "<svg");
+    free(h);
+    dvk_doc_free(doc);
+}
+END_TEST
+
 START_TEST(html_letterhead_and_signature)
 {
     dvk_error err;
@@ -497,6 +523,7 @@ Suite *render_suite(void)
     tcase_add_test(tc, cells_and_dates);
     tcase_add_test(tc, markdown);
     tcase_add_test(tc, html);
+    tcase_add_test(tc, chart_extremes);
     tcase_add_test(tc, html_letterhead_and_signature);
     tcase_add_test(tc, csv);
     tcase_add_test(tc, json);

@@ -41,7 +41,8 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err);
 
 /* A cell as people read it (Vietnamese conventions): int and money with '.' between
  * thousands ("2.537"), num with a decimal comma and at most 2 decimals ("12,5"), pct with
- * one decimal and '%' ("50,4%"); text as is. Writes into buf (always NUL-terminated) and
+ * one decimal and '%' ("50,4%"); text as is; a non-finite number (an overflowed sum) is
+ * empty. Writes into buf (always NUL-terminated) and
  * returns it (or the cell's own text). */
 const char *dvk_render_cell(const dvk_doc_column *col, const dvk_doc_cell *cell, char *buf,
                             size_t n);
