@@ -935,6 +935,8 @@ static int l_table(lua_State *L)
                                  "num, pct, money)", id, ty);
         lua_getfield(L, ci, "width");                            /* ... col id title type w */
         lua_Integer width = lua_isnil(L, -1) ? 0 : luaL_checkinteger(L, -1);
+        if (width < 0 || width > 255)
+            return luaL_error(L, "doc:table: column '%s': width must be 0 to 255", id);
         if (dvk_doc_table_column(doc, t, id, ctitle, (dvk_doc_col_type)type, (int)width,
                                  &err) != DVK_OK)
             return luaL_error(L, "doc:table: column '%s': %s", id, err.msg);
