@@ -720,41 +720,39 @@ static int ctx_year(lua_State *L)
     return y;
 }
 
-/* ctx:count_models(unit_code): models of that unit and the units under it, in ctx.year. */
-static int l_ctx_count_models(lua_State *L)
+/* One count from a cached statement bound to (argument 2, ctx.year); 0 without a store. A
+ * database error is a script error, never a silent 0. */
+static int ctx_count(lua_State *L, int which)
 {
     int year = ctx_year(L);
-    const char *unit = luaL_checkstring(L, 2);
-    sqlite3_stmt *st = cached(L, ST_COUNT);
+    const char *arg = luaL_checkstring(L, 2);
+    sqlite3_stmt *st = cached(L, which);
     lua_Integer n = 0;
     if (st) {
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(st, 2, year);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return luaL_error(L, "database error: %s", sqlite3_errstr(rc));
     }
     lua_pushinteger(L, n);
     return 1;
+}
+
+/* ctx:count_models(unit_code): models of that unit and the units under it, in ctx.year. */
+static int l_ctx_count_models(lua_State *L)
+{
+    return ctx_count(L, ST_COUNT);
 }
 
 /* ctx:replications(model_code): other units of the province that run a model of the same
  * name (search key), this year or before. */
 static int l_ctx_replications(lua_State *L)
 {
-    int year = ctx_year(L);
-    const char *code = luaL_checkstring(L, 2);
-    sqlite3_stmt *st = cached(L, ST_REPL);
-    lua_Integer n = 0;
-    if (st) {
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 2, year);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    lua_pushinteger(L, n);
-    return 1;
+    return ctx_count(L, ST_REPL);
 }
 
 /* ctx:results(model_code): the model's results in the current runs, oldest first. */
