@@ -60,7 +60,7 @@ const dvk_command dvk_commands[] = {
      "  --province P, --year Y   only these runs; with both, also the units with no run\n"
      "  show N [MODEL]           every model's gates, points and notes, outcome and quota effect\n"
      "  finalize N               make run N final and immutable, with its decision number and date\n"},
-    {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] | dvk report --list",
+    {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] [--against RUN] [--successors] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},
     {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration] [--level L] [--unit CODE]",
