@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dvk/doc.h"
+#include "dvk/fault.h"
 #include "dvk/progress.h"
 #include "dvk/render.h"
 #include "dvk/text.h"
@@ -305,6 +306,7 @@ int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn,
         free(data);
         return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", name);
     }
+    csv_set_realloc_func(&p, dvk_fault_realloc); /* realloc, or a test's injected failure */
     long long done = 0;
     /* A UTF-8 BOM is read apart, so that it is found whatever the chunk size. */
     size_t got = fread(data, 1, 3, in);

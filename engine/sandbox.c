@@ -12,6 +12,7 @@
 #include <time.h>
 #include <lualib.h>
 
+#include "dvk/fault.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
 
@@ -74,7 +75,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->mem -= old;
         return NULL;
     }
-    if (nsize > old && sb->mem - old + nsize > sb->lim.mem_bytes)
+    if (nsize > old && (sb->mem - old + nsize > sb->lim.mem_bytes || dvk_fault_should_fail()))
         return NULL;
     void *p = realloc(ptr, nsize);
     if (!p)
