@@ -320,6 +320,11 @@ int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn,
                 size_t used = csv_parse(&p, data + off, step, on_field, on_record, &r);
                 if (r.rc)
                     break;
+                if (used != step && csv_error(&p) == CSV_ENOMEM) {
+                    r.rc = dvk_error_set(err, DVK_ENOMEM, "%s:%ld: out of memory reading the file",
+                                         name, r.rec_line);
+                    break;
+                }
                 if (used != step) {
                     int cr = 0;
                     long at = r.line + count_breaks((const char *)p.entry_buf, p.entry_pos, &cr);
@@ -356,7 +361,9 @@ int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn,
         long at = r.line + count_breaks((const char *)p.entry_buf, p.entry_pos, &cr);
         long rec_line = r.rec_line;
         size_t col_index = r.nf;
-        if (csv_fini(&p, on_field, on_record, &r) != 0 && !r.rc) {
+        if (csv_fini(&p, on_field, on_record, &r) != 0 && !r.rc && csv_error(&p) == CSV_ENOMEM) {
+            r.rc = dvk_error_set(err, DVK_ENOMEM, "%s: out of memory reading the file", name);
+        } else if (!r.rc && csv_error(&p) != CSV_SUCCESS) {
             char col[128];
             reader_column(&r, col_index, col, sizeof col);
             r.rc = dvk_error_set(err, DVK_EDATA,
@@ -1150,18 +1157,19 @@ static void problem(importer *im, long line, int column, const char *value, size
     }
 }
 
+/* Each statement is parenthesised: the literals of one entry are meant to be joined. */
 static const char *SQL_INSERT[] = {
     [DVK_CSV_UNITS] =
-        "INSERT INTO units(code,name,name_key,kind,parent,province,valid_from,valid_to,successor)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(code) DO NOTHING",
+        ("INSERT INTO units(code,name,name_key,kind,parent,province,valid_from,valid_to,successor)"
+         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(code) DO NOTHING"),
     [DVK_CSV_MODELS] =
-        "INSERT INTO models(code,name,name_key,unit,province,kind,category,field,level,year,"
-        "registration,started_on,address,description,metrics,synthetic)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
-        " ON CONFLICT(code) DO NOTHING",
+        ("INSERT INTO models(code,name,name_key,unit,province,kind,category,field,level,year,"
+         "registration,started_on,address,description,metrics,synthetic)"
+         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+         " ON CONFLICT(code) DO NOTHING"),
     [DVK_CSV_APPRAISALS] =
-        "INSERT INTO appraisals(model,criterion,appraiser,score,note) VALUES(?1,?2,?3,?4,?5)"
-        " ON CONFLICT(model,criterion,appraiser) DO NOTHING",
+        ("INSERT INTO appraisals(model,criterion,appraiser,score,note) VALUES(?1,?2,?3,?4,?5)"
+         " ON CONFLICT(model,criterion,appraiser) DO NOTHING"),
 };
 static const char *SQL_FIND[] = {
     [DVK_CSV_UNITS] = "SELECT rowid, province FROM units WHERE code=?1",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <xlsxwriter.h>
+#include <zlib.h>
 
 #include "dvk/text.h"
 
@@ -183,6 +184,126 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     return total ? worksheet_write_blank(ws, r, c, fmt) : LXW_NO_ERROR;
 }
 
+/* ---- checking the written workbook ------------------------------------------------------
+ * libxlsxwriter writes each sheet to a temporary file and ignores write errors there, so on
+ * a full disk it can produce a valid zip whose sheets are cut short. After closing, the
+ * workbook is read back: every worksheet and the shared strings must end with their closing
+ * tag. A minimal reader of the zip's central directory, with zlib for the deflated entries. */
+
+static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
+static unsigned long rd32(const unsigned char *p)
+{
+    return (unsigned long)rd16(p) | (unsigned long)rd16(p + 2) << 16;
+}
+
+/* 1 when the entry's text, once inflated, ends with tail (white space after it allowed). */
+static int entry_ends_with(const unsigned char *data, size_t csize, size_t usize, int method,
+                           const char *tail)
+{
+    unsigned char *out = malloc(usize + 1);
+    if (!out)
+        return 0;
+    size_t got = 0;
+    if (method == 0 && csize == usize) {
+        memcpy(out, data, usize);
+        got = usize;
+    } else if (method == 8) {
+        z_stream z;
+        memset(&z, 0, sizeof z);
+        if (inflateInit2(&z, -MAX_WBITS) == Z_OK) {
+            z.next_in = (unsigned char *)data;
+            z.avail_in = (uInt)csize;
+            z.next_out = out;
+            z.avail_out = (uInt)usize;
+            int zr = inflate(&z, Z_FINISH);
+            if (zr == Z_STREAM_END)
+                got = z.total_out;
+            inflateEnd(&z);
+        }
+    }
+    while (got > 0 && (out[got - 1] == '\n' || out[got - 1] == '\r' || out[got - 1] == ' '))
+        got--;
+    size_t tl = strlen(tail);
+    int ok = got >= tl && memcmp(out + got - tl, tail, tl) == 0;
+    free(out);
+    return ok;
+}
+
+static int check_workbook(const char *path, dvk_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dvk_error_set(err, DVK_EIO, "%s: cannot read the workbook back", path);
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    int rc = DVK_OK;
+    do {
+        if (len + 65536 > cap) {
+            cap = cap ? cap * 2 : 1 << 20;
+            unsigned char *nb = realloc(buf, cap);
+            if (!nb) {
+                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory checking %s", path);
+                goto done;
+            }
+            buf = nb;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    if (ferror(f)) {
+        rc = dvk_error_set(err, DVK_EIO, "%s: cannot read the workbook back", path);
+        goto done;
+    }
+    /* The end-of-central-directory record is in the last 64 KiB + 22 bytes. */
+    size_t eocd = (size_t)-1;
+    if (len >= 22) {
+        size_t lo = len > 65557 ? len - 65557 : 0;
+        for (size_t i = len - 21; i-- > lo;)
+            if (rd32(buf + i) == 0x06054b50UL) {
+                eocd = i;
+                break;
+            }
+    }
+    int sheets = 0;
+    if (eocd == (size_t)-1)
+        goto bad;
+    size_t count = rd16(buf + eocd + 10), cd = rd32(buf + eocd + 16);
+    for (size_t e = 0; e < count; e++) {
+        if (cd + 46 > len || rd32(buf + cd) != 0x02014b50UL)
+            goto bad;
+        int method = (int)rd16(buf + cd + 10);
+        size_t csize = rd32(buf + cd + 20), usize = rd32(buf + cd + 24);
+        size_t nlen = rd16(buf + cd + 28), xlen = rd16(buf + cd + 30), clen = rd16(buf + cd + 32);
+        size_t local = rd32(buf + cd + 42);
+        if (cd + 46 + nlen > len)
+            goto bad;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(nlen < 255 ? nlen : 255), (const char *)buf + cd + 46);
+        cd += 46 + nlen + xlen + clen;
+        const char *tail = NULL;
+        if (strncmp(name, "xl/worksheets/sheet", 19) == 0) {
+            tail = "</worksheet>";
+            sheets++;
+        } else if (strcmp(name, "xl/sharedStrings.xml") == 0)
+            tail = "</sst>";
+        if (!tail)
+            continue;
+        if (local + 30 > len || rd32(buf + local) != 0x04034b50UL)
+            goto bad;
+        size_t data = local + 30 + rd16(buf + local + 26) + rd16(buf + local + 28);
+        if (data + csize > len || !entry_ends_with(buf + data, csize, usize, method, tail))
+            goto bad;
+    }
+    if (sheets > 0)
+        goto done;
+bad:
+    rc = dvk_error_set(err, DVK_EIO, "%s: the workbook was not written completely (disk full?)", path);
+done:
+    fclose(f);
+    free(buf);
+    return rc;
+}
+
 int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
 {
     int rc = DVK_OK;
@@ -293,6 +414,8 @@ done:
     if (rc == DVK_OK && xe != LXW_NO_ERROR)
         rc = dvk_error_set(err, DVK_EIO, "%s: cannot write the workbook (%s)", path,
                            lxw_strerror(xe));
+    if (rc == DVK_OK)
+        rc = check_workbook(path, err);
     free(widths);
     free(names);
     return rc;
