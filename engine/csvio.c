@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dvk/doc.h"
+#include "dvk/paths.h"
 #include "dvk/fault.h"
 #include "dvk/progress.h"
 #include "dvk/render.h"
@@ -391,42 +392,39 @@ int dvk_csv_out_open(dvk_csv_out *o, const char *path, dvk_error *err)
         o->f = stdout;
         return DVK_OK;
     }
-    /* A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a
-     * temporary file over it would replace the device with a plain file. */
-    struct stat sb;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        if (S_ISDIR(sb.st_mode))
-            return dvk_error_set(err, DVK_EIO, "%s: is a folder, not a file", path);
-        o->f = fopen(path, "wb");
-        if (!o->f)
-            return dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-        o->path = strdup(path);
-        if (!o->path) {
-            fclose(o->f);
-            memset(o, 0, sizeof *o);
-            return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
+    char *target;
+    int in_place;
+    int rc = dvk_paths_output(path, &target, &in_place, err);
+    if (rc)
+        return rc;
+    if (in_place) { /* a device or pipe: written directly, never replaced */
+        o->f = fopen(target, "wb");
+        if (!o->f) {
+            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
+            free(target);
+            return rc;
         }
+        o->path = target;
         return DVK_OK;
     }
+    path = target; /* a link is followed: the file it names is replaced, not the link */
     size_t n = strlen(path) + 5;
-    o->path = strdup(path);
+    o->path = target;
     o->tmp = malloc(n);
-    if (!o->path || !o->tmp) {
+    if (!o->tmp)
+        rc = dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
+    else {
+        snprintf(o->tmp, n, "%s.tmp", path);
+        o->f = fopen(o->tmp, "wb");
+        if (!o->f)
+            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
+    }
+    if (rc) {
         free(o->path);
         free(o->tmp);
         memset(o, 0, sizeof *o);
-        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
     }
-    snprintf(o->tmp, n, "%s.tmp", path);
-    o->f = fopen(o->tmp, "wb");
-    if (!o->f) {
-        int e = errno;
-        free(o->path);
-        free(o->tmp);
-        memset(o, 0, sizeof *o);
-        return dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(e));
-    }
-    return DVK_OK;
+    return rc;
 }
 
 int dvk_csv_out_close(dvk_csv_out *o, int ok, dvk_error *err)

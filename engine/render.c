@@ -1,6 +1,7 @@
 /* render.c: a report document (doc.h) as Markdown, HTML (A4, inline SVG charts), CSV and
  * JSON; atomic file output for every format (XLSX itself is in render_xlsx.c). */
 #include "dvk/render.h"
+#include "dvk/paths.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- a growing output buffer; out of memory is remembered and reported once ---------- */
@@ -1336,16 +1338,73 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
     return DVK_OK;
 }
 
+/* Write to a device or pipe (/dev/null, /dev/stdout, a FIFO) in place: renaming a finished
+ * file over it would replace the device. XLSX goes through a temporary file first. */
+static int render_in_place(const dvk_doc *doc, dvk_format f, const char *path, dvk_error *err)
+{
+    char tmp[4096] = "";
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+    if (f == DVK_FORMAT_XLSX) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(tmp, sizeof tmp, "%s/dvk-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(tmp);
+        if (fd < 0)
+            return dvk_error_set(err, DVK_EIO, "%s: cannot create a temporary file (%s)", tmp,
+                                 strerror(errno));
+        close(fd);
+        if ((rc = dvk_render_xlsx(doc, tmp, err)) == DVK_OK) {
+            FILE *in = fopen(tmp, "rb");
+            size_t cap = 0, n;
+            do {
+                if (!in || (len == cap && !(data = realloc(data, cap = cap ? cap * 2 : 1 << 16)))) {
+                    rc = dvk_error_set(err, DVK_EIO, "%s: cannot read the workbook back", tmp);
+                    break;
+                }
+                n = fread(data + len, 1, cap - len, in);
+                len += n;
+            } while (n > 0);
+            if (in)
+                fclose(in);
+        }
+        remove(tmp);
+    } else {
+        rc = dvk_render_buffer(doc, f, &data, &len, err);
+    }
+    if (rc == DVK_OK) {
+        FILE *fp = fopen(path, "wb");
+        if (!fp)
+            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
+        else if ((fwrite(data, 1, len, fp) != len) | (fclose(fp) != 0))
+            rc = dvk_error_set(err, DVK_EIO, "%s: write failed (%s)", path, strerror(errno));
+    }
+    free(data);
+    return rc;
+}
+
 int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path, dvk_error *err)
 {
     int rc = DVK_OK;
     char *data = NULL;
     size_t len = 0;
     FILE *fp = NULL;
+    char *target;
+    int in_place;
+    if ((rc = dvk_paths_output(path, &target, &in_place, err)) != DVK_OK)
+        return rc;
+    if (in_place) {
+        rc = render_in_place(doc, f, target, err);
+        free(target);
+        return rc;
+    }
+    path = target; /* a link is followed: the file it names is replaced, not the link */
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 5);
-    if (!tmp)
+    if (!tmp) {
+        free(target);
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", 5);
     if (f == DVK_FORMAT_XLSX) {
@@ -1380,6 +1439,7 @@ done:
         remove(tmp);
     free(tmp);
     free(data);
+    free(target);
     return rc;
 }
 

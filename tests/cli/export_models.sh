@@ -39,3 +39,8 @@ head -c 2 models.xlsx; echo
 "$DVK" export models -o /dev/null; echo "exit $?"
 [ -c /dev/null ] && echo "/dev/null is still a device"
 mkdir -p outdir; "$DVK" export models -o outdir; echo "exit $?"
+# Through a link (/dev/stdout to a file, or any symbolic link): the file is written, the link stays.
+"$DVK" export models -o /dev/stdout > piped.csv; echo "exit $?"
+[ -L /dev/stdout ] && echo "/dev/stdout is still a link"
+grep -c '^M' piped.csv
+ln -s real.csv link.csv; "$DVK" export models -o link.csv; [ -L link.csv ] && echo "link kept, $(grep -c '^M' real.csv) rows in real.csv"
