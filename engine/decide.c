@@ -395,15 +395,20 @@ static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const ch
 static int check_scope(dvk_store *s, const dvk_decide_opts *o, dvk_error *err)
 {
     char prov[256];
-    if (dvk_store_unit_province(s, o->province, prov, sizeof prov, err) != DVK_OK)
+    int rc = dvk_store_unit_province(s, o->province, prov, sizeof prov, err);
+    if (rc == DVK_EDATA)   /* no such unit; any other failure (out of memory, I/O) as is */
         return dvk_error_set(err, DVK_EDATA, "unknown province '%s' (no unit with that code; "
                              "import units first)", o->province);
+    if (rc != DVK_OK)
+        return rc;
     if (strcmp(prov, o->province) != 0)
         return dvk_error_set(err, DVK_EUSAGE, "'%s' is a unit of %s, not a province", o->province,
                              prov);
     if (o->unit) {
-        if (dvk_store_unit_province(s, o->unit, prov, sizeof prov, err) != DVK_OK)
+        if ((rc = dvk_store_unit_province(s, o->unit, prov, sizeof prov, err)) == DVK_EDATA)
             return dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", o->unit);
+        if (rc != DVK_OK)
+            return rc;
         if (strcmp(prov, o->province) != 0)
             return dvk_error_set(err, DVK_EUSAGE, "unit '%s' belongs to %s, not %s", o->unit,
                                  prov, o->province);

@@ -94,12 +94,60 @@ static sqlite3_stmt *cached(lua_State *L, int which)
     if (!c->st[which]) {
         dvk_error err;
         c->st[which] = dvk_store_prepare(s, CACHE_SQL[which], &err);
+        if (!c->st[which] && err.code == DVK_ENOMEM) {
+            lua_pushliteral(L, "not enough memory");    /* Lua's own memory message: */
+            lua_error(L);                               /* lua_error raises LUA_ERRMEM */
+        }
         if (!c->st[which])
             luaL_error(L, "%s", err.msg);
     }
     sqlite3_reset(c->st[which]);
     sqlite3_clear_bindings(c->st[which]);
     return c->st[which];
+}
+
+/* Reset every cached statement (a Lua error may have left one in the middle of its rows). */
+static void cache_reset(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_CACHE) == LUA_TUSERDATA) {
+        stmt_cache *c = lua_touserdata(L, -1);
+        for (int i = 0; i < ST_N; i++)
+            sqlite3_reset(c->st[i]);                    /* NULL is a no-op */
+    }
+    lua_pop(L, 1);
+}
+
+/* ------------------------------------------------------------------ protected C sequences */
+
+/* Call fn in protected mode with (ud as a light userdata, then the nargs values on top of
+ * the stack) as its arguments, leaving its nres results. The C side that builds models, ctx
+ * and province descriptions uses Lua API functions that raise on a failed allocation (and
+ * cached() raises on a failed statement); outside a protected call that ends the process
+ * ("PANIC: unprotected error in call to Lua API"). A memory error becomes DVK_ENOMEM "out of
+ * memory (what)", any other error DVK_EDATA with its message; the arguments are popped and
+ * nothing is pushed then, and the cached statements are reset. fn reports its own,
+ * non-Lua errors through ud. */
+static int protect(lua_State *L, lua_CFunction fn, void *ud, int nargs, int nres,
+                   const char *what, dvk_error *err)
+{
+    if (!lua_checkstack(L, nres + 2)) {
+        lua_pop(L, nargs);
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (%s)", what);
+    }
+    lua_pushcfunction(L, fn);                               /* args fn */
+    lua_pushlightuserdata(L, ud);                           /* args fn ud */
+    lua_rotate(L, -(nargs + 2), 2);                         /* fn ud args */
+    int rc = lua_pcall(L, nargs + 1, nres, 0);              /* results | msg */
+    if (rc == LUA_OK)
+        return DVK_OK;
+    if (rc == LUA_ERRMEM)
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory (%s)", what);
+    else
+        rc = dvk_error_set(err, DVK_EDATA, "%s", lua_type(L, -1) == LUA_TSTRING ?
+                           lua_tostring(L, -1) : "(error object is not a string)");
+    lua_pop(L, 1);
+    cache_reset(L);
+    return rc;
 }
 
 static void push_text_col(lua_State *L, sqlite3_stmt *st, int col)
@@ -143,14 +191,14 @@ static void push_unit(lua_State *L, const char *code, int depth)
             lua_setfield(L, -2, "kind");
             push_text_col(L, st, 4);
             lua_setfield(L, -2, "province");
-            const unsigned char *parent = sqlite3_column_text(st, 3);
-            char *pc = parent ? strdup((const char *)parent) : NULL;
+            push_text_col(L, st, 3);                        /* units d pc */
             sqlite3_reset(st);
+            const char *pc = lua_tostring(L, -1);           /* a string or nil */
             if (pc && strcmp(pc, code) != 0) {
-                push_unit(L, pc, depth + 1);                /* units d parent */
-                lua_setfield(L, -2, "parent");
+                push_unit(L, pc, depth + 1);                /* units d pc parent */
+                lua_setfield(L, -3, "parent");
             }
-            free(pc);
+            lua_pop(L, 1);                                  /* units d */
         }
         sqlite3_reset(st);
     }
@@ -594,8 +642,8 @@ static void wrap_model(lua_State *L, long long id, int year, int lrank)
     lua_setmetatable(L, -2);
 }
 
-int dvk_script_push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level,
-                              dvk_error *err)
+/* Build the model object from the current row of st and push it (raises on errors). */
+static void push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level)
 {
     static const struct { int col; const char *key; } text_cols[] = {
         {1, "code"}, {2, "name"}, {3, "kind"}, {4, "category"}, {5, "field"}, {6, "level"},
@@ -616,9 +664,11 @@ int dvk_script_push_model_row(lua_State *L, sqlite3_stmt *st, int year, const ch
     lua_setfield(L, -2, "synthetic");
     const char *mt = (const char *)sqlite3_column_text(st, 13);
     if (push_metrics(L, mt ? mt : "", mt ? (size_t)sqlite3_column_bytes(st, 13) : 0) != 0) {
-        lua_pop(L, 2);
-        return dvk_error_set(err, DVK_EDATA, "model %s: metrics are not a flat JSON object (%.60s)",
-                             (const char *)sqlite3_column_text(st, 1), mt ? mt : "");
+        const char *code = (const char *)sqlite3_column_text(st, 1);
+        char msg[256];
+        snprintf(msg, sizeof msg, "model %s: metrics are not a flat JSON object (%.60s)",
+                 code ? code : "?", mt ? mt : "");
+        luaL_error(L, "%s", msg);
     }
     dvk_sandbox_push_view(L, -1);                           /* d metrics view */
     lua_setfield(L, -3, "metrics");
@@ -629,26 +679,56 @@ int dvk_script_push_model_row(lua_State *L, sqlite3_stmt *st, int year, const ch
     const char *mlevel = (const char *)sqlite3_column_text(st, 6);
     wrap_model(L, sqlite3_column_int64(st, 0), year ? year : myear,
                level_rank(level ? level : mlevel));
-    return DVK_OK;
+}
+
+typedef struct model_args {
+    sqlite3_stmt *st;      /* on the model's row; NULL: look models.id = id up */
+    long long id;
+    int year;
+    const char *level;
+    int src;               /* the look-up's sqlite3_step result */
+} model_args;
+
+/* protect() body: push the model object of a (nil when the look-up found no row). */
+static int p_model(lua_State *L)
+{
+    model_args *a = lua_touserdata(L, 1);
+    sqlite3_stmt *st = a->st;
+    if (!st) {
+        st = cached(L, ST_MODEL);
+        sqlite3_bind_int64(st, 1, a->id);
+        if ((a->src = sqlite3_step(st)) != SQLITE_ROW) {
+            sqlite3_reset(st);
+            return 0;
+        }
+    }
+    push_model_row(L, st, a->year, a->level);
+    if (!a->st)
+        sqlite3_reset(st);
+    return 1;
+}
+
+int dvk_script_push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level,
+                              dvk_error *err)
+{
+    model_args a = {st, 0, year, level, SQLITE_ROW};
+    return protect(L, p_model, &a, 0, 1, "building a model object", err);
 }
 
 int dvk_script_push_model(lua_State *L, const dvk_province *p, long long model_id,
                           const dvk_script_ctx *c, dvk_error *err)
 {
-    sqlite3_stmt *st = cached(L, ST_MODEL);
-    if (!st)
+    (void)p;
+    if (!dvk_sandbox_store(L))
         return dvk_error_set(err, DVK_EUSAGE, "model objects need a database");
-    sqlite3_bind_int64(st, 1, model_id);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE)
-            return dvk_error_set(err, DVK_EDATA, "no model with id %lld", model_id);
-        return dvk_store_fail(dvk_sandbox_store(L), rc, err, "reading a model");
-    }
-    rc = dvk_script_push_model_row(L, st, c ? c->year : 0, c ? c->level : NULL, err);
-    sqlite3_reset(st);
-    return rc;
+    model_args a = {NULL, model_id, c ? c->year : 0, c ? c->level : NULL, SQLITE_ROW};
+    int rc = protect(L, p_model, &a, 0, 1, "building a model object", err);
+    if (rc != DVK_OK || a.src == SQLITE_ROW)
+        return rc;
+    lua_pop(L, 1);                                          /* nil */
+    if (a.src == SQLITE_DONE)
+        return dvk_error_set(err, DVK_EDATA, "no model with id %lld", model_id);
+    return dvk_store_fail(dvk_sandbox_store(L), a.src, err, "reading a model");
 }
 
 /* A fixture model (dvk test) from the table at idx: its fields, metrics, appraisal,
@@ -797,9 +877,17 @@ static int l_ctx_results(lua_State *L)
     return 1;
 }
 
-int dvk_script_push_ctx(lua_State *L, const dvk_province *p, const dvk_script_ctx *c,
-                        dvk_error *err)
+typedef struct ctx_args {
+    const dvk_province *p;
+    const dvk_script_ctx *c;
+} ctx_args;
+
+/* protect() body of dvk_script_push_ctx. */
+static int p_ctx(lua_State *L)
 {
+    const ctx_args *a = lua_touserdata(L, 1);
+    const dvk_province *p = a->p;
+    const dvk_script_ctx *c = a->c;
     luaL_checkstack(L, 6, "ctx");
     lua_createtable(L, 0, 8);                               /* d */
     lua_pushinteger(L, c->year);
@@ -827,7 +915,14 @@ int dvk_script_push_ctx(lua_State *L, const dvk_province *p, const dvk_script_ct
     lua_setfield(L, -2, "results");
     dvk_sandbox_push_view(L, -1);                           /* d ctx */
     lua_remove(L, -2);
-    return DVK_OK;
+    return 1;
+}
+
+int dvk_script_push_ctx(lua_State *L, const dvk_province *p, const dvk_script_ctx *c,
+                        dvk_error *err)
+{
+    ctx_args a = {p, c};
+    return protect(L, p_ctx, &a, 0, 1, "building ctx", err);
 }
 
 /* ------------------------------------------------------------------ loading and checking */
@@ -1457,35 +1552,49 @@ static int check_description(checker *k, int d, dvk_province *p)
     return DVK_OK;
 }
 
+typedef struct check_args {
+    checker k;
+    dvk_province *p;
+    int rc;
+} check_args;
+
+/* protect() body of dvk_script_check: the description is argument 2. */
+static int p_check(lua_State *L)
+{
+    check_args *a = lua_touserdata(L, 1);
+    if (!lua_istable(L, 2) || !dvk_sandbox_marked(L, 2, "province", &a->k.line)) {
+        a->rc = dvk_error_set(a->k.err, DVK_EDATA, "%s:1: the file must return "
+                              "dvk.province{...} (it returned %s)", a->k.file,
+                              luaL_typename(L, 2));
+        return 0;
+    }
+    if ((a->rc = check_description(&a->k, 2, a->p)) != DVK_OK)
+        return 0;
+    /* keep a read-only view of the description */
+    dvk_sandbox_push_readonly(L, 2);
+    a->p->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
 dvk_province *dvk_script_check(lua_State *L, const char *chunkname, dvk_error *err)
 {
     dvk_province *p = calloc(1, sizeof *p);
-    if (!p) {
+    const char *file = chunkname[0] == '@' || chunkname[0] == '=' ? chunkname + 1 : chunkname;
+    if (!p || !(p->path = strdup(file))) {
         lua_pop(L, 1);
+        free(p);
         dvk_error_set(err, DVK_ENOMEM, "out of memory");
         return NULL;
     }
     p->ref = LUA_NOREF;
-    const char *file = chunkname[0] == '@' || chunkname[0] == '=' ? chunkname + 1 : chunkname;
-    p->path = strdup(file);
-    checker k = {L, file, 0, err};
-    int d = lua_gettop(L);
-    if (!lua_istable(L, d) || !dvk_sandbox_marked(L, d, "province", &k.line)) {
-        dvk_error_set(err, DVK_EDATA, "%s:1: the file must return dvk.province{...} (it "
-                                      "returned %s)", file, luaL_typename(L, d));
-        goto fail;
+    char what[300];
+    snprintf(what, sizeof what, "checking %s", file);
+    check_args a = {{L, p->path, 0, err}, p, DVK_OK};
+    if (protect(L, p_check, &a, 1, 0, what, err) != DVK_OK || a.rc != DVK_OK) {
+        dvk_province_free(L, p);
+        return NULL;
     }
-    if (check_description(&k, d, p) != DVK_OK)
-        goto fail;
-    /* keep a read-only view of the description */
-    dvk_sandbox_push_readonly(L, d);
-    p->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_settop(L, d - 1);
     return p;
-fail:
-    lua_settop(L, d - 1);
-    dvk_province_free(L, p);
-    return NULL;
 }
 
 static int valid_code(const char *code)
@@ -1620,13 +1729,27 @@ static int call_fn(lua_State *L, int ref, int midx, int cidx, int nres, dvk_erro
     return dvk_sandbox_call(L, 2, nres, err);
 }
 
-static char *note_of(lua_State *L, int idx)
+/* The note at idx as a malloc'd string in *out (NULL: none), as tostring() would write it,
+ * without lua_tostring converting a number in place (that allocates, and may raise outside
+ * any protected call). Returns 0, or -1 when out of memory. */
+static int note_of(lua_State *L, int idx, char **out)
 {
+    char num[64];
+    const char *s = num;
+    *out = NULL;
     if (lua_isnoneornil(L, idx))
-        return NULL;
-    if (lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER)
-        return strdup(lua_tostring(L, idx));
-    return strdup(luaL_typename(L, idx));
+        return 0;
+    if (lua_isinteger(L, idx)) {
+        snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+    } else if (lua_type(L, idx) == LUA_TNUMBER) {
+        snprintf(num, sizeof num, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
+        if (num[strspn(num, "-0123456789")] == '\0')
+            strcat(num, ".0");                              /* looks like an int: 1.0 */
+    } else {
+        s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : luaL_typename(L, idx);
+    }
+    *out = strdup(s);
+    return *out ? 0 : -1;
 }
 
 int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
@@ -1636,7 +1759,8 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
     cidx = lua_absindex(L, cidx);
     int top = lua_gettop(L);
     const char *mc = model_code ? model_code : "?";
-    luaL_checkstack(L, 8, "eval");
+    if (!lua_checkstack(L, 8))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
     dvk_eval_reset(ev, p->ncriteria);
     for (int i = 0; i < p->ngates; i++) {
         const dvk_gate *g = &p->gates[i];
@@ -1656,12 +1780,14 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
             const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
             size_t n = strlen(g->name) + (why ? strlen(why) : 0) + 64;
             ev->reason = malloc(n);
-            if (ev->reason) {
-                if (why)
-                    snprintf(ev->reason, n, "không đạt điều kiện \"%s\": %s", g->name, why);
-                else
-                    snprintf(ev->reason, n, "không đạt điều kiện \"%s\"", g->name);
+            if (!ev->reason) {
+                lua_settop(L, top);
+                return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
             }
+            if (why)
+                snprintf(ev->reason, n, "không đạt điều kiện \"%s\": %s", g->name, why);
+            else
+                snprintf(ev->reason, n, "không đạt điều kiện \"%s\"", g->name);
             lua_settop(L, top);
             ev->outcome = p->noutcomes - 1;
             ev->total = 0;
@@ -1704,8 +1830,10 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                                  c->max);
         }
         ev->points[i] = pts;
-        ev->notes[i] = note_of(L, -1);
+        int nrc = note_of(L, -1, &ev->notes[i]);
         lua_settop(L, top);
+        if (nrc != 0)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
         sum += pts;
         summax += c->max;
     }
