@@ -71,6 +71,26 @@ static int cache_gc(lua_State *L)
     return 0;
 }
 
+/* Raise a memory error (LUA_ERRMEM, as when Lua's own allocation fails): lua_error of
+ * Lua's memory message raises one (Lua 5.4). */
+static int raise_nomem(lua_State *L)
+{
+    lua_pushliteral(L, "not enough memory");
+    return lua_error(L);
+}
+
+/* After the last sqlite3_step (rc) of a statement: a failure is raised (out of memory as a
+ * memory error, anything else as "database error: ..."), never taken for "no more rows". */
+static void step_done(lua_State *L, sqlite3_stmt *st, int rc)
+{
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return;
+    sqlite3_reset(st);
+    if ((rc & 0xff) == SQLITE_NOMEM)
+        raise_nomem(L);
+    luaL_error(L, "database error: %s", sqlite3_errstr(rc));
+}
+
 /* The prepared, reset statement `which` on the sandbox's store, or NULL without a store.
  * Raises a Lua error when preparing fails. */
 static sqlite3_stmt *cached(lua_State *L, int which)
@@ -94,10 +114,8 @@ static sqlite3_stmt *cached(lua_State *L, int which)
     if (!c->st[which]) {
         dvk_error err;
         c->st[which] = dvk_store_prepare(s, CACHE_SQL[which], &err);
-        if (!c->st[which] && err.code == DVK_ENOMEM) {
-            lua_pushliteral(L, "not enough memory");    /* Lua's own memory message: */
-            lua_error(L);                               /* lua_error raises LUA_ERRMEM */
-        }
+        if (!c->st[which] && err.code == DVK_ENOMEM)
+            raise_nomem(L);
         if (!c->st[which])
             luaL_error(L, "%s", err.msg);
     }
@@ -184,7 +202,9 @@ static void push_unit(lua_State *L, const char *code, int depth)
     sqlite3_stmt *st = depth < 32 ? cached(L, ST_UNIT) : NULL;
     if (st) {
         sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        int src = sqlite3_step(st);
+        step_done(L, st, src);
+        if (src == SQLITE_ROW) {
             push_text_col(L, st, 1);
             lua_setfield(L, -2, "name");
             push_text_col(L, st, 2);
@@ -492,10 +512,11 @@ static void load_lazy(lua_State *L, const model_ud *mu, int d, const char *k)
     d = lua_absindex(L, d);
     lua_newtable(L);                                        /* t */
     sqlite3_stmt *st = NULL;
+    int src = SQLITE_DONE;
     if (strcmp(k, "appraisal") == 0) {
         if (mu->id && (st = cached(L, ST_APPRAISAL))) {
             sqlite3_bind_int64(st, 1, mu->id);
-            while (sqlite3_step(st) == SQLITE_ROW) {
+            while ((src = sqlite3_step(st)) == SQLITE_ROW) {
                 push_text_col(L, st, 0);
                 lua_pushnumber(L, sqlite3_column_double(st, 1));
                 lua_rawset(L, -3);
@@ -506,7 +527,7 @@ static void load_lazy(lua_State *L, const model_ud *mu, int d, const char *k)
         if (mu->id && (st = cached(L, ST_APPRAISALS))) {
             sqlite3_bind_int64(st, 1, mu->id);
             lua_Integer n = 0;
-            while (sqlite3_step(st) == SQLITE_ROW) {
+            while ((src = sqlite3_step(st)) == SQLITE_ROW) {
                 lua_createtable(L, 0, 4);
                 push_text_col(L, st, 0);
                 lua_setfield(L, -2, "criterion");
@@ -525,7 +546,7 @@ static void load_lazy(lua_State *L, const model_ud *mu, int d, const char *k)
             sqlite3_bind_int64(st, 1, mu->id);
             sqlite3_bind_int(st, 2, mu->year);
             lua_Integer n = 0;
-            while (sqlite3_step(st) == SQLITE_ROW) {
+            while ((src = sqlite3_step(st)) == SQLITE_ROW) {
                 int y = sqlite3_column_int(st, 0);
                 int lr = level_rank((const char *)sqlite3_column_text(st, 1));
                 if (y == mu->year && lr >= mu->level_rank)
@@ -548,8 +569,10 @@ static void load_lazy(lua_State *L, const model_ud *mu, int d, const char *k)
         }
         dvk_sandbox_push_readonly(L, -1);
     }
-    if (st)
+    if (st) {
+        step_done(L, st, src);
         sqlite3_reset(st);
+    }
     lua_remove(L, -2);                                      /* view */
     lua_pushvalue(L, -1);
     lua_setfield(L, d, k);
@@ -814,9 +837,8 @@ static int ctx_count(lua_State *L, int which)
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);
+        step_done(L, st, rc);
         sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return luaL_error(L, "database error: %s", sqlite3_errstr(rc));
     }
     lua_pushinteger(L, n);
     return 1;
@@ -845,7 +867,8 @@ static int l_ctx_results(lua_State *L)
     if (st) {
         sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
         lua_Integer n = 0;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int src;
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
             lua_createtable(L, 0, 12);
             lua_pushinteger(L, sqlite3_column_int64(st, 0));
             lua_setfield(L, -2, "run");
@@ -871,6 +894,7 @@ static int l_ctx_results(lua_State *L)
             lua_setfield(L, -2, "gate");
             lua_rawseti(L, -2, ++n);
         }
+        step_done(L, st, src);
         sqlite3_reset(st);
     }
     dvk_sandbox_push_readonly(L, -1);
