@@ -39,6 +39,8 @@ typedef struct sandbox {
     char *scripts_dir;
     dvk_sandbox_limits lim;
     size_t mem;                     /* bytes allocated now */
+    int oom_cap;                    /* the last refused allocation hit the cap (1) or the
+                                       machine had no memory for it (0) */
     long long used;                 /* instructions used by the current outermost call */
     int depth;                      /* nesting of dvk_sandbox_call */
     volatile sig_atomic_t interrupt;
@@ -75,13 +77,27 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->mem -= old;
         return NULL;
     }
-    if (nsize > old && (sb->mem - old + nsize > sb->lim.mem_bytes || dvk_fault_should_fail()))
+    if (nsize > old && sb->mem - old + nsize > sb->lim.mem_bytes) {
+        sb->oom_cap = 1;
         return NULL;
-    void *p = realloc(ptr, nsize);
-    if (!p)
+    }
+    void *p = nsize > old && dvk_fault_should_fail() ? NULL : realloc(ptr, nsize);
+    if (!p) {
+        sb->oom_cap = 0;
         return NULL;
+    }
     sb->mem = sb->mem - old + nsize;
     return p;
+}
+
+/* What a Lua memory error means: the script went over the state's cap, or the machine is
+ * out of memory. */
+static void oom_message(const sandbox *sb, char *buf, size_t n)
+{
+    if (sb->oom_cap)
+        snprintf(buf, n, "memory limit exceeded (%zu MiB)", sb->lim.mem_bytes >> 20);
+    else
+        snprintf(buf, n, "out of memory");
 }
 
 /* The budget hook. Runs every HOOK_EVERY instructions on every thread (coroutines inherit
@@ -1150,8 +1166,9 @@ lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
         goto nomem;
     lua_pushcfunction(L, build_env);
     if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
-        dvk_error_set(err, DVK_ENOMEM, "cannot build the Lua sandbox: %s",
-                      lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+        char what[64];
+        oom_message(sb, what, sizeof what);
+        dvk_error_set(err, DVK_ENOMEM, "cannot build the Lua sandbox: %s", what);
         lua_close(L);
         free(sb->scripts_dir);
         free(sb);
@@ -1285,8 +1302,11 @@ int dvk_sandbox_load(lua_State *L, const char *code, size_t len, const char *chu
         msg = "?";
     if (incomplete && rc == LUA_ERRSYNTAX && ml >= 5 && strcmp(msg + ml - 5, "<eof>") == 0)
         *incomplete = 1;
-    if (rc == LUA_ERRMEM)
-        dvk_error_set(err, DVK_ENOMEM, "%s: memory limit exceeded", chunkname + 1);
+    if (rc == LUA_ERRMEM) {
+        char what[64];
+        oom_message(sb_get(L), what, sizeof what);
+        dvk_error_set(err, DVK_ENOMEM, "%s: %s", chunkname + 1, what);
+    }
     else
         dvk_error_set(err, DVK_EDATA, "%s", msg);
     lua_pop(L, 1);
@@ -1334,7 +1354,9 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
     int code = DVK_EDATA;
     if (rc == LUA_ERRMEM) {
         code = DVK_ENOMEM;
-        dvk_error_set(err, code, "memory limit exceeded (%zu MiB)", sb->lim.mem_bytes >> 20);
+        char what[64];
+        oom_message(sb, what, sizeof what);
+        dvk_error_set(err, code, "%s", what);
     } else {
         if (killed == KILL_INTERRUPT)
             code = DVK_EINTR;

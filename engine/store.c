@@ -548,8 +548,12 @@ int dvk_store_unit_province(dvk_store *s, const char *unit, char *out, size_t n,
     sqlite3_stmt *st = dvk_store_prepare(s, "SELECT province FROM units WHERE code = ?1", err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_bind_text(st, 1, unit, -1, SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) { /* out of memory: the value would be NULL and match nothing */
+        sqlite3_finalize(st);
+        return dvk_store_fail(s, rc, err, "looking up a unit");
+    }
+    rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
