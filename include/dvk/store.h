@@ -1,7 +1,10 @@
 /* store.h: the SQLite database: opening a connection with dvk's settings, the schema and its
  * versioned migrations, transactions, the audit log with its hash chain, and look-ups of
  * units and fields that several modules share. Other modules prepare their own statements
- * against the tables below (bound values only); they must not change the schema.
+ * against the tables below (bound values only); they must not change the schema. One
+ * exception: a bulk import (csvio.c) may drop the models table's secondary indexes inside
+ * its own transaction and recreates them from their stored SQL before COMMIT, so the schema
+ * after the import is identical. The view current_runs and the triggers are never touched.
  *
  * Schema (version DVK_SCHEMA_VERSION):
  *   units(code PK, name, name_key, kind, parent -> units, province, valid_from, valid_to,
