@@ -29,7 +29,7 @@ wait_for "dvk> "
 keys -l "dvk.mod"; keys Tab; wait_for "dvk> dvk.models"
 keys -l '{search="duong"}:co'; keys Tab; wait_for ':count'
 keys -l "()"; keys Enter; wait_for "dvk> " 2
-keys -l "dvk.u"; keys Tab; wait_for "dvk.units"
+keys -l "dvk.un"; keys Tab; wait_for "dvk.units"  # dvk.u: units, upper
 keys C-u; keys -l "dvk.r"; keys Tab; wait_for "result"
 keys C-u
 # filter names inside dvk.models{...}

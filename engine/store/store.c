@@ -364,8 +364,8 @@ static void now_utc(char out[32])
 
 /* The hash of an audit record: SHA-256 over its fields joined by newlines, after the
  * previous record's hash. */
-static void audit_hash(const char *prev, long long id, const char *at, const char *actor,
-                       const char *action, const char *detail, char out[65])
+static int audit_hash(const char *prev, long long id, const char *at, const char *actor,
+                      const char *action, const char *detail, char out[65])
 {
     dvk_sha256 c;
     char idbuf[32];
@@ -376,7 +376,7 @@ static void audit_hash(const char *prev, long long id, const char *at, const cha
         dvk_sha256_update(&c, parts[i], strlen(parts[i]));
         dvk_sha256_update(&c, "\n", 1);
     }
-    dvk_sha256_final_hex(&c, out);
+    return dvk_sha256_final_hex(&c, out);
 }
 
 int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, dvk_error *err)
@@ -401,7 +401,8 @@ int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, d
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return dvk_store_fail(s, rc, err, "reading the audit log");
     now_utc(at);
-    audit_hash(prev, id, at, actor, action, detail_json, hash);
+    if (audit_hash(prev, id, at, actor, action, detail_json, hash) != 0)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (hashing the audit record)");
     st = dvk_store_prepare(s, "INSERT INTO audit_log(id, at, actor, action, detail, prev_hash, hash) "
                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
     if (!st)
@@ -438,8 +439,10 @@ int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *e
     dvk_sha256_init(&c);
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
-        if (!st)
+        if (!st) {
+            dvk_sha256_final_hex(&c, out);   /* frees the digest's state */
             return err->code;
+        }
         sqlite3_bind_int64(st, 1, run);
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -447,10 +450,13 @@ int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *e
             dvk_sha256_update(&c, "\n", 1);
         }
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
+        if (rc != SQLITE_DONE) {
+            dvk_sha256_final_hex(&c, out);
             return dvk_store_fail(s, rc, err, "hashing a run");
+        }
     }
-    dvk_sha256_final_hex(&c, out);
+    if (dvk_sha256_final_hex(&c, out) != 0)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (hashing a run)");
     return DVK_OK;
 }
 
@@ -477,7 +483,10 @@ int dvk_store_verify(dvk_store *s, dvk_error *err)
             sqlite3_finalize(st);
             return dvk_error_set(err, DVK_EDATA, "%s: audit record %lld has an empty field", s->path, id);
         }
-        audit_hash(prev, id, f[0], f[1], f[2], f[3], h);
+        if (audit_hash(prev, id, f[0], f[1], f[2], f[3], h) != 0) {
+            sqlite3_finalize(st);
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory (hashing the audit log)");
+        }
         if (id != expect || strcmp(f[4], prev) != 0 || strcmp(f[5], h) != 0) {
             dvk_error_set(err, DVK_EDATA, "%s: audit chain broken at record %lld (%s): the log was "
                           "edited or a record removed", s->path, id, f[2]);

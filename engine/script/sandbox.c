@@ -13,6 +13,7 @@
 #include <lualib.h>
 
 #include "dvk/fault.h"
+#include "dvk/format.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
 
@@ -661,6 +662,31 @@ static int push_text(lua_State *L, char *(*fn)(const char *, size_t), const char
 
 static int l_lower(lua_State *L) { return push_text(L, dvk_text_lower, "lower"); }
 static int l_key(lua_State *L) { return push_text(L, dvk_text_key, "key"); }
+static int l_upper(lua_State *L) { return push_text(L, dvk_text_upper, "upper"); }
+
+/* number(v [, decimals = 2 [, keep_zeros]]): v in Vietnamese form (format.h): 1.149, 12,5. */
+static int l_number(lua_State *L)
+{
+    lua_Number v = check_num(L, 1, "number");
+    lua_Integer decimals = luaL_optinteger(L, 2, 2);
+    if (decimals < 0 || decimals > 6)
+        return luaL_error(L, "dvk.number: decimals must be 0 to 6 (got %d)", (int)decimals);
+    char buf[DVK_FORMAT_MAX * 6];
+    dvk_format_vi(v, (int)decimals, lua_toboolean(L, 3), buf, sizeof buf);
+    if (!buf[0])
+        return luaL_error(L, "dvk.number: not a finite number");
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* date(iso): "ngày 05 tháng 02 năm 2023"; a year alone or nil leaves blanks to fill in. */
+static int l_date(lua_State *L)
+{
+    const char *iso = luaL_optstring(L, 1, NULL);
+    char buf[128];
+    lua_pushstring(L, dvk_format_date_vi(iso, buf, sizeof buf));
+    return 1;
+}
 
 /* Mark a description table as built by dvk.province / dvk.test, with the call's line. */
 static int mark_table(lua_State *L, const char *kind)
@@ -945,7 +971,10 @@ static const luaL_Reg DVK_HELPERS[] = {
     {"years", l_years},
     {"round", l_round},
     {"lower", l_lower},
+    {"upper", l_upper},
     {"key", l_key},
+    {"number", l_number},
+    {"date", l_date},
     {"require", l_require},
     {"province", l_province},
     {"test", l_test},

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 #include <unicode/ucol.h>
+#include <unicode/ustring.h>
 
 int dvk_text_valid_utf8(const char *s, size_t len)
 {
@@ -125,6 +126,77 @@ int dvk_text_width(const char *s, size_t len)
         left -= n;
     }
     return width;
+}
+
+long dvk_text_next(const char *s, size_t n, size_t *i)
+{
+    if (*i >= n)
+        return -1;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
+                                          (utf8proc_ssize_t)(n - *i), &cp);
+    if (k <= 0) {
+        (*i)++;
+        return -1;
+    }
+    *i += (size_t)k;
+    return cp;
+}
+
+size_t dvk_text_chars(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; count++)
+        dvk_text_next(s, n, &i);
+    return count;
+}
+
+size_t dvk_text_prefix(const char *s, size_t n, size_t max_bytes, size_t max_chars)
+{
+    size_t i = 0, keep = 0, chars = 0;
+    while (i < n && (max_chars == 0 || chars < max_chars)) {
+        dvk_text_next(s, n, &i);
+        if (i > max_bytes)
+            break;
+        keep = i;
+        chars++;
+    }
+    return keep;
+}
+
+char *dvk_text_upper(const char *s, size_t len)
+{
+    if (!dvk_text_valid_utf8(s, len) || len > (size_t)INT32_MAX / 4)
+        return NULL;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    UChar *u = malloc((len + 1) * sizeof *u), *up = NULL;
+    char *out = NULL;
+    if (!u)
+        return NULL;
+    u_strFromUTF8(u, (int32_t)len + 1, &ulen, s, (int32_t)len, &st);
+    if (U_FAILURE(st))
+        goto done;
+    int32_t cap = ulen * 3 + 1, uplen;   /* upper case may grow (ß -> SS) */
+    if (!(up = malloc((size_t)cap * sizeof *up)))
+        goto done;
+    uplen = u_strToUpper(up, cap, u, ulen, "vi", &st);
+    if (U_FAILURE(st))
+        goto done;
+    int32_t olen = 0;
+    u_strToUTF8(NULL, 0, &olen, up, uplen, &st);
+    st = U_ZERO_ERROR;   /* U_BUFFER_OVERFLOW_ERROR from the pre-flight */
+    if (!(out = malloc((size_t)olen + 1)))
+        goto done;
+    u_strToUTF8(out, olen + 1, NULL, up, uplen, &st);
+    if (U_FAILURE(st)) {
+        free(out);
+        out = NULL;
+    }
+done:
+    free(u);
+    free(up);
+    return out;
 }
 
 /* One collator for the process; ICU collators are safe to share for comparisons. */
