@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dvk/buf.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
 
@@ -256,6 +257,106 @@ static int check_kind(dvk_store *s, int *version, dvk_error *err)
     return DVK_OK;
 }
 
+/* The schema objects (type, name, table, SQL) of db in a fixed order, into a dvk_buf as
+ * lines "type\tname\ttable\tsql\n"; SQLite's own objects (sqlite_*) are left out. */
+static int schema_lines(sqlite3 *db, dvk_buf *out)
+{
+    sqlite3_stmt *st;
+    /* 0 type, 1 name, 2 tbl_name, 3 sql */
+    int rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master"
+                                    " WHERE substr(name, 1, 7) <> 'sqlite_' ORDER BY type, name",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < 4; i++) {
+            const char *t = (const char *)sqlite3_column_text(st, i);
+            dvk_buf_adds(out, t ? t : "");
+            dvk_buf_addc(out, i < 3 ? '\t' : '\n');
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && out->oom)
+        rc = SQLITE_NOMEM;
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The next line of a schema listing at *p (advanced past it); NULL at the end. */
+static const char *schema_next(const char **p, size_t *len)
+{
+    if (!**p)
+        return NULL;
+    const char *line = *p, *nl = strchr(line, '\n');
+    *len = nl ? (size_t)(nl - line) : strlen(line);
+    *p = nl ? nl + 1 : line + *len;
+    return line;
+}
+
+/* Refuse a database whose schema is not exactly what dvk's migrations 1..version create:
+ * a foreign trigger, view, index or table, or a missing or altered one, could change what
+ * dvk reads or writes (a trigger that flips outcomes, a view that hides runs). The expected
+ * schema is built afresh in memory from the migrations themselves. Nothing in the file is
+ * executed: its schema is only read and compared as text. */
+static int check_schema(dvk_store *s, int version, dvk_error *err)
+{
+    if (version == 0)
+        return DVK_OK;   /* a new, empty file: checked by check_kind */
+    sqlite3 *mem = NULL;
+    dvk_buf want = DVK_BUF_INIT, have = DVK_BUF_INIT;
+    int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK)
+        rc = dvk_text_register(mem);
+    for (int v = 0; rc == SQLITE_OK && v < version && v < N_MIGRATIONS; v++)
+        rc = sqlite3_exec(mem, migrations[v], NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = schema_lines(mem, &want);
+    sqlite3_close(mem);
+    if (rc != SQLITE_OK) {
+        dvk_buf_free(&want);
+        return rc == SQLITE_NOMEM ? dvk_error_set(err, DVK_ENOMEM, "out of memory checking the schema")
+                                  : dvk_error_set(err, DVK_EDATA, "checking the schema: %s", sqlite3_errstr(rc));
+    }
+    if ((rc = schema_lines(s->db, &have)) != SQLITE_OK) {
+        dvk_buf_free(&want);
+        dvk_buf_free(&have);
+        return dvk_store_fail(s, rc, err, "reading the schema");
+    }
+    const char *pw = dvk_buf_str(&want), *ph = dvk_buf_str(&have);
+    size_t lw = 0, lh = 0;
+    const char *w = schema_next(&pw, &lw), *h = schema_next(&ph, &lh);
+    int result = DVK_OK;
+    while (w || h) {
+        if (w && h && lw == lh && memcmp(w, h, lw) == 0) {
+            w = schema_next(&pw, &lw);
+            h = schema_next(&ph, &lh);
+            continue;
+        }
+        /* Compare the (type, name) keys to say which side the difference is on. */
+        size_t kw = w ? (size_t)((const char *)memchr(memchr(w, '\t', lw) + 1, '\t', lw) - w) : 0;
+        size_t kh = h ? (size_t)((const char *)memchr(memchr(h, '\t', lh) + 1, '\t', lh) - h) : 0;
+        int c = !w ? 1 : !h ? -1 : strncmp(w, h, kw < kh ? kw : kh);
+        if (c == 0 && kw != kh)
+            c = kw < kh ? -1 : 1;
+        const char *line = c < 0 ? w : h;
+        size_t klen = c < 0 ? kw : kh;
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)(klen < sizeof key ? klen : sizeof key - 1), line);
+        char *tab = strchr(key, '\t');
+        if (tab)
+            *tab = ' ';
+        result = dvk_error_set(err, DVK_EDATA,
+                               "%s: the database's schema is not dvk's: %s %s (refused: a changed "
+                               "schema could alter decisions; restore the file from a backup)",
+                               s->path, key,
+                               c < 0 ? "is missing" : c > 0 ? "was added by something other than dvk"
+                                                            : "was altered");
+        break;
+    }
+    dvk_buf_free(&want);
+    dvk_buf_free(&have);
+    return result;
+}
+
 /* Bring the schema from version to DVK_SCHEMA_VERSION, each migration in its own
  * transaction. */
 static int migrate(dvk_store *s, int version, int readonly, dvk_error *err)
@@ -300,6 +401,10 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    /* A database file is data, not code: no SQL functions with side effects from its schema,
+     * and no writes to the schema by direct SQL on this connection. */
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_busy_timeout(s->db, DVK_BUSY_TIMEOUT_MS);
     if (dvk_text_register(s->db) != SQLITE_OK) {
         dvk_store_fail(s, sqlite3_errcode(s->db), err, "registering the vi collation");
@@ -308,7 +413,7 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     if (exec(s, "PRAGMA foreign_keys = ON", err, "opening the database"))
         goto fail;
     int version = 0;
-    if (check_kind(s, &version, err))
+    if (check_kind(s, &version, err) || check_schema(s, version, err))
         goto fail;
     if (!readonly && exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
         goto fail;

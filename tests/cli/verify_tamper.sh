@@ -24,18 +24,34 @@ for sql in "UPDATE results SET total = 99 WHERE run = 1 AND model = $m" \
 done
 "$DVK" verify >v.txt 2>&1; st=$?; sed "s/head [0-9a-f]*/head HASH/" v.txt; echo "verify: exit $st"
 
-# tamper NAME SQL: on a copy with every trigger dropped, apply SQL, then dvk verify.
+# tamper NAME SQL: on a copy, drop every trigger, apply SQL, put the triggers back as they
+# were (a forger who knows the schema check), then dvk verify.
 tamper() {
   fresh_copy dvk.db t.db
+  sqlite3 t.db "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" > triggers.sql
   sqlite3 t.db "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" | sqlite3 t.db
   sqlite3 t.db "$2" || fail "$1: the edit itself failed"
+  sqlite3 t.db < triggers.sql || fail "$1: the triggers could not be put back"
   "$DVK" --db t.db verify >out.txt 2>&1; st=$?
   echo "== $1: verify exit $st"
   [ -n "${3:-}" ] && { grep -q "$3" out.txt && echo "names $3" || cat out.txt; } || cat out.txt
 }
 echo "== with the triggers dropped, each edit is detected"
 tamper "no edit" "SELECT 1" >/dev/null
-"$DVK" --db t.db verify >/dev/null; echo "triggers dropped, nothing edited: verify exit $?"
+"$DVK" --db t.db verify >/dev/null; echo "triggers dropped and put back, nothing edited: verify exit $?"
+# A database whose schema is not dvk's own is refused when opened, by every command (issue
+# 12): a trigger missing, a foreign trigger that flips outcomes, a replaced view.
+schema() {
+  fresh_copy dvk.db t.db
+  sqlite3 t.db "$2" || fail "$1: the edit itself failed"
+  "$DVK" --db t.db verify >o.txt 2>&1; st=$?; sed 's/^/  /' o.txt; echo "== schema: $1: verify exit $st"
+  "$DVK" --db t.db runs >/dev/null 2>&1; echo "   runs exit $?"
+}
+schema "a trigger dropped" "DROP TRIGGER results_final_update"
+schema "a foreign trigger" "CREATE TRIGGER flip AFTER INSERT ON results BEGIN UPDATE results SET outcome = 'tieu-bieu' WHERE rowid = NEW.rowid; END"
+schema "a replaced view" "DROP VIEW current_runs; CREATE VIEW current_runs AS SELECT * FROM runs"
+schema "an index added" "CREATE INDEX extra ON models(name)"
+schema "a table added" "CREATE TABLE notes(x)"
 tamper "a total" "UPDATE results SET total = total + 1 WHERE run = 1 AND model = $m"
 tamper "an outcome" "UPDATE results SET outcome = 'tieu-bieu', recognised = 1 WHERE run = 1 AND model = $m"
 tamper "a result removed" "DELETE FROM results WHERE run = 1 AND model = $m"
