@@ -12,6 +12,7 @@
 
 static dvk_store *store;
 static char *dir;
+static dvk_units *tree;   /* the units of setup(), loaded after them */
 
 static void exec_sql(const char *sql)
 {
@@ -68,6 +69,16 @@ static void add_model(const char *code, const char *name, const char *unit, cons
     free(key);
 }
 
+/* (Re)load the unit tree after units changed. */
+static void load_tree(void)
+{
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_units_free(tree);
+    tree = NULL;
+    ck_assert_msg(dvk_units_load(store, NULL, &tree, &err) == DVK_OK, "%s", err.msg);
+}
+
 /* Two provinces; bk has a district with two communes, and an old district merged into the
  * first (successor). Names carry quotes, %, _, backslashes and SQL. */
 static void setup(void)
@@ -97,10 +108,13 @@ static void setup(void)
     add_model("BT-1", "Dân vận khéo ở vùng đồng bào", "bt", "bt", "tap-the", "kinh-te", "tinh",
               2024, "moi");
     exec_sql("COMMIT");
+    load_tree();
 }
 
 static void teardown(void)
 {
+    dvk_units_free(tree);
+    tree = NULL;
     dvk_store_close(store);
     tu_rmdir(dir);
     free(dir);
@@ -110,7 +124,7 @@ static long long count(const dvk_model_filter *f)
 {
     dvk_error err;
     dvk_error_clear(&err);
-    long long n = dvk_query_count(store, f, &err);
+    long long n = dvk_query_count(store, NULL, f, &err);
     ck_assert_msg(n >= 0, "count failed: %s", err.msg);
     return n;
 }
@@ -121,7 +135,7 @@ static char *codes(const dvk_model_filter *f)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_msg(dvk_query_models_sql(f, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_msg(dvk_query_models_sql(f, tree, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_OK, "%s", err.msg);
     sqlite3_stmt *st = dvk_sql_prepare(store, &q, &err);
     ck_assert_msg(st != NULL, "%s", err.msg);
     static char buf[1024];
@@ -154,7 +168,7 @@ START_TEST(values_never_reach_the_sql_text)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_int_eq(dvk_query_models_sql(&f, DVK_QUERY_ROWS, NULL, &q, &err), DVK_OK);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err), DVK_OK);
     ck_assert_ptr_null(strstr(q.text, "DROP"));
     ck_assert_ptr_null(strstr(q.text, "brien"));
     ck_assert_ptr_null(strstr(q.text, "100"));
@@ -233,7 +247,7 @@ START_TEST(search_ignores_case_and_diacritics)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_int_eq(dvk_query_models_sql(&f, DVK_QUERY_COUNT, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_COUNT, NULL, &q, &err), DVK_EUSAGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "search"));
 }
 END_TEST
@@ -282,7 +296,7 @@ START_TEST(order_is_whitelisted)
         dvk_sql q;
         dvk_error err;
         dvk_error_clear(&err);
-        ck_assert_msg(dvk_query_models_sql(&f, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_EUSAGE,
+        ck_assert_msg(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_EUSAGE,
                       "order '%s' was accepted", bad[i]);
         ck_assert_ptr_nonnull(strstr(err.msg, "order"));
     }
@@ -302,11 +316,11 @@ START_TEST(limit_offset_and_group)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_int_eq(dvk_query_models_sql(&f, DVK_QUERY_ROWS, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err), DVK_EUSAGE);
 
     dvk_model_filter g = {0};
     g.province = "bk";
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, "field", &q, &err), DVK_OK);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, "field", &q, &err), DVK_OK);
     sqlite3_stmt *st = dvk_sql_prepare(store, &q, &err);
     ck_assert_ptr_nonnull(st);
     char got[256] = "";
@@ -318,9 +332,9 @@ START_TEST(limit_offset_and_group)
     sqlite3_finalize(st);
     dvk_sql_free(&q);
     ck_assert_str_eq(got, "cai-cach=4 nong-thon-moi=3 ");
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, "name_key", &q, &err), DVK_EUSAGE);
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, "code; --", &q, &err), DVK_EUSAGE);
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, "name_key", &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, "code; --", &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, NULL, &q, &err), DVK_EUSAGE);
 }
 END_TEST
 
@@ -348,7 +362,7 @@ static void lua_setup(void)
     dvk_error_clear(&err);
     L = dvk_sandbox_new(store, tu_scripts_dir(), &lim, &err);
     ck_assert_msg(L != NULL, "%s", err.msg);
-    ck_assert_int_eq(dvk_query_register(L, &err), DVK_OK);
+    ck_assert_int_eq(dvk_query_register(L, DVK_CTX_REPL, &err), DVK_OK);
 }
 
 static void lua_teardown(void)

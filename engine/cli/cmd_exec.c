@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/lua_session.h"
+#include "dvk/query.h"
 #include "dvk/sandbox.h"
 
 /* Read a whole file (malloc'd); NULL with errno set on failure. */
@@ -73,7 +74,7 @@ int cmd_exec(dvk_cli *cli, int argc, char **argv)
         return cli_fail(&err);
     }
     lua_session s;
-    int status = lua_session_open(&s, cli);
+    int status = lua_session_open(&s, cli, DVK_CTX_EXEC);
     if (status != 0) {
         free(code);
         return status;
@@ -118,7 +119,7 @@ int cmd_exec(dvk_cli *cli, int argc, char **argv)
 int cmd_eval(dvk_cli *cli, const char *code)
 {
     lua_session s;
-    int status = lua_session_open(&s, cli);
+    int status = lua_session_open(&s, cli, DVK_CTX_EXEC);
     if (status != 0)
         return status;
     lua_State *L = s.L;

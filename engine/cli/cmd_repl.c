@@ -1018,7 +1018,7 @@ int cmd_repl(dvk_cli *cli, int argc, char **argv)
     setlocale(LC_CTYPE, "");
     repl r;
     memset(&r, 0, sizeof r);
-    int status = lua_session_open(&r.s, cli);
+    int status = lua_session_open(&r.s, cli, DVK_CTX_REPL);
     if (status != 0)
         return status;
     r.interactive = isatty(STDIN_FILENO);

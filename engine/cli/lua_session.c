@@ -31,7 +31,7 @@ static void print_to_out(void *ud, const char *text, size_t n)
     fwrite(text, 1, n, s->out);
 }
 
-int lua_session_open(lua_session *s, dvk_cli *cli)
+int lua_session_open(lua_session *s, dvk_cli *cli, unsigned context)
 {
     memset(s, 0, sizeof *s);
     s->cli = cli;
@@ -54,7 +54,7 @@ int lua_session_open(lua_session *s, dvk_cli *cli)
     lim.print = print_to_out;
     lim.print_ud = s;
     s->L = dvk_sandbox_new(s->store, cli->scripts_dir, &lim, &err);
-    if (!s->L || dvk_query_register(s->L, &err) != DVK_OK) {
+    if (!s->L || dvk_query_register(s->L, context, &err) != DVK_OK) {
         lua_session_close(s);
         return cli_fail(&err);
     }

@@ -18,9 +18,11 @@ typedef struct lua_session {
 } lua_session;
 
 /* Open the database (when it exists), build the sandbox with user globals, no instruction
- * budget or deadline (Ctrl-C stops runaway code) and the query API, and install the SIGINT
- * handler. Prints the error and returns the exit status on failure (0 on success). */
-int lua_session_open(lua_session *s, dvk_cli *cli);
+ * budget or deadline (Ctrl-C stops runaway code) and the `dvk` module of context
+ * (DVK_CTX_REPL or DVK_CTX_EXEC: the functions the registration table, dvk/query.h, gives
+ * it), and install the SIGINT handler. Prints the error and returns the exit status on
+ * failure (0 on success). */
+int lua_session_open(lua_session *s, dvk_cli *cli, unsigned context);
 void lua_session_close(lua_session *s);
 
 /* Run the function on top of the stack (below nargs arguments) with Ctrl-C armed. */
