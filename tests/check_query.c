@@ -653,6 +653,16 @@ START_TEST(lua_csv_neutralises_formulas)
 }
 END_TEST
 
+/* .mode json: cells through the one JSON writer (json.h): U+2028 and U+2029, which end a
+ * JavaScript string, are escaped; numbers stay bare. */
+START_TEST(lua_json_mode_escapes)
+{
+    dvk_query_set_output(L, DVK_TABLE_JSON, 20);
+    expect("return {{code='a\\u{2028}b\\u{2029}\\b', n=2}}",
+           "[\n {\"code\": \"a\\u2028b\\u2029\\b\", \"n\": 2}\n]\n");
+}
+END_TEST
+
 /* Strings inside tables print as Lua literals that read back to the same bytes. */
 START_TEST(lua_quoted_strings_read_back)
 {
@@ -689,6 +699,7 @@ Suite *query_suite(void)
     tcase_add_test(tl, module_table_contexts);
     tcase_add_test(tl, module_filters_are_accepted_keys);
     tcase_add_test(tl, lua_csv_neutralises_formulas);
+    tcase_add_test(tl, lua_json_mode_escapes);
     tcase_add_test(tl, lua_quoted_strings_read_back);
     suite_add_tcase(s, tl);
     return s;

@@ -12,6 +12,7 @@
 
 #include "dvk/buf.h"
 #include "dvk/csv.h"
+#include "dvk/json.h"
 
 #define CELL_MAX_WIDTH 60 /* aligned modes cut longer cells with an ellipsis */
 
@@ -362,29 +363,20 @@ static void write_markdown(const dvk_table *t, FILE *out, const int *num)
         fprintf(out, "\n… %lld more row%s\n", left, left == 1 ? "" : "s");
 }
 
-static void json_string(FILE *out, const char *s)
+/* s as a JSON string through the one JSON writer (dvk/json.h). -1 when memory ran short. */
+static int json_string(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", out);
-        else if (ch == '\r')
-            fputs("\\r", out);
-        else if (ch == '\t')
-            fputs("\\t", out);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
+    dvk_buf b = DVK_BUF_INIT;
+    int rc = dvk_json_strz(&b, s);
+    if (rc == 0)
+        fwrite(b.p, 1, b.len, out);
+    dvk_buf_free(&b);
+    return rc;
 }
 
-static void write_json(const dvk_table *t, FILE *out, const int *num)
+static int write_json(const dvk_table *t, FILE *out, const int *num)
 {
+    int rc = 0;
     fputc('[', out);
     for (int r = 0; r < t->rows; r++) {
         fputs(r ? ",\n {" : "\n {", out);
@@ -392,18 +384,19 @@ static void write_json(const dvk_table *t, FILE *out, const int *num)
             const char *v = cell(t, r, c);
             if (c)
                 fputs(", ", out);
-            json_string(out, t->headers[c]);
+            rc |= json_string(out, t->headers[c]);
             fputs(": ", out);
             if (!v)
                 fputs("null", out);
             else if (num[c] && is_number(v))
                 fputs(v, out);
             else
-                json_string(out, v);
+                rc |= json_string(out, v);
         }
         fputc('}', out);
     }
     fputs(t->rows ? "\n]\n" : "]\n", out);
+    return rc;
 }
 
 int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_error *err)
@@ -429,7 +422,7 @@ int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_erro
     case DVK_TABLE_BOX: write_aligned(t, out, 1, w, num); break;
     case DVK_TABLE_CSV: nomem = write_csv(t, out, num) != 0; break;
     case DVK_TABLE_MARKDOWN: write_markdown(t, out, num); break;
-    case DVK_TABLE_JSON: write_json(t, out, num); break;
+    case DVK_TABLE_JSON: nomem = write_json(t, out, num) != 0; break;
     case DVK_TABLE_PLAIN:
     default: write_aligned(t, out, 0, w, num); break;
     }
