@@ -78,20 +78,22 @@ static void read_filter(lua_State *L, int idx, lquery *q, const lquery *base)
                     luaL_error(L, "out of memory");
             }
         }
-        static const struct { const char *key; long long lo, hi; } nums[NNUMBERS] = {
-            {"year", 1900, 9999}, {"limit", 0, (long long)1 << 40}, {"offset", 0, (long long)1 << 40},
-        };
-        long long *slot[NNUMBERS] = {NULL, &q->f.limit, &q->f.offset};
+        /* the numbers, in dvk_lua_models_filters' order: year, limit, offset */
+        static const long long lo[NNUMBERS] = {1900, 0, 0};
+        static const long long hi[NNUMBERS] = {9999, (long long)1 << 40, (long long)1 << 40};
         for (int i = 0; i < NNUMBERS; i++) {
-            int has = lua_getfield(L, idx, nums[i].key) != LUA_TNIL;    /* v */
+            const char *key = names[NSTRINGS + i];
+            int has = lua_getfield(L, idx, key) != LUA_TNIL;            /* v */
             lua_pop(L, 1);                                              /* */
             if (!has)
                 continue;
-            long long v = dvk_lua_opt_int(L, idx, "dvk.models", nums[i].key, nums[i].lo, nums[i].hi);
-            if (slot[i])
-                *slot[i] = v;
-            else
+            long long v = dvk_lua_opt_int(L, idx, "dvk.models", key, lo[i], hi[i]);
+            if (i == 0)
                 q->f.year = (int)v;
+            else if (i == 1)
+                q->f.limit = v;
+            else
+                q->f.offset = v;
         }
     }
     sync_filter(q);
