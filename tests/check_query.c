@@ -12,6 +12,7 @@
 
 static dvk_store *store;
 static char *dir;
+static dvk_units *tree;   /* the units of setup(), loaded after them */
 
 static void exec_sql(const char *sql)
 {
@@ -68,6 +69,16 @@ static void add_model(const char *code, const char *name, const char *unit, cons
     free(key);
 }
 
+/* (Re)load the unit tree after units changed. */
+static void load_tree(void)
+{
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_units_free(tree);
+    tree = NULL;
+    ck_assert_msg(dvk_units_load(store, NULL, &tree, &err) == DVK_OK, "%s", err.msg);
+}
+
 /* Two provinces; bk has a district with two communes, and an old district merged into the
  * first (successor). Names carry quotes, %, _, backslashes and SQL. */
 static void setup(void)
@@ -97,10 +108,13 @@ static void setup(void)
     add_model("BT-1", "Dân vận khéo ở vùng đồng bào", "bt", "bt", "tap-the", "kinh-te", "tinh",
               2024, "moi");
     exec_sql("COMMIT");
+    load_tree();
 }
 
 static void teardown(void)
 {
+    dvk_units_free(tree);
+    tree = NULL;
     dvk_store_close(store);
     tu_rmdir(dir);
     free(dir);
@@ -110,7 +124,7 @@ static long long count(const dvk_model_filter *f)
 {
     dvk_error err;
     dvk_error_clear(&err);
-    long long n = dvk_query_count(store, f, &err);
+    long long n = dvk_query_count(store, NULL, f, &err);
     ck_assert_msg(n >= 0, "count failed: %s", err.msg);
     return n;
 }
@@ -121,7 +135,7 @@ static char *codes(const dvk_model_filter *f)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_msg(dvk_query_models_sql(f, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_msg(dvk_query_models_sql(f, tree, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_OK, "%s", err.msg);
     sqlite3_stmt *st = dvk_sql_prepare(store, &q, &err);
     ck_assert_msg(st != NULL, "%s", err.msg);
     static char buf[1024];
@@ -154,7 +168,7 @@ START_TEST(values_never_reach_the_sql_text)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_int_eq(dvk_query_models_sql(&f, DVK_QUERY_ROWS, NULL, &q, &err), DVK_OK);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err), DVK_OK);
     ck_assert_ptr_null(strstr(q.text, "DROP"));
     ck_assert_ptr_null(strstr(q.text, "brien"));
     ck_assert_ptr_null(strstr(q.text, "100"));
@@ -215,6 +229,70 @@ START_TEST(unit_subtree_and_successors)
 }
 END_TEST
 
+/* A unit's scope comes from the unit tree (units.h), bound as one JSON array: no walk of
+ * its own in the SQL. */
+START_TEST(unit_scope_is_the_trees_list)
+{
+    dvk_model_filter f = {0};
+    f.unit = "bk-cd";
+    dvk_sql q;
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err), DVK_OK);
+    ck_assert_ptr_null(strstr(q.text, "RECURSIVE"));
+    ck_assert_ptr_nonnull(strstr(q.text, "m.unit IN (SELECT value FROM json_each(?))"));
+    ck_assert_int_eq(q.nparams, 1);
+    ck_assert_str_eq(q.params[0].s, "[\"bk-cd\",\"bk-cd-x1\",\"bk-cd-x2\",\"bk-old\",\"bk-old-x\"]");
+    dvk_sql_free(&q);
+    /* an unknown unit is an empty scope, not an error */
+    f.unit = "nowhere";
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_COUNT, NULL, &q, &err), DVK_OK);
+    ck_assert_str_eq(q.params[0].s, "[]");
+    dvk_sql_free(&q);
+    /* a unit filter needs the tree */
+    ck_assert_int_eq(dvk_query_models_sql(&f, NULL, DVK_QUERY_COUNT, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_ptr_null(q.text);
+}
+END_TEST
+
+/* a merged into b (a.successor = b): b's scope counts a's models, and those of a's
+ * communes; parent and successor cycles end. */
+START_TEST(unit_merged_and_cycles)
+{
+    exec_sql("BEGIN");
+    add_unit("bk-gone", "Huyện đã nhập", "district", "bk", "bk", "bk-pn");
+    add_unit("bk-gone-x", "Xã của huyện đã nhập", "commune", "bk-gone", "bk", NULL);
+    add_model("BK-8", "Mô hình ở huyện đã nhập", "bk-gone", "bk", "tap-the", "cai-cach",
+              "huyen", 2024, "moi");
+    add_model("BK-9", "Mô hình ở xã của huyện đã nhập", "bk-gone-x", "bk", "tap-the",
+              "cai-cach", "co-so", 2024, "moi");
+    /* a parent cycle cy-a -> cy-b -> cy-a, and a successor cycle cy-c <-> cy-d */
+    add_unit("cy-a", "Vòng A", "district", NULL, "bk", NULL);
+    add_unit("cy-b", "Vòng B", "commune", "cy-a", "bk", NULL);
+    exec_sql("UPDATE units SET parent = 'cy-b' WHERE code = 'cy-a'");
+    add_unit("cy-c", "Vòng C", "district", NULL, "bk", "cy-d");
+    add_unit("cy-d", "Vòng D", "district", NULL, "bk", "cy-c");
+    add_model("CY-1", "Vòng một", "cy-a", "bk", "tap-the", "cai-cach", "co-so", 2024, "moi");
+    add_model("CY-2", "Vòng hai", "cy-b", "bk", "tap-the", "cai-cach", "co-so", 2024, "moi");
+    add_model("CY-3", "Vòng ba", "cy-c", "bk", "tap-the", "cai-cach", "co-so", 2024, "moi");
+    add_model("CY-4", "Vòng bốn", "cy-d", "bk", "tap-the", "cai-cach", "co-so", 2024, "moi");
+    exec_sql("COMMIT");
+    load_tree();
+    dvk_model_filter f = {0};
+    f.unit = "bk-pn";
+    ck_assert_str_eq(codes(&f), "BK-5 BK-6 BK-7 BK-8 BK-9");
+    ck_assert_int_eq(count(&f), 5);
+    f.unit = "bk-gone";   /* the merged unit keeps its own scope */
+    ck_assert_str_eq(codes(&f), "BK-8 BK-9");
+    f.unit = "cy-a";
+    ck_assert_str_eq(codes(&f), "CY-1 CY-2");
+    f.unit = "cy-b";
+    ck_assert_str_eq(codes(&f), "CY-1 CY-2");
+    f.unit = "cy-c";
+    ck_assert_str_eq(codes(&f), "CY-3 CY-4");
+}
+END_TEST
+
 START_TEST(search_ignores_case_and_diacritics)
 {
     dvk_model_filter f = {0};
@@ -233,7 +311,7 @@ START_TEST(search_ignores_case_and_diacritics)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_int_eq(dvk_query_models_sql(&f, DVK_QUERY_COUNT, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_COUNT, NULL, &q, &err), DVK_EUSAGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "search"));
 }
 END_TEST
@@ -282,7 +360,7 @@ START_TEST(order_is_whitelisted)
         dvk_sql q;
         dvk_error err;
         dvk_error_clear(&err);
-        ck_assert_msg(dvk_query_models_sql(&f, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_EUSAGE,
+        ck_assert_msg(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err) == DVK_EUSAGE,
                       "order '%s' was accepted", bad[i]);
         ck_assert_ptr_nonnull(strstr(err.msg, "order"));
     }
@@ -302,11 +380,11 @@ START_TEST(limit_offset_and_group)
     dvk_sql q;
     dvk_error err;
     dvk_error_clear(&err);
-    ck_assert_int_eq(dvk_query_models_sql(&f, DVK_QUERY_ROWS, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&f, tree, DVK_QUERY_ROWS, NULL, &q, &err), DVK_EUSAGE);
 
     dvk_model_filter g = {0};
     g.province = "bk";
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, "field", &q, &err), DVK_OK);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, "field", &q, &err), DVK_OK);
     sqlite3_stmt *st = dvk_sql_prepare(store, &q, &err);
     ck_assert_ptr_nonnull(st);
     char got[256] = "";
@@ -318,9 +396,9 @@ START_TEST(limit_offset_and_group)
     sqlite3_finalize(st);
     dvk_sql_free(&q);
     ck_assert_str_eq(got, "cai-cach=4 nong-thon-moi=3 ");
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, "name_key", &q, &err), DVK_EUSAGE);
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, "code; --", &q, &err), DVK_EUSAGE);
-    ck_assert_int_eq(dvk_query_models_sql(&g, DVK_QUERY_GROUP, NULL, &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, "name_key", &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, "code; --", &q, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_query_models_sql(&g, tree, DVK_QUERY_GROUP, NULL, &q, &err), DVK_EUSAGE);
 }
 END_TEST
 
@@ -348,7 +426,7 @@ static void lua_setup(void)
     dvk_error_clear(&err);
     L = dvk_sandbox_new(store, tu_scripts_dir(), &lim, &err);
     ck_assert_msg(L != NULL, "%s", err.msg);
-    ck_assert_int_eq(dvk_query_register(L, &err), DVK_OK);
+    ck_assert_int_eq(dvk_query_register(L, DVK_CTX_REPL, &err), DVK_OK);
 }
 
 static void lua_teardown(void)
@@ -459,6 +537,141 @@ START_TEST(lua_units_subtree)
 }
 END_TEST
 
+START_TEST(lua_unit_scope_uses_the_tree)
+{
+    exec_sql("BEGIN");
+    add_unit("bk-gone", "Huyện đã nhập", "district", "bk", "bk", "bk-pn");
+    add_model("BK-8", "Mô hình ở huyện đã nhập", "bk-gone", "bk", "tap-the", "cai-cach",
+              "huyen", 2024, "moi");
+    add_unit("cy-a", "Vòng A", "district", NULL, "bk", NULL);
+    add_unit("cy-b", "Vòng B", "commune", "cy-a", "bk", NULL);
+    exec_sql("UPDATE units SET parent = 'cy-b' WHERE code = 'cy-a'");
+    add_model("CY-1", "Vòng một", "cy-b", "bk", "tap-the", "cai-cach", "co-so", 2024, "moi");
+    exec_sql("COMMIT");
+    /* b's scope counts the models of a, merged into b */
+    expect("return dvk.models{unit='bk-pn'}:count()", "4");
+    expect("return #dvk.models{unit='bk-pn', year=2024}", "3");
+    expect("return dvk.models{unit='bk-pn'}:where{level='huyen'}:first().code", "BK-8");
+    expect("local n = 0 for m in dvk.models{unit='bk-pn'} do n = n + 1 end return n", "4");
+    expect("return dvk.models{unit='bk-pn'}:group_by('level')",
+           "level  count\n-----  -----\nco-so      2\nhuyen      1\ntinh       1\n");
+    expect("return select(2, dvk.models{unit='bk-pn'}:sql())[1]", "[\"bk-gone\",\"bk-pn\"]");
+    expect("return #dvk.units{unit='bk-pn'}", "2");
+    /* a parent cycle ends */
+    expect("return dvk.models{unit='cy-a'}:count()", "1");
+    expect("return #dvk.units{unit='cy-b'}", "2");
+    expect("return #dvk.units{unit='nowhere'}", "0");
+}
+END_TEST
+
+/* The registration table: writers only where a person asked for the write, the module of
+ * each context built from it, no helper of sandbox.c replaced, filter keys as accepted. */
+START_TEST(module_table_contexts)
+{
+    const dvk_module_entry *m = dvk_query_module();
+    int writers = 0;
+    for (; m->name; m++) {
+        ck_assert_ptr_nonnull(m->fn);
+        ck_assert_msg(m->contexts != 0, "dvk.%s is in no context", m->name);
+        if (m->flags & DVK_MODULE_WRITES) {
+            writers++;
+            ck_assert_msg((m->contexts & ~(unsigned)DVK_CTX_WRITERS) == 0,
+                          "writer dvk.%s is registered outside the REPL and exec", m->name);
+        }
+    }
+    ck_assert_int_eq(writers, 2);
+    expect("return dvk.decide ~= nil and dvk.finalize ~= nil and dvk.models ~= nil", "true");
+
+    const unsigned contexts[] = {DVK_CTX_EXEC, DVK_CTX_PROVINCE, DVK_CTX_REPORT, DVK_CTX_TEST};
+    for (size_t c = 0; c < sizeof contexts / sizeof contexts[0]; c++) {
+        dvk_sandbox_limits lim = dvk_sandbox_defaults();
+        dvk_error err;
+        dvk_error_clear(&err);
+        lua_State *L2 = dvk_sandbox_new(store, tu_scripts_dir(), &lim, &err);
+        ck_assert_ptr_nonnull(L2);
+        /* before: none of the table's names is a sandbox helper */
+        for (m = dvk_query_module(); m->name; m++) {
+            lua_getglobal(L2, "dvk");                                   /* dvk */
+            ck_assert_int_eq(lua_getfield(L2, -1, m->name), LUA_TNIL);  /* dvk v */
+            lua_pop(L2, 2);                                             /* */
+        }
+        ck_assert_int_eq(dvk_query_register(L2, contexts[c], &err), DVK_OK);
+        for (m = dvk_query_module(); m->name; m++) {
+            int want = (m->contexts & contexts[c]) &&
+                       (!(m->flags & DVK_MODULE_WRITES) || (contexts[c] & DVK_CTX_WRITERS));
+            lua_getglobal(L2, "dvk");                                   /* dvk */
+            int have = lua_getfield(L2, -1, m->name) == LUA_TFUNCTION;  /* dvk v */
+            lua_pop(L2, 2);                                             /* */
+            ck_assert_msg(have == want, "context %u: dvk.%s %s", contexts[c], m->name,
+                          have ? "registered" : "missing");
+        }
+        lua_getglobal(L2, "dvk");                                       /* dvk */
+        ck_assert_int_eq(lua_getfield(L2, -1, "clamp"), LUA_TFUNCTION); /* dvk clamp */
+        lua_pop(L2, 2);                                                 /* */
+        dvk_sandbox_free(L2);
+    }
+}
+END_TEST
+
+/* Each function's filter keys in the table are the keys it accepts. */
+START_TEST(module_filters_are_accepted_keys)
+{
+    static const char *const fns[] = {"models", "units", "runs", "decide"};
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        const char *names[32];
+        int n = dvk_query_filter_names(fns[i], names, 32);
+        ck_assert_int_gt(n, 0);
+        char want[512] = "known: ";
+        for (int k = 0; k < n; k++) {
+            strcat(want, k ? ", " : "");
+            strcat(want, names[k]);
+        }
+        strcat(want, ")");
+        char code[64];
+        snprintf(code, sizeof code, "return dvk.%s{zzz = 1}", fns[i]);
+        expect_error(code, want);
+    }
+    const char *names[32];
+    ck_assert_int_eq(dvk_query_filter_names("where", names, 32),
+                     dvk_query_filter_names("models", names, 32));
+    ck_assert_int_eq(dvk_query_filter_names("score", names, 32), 0);
+    ck_assert_int_eq(dvk_query_filter_names("nosuch", names, 32), 0);
+}
+END_TEST
+
+/* .mode csv: text cells that a spreadsheet would run get the one formula rule (csv.h);
+ * numbers stay numbers. */
+START_TEST(lua_csv_neutralises_formulas)
+{
+    dvk_query_set_output(L, DVK_TABLE_CSV, 20);
+    expect("return {{code='=1+1', n=-5}, {code='@SUM(A1)', n=3}, {code='+x', n=1},"
+           " {code=\"'-y\", n=2}, {code='a,b', n=0}}",
+           "code,n\r\n'=1+1,-5\r\n'@SUM(A1),3\r\n'+x,1\r\n''-y,2\r\n\"a,b\",0\r\n");
+    exec_sql("UPDATE units SET name = '=HYPERLINK(\"x\")' WHERE code = 'bk-cd-x1'");
+    expect("return dvk.units{code='bk-cd-x1'}",
+           "code,name,province,kind,parent\r\nbk-cd-x1,\"'=HYPERLINK(\"\"x\"\")\",bk,commune,bk-cd\r\n");
+}
+END_TEST
+
+/* .mode json: cells through the one JSON writer (json.h): U+2028 and U+2029, which end a
+ * JavaScript string, are escaped; numbers stay bare. */
+START_TEST(lua_json_mode_escapes)
+{
+    dvk_query_set_output(L, DVK_TABLE_JSON, 20);
+    expect("return {{code='a\\u{2028}b\\u{2029}\\b', n=2}}",
+           "[\n {\"code\": \"a\\u2028b\\u2029\\b\", \"n\": 2}\n]\n");
+}
+END_TEST
+
+/* Strings inside tables print as Lua literals that read back to the same bytes. */
+START_TEST(lua_quoted_strings_read_back)
+{
+    expect("return {'\\1' .. '2', 'a\\0b', 'q\"\\\\', '\\n'}",
+           "{ \"\\0012\", \"a\\0b\", \"q\\\"\\\\\", \"\\n\" }\n");
+    expect("return {'\\31' .. '9' .. '\\127' .. 'x'}", "{ \"\\0319\\127x\" }\n");
+}
+END_TEST
+
 Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -467,6 +680,8 @@ Suite *query_suite(void)
     tcase_add_test(tc, values_never_reach_the_sql_text);
     tcase_add_test(tc, filters_combine);
     tcase_add_test(tc, unit_subtree_and_successors);
+    tcase_add_test(tc, unit_scope_is_the_trees_list);
+    tcase_add_test(tc, unit_merged_and_cycles);
     tcase_add_test(tc, search_ignores_case_and_diacritics);
     tcase_add_test(tc, injection_matched_literally);
     tcase_add_test(tc, order_is_whitelisted);
@@ -480,6 +695,12 @@ Suite *query_suite(void)
     tcase_add_test(tl, lua_bad_filters);
     tcase_add_test(tl, lua_prints_tables);
     tcase_add_test(tl, lua_units_subtree);
+    tcase_add_test(tl, lua_unit_scope_uses_the_tree);
+    tcase_add_test(tl, module_table_contexts);
+    tcase_add_test(tl, module_filters_are_accepted_keys);
+    tcase_add_test(tl, lua_csv_neutralises_formulas);
+    tcase_add_test(tl, lua_json_mode_escapes);
+    tcase_add_test(tl, lua_quoted_strings_read_back);
     suite_add_tcase(s, tl);
     return s;
 }

@@ -7,42 +7,22 @@
 
 #include "cli/cli.h"
 #include "cli/lua_session.h"
+#include "dvk/buf.h"
+#include "dvk/query.h"
 #include "dvk/sandbox.h"
 
-/* Read a whole file (malloc'd); NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
+/* Read a whole file ("-": standard input) into out. 0, or -1 with errno set. */
+static int slurp(const char *path, dvk_buf *out)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
-        return NULL;
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    int nomem = buf == NULL;
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (n == cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                nomem = 1;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
+        return -1;
+    int rc = lua_session_slurp(f, out);
+    int saved = errno;
     if (f != stdin)
         fclose(f);
-    if (bad || nomem) {
-        free(buf);
-        errno = nomem ? ENOMEM : EIO;
-        return NULL;
-    }
-    *len = n;
-    return buf;
+    errno = saved;
+    return rc;
 }
 
 /* The chunk name of a file: "@" + its path as the user gave it, so errors read
@@ -65,17 +45,17 @@ int cmd_exec(dvk_cli *cli, int argc, char **argv)
     if (cli_optind >= argc)
         return cli_usage_error("exec", "missing the Lua file to run");
     const char *path = argv[cli_optind];
-    size_t len = 0;
-    char *code = slurp(path, &len);
-    if (!code) {
+    dvk_buf file = DVK_BUF_INIT;
+    if (slurp(path, &file) != 0) {
+        dvk_buf_free(&file);
         dvk_error err;
         dvk_error_set(&err, DVK_EIO, "%s: cannot read (%s)", path, strerror(errno));
         return cli_fail(&err);
     }
     lua_session s;
-    int status = lua_session_open(&s, cli);
+    int status = lua_session_open(&s, cli, DVK_CTX_EXEC);
     if (status != 0) {
-        free(code);
+        dvk_buf_free(&file);
         return status;
     }
     lua_State *L = s.L;
@@ -84,12 +64,13 @@ int cmd_exec(dvk_cli *cli, int argc, char **argv)
     char name[1024];
     chunk_name(name, sizeof name, path);
     /* Skip a #! line, keeping the line count. */
-    size_t skip = 0;
+    const char *code = dvk_buf_str(&file);
+    size_t len = file.len, skip = 0;
     if (len > 1 && code[0] == '#' && code[1] == '!')
         while (skip < len && code[skip] != '\n')
             skip++;
     int rc = dvk_sandbox_load(L, code + skip, len - skip, name, NULL, &err);
-    free(code);
+    dvk_buf_free(&file);
     if (rc == DVK_OK) {
         /* arg[0] is the file, arg[1..] its arguments; they are also the chunk's `...`. */
         int nargs = argc - cli_optind - 1;
@@ -118,7 +99,7 @@ int cmd_exec(dvk_cli *cli, int argc, char **argv)
 int cmd_eval(dvk_cli *cli, const char *code)
 {
     lua_session s;
-    int status = lua_session_open(&s, cli);
+    int status = lua_session_open(&s, cli, DVK_CTX_EXEC);
     if (status != 0)
         return status;
     lua_State *L = s.L;

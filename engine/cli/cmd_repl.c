@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "cli/lua_session.h"
+#include "dvk/buf.h"
 #include "dvk/query.h"
 #include "dvk/sandbox.h"
 #include "dvk/table.h"
@@ -27,8 +28,7 @@ typedef struct repl {
     lua_session s;
     int interactive;          /* stdin is a terminal: prompts, history, completion */
     const char *chunkname;    /* "=repl" or "=stdin" */
-    char *pending;            /* lines of an incomplete statement, or NULL */
-    size_t pending_len;
+    dvk_buf pending;          /* lines of an incomplete statement (len 0: none) */
     long pending_line;        /* input line where the pending statement starts */
     long line;                /* input lines read so far */
     int timer;                /* .timer on */
@@ -368,29 +368,12 @@ static int dot_read(repl *r, int argc, char **argv)
         r->failed = 1;
         return 1;
     }
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
-    char chunk[8192];
-    size_t got;
-    int failed = 0;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *grown = realloc(buf, cap);
-            if (!grown) {
-                failed = 1;
-                break;
-            }
-            buf = grown;
-        }
-        memcpy(buf + len, chunk, got);
-        len += got;
-    }
-    failed |= ferror(f) != 0;
+    dvk_buf code = DVK_BUF_INIT;
+    int failed = lua_session_slurp(f, &code) != 0;
     fclose(f);
     if (failed) {
-        free(buf);
-        fprintf(stderr, "%s: cannot read (%s)\n", argv[1], errno ? strerror(errno) : "error");
+        dvk_buf_free(&code);
+        fprintf(stderr, "%s: cannot read (%s)\n", argv[1], strerror(errno));
         r->failed = 1;
         return 1;
     }
@@ -399,8 +382,8 @@ static int dot_read(repl *r, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     lua_State *L = r->s.L;
-    int rc = dvk_sandbox_load(L, buf ? buf : "", len, name, NULL, &err);
-    free(buf);
+    int rc = dvk_sandbox_load(L, dvk_buf_str(&code), code.len, name, NULL, &err);
+    dvk_buf_free(&code);
     if (rc == DVK_OK) {
         int base = lua_gettop(L) - 1;
         dvk_sandbox_clear_interrupt(L);
@@ -466,7 +449,7 @@ static void process_line(repl *r, const char *line)
     size_t len = strlen(line);
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
-    if (!r->pending) {
+    if (r->pending.len == 0) {
         const char *p = line;
         while (*p == ' ' || *p == '\t')
             p++;
@@ -478,25 +461,16 @@ static void process_line(repl *r, const char *line)
             return; /* blank line */
         r->pending_line = r->line;
     }
-    char *grown = realloc(r->pending, r->pending_len + len + 2);
-    if (!grown) {
+    if (r->pending.len > 0)
+        dvk_buf_addc(&r->pending, '\n');
+    if (dvk_buf_add(&r->pending, line, len) != 0) {
         fprintf(stderr, "out of memory\n");
-        free(r->pending);
-        r->pending = NULL;
-        r->pending_len = 0;
+        dvk_buf_free(&r->pending);
         return;
     }
-    r->pending = grown;
-    if (r->pending_len > 0)
-        r->pending[r->pending_len++] = '\n';
-    memcpy(r->pending + r->pending_len, line, len);
-    r->pending_len += len;
-    r->pending[r->pending_len] = '\0';
-    if (evaluate(r, r->pending, r->pending_len, r->pending_line))
+    if (evaluate(r, r->pending.p, r->pending.len, r->pending_line))
         return; /* incomplete: wait for more lines */
-    free(r->pending);
-    r->pending = NULL;
-    r->pending_len = 0;
+    dvk_buf_reset(&r->pending);
 }
 
 /* Input from a pipe or file: every line, no prompts. */
@@ -507,21 +481,20 @@ static void run_script(repl *r, FILE *in)
     while (!r->quit && getline(&line, &cap, in) != -1)
         process_line(r, line);
     free(line);
-    if (r->pending) {
+    if (r->pending.len > 0) {
         /* the input ended inside a statement: compile it once more for the message */
         dvk_error err;
         dvk_error_clear(&err);
         size_t n;
         char name[128];
-        char *chunk = numbered(r, "", r->pending, r->pending_len, r->pending_line, &n, name,
+        char *chunk = numbered(r, "", r->pending.p, r->pending.len, r->pending_line, &n, name,
                                sizeof name);
         if (chunk && dvk_sandbox_load(r->s.L, chunk, n, name, NULL, &err) != DVK_OK)
             report(r, &err);
         else if (chunk)
             lua_pop(r->s.L, 1);
         free(chunk);
-        free(r->pending);
-        r->pending = NULL;
+        dvk_buf_reset(&r->pending);
     }
 }
 
@@ -534,7 +507,7 @@ static char *prompt(EditLine *el)
     static char buf[128];
     repl *r = the_repl;
     const char *p = dvk_query_province(r->s.L);
-    if (r->pending)
+    if (r->pending.len > 0)
         snprintf(buf, sizeof buf, "%*s> ", p ? (int)strlen(p) + 4 : 3, "...");
     else if (p)
         snprintf(buf, sizeof buf, "dvk %s> ", p);
@@ -970,16 +943,14 @@ static void run_interactive(repl *r)
         const char *line = el_gets(r->el, &count);
         if (!line) {
             if (count == -1 && lua_session_sigints > 0) {
-                int empty = line_empty_at_interrupt && !r->pending;
+                int empty = line_empty_at_interrupt && r->pending.len == 0;
                 if (empty && interrupted_empty)
                     break;
                 fputs("^C\n", stdout);
                 if (empty)
                     fputs("(Ctrl-C again or Ctrl-D to leave)\n", stdout);
                 fflush(stdout);
-                free(r->pending);
-                r->pending = NULL;
-                r->pending_len = 0;
+                dvk_buf_reset(&r->pending);
                 interrupted_empty = empty;
                 continue;
             }
@@ -1018,7 +989,7 @@ int cmd_repl(dvk_cli *cli, int argc, char **argv)
     setlocale(LC_CTYPE, "");
     repl r;
     memset(&r, 0, sizeof r);
-    int status = lua_session_open(&r.s, cli);
+    int status = lua_session_open(&r.s, cli, DVK_CTX_REPL);
     if (status != 0)
         return status;
     r.interactive = isatty(STDIN_FILENO);
@@ -1037,7 +1008,7 @@ int cmd_repl(dvk_cli *cli, int argc, char **argv)
         run_interactive(&r);
     else
         run_script(&r, stdin);
-    free(r.pending);
+    dvk_buf_free(&r.pending);
     lua_session_close(&r.s);
     return !r.interactive && r.failed ? 1 : 0;
 }

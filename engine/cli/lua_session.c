@@ -2,6 +2,7 @@
  * lua_session.h). */
 #include "cli/lua_session.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static void print_to_out(void *ud, const char *text, size_t n)
     fwrite(text, 1, n, s->out);
 }
 
-int lua_session_open(lua_session *s, dvk_cli *cli)
+int lua_session_open(lua_session *s, dvk_cli *cli, unsigned context)
 {
     memset(s, 0, sizeof *s);
     s->cli = cli;
@@ -54,7 +55,7 @@ int lua_session_open(lua_session *s, dvk_cli *cli)
     lim.print = print_to_out;
     lim.print_ud = s;
     s->L = dvk_sandbox_new(s->store, cli->scripts_dir, &lim, &err);
-    if (!s->L || dvk_query_register(s->L, &err) != DVK_OK) {
+    if (!s->L || dvk_query_register(s->L, context, &err) != DVK_OK) {
         lua_session_close(s);
         return cli_fail(&err);
     }
@@ -135,6 +136,28 @@ int lua_session_print(lua_session *s, int n)
     fflush(s->out);
     lua_pop(L, 1);                                                      /* */
     return DVK_OK;
+}
+
+int lua_session_slurp(FILE *f, dvk_buf *out)
+{
+    errno = 0;
+    for (;;) {
+        if (dvk_buf_reserve(out, 8192) != 0) {
+            errno = ENOMEM;
+            return -1;
+        }
+        size_t got = fread(out->p + out->len, 1, out->cap - out->len - 1, f);
+        out->len += got;
+        out->p[out->len] = '\0';
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
 }
 
 void lua_session_report(lua_session *s, const dvk_error *err, int prefix, int with_traceback)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <lua.h>
 #include "cli/cli.h"
+#include "dvk/buf.h"
 
 typedef struct lua_session {
     dvk_cli *cli;
@@ -18,9 +19,11 @@ typedef struct lua_session {
 } lua_session;
 
 /* Open the database (when it exists), build the sandbox with user globals, no instruction
- * budget or deadline (Ctrl-C stops runaway code) and the query API, and install the SIGINT
- * handler. Prints the error and returns the exit status on failure (0 on success). */
-int lua_session_open(lua_session *s, dvk_cli *cli);
+ * budget or deadline (Ctrl-C stops runaway code) and the `dvk` module of context
+ * (DVK_CTX_REPL or DVK_CTX_EXEC: the functions the registration table, dvk/query.h, gives
+ * it), and install the SIGINT handler. Prints the error and returns the exit status on
+ * failure (0 on success). */
+int lua_session_open(lua_session *s, dvk_cli *cli, unsigned context);
 void lua_session_close(lua_session *s);
 
 /* Run the function on top of the stack (below nargs arguments) with Ctrl-C armed. */
@@ -32,6 +35,10 @@ int lua_session_print(lua_session *s, int n);
 /* Write err to stderr as "dvk: MESSAGE" (prefix 0: just MESSAGE), then the traceback of
  * the last failed call when with_traceback is set. */
 void lua_session_report(lua_session *s, const dvk_error *err, int prefix, int with_traceback);
+
+/* Append the rest of f to out (a Lua file for `dvk exec` or .read). 0, or -1 with errno
+ * set (ENOMEM when memory ran short, EIO or the read's own errno on a read error). */
+int lua_session_slurp(FILE *f, dvk_buf *out);
 
 /* SIGINTs received since the REPL last reset it (a read at the prompt was interrupted). */
 extern volatile sig_atomic_t lua_session_sigints;

@@ -10,6 +10,10 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "dvk/buf.h"
+#include "dvk/csv.h"
+#include "dvk/json.h"
+
 #define CELL_MAX_WIDTH 60 /* aligned modes cut longer cells with an ellipsis */
 
 struct dvk_table {
@@ -306,30 +310,25 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
         fputs("(no rows)\n", out);
 }
 
-static void csv_cell(FILE *out, const char *s)
+/* CSV through the one cell writer (dvk/csv.h): text cells get its formula rule; numbers
+ * and the headers dvk made are written as they are. -1 when memory ran short. */
+static int write_csv(const dvk_table *t, FILE *out, const int *num)
 {
-    if (!s)
-        return;
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-static void write_csv(const dvk_table *t, FILE *out)
-{
+    dvk_buf b = DVK_BUF_INIT;   /* one field at a time, reused */
+    int oom = 0;
     for (int r = -1; r < t->rows; r++)
         for (int c = 0; c < t->ncols; c++) {
-            csv_cell(out, r < 0 ? t->headers[c] : cell(t, r, c));
-            fputs(c + 1 < t->ncols ? "," : "\r\n", out);
+            const char *s = r < 0 ? t->headers[c] : cell(t, r, c);
+            dvk_buf_reset(&b);
+            dvk_csv_cell(&b, s, s ? strlen(s) : 0, r >= 0 && !num[c]);
+            dvk_buf_adds(&b, c + 1 < t->ncols ? "," : "\r\n");
+            if (b.oom)
+                oom = 1;
+            else
+                fwrite(b.p, 1, b.len, out);
         }
+    dvk_buf_free(&b);
+    return oom ? -1 : 0;
 }
 
 static void md_cell(FILE *out, const char *s)
@@ -364,29 +363,20 @@ static void write_markdown(const dvk_table *t, FILE *out, const int *num)
         fprintf(out, "\n… %lld more row%s\n", left, left == 1 ? "" : "s");
 }
 
-static void json_string(FILE *out, const char *s)
+/* s as a JSON string through the one JSON writer (dvk/json.h). -1 when memory ran short. */
+static int json_string(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", out);
-        else if (ch == '\r')
-            fputs("\\r", out);
-        else if (ch == '\t')
-            fputs("\\t", out);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
+    dvk_buf b = DVK_BUF_INIT;
+    int rc = dvk_json_strz(&b, s);
+    if (rc == 0)
+        fwrite(b.p, 1, b.len, out);
+    dvk_buf_free(&b);
+    return rc;
 }
 
-static void write_json(const dvk_table *t, FILE *out, const int *num)
+static int write_json(const dvk_table *t, FILE *out, const int *num)
 {
+    int rc = 0;
     fputc('[', out);
     for (int r = 0; r < t->rows; r++) {
         fputs(r ? ",\n {" : "\n {", out);
@@ -394,18 +384,19 @@ static void write_json(const dvk_table *t, FILE *out, const int *num)
             const char *v = cell(t, r, c);
             if (c)
                 fputs(", ", out);
-            json_string(out, t->headers[c]);
+            rc |= json_string(out, t->headers[c]);
             fputs(": ", out);
             if (!v)
                 fputs("null", out);
             else if (num[c] && is_number(v))
                 fputs(v, out);
             else
-                json_string(out, v);
+                rc |= json_string(out, v);
         }
         fputc('}', out);
     }
     fputs(t->rows ? "\n]\n" : "]\n", out);
+    return rc;
 }
 
 int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_error *err)
@@ -417,7 +408,7 @@ int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_erro
         free(num);
         return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
     }
-    int n = shown_rows(t);
+    int n = shown_rows(t), nomem = 0;
     for (int c = 0; c < t->ncols; c++) {
         num[c] = column_numeric(t, c);
         w[c] = shown_width(t->headers[c]);
@@ -429,14 +420,16 @@ int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_erro
     }
     switch (mode) {
     case DVK_TABLE_BOX: write_aligned(t, out, 1, w, num); break;
-    case DVK_TABLE_CSV: write_csv(t, out); break;
+    case DVK_TABLE_CSV: nomem = write_csv(t, out, num) != 0; break;
     case DVK_TABLE_MARKDOWN: write_markdown(t, out, num); break;
-    case DVK_TABLE_JSON: write_json(t, out, num); break;
+    case DVK_TABLE_JSON: nomem = write_json(t, out, num) != 0; break;
     case DVK_TABLE_PLAIN:
     default: write_aligned(t, out, 0, w, num); break;
     }
     free(w);
     free(num);
+    if (nomem)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
     if (ferror(out))
         return dvk_error_set(err, DVK_EIO, "writing a table failed");
     return DVK_OK;
