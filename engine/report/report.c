@@ -1,6 +1,7 @@
 /* report.c: running a report function (the province's override, else
  * scripts/lib/reports/<name>.lua) over a decision run, with the Lua `run` object: the run's
- * header, the province description, and queries over its results, scores and units. */
+ * header, the province description, and queries over its results, scores and units. Counts
+ * (run:stats) come from the one aggregator (stats.h), units from the unit tree (units.h). */
 #include "dvk/report.h"
 
 #include <dirent.h>
@@ -67,6 +68,9 @@ static const char *unit_name(const rctx *c, const char *code)
 
 /* ---- names --------------------------------------------------------------------------- */
 
+/* The level's display name. A fallback: province descriptions name no levels yet, and one
+ * shared level-name function is being made elsewhere (engine/decide/); this goes when it
+ * lands. */
 static const char *level_name(const char *level)
 {
     if (strcmp(level, "co-so") == 0) return "Cấp cơ sở";
@@ -181,22 +185,28 @@ static int l_results(lua_State *L)
                           luaL_typename(L, 2));
     }
     /* The WHERE clause is assembled from constant fragments only; every value is bound. */
-    char sql[1400];
-    snprintf(sql, sizeof sql,
-             "SELECT m.id, m.code, m.name, m.unit, u.name, m.field, m.kind, m.category,"
-             " m.registration, m.level, m.year, m.started_on, m.address, r.total, r.outcome,"
-             " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.eligible,"
-             " r.reason, r.gate"
-             " FROM results r JOIN models m ON m.id = r.model JOIN units u ON u.code = m.unit"
-             " WHERE r.run = ?1%s%s%s%s%s"
-             " ORDER BY r.outcome_index, m.name COLLATE vi, m.code",
-             want[0] >= 0 ? " AND r.recognised = ?2" : "",
-             want[1] >= 0 ? " AND r.exemplary = ?3" : "",
-             want[2] >= 0 ? " AND r.proposed = ?4" : "",
-             want[3] >= 0 ? " AND r.eligible = ?5" : "",
-             outcome ? " AND r.outcome = ?6" : "");
+    static const char *const WANT_SQL[] = {
+        " AND r.recognised = ?2", " AND r.exemplary = ?3", " AND r.proposed = ?4",
+        " AND r.eligible = ?5"};
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql,
+        "SELECT m.id, m.code, m.name, m.unit, u.name, m.field, m.kind, m.category,"
+        " m.registration, m.level, m.year, m.started_on, m.address, r.total, r.outcome,"
+        " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.eligible,"
+        " r.reason, r.gate"
+        " FROM results r JOIN models m ON m.id = r.model JOIN units u ON u.code = m.unit"
+        " WHERE r.run = ?1");
+    for (int i = 0; i < 4; i++)
+        if (want[i] >= 0)
+            dvk_buf_adds(&sql, WANT_SQL[i]);
+    if (outcome)
+        dvk_buf_adds(&sql, " AND r.outcome = ?6");
+    dvk_buf_adds(&sql, " ORDER BY r.outcome_index, m.name COLLATE vi, m.code");
     dvk_error err;
-    sqlite3_stmt *st = dvk_store_prepare(c->s, sql, &err);
+    sqlite3_stmt *st = sql.oom ? NULL : dvk_store_prepare(c->s, dvk_buf_str(&sql), &err);
+    if (sql.oom)
+        dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+    dvk_buf_free(&sql);
     if (!st)
         return luaL_error(L, "run:results: %s", err.msg);
     sqlite3_bind_int64(st, 1, ri->id);
@@ -276,19 +286,18 @@ static int l_scores(lua_State *L)
         sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
     lua_newtable(L);                                            /* ... byc */
     int byc = lua_gettop(L);
-    char cur[512] = "";
-    int rc, list = 0;
+    int rc, list = 0;   /* list: stack index of the current model's list, its code below it */
     lua_Integer extra = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *mc = (const char *)sqlite3_column_text(st, 0);
         const char *crit = (const char *)sqlite3_column_text(st, 1);
         luaL_checkstack(L, 6, "run:scores");
-        if (!list || strcmp(cur, mc) != 0) {
+        if (!list || strcmp(lua_tostring(L, list - 1), mc) != 0) {
             lua_settop(L, byc);                                 /* ... byc */
-            lua_newtable(L);                                    /* ... byc list */
-            lua_pushvalue(L, -1);                               /* ... byc list list */
-            lua_setfield(L, byc, mc);                           /* ... byc list */
-            snprintf(cur, sizeof cur, "%s", mc);
+            lua_pushstring(L, mc);                              /* ... byc code */
+            lua_newtable(L);                                    /* ... byc code list */
+            lua_pushvalue(L, -1);                               /* ... byc code list list */
+            lua_setfield(L, byc, mc);                           /* ... byc code list */
             list = lua_gettop(L);
             extra = 0;
         }
@@ -730,13 +739,12 @@ static int file_exists(const char *path)
 }
 
 /* The valid report names (built-in and the province's, sorted, without duplicates) as
- * "a, b, c" into buf: the list in the unknown-report error. */
-static void list_valid(const char *scripts_dir, const dvk_province *p, char *buf, size_t n)
+ * "a, b, c" appended to b: the list in the unknown-report error. */
+static void list_valid(const char *scripts_dir, const dvk_province *p, dvk_buf *b)
 {
     char **names = NULL, **desc = NULL;
     size_t count = 0;
     dvk_error err;
-    buf[0] = '\0';
     if (dvk_report_builtin(scripts_dir, &names, &desc, &count, &err) != DVK_OK)
         count = 0;
     size_t total = count + (p ? (size_t)p->nreports : 0);
@@ -747,12 +755,26 @@ static void list_valid(const char *scripts_dir, const dvk_province *p, char *buf
         for (int i = 0; p && i < p->nreports; i++)
             all[count + (size_t)i] = p->reports[i];
         qsort(all, total, sizeof *all, cmp_str);
-        for (size_t i = 0; i < total; i++)
-            if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
-                snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "", all[i]);
+        for (size_t i = 0, first = 1; i < total; i++)
+            if (i == 0 || strcmp(all[i], all[i - 1]) != 0) {
+                dvk_buf_printf(b, "%s%s", first ? "" : ", ", all[i]);
+                first = 0;
+            }
         free(all);
     }
     dvk_report_names_free(names, desc, count);
+}
+
+/* DVK_EUSAGE "unknown report 'x' (valid: a, b, ...)". */
+static int unknown_report(const char *scripts_dir, const dvk_province *p, const char *name,
+                          dvk_error *err)
+{
+    dvk_buf valid = DVK_BUF_INIT;
+    list_valid(scripts_dir, p, &valid);
+    int rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", name,
+                           dvk_buf_str(&valid));
+    dvk_buf_free(&valid);
+    return rc;
 }
 
 int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_error *err)
@@ -767,9 +789,7 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
     ctx.s = s;
     ctx.successors = o->successors;
     if (!valid_name(o->name)) {
-        char valid[1024];
-        list_valid(o->scripts_dir, NULL, valid, sizeof valid);
-        rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", o->name, valid);
+        rc = unknown_report(o->scripts_dir, NULL, o->name, err);
         goto done;
     }
     if ((rc = load_run(s, o->run, &runs[0], err)) != DVK_OK)
@@ -810,10 +830,7 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
         snprintf(rel, sizeof rel, "lib/reports/%s.lua", o->name);
         snprintf(path, sizeof path, "%s/%s", o->scripts_dir, rel);
         if (!file_exists(path)) {
-            char valid[1024];
-            list_valid(o->scripts_dir, ctx.p, valid, sizeof valid);
-            rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", o->name,
-                               valid);
+            rc = unknown_report(o->scripts_dir, ctx.p, o->name, err);
             goto done;
         }
         if ((rc = dvk_sandbox_dofile(L, rel, 1, err)) != DVK_OK)
