@@ -1,11 +1,15 @@
 /* cmd_stats.c: `dvk stats`: registered / recognised / exemplary counts as provinces publish
- * them, by field, unit, level, kind or registration. */
+ * them, by field, unit, level, kind, registration, category or outcome (the aggregator of
+ * stats.h). CSV goes through the one cell writer (csv.h), so a unit or field named like a
+ * formula comes out neutralised. */
 #include "cli/cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "dvk/buf.h"
+#include "dvk/csv.h"
 #include "dvk/stats.h"
 #include "dvk/table.h"
 
@@ -17,15 +21,33 @@ static void pct(char *buf, size_t n, long long part, long long whole)
         snprintf(buf, n, "-");
 }
 
-/* Print st as a table; with_decided adds the column saying whether a unit ran a decision. */
+static const char *const HEADERS[] = {"mã", "tên", "đăng ký", "công nhận", "% công nhận",
+                                      "điển hình", "đề nghị lên trên", "đã xét"};
+/* The columns that hold text (code, name, "đã xét"); the others are numbers. */
+static const int TEXT[] = {1, 1, 0, 0, 0, 0, 0, 1};
+
+/* Append one CSV line of ncols cells (CRLF): text cells by the formula rule (csv.h), numbers
+ * and dvk's own headers as they are. */
+static void csv_line(dvk_buf *b, const char *const *cells, int ncols, int header)
+{
+    for (int c = 0; c < ncols; c++) {
+        dvk_csv_cell(b, cells[c], strlen(cells[c]), !header && TEXT[c]);
+        dvk_buf_adds(b, c + 1 < ncols ? "," : "\r\n");
+    }
+}
+
+/* Print st as a table (CSV through the cell writer, other modes through dvk_table);
+ * with_decided adds the column saying whether a unit ran a decision. */
 static int print_stats(const dvk_stats *st, int with_decided, dvk_table_mode mode, dvk_error *err)
 {
-    const char *headers[] = {"mã", "tên", "đăng ký", "công nhận", "% công nhận", "điển hình",
-                             "đề nghị lên trên", "đã xét"};
     int ncols = with_decided ? 8 : 7;
-    dvk_table *t = dvk_table_new(ncols, headers);
-    if (!t)
+    int csv = mode == DVK_TABLE_CSV;
+    dvk_buf b = DVK_BUF_INIT;
+    dvk_table *t = csv ? NULL : dvk_table_new(ncols, HEADERS);
+    if (!csv && !t)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (csv)
+        csv_line(&b, HEADERS, ncols, 1);
     int rc = DVK_OK;
     for (int i = 0; i <= st->nrows && rc == DVK_OK; i++) {
         const dvk_stats_row *r = i < st->nrows ? &st->rows[i] : &st->total;
@@ -37,11 +59,19 @@ static int print_stats(const dvk_stats *st, int with_decided, dvk_table_mode mod
         pct(p, sizeof p, r->recognised, r->registered);
         const char *decided = i == st->nrows ? "" : r->decided ? "có" : "CHƯA";
         const char *cells[] = {i < st->nrows ? r->key : "", r->name, reg, rec, p, ex, prop, decided};
-        rc = dvk_table_add_row(t, cells, err);
+        if (csv)
+            csv_line(&b, cells, ncols, 0);
+        else
+            rc = dvk_table_add_row(t, cells, err);
     }
-    if (rc == DVK_OK)
+    if (rc == DVK_OK && !csv)
         rc = dvk_table_write(t, stdout, mode, err);
+    else if (rc == DVK_OK && b.oom)
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    else if (rc == DVK_OK && (fwrite(dvk_buf_str(&b), 1, b.len, stdout) != b.len || fflush(stdout) != 0))
+        rc = dvk_error_set(err, DVK_EIO, "writing a table failed");
     dvk_table_free(t);
+    dvk_buf_free(&b);
     return rc;
 }
 
@@ -67,7 +97,7 @@ int cmd_stats(dvk_cli *cli, int argc, char **argv)
             break;
         case 'b':
             if ((by = dvk_stats_by_parse(cli_optarg)) < 0)
-                return cli_usage_error("stats", "--by takes field, unit, level, kind or registration (got '%s')",
+                return cli_usage_error("stats", "--by takes field, unit, level, kind, registration, category or outcome (got '%s')",
                                        cli_optarg);
             break;
         case 'l': level = cli_optarg; break;

@@ -1,6 +1,7 @@
 /* report.c: running a report function (the province's override, else
  * scripts/lib/reports/<name>.lua) over a decision run, with the Lua `run` object: the run's
- * header, the province description, and queries over its results, scores and units. */
+ * header, the province description, and queries over its results, scores and units. Counts
+ * (run:stats) come from the one aggregator (stats.h), units from the unit tree (units.h). */
 #include "dvk/report.h"
 
 #include <dirent.h>
@@ -10,19 +11,16 @@
 #include <sys/stat.h>
 #include <lauxlib.h>
 
+#include "dvk/buf.h"
 #include "dvk/sandbox.h"
 #include "dvk/script.h"
+#include "dvk/stats.h"
 #include "dvk/text.h"
+#include "dvk/units.h"
 
 #define NAME_MAX_LEN 64
-#define MAX_DEPTH 64       /* unit parent and successor chains longer than this are cycles */
-
-typedef struct unit_rec {
-    char *code, *name, *parent, *successor, *valid_from, *valid_to, *kind;
-} unit_rec;
 
 typedef struct rctx rctx;
-struct cube;
 
 /* One run seen by the report (the run itself, and the --against run). */
 typedef struct run_info {
@@ -35,154 +33,44 @@ typedef struct run_info {
     char status[16];
     char number[128], date[16];
     int has_number, has_date;
-    struct cube *cube;         /* counts for run:stats, built on first use */
+    dvk_stats *stats;          /* run:stats, every grouping (STATS_BY order), on first use */
 } run_info;
 
 struct rctx {
     dvk_store *s;
     dvk_province *p;
-    unit_rec *units;           /* every unit, sorted by code (strcmp) */
-    size_t nunits;
+    dvk_units *units;          /* every unit (units.h) */
     int successors;
 };
 
 /* ---- units ----------------------------------------------------------------------------- */
-
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    return strdup((const char *)t);
-}
-
-static void free_units(rctx *c)
-{
-    for (size_t i = 0; i < c->nunits; i++) {
-        unit_rec *u = &c->units[i];
-        free(u->code);
-        free(u->name);
-        free(u->parent);
-        free(u->successor);
-        free(u->valid_from);
-        free(u->valid_to);
-        free(u->kind);
-    }
-    free(c->units);
-    c->units = NULL;
-    c->nunits = 0;
-}
-
-static int load_units(rctx *c, dvk_error *err)
-{
-    sqlite3_stmt *st = dvk_store_prepare(c->s,
-        "SELECT code, name, parent, successor, valid_from, valid_to, kind FROM units ORDER BY code",
-        err);
-    if (!st)
-        return err->code;
-    size_t cap = 0;
-    int rc, status = DVK_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (c->nunits == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            unit_rec *p = realloc(c->units, ncap * sizeof *p);
-            if (!p) {
-                status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-                break;
-            }
-            c->units = p;
-            cap = ncap;
-        }
-        unit_rec *u = &c->units[c->nunits++];
-        u->code = dup_col(st, 0);
-        u->name = dup_col(st, 1);
-        u->parent = dup_col(st, 2);
-        u->successor = dup_col(st, 3);
-        u->valid_from = dup_col(st, 4);
-        u->valid_to = dup_col(st, 5);
-        u->kind = dup_col(st, 6);
-        if (!u->code || !u->name) {
-            status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            break;
-        }
-    }
-    if (status == DVK_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        status = dvk_store_fail(c->s, rc, err, "reading units");
-    sqlite3_finalize(st);
-    return status;
-}
-
-static int cmp_unit_code(const void *key, const void *elem)
-{
-    return strcmp((const char *)key, ((const unit_rec *)elem)->code);
-}
-
-static const unit_rec *find_unit(const rctx *c, const char *code)
-{
-    if (!code || !c->nunits)
-        return NULL;
-    return bsearch(code, c->units, c->nunits, sizeof *c->units, cmp_unit_code);
-}
-
-/* The unit that stands for code today: itself, or, when successors are asked for, the end
- * of its successor chain. */
-static const char *current_code(const rctx *c, const char *code)
-{
-    if (!c->successors)
-        return code;
-    for (int i = 0; i < MAX_DEPTH; i++) {
-        const unit_rec *u = find_unit(c, code);
-        if (!u || !u->successor || strcmp(u->successor, code) == 0)
-            break;
-        code = u->successor;
-    }
-    return code;
-}
-
-/* The unit directly under scope that contains unit code (after successors), the scope
- * itself for a model owned by the scope unit, or the unit's own root when it lies outside. */
-static const char *top_code(const rctx *c, const char *code, const char *scope)
-{
-    code = current_code(c, code);
-    for (int i = 0; i < MAX_DEPTH; i++) {
-        if (strcmp(code, scope) == 0)
-            return code;
-        const unit_rec *u = find_unit(c, code);
-        if (!u || !u->parent)
-            return code;
-        if (strcmp(u->parent, scope) == 0)
-            return code;
-        code = u->parent;
-    }
-    return code;
-}
-
-static const char *unit_name(const rctx *c, const char *code)
-{
-    const unit_rec *u = find_unit(c, code);
-    return u ? u->name : code;
-}
-
-/* 1 when u existed during year (valid_from .. valid_to overlap the year). */
-static int unit_in_year(const unit_rec *u, int year)
-{
-    char first[16], last[16];
-    snprintf(first, sizeof first, "%04d-01-01", year);
-    snprintf(last, sizeof last, "%04d-12-31", year);
-    if (u->valid_from && strcmp(u->valid_from, last) > 0)
-        return 0;
-    if (u->valid_to && strcmp(u->valid_to, first) < 0)
-        return 0;
-    return 1;
-}
 
 static const char *scope_of(const run_info *ri)
 {
     return ri->unit[0] ? ri->unit : ri->province;
 }
 
+/* The unit directly under scope through which unit code belongs to it (grouping rule of
+ * units.h; with successors, from the unit that stands for it today), the scope itself for a
+ * model of the scope unit, or the unit itself when it is not under the scope. */
+static const char *top_code(const rctx *c, const char *code, const char *scope)
+{
+    int u = dvk_units_find(c->units, code);
+    int top = dvk_units_top(c->units, u, dvk_units_find(c->units, scope),
+                            c->successors ? DVK_UNITS_MERGED : 0);
+    return top >= 0 ? dvk_units_at(c->units, (size_t)top)->code : code;
+}
+
+static const char *unit_name(const rctx *c, const char *code)
+{
+    return dvk_units_name(c->units, code);
+}
+
 /* ---- names --------------------------------------------------------------------------- */
 
+/* The level's display name. A fallback: province descriptions name no levels yet, and one
+ * shared level-name function is being made elsewhere (engine/decide/); this goes when it
+ * lands. */
 static const char *level_name(const char *level)
 {
     if (strcmp(level, "co-so") == 0) return "Cấp cơ sở";
@@ -297,22 +185,28 @@ static int l_results(lua_State *L)
                           luaL_typename(L, 2));
     }
     /* The WHERE clause is assembled from constant fragments only; every value is bound. */
-    char sql[1400];
-    snprintf(sql, sizeof sql,
-             "SELECT m.id, m.code, m.name, m.unit, u.name, m.field, m.kind, m.category,"
-             " m.registration, m.level, m.year, m.started_on, m.address, r.total, r.outcome,"
-             " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.eligible,"
-             " r.reason, r.gate"
-             " FROM results r JOIN models m ON m.id = r.model JOIN units u ON u.code = m.unit"
-             " WHERE r.run = ?1%s%s%s%s%s"
-             " ORDER BY r.outcome_index, m.name COLLATE vi, m.code",
-             want[0] >= 0 ? " AND r.recognised = ?2" : "",
-             want[1] >= 0 ? " AND r.exemplary = ?3" : "",
-             want[2] >= 0 ? " AND r.proposed = ?4" : "",
-             want[3] >= 0 ? " AND r.eligible = ?5" : "",
-             outcome ? " AND r.outcome = ?6" : "");
+    static const char *const WANT_SQL[] = {
+        " AND r.recognised = ?2", " AND r.exemplary = ?3", " AND r.proposed = ?4",
+        " AND r.eligible = ?5"};
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql,
+        "SELECT m.id, m.code, m.name, m.unit, u.name, m.field, m.kind, m.category,"
+        " m.registration, m.level, m.year, m.started_on, m.address, r.total, r.outcome,"
+        " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.eligible,"
+        " r.reason, r.gate"
+        " FROM results r JOIN models m ON m.id = r.model JOIN units u ON u.code = m.unit"
+        " WHERE r.run = ?1");
+    for (int i = 0; i < 4; i++)
+        if (want[i] >= 0)
+            dvk_buf_adds(&sql, WANT_SQL[i]);
+    if (outcome)
+        dvk_buf_adds(&sql, " AND r.outcome = ?6");
+    dvk_buf_adds(&sql, " ORDER BY r.outcome_index, m.name COLLATE vi, m.code");
     dvk_error err;
-    sqlite3_stmt *st = dvk_store_prepare(c->s, sql, &err);
+    sqlite3_stmt *st = sql.oom ? NULL : dvk_store_prepare(c->s, dvk_buf_str(&sql), &err);
+    if (sql.oom)
+        dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+    dvk_buf_free(&sql);
     if (!st)
         return luaL_error(L, "run:results: %s", err.msg);
     sqlite3_bind_int64(st, 1, ri->id);
@@ -392,19 +286,18 @@ static int l_scores(lua_State *L)
         sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
     lua_newtable(L);                                            /* ... byc */
     int byc = lua_gettop(L);
-    char cur[512] = "";
-    int rc, list = 0;
+    int rc, list = 0;   /* list: stack index of the current model's list, its code below it */
     lua_Integer extra = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *mc = (const char *)sqlite3_column_text(st, 0);
         const char *crit = (const char *)sqlite3_column_text(st, 1);
         luaL_checkstack(L, 6, "run:scores");
-        if (!list || strcmp(cur, mc) != 0) {
+        if (!list || strcmp(lua_tostring(L, list - 1), mc) != 0) {
             lua_settop(L, byc);                                 /* ... byc */
-            lua_newtable(L);                                    /* ... byc list */
-            lua_pushvalue(L, -1);                               /* ... byc list list */
-            lua_setfield(L, byc, mc);                           /* ... byc list */
-            snprintf(cur, sizeof cur, "%s", mc);
+            lua_pushstring(L, mc);                              /* ... byc code */
+            lua_newtable(L);                                    /* ... byc code list */
+            lua_pushvalue(L, -1);                               /* ... byc code list list */
+            lua_setfield(L, byc, mc);                           /* ... byc code list */
             list = lua_gettop(L);
             extra = 0;
         }
@@ -453,333 +346,129 @@ static int l_scores(lua_State *L)
     return 1;
 }
 
-typedef struct agg {
-    char *key;
-    const char *name;
-    long long reg, elig, rec, ex, prop;
-    double order;      /* sort key for non-unit groupings */
-} agg;
-
-/* The groupings of run:stats, in the column order of the cube's query (cube_load). */
-static const struct { const char *by; } BY[] = {
-    {"field"}, {"unit"}, {"level"}, {"kind"}, {"registration"}, {"category"}, {"outcome"},
+/* The groupings of run:stats, in the order of ri->stats. */
+static const dvk_stats_by STATS_BY[] = {
+    DVK_BY_FIELD, DVK_BY_UNIT, DVK_BY_LEVEL, DVK_BY_KIND, DVK_BY_REGISTRATION, DVK_BY_CATEGORY,
+    DVK_BY_OUTCOME,
 };
-#define NBY (sizeof BY / sizeof BY[0])
+#define NBY ((int)(sizeof STATS_BY / sizeof STATS_BY[0]))
 
-static int cmp_agg_name(const void *a, const void *b)
+static void stats_free(dvk_stats *v)
 {
-    const agg *x = a, *y = b;
-    int c = dvk_text_collate(x->name, strlen(x->name), y->name, strlen(y->name));
-    return c ? c : strcmp(x->key, y->key);
+    for (int i = 0; v && i < NBY; i++)
+        dvk_stats_free(&v[i]);
+    free(v);
 }
 
-static int cmp_agg_order(const void *a, const void *b)
+/* 1 when ri is a run of the whole province at its top level: its statistics are the year's
+ * (every registration of the province and year, as `dvk stats` counts them), not only the
+ * candidates that reached it. */
+static int whole_year(const run_info *ri)
 {
-    const agg *x = a, *y = b;
-    if (x->order != y->order)
-        return x->order < y->order ? -1 : 1;
-    return strcmp(x->key, y->key);
+    const dvk_province *p = ri->ctx->p;
+    return !ri->unit[0] && p->nlevels > 0 && strcmp(ri->level, p->levels[p->nlevels - 1]) == 0;
 }
 
-static agg *agg_find(agg **v, size_t *n, size_t *cap, const char *key)
+/* Count ri with the aggregator (stats.h), every grouping in one scan, once per report. */
+static int stats_load(run_info *ri, dvk_error *err)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*v)[i].key, key) == 0)
-            return &(*v)[i];
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 32;
-        agg *p = realloc(*v, ncap * sizeof *p);
-        if (!p)
-            return NULL;
-        *v = p;
-        *cap = ncap;
-    }
-    agg *a = &(*v)[(*n)++];
-    memset(a, 0, sizeof *a);
-    a->key = strdup(key);
-    if (!a->key) {
-        (*n)--;
-        return NULL;
-    }
-    return a;
-}
-
-/* ---- the count cube: one pass over a run's results ------------------------------------- */
-
-/* Distinct strings of one column, with an open-addressing index (ids are positions). */
-typedef struct intern {
-    char **s;
-    size_t n, cap;
-    int *slots;          /* id + 1, 0 = empty */
-    size_t nslots;       /* a power of two */
-} intern;
-
-typedef struct cube_row {
-    int k[NBY];          /* intern ids, one per grouping column */
-    long long reg, elig, rec, ex, prop;
-} cube_row;
-
-/* Counts of a run's results by every combination of the grouping columns: a few thousand
- * rows at most, built in one scan, from which each run:stats(by) is summed in C. */
-struct cube {
-    intern cols[NBY];
-    cube_row *rows;
-    size_t n, cap;
-    int *slots;
-    size_t nslots;
-};
-
-static size_t hash_str(const char *s)
-{
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static size_t hash_row(const int *k)
-{
-    size_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < NBY; i++)
-        h = (h ^ (size_t)(unsigned)k[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* Rebuild an index of nslots slots over n items whose hash is hash(i). */
-static int reindex(int **slots, size_t *nslots, size_t want, size_t n,
-                   size_t (*hash)(const void *ctx, size_t i), const void *ctx)
-{
-    int *ns = calloc(want, sizeof *ns);
-    if (!ns)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        size_t j = hash(ctx, i) & (want - 1);
-        while (ns[j])
-            j = (j + 1) & (want - 1);
-        ns[j] = (int)i + 1;
-    }
-    free(*slots);
-    *slots = ns;
-    *nslots = want;
-    return 0;
-}
-
-static size_t intern_hash_i(const void *ctx, size_t i) { return hash_str(((const intern *)ctx)->s[i]); }
-static size_t cube_hash_i(const void *ctx, size_t i) { return hash_row(((const struct cube *)ctx)->rows[i].k); }
-
-/* Id of s in t, adding it; -1 when out of memory. */
-static int intern_id(intern *t, const char *s)
-{
-    if (t->nslots) {
-        for (size_t j = hash_str(s) & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1))
-            if (strcmp(t->s[t->slots[j] - 1], s) == 0)
-                return t->slots[j] - 1;
-    }
-    if (t->n == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 16;
-        char **p = realloc(t->s, ncap * sizeof *p);
-        if (!p)
-            return -1;
-        t->s = p;
-        t->cap = ncap;
-    }
-    if (!(t->s[t->n] = strdup(s)))
-        return -1;
-    t->n++;
-    if (2 * t->n >= t->nslots &&
-        reindex(&t->slots, &t->nslots, t->nslots ? t->nslots * 2 : 64, t->n, intern_hash_i, t))
-        return -1;
-    if (t->nslots == 0)
-        return -1;
-    size_t j = hash_str(s) & (t->nslots - 1);
-    while (t->slots[j] && t->slots[j] != (int)t->n)
-        j = (j + 1) & (t->nslots - 1);
-    t->slots[j] = (int)t->n;
-    return (int)t->n - 1;
-}
-
-static cube_row *cube_row_for(struct cube *c, const int *k)
-{
-    if (c->nslots) {
-        for (size_t j = hash_row(k) & (c->nslots - 1); c->slots[j]; j = (j + 1) & (c->nslots - 1))
-            if (memcmp(c->rows[c->slots[j] - 1].k, k, sizeof c->rows->k) == 0)
-                return &c->rows[c->slots[j] - 1];
-    }
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 64;
-        cube_row *p = realloc(c->rows, ncap * sizeof *p);
-        if (!p)
-            return NULL;
-        c->rows = p;
-        c->cap = ncap;
-    }
-    cube_row *r = &c->rows[c->n++];
-    memset(r, 0, sizeof *r);
-    memcpy(r->k, k, sizeof r->k);
-    if (2 * c->n >= c->nslots) {
-        if (reindex(&c->slots, &c->nslots, c->nslots ? c->nslots * 2 : 256, c->n, cube_hash_i, c))
-            return NULL;
-    } else {
-        size_t j = hash_row(k) & (c->nslots - 1);
-        while (c->slots[j])
-            j = (j + 1) & (c->nslots - 1);
-        c->slots[j] = (int)c->n;
-    }
-    return r;
-}
-
-static void cube_free(struct cube *c)
-{
-    if (!c)
-        return;
-    for (size_t i = 0; i < NBY; i++) {
-        for (size_t k = 0; k < c->cols[i].n; k++)
-            free(c->cols[i].s[k]);
-        free(c->cols[i].s);
-        free(c->cols[i].slots);
-    }
-    free(c->rows);
-    free(c->slots);
-    free(c);
-}
-
-/* Build ri's cube with one scan of its results (once per run and report). */
-static int cube_load(run_info *ri, dvk_error *err)
-{
-    if (ri->cube)
+    if (ri->stats)
         return DVK_OK;
     rctx *c = ri->ctx;
-    /* Columns in the order of BY[]. */
-    sqlite3_stmt *st = dvk_store_prepare(c->s,
-        "SELECT m.field, m.unit, m.level, m.kind, m.registration, m.category, r.outcome,"
-        " r.eligible, r.recognised, r.exemplary, r.proposed"
-        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, ri->id);
-    struct cube *cb = calloc(1, sizeof *cb);
-    int rc, status = DVK_OK;
-    while (cb && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int k[NBY];
-        size_t i;
-        for (i = 0; i < NBY; i++) {
-            const char *v = (const char *)sqlite3_column_text(st, (int)i);
-            if ((k[i] = intern_id(&cb->cols[i], v ? v : "")) < 0)
-                break;
-        }
-        cube_row *r = i == NBY ? cube_row_for(cb, k) : NULL;
-        if (!r) {
-            status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            break;
-        }
-        r->reg++;
-        r->elig += sqlite3_column_int(st, 7) != 0;
-        r->rec += sqlite3_column_int(st, 8) != 0;
-        r->ex += sqlite3_column_int(st, 9) != 0;
-        r->prop += sqlite3_column_int(st, 10) != 0;
+    int all = whole_year(ri);
+    dvk_stats_query q = {
+        .province = ri->province, .year = ri->year, .level = all ? NULL : ri->level,
+        .unit = ri->unit[0] ? ri->unit : NULL, .run = ri->id, .run_only = !all,
+        .successors = c->successors,
+    };
+    dvk_stats *v = calloc(NBY, sizeof *v);
+    if (!v)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    int rc = dvk_stats_query_run(c->s, &q, STATS_BY, NBY, v, err);
+    if (rc != DVK_OK) {
+        free(v);
+        return rc;
     }
-    if (!cb)
-        status = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    else if (status == DVK_OK && rc != SQLITE_DONE)
-        status = dvk_store_fail(c->s, rc, err, "counting results");
-    sqlite3_finalize(st);
-    if (status != DVK_OK) {
-        cube_free(cb);
-        return status;
-    }
-    ri->cube = cb;
+    ri->stats = v;
     return DVK_OK;
 }
 
-/* run:stats(by): counts of the run's candidates grouped by field, unit (the units directly
- * under the run's scope, every one of them, zeros included; with successors, units that no
- * longer exist count under their successors), level, kind, registration, category or
- * outcome: {{key=, name=, registered=, eligible=, recognised=, exemplary=, proposed=}},
- * sorted as the province lists them (fields, levels, outcomes) or in Vietnamese order.
- * The first call scans the results once; later groupings are summed from that scan. */
+/* A row's place: the province's order (fields, levels, outcomes) or the fixed order of the
+ * kinds, registrations and categories; unknown keys last, by key. Units keep the
+ * aggregator's Vietnamese order of names. */
+typedef struct stats_item {
+    const dvk_stats_row *row;
+    const char *name;
+    int order;
+} stats_item;
+
+static int cmp_item(const void *a, const void *b)
+{
+    const stats_item *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->row->key, y->row->key);
+}
+
+/* run:stats(by): counts grouped by field, unit (the units directly under the run's scope,
+ * every one of them, zeros included; with successors, units that no longer exist count under
+ * their successors), level, kind, registration, category or outcome: {{key=, name=,
+ * registered=, eligible=, recognised=, exemplary=, proposed=}}, sorted as the province lists
+ * them (fields, levels, outcomes) or in Vietnamese order. The counts are the aggregator's
+ * (stats.h): a run of the whole province at its top level counts every model of the
+ * province and year as `dvk stats` does (this run standing for its level); any other run
+ * counts its candidates. The first call counts every grouping in one scan. */
 static int l_stats(lua_State *L)
 {
     run_info *ri = upv_run(L);
     rctx *c = ri->ctx;
     const char *by = luaL_optstring(L, 2, "field");
-    size_t b;
-    for (b = 0; b < NBY; b++)
-        if (strcmp(by, BY[b].by) == 0)
-            break;
-    if (b == NBY)
+    int b = dvk_stats_by_parse(by);
+    if (b < 0)
         return luaL_error(L, "run:stats: unknown grouping '%s' (use field, unit, level, kind, "
                              "registration, category or outcome)", by);
     dvk_error err;
-    if (cube_load(ri, &err) != DVK_OK)
+    if (stats_load(ri, &err) != DVK_OK)
         return luaL_error(L, "run:stats: %s", err.msg);
-    struct cube *cb = ri->cube;
-    agg *v = NULL;
-    size_t n = 0, cap = 0;
-    int oom = 0;
-    const char *scope = scope_of(ri);
-    int unit = b == 1;
-    for (size_t i = 0; i < cb->n && !oom; i++) {
-        const cube_row *r = &cb->rows[i];
-        const char *key = cb->cols[b].s[r->k[b]];
-        if (unit)
-            key = top_code(c, key, scope);
-        agg *a = agg_find(&v, &n, &cap, key);
-        if (!a) {
-            oom = 1;
-            break;
-        }
-        a->reg += r->reg;
-        a->elig += r->elig;
-        a->rec += r->rec;
-        a->ex += r->ex;
-        a->prop += r->prop;
-    }
-    if (unit && !oom) {
-        /* every unit directly under the scope, even those with no candidate */
-        for (size_t i = 0; i < c->nunits && !oom; i++) {
-            const unit_rec *u = &c->units[i];
-            if (!u->parent || strcmp(u->parent, scope) != 0 || !unit_in_year(u, ri->year))
-                continue;
-            const char *k = top_code(c, u->code, scope);
-            if (!agg_find(&v, &n, &cap, k))
-                oom = 1;
-        }
-    }
-    if (oom) {
-        for (size_t i = 0; i < n; i++)
-            free(v[i].key);
-        free(v);
+    int k = 0;
+    while (STATS_BY[k] != (dvk_stats_by)b)
+        k++;
+    const dvk_stats *st = &ri->stats[k];
+    stats_item *v = calloc((size_t)st->nrows + 1, sizeof *v);
+    if (!v)
         return luaL_error(L, "run:stats: out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        agg *a = &v[i];
+    for (int i = 0; i < st->nrows; i++) {
+        const char *key = st->rows[i].key;
         int idx = -1;
+        v[i].row = &st->rows[i];
         switch (b) {
-        case 0: a->name = field_name(c->p, a->key); idx = field_index(c->p, a->key); break;
-        case 1: a->name = unit_name(c, a->key); break;
-        case 2: a->name = level_name(a->key); idx = dvk_province_level(c->p, a->key); break;
-        case 3: a->name = pair_name(KINDS, 3, a->key); idx = pair_index(KINDS, 3, a->key); break;
-        case 4: a->name = pair_name(REGS, 2, a->key); idx = pair_index(REGS, 2, a->key); break;
-        case 5: a->name = pair_name(CATS, 2, a->key); idx = pair_index(CATS, 2, a->key); break;
-        default: a->name = outcome_name(c->p, a->key); idx = dvk_province_outcome(c->p, a->key);
+        case DVK_BY_FIELD: v[i].name = field_name(c->p, key); idx = field_index(c->p, key); break;
+        case DVK_BY_UNIT: v[i].name = st->rows[i].name; idx = i; break;
+        case DVK_BY_LEVEL: v[i].name = level_name(key); idx = dvk_province_level(c->p, key); break;
+        case DVK_BY_KIND: v[i].name = pair_name(KINDS, 3, key); idx = pair_index(KINDS, 3, key); break;
+        case DVK_BY_REGISTRATION: v[i].name = pair_name(REGS, 2, key); idx = pair_index(REGS, 2, key); break;
+        case DVK_BY_CATEGORY: v[i].name = pair_name(CATS, 2, key); idx = pair_index(CATS, 2, key); break;
+        default:
+            /* "": models no counted run took up (a year's model never decided on) */
+            v[i].name = key[0] ? outcome_name(c->p, key) : "Chưa xét";
+            idx = dvk_province_outcome(c->p, key);
         }
-        if (b != 1)
-            a->order = idx >= 0 ? idx : 1000;
+        v[i].order = idx >= 0 ? idx : 1000;
     }
-    qsort(v, n, sizeof *v, unit ? cmp_agg_name : cmp_agg_order);
-    lua_createtable(L, (int)n, 0);                              /* ... list */
-    for (size_t i = 0; i < n; i++) {
+    qsort(v, (size_t)st->nrows, sizeof *v, cmp_item);
+    lua_createtable(L, st->nrows, 0);                           /* ... list */
+    for (int i = 0; i < st->nrows; i++) {
+        const dvk_stats_row *r = v[i].row;
         luaL_checkstack(L, 4, "run:stats");
         lua_createtable(L, 0, 7);                               /* ... list row */
-        set_str(L, "key", v[i].key);
+        set_str(L, "key", r->key);
         set_str(L, "name", v[i].name);
-        set_int(L, "registered", v[i].reg);
-        set_int(L, "eligible", v[i].elig);
-        set_int(L, "recognised", v[i].rec);
-        set_int(L, "exemplary", v[i].ex);
-        set_int(L, "proposed", v[i].prop);
+        set_int(L, "registered", r->registered);
+        set_int(L, "eligible", r->eligible);
+        set_int(L, "recognised", r->recognised);
+        set_int(L, "exemplary", r->exemplary);
+        set_int(L, "proposed", r->proposed);
         lua_rawseti(L, -2, (lua_Integer)i + 1);                 /* ... list */
-        free(v[i].key);
     }
     free(v);
     return 1;
@@ -792,37 +481,56 @@ static int l_units(lua_State *L)
 {
     run_info *ri = upv_run(L);
     rctx *c = ri->ctx;
-    const char *scope = scope_of(ri);
-    agg *v = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t i = 0; i < c->nunits; i++) {
-        const unit_rec *u = &c->units[i];
-        if (!u->parent || strcmp(u->parent, scope) != 0 || !unit_in_year(u, ri->year))
-            continue;
-        agg *a = agg_find(&v, &n, &cap, top_code(c, u->code, scope));
-        if (!a) {
-            for (size_t k = 0; k < n; k++)
-                free(v[k].key);
-            free(v);
-            return luaL_error(L, "run:units: out of memory");
-        }
-        a->name = unit_name(c, a->key);
+    const dvk_units *t = c->units;
+    size_t n = dvk_units_count(t);
+    int scope = dvk_units_find(t, scope_of(ri));
+    int flags = c->successors ? DVK_UNITS_MERGED : 0;
+    /* rows[i]: the unit (index) listed for the i-th unit under the scope, no repeats */
+    int *rows = malloc((n + 1) * sizeof *rows);
+    unsigned char *seen = calloc(n + 1, 1);
+    if (!rows || !seen) {
+        free(rows);
+        free(seen);
+        return luaL_error(L, "run:units: out of memory");
     }
-    qsort(v, n, sizeof *v, cmp_agg_name);
-    lua_createtable(L, (int)n, 0);                              /* ... list */
-    for (size_t i = 0; i < n; i++) {
-        const unit_rec *u = find_unit(c, v[i].key);
+    size_t nrows = 0;
+    for (size_t i = 0; scope >= 0 && i < n; i++) {
+        const dvk_unit *u = dvk_units_at(t, i);
+        if (u->parent != scope || !dvk_unit_in_year(u, ri->year))
+            continue;
+        int top = dvk_units_top(t, (int)i, scope, flags);
+        if (top < 0)
+            top = (int)i;
+        if (!seen[top]) {
+            seen[top] = 1;
+            rows[nrows++] = top;
+        }
+    }
+    free(seen);
+    /* sort by name in Vietnamese order, then code (insertion: a few dozen units) */
+    for (size_t i = 1; i < nrows; i++)
+        for (size_t j = i; j > 0; j--) {
+            const dvk_unit *a = dvk_units_at(t, (size_t)rows[j - 1]), *b = dvk_units_at(t, (size_t)rows[j]);
+            int cmp = dvk_text_collate(a->name, strlen(a->name), b->name, strlen(b->name));
+            if (cmp < 0 || (cmp == 0 && strcmp(a->code, b->code) <= 0))
+                break;
+            int x = rows[j];
+            rows[j] = rows[j - 1];
+            rows[j - 1] = x;
+        }
+    lua_createtable(L, (int)nrows, 0);                          /* ... list */
+    for (size_t i = 0; i < nrows; i++) {
+        const dvk_unit *u = dvk_units_at(t, (size_t)rows[i]);
         luaL_checkstack(L, 4, "run:units");
         lua_createtable(L, 0, 5);                               /* ... list u */
-        set_str(L, "code", v[i].key);
-        set_str(L, "name", v[i].name);
-        set_str(L, "kind", u ? u->kind : NULL);
-        set_str(L, "valid_to", u ? u->valid_to : NULL);
-        set_str(L, "successor", u ? u->successor : NULL);
+        set_str(L, "code", u->code);
+        set_str(L, "name", u->name);
+        set_str(L, "kind", u->kind);
+        set_str(L, "valid_to", u->valid_to);
+        set_str(L, "successor", u->successor >= 0 ? dvk_units_at(t, (size_t)u->successor)->code : NULL);
         lua_rawseti(L, -2, (lua_Integer)i + 1);                 /* ... list */
-        free(v[i].key);
     }
-    free(v);
+    free(rows);
     return 1;
 }
 
@@ -1031,13 +739,12 @@ static int file_exists(const char *path)
 }
 
 /* The valid report names (built-in and the province's, sorted, without duplicates) as
- * "a, b, c" into buf: the list in the unknown-report error. */
-static void list_valid(const char *scripts_dir, const dvk_province *p, char *buf, size_t n)
+ * "a, b, c" appended to b: the list in the unknown-report error. */
+static void list_valid(const char *scripts_dir, const dvk_province *p, dvk_buf *b)
 {
     char **names = NULL, **desc = NULL;
     size_t count = 0;
     dvk_error err;
-    buf[0] = '\0';
     if (dvk_report_builtin(scripts_dir, &names, &desc, &count, &err) != DVK_OK)
         count = 0;
     size_t total = count + (p ? (size_t)p->nreports : 0);
@@ -1048,12 +755,26 @@ static void list_valid(const char *scripts_dir, const dvk_province *p, char *buf
         for (int i = 0; p && i < p->nreports; i++)
             all[count + (size_t)i] = p->reports[i];
         qsort(all, total, sizeof *all, cmp_str);
-        for (size_t i = 0; i < total; i++)
-            if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
-                snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "", all[i]);
+        for (size_t i = 0, first = 1; i < total; i++)
+            if (i == 0 || strcmp(all[i], all[i - 1]) != 0) {
+                dvk_buf_printf(b, "%s%s", first ? "" : ", ", all[i]);
+                first = 0;
+            }
         free(all);
     }
     dvk_report_names_free(names, desc, count);
+}
+
+/* DVK_EUSAGE "unknown report 'x' (valid: a, b, ...)". */
+static int unknown_report(const char *scripts_dir, const dvk_province *p, const char *name,
+                          dvk_error *err)
+{
+    dvk_buf valid = DVK_BUF_INIT;
+    list_valid(scripts_dir, p, &valid);
+    int rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", name,
+                           dvk_buf_str(&valid));
+    dvk_buf_free(&valid);
+    return rc;
 }
 
 int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_error *err)
@@ -1068,9 +789,7 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
     ctx.s = s;
     ctx.successors = o->successors;
     if (!valid_name(o->name)) {
-        char valid[1024];
-        list_valid(o->scripts_dir, NULL, valid, sizeof valid);
-        rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", o->name, valid);
+        rc = unknown_report(o->scripts_dir, NULL, o->name, err);
         goto done;
     }
     if ((rc = load_run(s, o->run, &runs[0], err)) != DVK_OK)
@@ -1087,7 +806,7 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
             goto done;
         }
     }
-    if ((rc = load_units(&ctx, err)) != DVK_OK)
+    if ((rc = dvk_units_load(s, NULL, &ctx.units, err)) != DVK_OK)
         goto done;
 
     dvk_sandbox_limits lim = dvk_sandbox_defaults();
@@ -1111,10 +830,7 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
         snprintf(rel, sizeof rel, "lib/reports/%s.lua", o->name);
         snprintf(path, sizeof path, "%s/%s", o->scripts_dir, rel);
         if (!file_exists(path)) {
-            char valid[1024];
-            list_valid(o->scripts_dir, ctx.p, valid, sizeof valid);
-            rc = dvk_error_set(err, DVK_EUSAGE, "unknown report '%s' (valid: %s)", o->name,
-                               valid);
+            rc = unknown_report(o->scripts_dir, ctx.p, o->name, err);
             goto done;
         }
         if ((rc = dvk_sandbox_dofile(L, rel, 1, err)) != DVK_OK)
@@ -1147,9 +863,9 @@ done:
     if (ctx.p)
         dvk_province_free(L, ctx.p);
     dvk_sandbox_free(L);
-    free_units(&ctx);
-    cube_free(runs[0].cube);
-    cube_free(runs[1].cube);
+    dvk_units_free(ctx.units);
+    stats_free(runs[0].stats);
+    stats_free(runs[1].stats);
     free(runs);
     return rc;
 }

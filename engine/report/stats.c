@@ -1,132 +1,112 @@
-/* stats.c: registered / recognised / exemplary / proposed counts (see include/dvk/stats.h). */
+/* stats.c: the one aggregator of statistics (see include/dvk/stats.h): one SQL scan of the
+ * models and the outcomes the counted runs gave them, summed in C into every grouping asked
+ * for. The unit tree comes from units.h; nothing here walks parent or successor links. */
 #include "dvk/stats.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvk/buf.h"
+#include "dvk/json.h"
 #include "dvk/text.h"
+#include "dvk/units.h"
 
-typedef struct unit_info {
-    char *code, *name, *parent, *successor, *province;
-} unit_info;
+static const char *const BY_NAMES[DVK_BY_COUNT] = {
+    "field", "unit", "level", "kind", "registration", "category", "outcome",
+};
 
-typedef struct unit_map {
-    int n;
-    unit_info *u; /* sorted by code */
-} unit_map;
-
-static int cmp_unit(const void *a, const void *b)
-{
-    return strcmp(((const unit_info *)a)->code, ((const unit_info *)b)->code);
-}
-
-static unit_info *unit_find(const unit_map *m, const char *code)
-{
-    if (!code)
-        return NULL;
-    unit_info key = {.code = (char *)code};
-    return bsearch(&key, m->u, (size_t)m->n, sizeof *m->u, cmp_unit);
-}
-
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? strdup((const char *)t) : NULL;
-}
-
-static void units_free(unit_map *m)
-{
-    for (int i = 0; i < m->n; i++) {
-        free(m->u[i].code); free(m->u[i].name); free(m->u[i].parent);
-        free(m->u[i].successor); free(m->u[i].province);
-    }
-    free(m->u);
-    m->u = NULL;
-    m->n = 0;
-}
-
-static int units_load(dvk_store *s, unit_map *m, dvk_error *err)
-{
-    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT code, name, parent, successor, province FROM units "
-                                            "ORDER BY code", err);
-    if (!st)
-        return err->code;
-    int cap = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (m->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            unit_info *nu = realloc(m->u, (size_t)cap * sizeof *nu);
-            if (!nu) {
-                sqlite3_finalize(st);
-                return dvk_error_set(err, DVK_ENOMEM, "out of memory reading units");
-            }
-            m->u = nu;
-        }
-        unit_info *u = &m->u[m->n++];
-        u->code = dup_col(st, 0); u->name = dup_col(st, 1); u->parent = dup_col(st, 2);
-        u->successor = dup_col(st, 3); u->province = dup_col(st, 4);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return dvk_store_fail(s, rc, err, "reading units");
-    return DVK_OK;
-}
-
-/* Follow successor links to the unit that exists today (bounded against cycles). */
-static unit_info *final_successor(const unit_map *m, unit_info *u)
-{
-    for (int i = 0; u && u->successor && i < 32; i++) {
-        unit_info *next = unit_find(m, u->successor);
-        if (!next)
-            break;
-        u = next;
-    }
-    return u;
-}
-
-/* The unit directly under the province that code belongs to (the province itself for
- * models registered by the province's own bodies). */
-static unit_info *top_unit(const unit_map *m, const char *code, int successors)
-{
-    unit_info *u = unit_find(m, code);
-    for (int i = 0; u && u->parent && i < 64; i++) {
-        unit_info *p = unit_find(m, u->parent);
-        if (!p || !p->parent)
-            break; /* p is the province */
-        u = p;
-    }
-    return successors ? final_successor(m, u) : u;
-}
+/* The key column of each grouping; identifiers come only from this table. */
+static const char *const KEY_SQL[DVK_BY_COUNT] = {
+    "m.field", "m.unit", "m.level", "m.kind", "m.registration", "m.category",
+    "coalesce(res.outcome, '')",
+};
 
 int dvk_stats_by_parse(const char *s)
 {
-    static const char *const names[] = {"field", "unit", "level", "kind", "registration"};
-    for (int i = 0; i < 5; i++)
-        if (strcmp(s, names[i]) == 0)
+    for (int i = 0; i < DVK_BY_COUNT; i++)
+        if (strcmp(s, BY_NAMES[i]) == 0)
             return i;
     return -1;
 }
 
-static dvk_stats_row *row_for(dvk_stats *out, const char *key, const char *name, dvk_error *err)
+const char *dvk_stats_by_name(dvk_stats_by by)
 {
-    for (int i = 0; i < out->nrows; i++)
-        if (strcmp(out->rows[i].key, key) == 0)
-            return &out->rows[i];
-    dvk_stats_row *nr = realloc(out->rows, (size_t)(out->nrows + 1) * sizeof *nr);
-    if (!nr) {
-        dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
-        return NULL;
+    return (unsigned)by < DVK_BY_COUNT ? BY_NAMES[by] : "?";
+}
+
+/* ---- the unit rows ------------------------------------------------------------------------ */
+
+/* What the grouping by unit needs: the tree, the scope, and each unit's row, worked out once
+ * per unit (group[i]: -2 not yet, else the index of the row's unit). */
+typedef struct unit_groups {
+    const dvk_units *t;
+    int scope;
+    int successors;
+    unsigned char *mark;       /* the scope's members, merged units included */
+    unsigned char *plain;      /* its members by parent links alone */
+    int *group;
+} unit_groups;
+
+/* Without successors, a unit that belongs to the scope only because it (or a unit above it)
+ * was merged into one of the scope's units keeps a row of its own: the outermost merged unit
+ * it lies under by parent links. -1 when there is none. */
+static int merged_row(const unit_groups *g, int u)
+{
+    int best = -1;
+    size_t n = dvk_units_count(g->t);
+    for (size_t r = 0; r < n; r++) {
+        const dvk_unit *ur = dvk_units_at(g->t, r);
+        /* r was merged into the scope: a member by its successor, not by parents */
+        if (!g->mark[r] || g->plain[r] || ur->successor < 0 || !g->mark[ur->successor])
+            continue;
+        if (dvk_units_top(g->t, u, (int)r, 0) < 0)
+            continue;
+        if (best < 0 || dvk_units_top(g->t, best, (int)r, 0) >= 0)
+            best = (int)r;   /* r holds the one found so far: r is further out */
     }
-    out->rows = nr;
-    dvk_stats_row *r = &nr[out->nrows++];
+    return best;
+}
+
+/* The row (a unit index) that unit u's figures go to. */
+static int group_of(unit_groups *g, int u)
+{
+    if (g->group[u] != -2)
+        return g->group[u];
+    int row = dvk_units_top(g->t, u, g->scope, g->successors ? DVK_UNITS_MERGED : 0);
+    if (row < 0 && !g->successors)
+        row = merged_row(g, u);
+    if (row < 0)
+        row = u;   /* outside the scope (a run's candidate from elsewhere): its own row */
+    g->group[u] = row;
+    return row;
+}
+
+/* ---- rows ------------------------------------------------------------------------------- */
+
+/* The row of key in st, appended (with name) when new; NULL when out of memory. */
+static dvk_stats_row *row_for(dvk_stats *st, int *cap, const char *key, const char *name)
+{
+    for (int i = st->nrows - 1; i >= 0; i--)
+        if (strcmp(st->rows[i].key, key) == 0)
+            return &st->rows[i];
+    if (st->nrows == *cap) {
+        int ncap = *cap ? *cap * 2 : 16;
+        dvk_stats_row *nr = realloc(st->rows, (size_t)ncap * sizeof *nr);
+        if (!nr)
+            return NULL;
+        st->rows = nr;
+        *cap = ncap;
+    }
+    dvk_stats_row *r = &st->rows[st->nrows];
     memset(r, 0, sizeof *r);
     r->key = strdup(key);
     r->name = strdup(name ? name : key);
     if (!r->key || !r->name) {
-        dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
+        free(r->key);
+        free(r->name);
         return NULL;
     }
+    st->nrows++;
     return r;
 }
 
@@ -137,171 +117,13 @@ static int cmp_row(const void *a, const void *b)
     return c ? c : strcmp(x->key, y->key);
 }
 
-/* The key column per grouping; identifiers come only from this table. */
-static const char *const key_sql[] = {
-    "m.field", "m.unit", "m.level", "m.kind", "m.registration",
-};
-
-/* 1 when code is scope or lies under it. */
-static int in_subtree(const unit_map *m, const char *code, const char *scope)
+static void add_counts(dvk_stats_row *r, const long long *v)
 {
-    unit_info *u = unit_find(m, code);
-    for (int i = 0; u && i < 64; i++) {
-        if (strcmp(u->code, scope) == 0)
-            return 1;
-        u = unit_find(m, u->parent);
-    }
-    return 0;
-}
-
-int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *level,
-                      const char *unit, dvk_stats_by by, int successors, dvk_stats *out,
-                      dvk_error *err)
-{
-    memset(out, 0, sizeof *out);
-    unit_map um = {0};
-    sqlite3_stmt *st = NULL, *fname = NULL, *runs = NULL;
-    char *provs = NULL;
-    int rc = DVK_OK;
-    if ((rc = units_load(s, &um, err)))
-        goto done;
-    unit_info *root = unit_find(&um, province);
-    if (unit && !unit_find(&um, unit)) {
-        rc = dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", unit);
-        goto done;
-    }
-    if (!root || root->parent) {
-        rc = dvk_error_set(err, DVK_EDATA, "unknown province '%s' (no root unit with that code)", province);
-        goto done;
-    }
-    /* The provinces counted: P, and with successors every province whose chain ends at P. */
-    size_t cap = 64, len = 0;
-    provs = malloc(cap);
-    if (!provs) {
-        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-        goto done;
-    }
-    len = (size_t)snprintf(provs, cap, "[");
-    for (int i = 0; i < um.n; i++) {
-        unit_info *u = &um.u[i];
-        if (u->parent)
-            continue;
-        if (strcmp(u->code, province) != 0 && !(successors && final_successor(&um, u) == root))
-            continue;
-        size_t need = len + strlen(u->code) + 4;
-        if (need > cap) {
-            cap = need * 2;
-            char *np = realloc(provs, cap);
-            if (!np) {
-                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-                goto done;
-            }
-            provs = np;
-        }
-        /* unit codes are slugs ([a-z0-9/-]), so they need no JSON escaping */
-        len += (size_t)snprintf(provs + len, cap - len, "%s\"%s\"", len > 1 ? "," : "", u->code);
-    }
-    snprintf(provs + len, cap - len, "]");
-
-    char sql[2048];
-    snprintf(sql, sizeof sql,
-             "WITH cur AS (SELECT id FROM current_runs WHERE province IN (SELECT value FROM json_each(?1))"
-             "  AND year = ?2 AND (?3 IS NULL OR level = ?3)),"
-             " res AS (SELECT model, max(recognised) rec, max(exemplary) ex, max(proposed) prop"
-             "  FROM results WHERE run IN (SELECT id FROM cur) GROUP BY model)"
-             " SELECT m.unit, %s, m.province, sum(?3 IS NULL OR m.level = ?3), sum(coalesce(res.rec, 0)),"
-             "  sum(coalesce(res.ex, 0)), sum(coalesce(res.prop, 0))"
-             " FROM models m LEFT JOIN res ON res.model = m.id"
-             " WHERE m.province IN (SELECT value FROM json_each(?1)) AND m.year = ?2"
-             "  AND (?3 IS NULL OR m.level = ?3 OR res.model IS NOT NULL)"
-             " GROUP BY 1, 2, 3", key_sql[by]);
-    if (!(st = dvk_store_prepare(s, sql, err)) ||
-        !(fname = dvk_store_prepare(s, "SELECT name FROM fields WHERE province = ?1 AND id = ?2", err)) ||
-        !(runs = dvk_store_prepare(s, "SELECT count(*) FROM current_runs WHERE province = ?1 AND year = ?2 "
-                                      "AND level = ?3 AND unit = ?4", err))) {
-        rc = err->code;
-        goto done;
-    }
-    sqlite3_bind_text(st, 1, provs, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, year);
-    if (level)
-        sqlite3_bind_text(st, 3, level, -1, SQLITE_TRANSIENT);
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *munit = (const char *)sqlite3_column_text(st, 0);
-        if (unit && !in_subtree(&um, munit, unit))
-            continue;
-        const char *key = (const char *)sqlite3_column_text(st, 1);
-        const char *mprov = (const char *)sqlite3_column_text(st, 2);
-        const char *name = key;
-        char namebuf[512];
-        if (by == DVK_BY_UNIT) {
-            unit_info *u = top_unit(&um, munit, successors);
-            key = u ? u->code : munit;
-            name = u ? u->name : munit;
-        } else if (by == DVK_BY_FIELD) {
-            sqlite3_reset(fname);
-            sqlite3_bind_text(fname, 1, mprov, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(fname, 2, key, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(fname) == SQLITE_ROW) {
-                snprintf(namebuf, sizeof namebuf, "%s", (const char *)sqlite3_column_text(fname, 0));
-                name = namebuf;
-            }
-        }
-        dvk_stats_row *r = row_for(out, key ? key : "", name, err);
-        if (!r) {
-            rc = err->code;
-            goto done;
-        }
-        long long v[4];
-        for (int i = 0; i < 4; i++)
-            v[i] = sqlite3_column_int64(st, 3 + i);
-        r->registered += v[0]; r->recognised += v[1]; r->exemplary += v[2]; r->proposed += v[3];
-        out->total.registered += v[0]; out->total.recognised += v[1];
-        out->total.exemplary += v[2]; out->total.proposed += v[3];
-    }
-    if (step != SQLITE_DONE) {
-        rc = dvk_store_fail(s, step, err, "counting models");
-        goto done;
-    }
-    if (by == DVK_BY_UNIT) {
-        /* Every unit directly under the province is listed, with or without models, and
-         * whether it ran a decision at the level. */
-        for (int i = 0; i < um.n; i++) {
-            unit_info *u = &um.u[i];
-            if (!u->parent || strcmp(u->parent, province) != 0 || (unit && !in_subtree(&um, u->code, unit)))
-                continue;
-            unit_info *t = successors ? final_successor(&um, u) : u;
-            dvk_stats_row *r = row_for(out, t->code, t->name, err);
-            if (!r) {
-                rc = err->code;
-                goto done;
-            }
-            if (level) {
-                sqlite3_reset(runs);
-                sqlite3_bind_text(runs, 1, province, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_int(runs, 2, year);
-                sqlite3_bind_text(runs, 3, level, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(runs, 4, u->code, -1, SQLITE_TRANSIENT);
-                if (sqlite3_step(runs) == SQLITE_ROW && sqlite3_column_int(runs, 0) > 0)
-                    r->decided = 1;
-            }
-        }
-    }
-    qsort(out->rows, (size_t)out->nrows, sizeof *out->rows, cmp_row);
-    out->total.key = strdup("total");
-    out->total.name = strdup("Tổng cộng");
-    if (!out->total.key || !out->total.name)
-        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-done:
-    sqlite3_finalize(st);
-    sqlite3_finalize(fname);
-    sqlite3_finalize(runs);
-    free(provs);
-    units_free(&um);
-    if (rc)
-        dvk_stats_free(out);
-    return rc;
+    r->registered += v[0];
+    r->eligible += v[1];
+    r->recognised += v[2];
+    r->exemplary += v[3];
+    r->proposed += v[4];
 }
 
 void dvk_stats_free(dvk_stats *st)
@@ -316,4 +138,256 @@ void dvk_stats_free(dvk_stats *st)
     free(st->total.key);
     free(st->total.name);
     memset(st, 0, sizeof *st);
+}
+
+/* ---- the scan ------------------------------------------------------------------------------ */
+
+/* The runs that count and each model's outcome over them. Parameters: ?1 the provinces (JSON
+ * array), ?2 year, ?3 level or NULL, ?4 the given run or NULL, ?5 run_only, ?6 the scope's
+ * units (JSON array) or NULL. sum(x) > 0 stands for max(x) over 0/1 flags, so that min() is
+ * the one min/max aggregate and the bare column outcome is that of the best outcome. */
+static const char SQL_WITH[] =
+    "WITH cur AS (SELECT id FROM current_runs c WHERE NOT ?5"
+    "  AND province IN (SELECT value FROM json_each(?1)) AND year = ?2"
+    "  AND (?3 IS NULL OR level = ?3)"
+    "  AND NOT EXISTS (SELECT 1 FROM runs g WHERE g.id = ?4 AND g.province = c.province"
+    "   AND g.year = c.year AND g.level = c.level AND g.unit IS c.unit)"
+    " UNION SELECT id FROM runs WHERE id = ?4),"
+    " res AS (SELECT model, min(outcome_index) AS oi, outcome, sum(eligible) > 0 AS el,"
+    "  sum(recognised) > 0 AS rec, sum(exemplary) > 0 AS ex, sum(proposed) > 0 AS prop"
+    "  FROM results WHERE run IN (SELECT id FROM cur) GROUP BY model)"
+    " SELECT m.province";
+/* After the key columns: 0 province, 1..nby keys, then registered, eligible, recognised,
+ * exemplary, proposed. */
+static const char SQL_SUMS[] =
+    ", sum(?5 OR ?3 IS NULL OR m.level = ?3), sum(coalesce(res.el, 0)),"
+    " sum(coalesce(res.rec, 0)), sum(coalesce(res.ex, 0)), sum(coalesce(res.prop, 0))";
+static const char SQL_FROM_YEAR[] =
+    " FROM models m LEFT JOIN res ON res.model = m.id"
+    " WHERE m.province IN (SELECT value FROM json_each(?1)) AND m.year = ?2"
+    "  AND (?3 IS NULL OR m.level = ?3 OR res.model IS NOT NULL)"
+    "  AND (?6 IS NULL OR m.unit IN (SELECT value FROM json_each(?6)))";
+static const char SQL_FROM_RUN[] = " FROM res JOIN models m ON m.id = res.model";
+
+/* The provinces counted as JSON: P, and with successors every province merged into P. */
+static char *provinces_json(const dvk_units *t, int root, int successors, dvk_error *err)
+{
+    dvk_buf b = DVK_BUF_INIT;
+    dvk_buf_addc(&b, '[');
+    dvk_json_strz(&b, dvk_units_at(t, (size_t)root)->code);
+    for (size_t i = 0; successors && i < dvk_units_count(t); i++) {
+        const dvk_unit *u = dvk_units_at(t, i);
+        if (u->parent < 0 && (int)i != root && dvk_units_current(t, (int)i) == root) {
+            dvk_buf_addc(&b, ',');
+            dvk_json_strz(&b, u->code);
+        }
+    }
+    dvk_buf_addc(&b, ']');
+    char *json = dvk_buf_take(&b, NULL);
+    if (!json)
+        dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    return json;
+}
+
+/* The name of field id of province prov (the fields table), or id itself. */
+static int field_row(sqlite3_stmt *fname, dvk_stats *st, int *cap, const char *prov,
+                     const char *id, dvk_stats_row **out)
+{
+    for (int i = st->nrows - 1; i >= 0; i--)
+        if (strcmp(st->rows[i].key, id) == 0) {
+            *out = &st->rows[i];
+            return SQLITE_OK;
+        }
+    sqlite3_reset(fname);
+    sqlite3_bind_text(fname, 1, prov, -1, SQLITE_STATIC);
+    sqlite3_bind_text(fname, 2, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(fname);
+    const char *name = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(fname, 0) : NULL;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return rc;
+    *out = row_for(st, cap, id, name);
+    sqlite3_reset(fname);
+    return SQLITE_OK;
+}
+
+int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_by *by, int nby,
+                        dvk_stats *out, dvk_error *err)
+{
+    for (int i = 0; i < nby; i++)
+        memset(&out[i], 0, sizeof out[i]);
+    dvk_units *t = NULL;
+    sqlite3_stmt *st = NULL, *fname = NULL, *runs = NULL;
+    char *provs = NULL, *scope_json = NULL;
+    int caps[DVK_BY_COUNT] = {0};
+    unit_groups g = {0};
+    dvk_buf sql = DVK_BUF_INIT;
+    int rc = DVK_OK, step;
+    if (nby < 1 || nby > DVK_BY_COUNT) {
+        rc = dvk_error_set(err, DVK_EUSAGE, "stats: between 1 and %d groupings (got %d)", DVK_BY_COUNT, nby);
+        goto done;
+    }
+    if ((rc = dvk_units_load(s, NULL, &t, err)))
+        goto done;
+    int root = dvk_units_find(t, q->province);
+    if (root < 0 || dvk_units_at(t, (size_t)root)->parent >= 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "unknown province '%s' (no root unit with that code)",
+                           q->province);
+        goto done;
+    }
+    g.t = t;
+    g.scope = root;
+    g.successors = q->successors;
+    if (q->unit && (g.scope = dvk_units_find(t, q->unit)) < 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", q->unit);
+        goto done;
+    }
+    size_t n = dvk_units_count(t);
+    g.mark = malloc(n + 1);
+    g.plain = malloc(n + 1);
+    g.group = malloc((n + 1) * sizeof *g.group);
+    if (!g.mark || !g.plain || !g.group || !(provs = provinces_json(t, root, q->successors, err)) ||
+        dvk_units_subtree(t, g.scope, DVK_UNITS_MERGED, g.mark) < 0 ||
+        dvk_units_subtree(t, g.scope, 0, g.plain) < 0 ||
+        (q->unit && !(scope_json = dvk_units_subtree_json(t, q->unit, DVK_UNITS_MERGED, err)))) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        g.group[i] = -2;
+
+    dvk_buf_adds(&sql, SQL_WITH);
+    for (int i = 0; i < nby; i++) {
+        if ((unsigned)by[i] >= DVK_BY_COUNT) {
+            rc = dvk_error_set(err, DVK_EUSAGE, "stats: unknown grouping %d", (int)by[i]);
+            goto done;
+        }
+        dvk_buf_printf(&sql, ", %s", KEY_SQL[by[i]]);
+    }
+    dvk_buf_adds(&sql, SQL_SUMS);
+    dvk_buf_adds(&sql, q->run && q->run_only ? SQL_FROM_RUN : SQL_FROM_YEAR);
+    dvk_buf_adds(&sql, " GROUP BY 1");
+    for (int i = 0; i < nby; i++)
+        dvk_buf_printf(&sql, ", %d", i + 2);
+    if (sql.oom) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
+        goto done;
+    }
+    if (!(st = dvk_store_prepare(s, dvk_buf_str(&sql), err)) ||
+        !(fname = dvk_store_prepare(s, "SELECT name FROM fields WHERE province = ?1 AND id = ?2", err)) ||
+        !(runs = dvk_store_prepare(s, "SELECT count(*) FROM current_runs WHERE province = ?1 AND year = ?2"
+                                      " AND level = ?3 AND unit = ?4", err))) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, provs, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, q->year);
+    if (q->level)
+        sqlite3_bind_text(st, 3, q->level, -1, SQLITE_STATIC);
+    if (q->run)
+        sqlite3_bind_int64(st, 4, q->run);
+    sqlite3_bind_int(st, 5, q->run && q->run_only);
+    if (scope_json)
+        sqlite3_bind_text(st, 6, scope_json, -1, SQLITE_STATIC);
+    dvk_stats_row total = {0};
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int frc = SQLITE_OK;   /* the field-name look-up's status */
+        const char *mprov = (const char *)sqlite3_column_text(st, 0);
+        long long v[5];
+        for (int i = 0; i < 5; i++)
+            v[i] = sqlite3_column_int64(st, nby + 1 + i);
+        add_counts(&total, v);
+        for (int i = 0; i < nby; i++) {
+            const char *key = (const char *)sqlite3_column_text(st, i + 1);
+            dvk_stats_row *r = NULL;
+            if (!key)
+                key = "";
+            if (by[i] == DVK_BY_UNIT) {
+                int u = dvk_units_find(t, key);
+                const dvk_unit *gu = u >= 0 ? dvk_units_at(t, (size_t)group_of(&g, u)) : NULL;
+                r = row_for(&out[i], &caps[i], gu ? gu->code : key, gu ? gu->name : key);
+            } else if (by[i] == DVK_BY_FIELD) {
+                if ((frc = field_row(fname, &out[i], &caps[i], mprov, key, &r)) != SQLITE_OK)
+                    break;
+            } else {
+                r = row_for(&out[i], &caps[i], key, key);
+            }
+            if (!r) {
+                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
+                goto done;
+            }
+            add_counts(r, v);
+        }
+        if (frc != SQLITE_OK) {
+            step = frc;
+            break;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        rc = dvk_store_fail(s, step, err, "counting models");
+        goto done;
+    }
+    for (int i = 0; i < nby; i++) {
+        if (by[i] != DVK_BY_UNIT)
+            continue;
+        /* Every unit directly under the scope that existed in the year is listed, with or
+         * without models, and whether it ran a decision at the level. */
+        for (size_t k = 0; k < n; k++) {
+            const dvk_unit *u = dvk_units_at(t, k);
+            if (u->parent != g.scope || !dvk_unit_in_year(u, q->year))
+                continue;
+            const dvk_unit *gu = dvk_units_at(t, (size_t)group_of(&g, (int)k));
+            dvk_stats_row *r = row_for(&out[i], &caps[i], gu->code, gu->name);
+            if (!r) {
+                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
+                goto done;
+            }
+            if (q->level && !r->decided) {
+                sqlite3_reset(runs);
+                sqlite3_bind_text(runs, 1, q->province, -1, SQLITE_STATIC);
+                sqlite3_bind_int(runs, 2, q->year);
+                sqlite3_bind_text(runs, 3, q->level, -1, SQLITE_STATIC);
+                sqlite3_bind_text(runs, 4, u->code, -1, SQLITE_STATIC);
+                if ((step = sqlite3_step(runs)) == SQLITE_ROW)
+                    r->decided = sqlite3_column_int(runs, 0) > 0;
+                else {
+                    rc = dvk_store_fail(s, step, err, "reading runs");
+                    goto done;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < nby; i++) {
+        qsort(out[i].rows, (size_t)out[i].nrows, sizeof *out[i].rows, cmp_row);
+        out[i].total = total;
+        out[i].total.key = strdup("total");
+        out[i].total.name = strdup("Tổng cộng");
+        if (!out[i].total.key || !out[i].total.name) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
+            goto done;
+        }
+    }
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(fname);
+    sqlite3_finalize(runs);
+    dvk_buf_free(&sql);
+    free(provs);
+    free(scope_json);
+    free(g.mark);
+    free(g.plain);
+    free(g.group);
+    dvk_units_free(t);
+    if (rc)
+        for (int i = 0; i < nby; i++)
+            dvk_stats_free(&out[i]);
+    return rc;
+}
+
+int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *level,
+                      const char *unit, dvk_stats_by by, int successors, dvk_stats *out,
+                      dvk_error *err)
+{
+    dvk_stats_query q = {.province = province, .year = year, .level = level, .unit = unit,
+                         .successors = successors};
+    return dvk_stats_query_run(s, &q, &by, 1, out, err);
 }

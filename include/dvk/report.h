@@ -2,8 +2,9 @@
  * the province's own (reports = {name = function ...} in its description) or else the
  * built-in scripts/lib/reports/<name>.lua, which returns the function. It runs in a sandbox
  * over the store with two objects: `doc` (doc.h) and `run`: the run's header, the province
- * description, and read-only queries over the run's results (see docs/reports.md). Reads
- * runs, results, result_scores, models and units; writes nothing. */
+ * description, and read-only queries over the run's results (see docs/reports.md); its
+ * counts (run:stats) are the aggregator's (stats.h). Reads runs, results, result_scores,
+ * models, fields and units; writes nothing. */
 #ifndef DVK_REPORT_H
 #define DVK_REPORT_H
 

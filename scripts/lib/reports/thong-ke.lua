@@ -2,7 +2,8 @@
 --
 -- Số liệu như các tỉnh công bố ("2.537 mô hình đăng ký, 1.280 được công nhận, 179 điển hình";
 -- theo lĩnh vực "1.600 đăng ký, 803 công nhận"): mỗi bảng có dòng tổng cộng và tỷ lệ công nhận.
--- "Đăng ký" là các hồ sơ được đợt xét này xem xét (đăng ký ở cấp này và do cấp dưới đề nghị).
+-- "Đăng ký" là các hồ sơ được đợt xét này xem xét (đăng ký ở cấp này và do cấp dưới đề nghị);
+-- đợt xét cấp tỉnh của toàn tỉnh thống kê cả năm: mọi hồ sơ đăng ký ở mọi cấp, như `dvk stats`.
 -- Với --successors, đơn vị không còn tồn tại được tính vào đơn vị kế thừa.
 
 local bc = dvk.require("bao_cao")
