@@ -336,7 +336,13 @@ START_TEST(test_show_and_list)
     FILE *out = fopen(path, "w");
     dvk_error err;
     ck_assert_int_eq(dvk_runs_show(store, 1, "H3", out, &err), DVK_OK);
-    ck_assert_int_eq(dvk_runs_list(store, "tp", 2023, out, &err), DVK_OK);
+    dvk_run_list l;
+    ck_assert_int_eq(dvk_runs_list(store, "tp", 2023, &l, &err), DVK_OK);
+    dvk_buf lb = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_run_list_text(&l, &lb), 0);
+    fputs(dvk_buf_str(&lb), out);
+    dvk_buf_free(&lb);
+    dvk_run_list_free(&l);
     ck_assert_int_eq(dvk_runs_show(store, 1, "K1", out, &err), DVK_EDATA);
     fclose(out);
     char *s = tu_read(path, NULL);
