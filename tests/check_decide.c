@@ -336,7 +336,13 @@ START_TEST(test_show_and_list)
     FILE *out = fopen(path, "w");
     dvk_error err;
     ck_assert_int_eq(dvk_runs_show(store, 1, "H3", out, &err), DVK_OK);
-    ck_assert_int_eq(dvk_runs_list(store, "tp", 2023, out, &err), DVK_OK);
+    dvk_run_list l;
+    ck_assert_int_eq(dvk_runs_list(store, "tp", 2023, &l, &err), DVK_OK);
+    dvk_buf lb = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_run_list_text(&l, &lb), 0);
+    fputs(dvk_buf_str(&lb), out);
+    dvk_buf_free(&lb);
+    dvk_run_list_free(&l);
     ck_assert_int_eq(dvk_runs_show(store, 1, "K1", out, &err), DVK_EDATA);
     fclose(out);
     char *s = tu_read(path, NULL);
@@ -345,6 +351,304 @@ START_TEST(test_show_and_list)
     ck_assert_msg(strstr(s, "units with models in 2023 and no run:\n  tp/k") != NULL, "%s", s);
     free(s);
     free(path);
+}
+END_TEST
+
+/* --unit b decides for the models of a unit merged into b (a.successor = b) too, as
+ * dvk.models{unit = b} lists them; their per-unit quota counts under b, and the run covers
+ * a in the list of units without a run. */
+START_TEST(test_unit_scope_merged)
+{
+    exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province, valid_to,"
+             " successor) VALUES"
+             " ('tp/b', 'Huyện B', 'huyen b', 'district', 'tp', 'tp', NULL, NULL),"
+             " ('tp/a', 'Huyện A', 'huyen a', 'district', 'tp', 'tp', '2023-06-30', 'tp/b');"
+             "INSERT INTO models(code, name, name_key, unit, province, kind, category, field,"
+             " level, year, registration, address, metrics) VALUES"
+             " ('B1', 'B1', 'b1', 'tp/b', 'tp', 'tap-the', 'mo-hinh', 'f', 'huyen', 2023, 'moi', 'x',"
+             " '{\"a\":45,\"b\":45}'),"
+             " ('B2', 'B2', 'b2', 'tp/b', 'tp', 'tap-the', 'mo-hinh', 'f', 'huyen', 2023, 'moi', 'x',"
+             " '{\"a\":44,\"b\":44}'),"
+             " ('A1', 'A1', 'a1', 'tp/a', 'tp', 'tap-the', 'mo-hinh', 'f', 'huyen', 2023, 'moi', 'x',"
+             " '{\"a\":43,\"b\":43}');");
+    dvk_decide_summary sum;
+    decide("huyen", "tp/b", 0, &sum);
+    ck_assert_int_eq(sum.candidates, 3);
+    ck_assert_int_eq(sum.outcome_count[0], 2);   /* per-unit max 2: A1 counts under B */
+    expect_text("SELECT outcome || ': ' || reason FROM results r JOIN models m ON m.id = r.model"
+                " WHERE m.code = 'A1'",
+                "ok: vượt chỉ tiêu 2 mô hình \"Tiêu biểu\" của Huyện B: xếp hạng 3 trong đơn vị, "
+                "chuyển xuống \"Công nhận\"");
+    dvk_run_list l;
+    dvk_error err;
+    ck_assert_int_eq(dvk_runs_list(store, "tp", 2023, &l, &err), DVK_OK);
+    ck_assert_int_eq(l.gaps_listed, 1);
+    ck_assert_uint_eq(l.ngaps, 2);               /* tp/h and tp/k; not tp/a nor tp/b */
+    ck_assert_str_eq(l.gaps[0].unit, "tp/h");
+    ck_assert_str_eq(l.gaps[1].unit, "tp/k");
+    dvk_run_list_free(&l);
+    /* a's own scope is a alone */
+    decide("huyen", "tp/a", 1, &sum);
+    ck_assert_int_eq(sum.candidates, 1);
+}
+END_TEST
+
+/* The run list as data agrees with its text. */
+START_TEST(test_list_data)
+{
+    dvk_run_list l;
+    dvk_error err;
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_runs_list(store, NULL, 0, &l, &err), DVK_OK);
+    ck_assert_uint_eq(l.nruns, 0);
+    ck_assert_int_eq(l.gaps_listed, 0);
+    ck_assert_int_eq(dvk_run_list_text(&l, &b), 0);
+    ck_assert_str_eq(dvk_buf_str(&b), "no runs\n");
+    dvk_run_list_free(&l);
+    dvk_buf_free(&b);
+
+    dvk_decide_summary sum;
+    decide("huyen", "tp/h", 0, &sum);
+    decide("huyen", NULL, 0, &sum);
+    ck_assert_int_eq(dvk_runs_finalize(store, 2, "7/QĐ", "2023-12-01", "test", &err), DVK_OK);
+    ck_assert_int_eq(dvk_runs_list(store, "tp", 2023, &l, &err), DVK_OK);
+    ck_assert_uint_eq(l.nruns, 2);
+    ck_assert_int_eq(l.runs[0].id, 1);
+    ck_assert_str_eq(l.runs[0].unit, "tp/h");
+    ck_assert_str_eq(l.runs[0].status, "draft");
+    ck_assert_ptr_null(l.runs[0].decision);
+    ck_assert_int_eq(l.runs[0].candidates, 4);
+    ck_assert_int_eq(l.runs[0].recognised, 3);
+    ck_assert_ptr_null(l.runs[1].unit);
+    ck_assert_str_eq(l.runs[1].decision, "7/QĐ 2023-12-01");
+    ck_assert_int_eq(l.runs[1].year, 2023);
+    ck_assert_str_eq(l.runs[1].level, "huyen");
+    ck_assert_int_eq(l.runs[1].proposed, 3);
+    ck_assert_uint_eq(l.ngaps, 0);               /* the whole-province run covers every unit */
+    ck_assert_int_eq(dvk_run_list_text(&l, &b), 0);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%5s  %-6s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n"
+             "%5d  %-6s %-14s %4d  %-6s %-28s %10d %10d %8d  %s\n"
+             "%5d  %-6s %-14s %4d  %-6s %-28s %10d %10d %8d  %s\n",
+             "run", "status", "province", "year", "level", "unit", "candidates", "recognised",
+             "proposed", "decision",
+             1, "draft", "tp", 2023, "huyen", "tp/h", 4, 3, 2, "",
+             2, "final", "tp", 2023, "huyen", "-", 6, 5, 3, "7/QĐ 2023-12-01");
+    ck_assert_str_eq(dvk_buf_str(&b), want);
+    dvk_run_list_free(&l);
+    dvk_buf_free(&b);
+}
+END_TEST
+
+/* One model explained as data (header, outcome counts, scores, notes, reasons) agrees with
+ * the text, which is what `dvk runs show RUN MODEL` prints (and the FILE* wrapper writes). */
+START_TEST(test_explain_data)
+{
+    exec_sql("UPDATE models SET metrics = '{\"a\":33.333,\"b\":45}' WHERE code = 'H2'");
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    dvk_run_explain e;
+    dvk_error err;
+    ck_assert_int_eq(dvk_runs_explain(store, 1, "H2", &e, &err), DVK_OK);
+    ck_assert_int_eq(e.run.id, 1);
+    ck_assert_str_eq(e.run.province, "tp");
+    ck_assert_int_eq(e.run.year, 2023);
+    ck_assert_ptr_null(e.run.unit);
+    ck_assert_ptr_null(e.run.decision_number);
+    ck_assert_str_eq(e.run.script_path, "scripts/provinces/tp.lua");
+    ck_assert_uint_eq(e.noutcomes, 3);
+    ck_assert_str_eq(e.outcomes[0].outcome, "top");
+    ck_assert_int_eq(e.outcomes[0].count, 3);       /* H1, H3, K1 (H2 78.33 is ok now) */
+    ck_assert_int_eq(e.outcomes[0].exemplary, 3);
+    ck_assert_uint_eq(e.nresults, 1);
+    const dvk_run_result *r = &e.results[0];
+    ck_assert_str_eq(r->code, "H2");
+    ck_assert_str_eq(r->unit, "tp/h");
+    ck_assert_int_eq(r->eligible, 1);
+    ck_assert_ptr_null(r->gate);
+    ck_assert_int_eq(r->scored, 1);
+    ck_assert_uint_eq(r->nscores, 2);
+    ck_assert_str_eq(r->scores[0].criterion, "a");
+    ck_assert_double_eq_tol(r->scores[0].points, 33.333, 1e-9);
+    ck_assert_double_eq(r->scores[0].max, 50);
+    ck_assert_str_eq(r->scores[0].note, "a");
+    ck_assert_str_eq(r->scores[1].criterion, "b");
+    ck_assert_ptr_null(r->scores[1].note);
+    ck_assert_double_eq_tol(r->total, 78.33, 1e-9);
+    ck_assert_str_eq(r->outcome, "ok");
+    ck_assert_int_eq(r->rank, 4);
+    ck_assert_int_eq(r->recognised, 1);
+    ck_assert_int_eq(r->proposed, 0);
+    ck_assert_ptr_null(r->reason);
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_run_explain_text(&e, &b), 0);
+    char *text = dvk_runs_explain_text(store, 1, "H2", &err);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text, dvk_buf_str(&b));
+    ck_assert_msg(strstr(text, "run 1: tp 2023 huyen, unit -, draft\nscript scripts/provinces/"
+                               "tp.lua, started ") == text, "%s", text);
+    ck_assert_msg(strstr(text, "  top                       3\n  ok                        2\n"
+                               "  no                        1\n\nH2  H2\n"
+                               "  unit tp/h, tap-the, mo-hinh, field f, registered at huyen"
+                               " 2023 (moi)\n  gates: all passed\n  criteria:\n"
+                               "    a                       33.33 / 50   a\n"
+                               "    b                          45 / 50   \n"
+                               "  total 78.33, outcome ok, rank 4, recognised\n") != NULL,
+                  "%s", text);
+    /* the FILE* wrapper writes the same text */
+    char *path = tu_path(dir, "show.txt");
+    FILE *f = fopen(path, "w");
+    ck_assert_int_eq(dvk_runs_show(store, 1, "H2", f, &err), DVK_OK);
+    fclose(f);
+    char *written = tu_read(path, NULL);
+    ck_assert_str_eq(written, text);
+    free(written);
+    free(path);
+    free(text);
+    dvk_buf_free(&b);
+    dvk_run_explain_free(&e);
+
+    /* a model that failed a gate */
+    ck_assert_int_eq(dvk_runs_explain(store, 1, "H4", &e, &err), DVK_OK);
+    ck_assert_int_eq(e.results[0].eligible, 0);
+    ck_assert_str_eq(e.results[0].gate, "dia-chi");
+    ck_assert_uint_eq(e.results[0].nscores, 0);
+    ck_assert_int_eq(dvk_run_explain_text(&e, &b), 0);
+    ck_assert_msg(strstr(dvk_buf_str(&b), "  gates: failed 'dia-chi'\n  criteria: not scored (not"
+                                          " eligible)\n") != NULL, "%s", dvk_buf_str(&b));
+    dvk_buf_free(&b);
+    dvk_run_explain_free(&e);
+
+    /* the whole run: every result by rank, without scores */
+    ck_assert_int_eq(dvk_runs_explain(store, 1, NULL, &e, &err), DVK_OK);
+    ck_assert_uint_eq(e.nresults, 6);
+    for (size_t i = 0; i < e.nresults; i++) {
+        ck_assert_int_eq(e.results[i].rank, (int)i + 1);
+        ck_assert_int_eq(e.results[i].scored, 0);
+    }
+    ck_assert_int_eq(dvk_run_explain_text(&e, &b), 0);
+    text = dvk_runs_explain_text(store, 1, NULL, &err);
+    ck_assert_str_eq(text, dvk_buf_str(&b));
+    ck_assert_msg(strstr(text, "\n rank  model              total  outcome            flags  "
+                               "reason\n    1  H1                    90  top                "
+                               "erxp   \n") != NULL, "%s", text);
+    const dvk_run_result *h4 = &e.results[5];
+    ck_assert_str_eq(h4->code, "H4");
+    ck_assert_ptr_nonnull(h4->reason);
+    char line[512];
+    snprintf(line, sizeof line, "\n    6  H4                     0  no                 ----   %s\n"
+             "flags: ", h4->reason);
+    ck_assert_msg(strstr(text, line) != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "flags: e eligible, r recognised, x exemplary, p proposed; "
+                               "`dvk runs show 1 MODEL` explains one model\n") != NULL, "%s", text);
+    free(text);
+    dvk_buf_free(&b);
+    dvk_run_explain_free(&e);
+
+    /* unknown model or run: an error and no text */
+    ck_assert_ptr_null(dvk_runs_explain_text(store, 1, "NOPE", &err));
+    ck_assert_int_eq(err.code, DVK_EDATA);
+    ck_assert_int_eq(dvk_runs_explain(store, 9, NULL, &e, &err), DVK_EDATA);
+    ck_assert_uint_eq(e.nresults, 0);
+    dvk_run_explain_free(&e);
+}
+END_TEST
+
+/* The diff as data (changed models, moved criteria, models in one run only) agrees with the
+ * text `dvk diff` prints. */
+START_TEST(test_diff_data)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    /* H1 loses points on a (and so its place), H5 is new */
+    exec_sql("UPDATE models SET metrics = '{\"a\":20,\"b\":45}' WHERE code = 'H1';"
+             "INSERT INTO models(code, name, name_key, unit, province, kind, category, field,"
+             " level, year, registration, address, metrics) VALUES"
+             " ('K5', 'Mô hình K5', 'mo hinh k5', 'tp/k', 'tp', 'tap-the', 'mo-hinh', 'f', 'huyen',"
+             " 2023, 'moi', 'x', '{\"a\":1,\"b\":1}');");
+    decide("huyen", NULL, 0, &sum);
+    dvk_run_diff d;
+    dvk_error err;
+    ck_assert_int_eq(dvk_runs_compare(store, 1, 2, &d, &err), DVK_OK);
+    ck_assert_int_eq(d.same_scripts, 1);
+    /* run 1: H1 90 top 1, H2 85 top 2, H3 85 ok 3, K1 85 top 4, K2 60 ok 5, H4 no 6;
+     * run 2: H2 top 1, H3 top 2 (H1 fell below), K1 top 3, H1 65 ok 4, K2 ok 5, K5 no 6,
+     * H4 no 7: all but K2 changed */
+    ck_assert_uint_eq(d.nchanged, 6);
+    const char *codes[] = {"H1", "H2", "H3", "H4", "K1", "K5"};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_str_eq(d.models[i].code, codes[i]);
+    const dvk_diff_model *h1 = &d.models[0];
+    ck_assert_int_eq(h1->in_a && h1->in_b, 1);
+    ck_assert_str_eq(h1->outcome_a, "top");
+    ck_assert_str_eq(h1->outcome_b, "ok");
+    ck_assert_int_eq(h1->rank_a, 1);
+    ck_assert_int_eq(h1->rank_b, 4);
+    ck_assert_double_eq(h1->total_a, 90);
+    ck_assert_double_eq(h1->total_b, 65);
+    ck_assert_uint_eq(h1->nscores, 1);
+    ck_assert_str_eq(h1->scores[0].criterion, "a");
+    ck_assert_int_eq(h1->scores[0].in_a && h1->scores[0].in_b, 1);
+    ck_assert_double_eq(h1->scores[0].a, 45);
+    ck_assert_double_eq(h1->scores[0].b, 20);
+    const dvk_diff_model *h3 = &d.models[2];
+    ck_assert_str_eq(h3->outcome_b, "top");
+    ck_assert_uint_eq(h3->nscores, 0);
+    ck_assert_str_eq(h3->reason, "vượt chỉ tiêu 2 mô hình \"Tiêu biểu\" của Huyện H: xếp hạng 3 "
+                                 "trong đơn vị, chuyển xuống \"Công nhận\"");
+    const dvk_diff_model *k5 = &d.models[5];
+    ck_assert_int_eq(k5->in_a, 0);
+    ck_assert_int_eq(k5->in_b, 1);
+    ck_assert_ptr_null(k5->outcome_a);
+    ck_assert_str_eq(k5->outcome_b, "no");
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_run_diff_text(&d, &b), 0);
+    long long changed = 0;
+    char *text = dvk_runs_diff_text(store, 1, 2, &changed, &err);
+    ck_assert_int_eq(changed, 6);
+    ck_assert_str_eq(text, dvk_buf_str(&b));
+    ck_assert_msg(strstr(text, "diff run 1 -> run 2 (same scripts)\n\nH1  H1\n"
+                               "  outcome top -> ok, rank 1 -> 4, total 90 -> 65\n"
+                               "    a                      45 -> 20 (-25)\n\nH2  H2\n"
+                               "  outcome top -> top, rank 2 -> 1, total 85 -> 85\n"
+                               "    no criterion moved: ") == text, "%s", text);
+    ck_assert_msg(strstr(text, "\nK5  Mô hình K5\n  only in run 2: no, rank 6, total 2\n\n"
+                               "6 models changed\n") != NULL, "%s", text);
+    free(text);
+    dvk_buf_free(&b);
+    dvk_run_diff_free(&d);
+    ck_assert_ptr_null(dvk_runs_diff_text(store, 1, 9, &changed, &err));
+    ck_assert_int_eq(err.code, DVK_EDATA);
+    ck_assert_int_eq(changed, 0);
+}
+END_TEST
+
+/* The decide summary as text: the lines `dvk decide` prints. */
+START_TEST(test_summary_text)
+{
+    dvk_decide_summary sum;
+    decide("huyen", "tp/h", 1, &sum);
+    dvk_decide_opts o;
+    memset(&o, 0, sizeof o);
+    o.province = "tp";
+    o.year = 2023;
+    o.level = "huyen";
+    o.unit = "tp/h";
+    o.dry_run = 1;
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_decide_summary_text(&sum, &o, &b), 0);
+    ck_assert_str_eq(dvk_buf_str(&b),
+                     "dry run (nothing written): tp 2023 huyen unit tp/h (scripts/provinces/tp.lua)\n"
+                     "candidates: 4, eligible: 3\n"
+                     "  top      2  Tiêu biểu\n"
+                     "  ok       1  Công nhận\n"
+                     "  no       1  Không công nhận\n"
+                     "recognised: 3, exemplary: 2, proposed: 2, demoted by quotas: 1\n");
+    ck_assert_str_eq(dvk_level_name(NULL, "tinh"), "tỉnh");
+    ck_assert_str_eq(dvk_level_name(NULL, "co-so"), "cơ sở");
+    ck_assert_str_eq(dvk_level_name(NULL, "xa"), "xa");
+    dvk_buf_free(&b);
 }
 END_TEST
 
@@ -364,6 +668,11 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_script_error_writes_nothing);
     tcase_add_test(tc, test_finalize);
     tcase_add_test(tc, test_show_and_list);
+    tcase_add_test(tc, test_unit_scope_merged);
+    tcase_add_test(tc, test_list_data);
+    tcase_add_test(tc, test_explain_data);
+    tcase_add_test(tc, test_diff_data);
+    tcase_add_test(tc, test_summary_text);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvk/buf.h"
 #include "dvk/decide.h"
 
 static void progress(void *ud, long long done, long long total)
@@ -95,12 +96,23 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
     sigaction(SIGINT, &sa, &old);
     int rc = dvk_decide(s, cli->scripts_dir, &o, &sum, &err);
     sigaction(SIGINT, &old, NULL);
-    if (rc == DVK_OK)
-        dvk_decide_print_summary(&sum, &o, stdout);
+    if (rc == DVK_OK) {
+        dvk_buf out = DVK_BUF_INIT;
+        if (dvk_decide_summary_text(&sum, &o, &out) != 0)
+            rc = dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+        else
+            fwrite(dvk_buf_str(&out), 1, out.len, stdout);
+        dvk_buf_free(&out);
+    }
     if (rc == DVK_OK && compare) {
         long long changed = 0;
         putchar('\n');
-        rc = dvk_runs_diff(s, compare, sum.run, stdout, &changed, &err);
+        char *diff = dvk_runs_diff_text(s, compare, sum.run, &changed, &err);
+        if (diff)
+            fputs(diff, stdout);
+        else
+            rc = err.code;
+        free(diff);
     }
     dvk_store_close(s);
     return rc == DVK_OK ? 0 : cli_fail(&err);

@@ -4,8 +4,9 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "dvk/decide.h"
+#include "dvk/runs.h"
 
 int cmd_diff(dvk_cli *cli, int argc, char **argv)
 {
@@ -24,7 +25,11 @@ int cmd_diff(dvk_cli *cli, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     long long changed = 0;
-    int rc = dvk_runs_diff(s, a, b, stdout, &changed, &err);
+    char *text = dvk_runs_diff_text(s, a, b, &changed, &err);
+    int rc = text ? DVK_OK : err.code;
+    if (text)
+        fputs(text, stdout);
+    free(text);
     dvk_store_close(s);
     return rc == DVK_OK ? 0 : cli_fail(&err);
 }

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dvk/decide.h"
+#include "dvk/buf.h"
+#include "dvk/runs.h"
 
 int cmd_runs(dvk_cli *cli, int argc, char **argv)
 {
@@ -60,11 +61,23 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     int rc;
-    if (!sub)
-        rc = dvk_runs_list(s, province, (int)year, stdout, &err);
-    else if (strcmp(sub, "show") == 0)
-        rc = dvk_runs_show(s, run, npos > 2 ? pos[2] : NULL, stdout, &err);
-    else {
+    if (!sub) {
+        dvk_run_list l;
+        dvk_buf out = DVK_BUF_INIT;
+        if ((rc = dvk_runs_list(s, province, (int)year, &l, &err)) == DVK_OK &&
+            dvk_run_list_text(&l, &out) != 0)
+            rc = dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+        if (rc == DVK_OK)
+            fwrite(dvk_buf_str(&out), 1, out.len, stdout);
+        dvk_buf_free(&out);
+        dvk_run_list_free(&l);
+    } else if (strcmp(sub, "show") == 0) {
+        char *text = dvk_runs_explain_text(s, run, npos > 2 ? pos[2] : NULL, &err);
+        rc = text ? DVK_OK : err.code;
+        if (text)
+            fputs(text, stdout);
+        free(text);
+    } else {
         rc = dvk_runs_finalize(s, run, number, date, getenv("USER"), &err);
         if (rc == DVK_OK)
             printf("run %lld is final: decision %s of %s\n", run, number, date);

@@ -1,80 +1,20 @@
 /* decide.c: a recognition run: candidates streamed from SQLite through the province script,
  * ranks, quotas, and the run stored whole in one transaction (runs, results, result_scores,
- * audit). Listing, explaining, finalizing and diffing runs are in decide_runs.c. */
+ * audit); the summary as text. Listing, explaining, finalizing and diffing runs are in
+ * runs.c; level names in levels.c. */
 #include "dvk/decide.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
 
+#include "dvk/buf.h"
+#include "dvk/json.h"
 #include "dvk/sandbox.h"
 #include "dvk/script.h"
-
-/* ------------------------------------------------------------------ small JSON writer */
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n >= 0)
-        sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void sb_json_str(sbuf *b, const char *s)
-{
-    if (!s) {
-        sb_puts(b, "null");
-        return;
-    }
-    sb_puts(b, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            char e[2] = {'\\', (char)*p};
-            sb_add(b, e, 2);
-        } else if (*p < 0x20) {
-            sb_printf(b, "\\u%04x", *p);
-        } else {
-            sb_add(b, (const char *)p, 1);
-        }
-    }
-    sb_puts(b, "\"");
-}
+#include "dvk/units.h"
 
 /* ------------------------------------------------------------------ candidates in memory */
 
@@ -111,11 +51,9 @@ typedef struct run_state {
     int nunits, capunits;
     int *slots;            /* hash of unit codes: index into units, -1 empty */
     int nslots;
-    char **unit_names;     /* names of interned units, looked up when first needed */
     int last_unit;
-    int *deciding;         /* per interned unit: its deciding unit (interned), -1 unknown */
-    int ndeciding;
-    sqlite3_stmt *parent;  /* SELECT parent FROM units WHERE code = ?1 */
+    dvk_units *tree;       /* the province's unit tree, loaded once per run */
+    int root;              /* the province's index in tree */
 } run_state;
 
 static cand *cand_at(const run_state *r, size_t i)
@@ -213,14 +151,6 @@ static int tb_positions(const run_state *r, const dvk_quota *q, int *pos)
     return n;
 }
 
-static const char *level_name(const char *level)
-{
-    if (strcmp(level, "co-so") == 0) return "cơ sở";
-    if (strcmp(level, "huyen") == 0) return "huyện";
-    if (strcmp(level, "tinh") == 0) return "tỉnh";
-    return level;
-}
-
 static void add_reason(cand *c, const char *text)
 {
     size_t n = strlen(text) + (c->reason ? strlen(c->reason) + 2 : 0) + 1;
@@ -235,44 +165,22 @@ static void add_reason(cand *c, const char *text)
     c->reason = r;
 }
 
-/* Name of a unit (for per-unit quota reasons); code when unknown. malloc'd. */
-static char *unit_name(dvk_store *s, const char *code)
-{
-    dvk_error err;
-    char *name = NULL;
-    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT name FROM units WHERE code = ?1", &err);
-    if (st) {
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            name = strdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
-    return name ? name : strdup(code);
-}
-
 /* The reason a quota gives (Vietnamese): "vượt chỉ tiêu 22 mô hình "X" cấp tỉnh: xếp hạng 23,
  * chuyển xuống "Y"", or "... của <unit name>: xếp hạng 4 trong đơn vị, ..." per unit. */
-static void quota_text(run_state *r, int qi, long long place, int unit, char *buf, size_t n)
+static void quota_text(const run_state *r, int qi, long long place, int unit, char *buf,
+                       size_t n)
 {
     const dvk_province *p = r->p;
     const dvk_quota *q = &p->quotas[qi];
     int oi = q->outcome_index;
     if (q->per_unit) {
-        if (!r->unit_names)
-            r->unit_names = calloc((size_t)r->capunits + 1, sizeof *r->unit_names);
-        const char *un = r->units[unit];
-        if (r->unit_names) {
-            if (!r->unit_names[unit])
-                r->unit_names[unit] = unit_name(r->s, r->units[unit]);
-            if (r->unit_names[unit])
-                un = r->unit_names[unit];
-        }
+        const char *un = dvk_units_name(r->tree, r->units[unit]);   /* code when unknown */
         snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp hạng %lld trong đơn "
                  "vị, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name, un, place,
                  p->outcomes[oi + 1].name);
     } else {
         snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" cấp %s: xếp hạng %lld, chuyển "
-                 "xuống \"%s\"", q->max, p->outcomes[oi].name, level_name(q->level), place,
+                 "xuống \"%s\"", q->max, p->outcomes[oi].name, dvk_level_name(p, q->level), place,
                  p->outcomes[oi + 1].name);
     }
 }
@@ -370,31 +278,41 @@ static void print_to(void *ud, const char *s, size_t n)
         o->print(o->print_ud, s, n);
 }
 
+/* The candidates of a run, in model-code order: the models of (province, year) at the level,
+ * and those the level below proposed in its current run; with a --unit scope (?4, the JSON
+ * list of the scope's units by the membership rule of units.h) only the models of those. */
 static const char *CANDIDATES_SQL =
-    "WITH RECURSIVE sub(code) AS (SELECT ?4 UNION"
-    "  SELECT u.code FROM units u JOIN sub ON u.parent = sub.code)"
-    " SELECT " DVK_SCRIPT_MODEL_COLS " FROM models m"
+    "SELECT " DVK_SCRIPT_MODEL_COLS " FROM models m"
     " WHERE m.province = ?1 AND m.year = ?2"
     "  AND (m.level = ?3 OR m.id IN (SELECT s.model FROM results s"
     "       JOIN current_runs r ON r.id = s.run"
     "       WHERE r.province = ?1 AND r.year = ?2 AND r.level = ?5 AND s.proposed = 1))"
-    "  AND (?4 IS NULL OR m.unit IN (SELECT code FROM sub))"
+    "  AND (?4 IS NULL OR m.unit IN (SELECT value FROM json_each(?4)))"
     " ORDER BY m.code";
 
-static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const char *below)
+/* scope: the JSON list of the --unit scope's units, or NULL (whole province). below: the
+ * level under o->level whose proposals are candidates too, or NULL. */
+static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const char *scope,
+                            const char *below)
 {
     sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, o->year);
     sqlite3_bind_text(st, 3, o->level, -1, SQLITE_STATIC);
-    if (o->unit)
-        sqlite3_bind_text(st, 4, o->unit, -1, SQLITE_STATIC);
+    if (scope)
+        sqlite3_bind_text(st, 4, scope, -1, SQLITE_STATIC);
     if (below)
         sqlite3_bind_text(st, 5, below, -1, SQLITE_STATIC);
 }
 
-static int check_scope(dvk_store *s, const dvk_decide_opts *o, dvk_error *err)
+/* Check that o->province is a province and o->unit (if any) one of its units, and load the
+ * province's unit tree into r (once per run). With o->unit, *scope gets the JSON list of the
+ * units under it, units merged into them included (DVK_UNITS_MERGED: `--unit b` decides for
+ * the models of a unit merged into b too, as dvk.models{unit = b} lists them). */
+static int check_scope(dvk_store *s, const dvk_decide_opts *o, run_state *r, char **scope,
+                       dvk_error *err)
 {
     char prov[256];
+    *scope = NULL;
     int rc = dvk_store_unit_province(s, o->province, prov, sizeof prov, err);
     if (rc == DVK_EDATA)   /* no such unit; any other failure (out of memory, I/O) as is */
         return dvk_error_set(err, DVK_EDATA, "unknown province '%s' (no unit with that code; "
@@ -404,16 +322,21 @@ static int check_scope(dvk_store *s, const dvk_decide_opts *o, dvk_error *err)
     if (strcmp(prov, o->province) != 0)
         return dvk_error_set(err, DVK_EUSAGE, "'%s' is a unit of %s, not a province", o->province,
                              prov);
-    if (o->unit) {
+    if ((rc = dvk_units_load(s, o->province, &r->tree, err)) != DVK_OK)
+        return rc;
+    r->root = dvk_units_find(r->tree, o->province);
+    if (!o->unit)
+        return DVK_OK;
+    if (dvk_units_find(r->tree, o->unit) < 0) {   /* not of this province: say whose it is */
         if ((rc = dvk_store_unit_province(s, o->unit, prov, sizeof prov, err)) == DVK_EDATA)
             return dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", o->unit);
         if (rc != DVK_OK)
             return rc;
-        if (strcmp(prov, o->province) != 0)
-            return dvk_error_set(err, DVK_EUSAGE, "unit '%s' belongs to %s, not %s", o->unit,
-                                 prov, o->province);
+        return dvk_error_set(err, DVK_EUSAGE, "unit '%s' belongs to %s, not %s", o->unit, prov,
+                             o->province);
     }
-    return DVK_OK;
+    *scope = dvk_units_subtree_json(r->tree, o->unit, DVK_UNITS_MERGED, err);
+    return *scope ? DVK_OK : err->code;
 }
 
 static void free_run(run_state *r)
@@ -427,62 +350,24 @@ static void free_run(run_state *r)
     }
     free(r->blocks);
     free(r->tbblocks);
-    for (int i = 0; i < r->nunits; i++) {
+    for (int i = 0; i < r->nunits; i++)
         free(r->units[i]);
-        if (r->unit_names)
-            free(r->unit_names[i]);
-    }
     free(r->units);
-    free(r->unit_names);
     free(r->slots);
-    free(r->deciding);
-    sqlite3_finalize(r->parent);
+    dvk_units_free(r->tree);
 }
 
-/* The unit a per-unit quota counts a model under: the run's own unit when the run is scoped
- * to one (a district deciding for its subtree), else the unit directly under the province
- * that the model's unit belongs to, so that a district's communes count together. unit is
- * an interned index; returns an interned index, or -1 when out of memory. */
-static int deciding_unit(run_state *r, int unit)
+/* The unit a per-unit quota counts a model of `unit` under: the run's own unit when the run
+ * is scoped to one (a district deciding for its subtree), else the unit directly under the
+ * province on the way up from the model's unit (dvk_units_top by parent links), so that a
+ * district's communes count together; the model's own unit when that way does not lead to
+ * the province. The returned code lives as long as r. */
+static const char *deciding_unit(const run_state *r, const char *unit)
 {
     if (r->o->unit)
-        return intern_unit(r, r->o->unit);
-    if (unit >= r->ndeciding) {
-        int n = r->capunits + 1;
-        int *d = realloc(r->deciding, (size_t)n * sizeof *d);
-        if (!d)
-            return -1;
-        for (int i = r->ndeciding; i < n; i++)
-            d[i] = -1;
-        r->deciding = d;
-        r->ndeciding = n;
-    }
-    if (r->deciding[unit] >= 0)
-        return r->deciding[unit];
-    if (!r->parent) {
-        dvk_error err;
-        r->parent = dvk_store_prepare(r->s, "SELECT parent FROM units WHERE code = ?1", &err);
-        if (!r->parent)
-            return -1;
-    }
-    char cur[512];
-    snprintf(cur, sizeof cur, "%s", r->units[unit]);
-    for (int depth = 0; depth < 64; depth++) {
-        sqlite3_reset(r->parent);
-        sqlite3_bind_text(r->parent, 1, cur, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(r->parent) != SQLITE_ROW || sqlite3_column_type(r->parent, 0) == SQLITE_NULL)
-            break;
-        const char *up = (const char *)sqlite3_column_text(r->parent, 0);
-        if (strcmp(up, r->o->province) == 0)
-            break;
-        snprintf(cur, sizeof cur, "%s", up);
-    }
-    sqlite3_reset(r->parent);
-    int top = intern_unit(r, cur);
-    /* intern_unit may have grown the table: r->deciding covers the old size only. */
-    if (top >= 0 && unit < r->ndeciding)
-        r->deciding[unit] = top;
-    return top;
+        return r->o->unit;
+    int top = dvk_units_top(r->tree, dvk_units_find(r->tree, unit), r->root, 0);
+    return top >= 0 ? dvk_units_at(r->tree, (size_t)top)->code : unit;
 }
 
 /* Room for candidate r->n: a new block when the last one is full. */
@@ -525,22 +410,28 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     sqlite3_stmt *cands = NULL, *ins_score = NULL, *ins_result = NULL, *st = NULL;
     dvk_eval ev;
     memset(&ev, 0, sizeof ev);
-    sbuf json = {0};
+    dvk_buf json = DVK_BUF_INIT;
+    char *scope = NULL;        /* JSON list of the --unit scope's units */
     int rc = DVK_OK, in_tx = 0;
     long long run = 0;
 
     if (!o->province || !o->level || o->year <= 0)
         return dvk_error_set(err, DVK_EUSAGE, "decide needs --province, --year and --level");
-    if ((rc = check_scope(s, o, err)) != DVK_OK)
+    if ((rc = check_scope(s, o, &r, &scope, err)) != DVK_OK) {
+        free_run(&r);
         return rc;
+    }
     dvk_sandbox_limits lim = dvk_sandbox_defaults();
     lim.wall_seconds = o->wall_seconds > 0 ? o->wall_seconds : DVK_DECIDE_WALL_SECONDS;
     lim.interrupt_flag = o->interrupted;
     lim.print = print_to;
     lim.print_ud = (void *)o;
     r.L = dvk_sandbox_new(s, scripts_dir, &lim, err);
-    if (!r.L)
+    if (!r.L) {
+        free(scope);
+        free_run(&r);
         return err->code;
+    }
     lua_State *L = r.L;
     if (!(r.p = dvk_script_load(L, o->province, err))) {
         rc = err->code;
@@ -549,14 +440,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     const dvk_province *p = r.p;
     int li = dvk_province_level(p, o->level);
     if (li < 0) {
-        sbuf lv = {0};
+        dvk_buf lv = DVK_BUF_INIT;
         for (int i = 0; i < p->nlevels; i++) {
-            sb_puts(&lv, i ? ", " : "");
-            sb_puts(&lv, p->levels[i]);
+            dvk_buf_adds(&lv, i ? ", " : "");
+            dvk_buf_adds(&lv, p->levels[i]);
         }
         rc = dvk_error_set(err, DVK_EUSAGE, "level '%s' is not one of %s's levels (%s)", o->level,
-                           p->code, lv.s ? lv.s : "");
-        free(lv.s);
+                           p->code, dvk_buf_str(&lv));
+        dvk_buf_free(&lv);
         goto done;
     }
     if (p->noutcomes > DVK_DECIDE_MAX_OUTCOMES) {
@@ -586,7 +477,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         char sql[2048];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s)", CANDIDATES_SQL);
         if ((st = dvk_store_prepare(s, sql, err))) {
-            bind_candidates(st, o, below);
+            bind_candidates(st, o, scope, below);
             if (sqlite3_step(st) == SQLITE_ROW)
                 total_cands = sqlite3_column_int64(st, 0);
             sqlite3_finalize(st);
@@ -644,7 +535,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rc = err->code;
         goto done;
     }
-    bind_candidates(cands, o, below);
+    bind_candidates(cands, o, scope, below);
     int step;
     while ((step = sqlite3_step(cands)) == SQLITE_ROW) {
         if (o->interrupted && *o->interrupted) {
@@ -681,9 +572,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         c->quota = -1;
         c->reason = ev.reason;
         ev.reason = NULL;
-        c->unit = intern_unit(&r, unit ? unit : "");
-        if (c->unit >= 0 && r.p->nquotas > 0)
-            c->unit = deciding_unit(&r, c->unit);
+        if (!unit)
+            unit = "";
+        c->unit = intern_unit(&r, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
         if (c->unit < 0) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
@@ -784,56 +675,53 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
 
     if (!o->dry_run) {
         /* scripts loaded (province and libs), summary, audit */
-        sbuf scripts = {0};
-        sb_puts(&scripts, "{");
+        dvk_buf scripts = DVK_BUF_INIT;
+        dvk_buf_addc(&scripts, '{');
         for (size_t i = 0; i < dvk_sandbox_file_count(L); i++) {
             const char *sha;
             const char *path = dvk_sandbox_file(L, i, &sha);
-            sb_puts(&scripts, i ? "," : "");
-            sb_json_str(&scripts, path);
-            sb_puts(&scripts, ":");
-            sb_json_str(&scripts, sha);
+            dvk_json_key(&scripts, path, i == 0);
+            dvk_json_strz(&scripts, sha);
         }
-        sb_puts(&scripts, "}");
-        sb_printf(&json, "{\"candidates\":%lld,\"eligible\":%lld,\"recognised\":%lld,"
-                  "\"exemplary\":%lld,\"proposed\":%lld,\"demoted\":%lld,\"outcomes\":{",
-                  sum->candidates, sum->eligible, sum->recognised, sum->exemplary,
-                  sum->proposed, sum->demoted);
+        dvk_buf_addc(&scripts, '}');
+        dvk_buf_printf(&json, "{\"candidates\":%lld,\"eligible\":%lld,\"recognised\":%lld,"
+                       "\"exemplary\":%lld,\"proposed\":%lld,\"demoted\":%lld,\"outcomes\":{",
+                       sum->candidates, sum->eligible, sum->recognised, sum->exemplary,
+                       sum->proposed, sum->demoted);
         for (int i = 0; i < p->noutcomes; i++) {
-            sb_puts(&json, i ? "," : "");
-            sb_json_str(&json, p->outcomes[i].id);
-            sb_printf(&json, ":%lld", sum->outcome_count[i]);
+            dvk_json_key(&json, p->outcomes[i].id, i == 0);
+            dvk_buf_printf(&json, "%lld", sum->outcome_count[i]);
         }
-        sb_puts(&json, "}}");
+        dvk_buf_adds(&json, "}}");
         st = dvk_store_prepare(s, "UPDATE runs SET scripts = ?2, summary = ?3, finished_at ="
                                   " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", err);
         if (!st || scripts.oom || json.oom) {
-            free(scripts.s);
+            dvk_buf_free(&scripts);
             rc = st ? dvk_error_set(err, DVK_ENOMEM, "out of memory") : err->code;
             goto done;
         }
         sqlite3_bind_int64(st, 1, run);
-        sqlite3_bind_text(st, 2, scripts.s, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, json.s, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, dvk_buf_str(&scripts), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, dvk_buf_str(&json), -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        free(scripts.s);
+        dvk_buf_free(&scripts);
         if (src != SQLITE_DONE) {
             rc = dvk_store_fail(s, src, err, "finishing the run");
             goto done;
         }
-        sbuf detail = {0};
-        sb_printf(&detail, "{\"run\":%lld,\"province\":", run);
-        sb_json_str(&detail, o->province);
-        sb_printf(&detail, ",\"year\":%d,\"level\":", o->year);
-        sb_json_str(&detail, o->level);
-        sb_puts(&detail, ",\"unit\":");
-        sb_json_str(&detail, o->unit);
-        sb_puts(&detail, ",\"summary\":");
-        sb_puts(&detail, json.s);
-        sb_puts(&detail, "}");
+        dvk_buf detail = DVK_BUF_INIT;
+        dvk_buf_printf(&detail, "{\"run\":%lld,\"province\":", run);
+        dvk_json_strz(&detail, o->province);
+        dvk_buf_printf(&detail, ",\"year\":%d,\"level\":", o->year);
+        dvk_json_strz(&detail, o->level);
+        dvk_buf_adds(&detail, ",\"unit\":");
+        dvk_json_strz(&detail, o->unit);
+        dvk_buf_adds(&detail, ",\"summary\":");
+        dvk_buf_adds(&detail, dvk_buf_str(&json));
+        dvk_buf_addc(&detail, '}');
         rc = detail.oom ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
-                        : dvk_store_audit(s, "decide", detail.s, err);
-        free(detail.s);
+                        : dvk_store_audit(s, "decide", dvk_buf_str(&detail), err);
+        dvk_buf_free(&detail);
         if (rc != DVK_OK)
             goto done;
         sqlite3_finalize(st);
@@ -857,7 +745,8 @@ done:
         dvk_store_rollback(s);
     if (rc != DVK_OK)
         sum->run = 0;
-    free(json.s);
+    dvk_buf_free(&json);
+    free(scope);
     dvk_eval_free(&ev, r.p ? r.p->ncriteria : 0);
     dvk_province_free(r.L, r.p);
     dvk_sandbox_free(r.L);
@@ -865,23 +754,25 @@ done:
     return rc;
 }
 
-void dvk_decide_print_summary(const dvk_decide_summary *sum, const dvk_decide_opts *o, FILE *out)
+int dvk_decide_summary_text(const dvk_decide_summary *sum, const dvk_decide_opts *o,
+                            dvk_buf *b)
 {
     if (o->dry_run)
-        fprintf(out, "dry run (nothing written): %s %d %s", o->province, o->year, o->level);
+        dvk_buf_printf(b, "dry run (nothing written): %s %d %s", o->province, o->year, o->level);
     else
-        fprintf(out, "run %lld: %s %d %s", sum->run, o->province, o->year, o->level);
+        dvk_buf_printf(b, "run %lld: %s %d %s", sum->run, o->province, o->year, o->level);
     if (o->unit)
-        fprintf(out, " unit %s", o->unit);
-    fprintf(out, " (%s)\n", sum->script_path);
-    fprintf(out, "candidates: %lld, eligible: %lld\n", sum->candidates, sum->eligible);
+        dvk_buf_printf(b, " unit %s", o->unit);
+    dvk_buf_printf(b, " (%s)\n", sum->script_path);
+    dvk_buf_printf(b, "candidates: %lld, eligible: %lld\n", sum->candidates, sum->eligible);
     int w = 0;
     for (int i = 0; i < sum->noutcomes; i++)
         if ((int)strlen(sum->outcome_id[i]) > w)
             w = (int)strlen(sum->outcome_id[i]);
     for (int i = 0; i < sum->noutcomes; i++)
-        fprintf(out, "  %-*s %6lld  %s\n", w, sum->outcome_id[i], sum->outcome_count[i],
-                sum->outcome_name[i]);
-    fprintf(out, "recognised: %lld, exemplary: %lld, proposed: %lld, demoted by quotas: %lld\n",
-            sum->recognised, sum->exemplary, sum->proposed, sum->demoted);
+        dvk_buf_printf(b, "  %-*s %6lld  %s\n", w, sum->outcome_id[i], sum->outcome_count[i],
+                       sum->outcome_name[i]);
+    return dvk_buf_printf(b, "recognised: %lld, exemplary: %lld, proposed: %lld, demoted by "
+                          "quotas: %lld\n", sum->recognised, sum->exemplary, sum->proposed,
+                          sum->demoted);
 }

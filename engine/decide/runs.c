@@ -1,6 +1,7 @@
-/* decide_runs.c: stored runs: listing (with the units that have no run), explaining a run
- * or one model of it, finalizing a run, and the what-if diff of two runs. */
-#include "dvk/decide.h"
+/* runs.c: stored runs as data (runs.h): the run list (with the units that no run covers), a
+ * run or one model of it explained, finalizing a run, and the what-if diff of two runs; and
+ * the texts the `dvk` command prints, built from those structs into a dvk_buf. */
+#include "dvk/runs.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -8,35 +9,165 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *col(sqlite3_stmt *st, int i)
+#include "dvk/format.h"
+#include "dvk/json.h"
+#include "dvk/units.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+/* Column i as a malloc'd string, NULL for SQL NULL; *oom set when the copy fails. */
+static char *dup_col(sqlite3_stmt *st, int i, int *oom)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
+    if (!t)
+        return NULL;
+    char *d = strdup((const char *)t);
+    if (!d)
+        *oom = 1;
+    return d;
 }
 
-/* A number as people write points: no trailing zeros ("77.5", "30"). */
-static const char *num(char *buf, size_t n, double v)
+/* A string for printing: "" for NULL. */
+static const char *str(const char *s) { return s ? s : ""; }
+
+/* Points and totals as people write them: rounded to 0.01 half away from zero (as totals
+ * are), without trailing zeros ("77.5", "30", "33.33"). buf has DVK_FORMAT_MAX bytes. */
+static const char *pts(char *buf, double v)
 {
-    snprintf(buf, n, "%.2f", v);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *e = buf + strlen(buf) - 1;
-        while (e > dot && *e == '0')
-            *e-- = '\0';
-        if (e == dot)
-            *e = '\0';
-    }
+    dvk_format_plain(round(v * 100) / 100, buf, DVK_FORMAT_MAX);
     return buf;
 }
 
-int dvk_runs_list(dvk_store *s, const char *province, int year, FILE *out, dvk_error *err)
+/* Append one zeroed element of size sz to the array whose pointer is at arrp (a T **, *n
+ * elements, *cap allocated); the element, or NULL when out of memory (the array unchanged).
+ * The pointer is read and written as bytes, so one helper serves every element type. */
+static void *push(void *arrp, size_t *n, size_t *cap, size_t sz)
 {
+    char *a;
+    memcpy(&a, arrp, sizeof a);
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        char *na = realloc(a, nc * sz);
+        if (!na)
+            return NULL;
+        a = na;
+        *cap = nc;
+        memcpy(arrp, &a, sizeof a);
+    }
+    char *e = a + (*n)++ * sz;
+    memset(e, 0, sz);
+    return e;
+}
+
+static int nomem(dvk_error *err) { return dvk_error_set(err, DVK_ENOMEM, "out of memory"); }
+
+/* ------------------------------------------------------------------ the run list */
+
+void dvk_run_list_free(dvk_run_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->nruns; i++) {
+        dvk_run_row *r = &l->runs[i];
+        free(r->status);
+        free(r->province);
+        free(r->level);
+        free(r->unit);
+        free(r->decision);
+    }
+    free(l->runs);
+    for (size_t i = 0; i < l->ngaps; i++) {
+        free(l->gaps[i].unit);
+        free(l->gaps[i].name);
+        free(l->gaps[i].level);
+    }
+    free(l->gaps);
+    memset(l, 0, sizeof *l);
+}
+
+/* The units of province with models of year at a level that no run in l covers: a run
+ * covers the models at its level of its scope's units (the membership rule of units.h, units
+ * merged into the scope included, as `dvk decide --unit` selects them), or of the whole
+ * province when it has no unit. l->runs are the runs of (province, year). */
+static int list_gaps(dvk_store *s, const char *province, int year, dvk_run_list *l,
+                     dvk_error *err)
+{
+    dvk_units *tree = NULL;
+    unsigned char **marks = NULL;   /* per run with a unit: the units it covers */
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = dvk_units_load(s, province, &tree, err), oom = 0, src = SQLITE_DONE;
+    if (rc != DVK_OK)
+        return rc;
+    size_t nu = dvk_units_count(tree);
+    if (!(marks = calloc(l->nruns + 1, sizeof *marks)))
+        goto nomem;
+    for (size_t i = 0; i < l->nruns; i++) {
+        if (!l->runs[i].unit)
+            continue;
+        if (!(marks[i] = calloc(nu + 1, 1)) ||
+            dvk_units_subtree(tree, dvk_units_find(tree, l->runs[i].unit), DVK_UNITS_MERGED,
+                              marks[i]) < 0)
+            goto nomem;
+    }
+    /* 0 unit, 1 name, 2 level, 3 models */
+    st = dvk_store_prepare(s,
+        "SELECT m.unit, coalesce(u.name, m.unit), m.level, count(*) FROM models m"
+        " LEFT JOIN units u ON u.code = m.unit WHERE m.province = ?1 AND m.year = ?2"
+        " GROUP BY m.unit, m.level ORDER BY m.unit, m.level", err);
+    if (!st) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(st, 0);
+        const char *level = (const char *)sqlite3_column_text(st, 2);
+        int u = unit ? dvk_units_find(tree, unit) : -1, covered = 0;
+        for (size_t i = 0; i < l->nruns && !covered; i++) {
+            const dvk_run_row *r = &l->runs[i];
+            if (r->level && level && strcmp(r->level, level) == 0)
+                covered = !r->unit || (u >= 0 && marks[i][u]);
+        }
+        if (covered)
+            continue;
+        dvk_run_gap *g = push(&l->gaps, &l->ngaps, &cap, sizeof *g);
+        if (!g)
+            goto nomem;
+        g->unit = dup_col(st, 0, &oom);
+        g->name = dup_col(st, 1, &oom);
+        g->level = dup_col(st, 2, &oom);
+        g->models = sqlite3_column_int64(st, 3);
+        if (oom)
+            goto nomem;
+    }
+    if (src != SQLITE_DONE)
+        rc = dvk_store_fail(s, src, err, "listing units without runs");
+    goto done;
+nomem:
+    rc = nomem(err);
+done:
+    sqlite3_finalize(st);
+    for (size_t i = 0; marks && i < l->nruns; i++)
+        free(marks[i]);
+    free(marks);
+    dvk_units_free(tree);
+    return rc;
+}
+
+int dvk_runs_list(dvk_store *s, const char *province, int year, dvk_run_list *out,
+                  dvk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    /* 0 id, 1 status, 2 province, 3 year, 4 level, 5 unit, 6 candidates, 7 recognised,
+     * 8 proposed, 9 decision */
     sqlite3_stmt *st = dvk_store_prepare(s,
-        "SELECT id, status, province, year, level, coalesce(unit, '-'),"
+        "SELECT id, status, province, year, level, unit,"
         " coalesce(json_extract(summary, '$.candidates'), 0),"
         " coalesce(json_extract(summary, '$.recognised'), 0),"
         " coalesce(json_extract(summary, '$.proposed'), 0),"
-        " coalesce(decision_number || ' ' || decision_date, '')"
+        " decision_number || ' ' || decision_date"
         " FROM runs WHERE (?1 IS NULL OR province = ?1) AND (?2 = 0 OR year = ?2) ORDER BY id",
         err);
     if (!st)
@@ -44,186 +175,367 @@ int dvk_runs_list(dvk_store *s, const char *province, int year, FILE *out, dvk_e
     if (province)
         sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, year);
-    int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(out, "%5s  %-6s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n", "run", "status",
-                    "province", "year", "level", "unit", "candidates", "recognised", "proposed",
-                    "decision");
-        fprintf(out, "%5lld  %-6s %-14s %4d  %-6s %-28s %10lld %10lld %8lld  %s\n",
-                (long long)sqlite3_column_int64(st, 0), col(st, 1), col(st, 2),
-                sqlite3_column_int(st, 3), col(st, 4), col(st, 5),
-                (long long)sqlite3_column_int64(st, 6), (long long)sqlite3_column_int64(st, 7),
-                (long long)sqlite3_column_int64(st, 8), col(st, 9));
+    size_t cap = 0;
+    int src, oom = 0, rc = DVK_OK;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        dvk_run_row *r = push(&out->runs, &out->nruns, &cap, sizeof *r);
+        if (!r) {
+            oom = 1;
+            break;
+        }
+        r->id = sqlite3_column_int64(st, 0);
+        r->status = dup_col(st, 1, &oom);
+        r->province = dup_col(st, 2, &oom);
+        r->year = sqlite3_column_int(st, 3);
+        r->level = dup_col(st, 4, &oom);
+        r->unit = dup_col(st, 5, &oom);
+        r->candidates = sqlite3_column_int64(st, 6);
+        r->recognised = sqlite3_column_int64(st, 7);
+        r->proposed = sqlite3_column_int64(st, 8);
+        r->decision = dup_col(st, 9, &oom);
+        if (oom)
+            break;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return dvk_store_fail(s, rc, err, "listing runs");
-    if (n == 0)
-        fprintf(out, "no runs\n");
-    if (!province || year <= 0)
-        return DVK_OK;
-    /* units whose models of that year no run covers (no run of their own, of an ancestor, or
-     * of the whole province at that level) */
-    st = dvk_store_prepare(s,
-        "WITH RECURSIVE anc(unit, a) AS (SELECT code, code FROM units WHERE province = ?1"
-        "  UNION ALL SELECT anc.unit, u.parent FROM anc JOIN units u ON u.code = anc.a"
-        "  WHERE u.parent IS NOT NULL)"
-        " SELECT m.unit, coalesce(u.name, m.unit), m.level, count(*) FROM models m"
-        " LEFT JOIN units u ON u.code = m.unit"
-        " WHERE m.province = ?1 AND m.year = ?2 AND NOT EXISTS (SELECT 1 FROM runs r"
-        "  WHERE r.province = ?1 AND r.year = ?2 AND r.level = m.level AND (r.unit IS NULL"
-        "  OR r.unit IN (SELECT a FROM anc WHERE anc.unit = m.unit)))"
-        " GROUP BY m.unit, m.level ORDER BY m.unit, m.level", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, year);
-    n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
-            fprintf(out, "\nunits with models in %d and no run:\n", year);
-        fprintf(out, "  %-28s %-6s %6lld models  %s\n", col(st, 0), col(st, 2),
-                (long long)sqlite3_column_int64(st, 3), col(st, 1));
+    if (oom)
+        rc = nomem(err);
+    else if (src != SQLITE_DONE)
+        rc = dvk_store_fail(s, src, err, "listing runs");
+    else if (province && year > 0) {
+        out->gaps_listed = 1;
+        out->year = year;
+        rc = list_gaps(s, province, year, out, err);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return dvk_store_fail(s, rc, err, "listing units without runs");
-    return DVK_OK;
+    if (rc != DVK_OK)
+        dvk_run_list_free(out);
+    return rc;
 }
 
-static int run_header(dvk_store *s, long long run, FILE *out, dvk_error *err)
+int dvk_run_list_text(const dvk_run_list *l, dvk_buf *b)
 {
+    if (l->nruns == 0)
+        dvk_buf_adds(b, "no runs\n");
+    else
+        dvk_buf_printf(b, "%5s  %-6s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n", "run", "status",
+                       "province", "year", "level", "unit", "candidates", "recognised",
+                       "proposed", "decision");
+    for (size_t i = 0; i < l->nruns; i++) {
+        const dvk_run_row *r = &l->runs[i];
+        dvk_buf_printf(b, "%5lld  %-6s %-14s %4d  %-6s %-28s %10lld %10lld %8lld  %s\n", r->id,
+                       str(r->status), str(r->province), r->year, str(r->level),
+                       r->unit ? r->unit : "-", r->candidates, r->recognised, r->proposed,
+                       str(r->decision));
+    }
+    if (l->gaps_listed && l->ngaps > 0)
+        dvk_buf_printf(b, "\nunits with models in %d and no run:\n", l->year);
+    for (size_t i = 0; l->gaps_listed && i < l->ngaps; i++) {
+        const dvk_run_gap *g = &l->gaps[i];
+        dvk_buf_printf(b, "  %-28s %-6s %6lld models  %s\n", str(g->unit), str(g->level),
+                       g->models, str(g->name));
+    }
+    return b->oom ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ a run explained */
+
+static void run_info_free(dvk_run_info *r)
+{
+    free(r->province);
+    free(r->level);
+    free(r->status);
+    free(r->script_path);
+    free(r->started_at);
+    free(r->scripts);
+    free(r->unit);
+    free(r->decision_number);
+    free(r->decision_date);
+    memset(r, 0, sizeof *r);
+}
+
+/* The run's row; unknown run: DVK_EDATA. info may be NULL (only check that it exists). */
+static int run_info(dvk_store *s, long long run, dvk_run_info *info, dvk_error *err)
+{
+    /* 0 province, 1 year, 2 level, 3 unit, 4 status, 5 script_path, 6 scripts, 7 started_at,
+     * 8 decision_number, 9 decision_date */
     sqlite3_stmt *st = dvk_store_prepare(s,
-        "SELECT province, year, level, coalesce(unit, '-'), status, script_path, scripts,"
-        " started_at, coalesce(decision_number, ''), coalesce(decision_date, '')"
-        " FROM runs WHERE id = ?1", err);
+        "SELECT province, year, level, unit, status, script_path, scripts, started_at,"
+        " decision_number, decision_date FROM runs WHERE id = ?1", err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, run);
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_step(st), oom = 0;
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
         if (rc == SQLITE_DONE)
             return dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", run);
         return dvk_store_fail(s, rc, err, "reading the run");
     }
-    if (out) {
-        fprintf(out, "run %lld: %s %d %s, unit %s, %s", run, col(st, 0), sqlite3_column_int(st, 1),
-                col(st, 2), col(st, 3), col(st, 4));
-        if (*col(st, 8))
-            fprintf(out, " (decision %s of %s)", col(st, 8), col(st, 9));
-        fprintf(out, "\nscript %s, started %s\nscripts %s\n", col(st, 5), col(st, 7), col(st, 6));
+    if (info) {
+        info->id = run;
+        info->province = dup_col(st, 0, &oom);
+        info->year = sqlite3_column_int(st, 1);
+        info->level = dup_col(st, 2, &oom);
+        info->unit = dup_col(st, 3, &oom);
+        info->status = dup_col(st, 4, &oom);
+        info->script_path = dup_col(st, 5, &oom);
+        info->scripts = dup_col(st, 6, &oom);
+        info->started_at = dup_col(st, 7, &oom);
+        info->decision_number = dup_col(st, 8, &oom);
+        info->decision_date = dup_col(st, 9, &oom);
     }
     sqlite3_finalize(st);
-    return DVK_OK;
+    return oom ? nomem(err) : DVK_OK;
 }
 
-/* One model's full explanation. */
-static int explain(dvk_store *s, long long run, sqlite3_stmt *r, FILE *out, dvk_error *err)
+static void result_free(dvk_run_result *r)
 {
-    char b1[32];
-    long long model = sqlite3_column_int64(r, 0);
-    fprintf(out, "\n%s  %s\n", col(r, 1), col(r, 2));
-    fprintf(out, "  unit %s, %s, %s, field %s, registered at %s %d (%s)\n", col(r, 3), col(r, 4),
-            col(r, 5), col(r, 6), col(r, 7), sqlite3_column_int(r, 8), col(r, 9));
-    int eligible = sqlite3_column_int(r, 10);
-    if (eligible)
-        fprintf(out, "  gates: all passed\n");
-    else
-        fprintf(out, "  gates: failed '%s'\n", col(r, 11));
+    char **f[] = {&r->code, &r->name, &r->unit, &r->kind, &r->category, &r->field, &r->level,
+                  &r->registration, &r->gate, &r->outcome, &r->reason};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        free(*f[i]);
+    for (size_t i = 0; i < r->nscores; i++) {
+        free(r->scores[i].criterion);
+        free(r->scores[i].note);
+    }
+    free(r->scores);
+}
+
+void dvk_run_explain_free(dvk_run_explain *e)
+{
+    if (!e)
+        return;
+    run_info_free(&e->run);
+    for (size_t i = 0; i < e->noutcomes; i++)
+        free(e->outcomes[i].outcome);
+    free(e->outcomes);
+    for (size_t i = 0; i < e->nresults; i++)
+        result_free(&e->results[i]);
+    free(e->results);
+    memset(e, 0, sizeof *e);
+}
+
+/* The scores of one result, in the order the run stored them. */
+static int read_scores(dvk_store *s, long long run, dvk_run_result *r, dvk_error *err)
+{
+    /* 0 criterion, 1 points, 2 max, 3 note */
     sqlite3_stmt *sc = dvk_store_prepare(s,
-        "SELECT criterion, points, max, coalesce(note, '') FROM result_scores"
+        "SELECT criterion, points, max, note FROM result_scores"
         " WHERE run = ?1 AND model = ?2 ORDER BY rowid", err);
     if (!sc)
         return err->code;
     sqlite3_bind_int64(sc, 1, run);
-    sqlite3_bind_int64(sc, 2, model);
-    int n = 0, rc;
-    while ((rc = sqlite3_step(sc)) == SQLITE_ROW) {
-        char b2[32];
-        if (n++ == 0)
-            fprintf(out, "  criteria:\n");
-        fprintf(out, "    %-22s %6s / %-4s %s\n", col(sc, 0),
-                num(b1, sizeof b1, sqlite3_column_double(sc, 1)),
-                num(b2, sizeof b2, sqlite3_column_double(sc, 2)), col(sc, 3));
+    sqlite3_bind_int64(sc, 2, r->model);
+    size_t cap = 0;
+    int src, oom = 0;
+    r->scored = 1;
+    while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
+        dvk_run_score *x = push(&r->scores, &r->nscores, &cap, sizeof *x);
+        if (!x) {
+            oom = 1;
+            break;
+        }
+        x->criterion = dup_col(sc, 0, &oom);
+        x->points = sqlite3_column_double(sc, 1);
+        x->max = sqlite3_column_double(sc, 2);
+        x->note = dup_col(sc, 3, &oom);
+        if (oom)
+            break;
     }
     sqlite3_finalize(sc);
-    if (rc != SQLITE_DONE)
-        return dvk_store_fail(s, rc, err, "reading scores");
-    if (n == 0)
-        fprintf(out, "  criteria: not scored%s\n", eligible ? " (none applied)" : " (not eligible)");
-    fprintf(out, "  total %s, outcome %s, rank %d%s%s%s\n",
-            num(b1, sizeof b1, sqlite3_column_double(r, 12)), col(r, 13), sqlite3_column_int(r, 14),
-            sqlite3_column_int(r, 15) ? ", recognised" : ", not recognised",
-            sqlite3_column_int(r, 16) ? ", exemplary" : "",
-            sqlite3_column_int(r, 17) ? ", proposed to the next level" : "");
-    if (*col(r, 18))
-        fprintf(out, "  reason: %s\n", col(r, 18));
-    return DVK_OK;
+    if (oom)
+        return nomem(err);
+    return src == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, src, err, "reading scores");
+}
+
+int dvk_runs_explain(dvk_store *s, long long run, const char *model_code,
+                     dvk_run_explain *out, dvk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->model_code = model_code;
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int src = SQLITE_DONE, oom = 0;
+    int rc = run_info(s, run, &out->run, err);
+    if (rc != DVK_OK)
+        goto done;
+    /* 0 outcome, 1 count, 2 recognised, 3 exemplary, 4 proposed */
+    st = dvk_store_prepare(s,
+        "SELECT outcome, count(*), sum(recognised), sum(exemplary), sum(proposed) FROM results"
+        " WHERE run = ?1 GROUP BY outcome_index, outcome ORDER BY outcome_index", err);
+    if (!st) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        dvk_run_outcome *o = push(&out->outcomes, &out->noutcomes, &cap, sizeof *o);
+        if (!o)
+            goto nomem;
+        o->outcome = dup_col(st, 0, &oom);
+        o->count = sqlite3_column_int64(st, 1);
+        o->recognised = sqlite3_column_int64(st, 2);
+        o->exemplary = sqlite3_column_int64(st, 3);
+        o->proposed = sqlite3_column_int64(st, 4);
+        if (oom)
+            goto nomem;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (src != SQLITE_DONE) {
+        rc = dvk_store_fail(s, src, err, "counting outcomes");
+        goto done;
+    }
+    /* 0 id, 1 code, 2 name, 3 unit, 4 kind, 5 category, 6 field, 7 level, 8 year,
+     * 9 registration, 10 eligible, 11 gate, 12 total, 13 outcome, 14 rank, 15 recognised,
+     * 16 exemplary, 17 proposed, 18 reason */
+    st = dvk_store_prepare(s,
+        "SELECT m.id, m.code, m.name, m.unit, m.kind, m.category, m.field, m.level, m.year,"
+        " m.registration, r.eligible, r.gate, r.total, r.outcome, r.rank,"
+        " r.recognised, r.exemplary, r.proposed, r.reason"
+        " FROM results r JOIN models m ON m.id = r.model"
+        " WHERE r.run = ?1 AND (?2 IS NULL OR m.code = ?2) ORDER BY r.rank, m.code", err);
+    if (!st) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    if (model_code)
+        sqlite3_bind_text(st, 2, model_code, -1, SQLITE_STATIC);
+    cap = 0;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        dvk_run_result *r = push(&out->results, &out->nresults, &cap, sizeof *r);
+        if (!r)
+            goto nomem;
+        r->model = sqlite3_column_int64(st, 0);
+        r->code = dup_col(st, 1, &oom);
+        r->name = dup_col(st, 2, &oom);
+        r->unit = dup_col(st, 3, &oom);
+        r->kind = dup_col(st, 4, &oom);
+        r->category = dup_col(st, 5, &oom);
+        r->field = dup_col(st, 6, &oom);
+        r->level = dup_col(st, 7, &oom);
+        r->year = sqlite3_column_int(st, 8);
+        r->registration = dup_col(st, 9, &oom);
+        r->eligible = sqlite3_column_int(st, 10);
+        r->gate = dup_col(st, 11, &oom);
+        r->total = sqlite3_column_double(st, 12);
+        r->outcome = dup_col(st, 13, &oom);
+        r->rank = sqlite3_column_int(st, 14);
+        r->recognised = sqlite3_column_int(st, 15);
+        r->exemplary = sqlite3_column_int(st, 16);
+        r->proposed = sqlite3_column_int(st, 17);
+        r->reason = dup_col(st, 18, &oom);
+        if (oom)
+            goto nomem;
+        if (model_code && (rc = read_scores(s, run, r, err)) != DVK_OK)
+            goto done;
+    }
+    if (src != SQLITE_DONE) {
+        rc = dvk_store_fail(s, src, err, "reading results");
+        goto done;
+    }
+    if (model_code && out->nresults == 0)
+        rc = dvk_error_set(err, DVK_EDATA, "model '%s' is not in run %lld", model_code, run);
+    goto done;
+nomem:
+    rc = nomem(err);
+done:
+    sqlite3_finalize(st);
+    if (rc != DVK_OK)
+        dvk_run_explain_free(out);
+    return rc;
+}
+
+/* One model's full explanation. */
+static void explain_text(const dvk_run_result *r, dvk_buf *b)
+{
+    char b1[DVK_FORMAT_MAX], b2[DVK_FORMAT_MAX];
+    dvk_buf_printf(b, "\n%s  %s\n", str(r->code), str(r->name));
+    dvk_buf_printf(b, "  unit %s, %s, %s, field %s, registered at %s %d (%s)\n", str(r->unit),
+                   str(r->kind), str(r->category), str(r->field), str(r->level), r->year,
+                   str(r->registration));
+    if (r->eligible)
+        dvk_buf_adds(b, "  gates: all passed\n");
+    else
+        dvk_buf_printf(b, "  gates: failed '%s'\n", str(r->gate));
+    for (size_t i = 0; i < r->nscores; i++) {
+        const dvk_run_score *x = &r->scores[i];
+        if (i == 0)
+            dvk_buf_adds(b, "  criteria:\n");
+        dvk_buf_printf(b, "    %-22s %6s / %-4s %s\n", str(x->criterion), pts(b1, x->points),
+                       pts(b2, x->max), str(x->note));
+    }
+    if (r->nscores == 0)
+        dvk_buf_printf(b, "  criteria: not scored%s\n",
+                       r->eligible ? " (none applied)" : " (not eligible)");
+    dvk_buf_printf(b, "  total %s, outcome %s, rank %d%s%s%s\n", pts(b1, r->total),
+                   str(r->outcome), r->rank, r->recognised ? ", recognised" : ", not recognised",
+                   r->exemplary ? ", exemplary" : "",
+                   r->proposed ? ", proposed to the next level" : "");
+    if (r->reason && *r->reason)
+        dvk_buf_printf(b, "  reason: %s\n", r->reason);
+}
+
+int dvk_run_explain_text(const dvk_run_explain *e, dvk_buf *b)
+{
+    const dvk_run_info *h = &e->run;
+    dvk_buf_printf(b, "run %lld: %s %d %s, unit %s, %s", h->id, str(h->province), h->year,
+                   str(h->level), h->unit ? h->unit : "-", str(h->status));
+    if (h->decision_number && *h->decision_number)
+        dvk_buf_printf(b, " (decision %s of %s)", h->decision_number, str(h->decision_date));
+    dvk_buf_printf(b, "\nscript %s, started %s\nscripts %s\n", str(h->script_path),
+                   str(h->started_at), str(h->scripts));
+    for (size_t i = 0; i < e->noutcomes; i++)
+        dvk_buf_printf(b, "  %-20s %6lld\n", str(e->outcomes[i].outcome), e->outcomes[i].count);
+    for (size_t i = 0; i < e->nresults; i++) {
+        const dvk_run_result *r = &e->results[i];
+        if (e->model_code) {
+            explain_text(r, b);
+            continue;
+        }
+        char t[DVK_FORMAT_MAX];
+        if (i == 0)
+            dvk_buf_printf(b, "\n%5s  %-16s %7s  %-18s %-5s  %s\n", "rank", "model", "total",
+                           "outcome", "flags", "reason");
+        dvk_buf_printf(b, "%5d  %-16s %7s  %-18s %c%c%c%c   %s\n", r->rank, str(r->code),
+                       pts(t, r->total), str(r->outcome), r->eligible ? 'e' : '-',
+                       r->recognised ? 'r' : '-', r->exemplary ? 'x' : '-',
+                       r->proposed ? 'p' : '-', str(r->reason));
+    }
+    if (!e->model_code && e->nresults > 0)
+        dvk_buf_printf(b, "flags: e eligible, r recognised, x exemplary, p proposed; "
+                          "`dvk runs show %lld MODEL` explains one model\n", h->id);
+    return b->oom ? -1 : 0;
+}
+
+char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
+                            dvk_error *err)
+{
+    dvk_run_explain e;
+    if (dvk_runs_explain(s, run, model_code, &e, err) != DVK_OK)
+        return NULL;
+    dvk_buf b = DVK_BUF_INIT;
+    int bad = dvk_run_explain_text(&e, &b);
+    dvk_run_explain_free(&e);
+    char *text = bad ? NULL : dvk_buf_take(&b, NULL);
+    dvk_buf_free(&b);
+    if (!text)
+        nomem(err);
+    return text;
 }
 
 int dvk_runs_show(dvk_store *s, long long run, const char *model_code, FILE *out,
                   dvk_error *err)
 {
-    int rc = run_header(s, run, out, err);
-    if (rc != DVK_OK)
-        return rc;
-    sqlite3_stmt *st = dvk_store_prepare(s,
-        "SELECT outcome, count(*), sum(recognised), sum(exemplary), sum(proposed) FROM results"
-        " WHERE run = ?1 GROUP BY outcome_index, outcome ORDER BY outcome_index", err);
-    if (!st)
+    char *text = dvk_runs_explain_text(s, run, model_code, err);
+    if (!text)
         return err->code;
-    sqlite3_bind_int64(st, 1, run);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fprintf(out, "  %-20s %6lld\n", col(st, 0), (long long)sqlite3_column_int64(st, 1));
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return dvk_store_fail(s, rc, err, "counting outcomes");
-    st = dvk_store_prepare(s,
-        "SELECT m.id, m.code, m.name, m.unit, m.kind, m.category, m.field, m.level, m.year,"
-        " m.registration, r.eligible, coalesce(r.gate, ''), r.total, r.outcome, r.rank,"
-        " r.recognised, r.exemplary, r.proposed, coalesce(r.reason, '')"
-        " FROM results r JOIN models m ON m.id = r.model"
-        " WHERE r.run = ?1 AND (?2 IS NULL OR m.code = ?2) ORDER BY r.rank, m.code", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, run);
-    if (model_code)
-        sqlite3_bind_text(st, 2, model_code, -1, SQLITE_STATIC);
-    int n = 0;
-    rc = DVK_OK;
-    int src;
-    while (rc == DVK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        n++;
-        if (model_code) {
-            rc = explain(s, run, st, out, err);
-        } else {
-            char b[32];
-            if (n == 1)
-                fprintf(out, "\n%5s  %-16s %7s  %-18s %-5s  %s\n", "rank", "model", "total",
-                        "outcome", "flags", "reason");
-            char flags[8];
-            snprintf(flags, sizeof flags, "%c%c%c%c", sqlite3_column_int(st, 10) ? 'e' : '-',
-                     sqlite3_column_int(st, 15) ? 'r' : '-', sqlite3_column_int(st, 16) ? 'x' : '-',
-                     sqlite3_column_int(st, 17) ? 'p' : '-');
-            fprintf(out, "%5d  %-16s %7s  %-18s %-5s  %s\n", sqlite3_column_int(st, 14),
-                    col(st, 1), num(b, sizeof b, sqlite3_column_double(st, 12)), col(st, 13),
-                    flags, col(st, 18));
-        }
-    }
-    if (rc == DVK_OK && src != SQLITE_DONE)
-        rc = dvk_store_fail(s, src, err, "reading results");
-    sqlite3_finalize(st);
-    if (rc != DVK_OK)
-        return rc;
-    if (model_code && n == 0)
-        return dvk_error_set(err, DVK_EDATA, "model '%s' is not in run %lld", model_code, run);
-    if (!model_code && n > 0)
-        fprintf(out, "flags: e eligible, r recognised, x exemplary, p proposed; "
-                     "`dvk runs show %lld MODEL` explains one model\n", run);
+    fputs(text, out);
+    free(text);
     return DVK_OK;
 }
+
+/* ------------------------------------------------------------------ finalize */
 
 static int valid_date(const char *d)
 {
@@ -234,27 +546,6 @@ static int valid_date(const char *d)
             return 0;
     int m = atoi(d + 5), day = atoi(d + 8);
     return m >= 1 && m <= 12 && day >= 1 && day <= 31;
-}
-
-static void json_str(char *buf, size_t n, const char *s)
-{
-    size_t o = 0;
-    if (n < 3)
-        return;
-    buf[o++] = '"';
-    for (const char *p = s; *p && o + 8 < n; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\') {
-            buf[o++] = '\\';
-            buf[o++] = (char)c;
-        } else if (c < 0x20) {
-            o += (size_t)snprintf(buf + o, n - o, "\\u%04x", c);
-        } else {
-            buf[o++] = (char)c;
-        }
-    }
-    buf[o++] = '"';
-    buf[o] = '\0';
 }
 
 int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const char *date,
@@ -268,6 +559,7 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
     int rc = dvk_store_begin(s, err);
     if (rc != DVK_OK)
         return rc;
+    dvk_buf detail = DVK_BUF_INIT;
     sqlite3_stmt *st = dvk_store_prepare(s, "SELECT status FROM runs WHERE id = ?1", err);
     if (!st) {
         rc = err->code;
@@ -279,7 +571,7 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
         rc = dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", run);
     else if (src != SQLITE_ROW)
         rc = dvk_store_fail(s, src, err, "reading the run");
-    else if (strcmp(col(st, 0), "final") == 0)
+    else if (strcmp(str((const char *)sqlite3_column_text(st, 0)), "final") == 0)
         rc = dvk_error_set(err, DVK_EDATA, "run %lld is final already: it cannot be changed", run);
     sqlite3_finalize(st);
     st = NULL;
@@ -320,27 +612,93 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
         rc = dvk_store_fail(s, src, err, "finalizing the run");
         goto done;
     }
-    char jn[512], detail[1024];
-    json_str(jn, sizeof jn, number);
-    snprintf(detail, sizeof detail, "{\"run\":%lld,\"number\":%s,\"date\":\"%s\",\"digest\":\"%s\","
-             "\"actor\":\"%s\"}", run, jn, date, digest, actor && !strchr(actor, '"') ? actor : "dvk");
-    if ((rc = dvk_store_audit(s, "finalize", detail, err)) != DVK_OK)
+    dvk_buf_printf(&detail, "{\"run\":%lld", run);
+    dvk_json_key(&detail, "number", 0);
+    dvk_json_strz(&detail, number);
+    dvk_json_key(&detail, "date", 0);
+    dvk_json_strz(&detail, date);
+    dvk_json_key(&detail, "digest", 0);
+    dvk_json_strz(&detail, digest);
+    dvk_json_key(&detail, "actor", 0);
+    dvk_json_strz(&detail, actor ? actor : "dvk");
+    dvk_buf_addc(&detail, '}');
+    if (detail.oom) {
+        rc = nomem(err);
+        goto done;
+    }
+    if ((rc = dvk_store_audit(s, "finalize", dvk_buf_str(&detail), err)) != DVK_OK)
         goto done;
     rc = dvk_store_commit(s, err);
-    if (rc == DVK_OK)
+    if (rc == DVK_OK) {
+        dvk_buf_free(&detail);
         return DVK_OK;
+    }
 done:
     sqlite3_finalize(st);
+    dvk_buf_free(&detail);
     dvk_store_rollback(s);
     return rc;
 }
 
-int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *changed,
-                  dvk_error *err)
+/* ------------------------------------------------------------------ the diff of two runs */
+
+void dvk_run_diff_free(dvk_run_diff *d)
 {
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nchanged; i++) {
+        dvk_diff_model *m = &d->models[i];
+        free(m->code);
+        free(m->name);
+        free(m->outcome_a);
+        free(m->outcome_b);
+        free(m->reason);
+        for (size_t k = 0; k < m->nscores; k++)
+            free(m->scores[k].criterion);
+        free(m->scores);
+    }
+    free(d->models);
+    memset(d, 0, sizeof *d);
+}
+
+/* The criteria whose points moved for model m (in both runs); sc is the prepared query. */
+static int moved_scores(dvk_store *s, sqlite3_stmt *sc, const dvk_run_diff *d,
+                        dvk_diff_model *m, dvk_error *err)
+{
+    sqlite3_reset(sc);
+    sqlite3_bind_int64(sc, 1, d->a);
+    sqlite3_bind_int64(sc, 2, d->b);
+    sqlite3_bind_int64(sc, 3, m->model);
+    size_t cap = 0;
+    int src, oom = 0;
+    while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
+        dvk_diff_score *x = push(&m->scores, &m->nscores, &cap, sizeof *x);
+        if (!x) {
+            oom = 1;
+            break;
+        }
+        x->criterion = dup_col(sc, 0, &oom);
+        x->in_a = sqlite3_column_type(sc, 1) != SQLITE_NULL;
+        x->in_b = sqlite3_column_type(sc, 2) != SQLITE_NULL;
+        x->a = sqlite3_column_double(sc, 1);
+        x->b = sqlite3_column_double(sc, 2);
+        if (oom)
+            break;
+    }
+    sqlite3_reset(sc);
+    if (oom)
+        return nomem(err);
+    return src == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, src, err, "comparing scores");
+}
+
+int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
+                     dvk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->a = a;
+    out->b = b;
     int rc;
-    *changed = 0;
-    if ((rc = run_header(s, a, NULL, err)) != DVK_OK || (rc = run_header(s, b, NULL, err)) != DVK_OK)
+    if ((rc = run_info(s, a, NULL, err)) != DVK_OK || (rc = run_info(s, b, NULL, err)) != DVK_OK)
         return rc;
     sqlite3_stmt *st = dvk_store_prepare(s,
         "SELECT (SELECT scripts FROM runs WHERE id = ?1) = (SELECT scripts FROM runs WHERE id = ?2)",
@@ -349,19 +707,20 @@ int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *
         return err->code;
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
-    int same_scripts = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    out->same_scripts = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    fprintf(out, "diff run %lld -> run %lld (%s)\n", a, b,
-            same_scripts ? "same scripts" : "scripts differ");
+    /* 0 model, 1 code, 2 name, 3 outcome a, 4 outcome b, 5 rank a, 6 rank b, 7 total a,
+     * 8 total b, 9 reason (b's, else a's) */
     st = dvk_store_prepare(s,
         "SELECT x.model, m.code, m.name, ra.outcome, rb.outcome, ra.rank, rb.rank, ra.total,"
-        " rb.total, coalesce(rb.reason, ra.reason, '')"
+        " rb.total, coalesce(rb.reason, ra.reason)"
         " FROM (SELECT model FROM results WHERE run = ?1 UNION SELECT model FROM results"
         " WHERE run = ?2) x JOIN models m ON m.id = x.model"
         " LEFT JOIN results ra ON ra.run = ?1 AND ra.model = x.model"
         " LEFT JOIN results rb ON rb.run = ?2 AND rb.model = x.model"
         " WHERE ra.model IS NULL OR rb.model IS NULL OR ra.outcome <> rb.outcome"
         " OR ra.rank <> rb.rank ORDER BY m.code", err);
+    /* 0 criterion, 1 points in a, 2 points in b */
     sqlite3_stmt *sc = dvk_store_prepare(s,
         "SELECT c.criterion, sa.points, sb.points FROM"
         " (SELECT criterion FROM result_scores WHERE run = ?1 AND model = ?3 UNION"
@@ -376,55 +735,111 @@ int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *
     }
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
-    int src;
+    size_t cap = 0;
+    int src, oom = 0;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        char t1[32], t2[32];
-        (*changed)++;
-        fprintf(out, "\n%s  %s\n", col(st, 1), col(st, 2));
-        if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
-            fprintf(out, "  only in run %lld: %s, rank %d, total %s\n", b, col(st, 4),
-                    sqlite3_column_int(st, 6), num(t2, sizeof t2, sqlite3_column_double(st, 8)));
-            continue;
+        dvk_diff_model *m = push(&out->models, &out->nchanged, &cap, sizeof *m);
+        if (!m) {
+            oom = 1;
+            break;
         }
-        if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
-            fprintf(out, "  only in run %lld: %s, rank %d, total %s\n", a, col(st, 3),
-                    sqlite3_column_int(st, 5), num(t1, sizeof t1, sqlite3_column_double(st, 7)));
-            continue;
-        }
-        fprintf(out, "  outcome %s -> %s, rank %d -> %d, total %s -> %s\n", col(st, 3), col(st, 4),
-                sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
-                num(t1, sizeof t1, sqlite3_column_double(st, 7)),
-                num(t2, sizeof t2, sqlite3_column_double(st, 8)));
-        sqlite3_reset(sc);
-        sqlite3_bind_int64(sc, 1, a);
-        sqlite3_bind_int64(sc, 2, b);
-        sqlite3_bind_int64(sc, 3, sqlite3_column_int64(st, 0));
-        int moved = 0;
-        while (sqlite3_step(sc) == SQLITE_ROW) {
-            moved++;
-            if (sqlite3_column_type(sc, 1) == SQLITE_NULL || sqlite3_column_type(sc, 2) == SQLITE_NULL) {
-                fprintf(out, "    %-22s %s -> %s\n", col(sc, 0),
-                        sqlite3_column_type(sc, 1) == SQLITE_NULL ? "not scored"
-                            : num(t1, sizeof t1, sqlite3_column_double(sc, 1)),
-                        sqlite3_column_type(sc, 2) == SQLITE_NULL ? "not scored"
-                            : num(t2, sizeof t2, sqlite3_column_double(sc, 2)));
-                continue;
-            }
-            double pa = sqlite3_column_double(sc, 1), pb = sqlite3_column_double(sc, 2);
-            char d[32];
-            fprintf(out, "    %-22s %s -> %s (%s%s)\n", col(sc, 0), num(t1, sizeof t1, pa),
-                    num(t2, sizeof t2, pb), pb >= pa ? "+" : "", num(d, sizeof d, pb - pa));
-        }
-        if (!moved)
-            fprintf(out, "    no criterion moved: a threshold, quota or gate changed, or other "
-                         "models moved\n");
-        if (*col(st, 9))
-            fprintf(out, "    reason: %s\n", col(st, 9));
+        m->model = sqlite3_column_int64(st, 0);
+        m->code = dup_col(st, 1, &oom);
+        m->name = dup_col(st, 2, &oom);
+        m->in_a = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        m->in_b = sqlite3_column_type(st, 4) != SQLITE_NULL;
+        m->outcome_a = dup_col(st, 3, &oom);
+        m->outcome_b = dup_col(st, 4, &oom);
+        m->rank_a = sqlite3_column_int(st, 5);
+        m->rank_b = sqlite3_column_int(st, 6);
+        m->total_a = sqlite3_column_double(st, 7);
+        m->total_b = sqlite3_column_double(st, 8);
+        m->reason = dup_col(st, 9, &oom);
+        if (oom)
+            break;
+        if (m->in_a && m->in_b && (rc = moved_scores(s, sc, out, m, err)) != DVK_OK)
+            break;
     }
     sqlite3_finalize(st);
     sqlite3_finalize(sc);
-    if (src != SQLITE_DONE)
-        return dvk_store_fail(s, src, err, "comparing runs");
-    fprintf(out, "\n%lld model%s changed\n", *changed, *changed == 1 ? "" : "s");
+    if (oom)
+        rc = nomem(err);
+    else if (rc == DVK_OK && src != SQLITE_DONE && src != SQLITE_ROW)
+        rc = dvk_store_fail(s, src, err, "comparing runs");
+    if (rc != DVK_OK)
+        dvk_run_diff_free(out);
+    return rc;
+}
+
+int dvk_run_diff_text(const dvk_run_diff *d, dvk_buf *b)
+{
+    char t1[DVK_FORMAT_MAX], t2[DVK_FORMAT_MAX], dt[DVK_FORMAT_MAX];
+    dvk_buf_printf(b, "diff run %lld -> run %lld (%s)\n", d->a, d->b,
+                   d->same_scripts ? "same scripts" : "scripts differ");
+    for (size_t i = 0; i < d->nchanged; i++) {
+        const dvk_diff_model *m = &d->models[i];
+        dvk_buf_printf(b, "\n%s  %s\n", str(m->code), str(m->name));
+        if (!m->in_a || !m->in_b) {
+            int in_b = !m->in_a;
+            dvk_buf_printf(b, "  only in run %lld: %s, rank %d, total %s\n", in_b ? d->b : d->a,
+                           str(in_b ? m->outcome_b : m->outcome_a), in_b ? m->rank_b : m->rank_a,
+                           pts(t1, in_b ? m->total_b : m->total_a));
+            continue;
+        }
+        dvk_buf_printf(b, "  outcome %s -> %s, rank %d -> %d, total %s -> %s\n",
+                       str(m->outcome_a), str(m->outcome_b), m->rank_a, m->rank_b,
+                       pts(t1, m->total_a), pts(t2, m->total_b));
+        for (size_t k = 0; k < m->nscores; k++) {
+            const dvk_diff_score *x = &m->scores[k];
+            if (!x->in_a || !x->in_b) {
+                dvk_buf_printf(b, "    %-22s %s -> %s\n", str(x->criterion),
+                               x->in_a ? pts(t1, x->a) : "not scored",
+                               x->in_b ? pts(t2, x->b) : "not scored");
+                continue;
+            }
+            dvk_buf_printf(b, "    %-22s %s -> %s (%s%s)\n", str(x->criterion), pts(t1, x->a),
+                           pts(t2, x->b), x->b >= x->a ? "+" : "", pts(dt, x->b - x->a));
+        }
+        if (m->nscores == 0)
+            dvk_buf_adds(b, "    no criterion moved: a threshold, quota or gate changed, or "
+                            "other models moved\n");
+        if (m->reason && *m->reason)
+            dvk_buf_printf(b, "    reason: %s\n", m->reason);
+    }
+    dvk_buf_printf(b, "\n%zu model%s changed\n", d->nchanged, d->nchanged == 1 ? "" : "s");
+    return b->oom ? -1 : 0;
+}
+
+char *dvk_runs_diff_text(dvk_store *s, long long a, long long b, long long *changed,
+                         dvk_error *err)
+{
+    dvk_run_diff d;
+    if (changed)
+        *changed = 0;
+    if (dvk_runs_compare(s, a, b, &d, err) != DVK_OK)
+        return NULL;
+    dvk_buf buf = DVK_BUF_INIT;
+    int bad = dvk_run_diff_text(&d, &buf);
+    if (changed)
+        *changed = (long long)d.nchanged;
+    dvk_run_diff_free(&d);
+    char *text = bad ? NULL : dvk_buf_take(&buf, NULL);
+    dvk_buf_free(&buf);
+    if (!text) {
+        if (changed)
+            *changed = 0;
+        nomem(err);
+    }
+    return text;
+}
+
+int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *changed,
+                  dvk_error *err)
+{
+    char *text = dvk_runs_diff_text(s, a, b, changed, err);
+    if (!text)
+        return err->code;
+    fputs(text, out);
+    free(text);
     return DVK_OK;
 }

@@ -1,15 +1,19 @@
 /* decide.h: recognition runs: candidates of a (province, year, level[, unit]) streamed from
  * SQLite through the province script, ranks, quotas, and the run stored whole (runs, results,
- * result_scores, audit) in one BEGIN IMMEDIATE transaction; listing runs, explaining a model,
- * finalizing a run, and diffing two runs. Writes only runs, results, result_scores and
- * audit_log (through dvk_store_audit); never changes the schema. */
+ * result_scores, audit) in one BEGIN IMMEDIATE transaction, and the summary it returns.
+ * Listing, explaining, finalizing and diffing stored runs are in runs.h (included here).
+ * Writes only runs, results, result_scores and audit_log (through dvk_store_audit); never
+ * changes the schema. */
 #ifndef DVK_DECIDE_H
 #define DVK_DECIDE_H
 
 #include <signal.h>
-#include <stdio.h>
+#include "dvk/buf.h"
 #include "dvk/error.h"
+#include "dvk/runs.h"
 #include "dvk/store.h"
+
+struct dvk_province;   /* dvk/script.h */
 
 typedef struct dvk_decide_opts {
     const char *province;     /* province code = root unit code = scripts/provinces/<code>.lua */
@@ -49,26 +53,15 @@ typedef struct dvk_decide_summary {
  * criterion C: msg"; nothing is written. */
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                dvk_decide_summary *sum, dvk_error *err);
-/* Write the summary as the CLI prints it (also used by --dry-run). */
-void dvk_decide_print_summary(const dvk_decide_summary *sum, const dvk_decide_opts *o,
-                              FILE *out);
+/* The summary as `dvk decide` prints it (also for --dry-run), from the summary and the
+ * options the run was made with, appended to b. 0, or -1 when out of memory. */
+int dvk_decide_summary_text(const dvk_decide_summary *sum, const dvk_decide_opts *o,
+                            dvk_buf *b);
 
-/* `dvk runs`: one line per run (id, status, province, year, level, unit, candidates,
- * recognised, script digest, decision number), newest last. Filters may be NULL/0. Also
- * lists, when province and year are given, the units of the province that have no run. */
-int dvk_runs_list(dvk_store *s, const char *province, int year, FILE *out, dvk_error *err);
-/* `dvk runs show N [MODEL]`: the run header and per-outcome counts, then every result (or
- * only MODEL's) with gates, each criterion's points and note, total, outcome, rank and the
- * quota effect. Unknown run or model: DVK_EDATA. */
-int dvk_runs_show(dvk_store *s, long long run, const char *model_code, FILE *out,
-                  dvk_error *err);
-/* Make a draft run final with a decision number and date (YYYY-MM-DD), recording the run
- * digest in the audit log, in one transaction. Already final: DVK_EDATA. */
-int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const char *date,
-                      const char *actor, dvk_error *err);
-/* `dvk diff A B`: every model whose outcome or rank differs between the runs (or that is in
- * only one of them), with the criteria whose points moved. *changed gets the count. */
-int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *changed,
-                  dvk_error *err);
+/* The display name of a level id ("co-so" -> "cơ sở", "huyen" -> "huyện", "tinh" ->
+ * "tỉnh"), as quota reasons write it ("cấp tỉnh"). The province description names its levels
+ * by id only (levels = {"co-so", "huyen", "tinh"}), so the names are this one table until it
+ * carries them; p may be NULL. An unknown id is returned as is. (engine/decide/levels.c) */
+const char *dvk_level_name(const struct dvk_province *p, const char *id);
 
 #endif

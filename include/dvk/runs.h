@@ -1,0 +1,169 @@
+/* runs.h: stored recognition runs as data: the run list (with the units of a province that no
+ * run covers), a run explained (its header, per-outcome counts and every result, or one
+ * model's with its scores, notes and reasons), finalizing a run, and the what-if diff of two
+ * runs. Each query fills a struct the caller frees; each *_text function builds the text the
+ * `dvk` command prints from that struct into a dvk_buf (formatting, not printing: cli/ writes
+ * the buffer). Reads runs, results, result_scores, models and units; writes only runs and
+ * audit_log (finalize). */
+#ifndef DVK_RUNS_H
+#define DVK_RUNS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "dvk/buf.h"
+#include "dvk/error.h"
+#include "dvk/store.h"
+
+/* ------------------------------------------------------------------ the run list */
+
+typedef struct dvk_run_row {
+    long long id;
+    char *status, *province, *level;
+    char *unit;                 /* the run's scope, NULL: the whole province */
+    int year;
+    long long candidates, recognised, proposed;   /* from the stored summary (0 if none) */
+    char *decision;             /* "NUMBER DATE" once final, NULL before */
+} dvk_run_row;
+
+/* A unit with models of the year at a level that no run covers (no run of its own, of an
+ * ancestor, or of the whole province at that level). */
+typedef struct dvk_run_gap {
+    char *unit, *name, *level;  /* name: the unit's name, or its code when unknown */
+    long long models;
+} dvk_run_gap;
+
+typedef struct dvk_run_list {
+    size_t nruns;
+    dvk_run_row *runs;          /* by id */
+    int gaps_listed;            /* 1 when province and year were given (gaps then listed) */
+    int year;
+    size_t ngaps;
+    dvk_run_gap *gaps;          /* by unit, level */
+} dvk_run_list;
+
+/* `dvk runs`: every run (province NULL / year 0: no filter), newest last, and when province
+ * and year are given, the units without a run. On failure *out is empty. */
+int dvk_runs_list(dvk_store *s, const char *province, int year, dvk_run_list *out,
+                  dvk_error *err);
+void dvk_run_list_free(dvk_run_list *l);
+/* The text `dvk runs` prints. 0, or -1 when out of memory (b->oom). */
+int dvk_run_list_text(const dvk_run_list *l, dvk_buf *b);
+
+/* ------------------------------------------------------------------ a run explained */
+
+typedef struct dvk_run_info {
+    long long id;
+    char *province, *level, *status, *script_path, *started_at;
+    char *scripts;              /* JSON object: script path -> SHA-256 */
+    char *unit;                 /* NULL: the whole province */
+    int year;
+    char *decision_number, *decision_date;   /* NULL until final */
+} dvk_run_info;
+
+typedef struct dvk_run_outcome {
+    char *outcome;
+    long long count, recognised, exemplary, proposed;
+} dvk_run_outcome;
+
+typedef struct dvk_run_score {
+    char *criterion;
+    double points, max;
+    char *note;                 /* NULL: none */
+} dvk_run_score;
+
+typedef struct dvk_run_result {
+    long long model;            /* models.id */
+    char *code, *name, *unit, *kind, *category, *field, *level, *registration;
+    int year;
+    int eligible;
+    char *gate;                 /* the failed gate, NULL when eligible */
+    double total;
+    char *outcome;
+    int rank, recognised, exemplary, proposed;
+    char *reason;               /* gate or quota reason, NULL: none */
+    int scored;                 /* 1 when scores were read (one model explained) */
+    size_t nscores;
+    dvk_run_score *scores;      /* in the order the run stored them */
+} dvk_run_result;
+
+typedef struct dvk_run_explain {
+    dvk_run_info run;
+    size_t noutcomes;
+    dvk_run_outcome *outcomes;  /* by outcome index */
+    const char *model_code;     /* the model asked for (borrowed from the caller), or NULL */
+    size_t nresults;
+    dvk_run_result *results;    /* by rank, code; with model_code only that model's, with
+                                   its scores (a whole run's results carry no scores: a run
+                                   may hold tens of thousands) */
+} dvk_run_explain;
+
+/* `dvk runs show RUN [MODEL]`: the run, its outcome counts and its results (or MODEL's).
+ * Unknown run or model: DVK_EDATA. On failure *out is empty. */
+int dvk_runs_explain(dvk_store *s, long long run, const char *model_code,
+                     dvk_run_explain *out, dvk_error *err);
+void dvk_run_explain_free(dvk_run_explain *e);
+/* The text `dvk runs show` prints. 0, or -1 when out of memory. */
+int dvk_run_explain_text(const dvk_run_explain *e, dvk_buf *b);
+/* dvk_runs_explain + dvk_run_explain_text in one (for the Lua bindings): malloc'd text equal
+ * to what `dvk runs show RUN [MODEL]` prints, or NULL with err set. */
+char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
+                            dvk_error *err);
+
+/* ------------------------------------------------------------------ finalize */
+
+/* Make a draft run final with a decision number and date (YYYY-MM-DD), recording the run
+ * digest in the audit log, in one transaction. Already final: DVK_EDATA. */
+int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const char *date,
+                      const char *actor, dvk_error *err);
+
+/* ------------------------------------------------------------------ the diff of two runs */
+
+typedef struct dvk_diff_score {
+    char *criterion;
+    int in_a, in_b;             /* 0: not scored in that run */
+    double a, b;
+} dvk_diff_score;
+
+typedef struct dvk_diff_model {
+    long long model;            /* models.id */
+    char *code, *name;
+    int in_a, in_b;             /* 0: the model is only in the other run */
+    char *outcome_a, *outcome_b;   /* NULL where not in the run */
+    int rank_a, rank_b;
+    double total_a, total_b;
+    char *reason;               /* run B's reason, else run A's, NULL: none */
+    size_t nscores;
+    dvk_diff_score *scores;     /* criteria whose points moved, by criterion; only when the
+                                   model is in both runs */
+} dvk_diff_model;
+
+typedef struct dvk_run_diff {
+    long long a, b;
+    int same_scripts;           /* both runs used the same script files (same digests) */
+    size_t nchanged;
+    dvk_diff_model *models;     /* every model whose outcome or rank differs, or that is in
+                                   only one run, by code */
+} dvk_run_diff;
+
+/* `dvk diff A B`. Unknown run: DVK_EDATA. On failure *out is empty. */
+int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
+                     dvk_error *err);
+void dvk_run_diff_free(dvk_run_diff *d);
+/* The text `dvk diff` prints. 0, or -1 when out of memory. */
+int dvk_run_diff_text(const dvk_run_diff *d, dvk_buf *b);
+/* dvk_runs_compare + dvk_run_diff_text in one (for the Lua bindings): malloc'd text equal to
+ * what `dvk diff A B` prints, *changed (may be NULL) the number of models that changed; NULL
+ * with err set on failure. */
+char *dvk_runs_diff_text(dvk_store *s, long long a, long long b, long long *changed,
+                         dvk_error *err);
+
+/* ------------------------------------------------------------------ to be removed */
+
+/* To be removed once engine/lua/query.c uses dvk_runs_explain_text and dvk_runs_diff_text:
+ * the same texts written to out (nothing is written on failure). */
+int dvk_runs_show(dvk_store *s, long long run, const char *model_code, FILE *out,
+                  dvk_error *err);
+int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *changed,
+                  dvk_error *err);
+
+#endif
