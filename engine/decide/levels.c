@@ -8,11 +8,11 @@
 #include "dvk/script.h"
 
 static const struct {
-    const char *id, *name;
+    const char *id, *name, *title;   /* title: as a heading or table row names it */
 } LEVEL_NAMES[] = {
-    {"co-so", "cơ sở"},   /* commune / grassroots */
-    {"huyen", "huyện"},   /* district */
-    {"tinh", "tỉnh"},     /* province */
+    {"co-so", "cơ sở", "Cấp cơ sở"},   /* commune / grassroots */
+    {"huyen", "huyện", "Cấp huyện"},   /* district */
+    {"tinh", "tỉnh", "Cấp tỉnh"},      /* province */
 };
 
 const char *dvk_level_name(const struct dvk_province *p, const char *id)
@@ -23,5 +23,16 @@ const char *dvk_level_name(const struct dvk_province *p, const char *id)
     for (size_t i = 0; i < sizeof LEVEL_NAMES / sizeof LEVEL_NAMES[0]; i++)
         if (strcmp(LEVEL_NAMES[i].id, id) == 0)
             return LEVEL_NAMES[i].name;
+    return id;
+}
+
+const char *dvk_level_title(const struct dvk_province *p, const char *id)
+{
+    (void)p;
+    if (!id)
+        return "";
+    for (size_t i = 0; i < sizeof LEVEL_NAMES / sizeof LEVEL_NAMES[0]; i++)
+        if (strcmp(LEVEL_NAMES[i].id, id) == 0)
+            return LEVEL_NAMES[i].title;
     return id;
 }

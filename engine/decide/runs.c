@@ -524,17 +524,6 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
     return text;
 }
 
-int dvk_runs_show(dvk_store *s, long long run, const char *model_code, FILE *out,
-                  dvk_error *err)
-{
-    char *text = dvk_runs_explain_text(s, run, model_code, err);
-    if (!text)
-        return err->code;
-    fputs(text, out);
-    free(text);
-    return DVK_OK;
-}
-
 /* ------------------------------------------------------------------ finalize */
 
 static int valid_date(const char *d)
@@ -833,13 +822,3 @@ char *dvk_runs_diff_text(dvk_store *s, long long a, long long b, long long *chan
     return text;
 }
 
-int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *changed,
-                  dvk_error *err)
-{
-    char *text = dvk_runs_diff_text(s, a, b, changed, err);
-    if (!text)
-        return err->code;
-    fputs(text, out);
-    free(text);
-    return DVK_OK;
-}

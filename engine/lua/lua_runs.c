@@ -127,25 +127,16 @@ int dvk_lua_explain(lua_State *L)
 {
     lua_Integer run = luaL_checkinteger(L, 1);
     const char *code = luaL_checkstring(L, 2);
-    dvk_store *s = dvk_lua_store(L);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return luaL_error(L, "out of memory");
     dvk_error err;
     dvk_error_clear(&err);
-    int rc = dvk_runs_show(s, run, code, f, &err);
-    fclose(f);
-    if (rc != DVK_OK) {
-        free(buf);
+    char *text = dvk_runs_explain_text(dvk_lua_store(L), run, code, &err);
+    if (!text)
         return dvk_lua_error(L, &err);
-    }
-    /* Drop the final newline: the REPL adds its own. */
-    while (len > 0 && buf[len - 1] == '\n')
+    size_t len = strlen(text);
+    while (len > 0 && text[len - 1] == '\n')   /* the REPL adds its own */
         len--;
-    lua_pushlstring(L, buf, len);                                       /* text */
-    free(buf);
+    lua_pushlstring(L, text, len);                                      /* text */
+    free(text);
     return 1;
 }
 
@@ -158,25 +149,17 @@ int dvk_lua_explain(lua_State *L)
 int dvk_lua_diff(lua_State *L)
 {
     lua_Integer a = luaL_checkinteger(L, 1), b = luaL_checkinteger(L, 2);
-    dvk_store *s = dvk_lua_store(L);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return luaL_error(L, "out of memory");
     dvk_error err;
     dvk_error_clear(&err);
     long long changed = 0;
-    int rc = dvk_runs_diff(s, a, b, f, &changed, &err);
-    fclose(f);
-    if (rc != DVK_OK) {
-        free(buf);
+    char *text = dvk_runs_diff_text(dvk_lua_store(L), a, b, &changed, &err);
+    if (!text)
         return dvk_lua_error(L, &err);
-    }
-    while (len > 0 && buf[len - 1] == '\n')
+    size_t len = strlen(text);
+    while (len > 0 && text[len - 1] == '\n')
         len--;
-    lua_pushlstring(L, buf, len);                                       /* text */
-    free(buf);
+    lua_pushlstring(L, text, len);                                      /* text */
+    free(text);
     lua_pushinteger(L, changed);                                        /* text n */
     return 2;
 }

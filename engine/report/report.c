@@ -3,6 +3,7 @@
  * header, the province description, and queries over its results, scores and units. Counts
  * (run:stats) come from the one aggregator (stats.h), units from the unit tree (units.h). */
 #include "dvk/report.h"
+#include "dvk/decide.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -67,17 +68,6 @@ static const char *unit_name(const rctx *c, const char *code)
 }
 
 /* ---- names --------------------------------------------------------------------------- */
-
-/* The level's display name. A fallback: province descriptions name no levels yet, and one
- * shared level-name function is being made elsewhere (engine/decide/); this goes when it
- * lands. */
-static const char *level_name(const char *level)
-{
-    if (strcmp(level, "co-so") == 0) return "Cấp cơ sở";
-    if (strcmp(level, "huyen") == 0) return "Cấp huyện";
-    if (strcmp(level, "tinh") == 0) return "Cấp tỉnh";
-    return level;
-}
 
 static const char *const KINDS[][2] = {
     {"tap-the", "Tập thể"}, {"ca-nhan", "Cá nhân"}, {"ho-gia-dinh", "Hộ gia đình"}};
@@ -444,7 +434,7 @@ static int l_stats(lua_State *L)
         switch (b) {
         case DVK_BY_FIELD: v[i].name = field_name(c->p, key); idx = field_index(c->p, key); break;
         case DVK_BY_UNIT: v[i].name = st->rows[i].name; idx = i; break;
-        case DVK_BY_LEVEL: v[i].name = level_name(key); idx = dvk_province_level(c->p, key); break;
+        case DVK_BY_LEVEL: v[i].name = dvk_level_title(c->p, key); idx = dvk_province_level(c->p, key); break;
         case DVK_BY_KIND: v[i].name = pair_name(KINDS, 3, key); idx = pair_index(KINDS, 3, key); break;
         case DVK_BY_REGISTRATION: v[i].name = pair_name(REGS, 2, key); idx = pair_index(REGS, 2, key); break;
         case DVK_BY_CATEGORY: v[i].name = pair_name(CATS, 2, key); idx = pair_index(CATS, 2, key); break;
@@ -666,7 +656,7 @@ static void push_run(lua_State *L, run_info *ri)
     set_str(L, "province_name", c->p->name);
     set_int(L, "year", ri->year);
     set_str(L, "level", ri->level);
-    set_str(L, "level_name", level_name(ri->level));
+    set_str(L, "level_name", dvk_level_title(c->p, ri->level));
     set_str(L, "unit", ri->unit[0] ? ri->unit : NULL);
     set_str(L, "unit_name", ri->unit[0] ? unit_name(c, ri->unit) : NULL);
     set_str(L, "status", ri->status);

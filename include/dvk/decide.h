@@ -63,5 +63,7 @@ int dvk_decide_summary_text(const dvk_decide_summary *sum, const dvk_decide_opts
  * by id only (levels = {"co-so", "huyen", "tinh"}), so the names are this one table until it
  * carries them; p may be NULL. An unknown id is returned as is. (engine/decide/levels.c) */
 const char *dvk_level_name(const struct dvk_province *p, const char *id);
+/* The same as a heading or a table row names it: "Cấp cơ sở" (unknown: id itself). */
+const char *dvk_level_title(const struct dvk_province *p, const char *id);
 
 #endif

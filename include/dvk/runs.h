@@ -157,13 +157,4 @@ int dvk_run_diff_text(const dvk_run_diff *d, dvk_buf *b);
 char *dvk_runs_diff_text(dvk_store *s, long long a, long long b, long long *changed,
                          dvk_error *err);
 
-/* ------------------------------------------------------------------ to be removed */
-
-/* To be removed once engine/lua/query.c uses dvk_runs_explain_text and dvk_runs_diff_text:
- * the same texts written to out (nothing is written on failure). */
-int dvk_runs_show(dvk_store *s, long long run, const char *model_code, FILE *out,
-                  dvk_error *err);
-int dvk_runs_diff(dvk_store *s, long long a, long long b, FILE *out, long long *changed,
-                  dvk_error *err);
-
 #endif
