@@ -490,7 +490,7 @@ static void createmeta(lua_State *L)
 {
     if (!luaL_newmetatable(L, DOC_MT))                          /* mt */
         return;                                                 /* made before */
-    luaL_setfuncs(L, doc_meta, 0);                              /* add metamethods to new metatable */
+    luaL_setfuncs(L, doc_meta, 0);                              /* add metamethods */
     luaL_newlibtable(L, doc_methods);                           /* mt methods */
     luaL_setfuncs(L, doc_methods, 0);                           /* add methods to new table */
     lua_setfield(L, -2, "__index");                             /* mt.__index = methods */

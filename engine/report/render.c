@@ -1,7 +1,7 @@
 /* render.c: a report document (doc.h) as Markdown, HTML (A4, inline SVG charts), CSV and
- * JSON; atomic file output for every format (XLSX itself is in render_xlsx.c). */
+ * JSON; atomic file output for every format (XLSX itself is in render_xlsx.c). Text goes
+ * through the engine's one buffer, CSV cell and JSON writers; cells read as doc.h says. */
 #include "dvk/render.h"
-
 
 #include <errno.h>
 #include <math.h>
@@ -19,7 +19,7 @@
 #include "dvk/text.h"
 #include "report/render_xlsx.h"
 
-/* ---- formats and shared pieces ------------------------------------------------------------ */
+/* ---- formats and shared pieces ------------------------------------------------------- */
 
 static const char *const format_names[] = {"md", "html", "csv", "xlsx", "json"};
 
@@ -99,16 +99,16 @@ static void md_text(dvk_buf *b, const char *s, int mode)
         if (c == '\r')
             continue;
         if (strchr("\\`*_[]<>|", c)) {
-            dvk_buf_add(b, "\\", 1);
+            dvk_buf_addc(b, '\\');
         } else if (line_start && strchr("#-+=", c)) {
-            dvk_buf_add(b, "\\", 1);
+            dvk_buf_addc(b, '\\');
         } else if (line_start && c >= '0' && c <= '9') {
             const char *q = p;
             while (*q >= '0' && *q <= '9')
                 q++;
             if (*q == '.' || *q == ')') {
                 dvk_buf_add(b, p, (size_t)(q - p));
-                dvk_buf_add(b, "\\", 1);
+                dvk_buf_addc(b, '\\');
                 p = q - 1;
                 line_start = 0;
                 continue;
