@@ -1,5 +1,5 @@
-/* check_doc.c: the report document (blocks, tables, charts, limits) and the Lua `doc`
- * object that report scripts write into. */
+/* check_doc.c: the report document (blocks, tables, charts, limits), how its cells read to
+ * people, and the Lua `doc` object that report scripts write into. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -238,6 +238,54 @@ START_TEST(lua_doc_errors)
 }
 END_TEST
 
+/* Cells as people read them, for every column type and the edges: thousands, decimals,
+ * percentages keeping their one decimal, no "-0", an overflowed sum, a fraction in a text
+ * column, a buffer too small for the whole number. */
+START_TEST(cell_text)
+{
+    char buf[64];
+    dvk_doc_column ct = {"t", "t", DVK_COL_TEXT, 0}, ci = {"n", "n", DVK_COL_INT, 0},
+                   cn = {"n", "n", DVK_COL_NUM, 0}, cp = {"n", "n", DVK_COL_PCT, 0},
+                   cm = {"n", "n", DVK_COL_MONEY, 0};
+    const struct {
+        const dvk_doc_column *col;
+        double v;
+        const char *want;
+    } cases[] = {
+        {&ci, 2537, "2.537"},        {&ci, -1234567, "-1.234.567"}, {&ci, 0, "0"},
+        {&ci, -0.4, "0"},            {&ci, 2.6, "3"},               {&ci, 1e18, "1.000.000.000.000.000.000"},
+        {&cn, 12.5, "12,5"},         {&cn, 1234.567, "1.234,57"},   {&cn, 90, "90"},
+        {&cn, -0.001, "0"},          {&cn, -3.25, "-3,25"},
+        {&cp, 50.44, "50,4%"},       {&cp, 50, "50,0%"},            {&cp, -0.01, "0,0%"},
+        {&cp, 100, "100,0%"},
+        {&cm, 2700000, "2.700.000"}, {&cm, 999.6, "1.000"},
+        {&ct, 2.5, "2.5"},           {&ct, 12345, "12.345"},        {&ct, 0.1, "0.1"},
+        {&ci, INFINITY, ""},         {&cn, -INFINITY, ""},          {&cp, NAN, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dvk_doc_cell x = {DVK_CELL_NUMBER, cases[i].v, NULL};
+        ck_assert_msg(strcmp(dvk_doc_cell_text(cases[i].col, &x, buf, sizeof buf), cases[i].want) == 0,
+                      "case %zu (%g as %s): got '%s', want '%s'", i, cases[i].v,
+                      dvk_doc_col_type_name(cases[i].col->type), buf, cases[i].want);
+    }
+    dvk_doc_cell empty = {DVK_CELL_EMPTY, 0, NULL}, text = {DVK_CELL_TEXT, 0, (char *)"=1+1"};
+    ck_assert_str_eq(dvk_doc_cell_text(&ci, &empty, buf, sizeof buf), "");
+    ck_assert_str_eq(dvk_doc_cell_text(&ci, NULL, buf, sizeof buf), "");
+    ck_assert_ptr_eq(dvk_doc_cell_text(&ci, &text, buf, sizeof buf), text.text);
+    /* a small buffer is cut, still terminated; a zero-sized one is not touched */
+    char small[6] = "xxxxx";
+    dvk_doc_cell big = {DVK_CELL_NUMBER, 1234567, NULL};
+    const char *cut = dvk_doc_cell_text(&ci, &big, small, sizeof small);
+    ck_assert_ptr_eq(cut, small);
+    ck_assert_uint_lt(strlen(small), sizeof small);
+    ck_assert_uint_gt(strlen(small), 0);
+    ck_assert_int_eq(strncmp(small, "1.234.567", strlen(small)), 0);
+    memcpy(small, "xxxxx", 6);
+    ck_assert_str_eq(dvk_doc_cell_text(&ci, &big, small, 0), "");
+    ck_assert_str_eq(small, "xxxxx");
+}
+END_TEST
+
 Suite *doc_suite(void)
 {
     Suite *s = suite_create("doc");
@@ -247,6 +295,7 @@ Suite *doc_suite(void)
     tcase_add_test(tc, tables_and_totals);
     tcase_add_test(tc, charts);
     tcase_add_test(tc, names_and_styles);
+    tcase_add_test(tc, cell_text);
     tcase_add_test(tc, lua_doc_object);
     tcase_add_test(tc, lua_doc_errors);
     suite_add_tcase(s, tc);

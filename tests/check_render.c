@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "dvk/doc.h"
@@ -65,45 +67,8 @@ static char *render(const dvk_doc *doc, dvk_format f)
 #define HAS(hay, needle) ck_assert_msg(strstr((hay), (needle)) != NULL, "missing: %s\nin:\n%.1500s", (needle), (hay))
 #define HASNT(hay, needle) ck_assert_msg(strstr((hay), (needle)) == NULL, "unexpected: %s", (needle))
 
-START_TEST(cells_and_dates)
+START_TEST(format_names)
 {
-    char buf[64];
-    dvk_doc_column ci = {"n", "n", DVK_COL_INT, 0}, cn = {"n", "n", DVK_COL_NUM, 0},
-                   cp = {"n", "n", DVK_COL_PCT, 0}, cm = {"n", "n", DVK_COL_MONEY, 0};
-    dvk_doc_cell x = {DVK_CELL_NUMBER, 2537, NULL};
-    ck_assert_str_eq(dvk_render_cell(&ci, &x, buf, sizeof buf), "2.537");
-    x.num = -1234567;
-    ck_assert_str_eq(dvk_render_cell(&ci, &x, buf, sizeof buf), "-1.234.567");
-    x.num = 12.5;
-    ck_assert_str_eq(dvk_render_cell(&cn, &x, buf, sizeof buf), "12,5");
-    x.num = 1234.567;
-    ck_assert_str_eq(dvk_render_cell(&cn, &x, buf, sizeof buf), "1.234,57");
-    x.num = 90;
-    ck_assert_str_eq(dvk_render_cell(&cn, &x, buf, sizeof buf), "90");
-    x.num = 50.44;
-    ck_assert_str_eq(dvk_render_cell(&cp, &x, buf, sizeof buf), "50,4%");
-    x.num = 2700000;
-    ck_assert_str_eq(dvk_render_cell(&cm, &x, buf, sizeof buf), "2.700.000");
-    x.num = 0;
-    ck_assert_str_eq(dvk_render_cell(&ci, &x, buf, sizeof buf), "0");
-    dvk_doc_cell empty = {DVK_CELL_EMPTY, 0, NULL};
-    ck_assert_str_eq(dvk_render_cell(&ci, &empty, buf, sizeof buf), "");
-
-    dvk_render_number(0.1, buf, sizeof buf);
-    ck_assert_str_eq(buf, "0.1");
-    dvk_render_number(2537, buf, sizeof buf);
-    ck_assert_str_eq(buf, "2537");
-    dvk_render_number(-0.0, buf, sizeof buf);
-    ck_assert_str_eq(buf, "0");
-    dvk_render_number(1.0 / 3, buf, sizeof buf);
-    ck_assert_double_eq(strtod(buf, NULL), 1.0 / 3);
-
-    ck_assert_str_eq(dvk_render_date_vi("2024-01-05", buf, sizeof buf), "ngày 05 tháng 01 năm 2024");
-    ck_assert_str_eq(dvk_render_date_vi("2024-12-15", buf, sizeof buf), "ngày 15 tháng 12 năm 2024");
-    ck_assert_str_eq(dvk_render_date_vi("2025-03-09", buf, sizeof buf), "ngày 09 tháng 3 năm 2025");
-    HAS(dvk_render_date_vi("2025", buf, sizeof buf), "năm 2025");
-    HAS(dvk_render_date_vi("", buf, sizeof buf), "tháng");
-
     ck_assert_int_eq(dvk_render_format_parse("md"), DVK_FORMAT_MD);
     ck_assert_int_eq(dvk_render_format_parse("markdown"), DVK_FORMAT_MD);
     ck_assert_int_eq(dvk_render_format_parse("xlsx"), DVK_FORMAT_XLSX);
@@ -237,7 +202,7 @@ START_TEST(csv)
         "Theo lĩnh vực\r\n"
         "Tên mô hình,Số lượng,Điểm,Tỷ lệ,Tiền thưởng (đồng)\r\n"
         "\"Xây dựng nông thôn mới, \"\"đô thị\"\" văn minh\",2537,87.5,50.44,2700000\r\n"
-        "\"'=HYPERLINK(\"\"http://x\"\")|a\nb\",-1234,,\"'-\",\r\n"
+        "\"'=HYPERLINK(\"\"http://x\"\")|a\nb\",-1234,,'-,\r\n"
         "Tổng cộng,1303,87.5,,2700000\r\n"
         "\r\n"
         "Bảng trống\r\n"
@@ -515,12 +480,79 @@ START_TEST(xlsx)
 }
 END_TEST
 
+/* A workbook cut short by a full disk is refused. libxlsxwriter writes each sheet's XML to
+ * a temporary file and ignores write errors there; with files capped (RLIMIT_FSIZE, SIGXFSZ
+ * ignored: writes past the cap fail with EFBIG, as on a full disk) between the size of the
+ * compressed workbook and that of a sheet's XML, the workbook itself is written whole while
+ * the sheet inside it is cut. The read-back must refuse every such workbook, leaving neither
+ * the file nor its .tmp. */
+START_TEST(xlsx_cut_short)
+{
+    dvk_error err;
+    char *dir = tu_tmpdir();
+    char *path = tu_path(dir, "cut.xlsx");
+    char *tmp = tu_path(dir, "cut.xlsx.tmp");
+    setenv("TMPDIR", dir, 1);   /* libxlsxwriter's temporary files, capped alike */
+    dvk_doc *doc = dvk_doc_new();
+    dvk_doc_table *t = dvk_doc_table_add(doc, "Danh sách", &err);
+    dvk_doc_table_column(doc, t, "name", "Tên mô hình", DVK_COL_TEXT, 0, &err);
+    dvk_doc_table_column(doc, t, "n", "Số lượng", DVK_COL_INT, 0, &err);
+    for (int i = 0; i < 4000; i++) {
+        size_t r;
+        ck_assert_int_eq(dvk_doc_table_row(doc, t, &r, &err), DVK_OK);
+        dvk_doc_table_text(doc, t, r, 0, "Dân vận khéo", &err);   /* one shared string */
+        dvk_doc_table_number(doc, t, r, 1, i, &err);
+    }
+    /* whole: the workbook's size, and the sheet's XML (rows of <c> elements) is far larger */
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err), DVK_OK);
+    size_t zip_size;
+    char *whole = tu_read(path, &zip_size);
+    ck_assert_ptr_nonnull(whole);
+    free(whole);
+    char *sheet = unzip_member(path, "xl/worksheets/sheet1.xml");
+    size_t sheet_size = sheet ? strlen(sheet) : 200000;
+    free(sheet);
+    ck_assert_uint_gt(sheet_size, zip_size + 8192);
+    ck_assert_int_eq(remove(path), 0);
+
+    struct rlimit old, lim;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    int cut = 0;
+    for (rlim_t cap = zip_size + 4096; cap < sheet_size; cap += (sheet_size - zip_size) / 7) {
+        lim = old;
+        lim.rlim_cur = cap;
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        dvk_error_clear(&err);
+        int rc = dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+        ck_assert_msg(rc == DVK_EIO, "cap %lu: render returned %d (%s)", (unsigned long)cap, rc,
+                      err.msg);
+        cut += strstr(err.msg, "not written completely") != NULL;
+        size_t len;
+        ck_assert_ptr_null(tu_read(path, &len));
+        ck_assert_ptr_null(tu_read(tmp, &len));
+    }
+    /* at least one cap met the sheet alone: the read-back, not a failed write, refused it */
+    ck_assert_int_gt(cut, 0);
+    signal(SIGXFSZ, SIG_DFL);
+    /* without the cap the same workbook is written (the failures came from the cap) */
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err), DVK_OK);
+    dvk_doc_free(doc);
+    unsetenv("TMPDIR");
+    free(tmp);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, cells_and_dates);
+    tcase_add_test(tc, format_names);
     tcase_add_test(tc, markdown);
     tcase_add_test(tc, html);
     tcase_add_test(tc, chart_extremes);
@@ -529,6 +561,7 @@ Suite *render_suite(void)
     tcase_add_test(tc, json);
     tcase_add_test(tc, files_are_atomic);
     tcase_add_test(tc, xlsx);
+    tcase_add_test(tc, xlsx_cut_short);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -34,6 +34,9 @@ START_TEST(width_counts_columns_not_bytes)
     ck_assert_int_eq(dvk_table_width("\xe4\xb8\xad\xe6\x96\x87"), 4); /* 中文: wide */
     ck_assert_int_eq(dvk_table_width(""), 0);
     ck_assert_int_eq(dvk_table_width("\xff"), 1); /* invalid byte: one column */
+    /* control characters are shown as a space: one column each */
+    ck_assert_int_eq(dvk_table_width("a\tb\x7f"), 4);
+    ck_assert_int_eq(dvk_table_width(NULL), 0);
 }
 END_TEST
 
@@ -133,6 +136,46 @@ START_TEST(csv_quotes)
 }
 END_TEST
 
+/* A REPL or `dvk stats` table written as CSV is opened in spreadsheets: text that would run
+ * as a formula gets the one rule of csv.h (an apostrophe in front), numbers do not. */
+START_TEST(csv_formulas_neutralised)
+{
+    const char *h[] = {"=h", "n"};
+    dvk_table *t = dvk_table_new(2, h);
+    const char *r1[] = {"=2+3", "-5"}, *r2[] = {"+1", "12.5"}, *r3[] = {"@SUM(A1)", "-x"},
+               *r4[] = {"\tx", "'=x"}, *r5[] = {"a=b", NULL};
+    dvk_table_add_row(t, r1, NULL);
+    dvk_table_add_row(t, r2, NULL);
+    dvk_table_add_row(t, r3, NULL);
+    dvk_table_add_row(t, r4, NULL);
+    dvk_table_add_row(t, r5, NULL);
+    assert_render(t, DVK_TABLE_CSV,
+                  "'=h,n\r\n"
+                  "'=2+3,-5\r\n"
+                  "'+1,12.5\r\n"
+                  "'@SUM(A1),'-x\r\n"
+                  "\"'\tx\",''=x\r\n"
+                  "a=b,\r\n");
+    dvk_table_free(t);
+}
+END_TEST
+
+/* Control characters are one column (a space) in aligned modes, escaped in JSON. */
+START_TEST(control_characters)
+{
+    const char *h[] = {"a", "b"};
+    dvk_table *t = dvk_table_new(2, h);
+    const char *r[] = {"x\ty", "\b\f\x01\x7f"};
+    dvk_table_add_row(t, r, NULL);
+    assert_render(t, DVK_TABLE_PLAIN,
+                  "a    b\n"
+                  "---  ----\n"
+                  "x y      \n");
+    assert_render(t, DVK_TABLE_JSON, "[\n {\"a\": \"x\\ty\", \"b\": \"\\b\\f\\u0001\\u007f\"}\n]\n");
+    dvk_table_free(t);
+}
+END_TEST
+
 START_TEST(markdown_escapes_pipes)
 {
     const char *h[] = {"a", "n"};
@@ -189,6 +232,8 @@ Suite *table_suite(void)
     tcase_add_test(tc, cut_with_count);
     tcase_add_test(tc, long_cells_are_cut);
     tcase_add_test(tc, csv_quotes);
+    tcase_add_test(tc, csv_formulas_neutralised);
+    tcase_add_test(tc, control_characters);
     tcase_add_test(tc, markdown_escapes_pipes);
     tcase_add_test(tc, json_types);
     tcase_add_test(tc, mode_names);

@@ -1,75 +1,25 @@
 /* render.c: a report document (doc.h) as Markdown, HTML (A4, inline SVG charts), CSV and
- * JSON; atomic file output for every format (XLSX itself is in render_xlsx.c). */
+ * JSON; atomic file output for every format (XLSX itself is in render_xlsx.c). Text goes
+ * through the engine's one buffer, CSV cell and JSON writers; cells read as doc.h says. */
 #include "dvk/render.h"
-#include "dvk/paths.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- a growing output buffer; out of memory is remembered and reported once ---------- */
+#include "dvk/buf.h"
+#include "dvk/csv.h"
+#include "dvk/format.h"
+#include "dvk/json.h"
+#include "dvk/paths.h"
+#include "dvk/text.h"
+#include "report/render_xlsx.h"
 
-typedef struct obuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} obuf;
-
-static void put(obuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 4096;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        char *p = realloc(b->p, ncap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void puts_(obuf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void printf_(obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_(obuf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        put(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    put(b, big, (size_t)n);
-    free(big);
-}
-
-/* ---- formats and numbers --------------------------------------------------------------- */
+/* ---- formats and shared pieces ------------------------------------------------------- */
 
 static const char *const format_names[] = {"md", "html", "csv", "xlsx", "json"};
 
@@ -88,114 +38,6 @@ int dvk_render_format_parse(const char *name)
 const char *dvk_render_format_name(dvk_format f)
 {
     return (int)f >= 0 && f <= DVK_FORMAT_JSON ? format_names[f] : "?";
-}
-
-void dvk_render_number(double v, char *buf, size_t n)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, n, "0");
-        return;
-    }
-    if (v == 0) {
-        snprintf(buf, n, "0");   /* no "-0" */
-        return;
-    }
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, n, "%.0f", v);
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
-/* Insert '.' between groups of three digits of the integer part of s (which may start
- * with '-'), writing into buf. */
-static void group_thousands(const char *s, char *buf, size_t n)
-{
-    size_t o = 0;
-    if (*s == '-' && o + 1 < n)
-        buf[o++] = *s++;
-    size_t digits = strspn(s, "0123456789");
-    for (size_t i = 0; i < digits && o + 2 < n; i++) {
-        buf[o++] = s[i];
-        size_t left = digits - i - 1;
-        if (left > 0 && left % 3 == 0)
-            buf[o++] = '.';
-    }
-    s += digits;
-    while (*s && o + 1 < n)
-        buf[o++] = *s++;
-    buf[o] = '\0';
-}
-
-const char *dvk_render_cell(const dvk_doc_column *col, const dvk_doc_cell *cell, char *buf,
-                            size_t n)
-{
-    if (n == 0)
-        return "";
-    buf[0] = '\0';
-    if (!cell || cell->kind == DVK_CELL_EMPTY)
-        return buf;
-    if (cell->kind == DVK_CELL_TEXT)
-        return cell->text;
-    char raw[64];
-    double v = cell->num;
-    if (!isfinite(v))   /* only sums made here can overflow (a cell never holds one) */
-        return buf;
-    switch (col->type) {
-    case DVK_COL_PCT:
-        snprintf(raw, sizeof raw, "%.1f", v);
-        break;
-    case DVK_COL_NUM: {
-        snprintf(raw, sizeof raw, "%.2f", v);
-        char *dot = strchr(raw, '.');
-        if (dot) {
-            char *end = raw + strlen(raw);
-            while (end > dot + 1 && end[-1] == '0')
-                *--end = '\0';
-            if (end == dot + 1)
-                *dot = '\0';
-        }
-        break;
-    }
-    case DVK_COL_INT:
-    case DVK_COL_MONEY:
-    case DVK_COL_TEXT:
-    default:
-        if (col->type == DVK_COL_TEXT && v != floor(v)) {
-            dvk_render_number(v, buf, n);
-            return buf;
-        }
-        snprintf(raw, sizeof raw, "%.0f", v);
-        break;
-    }
-    if (strcmp(raw, "-0") == 0 || strcmp(raw, "-0.0") == 0)
-        memmove(raw, raw + 1, strlen(raw));
-    char *dot = strchr(raw, '.');
-    if (dot)
-        *dot = ',';
-    group_thousands(raw, buf, n);
-    if (col->type == DVK_COL_PCT && strlen(buf) + 2 <= n)
-        strcat(buf, "%");
-    return buf;
-}
-
-const char *dvk_render_date_vi(const char *iso, char *buf, size_t n)
-{
-    static const char blank[] = "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0";  /* to fill in by hand */
-    int y = 0, m = 0, d = 0;
-    if (iso && strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 &&
-        m <= 12 && d >= 1 && d <= 31) {
-        snprintf(buf, n, "ngày %02d tháng %s%d năm %d", d, m <= 2 ? "0" : "", m, y);
-    } else if (iso && strlen(iso) == 4 && sscanf(iso, "%4d", &y) == 1) {
-        snprintf(buf, n, "ngày%s tháng%s năm %d", blank, blank, y);
-    } else {
-        snprintf(buf, n, "ngày%s tháng%s năm%s", blank, blank, blank);
-    }
-    return buf;
 }
 
 static int is_numeric(dvk_doc_col_type t) { return t != DVK_COL_TEXT; }
@@ -226,7 +68,7 @@ static void number_line(const dvk_doc_letterhead *lh, char *buf, size_t n)
 static void place_date(const dvk_doc_letterhead *lh, char *buf, size_t n)
 {
     char date[96];
-    dvk_render_date_vi(lh->date, date, sizeof date);
+    dvk_format_date_vi(lh->date, date, sizeof date);
     if (lh->place[0])
         snprintf(buf, n, "%s, %s", lh->place, date);
     else
@@ -244,167 +86,167 @@ enum { MD_BLOCK = 0, MD_CELL = 1, MD_INLINE = 2 };
 
 /* Text with Markdown's active characters escaped; outside table cells a newline is a hard
  * line break (and, in a block, the next line is a line start again). */
-static void md_text(obuf *b, const char *s, int mode)
+static void md_text(dvk_buf *b, const char *s, int mode)
 {
     int line_start = mode == MD_BLOCK;
     for (const char *p = s; *p; p++) {
         char c = *p;
         if (c == '\n') {
-            puts_(b, mode == MD_CELL ? "<br>" : "  \n");
+            dvk_buf_adds(b, mode == MD_CELL ? "<br>" : "  \n");
             line_start = mode == MD_BLOCK;
             continue;
         }
         if (c == '\r')
             continue;
         if (strchr("\\`*_[]<>|", c)) {
-            put(b, "\\", 1);
+            dvk_buf_addc(b, '\\');
         } else if (line_start && strchr("#-+=", c)) {
-            put(b, "\\", 1);
+            dvk_buf_addc(b, '\\');
         } else if (line_start && c >= '0' && c <= '9') {
             const char *q = p;
             while (*q >= '0' && *q <= '9')
                 q++;
             if (*q == '.' || *q == ')') {
-                put(b, p, (size_t)(q - p));
-                put(b, "\\", 1);
+                dvk_buf_add(b, p, (size_t)(q - p));
+                dvk_buf_addc(b, '\\');
                 p = q - 1;
                 line_start = 0;
                 continue;
             }
         }
-        put(b, &c, 1);
+        dvk_buf_addc(b, c);
         if (c != ' ')
             line_start = 0;
     }
 }
 
-static void md_table_row(obuf *b, const dvk_doc_table *t, const dvk_doc_cell *row, int bold)
+static void md_table_row(dvk_buf *b, const dvk_doc_table *t, const dvk_doc_cell *row, int bold)
 {
     char buf[128];
-    puts_(b, "|");
+    dvk_buf_adds(b, "|");
     for (size_t c = 0; c < t->ncols; c++) {
-        const char *s = dvk_render_cell(&t->cols[c], &row[c], buf, sizeof buf);
-        puts_(b, " ");
+        const char *s = dvk_doc_cell_text(&t->cols[c], &row[c], buf, sizeof buf);
+        dvk_buf_adds(b, " ");
         if (bold && *s)
-            puts_(b, "**");
+            dvk_buf_adds(b, "**");
         md_text(b, s, MD_CELL);
         if (bold && *s)
-            puts_(b, "**");
-        puts_(b, " |");
+            dvk_buf_adds(b, "**");
+        dvk_buf_adds(b, " |");
     }
-    puts_(b, "\n");
+    dvk_buf_adds(b, "\n");
 }
 
-static void md_table(obuf *b, const dvk_doc_table *t)
+static void md_table(dvk_buf *b, const dvk_doc_table *t)
 {
     if (t->title[0]) {
-        puts_(b, "**");
+        dvk_buf_adds(b, "**");
         md_text(b, t->title, MD_INLINE);
-        puts_(b, "**\n\n");
+        dvk_buf_adds(b, "**\n\n");
     }
-    puts_(b, "|");
+    dvk_buf_adds(b, "|");
     for (size_t c = 0; c < t->ncols; c++) {
-        puts_(b, " ");
+        dvk_buf_adds(b, " ");
         md_text(b, t->cols[c].title, MD_CELL);
-        puts_(b, " |");
+        dvk_buf_adds(b, " |");
     }
-    puts_(b, "\n|");
+    dvk_buf_adds(b, "\n|");
     for (size_t c = 0; c < t->ncols; c++)
-        puts_(b, is_numeric(t->cols[c].type) ? " ---: |" : " --- |");
-    puts_(b, "\n");
+        dvk_buf_adds(b, is_numeric(t->cols[c].type) ? " ---: |" : " --- |");
+    dvk_buf_adds(b, "\n");
     for (size_t r = 0; r < t->nrows; r++)
         md_table_row(b, t, &t->cells[r * t->ncols], 0);
     if (t->totals)
         md_table_row(b, t, t->totals, 1);
     if (t->nrows == 0 && !t->totals)
-        puts_(b, "\n*(Không có dữ liệu.)*\n");
+        dvk_buf_adds(b, "\n*(Không có dữ liệu.)*\n");
     for (size_t i = 0; i < t->nfootnotes; i++) {
-        puts_(b, i == 0 ? "\n" : "  \n");
-        puts_(b, "*");
+        dvk_buf_adds(b, i == 0 ? "\n" : "  \n");
+        dvk_buf_adds(b, "*");
         md_text(b, t->footnotes[i], MD_INLINE);
-        puts_(b, "*");
+        dvk_buf_adds(b, "*");
         if (i + 1 == t->nfootnotes)
-            puts_(b, "\n");
+            dvk_buf_adds(b, "\n");
     }
-    puts_(b, "\n");
+    dvk_buf_adds(b, "\n");
 }
 
-static void md_chart(obuf *b, const dvk_doc_chart *ch)
+static void md_chart(dvk_buf *b, const dvk_doc_chart *ch)
 {
     char buf[64];
-    puts_(b, "**");
+    dvk_buf_adds(b, "**");
     md_text(b, ch->title[0] ? ch->title : "Biểu đồ", MD_INLINE);
-    puts_(b, "**\n\n|  |");
+    dvk_buf_adds(b, "**\n\n|  |");
     for (size_t s = 0; s < ch->nseries; s++) {
-        puts_(b, " ");
+        dvk_buf_adds(b, " ");
         md_text(b, ch->series[s].name, MD_CELL);
-        puts_(b, " |");
+        dvk_buf_adds(b, " |");
     }
     if (ch->stacked)
-        puts_(b, " Cộng |");
-    puts_(b, "\n| --- |");
+        dvk_buf_adds(b, " Cộng |");
+    dvk_buf_adds(b, "\n| --- |");
     for (size_t s = 0; s < ch->nseries + (size_t)ch->stacked; s++)
-        puts_(b, " ---: |");
-    puts_(b, "\n");
+        dvk_buf_adds(b, " ---: |");
+    dvk_buf_adds(b, "\n");
     dvk_doc_column numcol = {NULL, NULL, DVK_COL_NUM, 0};
     for (size_t i = 0; i < ch->ncats; i++) {
         double sum = 0;
-        puts_(b, "| ");
+        dvk_buf_adds(b, "| ");
         md_text(b, ch->categories[i], MD_CELL);
-        puts_(b, " |");
+        dvk_buf_adds(b, " |");
         for (size_t s = 0; s < ch->nseries; s++) {
             dvk_doc_cell cell = {DVK_CELL_NUMBER, ch->series[s].values[i], NULL};
             sum += ch->series[s].values[i];
-            printf_(b, " %s |", dvk_render_cell(&numcol, &cell, buf, sizeof buf));
+            dvk_buf_printf(b, " %s |", dvk_doc_cell_text(&numcol, &cell, buf, sizeof buf));
         }
         if (ch->stacked) {
             dvk_doc_cell cell = {DVK_CELL_NUMBER, sum, NULL};
-            printf_(b, " %s |", dvk_render_cell(&numcol, &cell, buf, sizeof buf));
+            dvk_buf_printf(b, " %s |", dvk_doc_cell_text(&numcol, &cell, buf, sizeof buf));
         }
-        puts_(b, "\n");
+        dvk_buf_adds(b, "\n");
     }
-    puts_(b, "\n");
+    dvk_buf_adds(b, "\n");
 }
 
-static void md_letterhead(obuf *b, const dvk_doc_letterhead *lh)
+static void md_letterhead(dvk_buf *b, const dvk_doc_letterhead *lh)
 {
     char num[256], date[512];
     number_line(lh, num, sizeof num);
     place_date(lh, date, sizeof date);
     const char *right = lh->family == DVK_DOC_PARTY ? "ĐẢNG CỘNG SẢN VIỆT NAM"
                                                      : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-    puts_(b, "| ");
+    dvk_buf_adds(b, "| ");
     if (lh->parent_issuer[0]) {
         md_text(b, lh->parent_issuer, MD_CELL);
-        puts_(b, "<br>");
+        dvk_buf_adds(b, "<br>");
     }
-    puts_(b, "**");
+    dvk_buf_adds(b, "**");
     md_text(b, lh->issuer, MD_CELL);
-    printf_(b, "** | **%s** |\n| :---: | :---: |\n", right);
+    dvk_buf_printf(b, "** | **%s** |\n| :---: | :---: |\n", right);
     if (lh->family == DVK_DOC_PARTY) {
-        puts_(b, "| \\* | |\n| ");
+        dvk_buf_adds(b, "| \\* | |\n| ");
         md_text(b, num, MD_CELL);
-        puts_(b, " | *");
+        dvk_buf_adds(b, " | *");
         md_text(b, date, MD_CELL);
-        puts_(b, "* |\n\n");
+        dvk_buf_adds(b, "* |\n\n");
     } else {
-        puts_(b, "| ");
+        dvk_buf_adds(b, "| ");
         md_text(b, num, MD_CELL);
-        puts_(b, " | **Độc lập - Tự do - Hạnh phúc** |\n| | *");
+        dvk_buf_adds(b, " | **Độc lập - Tự do - Hạnh phúc** |\n| | *");
         md_text(b, date, MD_CELL);
-        puts_(b, "* |\n\n");
+        dvk_buf_adds(b, "* |\n\n");
     }
 }
 
-static void md_block(obuf *b, const dvk_doc_block *blk)
+static void md_block(dvk_buf *b, const dvk_doc_block *blk)
 {
     switch (blk->type) {
     case DVK_DOC_HEADING:
         for (int i = 0; i < blk->level; i++)
-            puts_(b, "#");
-        puts_(b, " ");
+            dvk_buf_adds(b, "#");
+        dvk_buf_adds(b, " ");
         md_text(b, blk->text, MD_INLINE);
-        puts_(b, "\n\n");
+        dvk_buf_adds(b, "\n\n");
         break;
     case DVK_DOC_PARAGRAPH: {
         const char *mark = (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_ITALIC) ? "***"
@@ -415,25 +257,25 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
             break;
         size_t art = mark[0] ? 0 : article_prefix(blk->text);
         if (art) {
-            puts_(b, "**");
-            put(b, blk->text, art);
-            puts_(b, "**");
+            dvk_buf_adds(b, "**");
+            dvk_buf_add(b, blk->text, art);
+            dvk_buf_adds(b, "**");
         }
-        puts_(b, mark);
+        dvk_buf_adds(b, mark);
         md_text(b, blk->text + art, mark[0] || art ? MD_INLINE : MD_BLOCK);
-        puts_(b, mark);
-        puts_(b, "\n\n");
+        dvk_buf_adds(b, mark);
+        dvk_buf_adds(b, "\n\n");
         break;
     }
     case DVK_DOC_KV:
         for (size_t i = 0; i < blk->nitems; i++) {
-            puts_(b, "- **");
+            dvk_buf_adds(b, "- **");
             md_text(b, blk->keys[i], MD_INLINE);
-            puts_(b, ":** ");
+            dvk_buf_adds(b, ":** ");
             md_text(b, blk->values[i], MD_INLINE);
-            puts_(b, "\n");
+            dvk_buf_adds(b, "\n");
         }
-        puts_(b, "\n");
+        dvk_buf_adds(b, "\n");
         break;
     case DVK_DOC_TABLE:
         md_table(b, blk->table);
@@ -442,7 +284,7 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
         md_chart(b, blk->chart);
         break;
     case DVK_DOC_PAGE_BREAK:
-        puts_(b, "---\n\n");
+        dvk_buf_adds(b, "---\n\n");
         break;
     case DVK_DOC_LETTERHEAD:
         md_letterhead(b, blk->letterhead);
@@ -450,35 +292,35 @@ static void md_block(obuf *b, const dvk_doc_block *blk)
     case DVK_DOC_SIGNATURE: {
         const dvk_doc_signature *s = blk->signature;
         if (s->on_behalf[0]) {
-            puts_(b, "**");
+            dvk_buf_adds(b, "**");
             md_text(b, s->on_behalf, MD_INLINE);
-            puts_(b, "**  \n");
+            dvk_buf_adds(b, "**  \n");
         }
         if (s->title[0]) {
-            puts_(b, "**");
+            dvk_buf_adds(b, "**");
             md_text(b, s->title, MD_INLINE);
-            puts_(b, "**\n\n");
+            dvk_buf_adds(b, "**\n\n");
         }
         if (s->name[0]) {
-            puts_(b, "**");
+            dvk_buf_adds(b, "**");
             md_text(b, s->name, MD_INLINE);
-            puts_(b, "**\n\n");
+            dvk_buf_adds(b, "**\n\n");
         }
         break;
     }
     case DVK_DOC_RECIPIENTS:
-        puts_(b, "***Nơi nhận:***\n\n");
+        dvk_buf_adds(b, "***Nơi nhận:***\n\n");
         for (size_t i = 0; i < blk->nitems; i++) {
-            puts_(b, "- ");
+            dvk_buf_adds(b, "- ");
             md_text(b, blk->values[i], MD_INLINE);
-            puts_(b, "\n");
+            dvk_buf_adds(b, "\n");
         }
-        puts_(b, "\n");
+        dvk_buf_adds(b, "\n");
         break;
     }
 }
 
-static void render_md(const dvk_doc *doc, obuf *b)
+static void render_md(const dvk_doc *doc, dvk_buf *b)
 {
     for (size_t i = 0; i < dvk_doc_count(doc); i++)
         md_block(b, dvk_doc_block_at(doc, i));
@@ -488,7 +330,7 @@ static void render_md(const dvk_doc *doc, obuf *b)
 
 /* Text as HTML: & < > " ' escaped, C0 controls other than tab/newline replaced by U+FFFD
  * (HTML forbids them), newlines as <br> when br is set. */
-static void html_text(obuf *b, const char *s, int br)
+static void html_text(dvk_buf *b, const char *s, int br)
 {
     const char *run = s;
     for (const char *p = s;; p++) {
@@ -509,10 +351,10 @@ static void html_text(obuf *b, const char *s, int br)
                 rep = "\xEF\xBF\xBD";
         }
         if (rep || !c) {
-            put(b, run, (size_t)(p - run));
+            dvk_buf_add(b, run, (size_t)(p - run));
             if (!c)
                 break;
-            puts_(b, rep);
+            dvk_buf_adds(b, rep);
             run = p + 1;
         }
     }
@@ -566,77 +408,69 @@ static const char html_css[] =
     "td.sig,div.sig{text-align:center;font-weight:bold}div.sig{margin:10pt 0 0 45%}\n"
     ".sig-space{height:28mm}\n";
 
-static void html_table(obuf *b, const dvk_doc_table *t)
+static void html_table(dvk_buf *b, const dvk_doc_table *t)
 {
     char buf[128];
-    puts_(b, "<table class=\"data\">");
+    dvk_buf_adds(b, "<table class=\"data\">");
     if (t->title[0]) {
-        puts_(b, "<caption>");
+        dvk_buf_adds(b, "<caption>");
         html_text(b, t->title, 1);
-        puts_(b, "</caption>");
+        dvk_buf_adds(b, "</caption>");
     }
     int widths = 0;
     for (size_t c = 0; c < t->ncols; c++)
         widths |= t->cols[c].width > 0;
     if (widths) {
-        puts_(b, "<colgroup>");
+        dvk_buf_adds(b, "<colgroup>");
         for (size_t c = 0; c < t->ncols; c++) {
             if (t->cols[c].width > 0)
-                printf_(b, "<col style=\"width:%dch\">", t->cols[c].width);
+                dvk_buf_printf(b, "<col style=\"width:%dch\">", t->cols[c].width);
             else
-                puts_(b, "<col>");
+                dvk_buf_adds(b, "<col>");
         }
-        puts_(b, "</colgroup>");
+        dvk_buf_adds(b, "</colgroup>");
     }
-    puts_(b, "\n<thead><tr>");
+    dvk_buf_adds(b, "\n<thead><tr>");
     for (size_t c = 0; c < t->ncols; c++) {
-        puts_(b, "<th>");
+        dvk_buf_adds(b, "<th>");
         html_text(b, t->cols[c].title, 1);
-        puts_(b, "</th>");
+        dvk_buf_adds(b, "</th>");
     }
-    puts_(b, "</tr></thead>\n<tbody>\n");
+    dvk_buf_adds(b, "</tr></thead>\n<tbody>\n");
     for (size_t r = 0; r < t->nrows; r++) {
-        puts_(b, "<tr>");
+        dvk_buf_adds(b, "<tr>");
         for (size_t c = 0; c < t->ncols; c++) {
             const dvk_doc_cell *cell = &t->cells[r * t->ncols + c];
-            puts_(b, is_numeric(t->cols[c].type) ? "<td class=\"n\">" : "<td>");
-            html_text(b, dvk_render_cell(&t->cols[c], cell, buf, sizeof buf), 1);
-            puts_(b, "</td>");
+            dvk_buf_adds(b, is_numeric(t->cols[c].type) ? "<td class=\"n\">" : "<td>");
+            html_text(b, dvk_doc_cell_text(&t->cols[c], cell, buf, sizeof buf), 1);
+            dvk_buf_adds(b, "</td>");
         }
-        puts_(b, "</tr>\n");
+        dvk_buf_adds(b, "</tr>\n");
     }
     if (t->nrows == 0)
-        printf_(b, "<tr><td class=\"empty\" colspan=\"%zu\">Không có dữ liệu.</td></tr>\n",
+        dvk_buf_printf(b, "<tr><td class=\"empty\" colspan=\"%zu\">Không có dữ liệu.</td></tr>\n",
                 t->ncols);
-    puts_(b, "</tbody>");
+    dvk_buf_adds(b, "</tbody>");
     if (t->totals) {
-        puts_(b, "\n<tfoot><tr>");
+        dvk_buf_adds(b, "\n<tfoot><tr>");
         for (size_t c = 0; c < t->ncols; c++) {
-            puts_(b, is_numeric(t->cols[c].type) ? "<td class=\"n\">" : "<td>");
-            html_text(b, dvk_render_cell(&t->cols[c], &t->totals[c], buf, sizeof buf), 1);
-            puts_(b, "</td>");
+            dvk_buf_adds(b, is_numeric(t->cols[c].type) ? "<td class=\"n\">" : "<td>");
+            html_text(b, dvk_doc_cell_text(&t->cols[c], &t->totals[c], buf, sizeof buf), 1);
+            dvk_buf_adds(b, "</td>");
         }
-        puts_(b, "</tr></tfoot>");
+        dvk_buf_adds(b, "</tr></tfoot>");
     }
-    puts_(b, "</table>\n");
+    dvk_buf_adds(b, "</table>\n");
     for (size_t i = 0; i < t->nfootnotes; i++) {
-        puts_(b, "<p class=\"note\">");
+        dvk_buf_adds(b, "<p class=\"note\">");
         html_text(b, t->footnotes[i], 1);
-        puts_(b, "</p>\n");
+        dvk_buf_adds(b, "</p>\n");
     }
-}
-
-/* Number of UTF-8 code points in s[0..n). */
-static size_t u8len(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
 }
 
 /* Split s into at most maxl lines of about width code points at spaces; returns the
- * count, with starts/lengths in off/len. The last line takes the rest. */
+ * count, with starts/lengths in off/len. A line ends at its last space within width
+ * (a word longer than width is not cut); the last line takes the rest. */
 static int wrap(const char *s, size_t width, int maxl, size_t *off, size_t *len)
 {
     size_t n = strlen(s), start = 0;
@@ -647,13 +481,12 @@ static int wrap(const char *s, size_t width, int maxl, size_t *off, size_t *len)
         if (start >= n)
             break;
         size_t end = n;
-        if (lines + 1 < maxl && u8len(s + start, n - start) > width) {
-            size_t best = 0;
-            for (size_t i = start; i < n; i++) {
-                if (s[i] == ' ' && u8len(s + start, i - start) <= width)
+        if (lines + 1 < maxl && dvk_text_chars(s + start, n - start) > width) {
+            size_t best = 0, chars = 0;   /* chars: code points in s[start..i) */
+            for (size_t i = start; i < n && chars <= width; chars++) {
+                if (s[i] == ' ')
                     best = i;
-                if (u8len(s + start, i - start) > width)
-                    break;
+                dvk_text_next(s, n, &i);
             }
             end = best > start ? best : n;
         }
@@ -689,7 +522,7 @@ static double nice_step(double vmax, int whole)
 /* A horizontal bar chart as inline SVG: category labels on the left (wrapped), one bar
  * per series (grouped) or one bar of segments (stacked), values at the bar ends, an axis
  * with gridlines at round steps, and a legend when there are several series. */
-static void html_chart(obuf *b, const dvk_doc_chart *ch)
+static void html_chart(dvk_buf *b, const dvk_doc_chart *ch)
 {
     const double W = 640, label_w = 230, right_pad = 56, bar_h = 17, gap = 10, line_h = 16;
     const double plot_x = label_w + 8, plot_w = W - plot_x - right_pad;
@@ -728,36 +561,36 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
         total_h += fmax(nl * line_h, bars * bar_h) + gap;
     }
     double H = total_h + 26;
-    puts_(b, "<figure>");
+    dvk_buf_adds(b, "<figure>");
     if (ch->title[0]) {
-        puts_(b, "<figcaption>");
+        dvk_buf_adds(b, "<figcaption>");
         html_text(b, ch->title, 1);
-        puts_(b, "</figcaption>");
+        dvk_buf_adds(b, "</figcaption>");
     }
-    printf_(b, "\n<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
+    dvk_buf_printf(b, "\n<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
     html_text(b, ch->title, 0);
-    puts_(b, "\" font-family=\"'Times New Roman','Liberation Serif',serif\" font-size=\"15\">\n");
+    dvk_buf_adds(b, "\" font-family=\"'Times New Roman','Liberation Serif',serif\" font-size=\"15\">\n");
     /* legend */
     if (ch->nseries > 1) {
         double x = plot_x;
         for (size_t s = 0; s < ch->nseries; s++) {
-            printf_(b, "<rect x=\"%.1f\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>", x,
+            dvk_buf_printf(b, "<rect x=\"%.1f\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>", x,
                     palette[s % NPALETTE]);
-            printf_(b, "<text x=\"%.1f\" y=\"15\">", x + 16);
+            dvk_buf_printf(b, "<text x=\"%.1f\" y=\"15\">", x + 16);
             html_text(b, ch->series[s].name, 0);
-            puts_(b, "</text>\n");
-            x += 30 + 8.0 * (double)u8len(ch->series[s].name, strlen(ch->series[s].name));
+            dvk_buf_adds(b, "</text>\n");
+            x += 30 + 8.0 * (double)dvk_text_chars(ch->series[s].name, strlen(ch->series[s].name));
         }
     }
     /* gridlines and axis labels */
     for (int k = 0; k <= nticks; k++) {
         double x = plot_x + plot_w * k / nticks;
         dvk_doc_cell cell = {DVK_CELL_NUMBER, step * k, NULL};
-        printf_(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#%s\" "
+        dvk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#%s\" "
                    "stroke-width=\"0.6\"/>",
                 x, y0 - 2, x, total_h, k == 0 ? "000" : "bbb");
-        printf_(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x,
-                total_h + 17, dvk_render_cell(&numcol, &cell, buf, sizeof buf));
+        dvk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x,
+                total_h + 17, dvk_doc_cell_text(&numcol, &cell, buf, sizeof buf));
     }
     double y = y0;
     for (size_t i = 0; i < ch->ncats; i++) {
@@ -765,17 +598,17 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
         int nl = wrap(ch->categories[i], 30, 3, off, len);
         double row_h = fmax(nl * line_h, bars * bar_h);
         double ty = y + row_h / 2 - (nl - 1) * line_h / 2 + 5;
-        printf_(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, ty);
+        dvk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w, ty);
         for (int l = 0; l < nl; l++) {
             char line[512];
             size_t n = len[l] < sizeof line - 1 ? len[l] : sizeof line - 1;
             memcpy(line, ch->categories[i] + off[l], n);
             line[n] = '\0';
-            printf_(b, "<tspan x=\"%.1f\"%s>", label_w, l ? " dy=\"16\"" : "");
+            dvk_buf_printf(b, "<tspan x=\"%.1f\"%s>", label_w, l ? " dy=\"16\"" : "");
             html_text(b, line, 0);
-            puts_(b, "</tspan>");
+            dvk_buf_adds(b, "</tspan>");
         }
-        puts_(b, "</text>\n");
+        dvk_buf_adds(b, "</text>\n");
         double by = y + (row_h - bars * bar_h) / 2;
         if (ch->stacked) {
             double x = plot_x, sum = 0;
@@ -783,105 +616,105 @@ static void html_chart(obuf *b, const dvk_doc_chart *ch)
                 double v = fmax(0, ch->series[s].values[i]);
                 double w = fmin(plot_w - (x - plot_x), plot_w * v / axis);
                 sum += v;
-                printf_(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                dvk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                            "fill=\"%s\"/>",
                         x, by + 1, w, bar_h - 2, palette[s % NPALETTE]);
                 x += w;
             }
             dvk_doc_cell cell = {DVK_CELL_NUMBER, sum, NULL};
-            printf_(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 4, by + bar_h - 3,
-                    dvk_render_cell(&numcol, &cell, buf, sizeof buf));
+            dvk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 4, by + bar_h - 3,
+                    dvk_doc_cell_text(&numcol, &cell, buf, sizeof buf));
         } else {
             for (size_t s = 0; s < ch->nseries; s++) {
                 double v = fmax(0, ch->series[s].values[i]);
                 double w = fmin(plot_w, plot_w * v / axis);
                 double yy = by + s * bar_h;
                 dvk_doc_cell cell = {DVK_CELL_NUMBER, ch->series[s].values[i], NULL};
-                printf_(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                dvk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                            "fill=\"%s\"/>",
                         plot_x, yy + 1, w, bar_h - 2, palette[s % NPALETTE]);
-                printf_(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", plot_x + w + 4,
-                        yy + bar_h - 3, dvk_render_cell(&numcol, &cell, buf, sizeof buf));
+                dvk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", plot_x + w + 4,
+                        yy + bar_h - 3, dvk_doc_cell_text(&numcol, &cell, buf, sizeof buf));
             }
         }
         y += row_h + gap;
     }
-    puts_(b, "</svg></figure>\n");
+    dvk_buf_adds(b, "</svg></figure>\n");
 }
 
-static void html_lines(obuf *b, const char *cls, const char *text)
+static void html_lines(dvk_buf *b, const char *cls, const char *text)
 {
-    printf_(b, "<div class=\"%s\">", cls);
+    dvk_buf_printf(b, "<div class=\"%s\">", cls);
     html_text(b, text, 1);
-    puts_(b, "</div>");
+    dvk_buf_adds(b, "</div>");
 }
 
-static void html_letterhead(obuf *b, const dvk_doc_letterhead *lh)
+static void html_letterhead(dvk_buf *b, const dvk_doc_letterhead *lh)
 {
     char num[256], date[512];
     number_line(lh, num, sizeof num);
     place_date(lh, date, sizeof date);
-    printf_(b, "<table class=\"lh%s\"><tr><td class=\"lh-l\">",
+    dvk_buf_printf(b, "<table class=\"lh%s\"><tr><td class=\"lh-l\">",
             lh->family == DVK_DOC_PARTY ? " party" : "");
     if (lh->parent_issuer[0])
         html_lines(b, "lh-up", lh->parent_issuer);
     html_lines(b, "lh-iss", lh->issuer);
     if (lh->family == DVK_DOC_PARTY)
-        puts_(b, "<div>*</div>");
+        dvk_buf_adds(b, "<div>*</div>");
     else
-        puts_(b, "<div class=\"rule\"></div>");
-    puts_(b, "</td><td class=\"lh-r\">");
+        dvk_buf_adds(b, "<div class=\"rule\"></div>");
+    dvk_buf_adds(b, "</td><td class=\"lh-r\">");
     if (lh->family == DVK_DOC_PARTY) {
-        puts_(b, "<div class=\"lh-party\"><span>ĐẢNG CỘNG SẢN VIỆT NAM</span></div>");
+        dvk_buf_adds(b, "<div class=\"lh-party\"><span>ĐẢNG CỘNG SẢN VIỆT NAM</span></div>");
     } else {
-        puts_(b, "<div class=\"lh-nat\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>"
+        dvk_buf_adds(b, "<div class=\"lh-nat\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>"
                  "<div class=\"lh-motto\"><span>Độc lập - Tự do - Hạnh phúc</span></div>");
     }
-    puts_(b, "</td></tr>\n<tr><td class=\"lh-l lh-no\">");
+    dvk_buf_adds(b, "</td></tr>\n<tr><td class=\"lh-l lh-no\">");
     html_text(b, num, 0);
-    puts_(b, "</td><td class=\"lh-r lh-date\">");
+    dvk_buf_adds(b, "</td><td class=\"lh-r lh-date\">");
     html_text(b, date, 0);
-    puts_(b, "</td></tr></table>\n");
+    dvk_buf_adds(b, "</td></tr></table>\n");
 }
 
-static void html_signature_inner(obuf *b, const dvk_doc_signature *s)
+static void html_signature_inner(dvk_buf *b, const dvk_doc_signature *s)
 {
     if (s->on_behalf[0])
         html_lines(b, "sig-ob", s->on_behalf);
     if (s->title[0])
         html_lines(b, "sig-t", s->title);
-    puts_(b, "<div class=\"sig-space\"></div>");
+    dvk_buf_adds(b, "<div class=\"sig-space\"></div>");
     if (s->name[0])
         html_lines(b, "sig-n", s->name);
 }
 
-static void html_recipients_inner(obuf *b, const dvk_doc_block *blk)
+static void html_recipients_inner(dvk_buf *b, const dvk_doc_block *blk)
 {
-    puts_(b, "<div class=\"rcp-h\">Nơi nhận:</div>");
+    dvk_buf_adds(b, "<div class=\"rcp-h\">Nơi nhận:</div>");
     for (size_t i = 0; i < blk->nitems; i++) {
-        puts_(b, "<div>- ");
+        dvk_buf_adds(b, "<div>- ");
         html_text(b, blk->values[i], 1);
-        puts_(b, "</div>");
+        dvk_buf_adds(b, "</div>");
     }
 }
 
-static void render_html(const dvk_doc *doc, obuf *b)
+static void render_html(const dvk_doc *doc, dvk_buf *b)
 {
-    puts_(b, "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+    dvk_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     html_text(b, dvk_doc_title(doc)[0] ? dvk_doc_title(doc) : "Báo cáo", 0);
-    puts_(b, "</title>\n<style>\n");
-    puts_(b, html_css);
-    puts_(b, "</style>\n</head>\n<body>\n<main>\n");
+    dvk_buf_adds(b, "</title>\n<style>\n");
+    dvk_buf_adds(b, html_css);
+    dvk_buf_adds(b, "</style>\n</head>\n<body>\n<main>\n");
     size_t n = dvk_doc_count(doc);
     for (size_t i = 0; i < n; i++) {
         const dvk_doc_block *blk = dvk_doc_block_at(doc, i);
         const dvk_doc_block *next = i + 1 < n ? dvk_doc_block_at(doc, i + 1) : NULL;
         switch (blk->type) {
         case DVK_DOC_HEADING:
-            printf_(b, "<h%d>", blk->level);
+            dvk_buf_printf(b, "<h%d>", blk->level);
             html_text(b, blk->text, 1);
-            printf_(b, "</h%d>\n", blk->level);
+            dvk_buf_printf(b, "</h%d>\n", blk->level);
             break;
         case DVK_DOC_PARAGRAPH: {
             char cls[24] = "";
@@ -900,29 +733,29 @@ static void render_html(const dvk_doc *doc, obuf *b)
                 (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_CENTER))
                 strcat(cls, " subj");
             if (cls[0])
-                printf_(b, "<p class=\"%s\">", cls + 1);
+                dvk_buf_printf(b, "<p class=\"%s\">", cls + 1);
             else
-                puts_(b, "<p>");
+                dvk_buf_adds(b, "<p>");
             size_t art = blk->style & DVK_DOC_BOLD ? 0 : article_prefix(blk->text);
             if (art) {
-                puts_(b, "<b>");
-                put(b, blk->text, art);
-                puts_(b, "</b>");
+                dvk_buf_adds(b, "<b>");
+                dvk_buf_add(b, blk->text, art);
+                dvk_buf_adds(b, "</b>");
             }
             html_text(b, blk->text + art, 1);
-            puts_(b, "</p>\n");
+            dvk_buf_adds(b, "</p>\n");
             break;
         }
         case DVK_DOC_KV:
-            puts_(b, "<table class=\"kv\">\n");
+            dvk_buf_adds(b, "<table class=\"kv\">\n");
             for (size_t k = 0; k < blk->nitems; k++) {
-                puts_(b, "<tr><th>");
+                dvk_buf_adds(b, "<tr><th>");
                 html_text(b, blk->keys[k], 1);
-                puts_(b, "</th><td>");
+                dvk_buf_adds(b, "</th><td>");
                 html_text(b, blk->values[k], 1);
-                puts_(b, "</td></tr>\n");
+                dvk_buf_adds(b, "</td></tr>\n");
             }
-            puts_(b, "</table>\n");
+            dvk_buf_adds(b, "</table>\n");
             break;
         case DVK_DOC_TABLE:
             html_table(b, blk->table);
@@ -931,7 +764,7 @@ static void render_html(const dvk_doc *doc, obuf *b)
             html_chart(b, blk->chart);
             break;
         case DVK_DOC_PAGE_BREAK:
-            puts_(b, "<div class=\"pb\"></div>\n");
+            dvk_buf_adds(b, "<div class=\"pb\"></div>\n");
             break;
         case DVK_DOC_LETTERHEAD:
             html_letterhead(b, blk->letterhead);
@@ -943,78 +776,58 @@ static void render_html(const dvk_doc *doc, obuf *b)
                          (blk->type == DVK_DOC_SIGNATURE && next->type == DVK_DOC_RECIPIENTS))) {
                 const dvk_doc_block *r = blk->type == DVK_DOC_RECIPIENTS ? blk : next;
                 const dvk_doc_block *s = blk->type == DVK_DOC_SIGNATURE ? blk : next;
-                puts_(b, "<table class=\"foot\"><tr><td class=\"rcp\">");
+                dvk_buf_adds(b, "<table class=\"foot\"><tr><td class=\"rcp\">");
                 html_recipients_inner(b, r);
-                puts_(b, "</td><td class=\"sig\">");
+                dvk_buf_adds(b, "</td><td class=\"sig\">");
                 html_signature_inner(b, s->signature);
-                puts_(b, "</td></tr></table>\n");
+                dvk_buf_adds(b, "</td></tr></table>\n");
                 i++;
             } else if (blk->type == DVK_DOC_SIGNATURE) {
-                puts_(b, "<div class=\"sig\">");
+                dvk_buf_adds(b, "<div class=\"sig\">");
                 html_signature_inner(b, blk->signature);
-                puts_(b, "</div>\n");
+                dvk_buf_adds(b, "</div>\n");
             } else {
-                puts_(b, "<table class=\"foot\"><tr><td class=\"rcp\">");
+                dvk_buf_adds(b, "<table class=\"foot\"><tr><td class=\"rcp\">");
                 html_recipients_inner(b, blk);
-                puts_(b, "</td><td></td></tr></table>\n");
+                dvk_buf_adds(b, "</td><td></td></tr></table>\n");
             }
             break;
         }
     }
-    puts_(b, "</main>\n</body>\n</html>\n");
+    dvk_buf_adds(b, "</main>\n</body>\n</html>\n");
 }
 
 /* ---- CSV ----------------------------------------------------------------------------- */
 
-/* One CSV field: text cells that a spreadsheet would run as a formula (= + - @, tab, CR at
- * the start) get a leading apostrophe; fields with , " CR LF or edge spaces are quoted. */
-static void csv_field(obuf *b, const char *s, int neutralise)
+/* A text field (csv.h: the formula rule applies to every text the document holds). */
+static void csv_text(dvk_buf *b, const char *s)
 {
-    int quote = 0;
-    if (neutralise && *s && strchr("=+-@\t\r", *s))
-        quote = 1;
-    for (const char *p = s; *p; p++)
-        if (*p == ',' || *p == '"' || *p == '\r' || *p == '\n')
-            quote = 1;
-    size_t n = strlen(s);
-    if (n && (s[0] == ' ' || s[n - 1] == ' '))
-        quote = 1;
-    if (!quote) {
-        put(b, s, n);
-        return;
-    }
-    put(b, "\"", 1);
-    if (neutralise && *s && strchr("=+-@\t\r", *s))
-        put(b, "'", 1);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            put(b, "\"", 1);
-        put(b, p, 1);
-    }
-    put(b, "\"", 1);
+    dvk_csv_cell(b, s, strlen(s), 1);
 }
 
-static void csv_row(obuf *b, const dvk_doc_table *t, const dvk_doc_cell *row)
+static void csv_row(dvk_buf *b, const dvk_doc_table *t, const dvk_doc_cell *row)
 {
     char buf[64];
     for (size_t c = 0; c < t->ncols; c++) {
         if (c)
-            put(b, ",", 1);
+            dvk_buf_addc(b, ',');
         const dvk_doc_cell *cell = &row[c];
         if (cell->kind == DVK_CELL_NUMBER) {
             double v = cell->num;
             if (t->cols[c].type == DVK_COL_INT || t->cols[c].type == DVK_COL_MONEY)
                 v = round(v);
-            dvk_render_number(v, buf, sizeof buf);
-            puts_(b, buf);
+            if (isfinite(v)) {   /* an overflowed sum is left empty, as people see it */
+                dvk_format_plain(v, buf, sizeof buf);
+                dvk_buf_adds(b, buf);
+            }
         } else if (cell->kind == DVK_CELL_TEXT) {
-            csv_field(b, cell->text, 1);
+            csv_text(b, cell->text);
         }
     }
-    puts_(b, "\r\n");
+    dvk_buf_adds(b, "\r\n");
 }
 
-static int render_csv(const dvk_doc *doc, obuf *b, dvk_error *err)
+static int render_csv(const dvk_doc *doc, dvk_buf *b, dvk_error *err)
 {
     int tables = 0;
     for (size_t i = 0; i < dvk_doc_count(doc); i++) {
@@ -1023,17 +836,17 @@ static int render_csv(const dvk_doc *doc, obuf *b, dvk_error *err)
             continue;
         const dvk_doc_table *t = blk->table;
         if (tables++)
-            puts_(b, "\r\n");
+            dvk_buf_adds(b, "\r\n");
         if (t->title[0]) {
-            csv_field(b, t->title, 1);
-            puts_(b, "\r\n");
+            csv_text(b, t->title);
+            dvk_buf_adds(b, "\r\n");
         }
         for (size_t c = 0; c < t->ncols; c++) {
             if (c)
-                put(b, ",", 1);
-            csv_field(b, t->cols[c].title, 1);
+                dvk_buf_addc(b, ',');
+            csv_text(b, t->cols[c].title);
         }
-        puts_(b, "\r\n");
+        dvk_buf_adds(b, "\r\n");
         for (size_t r = 0; r < t->nrows; r++)
             csv_row(b, t, &t->cells[r * t->ncols]);
         if (t->totals)
@@ -1047,88 +860,32 @@ static int render_csv(const dvk_doc *doc, obuf *b, dvk_error *err)
 
 /* ---- JSON ---------------------------------------------------------------------------- */
 
-static void json_str(obuf *b, const char *s)
+static void json_strv(dvk_buf *b, char *const *v, size_t n)
 {
-    put(b, "\"", 1);
-    const char *run = s;
-    for (const char *p = s;; p++) {
-        unsigned char c = (unsigned char)*p;
-        char esc[8];
-        const char *rep = NULL;
-        if (c == '"')
-            rep = "\\\"";
-        else if (c == '\\')
-            rep = "\\\\";
-        else if (c == '\n')
-            rep = "\\n";
-        else if (c == '\r')
-            rep = "\\r";
-        else if (c == '\t')
-            rep = "\\t";
-        else if (c == '\b')
-            rep = "\\b";
-        else if (c == '\f')
-            rep = "\\f";
-        else if (c && c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            rep = esc;
-        } else if (c == 0xE2 && (unsigned char)p[1] == 0x80 &&
-                   ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9)) {
-            /* U+2028/2029 are valid JSON but break JavaScript string literals. */
-            snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)p[2] == 0xA8 ? 0x2028 : 0x2029);
-            put(b, run, (size_t)(p - run));
-            puts_(b, esc);
-            p += 2;
-            run = p + 1;
-            continue;
-        }
-        if (rep || !c) {
-            put(b, run, (size_t)(p - run));
-            if (!c)
-                break;
-            puts_(b, rep);
-            run = p + 1;
-        }
-    }
-    put(b, "\"", 1);
-}
-
-static void json_key(obuf *b, const char *k, int first)
-{
-    if (!first)
-        put(b, ",", 1);
-    json_str(b, k);
-    put(b, ":", 1);
-}
-
-static void json_strv(obuf *b, char *const *v, size_t n)
-{
-    put(b, "[", 1);
+    dvk_buf_addc(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            put(b, ",", 1);
-        json_str(b, v[i]);
+            dvk_buf_addc(b, ',');
+        dvk_json_strz(b, v[i]);
     }
-    put(b, "]", 1);
+    dvk_buf_addc(b, ']');
 }
 
-static void json_cells(obuf *b, const dvk_doc_cell *row, size_t n)
+static void json_cells(dvk_buf *b, const dvk_doc_cell *row, size_t n)
 {
-    char buf[64];
-    put(b, "[", 1);
+    dvk_buf_addc(b, '[');
     for (size_t c = 0; c < n; c++) {
         if (c)
-            put(b, ",", 1);
+            dvk_buf_addc(b, ',');
         if (row[c].kind == DVK_CELL_NUMBER) {
-            dvk_render_number(row[c].num, buf, sizeof buf);
-            puts_(b, buf);
+            dvk_json_num(b, row[c].num);   /* an overflowed sum: null */
         } else if (row[c].kind == DVK_CELL_TEXT) {
-            json_str(b, row[c].text);
+            dvk_json_strz(b, row[c].text);
         } else {
-            puts_(b, "null");
+            dvk_buf_adds(b, "null");
         }
     }
-    put(b, "]", 1);
+    dvk_buf_addc(b, ']');
 }
 
 static const char *style_names(int style, char *buf, size_t n)
@@ -1148,157 +905,156 @@ static const char *style_names(int style, char *buf, size_t n)
     return buf;
 }
 
-static void json_block(obuf *b, const dvk_doc_block *blk)
+static void json_block(dvk_buf *b, const dvk_doc_block *blk)
 {
     static const char *const types[] = {"heading", "paragraph", "kv", "table", "chart",
                                         "page_break", "letterhead", "signature", "recipients"};
     char buf[64];
-    put(b, "{", 1);
-    json_key(b, "type", 1);
-    json_str(b, types[blk->type]);
+    dvk_buf_addc(b, '{');
+    dvk_json_key(b, "type", 1);
+    dvk_json_strz(b, types[blk->type]);
     switch (blk->type) {
     case DVK_DOC_HEADING:
-        json_key(b, "level", 0);
-        printf_(b, "%d", blk->level);
-        json_key(b, "text", 0);
-        json_str(b, blk->text);
+        dvk_json_key(b, "level", 0);
+        dvk_buf_printf(b, "%d", blk->level);
+        dvk_json_key(b, "text", 0);
+        dvk_json_strz(b, blk->text);
         break;
     case DVK_DOC_PARAGRAPH:
-        json_key(b, "style", 0);
-        json_str(b, style_names(blk->style, buf, sizeof buf));
-        json_key(b, "text", 0);
-        json_str(b, blk->text);
+        dvk_json_key(b, "style", 0);
+        dvk_json_strz(b, style_names(blk->style, buf, sizeof buf));
+        dvk_json_key(b, "text", 0);
+        dvk_json_strz(b, blk->text);
         break;
     case DVK_DOC_KV:
-        json_key(b, "items", 0);
-        put(b, "[", 1);
+        dvk_json_key(b, "items", 0);
+        dvk_buf_addc(b, '[');
         for (size_t i = 0; i < blk->nitems; i++) {
             if (i)
-                put(b, ",", 1);
-            put(b, "[", 1);
-            json_str(b, blk->keys[i]);
-            put(b, ",", 1);
-            json_str(b, blk->values[i]);
-            put(b, "]", 1);
+                dvk_buf_addc(b, ',');
+            dvk_buf_addc(b, '[');
+            dvk_json_strz(b, blk->keys[i]);
+            dvk_buf_addc(b, ',');
+            dvk_json_strz(b, blk->values[i]);
+            dvk_buf_addc(b, ']');
         }
-        put(b, "]", 1);
+        dvk_buf_addc(b, ']');
         break;
     case DVK_DOC_TABLE: {
         const dvk_doc_table *t = blk->table;
-        json_key(b, "title", 0);
-        json_str(b, t->title);
-        json_key(b, "columns", 0);
-        put(b, "[", 1);
+        dvk_json_key(b, "title", 0);
+        dvk_json_strz(b, t->title);
+        dvk_json_key(b, "columns", 0);
+        dvk_buf_addc(b, '[');
         for (size_t c = 0; c < t->ncols; c++) {
             if (c)
-                put(b, ",", 1);
-            put(b, "{", 1);
-            json_key(b, "id", 1);
-            json_str(b, t->cols[c].id);
-            json_key(b, "title", 0);
-            json_str(b, t->cols[c].title);
-            json_key(b, "type", 0);
-            json_str(b, dvk_doc_col_type_name(t->cols[c].type));
+                dvk_buf_addc(b, ',');
+            dvk_buf_addc(b, '{');
+            dvk_json_key(b, "id", 1);
+            dvk_json_strz(b, t->cols[c].id);
+            dvk_json_key(b, "title", 0);
+            dvk_json_strz(b, t->cols[c].title);
+            dvk_json_key(b, "type", 0);
+            dvk_json_strz(b, dvk_doc_col_type_name(t->cols[c].type));
             if (t->cols[c].width > 0) {
-                json_key(b, "width", 0);
-                printf_(b, "%d", t->cols[c].width);
+                dvk_json_key(b, "width", 0);
+                dvk_buf_printf(b, "%d", t->cols[c].width);
             }
-            put(b, "}", 1);
+            dvk_buf_addc(b, '}');
         }
-        put(b, "]", 1);
-        json_key(b, "rows", 0);
-        puts_(b, "[");
+        dvk_buf_addc(b, ']');
+        dvk_json_key(b, "rows", 0);
+        dvk_buf_adds(b, "[");
         for (size_t r = 0; r < t->nrows; r++) {
-            puts_(b, r ? ",\n" : "\n");
+            dvk_buf_adds(b, r ? ",\n" : "\n");
             json_cells(b, &t->cells[r * t->ncols], t->ncols);
         }
-        puts_(b, "]");
-        json_key(b, "totals", 0);
+        dvk_buf_adds(b, "]");
+        dvk_json_key(b, "totals", 0);
         if (t->totals)
             json_cells(b, t->totals, t->ncols);
         else
-            puts_(b, "null");
-        json_key(b, "footnotes", 0);
+            dvk_buf_adds(b, "null");
+        dvk_json_key(b, "footnotes", 0);
         json_strv(b, t->footnotes, t->nfootnotes);
         break;
     }
     case DVK_DOC_CHART: {
         const dvk_doc_chart *ch = blk->chart;
-        json_key(b, "chart", 0);
-        json_str(b, ch->stacked ? "stacked" : "bar");
-        json_key(b, "title", 0);
-        json_str(b, ch->title);
-        json_key(b, "categories", 0);
+        dvk_json_key(b, "chart", 0);
+        dvk_json_strz(b, ch->stacked ? "stacked" : "bar");
+        dvk_json_key(b, "title", 0);
+        dvk_json_strz(b, ch->title);
+        dvk_json_key(b, "categories", 0);
         json_strv(b, ch->categories, ch->ncats);
-        json_key(b, "series", 0);
-        put(b, "[", 1);
+        dvk_json_key(b, "series", 0);
+        dvk_buf_addc(b, '[');
         for (size_t s = 0; s < ch->nseries; s++) {
             if (s)
-                put(b, ",", 1);
-            put(b, "{", 1);
-            json_key(b, "name", 1);
-            json_str(b, ch->series[s].name);
-            json_key(b, "values", 0);
-            put(b, "[", 1);
+                dvk_buf_addc(b, ',');
+            dvk_buf_addc(b, '{');
+            dvk_json_key(b, "name", 1);
+            dvk_json_strz(b, ch->series[s].name);
+            dvk_json_key(b, "values", 0);
+            dvk_buf_addc(b, '[');
             for (size_t i = 0; i < ch->ncats; i++) {
                 if (i)
-                    put(b, ",", 1);
-                dvk_render_number(ch->series[s].values[i], buf, sizeof buf);
-                puts_(b, buf);
+                    dvk_buf_addc(b, ',');
+                dvk_json_num(b, ch->series[s].values[i]);
             }
-            put(b, "]}", 2);
+            dvk_buf_add(b, "]}", 2);
         }
-        put(b, "]", 1);
+        dvk_buf_addc(b, ']');
         break;
     }
     case DVK_DOC_PAGE_BREAK:
         break;
     case DVK_DOC_LETTERHEAD: {
         const dvk_doc_letterhead *l = blk->letterhead;
-        json_key(b, "family", 0);
-        json_str(b, l->family == DVK_DOC_PARTY ? "party" : "state");
-        json_key(b, "parent_issuer", 0);
-        json_str(b, l->parent_issuer);
-        json_key(b, "issuer", 0);
-        json_str(b, l->issuer);
-        json_key(b, "number", 0);
-        json_str(b, l->number);
-        json_key(b, "symbol", 0);
-        json_str(b, l->symbol);
-        json_key(b, "place", 0);
-        json_str(b, l->place);
-        json_key(b, "date", 0);
-        json_str(b, l->date);
+        dvk_json_key(b, "family", 0);
+        dvk_json_strz(b, l->family == DVK_DOC_PARTY ? "party" : "state");
+        dvk_json_key(b, "parent_issuer", 0);
+        dvk_json_strz(b, l->parent_issuer);
+        dvk_json_key(b, "issuer", 0);
+        dvk_json_strz(b, l->issuer);
+        dvk_json_key(b, "number", 0);
+        dvk_json_strz(b, l->number);
+        dvk_json_key(b, "symbol", 0);
+        dvk_json_strz(b, l->symbol);
+        dvk_json_key(b, "place", 0);
+        dvk_json_strz(b, l->place);
+        dvk_json_key(b, "date", 0);
+        dvk_json_strz(b, l->date);
         break;
     }
     case DVK_DOC_SIGNATURE:
-        json_key(b, "on_behalf", 0);
-        json_str(b, blk->signature->on_behalf);
-        json_key(b, "title", 0);
-        json_str(b, blk->signature->title);
-        json_key(b, "name", 0);
-        json_str(b, blk->signature->name);
+        dvk_json_key(b, "on_behalf", 0);
+        dvk_json_strz(b, blk->signature->on_behalf);
+        dvk_json_key(b, "title", 0);
+        dvk_json_strz(b, blk->signature->title);
+        dvk_json_key(b, "name", 0);
+        dvk_json_strz(b, blk->signature->name);
         break;
     case DVK_DOC_RECIPIENTS:
-        json_key(b, "items", 0);
+        dvk_json_key(b, "items", 0);
         json_strv(b, blk->values, blk->nitems);
         break;
     }
-    put(b, "}", 1);
+    dvk_buf_addc(b, '}');
 }
 
-static void render_json(const dvk_doc *doc, obuf *b)
+static void render_json(const dvk_doc *doc, dvk_buf *b)
 {
-    puts_(b, "{");
-    json_key(b, "title", 1);
-    json_str(b, dvk_doc_title(doc));
-    json_key(b, "blocks", 0);
-    puts_(b, "[");
+    dvk_buf_adds(b, "{");
+    dvk_json_key(b, "title", 1);
+    dvk_json_strz(b, dvk_doc_title(doc));
+    dvk_json_key(b, "blocks", 0);
+    dvk_buf_adds(b, "[");
     for (size_t i = 0; i < dvk_doc_count(doc); i++) {
-        puts_(b, i ? ",\n" : "\n");
+        dvk_buf_adds(b, i ? ",\n" : "\n");
         json_block(b, dvk_doc_block_at(doc, i));
     }
-    puts_(b, "]}\n");
+    dvk_buf_adds(b, "]}\n");
 }
 
 /* ---- entry points -------------------------------------------------------------------- */
@@ -1306,7 +1062,7 @@ static void render_json(const dvk_doc *doc, obuf *b)
 int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
                       dvk_error *err)
 {
-    obuf b = {0};
+    dvk_buf b = DVK_BUF_INIT;
     int rc = DVK_OK;
     *out = NULL;
     if (len)
@@ -1323,18 +1079,12 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
     }
     if (rc == DVK_OK && b.oom)
         rc = dvk_error_set(err, DVK_ENOMEM, "out of memory rendering the report");
-    if (rc == DVK_OK && !b.p) {
-        b.p = calloc(1, 1);
-        if (!b.p)
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    }
     if (rc != DVK_OK) {
-        free(b.p);
+        dvk_buf_free(&b);
         return rc;
     }
-    *out = b.p;
-    if (len)
-        *len = b.len;
+    if (!(*out = dvk_buf_take(&b, len)))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     return DVK_OK;
 }
 

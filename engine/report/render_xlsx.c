@@ -1,16 +1,18 @@
 /* render_xlsx.c: a report document's tables as an Excel workbook (libxlsxwriter): one sheet
  * per table with a unique valid name, typed numeric cells with number formats, a bold
  * header row that stays frozen, a bold totals row, footnotes below, and column widths from
- * the content. Part of the render module (render.h). */
-#include "dvk/render.h"
+ * the content; then the workbook read back (minizip) to refuse one a full disk cut short.
+ * Part of the render module (render.h), reached through report/render_xlsx.h. */
+#include "report/render_xlsx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unzip.h>
 #include <xlsxwriter.h>
-#include <zlib.h>
 
+#include "dvk/doc.h"
 #include "dvk/text.h"
 
 #define MAX_COL_WIDTH 60
@@ -60,30 +62,13 @@ static void make_formats(lxw_workbook *wb, xfmt *f)
     format_set_italic(f->note);
 }
 
-/* Copy at most max code points of s into out (size n). */
-static void utf8_prefix(const char *s, size_t max, char *out, size_t n)
+/* Copy the longest prefix of s with at most max code points that fits in out (n bytes, with
+ * the NUL) into out; never ends inside a sequence. */
+static void utf8_copy(const char *s, size_t max, char *out, size_t n)
 {
-    size_t o = 0, cps = 0;
-    for (const char *p = s; *p; p++) {
-        int lead = ((unsigned char)*p & 0xC0) != 0x80;
-        if (lead && cps++ == max)
-            break;
-        if (o + 1 >= n)
-            break;
-        out[o++] = *p;
-    }
-    /* never end inside a sequence */
-    while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80) {
-        size_t k = o - 1;
-        while (k > 0 && ((unsigned char)out[k] & 0xC0) == 0x80)
-            k--;
-        unsigned char lead = (unsigned char)out[k];
-        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        if (o - k == need)
-            break;
-        o = k;
-    }
-    out[o] = '\0';
+    size_t k = dvk_text_prefix(s, strlen(s), n - 1, max);
+    memcpy(out, s, k);
+    out[k] = '\0';
 }
 
 static int name_used(char names[][LXW_MAX_SHEETNAME_LENGTH], size_t count, const char *name)
@@ -120,7 +105,7 @@ static void sheet_name(const char *title, size_t index, char names[][LXW_MAX_SHE
     while (*s == '\'' || *s == ' ')
         s++;
     char base[LXW_MAX_SHEETNAME_LENGTH];
-    utf8_prefix(s, LXW_SHEETNAME_MAX, base, sizeof base);
+    utf8_copy(s, LXW_SHEETNAME_MAX, base, sizeof base);
     size_t bl = strlen(base);
     while (bl > 0 && (base[bl - 1] == '\'' || base[bl - 1] == ' '))
         base[--bl] = '\0';
@@ -130,7 +115,7 @@ static void sheet_name(const char *title, size_t index, char names[][LXW_MAX_SHE
     for (int k = 2; name_used(names, count, out) && k < 10000; k++) {
         char suffix[16], head[LXW_MAX_SHEETNAME_LENGTH];
         snprintf(suffix, sizeof suffix, " (%d)", k);
-        utf8_prefix(base, LXW_SHEETNAME_MAX - strlen(suffix), head, sizeof head);
+        utf8_copy(base, LXW_SHEETNAME_MAX - strlen(suffix), head, sizeof head);
         size_t hl = strlen(head);
         while (hl > 0 && (head[hl - 1] == '\'' || head[hl - 1] == ' '))
             head[--hl] = '\0';
@@ -141,7 +126,7 @@ static void sheet_name(const char *title, size_t index, char names[][LXW_MAX_SHE
 static int cell_width(const dvk_doc_column *col, const dvk_doc_cell *cell)
 {
     char buf[128];
-    const char *s = dvk_render_cell(col, cell, buf, sizeof buf);
+    const char *s = dvk_doc_cell_text(col, cell, buf, sizeof buf);
     /* the widest line of a multi-line cell */
     int best = 0;
     while (*s) {
@@ -173,7 +158,7 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
         char *s = malloc(cap);
         if (!s)
             return LXW_ERROR_MEMORY_MALLOC_FAILED;
-        utf8_prefix(cell->text, XLSX_CELL_MAX - 8, s, cap);
+        utf8_copy(cell->text, XLSX_CELL_MAX - 8, s, cap);
         strcat(s, cut);
         lxw_error e = worksheet_write_string(ws, r, c, s, fmt);
         free(s);
@@ -187,121 +172,79 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 /* ---- checking the written workbook ------------------------------------------------------
  * libxlsxwriter writes each sheet to a temporary file and ignores write errors there, so on
  * a full disk it can produce a valid zip whose sheets are cut short. After closing, the
- * workbook is read back: every worksheet and the shared strings must end with their closing
- * tag. A minimal reader of the zip's central directory, with zlib for the deflated entries. */
+ * workbook is read back with minizip: the zip must open, every entry must inflate whole
+ * with a good CRC, and every worksheet and the shared strings must end with their closing
+ * tag (white space after it allowed). */
 
-static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
-static unsigned long rd32(const unsigned char *p)
-{
-    return (unsigned long)rd16(p) | (unsigned long)rd16(p + 2) << 16;
-}
+#define TAIL_MAX 64   /* bytes kept of an entry's end: more than any closing tag needs */
 
-/* 1 when the entry's text, once inflated, ends with tail (white space after it allowed). */
-static int entry_ends_with(const unsigned char *data, size_t csize, size_t usize, int method,
-                           const char *tail)
+/* Read the current entry of uf to its end, keeping its last bytes in tail (*tlen of them).
+ * 0, or -1 when the entry cannot be read whole (bad data, CRC mismatch, I/O error). */
+static int read_entry_tail(unzFile uf, char *tail, size_t *tlen)
 {
-    unsigned char *out = malloc(usize + 1);
-    if (!out)
-        return 0;
-    size_t got = 0;
-    if (method == 0 && csize == usize) {
-        memcpy(out, data, usize);
-        got = usize;
-    } else if (method == 8) {
-        z_stream z;
-        memset(&z, 0, sizeof z);
-        if (inflateInit2(&z, -MAX_WBITS) == Z_OK) {
-            z.next_in = (unsigned char *)data;
-            z.avail_in = (uInt)csize;
-            z.next_out = out;
-            z.avail_out = (uInt)usize;
-            int zr = inflate(&z, Z_FINISH);
-            if (zr == Z_STREAM_END)
-                got = z.total_out;
-            inflateEnd(&z);
+    char chunk[16384];
+    int n;
+    *tlen = 0;
+    if (unzOpenCurrentFile(uf) != UNZ_OK)
+        return -1;
+    while ((n = unzReadCurrentFile(uf, chunk, sizeof chunk)) > 0) {
+        size_t got = (size_t)n;
+        if (got >= TAIL_MAX) {
+            memcpy(tail, chunk + got - TAIL_MAX, TAIL_MAX);
+            *tlen = TAIL_MAX;
+        } else {
+            size_t keep = *tlen + got > TAIL_MAX ? TAIL_MAX - got : *tlen;
+            memmove(tail, tail + *tlen - keep, keep);
+            memcpy(tail + keep, chunk, got);
+            *tlen = keep + got;
         }
     }
-    while (got > 0 && (out[got - 1] == '\n' || out[got - 1] == '\r' || out[got - 1] == ' '))
-        got--;
-    size_t tl = strlen(tail);
-    int ok = got >= tl && memcmp(out + got - tl, tail, tl) == 0;
-    free(out);
-    return ok;
+    /* unzCloseCurrentFile checks the CRC once the whole entry was read. */
+    int closed = unzCloseCurrentFile(uf);
+    return n == 0 && closed == UNZ_OK ? 0 : -1;
+}
+
+/* 1 when the text tail[0..n) ends with end, white space after it allowed. */
+static int ends_with(const char *tail, size_t n, const char *end)
+{
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' || tail[n - 1] == ' '))
+        n--;
+    size_t el = strlen(end);
+    return n >= el && memcmp(tail + n - el, end, el) == 0;
 }
 
 static int check_workbook(const char *path, dvk_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dvk_error_set(err, DVK_EIO, "%s: cannot read the workbook back", path);
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    int rc = DVK_OK;
-    do {
-        if (len + 65536 > cap) {
-            cap = cap ? cap * 2 : 1 << 20;
-            unsigned char *nb = realloc(buf, cap);
-            if (!nb) {
-                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory checking %s", path);
-                goto done;
-            }
-            buf = nb;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    if (ferror(f)) {
-        rc = dvk_error_set(err, DVK_EIO, "%s: cannot read the workbook back", path);
-        goto done;
-    }
-    /* The end-of-central-directory record is in the last 64 KiB + 22 bytes. */
-    size_t eocd = (size_t)-1;
-    if (len >= 22) {
-        size_t lo = len > 65557 ? len - 65557 : 0;
-        for (size_t i = len - 21; i-- > lo;)
-            if (rd32(buf + i) == 0x06054b50UL) {
-                eocd = i;
-                break;
-            }
-    }
+    unzFile uf = unzOpen64(path);
     int sheets = 0;
-    if (eocd == (size_t)-1)
-        goto bad;
-    size_t count = rd16(buf + eocd + 10), cd = rd32(buf + eocd + 16);
-    for (size_t e = 0; e < count; e++) {
-        if (cd + 46 > len || rd32(buf + cd) != 0x02014b50UL)
-            goto bad;
-        int method = (int)rd16(buf + cd + 10);
-        size_t csize = rd32(buf + cd + 20), usize = rd32(buf + cd + 24);
-        size_t nlen = rd16(buf + cd + 28), xlen = rd16(buf + cd + 30), clen = rd16(buf + cd + 32);
-        size_t local = rd32(buf + cd + 42);
-        if (cd + 46 + nlen > len)
-            goto bad;
-        char name[256];
-        snprintf(name, sizeof name, "%.*s", (int)(nlen < 255 ? nlen : 255), (const char *)buf + cd + 46);
-        cd += 46 + nlen + xlen + clen;
-        const char *tail = NULL;
+    int r = uf ? unzGoToFirstFile(uf) : UNZ_BADZIPFILE;
+    while (r == UNZ_OK) {
+        unz_file_info64 info;
+        char name[256], tail[TAIL_MAX];
+        size_t tlen;
+        if (unzGetCurrentFileInfo64(uf, &info, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK) {
+            r = UNZ_BADZIPFILE;
+            break;
+        }
+        const char *end = NULL;   /* the closing tag a complete entry ends with */
         if (strncmp(name, "xl/worksheets/sheet", 19) == 0) {
-            tail = "</worksheet>";
+            end = "</worksheet>";
             sheets++;
-        } else if (strcmp(name, "xl/sharedStrings.xml") == 0)
-            tail = "</sst>";
-        if (!tail)
-            continue;
-        if (local + 30 > len || rd32(buf + local) != 0x04034b50UL)
-            goto bad;
-        size_t data = local + 30 + rd16(buf + local + 26) + rd16(buf + local + 28);
-        if (data + csize > len || !entry_ends_with(buf + data, csize, usize, method, tail))
-            goto bad;
+        } else if (strcmp(name, "xl/sharedStrings.xml") == 0) {
+            end = "</sst>";
+        }
+        if (read_entry_tail(uf, tail, &tlen) != 0 || (end && !ends_with(tail, tlen, end))) {
+            r = UNZ_BADZIPFILE;
+            break;
+        }
+        r = unzGoToNextFile(uf);
     }
-    if (sheets > 0)
-        goto done;
-bad:
-    rc = dvk_error_set(err, DVK_EIO, "%s: the workbook was not written completely (disk full?)", path);
-done:
-    fclose(f);
-    free(buf);
-    return rc;
+    if (uf)
+        unzClose(uf);
+    if (r != UNZ_END_OF_LIST_OF_FILE || sheets == 0)
+        return dvk_error_set(err, DVK_EIO, "%s: the workbook was not written completely "
+                             "(disk full?)", path);
+    return DVK_OK;
 }
 
 int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)

@@ -1,5 +1,6 @@
 /* table.c: aligned, CSV, Markdown and JSON tables (see dvk/table.h). Widths are measured in
- * terminal columns with utf8proc, so "Nguyễn" lines up with "Nguyen". */
+ * terminal columns (text.h), so "Nguyễn" lines up with "Nguyen"; CSV cells and JSON strings
+ * are written by the engine's one CSV and one JSON writer. */
 #include "dvk/table.h"
 
 #include <langinfo.h>
@@ -8,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #include "dvk/buf.h"
 #include "dvk/csv.h"
 #include "dvk/json.h"
+#include "dvk/text.h"
 
 #define CELL_MAX_WIDTH 60 /* aligned modes cut longer cells with an ellipsis */
 
@@ -154,38 +155,16 @@ static int column_numeric(const dvk_table *t, int c)
     return seen;
 }
 
-/* Width of one code point for a terminal; control characters are shown as a space. */
-static int cp_width(utf8proc_int32_t cp)
-{
-    if (cp < 0x20 || cp == 0x7f)
-        return 1;
-    int w = utf8proc_charwidth(cp);
-    return w < 0 ? 0 : w;
-}
-
-/* Decode one code point at s (n bytes left); invalid bytes decode as one U+FFFD of 1 byte. */
-static utf8proc_ssize_t next_cp(const char *s, size_t n, utf8proc_int32_t *cp)
-{
-    utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, cp);
-    if (len <= 0) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    return len;
-}
+/* 1 for a control character, which an aligned table shows as one space. */
+static int is_control(char c) { return (unsigned char)c < 0x20 || c == 0x7f; }
 
 int dvk_table_width(const char *s)
 {
-    int w = 0;
     size_t n = s ? strlen(s) : 0;
-    while (n > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t len = next_cp(s, n, &cp);
-        w += (cp == 0xFFFD && len == 1 && (unsigned char)*s >= 0x80) ? 1 : cp_width(cp);
-        s += len;
-        n -= (size_t)len;
-    }
-    return w;
+    int controls = 0;   /* dvk_text_width counts them 0; they are shown as a space */
+    for (size_t i = 0; i < n; i++)
+        controls += is_control(s[i]);
+    return (n ? dvk_text_width(s, n) : 0) + controls;
 }
 
 /* Width the cell takes in an aligned column (cut at CELL_MAX_WIDTH). */
@@ -208,20 +187,19 @@ static void put_aligned(FILE *out, const char *s, int width, int right)
     if (right)
         for (int i = cut ? CELL_MAX_WIDTH : w; i < width; i++)
             fputc(' ', out);
-    size_t n = strlen(s);
-    while (n > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t len = next_cp(s, n, &cp);
-        int cw = cp_width(cp);
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        size_t at = i;   /* the code point s[at..i) (an invalid byte alone) */
+        dvk_text_next(s, n, &i);
+        int control = is_control(s[at]);   /* ASCII: one byte, one code point */
+        int cw = control ? 1 : dvk_text_width(s + at, i - at);
         if (shown + cw > room)
             break;
-        if (cp < 0x20 || cp == 0x7f)
+        if (control)
             fputc(' ', out);
         else
-            fwrite(s, 1, (size_t)len, out);
+            fwrite(s + at, 1, i - at, out);
         shown += cw;
-        s += len;
-        n -= (size_t)len;
     }
     if (cut) {
         /* Pad when a wide character did not fit in the last column. */
@@ -310,25 +288,26 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
         fputs("(no rows)\n", out);
 }
 
-/* CSV through the one cell writer (dvk/csv.h): text cells get its formula rule; numbers
- * and the headers dvk made are written as they are. -1 when memory ran short. */
-static int write_csv(const dvk_table *t, FILE *out, const int *num)
+/* One row at a time through the one CSV cell writer (csv.h). A cell that is a number is
+ * written as is; any other text, headers included (they come from user queries), gets the
+ * formula rule, so "=2+3" is written '=2+3 and "-5" stays -5. DVK_ENOMEM. */
+static int write_csv(const dvk_table *t, FILE *out)
 {
-    dvk_buf b = DVK_BUF_INIT;   /* one field at a time, reused */
-    int oom = 0;
-    for (int r = -1; r < t->rows; r++)
+    dvk_buf b = DVK_BUF_INIT;
+    for (int r = -1; r < t->rows && !b.oom; r++) {
+        dvk_buf_reset(&b);
         for (int c = 0; c < t->ncols; c++) {
-            const char *s = r < 0 ? t->headers[c] : cell(t, r, c);
-            dvk_buf_reset(&b);
-            dvk_csv_cell(&b, s, s ? strlen(s) : 0, r >= 0 && !num[c]);
+            const char *v = r < 0 ? t->headers[c] : cell(t, r, c);
+            if (v)
+                dvk_csv_cell(&b, v, strlen(v), !is_number(v));
             dvk_buf_adds(&b, c + 1 < t->ncols ? "," : "\r\n");
-            if (b.oom)
-                oom = 1;
-            else
-                fwrite(b.p, 1, b.len, out);
         }
+        if (!b.oom)
+            fwrite(b.p, 1, b.len, out);
+    }
+    int oom = b.oom;
     dvk_buf_free(&b);
-    return oom ? -1 : 0;
+    return oom ? DVK_ENOMEM : DVK_OK;
 }
 
 static void md_cell(FILE *out, const char *s)
@@ -363,40 +342,36 @@ static void write_markdown(const dvk_table *t, FILE *out, const int *num)
         fprintf(out, "\n… %lld more row%s\n", left, left == 1 ? "" : "s");
 }
 
-/* s as a JSON string through the one JSON writer (dvk/json.h). -1 when memory ran short. */
-static int json_string(FILE *out, const char *s)
-{
-    dvk_buf b = DVK_BUF_INIT;
-    int rc = dvk_json_strz(&b, s);
-    if (rc == 0)
-        fwrite(b.p, 1, b.len, out);
-    dvk_buf_free(&b);
-    return rc;
-}
-
+/* An array of objects keyed by the headers, one row a line, through the one JSON writer
+ * (json.h); a number in a numeric column is bare. DVK_ENOMEM. */
 static int write_json(const dvk_table *t, FILE *out, const int *num)
 {
-    int rc = 0;
+    dvk_buf b = DVK_BUF_INIT;
     fputc('[', out);
-    for (int r = 0; r < t->rows; r++) {
-        fputs(r ? ",\n {" : "\n {", out);
+    for (int r = 0; r < t->rows && !b.oom; r++) {
+        dvk_buf_reset(&b);
+        dvk_buf_adds(&b, r ? ",\n {" : "\n {");
         for (int c = 0; c < t->ncols; c++) {
             const char *v = cell(t, r, c);
             if (c)
-                fputs(", ", out);
-            rc |= json_string(out, t->headers[c]);
-            fputs(": ", out);
-            if (!v)
-                fputs("null", out);
-            else if (num[c] && is_number(v))
-                fputs(v, out);
+                dvk_buf_adds(&b, ", ");
+            dvk_json_strz(&b, t->headers[c]);
+            dvk_buf_adds(&b, ": ");
+            if (v && num[c] && is_number(v))
+                dvk_buf_adds(&b, v);
             else
-                rc |= json_string(out, v);
+                dvk_json_strz(&b, v);   /* NULL: null */
         }
-        fputc('}', out);
+        dvk_buf_addc(&b, '}');
+        if (!b.oom)
+            fwrite(b.p, 1, b.len, out);
     }
+    int oom = b.oom;
+    dvk_buf_free(&b);
+    if (oom)
+        return DVK_ENOMEM;
     fputs(t->rows ? "\n]\n" : "]\n", out);
-    return rc;
+    return DVK_OK;
 }
 
 int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_error *err)
@@ -408,7 +383,7 @@ int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_erro
         free(num);
         return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
     }
-    int n = shown_rows(t), nomem = 0;
+    int n = shown_rows(t);
     for (int c = 0; c < t->ncols; c++) {
         num[c] = column_numeric(t, c);
         w[c] = shown_width(t->headers[c]);
@@ -418,18 +393,19 @@ int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_erro
                 w[c] = cw;
         }
     }
+    int rc = DVK_OK;
     switch (mode) {
     case DVK_TABLE_BOX: write_aligned(t, out, 1, w, num); break;
-    case DVK_TABLE_CSV: nomem = write_csv(t, out, num) != 0; break;
+    case DVK_TABLE_CSV: rc = write_csv(t, out); break;
     case DVK_TABLE_MARKDOWN: write_markdown(t, out, num); break;
-    case DVK_TABLE_JSON: nomem = write_json(t, out, num) != 0; break;
+    case DVK_TABLE_JSON: rc = write_json(t, out, num); break;
     case DVK_TABLE_PLAIN:
     default: write_aligned(t, out, 0, w, num); break;
     }
     free(w);
     free(num);
-    if (nomem)
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
+    if (rc != DVK_OK)
+        return dvk_error_set(err, rc, "out of memory writing a table");
     if (ferror(out))
         return dvk_error_set(err, DVK_EIO, "writing a table failed");
     return DVK_OK;

@@ -1,9 +1,11 @@
 /* doc.h: the report document: an ordered list of blocks (headings, paragraphs, key-value
  * blocks, typed tables, bar charts, page breaks, and the parts of a Vietnamese administrative
  * document: letterhead, signature, recipients) that render.h turns into Markdown, HTML, CSV,
- * XLSX or JSON; and the Lua `doc` object through which report scripts fill it. Owns the
- * document's memory; knows nothing of the store or of output formats. Every string is
- * copied in NFC; a document refuses to grow past DVK_DOC_MAX_BYTES. */
+ * XLSX or JSON; how a table cell reads to people (dvk_doc_cell_text, shared by every
+ * renderer); and the Lua `doc` object through which report scripts fill it (the model is
+ * report/doc.c, the Lua class lua/doc.c). Owns the document's memory; knows nothing of the
+ * store or of output formats. Every string is copied in NFC; a document refuses to grow past
+ * DVK_DOC_MAX_BYTES. */
 #ifndef DVK_DOC_H
 #define DVK_DOC_H
 
@@ -167,6 +169,15 @@ int dvk_doc_chart_category(dvk_doc *doc, dvk_doc_chart *c, const char *name, dvk
 int dvk_doc_chart_series(dvk_doc *doc, dvk_doc_chart *c, const char *name,
                          const double *values, size_t n, dvk_error *err);
 
+/* A cell as people read it (Vietnamese conventions, format.h dvk_format_vi): int and money
+ * whole with '.' between thousands ("2.537"), num with a decimal comma and at most 2
+ * decimals ("12,5"), pct with one decimal and '%' ("50,4%"); a number in a text column
+ * whole like an int, else in plain form ("2.5"); text as is; empty and a non-finite number
+ * (an overflowed sum) as "". Writes into buf (n bytes, always NUL-terminated when n > 0) and
+ * returns it, or the cell's own text. */
+const char *dvk_doc_cell_text(const dvk_doc_column *col, const dvk_doc_cell *cell, char *buf,
+                              size_t n);
+
 /* Names used by every output format. */
 const char *dvk_doc_col_type_name(dvk_doc_col_type t);
 int dvk_doc_col_type_parse(const char *name);          /* -1 when unknown */
@@ -174,8 +185,8 @@ int dvk_doc_col_type_parse(const char *name);          /* -1 when unknown */
  * -1 when a word is unknown. */
 int dvk_doc_style_parse(const char *s);
 
-/* The Lua `doc` object (methods heading, paragraph, kv, table, chart, page_break,
- * letterhead, signature, recipients; see docs/reports.md). dvk_doc_push pushes a userdata
+/* The Lua `doc` object (engine/lua/doc.c; methods title, heading, paragraph, kv, table,
+ * chart, page_break, letterhead, signature, recipients; see docs/reports.md). dvk_doc_push pushes a userdata
  * that refers to doc without owning it; after the report, dvk_doc_unbind(L, idx) detaches
  * it so that a script that kept it gets "document is closed" instead of a dangling pointer.
  * Method errors are Lua errors ("doc:table: column 2: unknown type 'x'"). */

@@ -1,8 +1,10 @@
 /* render.h: turning a report document (doc.h) into an output format: Markdown; HTML (one
  * self-contained A4 page set: print stylesheet after Decree 30/2020, charts as inline SVG,
  * no script, no external resource); CSV (the document's tables); XLSX (libxlsxwriter, in
- * render_xlsx.c: a sheet per table); JSON (the whole document). Files are written
- * atomically (FILE.tmp, then rename). Reads the document only; knows nothing of the store. */
+ * report/render_xlsx.c: a sheet per table); JSON (the whole document). Cells read as
+ * dvk_doc_cell_text (doc.h) says; machine formats write numbers with dvk_format_plain.
+ * Files are written atomically (FILE.tmp, then rename). Reads the document only; knows
+ * nothing of the store. */
 #ifndef DVK_RENDER_H
 #define DVK_RENDER_H
 
@@ -35,23 +37,5 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
 int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path, dvk_error *err);
 /* Render doc to an open stream (XLSX goes through a temporary file). */
 int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *err);
-
-/* XLSX (render_xlsx.c): write doc to path directly (dvk_render_file makes it atomic). */
-int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err);
-
-/* A cell as people read it (Vietnamese conventions): int and money with '.' between
- * thousands ("2.537"), num with a decimal comma and at most 2 decimals ("12,5"), pct with
- * one decimal and '%' ("50,4%"); text as is; a non-finite number (an overflowed sum) is
- * empty. Writes into buf (always NUL-terminated) and
- * returns it (or the cell's own text). */
-const char *dvk_render_cell(const dvk_doc_column *col, const dvk_doc_cell *cell, char *buf,
-                            size_t n);
-/* A number as machines read it: integers without a decimal point, others in the shortest
- * form that reads back the same ("%.17g" at most). */
-void dvk_render_number(double v, char *buf, size_t n);
-/* An ISO date "YYYY-MM-DD" as written in documents: "ngày 05 tháng 01 năm 2024" (day < 10
- * and months 1, 2 take a leading zero, Decree 30/2020); "YYYY" or "" leave blanks to fill
- * in by hand. Returns buf. */
-const char *dvk_render_date_vi(const char *iso, char *buf, size_t n);
 
 #endif
