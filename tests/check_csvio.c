@@ -4,8 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "dvk/csvio.h"
+#include "dvk/buf.h"
+#include "dvk/csv.h"
+#include "dvk/export.h"
+#include "dvk/import.h"
+#include "dvk/script.h"
 #include "dvk/store.h"
 #include "testutil.h"
 
@@ -120,12 +125,18 @@ static void exec_sql(dvk_store *s, const char *sql)
     ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
 }
 
-static int import(dvk_store *s, dvk_csv_table t, const char *path, const dvk_csv_import_opts *o,
-                  dvk_csv_import_result *res, dvk_error *err)
+static int import(dvk_store *s, dvk_import_table t, const char *path, const dvk_import_opts *o,
+                  dvk_import_result *res, dvk_error *err)
 {
     memset(res, 0, sizeof *res);
     dvk_error_clear(err);
-    int rc = dvk_csv_import(s, t, path, o, res, err);
+    /* the levels of the shipped scripts (the test provinces have none: every level) */
+    dvk_import_opts with = o ? *o : (dvk_import_opts){0};
+    if (!with.levels) {
+        with.levels = dvk_script_levels;
+        with.levels_ud = (void *)tu_scripts_dir();
+    }
+    int rc = dvk_import(s, t, path, &with, res, err);
     if (getenv("DVK_TEST_VERBOSE") && rc)
         fprintf(stderr, "  err: %s\n", err->msg);
     if (getenv("DVK_TEST_VERBOSE"))
@@ -138,11 +149,11 @@ static int import(dvk_store *s, dvk_csv_table t, const char *path, const dvk_csv
 static dvk_store *fixture_store(char **dir)
 {
     dvk_store *s = tu_store(dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    int rc = import(s, DVK_CSV_UNITS, DATA "units.csv", NULL, &res, &err);
+    int rc = import(s, DVK_IMPORT_UNITS, DATA "units.csv", NULL, &res, &err);
     ck_assert_msg(rc == DVK_OK, "%s", err.msg);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     exec_sql(s, "INSERT INTO fields(province,id,name) VALUES('tinh-a','kinh-te','Kinh tế'),"
                 "('tinh-a','van-hoa-xa-hoi','Văn hóa – xã hội')");
     return s;
@@ -167,7 +178,7 @@ static char *text1(dvk_store *s, const char *sql)
     } while (0)
 
 /* Message i ends with "/want" (messages start with the temporary folder). */
-static void msg_is(const dvk_csv_import_result *res, int i, const char *want)
+static void msg_is(const dvk_import_result *res, int i, const char *want)
 {
     ck_assert_msg(i < res->nmessages, "only %d messages, wanted: %s", res->nmessages, want);
     const char *m = res->messages[i];
@@ -189,12 +200,12 @@ START_TEST(test_units)
     ck_text(s, "SELECT name_key FROM units WHERE code='xa-1'", "xa tan thanh");
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log WHERE action='import'"), 1);
     /* again: nothing changes */
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_UNITS, DATA "units.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, DATA "units.csv", NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.unchanged, 8);
     ck_assert_int_eq(res.inserted + res.updated, 0);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
 
     char *bad = tu_path(dir, "u.csv");
     tu_write(bad, "code,name,kind,parent,successor\n"
@@ -202,7 +213,7 @@ START_TEST(test_units)
                   "x2,X,district,,\n"
                   "x3,X,province,tinh-a,\n"
                   "x4,X,commune,huyen-1,ghost\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_UNITS, bad, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, bad, NULL, &res, &err), DVK_EDATA);
     ck_assert_int_eq(res.problems, 4);
     ck_assert_int_eq(res.nmessages, 4);
     msg_is(&res, 0, "u.csv:2: column 'parent': unknown unit (a parent must come before its "
@@ -212,7 +223,7 @@ START_TEST(test_units)
     msg_is(&res, 2, "u.csv:4: column 'parent': a province has no parent unit (tinh-a)");
     msg_is(&res, 3, "u.csv:5: column 'successor': unknown unit (not in this file nor in the "
                     "database) (ghost)");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM units"), 8);
     free(bad);
     dvk_store_close(s);
@@ -227,13 +238,13 @@ START_TEST(test_models_good)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.rows, 3);
     ck_assert_int_eq(res.inserted, 3);
     ck_assert_int_eq(res.problems, 0);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT metrics FROM models WHERE code='M001'", "{\"funds_vnd\":1500000000,\"workdays\":2600}");
     ck_text(s, "SELECT metrics FROM models WHERE code='M002'", "{\"workdays\":35}");
     ck_text(s, "SELECT metrics FROM models WHERE code='M003'", "{\"funds_vnd\":2.5}");
@@ -248,10 +259,10 @@ START_TEST(test_models_good)
 
     /* the same file again changes nothing */
     long long audits = tu_int(s, "SELECT count(*) FROM audit_log");
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.unchanged, 3);
     ck_assert_int_eq(res.inserted + res.updated, 0);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM audit_log"), audits);
 
     /* a changed row updates in place (same id); a new one is added */
@@ -261,10 +272,10 @@ START_TEST(test_models_good)
                    "M002,Hũ gạo,xa-2,ca-nhan,dien-hinh,van-hoa-xa-hoi,huyen,2024,tiep-tuc,40\n"
                    "M009,Mới,xa-2,ca-nhan,dien-hinh,van-hoa-xa-hoi,huyen,2024,tiep-tuc,\n",
              (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.updated, 1);
     ck_assert_int_eq(res.inserted, 1);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT id FROM models WHERE code='M002'"), id);
     ck_text(s, "SELECT name || '|' || year || '|' || metrics FROM models WHERE code='M002'",
             "Hũ gạo|2024|{\"workdays\":40}");
@@ -276,11 +287,11 @@ START_TEST(test_models_good)
                    "M001,B,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
                    "N001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
                    "N001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_EDATA);
     ck_assert_int_eq(res.problems, 2);
     msg_is(&res, 0, "m.csv:3: column 'code': duplicate code: an earlier row of this file has it (M001)");
     msg_is(&res, 1, "m.csv:5: column 'code': duplicate code: an earlier row of this file has it (N001)");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT name FROM models WHERE code='M001'", "Dân vận khéo trong vận động hiến đất làm đường");
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE code='N001'"), 0);
     free(path);
@@ -294,14 +305,14 @@ START_TEST(test_models_vietnamese)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    int rc = import(s, DVK_CSV_MODELS, DATA "models_vi.csv", NULL, &res, &err);
+    int rc = import(s, DVK_IMPORT_MODELS, DATA "models_vi.csv", NULL, &res, &err);
     for (int i = 0; i < res.nmessages; i++)
         fprintf(stderr, "%s\n", res.messages[i]);
     ck_assert_msg(rc == DVK_OK, "%s", err.msg);
     ck_assert_int_eq(res.inserted, 2);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT name FROM models WHERE code='V001'", "Khu dân cư tự quản về an ninh trật tự");
     ck_text(s, "SELECT kind||' '||category||' '||level||' '||registration||' '||field||' '||started_on"
                " FROM models WHERE code='V001'", "tap-the mo-hinh co-so moi van-hoa-xa-hoi 2023-03-15");
@@ -335,32 +346,32 @@ START_TEST(test_models_bad)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models_bad.csv", NULL, &res, &err), DVK_EDATA);
     int n = (int)(sizeof BAD_MESSAGES / sizeof BAD_MESSAGES[0]);
     ck_assert_int_eq(res.nmessages, n);
     for (int i = 0; i < n; i++)
         msg_is(&res, i, BAD_MESSAGES[i]);
     ck_assert_int_eq(res.rejected, 9);
     ck_assert_str_eq(strstr(err.msg, "models_bad.csv"), "models_bad.csv: 12 problems in 9 rows: nothing imported");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 0);
 
     /* a limit on messages: the rest are counted */
-    dvk_csv_import_opts o = {.max_messages = 3};
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", &o, &res, &err), DVK_EDATA);
+    dvk_import_opts o = {.max_messages = 3};
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models_bad.csv", &o, &res, &err), DVK_EDATA);
     ck_assert_int_eq(res.nmessages, 3);
     ck_assert_int_eq(res.problems, 12);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
 
     /* --skip-bad: the good row is imported, the others written with line and reason */
     char *rej = tu_path(dir, "rejects.csv");
-    dvk_csv_import_opts sk = {.rejects_path = rej};
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", &sk, &res, &err), DVK_OK);
+    dvk_import_opts sk = {.rejects_path = rej};
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models_bad.csv", &sk, &res, &err), DVK_OK);
     ck_assert_int_eq(res.inserted, 1);
     ck_assert_int_eq(res.rejected, 9);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 1);
     size_t len;
     char *text = tu_read(rej, &len);
@@ -374,10 +385,10 @@ START_TEST(test_models_bad)
     free(text);
 
     /* the rejects file is re-importable once the reasons are fixed: check its shape */
-    dvk_csv_import_result r2;
-    dvk_csv_import_opts dry = {.dry_run = 1};
-    ck_assert_int_eq(import(s, DVK_CSV_UNITS, rej, &dry, &r2, &err), DVK_EDATA);
-    dvk_csv_import_result_free(&r2);
+    dvk_import_result r2;
+    dvk_import_opts dry = {.dry_run = 1};
+    ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, rej, &dry, &r2, &err), DVK_EDATA);
+    dvk_import_result_free(&r2);
     free(rej);
     dvk_store_close(s);
     tu_rmdir(dir);
@@ -397,16 +408,16 @@ START_TEST(test_dry_run_and_chunks)
         size_t len = 0;
         free(tu_read(files[f], &len));
         for (size_t chunk = 1; chunk <= len + 1; chunk++) {
-            dvk_csv_import_opts o = {.dry_run = 1, .chunk = chunk};
-            dvk_csv_import_result res;
+            dvk_import_opts o = {.dry_run = 1, .chunk = chunk};
+            dvk_import_result res;
             dvk_error err;
-            int rc = import(s, DVK_CSV_MODELS, files[f], &o, &res, &err);
+            int rc = import(s, DVK_IMPORT_MODELS, files[f], &o, &res, &err);
             char got[4096];
             int n = snprintf(got, sizeof got, "rc=%d rows=%lld new=%lld bad=%lld problems=%lld",
                              rc, res.rows, res.inserted, res.rejected, res.problems);
             for (int i = 0; i < res.nmessages; i++)
                 n += snprintf(got + n, sizeof got - (size_t)n, "\n%s", res.messages[i]);
-            dvk_csv_import_result_free(&res);
+            dvk_import_result_free(&res);
             if (chunk == 1)
                 strcpy(want, got);
             else
@@ -426,7 +437,7 @@ START_TEST(test_file_errors)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
     char *path = tu_path(dir, "f.csv");
     static const struct {
@@ -446,22 +457,22 @@ START_TEST(test_file_errors)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tu_write(path, cases[i].data, (size_t)-1);
-        ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_EDATA);
+        ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_EDATA);
         const char *m = strstr(err.msg, "f.csv");
         ck_assert_msg(m && strcmp(m, cases[i].msg) == 0, "case %zu: %s", i, err.msg);
-        dvk_csv_import_result_free(&res);
+        dvk_import_result_free(&res);
     }
     tu_write(path, "code,name,kind\nx,\xC3\x28,commune\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_UNITS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, path, NULL, &res, &err), DVK_EDATA);
     msg_is(&res, 0, "f.csv:2: column 'name': not valid UTF-8 (save the file as UTF-8) (\\xC3()");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     tu_write(path, "code,name,kind,colour\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_UNITS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, path, NULL, &res, &err), DVK_EDATA);
     ck_assert_ptr_nonnull(strstr(err.msg, "f.csv:1: unknown column 'colour' (expected: code, name, kind,"));
-    dvk_csv_import_result_free(&res);
-    ck_assert_int_eq(import(s, DVK_CSV_UNITS, "/nonexistent/x.csv", NULL, &res, &err), DVK_EIO);
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, "/nonexistent/x.csv", NULL, &res, &err), DVK_EIO);
     ck_assert_str_eq(err.msg, "/nonexistent/x.csv: cannot open (No such file or directory)");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     free(path);
     dvk_store_close(s);
     tu_rmdir(dir);
@@ -475,17 +486,17 @@ START_TEST(test_appraisals)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
-    ck_assert_int_eq(import(s, DVK_CSV_APPRAISALS, DATA "appraisals.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_APPRAISALS, DATA "appraisals.csv", NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.inserted, 3);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT sum(score) FROM appraisals", "64.5");
-    ck_assert_int_eq(import(s, DVK_CSV_APPRAISALS, DATA "appraisals.csv", NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_APPRAISALS, DATA "appraisals.csv", NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.unchanged, 3);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     char *path = tu_path(dir, "a.csv");
     tu_write(path, "Mô hình,Tiêu chí,Người chấm,Điểm,Ghi chú\n"
                    "M001,hieu-qua,Nguyễn Văn A,28,đã sửa\n"
@@ -493,13 +504,13 @@ START_TEST(test_appraisals)
                    "M002,sang-tao,Y,-1,\n"
                    "M002,sang-tao,Y,2,\n"
                    "M002,sang-tao,Y,3,\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_APPRAISALS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(import(s, DVK_IMPORT_APPRAISALS, path, NULL, &res, &err), DVK_EDATA);
     ck_assert_int_eq(res.problems, 3);
     msg_is(&res, 0, "a.csv:3: column 'Mô hình': unknown model code (import the models file first) (M404)");
     msg_is(&res, 1, "a.csv:4: column 'Điểm': must not be negative (-1)");
     msg_is(&res, 2, "a.csv:6: column 'Người chấm': this appraiser already scored this criterion "
                     "of this model earlier in the file (Y)");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT sum(score) FROM appraisals", "64.5");
     free(path);
     dvk_store_close(s);
@@ -508,8 +519,9 @@ START_TEST(test_appraisals)
 }
 END_TEST
 
-/* The importer assembles name keys from a per-code-point cache and skips NFC for text that
- * is NFC already: both must agree with the text module on every code point they cover. */
+/* dvk_text_key assembles keys from a per-code-point cache and dvk_text_nfc skips utf8proc
+ * for text that is NFC for certain: both must agree with utf8proc on every code point they
+ * cover. */
 START_TEST(test_fast_text_paths)
 {
     char *dir;
@@ -540,11 +552,13 @@ START_TEST(test_fast_text_paths)
     fputs("V1,\"  Đoàn   THANH niên\tĐĂK LĂK  \",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi\n", f);
     fputs("V2,\"Ω Å K ﬁ ǅ\",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi\n", f);
     fclose(f);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
-    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE name_key IS NOT vi_key(name)"), 0);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    /* the reference: U+FE0F (a mark: no key of its own) sends the same name down
+     * utf8proc's whole-string path */
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE name_key IS NOT vi_key(name || char(65039))"), 0);
     ck_text(s, "SELECT name_key FROM models WHERE code='V1'", "doan thanh nien dak lak");
     /* stored names are NFC: NFC of NFC changes nothing, and no combining acute remains
      * after a plain e */
@@ -563,21 +577,21 @@ START_TEST(test_bulk_indexes)
     dvk_store *s = fixture_store(&dir);
     char *before = text1(s, "SELECT group_concat(name || ':' || sql, '; ') FROM (SELECT name, sql"
                             " FROM sqlite_master WHERE tbl_name='models' ORDER BY name)");
-    dvk_csv_import_opts o = {.bulk_min_bytes = 1};
-    dvk_csv_import_result res;
+    dvk_import_opts o = {.bulk_min_bytes = 1};
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", &o, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", &o, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT group_concat(name || ':' || sql, '; ') FROM (SELECT name, sql"
                " FROM sqlite_master WHERE tbl_name='models' ORDER BY name)", before);
     ck_assert_int_ge(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='models'"), 5);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models INDEXED BY models_key WHERE name_key > ''"), 3);
     /* a failed bulk load leaves them as they were, too */
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_bad.csv", &o, &res, &err), DVK_EDATA);
-    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models_bad.csv", &o, &res, &err), DVK_EDATA);
+    dvk_import_result_free(&res);
     o.dry_run = 1;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models_vi.csv", &o, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models_vi.csv", &o, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT group_concat(name || ':' || sql, '; ') FROM (SELECT name, sql"
                " FROM sqlite_master WHERE tbl_name='models' ORDER BY name)", before);
     ck_text(s, "PRAGMA integrity_check", "ok");
@@ -594,7 +608,7 @@ START_TEST(test_round_trip)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
     char *path = tu_path(dir, "m.csv");
     tu_write(path, "code,name,unit,kind,category,field,level,year,registration,description,score,funds\n"
@@ -602,18 +616,18 @@ START_TEST(test_round_trip)
                    "F2,'=already quoted,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,@home,0.1,1e20\n"
                    "F3,\"  spaced  \",xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,\"-,\"\"x\"\"\n\",,7\n",
              (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT name FROM models WHERE code='F1'", "=HYPERLINK(\"x\")");
     ck_text(s, "SELECT name FROM models WHERE code='F2'", "=already quoted");
     ck_text(s, "SELECT metrics FROM models WHERE code='F2'", "{\"funds\":1e+20,\"score\":0.1}");
 
     char *out = tu_path(dir, "export.csv");
-    dvk_csv_export_opts eo = {.bom = 1};
+    dvk_export_opts eo = {.bom = 1};
     long long rows = 0;
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &eo, &rows, &err), DVK_OK);
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, out, &eo, &rows, &err), DVK_OK);
     ck_assert_int_eq(rows, 6);
     char *tmp = tu_path(dir, "export.csv.tmp");
     ck_assert_ptr_null(tu_read(tmp, NULL));
@@ -630,21 +644,21 @@ START_TEST(test_round_trip)
     /* into a fresh database: the same rows, the same export */
     char *dir2;
     dvk_store *s2 = fixture_store(&dir2);
-    ck_assert_int_eq(import(s2, DVK_CSV_MODELS, out, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s2, DVK_IMPORT_MODELS, out, NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.inserted, 6);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     char *out2 = tu_path(dir2, "export.csv");
-    ck_assert_int_eq(dvk_csv_export(s2, DVK_CSV_EXPORT_MODELS, out2, &eo, &rows, &err), DVK_OK);
+    ck_assert_int_eq(dvk_export(s2, DVK_EXPORT_MODELS, out2, &eo, &rows, &err), DVK_OK);
     char *text2 = tu_read(out2, NULL);
     ck_assert_str_eq(text, text2);
     /* and back into the first: nothing changes */
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, out2, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, out2, NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.unchanged, 6);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
 
     /* JSON */
-    dvk_csv_export_opts jo = {.format = DVK_CSV_FORMAT_JSON, .province = "tinh-a", .year = 2023};
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &jo, &rows, &err), DVK_OK);
+    dvk_export_opts jo = {.format = DVK_EXPORT_JSON, .province = "tinh-a", .year = 2023};
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, out, &jo, &rows, &err), DVK_OK);
     ck_assert_int_eq(rows, 6);
     free(text);
     text = tu_read(out, NULL);
@@ -662,8 +676,8 @@ START_TEST(test_round_trip)
     }
     /* XLSX: a zip file, complete */
     char *xlsx = tu_path(dir, "m.xlsx");
-    dvk_csv_export_opts xo = {.format = DVK_CSV_FORMAT_XLSX};
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, xlsx, &xo, &rows, &err), DVK_OK);
+    dvk_export_opts xo = {.format = DVK_EXPORT_XLSX};
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, xlsx, &xo, &rows, &err), DVK_OK);
     ck_assert_int_eq(rows, 6);
     size_t xlen = 0;
     char *xt = tu_read(xlsx, &xlen);
@@ -672,9 +686,9 @@ START_TEST(test_round_trip)
     ck_assert_int_eq(memcmp(xt, "PK", 2), 0);
     free(xt);
     free(xlsx);
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, NULL, &xo, &rows, &err), DVK_EUSAGE);
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, NULL, &xo, &rows, &err), DVK_EUSAGE);
     /* no runs yet */
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_EDATA);
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_EDATA);
     ck_assert_str_eq(err.msg, "no runs yet (run `dvk decide` first)");
     free(text);
     free(text2);
@@ -694,10 +708,10 @@ START_TEST(test_export_results)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
     exec_sql(s, "INSERT INTO runs(id,province,year,level,script_path,scripts,started_at)"
                 " VALUES(1,'tinh-a',2023,'co-so','x.lua','{}','2026-01-01T00:00:00Z');"
                 "INSERT INTO results(run,model,eligible,gate,total,outcome,outcome_index,rank,"
@@ -708,7 +722,7 @@ START_TEST(test_export_results)
                 "(1,1,'hieu-qua',27.5,30,NULL),(1,1,'sang-tao',15,15,NULL);");
     char *out = tu_path(dir, "r.csv");
     long long rows = 0;
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_OK);
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_OK);
     ck_assert_int_eq(rows, 2);
     char *text = tu_read(out, NULL);
     ck_assert_str_eq(text,
@@ -719,8 +733,8 @@ START_TEST(test_export_results)
         "1,M002,\"Mô hình \"\"Hũ gạo tình thương\"\"\",xa-2,tinh-a,2023,huyen,0,thoi-gian,0,"
         "khong-cong-nhan,,0,0,0,'=chưa đủ 12 tháng,,\r\n");
     free(text);
-    dvk_csv_export_opts jo = {.format = DVK_CSV_FORMAT_JSON, .run = 1};
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_RESULTS, out, &jo, &rows, &err), DVK_OK);
+    dvk_export_opts jo = {.format = DVK_EXPORT_JSON, .run = 1};
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_RESULTS, out, &jo, &rows, &err), DVK_OK);
     text = tu_read(out, NULL);
     ck_assert_ptr_nonnull(strstr(text, "\"total\":87.5,\"outcome\":\"cong-nhan\",\"rank\":1,"
                                        "\"recognised\":1,\"exemplary\":0,\"proposed\":0,\"reason\":null,"
@@ -738,24 +752,157 @@ START_TEST(test_round_trip_metric_names)
 {
     char *dir;
     dvk_store *s = fixture_store(&dir);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     dvk_error err;
     char *path = tu_path(dir, "m.csv"), *out = tu_path(dir, "e.csv");
     tu_write(path, "code,name,unit,kind,category,field,level,year,registration,-delta,@n\n"
                    "X1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,-3,4\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, path, NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
     ck_text(s, "SELECT metrics FROM models WHERE code='X1'", "{\"-delta\":-3,\"@n\":4}");
     long long rows;
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, NULL, &rows, &err), DVK_OK);
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, out, NULL, &rows, &err), DVK_OK);
     char *text = tu_read(out, NULL);
     ck_assert_ptr_nonnull(strstr(text, ",synthetic,'-delta,'@n\r\nX1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,,,0,-3,4\r\n"));
     free(text);
-    ck_assert_int_eq(import(s, DVK_CSV_MODELS, out, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, out, NULL, &res, &err), DVK_OK);
     ck_assert_int_eq(res.unchanged, 1);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     free(path);
     free(out);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Formula-like names survive export and import: the exporter adds one apostrophe to a cell
+ * matching ^'*[=+\-@\t\r] and the importer takes exactly one off a cell matching
+ * ^'+[=+\-@\t\r]; an apostrophe before anything else is data. */
+START_TEST(test_round_trip_formulas)
+{
+    static const char *const names[] = {"=1+2", "'=x", "\tTab", "-5", "@a", "''@b", "\rCR",
+                                        "+84", "'plain", "''", "a=b"};
+    enum { N = sizeof names / sizeof names[0] };
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    char *path = tu_path(dir, "m.csv"), *out = tu_path(dir, "e.csv");
+    /* stored directly, so that the import under test is the one of the export */
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s),
+        "INSERT INTO models(code,name,name_key,unit,province,kind,category,field,level,year,"
+        "registration) VALUES(?1,?2,'k','xa-2','tinh-a','tap-the','mo-hinh','kinh-te','co-so',"
+        "2023,'moi')", -1, &st, NULL), SQLITE_OK);
+    for (int i = 0; i < N; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "Q%02d", i);
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, names[i], -1, SQLITE_STATIC);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    long long rows;
+    dvk_error err;
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, out, NULL, &rows, &err), DVK_OK);
+    ck_assert_int_eq(rows, N);
+    char *text = tu_read(out, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\r\nQ00,'=1+2,"));
+    ck_assert_ptr_nonnull(strstr(text, "\r\nQ01,''=x,"));
+    ck_assert_ptr_nonnull(strstr(text, "\r\nQ02,\"'\tTab\","));
+    ck_assert_ptr_nonnull(strstr(text, "\r\nQ08,'plain,"));
+    free(text);
+    /* into a fresh database: every name as it was */
+    char *dir2;
+    dvk_store *s2 = fixture_store(&dir2);
+    dvk_import_result res;
+    ck_assert_int_eq(import(s2, DVK_IMPORT_MODELS, out, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.inserted, N);
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s2), "SELECT name FROM models WHERE code=?1",
+                                        -1, &st, NULL), SQLITE_OK);
+    for (int i = 0; i < N; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "Q%02d", i);
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+        ck_assert_msg(strcmp((const char *)sqlite3_column_text(st, 0), names[i]) == 0,
+                      "%s: got '%s', want '%s'", code, sqlite3_column_text(st, 0), names[i]);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    free(path);
+    free(out);
+    dvk_store_close(s);
+    dvk_store_close(s2);
+    tu_rmdir(dir);
+    tu_rmdir(dir2);
+    free(dir);
+    free(dir2);
+}
+END_TEST
+
+/* A models row's level is one of its province's levels, as the province's script declares
+ * them: a province without districts rejects "huyen" and names its own levels. */
+START_TEST(test_levels_from_script)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    /* scripts/provinces/tinh-a.lua: the example province with levels co-so and tinh */
+    char *scripts = tu_path(dir, "scripts"), *provinces = tu_path(scripts, "provinces");
+    ck_assert_int_eq(mkdir(scripts, 0700), 0);
+    ck_assert_int_eq(mkdir(provinces, 0700), 0);
+    char *example = tu_read(DVK_TEST_SOURCE_DIR "/scripts/provinces/example.lua", NULL);
+    ck_assert_ptr_nonnull(example);
+    dvk_buf b = DVK_BUF_INIT;
+    for (char *line = strtok(example, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strstr(line, "level = \"huyen\""))
+            continue;                               /* the district quota */
+        if (strstr(line, "code = \"example\""))
+            line = "  code = \"tinh-a\",";
+        else if (strstr(line, "levels = {"))
+            line = "  levels = { \"co-so\", \"tinh\" },";
+        dvk_buf_printf(&b, "%s\n", line);
+    }
+    char *script = tu_path(provinces, "tinh-a.lua");
+    tu_write(script, b.p, b.len);
+    dvk_buf_free(&b);
+    free(example);
+    char **levels = NULL;
+    int n = 0;
+    dvk_error err;
+    ck_assert_msg(dvk_script_levels(scripts, "tinh-a", &levels, &n, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(levels[1], "tinh");
+    for (int i = 0; i < n; i++)
+        free(levels[i]);
+    free(levels);
+
+    char *path = tu_path(dir, "m.csv");
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration\n"
+                   "L1,A,xa-2,tap-the,mo-hinh,kinh-te,huyen,2023,moi\n"
+                   "L2,B,xa-2,tap-the,mo-hinh,kinh-te,Cấp tỉnh,2023,moi\n"
+                   "L3,C,xa-2,tap-the,mo-hinh,kinh-te,Cơ sở,2023,moi\n", (size_t)-1);
+    dvk_import_opts o = {.levels = dvk_script_levels, .levels_ud = scripts};
+    dvk_import_result res;
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, &o, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 1);
+    msg_is(&res, 0, "m.csv:2: column 'level': must be co-so or tinh (huyen)");
+    dvk_import_result_free(&res);
+    /* with the shipped scripts, tinh-a has no script: every level a script may declare */
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    ck_text(s, "SELECT group_concat(level, ' ') FROM (SELECT level FROM models ORDER BY code)",
+            "huyen tinh co-so");
+    /* a models import needs a source of levels */
+    dvk_import_opts none = {.levels = NULL};
+    memset(&res, 0, sizeof res);
+    ck_assert_int_eq(dvk_import(s, DVK_IMPORT_MODELS, path, &none, &res, &err), DVK_EUSAGE);
+    dvk_import_result_free(&res);
+    free(path);
+    free(script);
+    free(provinces);
+    free(scripts);
     dvk_store_close(s);
     tu_rmdir(dir);
     free(dir);
@@ -784,6 +931,8 @@ Suite *csvio_suite(void)
     tcase_add_test(tc, test_bulk_indexes);
     tcase_add_test(tc, test_export_results);
     tcase_add_test(tc, test_round_trip_metric_names);
+    tcase_add_test(tc, test_round_trip_formulas);
+    tcase_add_test(tc, test_levels_from_script);
     suite_add_tcase(su, tc);
     return su;
 }

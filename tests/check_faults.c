@@ -15,7 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dvk/csvio.h"
+#include "dvk/export.h"
+#include "dvk/import.h"
+#include "dvk/script.h"
 #include "dvk/decide.h"
 #include "dvk/fault.h"
 #include "dvk/script.h"
@@ -87,10 +89,10 @@ static void fixture_reset(fixture *f)
 static int do_work(fixture *f, dvk_store *s, dvk_error *err)
 {
     if (f->work == WORK_IMPORT) {
-        dvk_csv_import_opts o = {0};
-        dvk_csv_import_result r = {0};
-        int rc = dvk_csv_import(s, DVK_CSV_MODELS, f->models, &o, &r, err);
-        dvk_csv_import_result_free(&r);
+        dvk_import_opts o = {.levels = dvk_script_levels, .levels_ud = (void *)tu_scripts_dir()};
+        dvk_import_result r = {0};
+        int rc = dvk_import(s, DVK_IMPORT_MODELS, f->models, &o, &r, err);
+        dvk_import_result_free(&r);
         return rc;
     }
     dvk_decide_opts o = {0};
@@ -134,14 +136,14 @@ static void fixture_make(fixture *f, int work)
     dvk_store *s = dvk_store_open(f->db, DVK_STORE_CREATE, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
     exec_ok(s, "INSERT INTO fields(province,id,name) VALUES('example','kinh-te','Kinh tế')");
-    dvk_csv_import_opts o = {0};
-    dvk_csv_import_result r = {0};
-    ck_assert_msg(dvk_csv_import(s, DVK_CSV_UNITS, f->units, &o, &r, &err) == DVK_OK, "%s", err.msg);
-    dvk_csv_import_result_free(&r);
+    dvk_import_opts o = {.levels = dvk_script_levels, .levels_ud = (void *)tu_scripts_dir()};
+    dvk_import_result r = {0};
+    ck_assert_msg(dvk_import(s, DVK_IMPORT_UNITS, f->units, &o, &r, &err) == DVK_OK, "%s", err.msg);
+    dvk_import_result_free(&r);
     if (work == WORK_DECIDE) {
         memset(&r, 0, sizeof r);
-        ck_assert_msg(dvk_csv_import(s, DVK_CSV_MODELS, f->models, &o, &r, &err) == DVK_OK, "%s", err.msg);
-        dvk_csv_import_result_free(&r);
+        ck_assert_msg(dvk_import(s, DVK_IMPORT_MODELS, f->models, &o, &r, &err) == DVK_OK, "%s", err.msg);
+        dvk_import_result_free(&r);
     }
     dvk_store_close(s);  /* last connection: the WAL is checkpointed into f.db */
     f->image = tu_read(f->db, &f->image_len);
@@ -400,10 +402,10 @@ START_TEST(export_disk_full)
         lim = old;
         lim.rlim_cur = cap;
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
-        dvk_csv_export_opts o = {0};
+        dvk_export_opts o = {0};
         long long rows = 0;
         dvk_error_clear(&err);
-        int rc = dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &o, &rows, &err);
+        int rc = dvk_export(s, DVK_EXPORT_MODELS, out, &o, &rows, &err);
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
         ck_assert_msg(rc == DVK_EIO, "cap %lu: export returned %d (%s)", (unsigned long)cap, rc, err.msg);
         ck_assert_msg(err.msg[0] != '\0', "cap %lu: no message", (unsigned long)cap);
@@ -411,9 +413,9 @@ START_TEST(export_disk_full)
         ck_assert_msg(access(tmp, F_OK) != 0, "cap %lu: %s was left behind", (unsigned long)cap, tmp);
     }
     /* Without the cap the same export works (so the failures above came from the cap). */
-    dvk_csv_export_opts o = {0};
+    dvk_export_opts o = {0};
     long long rows = 0;
-    ck_assert_int_eq(dvk_csv_export(s, DVK_CSV_EXPORT_MODELS, out, &o, &rows, &err), DVK_OK);
+    ck_assert_int_eq(dvk_export(s, DVK_EXPORT_MODELS, out, &o, &rows, &err), DVK_OK);
     ck_assert_int_eq(rows, NMODELS);
     size_t len = 0;
     char *text = tu_read(out, &len);

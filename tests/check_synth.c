@@ -5,9 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dvk/csvio.h"
+#include "dvk/import.h"
+#include "dvk/script.h"
 #include "dvk/synth.h"
 #include "testutil.h"
+
+/* levels come from the shipped scripts (the built-in and test provinces have none: every
+ * level a script may declare) */
+#define LEVELS_UD ((void *)tu_scripts_dir())
 
 static char *synth_text(const dvk_synth_opts *o, const char *dir, const char *name)
 {
@@ -33,7 +38,7 @@ static long long lines(const char *s)
 START_TEST(test_deterministic)
 {
     char *dir = tu_tmpdir();
-    dvk_synth_opts o = {.models = 500, .seed = 7};
+    dvk_synth_opts o = {.models = 500, .seed = 7, .levels = dvk_script_levels, .levels_ud = LEVELS_UD};
     char *a = synth_text(&o, dir, "a.csv");
     char *b = synth_text(&o, dir, "b.csv");
     ck_assert_str_eq(a, b);
@@ -57,7 +62,8 @@ START_TEST(test_builtin_imports)
     char *dir;
     dvk_store *s = tu_store(&dir);
     char *models = tu_path(dir, "m.csv"), *units = tu_path(dir, "u.csv"), *fields = tu_path(dir, "f.csv");
-    dvk_synth_opts o = {.models = 2000, .seed = 1};
+    dvk_synth_opts o = {.models = 2000, .seed = 1, .levels = dvk_script_levels, .levels_ud = LEVELS_UD};
+    dvk_import_opts lv = {.levels = dvk_script_levels, .levels_ud = LEVELS_UD};
     dvk_error err;
     dvk_error_clear(&err);
     ck_assert_int_eq(dvk_synth_models(&o, models, units, fields, &err), DVK_OK);
@@ -71,16 +77,16 @@ START_TEST(test_builtin_imports)
         "INSERT INTO fields VALUES('gia-lap','kinh-te','Kinh tế'),('gia-lap','van-hoa-xa-hoi','x'),"
         "('gia-lap','quoc-phong-an-ninh','y'),('gia-lap','xay-dung-he-thong-chinh-tri','z')",
         NULL, NULL, NULL), SQLITE_OK);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     memset(&res, 0, sizeof res);
-    ck_assert_msg(dvk_csv_import(s, DVK_CSV_UNITS, units, NULL, &res, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_msg(dvk_import(s, DVK_IMPORT_UNITS, units, NULL, &res, &err) == DVK_OK, "%s", err.msg);
     ck_assert_int_eq(res.inserted, 1 + 9 + 9 + 9 * 8);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     memset(&res, 0, sizeof res);
-    int rc = dvk_csv_import(s, DVK_CSV_MODELS, models, NULL, &res, &err);
+    int rc = dvk_import(s, DVK_IMPORT_MODELS, models, &lv, &res, &err);
     ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
     ck_assert_int_eq(res.inserted, 2000);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE synthetic=1 AND province='gia-lap'"), 2000);
     /* spread over kinds, levels and fields */
     ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT kind) FROM models"), 3);
@@ -91,10 +97,10 @@ START_TEST(test_builtin_imports)
     o.year = 2026;
     ck_assert_int_eq(dvk_synth_models(&o, models, NULL, NULL, &err), DVK_OK);
     memset(&res, 0, sizeof res);
-    dvk_csv_import_opts dry = {.dry_run = 1};
-    rc = dvk_csv_import(s, DVK_CSV_MODELS, models, &dry, &res, &err);
+    dvk_import_opts dry = {.dry_run = 1, .levels = dvk_script_levels, .levels_ud = LEVELS_UD};
+    rc = dvk_import(s, DVK_IMPORT_MODELS, models, &dry, &res, &err);
     ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     free(models);
     free(units);
     free(fields);
@@ -108,31 +114,32 @@ START_TEST(test_from_database)
 {
     char *dir;
     dvk_store *s = tu_store(&dir);
-    dvk_synth_opts o = {.models = 300, .seed = 3, .store = s};
+    dvk_synth_opts o = {.models = 300, .seed = 3, .store = s, .levels = dvk_script_levels, .levels_ud = LEVELS_UD};
     char *models = tu_path(dir, "m.csv");
+    dvk_import_opts lv = {.levels = dvk_script_levels, .levels_ud = LEVELS_UD};
     dvk_error err;
     dvk_error_clear(&err);
     ck_assert_int_eq(dvk_synth_models(&o, models, NULL, NULL, &err), DVK_EDATA);
     ck_assert_ptr_nonnull(strstr(err.msg, ": no units valid in 2023 whose province declares fields"));
-    dvk_csv_import_result res;
+    dvk_import_result res;
     memset(&res, 0, sizeof res);
-    ck_assert_int_eq(dvk_csv_import(s, DVK_CSV_UNITS, DVK_TEST_SOURCE_DIR "/tests/data/csv/units.csv",
+    ck_assert_int_eq(dvk_import(s, DVK_IMPORT_UNITS, DVK_TEST_SOURCE_DIR "/tests/data/csv/units.csv",
                                     NULL, &res, &err), DVK_OK);
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     ck_assert_int_eq(sqlite3_exec(dvk_store_db(s),
         "INSERT INTO fields VALUES('tinh-a','kinh-te','Kinh tế'),('tinh-a','van-hoa-xa-hoi','x')",
         NULL, NULL, NULL), SQLITE_OK);
     ck_assert_int_eq(dvk_synth_models(&o, models, NULL, NULL, &err), DVK_OK);
     memset(&res, 0, sizeof res);
-    int rc = dvk_csv_import(s, DVK_CSV_MODELS, models, NULL, &res, &err);
+    int rc = dvk_import(s, DVK_IMPORT_MODELS, models, &lv, &res, &err);
     ck_assert_msg(rc == DVK_OK, "%s: %s", err.msg, res.nmessages ? res.messages[0] : "");
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     /* tinh-b declares no fields: all models are in tinh-a; huyen-cu ended in 2025 but is
      * valid in 2023 */
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE province='tinh-a'"), 300);
     ck_assert_int_eq(tu_int(s, "SELECT count(DISTINCT unit) FROM models"), 5);
     /* units and fields files exist only for the built-in province */
-    ck_assert_int_eq(dvk_synth_models(&(dvk_synth_opts){.models = 1, .store = s}, NULL, models, NULL, &err),
+    ck_assert_int_eq(dvk_synth_models(&(dvk_synth_opts){.models = 1, .store = s, .levels = dvk_script_levels, .levels_ud = LEVELS_UD}, NULL, models, NULL, &err),
                      DVK_EUSAGE);
     free(models);
     dvk_store_close(s);

@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dvk/csvio.h"
+#include "dvk/csv.h"
+#include "dvk/import.h"
 #include "dvk/decide.h"
 #include "dvk/doc.h"
 #include "dvk/render.h"
@@ -111,20 +112,20 @@ static void table_free(demo_table *t)
 }
 
 static int import_dir(dvk_cli *cli, dvk_store *s, const char *datasets, const char *sub,
-                      dvk_csv_table table, long long *rows, dvk_error *err)
+                      dvk_import_table table, long long *rows, dvk_error *err)
 {
     char dir[4096], *files[DEMO_MAX_FILES];
     snprintf(dir, sizeof dir, "%s/%s", datasets, sub);
     int n = list_csv(dir, files, DEMO_MAX_FILES), rc = DVK_OK;
     for (int i = 0; i < n; i++) {
         if (rc == DVK_OK) {
-            dvk_csv_import_opts o = {0};
-            dvk_csv_import_result res = {0};
-            rc = dvk_csv_import(s, table, files[i], &o, &res, err);
+            dvk_import_opts o = {.levels = dvk_script_levels, .levels_ud = (void *)cli->scripts_dir};
+            dvk_import_result res = {0};
+            rc = dvk_import(s, table, files[i], &o, &res, err);
             for (int m = 0; rc && m < res.nmessages; m++)
                 fprintf(stderr, "dvk: %s\n", res.messages[m]);
             *rows += res.rows;
-            dvk_csv_import_result_free(&res);
+            dvk_import_result_free(&res);
         }
         free(files[i]);
     }
@@ -391,9 +392,9 @@ int cmd_demo(dvk_cli *cli, int argc, char **argv)
     rc = nprov < 0 ? err.code : DVK_OK;
     if (rc == DVK_OK)
         printf("  fields of %d province scripts loaded from %s\n", nprov, cli->scripts_dir);
-    if (rc == DVK_OK && !(rc = import_dir(cli, s, cli->datasets_dir, "units", DVK_CSV_UNITS, &units, &err)) &&
-        !(rc = import_dir(cli, s, cli->datasets_dir, "models", DVK_CSV_MODELS, &models, &err)) &&
-        !(rc = import_dir(cli, s, cli->datasets_dir, "appraisals", DVK_CSV_APPRAISALS, &appraisals, &err)))
+    if (rc == DVK_OK && !(rc = import_dir(cli, s, cli->datasets_dir, "units", DVK_IMPORT_UNITS, &units, &err)) &&
+        !(rc = import_dir(cli, s, cli->datasets_dir, "models", DVK_IMPORT_MODELS, &models, &err)) &&
+        !(rc = import_dir(cli, s, cli->datasets_dir, "appraisals", DVK_IMPORT_APPRAISALS, &appraisals, &err)))
         printf("  imported %lld units, %lld models, %lld appraisal scores from %s\n", units, models, appraisals,
                cli->datasets_dir);
     if (rc == DVK_OK && !(rc = run_decisions(cli, s, cli->datasets_dir, runs, &nruns, &err)))

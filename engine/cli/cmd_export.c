@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dvk/csvio.h"
+#include "dvk/export.h"
 
 int cmd_export(dvk_cli *cli, int argc, char **argv)
 {
@@ -16,7 +16,7 @@ int cmd_export(dvk_cli *cli, int argc, char **argv)
         {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
         {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("export");
-    dvk_csv_export_opts o;
+    dvk_export_opts o;
     memset(&o, 0, sizeof o);
     const char *out = NULL;
     long long v;
@@ -30,11 +30,11 @@ int cmd_export(dvk_cli *cli, int argc, char **argv)
             break;
         case 'f':
             if (strcmp(cli_optarg, "csv") == 0)
-                o.format = DVK_CSV_FORMAT_CSV;
+                o.format = DVK_EXPORT_CSV;
             else if (strcmp(cli_optarg, "json") == 0)
-                o.format = DVK_CSV_FORMAT_JSON;
+                o.format = DVK_EXPORT_JSON;
             else if (strcmp(cli_optarg, "xlsx") == 0)
-                o.format = DVK_CSV_FORMAT_XLSX;
+                o.format = DVK_EXPORT_XLSX;
             else
                 return cli_usage_error("export", "--format takes csv, json or xlsx (got '%s')", cli_optarg);
             break;
@@ -56,18 +56,18 @@ int cmd_export(dvk_cli *cli, int argc, char **argv)
     const char *what = argv[cli_optind];
     int kind;
     if (strcmp(what, "models") == 0)
-        kind = DVK_CSV_EXPORT_MODELS;
+        kind = DVK_EXPORT_MODELS;
     else if (strcmp(what, "results") == 0)
-        kind = DVK_CSV_EXPORT_RESULTS;
+        kind = DVK_EXPORT_RESULTS;
     else
         return cli_usage_error("export", "can export models or results (got '%s')", what);
-    if (kind == DVK_CSV_EXPORT_MODELS && o.run)
+    if (kind == DVK_EXPORT_MODELS && o.run)
         return cli_usage_error("export", "--run applies to results only");
-    if (kind == DVK_CSV_EXPORT_RESULTS && (o.province || o.year))
+    if (kind == DVK_EXPORT_RESULTS && (o.province || o.year))
         return cli_usage_error("export", "--province and --year apply to models only");
-    if (o.format == DVK_CSV_FORMAT_XLSX && (!out || strcmp(out, "-") == 0))
+    if (o.format == DVK_EXPORT_XLSX && (!out || strcmp(out, "-") == 0))
         return cli_usage_error("export", "--format xlsx needs an output file (-o FILE.xlsx)");
-    if (o.format != DVK_CSV_FORMAT_CSV && o.bom)
+    if (o.format != DVK_EXPORT_CSV && o.bom)
         return cli_usage_error("export", "--bom applies to CSV only");
     int status;
     dvk_store *s = cli_open_store(cli, DVK_STORE_READONLY, &status);
@@ -76,7 +76,7 @@ int cmd_export(dvk_cli *cli, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     long long rows = 0;
-    int rc = dvk_csv_export(s, kind, out, &o, &rows, &err);
+    int rc = dvk_export(s, kind, out, &o, &rows, &err);
     dvk_store_close(s);
     if (rc)
         return cli_fail(&err);

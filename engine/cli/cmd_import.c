@@ -1,5 +1,5 @@
 /* cmd_import.c: `dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv]
- * [--dry-run]`: strict CSV import through the csvio module; prints every problem (up to a
+ * [--dry-run]`: strict CSV import through the import module (levels from the province scripts); prints every problem (up to a
  * limit) as `dvk: FILE:LINE: column 'x': reason (value)`. */
 #include "cli/cli.h"
 
@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dvk/csvio.h"
+#include "dvk/import.h"
+#include "dvk/script.h"
 
 int cmd_import(dvk_cli *cli, int argc, char **argv)
 {
@@ -15,8 +16,10 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
                                          {"dry-run", no_argument, 0, 'n'},
                                          {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("import");
-    dvk_csv_import_opts o;
+    dvk_import_opts o;
     memset(&o, 0, sizeof o);
+    o.levels = dvk_script_levels;   /* a province's levels come from its script */
+    o.levels_ud = (void *)cli->scripts_dir;
     int c;
     while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
         switch (c) {
@@ -29,7 +32,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
     if (argc - cli_optind != 2)
         return cli_usage_error("import", argc - cli_optind < 2 ? "what to import and a CSV file are needed"
                                                                : "too many arguments");
-    int table = dvk_csv_table_parse(argv[cli_optind]);
+    int table = dvk_import_table_parse(argv[cli_optind]);
     if (table < 0)
         return cli_usage_error("import", "can import units, models or appraisals (got '%s')",
                                argv[cli_optind]);
@@ -40,9 +43,9 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
         return status;
     dvk_error err;
     dvk_error_clear(&err);
-    dvk_csv_import_result res;
+    dvk_import_result res;
     memset(&res, 0, sizeof res);
-    int rc = dvk_csv_import(s, (dvk_csv_table)table, path, &o, &res, &err);
+    int rc = dvk_import(s, (dvk_import_table)table, path, &o, &res, &err);
     for (int i = 0; i < res.nmessages; i++)
         fprintf(stderr, "dvk: %s\n", res.messages[i]);
     if (res.problems > res.nmessages)
@@ -55,7 +58,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
             printf(", %lld rejected (written to %s)", res.rejected, o.rejects_path);
         printf("%s\n", o.dry_run ? " (dry run: nothing written)" : "");
     }
-    dvk_csv_import_result_free(&res);
+    dvk_import_result_free(&res);
     dvk_store_close(s);
     return rc == DVK_OK ? 0 : cli_fail(&err);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dvk/script.h"
 #include "dvk/synth.h"
 
 int cmd_synth(dvk_cli *cli, int argc, char **argv)
@@ -22,6 +23,8 @@ int cmd_synth(dvk_cli *cli, int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.models = -1;
     o.seed = 1;
+    o.levels = dvk_script_levels;   /* a province's levels come from its script */
+    o.levels_ud = (void *)cli->scripts_dir;
     const char *out = NULL, *units = NULL, *fields = NULL;
     int builtin = 0, c;
     long long v;

@@ -2,6 +2,7 @@
  * (see include/dvk/text.h). */
 #include "dvk/text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -53,13 +54,38 @@ static char *map(const char *s, size_t len, utf8proc_option_t opts)
     return (char *)out;
 }
 
+/* 1 when s[0..len) (valid UTF-8) is NFC for certain: every code point is a starter with
+ * NFC_Quick_Check = Yes that never composes with a neighbour: ASCII and Latin up to U+02FF
+ * (lead bytes up to 0xCB), Latin Extended Additional (every precomposed Vietnamese letter,
+ * U+1E00-U+1EFF: E1 B8..BB) and General Punctuation from U+2002 (E2 80 82 .. E2 81 AF;
+ * U+2000 and U+2001 are singletons). NUL is not: it goes through utf8proc as before. */
+static int surely_nfc(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80 && c != 0) {
+            p++;
+        } else if (c >= 0xC2 && c <= 0xCB) {
+            p += 2;
+        } else if (c == 0xE1 && p[1] >= 0xB8 && p[1] <= 0xBB) {
+            p += 3;
+        } else if (c == 0xE2 && ((p[1] == 0x80 && p[2] >= 0x82) || (p[1] == 0x81 && p[2] <= 0xAF))) {
+            p += 3;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 char *dvk_text_nfc(const char *s, size_t len)
 {
-    /* Plain ASCII is already NFC: the common case for codes and numbers. */
+    /* Plain ASCII, and the common Vietnamese text, is already NFC: a copy. */
     size_t i = 0;
     while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\0')
         i++;
-    if (i == len) {
+    if (i == len || (dvk_text_valid_utf8(s, len) && surely_nfc(s, len))) {
         char *out = malloc(len + 1);
         if (out) {
             memcpy(out, s, len);
@@ -75,7 +101,8 @@ char *dvk_text_lower(const char *s, size_t len)
     return map(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
-char *dvk_text_key(const char *s, size_t len)
+/* The search key by utf8proc: the definition of dvk_text_key. */
+static char *key_slow(const char *s, size_t len)
 {
     char *m = map(s, len, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
     if (!m)
@@ -105,6 +132,99 @@ char *dvk_text_key(const char *s, size_t len)
         w--;
     *w = '\0';
     return m;
+}
+
+/* The key of one code point below KEY_CACHE, as key_slow computes it. The key maps each
+ * code point on its own (case folding, decomposition and mark stripping do not look at
+ * neighbours), so the key of a string made of such code points is theirs put together, with
+ * the white space folding of key_slow: dvk_text_key does that for the common Vietnamese
+ * text (everything below U+2100), and leaves anything else to key_slow. Filled lazily from
+ * key_slow itself, so the two never disagree (check_csvio compares them over every cached
+ * code point). */
+#define KEY_CACHE 0x2100
+typedef struct keyent {
+    unsigned char state;        /* 0 unknown, 1 cached, 2 not cacheable */
+    unsigned char len;
+    char s[14];
+} keyent;
+static keyent key_cache[KEY_CACHE];
+
+static const keyent *key_of(uint32_t cp, const char *utf8, size_t n)
+{
+    keyent *e = &key_cache[cp];
+    if (e->state)
+        return e;
+    e->state = 2;
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0)
+        return e;   /* white space is folded by the caller; NUL goes to key_slow */
+    char *k = key_slow(utf8, n);
+    if (k && strlen(k) < sizeof e->s && !strchr(k, ' ')) {
+        e->len = (unsigned char)strlen(k);
+        memcpy(e->s, k, e->len);
+        e->state = 1;
+    }
+    free(k);
+    return e;
+}
+
+char *dvk_text_key(const char *s, size_t len)
+{
+    if (!dvk_text_valid_utf8(s, len))
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    size_t cap = len + 16, n = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    int space = 1;   /* drop leading white space */
+    while (p < end) {
+        if (n + sizeof key_cache[0].s + 2 > cap) {   /* room for one key and a space */
+            cap = cap * 2 + sizeof key_cache[0].s;
+            char *grown = realloc(out, cap);
+            if (!grown) {
+                free(out);
+                return NULL;
+            }
+            out = grown;
+        }
+        /* decode one code point (valid UTF-8: checked above) */
+        uint32_t cp;
+        size_t k;
+        if (p[0] < 0x80) {
+            cp = p[0];
+            k = 1;
+        } else if (p[0] < 0xE0) {
+            cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+            k = 2;
+        } else if (p[0] < 0xF0) {
+            cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+            k = 3;
+        } else {
+            cp = KEY_CACHE;   /* beyond the cache: key_slow */
+            k = 4;
+        }
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v') {
+            if (!space)
+                out[n++] = ' ';
+            space = 1;
+            p += k;
+            continue;
+        }
+        const keyent *e = cp < KEY_CACHE ? key_of(cp, (const char *)p, k) : NULL;
+        if (!e || e->state != 1) {
+            free(out);
+            return key_slow(s, len);
+        }
+        memcpy(out + n, e->s, e->len);
+        n += e->len;
+        if (e->len)
+            space = 0;
+        p += k;
+    }
+    if (n && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return out;
 }
 
 int dvk_text_width(const char *s, size_t len)

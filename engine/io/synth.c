@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dvk/csvio.h"
+#include "dvk/buf.h"
+#include "dvk/csv.h"
 #include "dvk/progress.h"
 
 /* ---- the generator (splitmix64: tiny, fast, the same everywhere) -------------------- */
@@ -121,6 +122,8 @@ typedef struct sprov {
     char *code;
     int nfields;
     char **fields;
+    int nlevels;
+    char **levels;              /* the province's levels, lowest first (dvk_synth_opts.levels) */
 } sprov;
 
 typedef struct world {
@@ -143,6 +146,9 @@ static void world_free(world *w)
         for (int j = 0; j < w->provs[i].nfields; j++)
             free(w->provs[i].fields[j]);
         free(w->provs[i].fields);
+        for (int j = 0; j < w->provs[i].nlevels; j++)
+            free(w->provs[i].levels[j]);
+        free(w->provs[i].levels);
         free(w->provs[i].code);
     }
     free(w->provs);
@@ -337,16 +343,27 @@ static void civil_from_days(int z, int *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-static int put(FILE *f, const char *s, int first) { return dvk_csv_put(f, s, strlen(s), first, 0); }
-
-static int put_num(FILE *f, long long v, int present)
+/* One cell, after a comma unless first. */
+static void put(dvk_buf *b, const char *s, int first)
 {
-    if (!present)
-        return putc(',', f) == EOF ? -1 : 0;
-    return fprintf(f, ",%lld", v) < 0 ? -1 : 0;
+    if (!first)
+        dvk_buf_addc(b, ',');
+    dvk_csv_cell(b, s, strlen(s), 0);
 }
 
-static int write_row(FILE *f, rng *r, const world *w, const dvk_synth_opts *o, long long n)
+static void put_num(dvk_buf *b, long long v, int present)
+{
+    if (present)
+        dvk_buf_printf(b, ",%lld", v);
+    else
+        dvk_buf_addc(b, ',');
+}
+
+/* Level i of the province's levels (lowest first), the top one when it has fewer. */
+static const char *level_at(const sprov *p, int i) { return p->levels[i < p->nlevels ? i : p->nlevels - 1]; }
+
+/* Row n, built in b (emptied first) and written with one fwrite. */
+static int write_row(FILE *f, dvk_buf *b, rng *r, const world *w, const dvk_synth_opts *o, long long n)
 {
     const sunit *u = &w->units[pick(r, (unsigned)w->nunits)];
     const sprov *p = &w->provs[u->prov];
@@ -384,22 +401,39 @@ static int write_row(FILE *f, rng *r, const world *w, const dvk_synth_opts *o, l
     unsigned k = pick(r, 100);
     const char *kind = k < 65 ? "tap-the" : k < 95 ? "ca-nhan" : "ho-gia-dinh";
     const char *category = chance(r, 85) ? "mo-hinh" : "dien-hinh";
-    const char *level = u->level_kind == 0 ? "co-so"
-                      : u->level_kind == 1 ? (chance(r, 70) ? "huyen" : "co-so")
-                                           : (chance(r, 60) ? "tinh" : "co-so");
+    /* communes register at the lowest level; districts mostly at the next; province-level
+     * bodies mostly at the top */
+    const char *level = u->level_kind == 0 ? level_at(p, 0)
+                      : u->level_kind == 1 ? level_at(p, chance(r, 70) ? 1 : 0)
+                                           : (chance(r, 60) ? level_at(p, p->nlevels - 1) : level_at(p, 0));
     const char *registration = chance(r, 60) ? "moi" : "tiep-tuc";
     const char *field = p->fields[pick(r, (unsigned)p->nfields)];
     char yearbuf[8];
     snprintf(yearbuf, sizeof yearbuf, "%d", year);
-    int bad = put(f, code, 1) || put(f, name, 0) || put(f, u->code, 0) || put(f, kind, 0) ||
-              put(f, category, 0) || put(f, field, 0) || put(f, level, 0) ||
-              put(f, yearbuf, 0) || put(f, registration, 0) || put(f, date, 0) ||
-              put(f, address, 0) || put(f, desc, 0) || put(f, "1", 0);
-    /* metrics: funds_vnd, workdays, houses, participants, beneficiaries (empty = unknown) */
-    bad = bad || put_num(f, (long long)pick(r, 3000) * 1000000LL, chance(r, 90)) ||
-          put_num(f, pick(r, 5000), chance(r, 90)) || put_num(f, pick(r, 40), chance(r, 40)) ||
-          put_num(f, 10 + pick(r, 4990), 1) || put_num(f, households * (1 + pick(r, 5)), chance(r, 70));
-    return bad || fputs("\r\n", f) == EOF ? -1 : 0;
+    dvk_buf_reset(b);
+    put(b, code, 1);
+    put(b, name, 0);
+    put(b, u->code, 0);
+    put(b, kind, 0);
+    put(b, category, 0);
+    put(b, field, 0);
+    put(b, level, 0);
+    put(b, yearbuf, 0);
+    put(b, registration, 0);
+    put(b, date, 0);
+    put(b, address, 0);
+    put(b, desc, 0);
+    put(b, "1", 0);
+    /* metrics: funds_vnd, workdays, houses, participants, beneficiaries (empty = unknown);
+     * the calls keep the argument expressions they always had, so the draws come in the
+     * same order and the output keeps its bytes */
+    put_num(b, (long long)pick(r, 3000) * 1000000LL, chance(r, 90));
+    put_num(b, pick(r, 5000), chance(r, 90));
+    put_num(b, pick(r, 40), chance(r, 40));
+    put_num(b, 10 + pick(r, 4990), 1);
+    put_num(b, households * (1 + pick(r, 5)), chance(r, 70));
+    dvk_buf_add(b, "\r\n", 2);
+    return !b->oom && fwrite(b->p, 1, b->len, f) == b->len ? 0 : -1;
 }
 
 static const char MODELS_HEADER[] =
@@ -423,8 +457,18 @@ int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *unit
         goto done;
     if (fields_path && (rc = dvk_csv_out_open(&fout, fields_path, err)))
         goto done;
+    if (!o->levels) {
+        rc = dvk_error_set(err, DVK_EUSAGE, "synthetic models need the provinces' levels "
+                           "(dvk_synth_opts.levels)");
+        goto done;
+    }
     rc = o->store ? db_world(&w, o->store, o->province, opts.year, err)
                   : builtin_world(&w, uout.f, opts.year, err);
+    for (int i = 0; i < w.nprovs && !rc; i++) {
+        sprov *p = &w.provs[i];
+        if (!(rc = o->levels(o->levels_ud, p->code, &p->levels, &p->nlevels, err)) && p->nlevels == 0)
+            rc = dvk_error_set(err, DVK_EDATA, "province %s declares no levels", p->code);
+    }
     if (rc)
         goto done;
     if (fout.f) {
@@ -440,13 +484,15 @@ int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *unit
         setvbuf(out.f, iobuf, _IOFBF, sizeof iobuf);
     rng r = {opts.seed * 0x2545F4914F6CDD1DULL + 1};
     dvk_progress *bar = dvk_progress_start("synthetic models", opts.models);
+    dvk_buf row = DVK_BUF_INIT;
     int bad = fputs(MODELS_HEADER, out.f) == EOF;
     for (long long n = 1; n <= opts.models && !bad; n++) {
-        bad = write_row(out.f, &r, &w, &opts, n);
+        bad = write_row(out.f, &row, &r, &w, &opts, n);
         if ((n & 1023) == 0)
             dvk_progress_update(bar, n);
     }
     dvk_progress_finish(bar);
+    dvk_buf_free(&row);
     if (bad)
         rc = dvk_error_set(err, DVK_EIO, "%s: write error", path ? path : "standard output");
 done:

@@ -1976,6 +1976,42 @@ done:
     return rc == DVK_OK ? n : -1;
 }
 
+int dvk_script_levels(void *scripts_dir, const char *code, char ***levels, int *n, dvk_error *err)
+{
+    const char *dir = scripts_dir;
+    char path[4096];
+    int scripted = code[0] != '\0' && strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(code);
+    snprintf(path, sizeof path, "%s/provinces/%s.lua", dir, code);
+    FILE *f = scripted ? fopen(path, "rb") : NULL;
+    if (f)
+        fclose(f);
+    lua_State *L = NULL;
+    dvk_province *p = NULL;
+    if (f && (!(L = dvk_sandbox_new(NULL, dir, NULL, err)) || !(p = dvk_script_load(L, code, err)))) {
+        dvk_sandbox_free(L);
+        return err->code;
+    }
+    int count = 0;
+    while (p ? count < p->nlevels : KNOWN_LEVELS[count] != NULL)
+        count++;
+    char **v = calloc((size_t)count + 1, sizeof *v);
+    int rc = v ? DVK_OK : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    for (int i = 0; i < count && rc == DVK_OK; i++)
+        if (!(v[i] = strdup(p ? p->levels[i] : KNOWN_LEVELS[i])))
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    dvk_province_free(L, p);
+    dvk_sandbox_free(L);
+    if (rc) {
+        for (int i = 0; v && i < count; i++)
+            free(v[i]);
+        free(v);
+        return rc;
+    }
+    *levels = v;
+    *n = count;
+    return DVK_OK;
+}
+
 /* ------------------------------------------------------------------ script tests */
 
 typedef struct tester {

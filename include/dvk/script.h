@@ -143,6 +143,13 @@ void dvk_eval_free(dvk_eval *ev, int ncriteria);
  * that fails to load is an error naming its file; nothing is written then). */
 int dvk_script_sync_fields(dvk_store *store, const char *scripts_dir, dvk_error *err);
 
+/* The levels of province `code`, lowest first, as the importer asks for them
+ * (dvk_import_levels_fn in import.h; ud: the scripts folder): the `levels` of
+ * scripts_dir/provinces/<code>.lua, or, for a province without a script, every level a
+ * script may declare. *levels gets a malloc'd array of *n malloc'd ids. A script that fails
+ * to load is its error. */
+int dvk_script_levels(void *scripts_dir, const char *code, char ***levels, int *n, dvk_error *err);
+
 /* Script tests (`dvk test`): run each file (paths as given; none: every
  * scripts_dir/provinces/<code>_test.lua, sorted). A file returns dvk.test{province=, year=,
  * level=, units=, cases=}. Each case is evaluated without a database; a failing case calls

@@ -7,6 +7,7 @@
 #define DVK_SYNTH_H
 
 #include "dvk/error.h"
+#include "dvk/import.h"
 #include "dvk/store.h"
 
 /* The built-in province, used when no database is given. */
@@ -18,6 +19,11 @@ typedef struct dvk_synth_opts {
     int year;                   /* registration year (0: 2023) */
     const char *province;       /* database: only this province's units (NULL: all) */
     dvk_store *store;           /* NULL: the built-in province and its four basic fields */
+    dvk_import_levels_fn levels;/* the levels of a province (required; dvk_script_levels in
+                                   script.h reads its script): communes register at the
+                                   lowest, districts mostly at the next, province-level
+                                   bodies mostly at the top */
+    void *levels_ud;
 } dvk_synth_opts;
 
 /* Write the models CSV to path (NULL or "-": stdout); with the built-in province, also

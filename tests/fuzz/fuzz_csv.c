@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dvk/csvio.h"
+#include "dvk/csv.h"
+#include "dvk/import.h"
+#include "dvk/script.h"
 #include "dvk/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -98,23 +100,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     fwrite(data, 1, size, f);
     fclose(f);
-    static const dvk_csv_table tables[] = {DVK_CSV_UNITS, DVK_CSV_MODELS, DVK_CSV_APPRAISALS};
+    static const dvk_import_table tables[] = {DVK_IMPORT_UNITS, DVK_IMPORT_MODELS, DVK_IMPORT_APPRAISALS};
     for (size_t i = 0; i < 3; i++) {
-        dvk_csv_import_opts o = {.dry_run = 1, .chunk = chunk};
-        dvk_csv_import_result r = {0};
+        dvk_import_opts o = {.dry_run = 1, .chunk = chunk, .levels = dvk_script_levels, .levels_ud = (void *)DVK_FUZZ_SCRIPTS};
+        dvk_import_result r = {0};
         dvk_error_clear(&err);
-        dvk_csv_import(store, tables[i], in_path, &o, &r, &err);
-        dvk_csv_import_result_free(&r);
+        dvk_import(store, tables[i], in_path, &o, &r, &err);
+        dvk_import_result_free(&r);
     }
     if (size % 4 == 0) {
         long long before = models();
-        dvk_csv_import_opts o = {.chunk = chunk, .rejects_path = size % 8 ? rejects_path : NULL};
-        dvk_csv_import_result r = {0};
+        dvk_import_opts o = {.chunk = chunk, .rejects_path = size % 8 ? rejects_path : NULL,
+                             .levels = dvk_script_levels, .levels_ud = (void *)DVK_FUZZ_SCRIPTS};
+        dvk_import_result r = {0};
         dvk_error_clear(&err);
-        int rc = dvk_csv_import(store, DVK_CSV_MODELS, in_path, &o, &r, &err);
+        int rc = dvk_import(store, DVK_IMPORT_MODELS, in_path, &o, &r, &err);
         if (rc != DVK_OK && (r.committed || models() != before))
             abort();  /* a failed import must leave nothing behind */
-        dvk_csv_import_result_free(&r);
+        dvk_import_result_free(&r);
         sqlite3_exec(dvk_store_db(store), "DELETE FROM appraisals; DELETE FROM models;", NULL, NULL, NULL);
         unlink(rejects_path);
     }

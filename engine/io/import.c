@@ -1,8 +1,7 @@
-/* csvio.c: strict streaming CSV import of units, models and appraisals, and CSV/JSON export
- * of models and results (see include/dvk/csvio.h for the rules both sides follow). */
-#include "dvk/csvio.h"
+/* import.c: strict streaming import of units, models and appraisals with row-by-row
+ * validation (see include/dvk/import.h for the rules). */
+#include "dvk/import.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,518 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "dvk/doc.h"
-#include "dvk/paths.h"
-#include "dvk/fault.h"
+#include "dvk/buf.h"
+#include "dvk/csv.h"
+#include "dvk/format.h"
+#include "dvk/json.h"
 #include "dvk/progress.h"
-#include "dvk/render.h"
 #include "dvk/text.h"
-
-#define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
-
-/* ======================================================================================
- * Small helpers
- * ==================================================================================== */
-
-/* Line breaks in s[0..n): CRLF, lone CR and LF each count one. *cr says whether the byte
- * before s was a CR (so an LF at s[0] does not count again); it is updated. */
-static long count_breaks(const char *s, size_t n, int *cr)
-{
-    long k = 0;
-    if (n == 0)
-        return 0;
-    if (!memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-        if (n)
-            *cr = 0;
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\r') {
-            k++;
-            *cr = 1;
-        } else {
-            if (s[i] == '\n' && !*cr)
-                k++;
-            *cr = 0;
-        }
-    }
-    return k;
-}
-
-/* A value quoted in a message: at most 60 bytes (cut on a character boundary, "..."),
- * control characters and bytes that are not UTF-8 written as \xNN, newlines as \n. */
-static void show_value(const char *s, size_t n, char *out, size_t outn)
-{
-    size_t o = 0, i = 0;
-    int valid = dvk_text_valid_utf8(s, n);
-    while (i < n && o + 8 < outn) {
-        unsigned char c = (unsigned char)s[i];
-        if (i >= 60 && (c & 0xC0) != 0x80) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (c == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
-        } else if (c == '\r') {
-            out[o++] = '\\';
-            out[o++] = 'r';
-        } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !valid)) {
-            o += (size_t)snprintf(out + o, outn - o, "\\x%02X", c);
-        } else {
-            out[o++] = (char)c;
-        }
-        i++;
-    }
-    out[o] = '\0';
-}
-
-void dvk_csv_number(double v, char *buf, size_t n)
-{
-    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-        snprintf(buf, n, "%lld", (long long)v);
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
-/* A growable byte buffer (never shrinks; reused across rows so the hot path does not
- * allocate once it has grown to the longest row). */
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static int buf_reserve(buf *b, size_t more)
-{
-    if (b->n + more + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + more + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-static int buf_add(buf *b, const char *s, size_t n)
-{
-    if (buf_reserve(b, n))
-        return -1;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return 0;
-}
-
-static int buf_adds(buf *b, const char *s) { return buf_add(b, s, strlen(s)); }
-
-static int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int buf_printf(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k < 0 || buf_reserve(b, (size_t)k))
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-    return 0;
-}
-
-/* s as a JSON string (with quotes) appended to b. s must be valid UTF-8. */
-static int json_str(buf *b, const char *s, size_t n)
-{
-    if (buf_reserve(b, n + 2))
-        return -1;
-    b->p[b->n++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
-            if (buf_add(b, e, 2))
-                return -1;
-        } else if (c == '\n' || c == '\r' || c == '\t') {
-            char e[2] = {'\\', c == '\n' ? 'n' : c == '\r' ? 'r' : 't'};
-            if (buf_add(b, e, 2))
-                return -1;
-        } else if (c < 0x20) {
-            if (buf_printf(b, "\\u%04x", c))
-                return -1;
-        } else if (buf_add(b, (const char *)&c, 1)) {
-            return -1;
-        }
-    }
-    return buf_add(b, "\"", 1);
-}
-
-/* ======================================================================================
- * The streaming reader
- * ==================================================================================== */
-
-typedef struct reader {
-    const char *name;
-    dvk_csv_record_fn fn;
-    void *ud;
-    dvk_error *err;
-    int rc;                     /* first failure; the callbacks do nothing once set */
-    long line;                  /* physical line the parser has reached */
-    long rec_line;              /* line where the record being built starts */
-    int cr;                     /* the last byte seen was a CR */
-    size_t nf;                  /* fields in the record being built */
-    size_t off[DVK_CSV_COLUMNS_MAX], len[DVK_CSV_COLUMNS_MAX];
-    char *ptr[DVK_CSV_COLUMNS_MAX];
-    buf row;                    /* the record's bytes, each field NUL-terminated */
-    char **header;              /* copy of the first record, for messages */
-    size_t nheader;
-} reader;
-
-static void reader_column(const reader *r, size_t i, char *out, size_t n)
-{
-    if (i < r->nheader)
-        show_value(r->header[i], strlen(r->header[i]), out, n);
-    else
-        snprintf(out, n, "%zu", i + 1);
-}
-
-static void field_too_long(reader *r, size_t col)
-{
-    char name[128];
-    reader_column(r, col, name, sizeof name);
-    r->rc = dvk_error_set(r->err, DVK_EDATA,
-                          "%s:%ld: column '%s': field longer than %d bytes (an unclosed quote?)",
-                          r->name, r->rec_line, name, DVK_CSV_FIELD_MAX);
-}
-
-static void on_field(void *s, size_t n, void *ud)
-{
-    reader *r = ud;
-    if (r->rc)
-        return;
-    if (r->nf >= DVK_CSV_COLUMNS_MAX) {
-        r->rc = dvk_error_set(r->err, DVK_EDATA, "%s:%ld: more than %d columns in a record",
-                              r->name, r->rec_line, DVK_CSV_COLUMNS_MAX);
-        return;
-    }
-    if (n > DVK_CSV_FIELD_MAX) {
-        field_too_long(r, r->nf);
-        return;
-    }
-    int cr = 0;                 /* a field's first byte never follows a terminator */
-    r->line += count_breaks(s, n, &cr);
-    r->cr = 0;
-    r->off[r->nf] = r->row.n;
-    r->len[r->nf] = n;
-    if (buf_reserve(&r->row, n + 1)) {
-        r->rc = dvk_error_set(r->err, DVK_ENOMEM, "%s: out of memory", r->name);
-        return;
-    }
-    memcpy(r->row.p + r->row.n, s, n);
-    r->row.n += n;
-    r->row.p[r->row.n++] = '\0';
-    r->nf++;
-}
-
-static int record_empty(const reader *r)
-{
-    for (size_t i = 0; i < r->nf; i++)
-        if (r->len[i])
-            return 0;
-    return 1;
-}
-
-static void on_record(int c, void *ud)
-{
-    reader *r = ud;
-    if (r->rc)
-        return;
-    if (r->nf > 0 && !record_empty(r)) {
-        for (size_t i = 0; i < r->nf; i++)
-            r->ptr[i] = r->row.p + r->off[i];
-        dvk_csv_record rec = {r->rec_line, r->nf, r->ptr, r->len};
-        if (!r->header) {
-            r->header = calloc(r->nf, sizeof *r->header);
-            if (!r->header) {
-                r->rc = dvk_error_set(r->err, DVK_ENOMEM, "%s: out of memory", r->name);
-                return;
-            }
-            for (size_t i = 0; i < r->nf; i++) {
-                r->header[i] = strdup(r->ptr[i]);
-                if (!r->header[i]) {
-                    r->rc = dvk_error_set(r->err, DVK_ENOMEM, "%s: out of memory", r->name);
-                    return;
-                }
-                r->nheader++;
-            }
-        }
-        int rc = r->fn(r->ud, &rec, r->err);
-        if (rc) {
-            r->rc = rc;
-            return;
-        }
-    }
-    /* The terminator: an LF right after a CR (with nothing between) ends the same line. */
-    if (c == '\r') {
-        r->line++;
-        r->cr = 1;
-    } else if (c == '\n') {
-        if (!(r->cr && r->nf == 0))
-            r->line++;
-        r->cr = 0;
-    }
-    r->nf = 0;
-    r->row.n = 0;
-    r->rec_line = r->line;
-}
-
-int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn, void *ud,
-                 dvk_csv_progress_fn progress, void *progress_ud, long long total,
-                 dvk_error *err)
-{
-    struct csv_parser p;
-    reader r;
-    memset(&r, 0, sizeof r);
-    r.name = name;
-    r.fn = fn;
-    r.ud = ud;
-    r.err = err;
-    r.line = r.rec_line = 1;
-    if (chunk == 0)
-        chunk = DVK_CSV_CHUNK;
-    char *data = malloc(chunk < 3 ? 3 : chunk);
-    if (!data || csv_init(&p, CSV_OPTIONS) != 0) {
-        free(data);
-        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", name);
-    }
-    csv_set_realloc_func(&p, dvk_fault_realloc); /* realloc, or a test's injected failure */
-    long long done = 0;
-    /* A UTF-8 BOM is read apart, so that it is found whatever the chunk size. */
-    size_t got = fread(data, 1, 3, in);
-    size_t start = (got == 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    size_t have = got;
-    for (;;) {
-        if (have > start) {
-            size_t len = have - start, off = start;
-            while (len > 0 && !r.rc) {
-                size_t step = len < chunk ? len : chunk;
-                size_t used = csv_parse(&p, data + off, step, on_field, on_record, &r);
-                if (r.rc)
-                    break;
-                if (used != step && csv_error(&p) == CSV_ENOMEM) {
-                    r.rc = dvk_error_set(err, DVK_ENOMEM, "%s:%ld: out of memory reading the file",
-                                         name, r.rec_line);
-                    break;
-                }
-                if (used != step) {
-                    int cr = 0;
-                    long at = r.line + count_breaks((const char *)p.entry_buf, p.entry_pos, &cr);
-                    char col[128], where[64] = "";
-                    reader_column(&r, r.nf, col, sizeof col);
-                    if (at != r.rec_line)
-                        snprintf(where, sizeof where, " on line %ld", at);
-                    r.rc = dvk_error_set(err, DVK_EDATA,
-                        "%s:%ld: column '%s': misplaced quote%s (a quote may only open a field, "
-                        "close it before a comma or the end of the line, or be doubled inside "
-                        "a quoted field)", name, r.rec_line, col, where);
-                    break;
-                }
-                if (p.entry_pos > p.spaces && p.entry_pos - p.spaces > DVK_CSV_FIELD_MAX)
-                    field_too_long(&r, r.nf);
-                off += step;
-                len -= step;
-            }
-        }
-        done += (long long)have;
-        if (progress && !r.rc)
-            progress(progress_ud, done, total);
-        if (r.rc)
-            break;
-        start = 0;
-        have = fread(data, 1, chunk, in);
-        if (have == 0)
-            break;
-    }
-    if (!r.rc && ferror(in))
-        r.rc = dvk_error_set(err, DVK_EIO, "%s: read error (%s)", name, strerror(errno));
-    if (!r.rc) {
-        int cr = 0;
-        long at = r.line + count_breaks((const char *)p.entry_buf, p.entry_pos, &cr);
-        long rec_line = r.rec_line;
-        size_t col_index = r.nf;
-        if (csv_fini(&p, on_field, on_record, &r) != 0 && !r.rc && csv_error(&p) == CSV_ENOMEM) {
-            r.rc = dvk_error_set(err, DVK_ENOMEM, "%s: out of memory reading the file", name);
-        } else if (!r.rc && csv_error(&p) != CSV_SUCCESS) {
-            char col[128];
-            reader_column(&r, col_index, col, sizeof col);
-            r.rc = dvk_error_set(err, DVK_EDATA,
-                                 "%s:%ld: column '%s': quoted field is never closed (the file "
-                                 "ends on line %ld)", name, rec_line, col, at);
-        }
-    }
-    csv_free(&p);
-    free(data);
-    free(r.row.p);
-    for (size_t i = 0; i < r.nheader; i++)
-        free(r.header[i]);
-    free(r.header);
-    return r.rc;
-}
-
-/* ======================================================================================
- * Output files and cells
- * ==================================================================================== */
-
-int dvk_csv_out_open(dvk_csv_out *o, const char *path, dvk_error *err)
-{
-    memset(o, 0, sizeof *o);
-    if (!path || strcmp(path, "-") == 0) {
-        o->f = stdout;
-        return DVK_OK;
-    }
-    char *target;
-    int in_place;
-    int rc = dvk_paths_output(path, &target, &in_place, err);
-    if (rc)
-        return rc;
-    if (in_place) { /* a device or pipe: written directly, never replaced */
-        o->f = fopen(target, "wb");
-        if (!o->f) {
-            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-            free(target);
-            return rc;
-        }
-        o->path = target;
-        return DVK_OK;
-    }
-    path = target; /* a link is followed: the file it names is replaced, not the link */
-    size_t n = strlen(path) + 5;
-    o->path = target;
-    o->tmp = malloc(n);
-    if (!o->tmp)
-        rc = dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
-    else {
-        snprintf(o->tmp, n, "%s.tmp", path);
-        o->f = fopen(o->tmp, "wb");
-        if (!o->f)
-            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-    }
-    if (rc) {
-        free(o->path);
-        free(o->tmp);
-        memset(o, 0, sizeof *o);
-    }
-    return rc;
-}
-
-int dvk_csv_out_close(dvk_csv_out *o, int ok, dvk_error *err)
-{
-    int rc = DVK_OK;
-    if (!o->f)
-        return DVK_OK;
-    if (!o->path) {
-        if (fflush(o->f) != 0 && ok)
-            rc = dvk_error_set(err, DVK_EIO, "standard output: write error (%s)",
-                               strerror(errno));
-        o->f = NULL;
-        return rc;
-    }
-    /* The data reaches the disk before the file takes its final name. */
-    int bad = fflush(o->f) != 0 || ferror(o->f);
-    if (!bad && o->tmp && fsync(fileno(o->f)) != 0)
-        bad = 1;
-    int e = errno;
-    if (fclose(o->f) != 0)
-        bad = 1, e = errno;
-    o->f = NULL;
-    if (!o->tmp) { /* a device or pipe, written in place */
-        if (ok && bad)
-            rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(e));
-        free(o->path);
-        o->path = NULL;
-        return rc;
-    }
-    errno = e;
-    if (ok && bad)
-        rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(errno));
-    else if (ok && rename(o->tmp, o->path) != 0)
-        rc = dvk_error_set(err, DVK_EIO, "%s: cannot rename %s (%s)", o->path, o->tmp,
-                           strerror(errno));
-    if (!ok || rc)
-        remove(o->tmp);
-    free(o->path);
-    free(o->tmp);
-    o->path = o->tmp = NULL;
-    return rc;
-}
-
-/* A cell a spreadsheet would run as a formula: ^'*[=+-@]. */
-static int formula_like(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && s[i] == '\'')
-        i++;
-    return i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
-}
-
-int dvk_csv_put(FILE *f, const char *s, size_t len, int first, int neutralise)
-{
-    if (!first && putc(',', f) == EOF)
-        return -1;
-    if (!s)
-        return 0;
-    int apostrophe = neutralise && formula_like(s, len);
-    int quote = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
-            quote = 1;
-            break;
-        }
-    }
-    /* libcsv trims unquoted spaces and tabs: keep them by quoting. */
-    if (len && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'))
-        quote = 1;
-    if (!quote) {
-        if (apostrophe && putc('\'', f) == EOF)
-            return -1;
-        return fwrite(s, 1, len, f) == len ? 0 : -1;
-    }
-    if (putc('"', f) == EOF || (apostrophe && putc('\'', f) == EOF))
-        return -1;
-    const char *p = s, *end = s + len;
-    while (p < end) {
-        const char *q = memchr(p, '"', (size_t)(end - p));
-        size_t n = q ? (size_t)(q - p) + 1 : (size_t)(end - p);
-        if (fwrite(p, 1, n, f) != n)
-            return -1;
-        if (q && putc('"', f) == EOF)
-            return -1;
-        p += n;
-    }
-    return putc('"', f) == EOF ? -1 : 0;
-}
+#include "dvk/units.h"
 
 /* ======================================================================================
  * Import: columns, header aliases and value checks
  * ==================================================================================== */
 
 enum {
-    T_UNITS = 1 << DVK_CSV_UNITS,
-    T_MODELS = 1 << DVK_CSV_MODELS,
-    T_APPR = 1 << DVK_CSV_APPRAISALS
+    T_UNITS = 1 << DVK_IMPORT_UNITS,
+    T_MODELS = 1 << DVK_IMPORT_MODELS,
+    T_APPR = 1 << DVK_IMPORT_APPRAISALS
 };
 
 enum col {
@@ -639,11 +143,6 @@ static const char *const KIND_AL[] = {"ho", "ho-gia-dinh", "collective", "tap-th
                                       "individual", "ca-nhan", "household", "ho-gia-dinh", NULL};
 static const char *const CATEGORY_IDS[] = {"mo-hinh", "dien-hinh", NULL};
 static const char *const CATEGORY_AL[] = {"model", "mo-hinh", "exemplar", "dien-hinh", NULL};
-static const char *const LEVEL_IDS[] = {"co-so", "huyen", "tinh", NULL};
-static const char *const LEVEL_AL[] = {"cap co so", "co-so", "xa", "co-so", "cap xa", "co-so",
-                                       "cap huyen", "huyen", "cap tinh", "tinh",
-                                       "grassroots", "co-so", "district", "huyen",
-                                       "province", "tinh", NULL};
 static const char *const REG_IDS[] = {"moi", "tiep-tuc", NULL};
 static const char *const REG_AL[] = {"xay moi", "moi", "dang ky moi", "moi", "new", "moi",
                                      "tiep tuc thuc hien", "tiep-tuc", "continuing", "tiep-tuc",
@@ -658,7 +157,6 @@ static const char *const UKIND_AL[] = {
 
 static const enumdef E_KIND = {"tap-the, ca-nhan or ho-gia-dinh", KIND_IDS, KIND_AL};
 static const enumdef E_CATEGORY = {"mo-hinh or dien-hinh", CATEGORY_IDS, CATEGORY_AL};
-static const enumdef E_LEVEL = {"co-so, huyen or tinh", LEVEL_IDS, LEVEL_AL};
 static const enumdef E_REG = {"moi or tiep-tuc", REG_IDS, REG_AL};
 static const enumdef E_UKIND = {"province, district, commune, party-committee, agency or "
                                 "mass-organisation", UKIND_IDS, UKIND_AL};
@@ -770,6 +268,22 @@ static int parse_number(const char *s, size_t n, double *out)
     return 0;
 }
 
+/* 1 when s[0..n) is an integer exactly as dvk_format_plain writes its value: "0", or an
+ * optional '-' and 1 to 15 digits without a leading zero. Most metrics are; they are then
+ * stored as written, without a round trip through printf. */
+static int plain_integer(const char *s, size_t n)
+{
+    size_t i = n && s[0] == '-';
+    if (n - i == 1 && s[i] == '0')
+        return i == 0;
+    if (n - i < 1 || n - i > 15 || s[i] == '0')
+        return 0;
+    for (; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
 static int parse_integer(const char *s, size_t n, long long lo, long long hi, long long *out)
 {
     long long v = 0;
@@ -808,210 +322,21 @@ static int all_ascii(const char *s, size_t n)
     return 1;
 }
 
-/* Decode the code point at s (valid UTF-8 assumed); *k gets its length. */
-static uint32_t decode(const unsigned char *s, size_t *k)
-{
-    if (s[0] < 0x80) {
-        *k = 1;
-        return s[0];
-    }
-    if (s[0] < 0xE0) {
-        *k = 2;
-        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-    }
-    if (s[0] < 0xF0) {
-        *k = 3;
-        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-    }
-    *k = 4;
-    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-           (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-}
-
-/* Code points that are starters with NFC_Quick_Check = Yes and never compose with a
- * neighbour: Latin up to U+02FF, Latin Extended Additional (every precomposed Vietnamese
- * letter, U+1E00-U+1EFF) and General Punctuation from U+2002 (U+2000 and U+2001 are
- * singletons). A string made only of these is already NFC, so the common Vietnamese cell
- * skips utf8proc. */
-static int nfc_safe(uint32_t cp)
-{
-    return cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x206F);
-}
-
-static int all_nfc_safe(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        size_t k;
-        if (!nfc_safe(decode(p, &k)))
-            return 0;
-        p += k;
-    }
-    return 1;
-}
-
-/* The search key of one code point below KEY_CACHE, as dvk_text_key computes it: the key
- * maps each code point on its own (case folding, decomposition and mark stripping do not
- * look at neighbours), so keys of whole strings can be assembled from these and then get
- * dvk_text_key's white space folding. Filled lazily from dvk_text_key itself, so that the
- * two never disagree (check_csvio compares them over every cached code point). */
-#define KEY_CACHE 0x2100
-typedef struct keyent {
-    unsigned char state;        /* 0 unknown, 1 cached, 2 not cacheable */
-    unsigned char len;
-    char s[14];
-} keyent;
-static keyent key_cache[KEY_CACHE];
-
-/* cp < KEY_CACHE (the caller checks). */
-static const keyent *key_of(uint32_t cp)
-{
-    keyent *e = &key_cache[cp % KEY_CACHE];
-    if (e->state)
-        return e;
-    e->state = 2;
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0)
-        return e;   /* white space is folded by the caller; NUL goes to dvk_text_key */
-    char in[4];
-    size_t n;
-    if (cp < 0x80) {
-        in[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        in[0] = (char)(0xC0 | cp >> 6);
-        in[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else {
-        in[0] = (char)(0xE0 | cp >> 12);
-        in[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        in[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    }
-    char *k = dvk_text_key(in, n);
-    if (k && strlen(k) < sizeof e->s && !strchr(k, ' ')) {
-        e->len = (unsigned char)strlen(k);
-        memcpy(e->s, k, e->len);
-        e->state = 1;
-    }
-    free(k);
-    return e;
-}
-
-/* dvk_text_key(s, n) into b (valid UTF-8 assumed); uses the cache when every code point is
- * cacheable, else dvk_text_key. Returns 0, or -1 out of memory. */
-static int fast_key(const char *s, size_t n, buf *b)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    b->n = 0;
-    if (buf_reserve(b, n * 4 + 1))
-        return -1;
-    int space = 1;
-    while (p < end) {
-        size_t k;
-        uint32_t cp = decode(p, &k);
-        p += k;
-        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v') {
-            if (!space)
-                b->p[b->n++] = ' ';
-            space = 1;
-            continue;
-        }
-        const keyent *e = cp < KEY_CACHE ? key_of(cp) : NULL;
-        if (!e || e->state != 1) {
-            char *full = dvk_text_key(s, n);
-            if (!full)
-                return -1;
-            b->n = 0;
-            int rc = buf_adds(b, full);
-            free(full);
-            return rc;
-        }
-        memcpy(b->p + b->n, e->s, e->len);
-        b->n += e->len;
-        if (e->len)
-            space = 0;
-    }
-    if (b->n && b->p[b->n - 1] == ' ')
-        b->n--;
-    b->p[b->n] = '\0';
-    return 0;
-}
-
 /* ======================================================================================
  * Import: caches
  * ==================================================================================== */
 
-/* The fields of one province (small: loaded once per import). */
+/* The fields and levels of one province (small: loaded once per import). */
 typedef struct province {
     char *code;
     int nfields;
     char **ids, **keys;
+    int nlevels;
+    char **levels;              /* the province script's levels, lowest first */
+    char *levels_text;          /* "co-so, huyen or tinh", for messages */
     int warned;                 /* "no fields" said once */
     struct province *next;
 } province;
-
-/* A unit as models see it; province NULL: unknown unit. */
-typedef struct unit {
-    char *code;
-    char *province;
-    char valid_from[11], valid_to[11];
-    province *prov;
-} unit;
-
-/* Open-addressing map of unit code -> unit (grows with the distinct units referenced). */
-typedef struct unitmap {
-    unit **slot;
-    size_t cap, n;
-} unitmap;
-
-static uint64_t hash_str(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-static unit *unitmap_get(unitmap *m, const char *code, size_t n)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_str(code, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        unit *u = m->slot[i];
-        if (!u)
-            return NULL;
-        if (strlen(u->code) == n && memcmp(u->code, code, n) == 0)
-            return u;
-    }
-}
-
-static int unitmap_put(unitmap *m, unit *u)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        unit **slot = calloc(cap, sizeof *slot);
-        if (!slot)
-            return -1;
-        for (size_t j = 0; j < m->cap; j++) {
-            unit *v = m->slot[j];
-            if (!v)
-                continue;
-            size_t i = hash_str(v->code, strlen(v->code)) & (cap - 1);
-            while (slot[i])
-                i = (i + 1) & (cap - 1);
-            slot[i] = v;
-        }
-        free(m->slot);
-        m->slot = slot;
-        m->cap = cap;
-    }
-    size_t i = hash_str(u->code, strlen(u->code)) & (m->cap - 1);
-    while (m->slot[i])
-        i = (i + 1) & (m->cap - 1);
-    m->slot[i] = u;
-    m->n++;
-    return 0;
-}
 
 /* Rows that existed before this import and that a row of this file has already matched:
  * one bit per rowid, in 4 KiB pages allocated on demand (memory follows the rows touched,
@@ -1070,11 +395,11 @@ typedef struct metric {
 typedef struct importer {
     dvk_store *s;
     sqlite3 *db;
-    dvk_csv_table table;
+    dvk_import_table table;
     unsigned tmask;
     const char *path;
-    const dvk_csv_import_opts *opts;
-    dvk_csv_import_result *res;
+    const dvk_import_opts *opts;
+    dvk_import_result *res;
     int max_messages;
     /* header */
     int have_header;
@@ -1089,14 +414,14 @@ typedef struct importer {
     const dvk_csv_record *rec;
     const char *v[C_COUNT];
     size_t vl[C_COUNT];
-    char *owned[DVK_CSV_COLUMNS_MAX];  /* NFC copies to free after the row */
+    char *owned[DVK_CSV_COLUMNS_MAX + 4]; /* NFC copies, the name key: freed after the row */
     int nowned;
     const char *mv[DVK_CSV_COLUMNS_MAX];
     size_t mvl[DVK_CSV_COLUMNS_MAX];
     int row_bad;
-    buf reason;                        /* the row's problems, for the rejects file */
-    buf json;                          /* models.metrics */
-    buf key;                           /* name_key */
+    dvk_buf reason;                    /* the row's problems, for the rejects file */
+    dvk_buf json;                      /* models.metrics */
+    dvk_buf line;                      /* a row of the rejects file */
     /* rejects */
     dvk_csv_out rejects;
     int rejects_open;
@@ -1104,7 +429,8 @@ typedef struct importer {
     sqlite3_stmt *ins, *find, *upd, *look, *look2;
     long long max_before;
     seen seen;
-    unitmap units;
+    dvk_units *units;                  /* models: the unit tree, loaded once */
+    province **unit_prov;              /* models: each unit's province, found on first use */
     province *provinces;
     pending *pend;
     size_t npend, cappend;
@@ -1131,21 +457,21 @@ static void problem(importer *im, long line, int column, const char *value, size
     size_t o = 0;
     if (column >= 0) {
         char col[160];
-        show_value(im->colname[column], strlen(im->colname[column]), col, sizeof col);
+        dvk_csv_show(im->colname[column], strlen(im->colname[column]), col, sizeof col);
         o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", col);
     } else if (column <= -2) {
         o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", COLS[-2 - column].name);
     }
     o += (size_t)snprintf(text + o, sizeof text - o, "%s", reason);
     if (value && o < sizeof text) {
-        show_value(value, vlen, shown, sizeof shown);
+        dvk_csv_show(value, vlen, shown, sizeof shown);
         snprintf(text + o, sizeof text - o, " (%s)", shown);
     }
     im->row_bad = 1;
     im->res->problems++;
-    if (im->reason.n)
-        buf_adds(&im->reason, "; ");
-    buf_adds(&im->reason, text);
+    if (im->reason.len)
+        dvk_buf_adds(&im->reason, "; ");
+    dvk_buf_adds(&im->reason, text);
     if (im->res->nmessages < im->max_messages) {
         char *msg = malloc(strlen(im->path) + strlen(text) + 32);
         if (msg) {
@@ -1157,47 +483,47 @@ static void problem(importer *im, long line, int column, const char *value, size
 
 /* Each statement is parenthesised: the literals of one entry are meant to be joined. */
 static const char *SQL_INSERT[] = {
-    [DVK_CSV_UNITS] =
+    [DVK_IMPORT_UNITS] =
         ("INSERT INTO units(code,name,name_key,kind,parent,province,valid_from,valid_to,successor)"
          " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(code) DO NOTHING"),
-    [DVK_CSV_MODELS] =
+    [DVK_IMPORT_MODELS] =
         ("INSERT INTO models(code,name,name_key,unit,province,kind,category,field,level,year,"
          "registration,started_on,address,description,metrics,synthetic)"
          " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
          " ON CONFLICT(code) DO NOTHING"),
-    [DVK_CSV_APPRAISALS] =
+    [DVK_IMPORT_APPRAISALS] =
         ("INSERT INTO appraisals(model,criterion,appraiser,score,note) VALUES(?1,?2,?3,?4,?5)"
          " ON CONFLICT(model,criterion,appraiser) DO NOTHING"),
 };
 static const char *SQL_FIND[] = {
-    [DVK_CSV_UNITS] = "SELECT rowid, province FROM units WHERE code=?1",
-    [DVK_CSV_MODELS] = "SELECT id FROM models WHERE code=?1",
-    [DVK_CSV_APPRAISALS] =
+    [DVK_IMPORT_UNITS] = "SELECT rowid, province FROM units WHERE code=?1",
+    [DVK_IMPORT_MODELS] = "SELECT id FROM models WHERE code=?1",
+    [DVK_IMPORT_APPRAISALS] =
         "SELECT rowid FROM appraisals WHERE model=?1 AND criterion=?2 AND appraiser=?3",
 };
 /* Update only when something differs, so that sqlite3_changes() tells updated from
  * unchanged; the last parameter is the rowid found. */
 static const char *SQL_UPDATE[] = {
-    [DVK_CSV_UNITS] =
+    [DVK_IMPORT_UNITS] =
         "UPDATE units SET name=?2,name_key=?3,kind=?4,parent=?5,province=?6,valid_from=?7,"
         "valid_to=?8,successor=?9 WHERE rowid=?10 AND code=?1 AND"
         " (name,name_key,kind,parent,province,valid_from,valid_to,successor)"
         " IS NOT (?2,?3,?4,?5,?6,?7,?8,?9)",
-    [DVK_CSV_MODELS] =
+    [DVK_IMPORT_MODELS] =
         "UPDATE models SET name=?2,name_key=?3,unit=?4,province=?5,kind=?6,category=?7,"
         "field=?8,level=?9,year=?10,registration=?11,started_on=?12,address=?13,"
         "description=?14,metrics=?15,synthetic=?16 WHERE id=?17 AND code=?1 AND"
         " (name,name_key,unit,province,kind,category,field,level,year,registration,"
         "started_on,address,description,metrics,synthetic)"
         " IS NOT (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
-    [DVK_CSV_APPRAISALS] =
+    [DVK_IMPORT_APPRAISALS] =
         "UPDATE appraisals SET score=?4, note=?5 WHERE rowid=?6 AND model=?1 AND"
         " criterion=?2 AND appraiser=?3 AND (score,note) IS NOT (?4,?5)",
 };
 static const char *SQL_MAXROWID[] = {
-    [DVK_CSV_UNITS] = "SELECT coalesce(max(rowid),0) FROM units",
-    [DVK_CSV_MODELS] = "SELECT coalesce(max(id),0) FROM models",
-    [DVK_CSV_APPRAISALS] = "SELECT coalesce(max(rowid),0) FROM appraisals",
+    [DVK_IMPORT_UNITS] = "SELECT coalesce(max(rowid),0) FROM units",
+    [DVK_IMPORT_MODELS] = "SELECT coalesce(max(id),0) FROM models",
+    [DVK_IMPORT_APPRAISALS] = "SELECT coalesce(max(rowid),0) FROM appraisals",
 };
 
 /* ======================================================================================
@@ -1249,13 +575,30 @@ static void sort_metrics(importer *im)
     }
 }
 
+/* A line of the rejects file: first, second, then the record's fields as they were read,
+ * built in im->line and written with one fwrite. 0, or -1 (errno set). */
+static int write_reject_line(importer *im, const char *first, size_t n1, const char *second,
+                             size_t n2, const dvk_csv_record *rec)
+{
+    dvk_buf *b = &im->line;
+    dvk_buf_reset(b);
+    dvk_csv_cell(b, first, n1, 0);
+    dvk_buf_addc(b, ',');
+    dvk_csv_cell(b, second, n2, 0);
+    for (size_t i = 0; i < rec->nfields; i++) {
+        dvk_buf_addc(b, ',');
+        dvk_csv_cell(b, rec->field[i], rec->len[i], 0);
+    }
+    if (dvk_buf_add(b, "\r\n", 2)) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return fwrite(b->p, 1, b->len, im->rejects.f) == b->len ? 0 : -1;
+}
+
 static int write_reject_header(importer *im, const dvk_csv_record *rec)
 {
-    FILE *f = im->rejects.f;
-    int bad = dvk_csv_put(f, "line", 4, 1, 0) || dvk_csv_put(f, "reason", 6, 0, 0);
-    for (size_t i = 0; i < rec->nfields && !bad; i++)
-        bad = dvk_csv_put(f, rec->field[i], rec->len[i], 0, 0);
-    return bad || fputs("\r\n", f) == EOF ? -1 : 0;
+    return write_reject_line(im, "line", 4, "reason", 6, rec);
 }
 
 static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
@@ -1272,12 +615,12 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
     for (size_t i = 0; i < rec->nfields; i++) {
         const char *s = rec->field[i];
         size_t n = rec->len[i];
-        if (n > 1 && s[0] == '\'' && formula_like(s, n)) {
+        if (n > 1 && s[0] == '\'' && dvk_csv_formula_like(s + 1, n - 1)) {
             s++;    /* a metric named "-x" comes back from the exporter as "'-x" */
             n--;
         }
         char shown[160];
-        show_value(s, n, shown, sizeof shown);
+        dvk_csv_show(s, n, shown, sizeof shown);
         if (n == 0)
             return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu has no name in the header",
                                  im->path, rec->line, i + 1);
@@ -1292,7 +635,7 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         if (c >= 0) {
             if (im->pos[c] >= 0) {
                 char other[160];
-                show_value(im->colname[im->pos[c]], strlen(im->colname[im->pos[c]]), other,
+                dvk_csv_show(im->colname[im->pos[c]], strlen(im->colname[im->pos[c]]), other,
                            sizeof other);
                 return dvk_error_set(err, DVK_EDATA,
                                      "%s:%ld: column '%s' names column '%s' again (already column %d, '%s')",
@@ -1302,14 +645,14 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
             im->colmap[i] = c;
             continue;
         }
-        if (im->table != DVK_CSV_MODELS) {
-            buf known = {0};
+        if (im->table != DVK_IMPORT_MODELS) {
+            dvk_buf known = DVK_BUF_INIT;
             for (int k = 0; k < C_COUNT; k++)
                 if (COLS[k].tables & im->tmask)
-                    buf_printf(&known, "%s%s", known.n ? ", " : "", COLS[k].name);
+                    dvk_buf_printf(&known, "%s%s", known.len ? ", " : "", COLS[k].name);
             dvk_error_set(err, DVK_EDATA, "%s:%ld: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
-                          im->path, rec->line, shown, known.p ? known.p : "");
-            free(known.p);
+                          im->path, rec->line, shown, dvk_buf_str(&known));
+            dvk_buf_free(&known);
             return DVK_EDATA;
         }
         metric *m = &im->metrics[im->nmetrics];
@@ -1323,27 +666,25 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
                 return dvk_error_set(err, DVK_EDATA, "%s:%ld: column '%s' appears twice in the header",
                                      im->path, rec->line, shown);
             }
-        buf jk = {0};
-        if (json_str(&jk, m->name, strlen(m->name)) || buf_add(&jk, ":", 1)) {
-            free(jk.p);
+        dvk_buf jk = DVK_BUF_INIT;
+        dvk_json_key(&jk, m->name, 1);   /* "name": */
+        if (!(m->json_key = dvk_buf_take(&jk, NULL)))
             return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
-        }
-        m->json_key = jk.p;
         im->order[im->nmetrics] = im->nmetrics;
         im->colmap[i] = -1 - im->nmetrics;
         im->nmetrics++;
     }
-    buf missing = {0};
+    dvk_buf missing = DVK_BUF_INIT;
     for (int c = 0; c < C_COUNT; c++)
         if ((COLS[c].required & im->tmask) && im->pos[c] < 0)
-            buf_printf(&missing, "%s'%s'", missing.n ? ", " : "", COLS[c].name);
-    if (missing.n) {
+            dvk_buf_printf(&missing, "%s'%s'", missing.len ? ", " : "", COLS[c].name);
+    if (missing.len) {
         dvk_error_set(err, DVK_EDATA, "%s:%ld: missing column%s %s (see `dvk import --help`)",
                       im->path, rec->line, strchr(missing.p, ',') ? "s" : "", missing.p);
-        free(missing.p);
+        dvk_buf_free(&missing);
         return DVK_EDATA;
     }
-    free(missing.p);
+    dvk_buf_free(&missing);
     sort_metrics(im);
     if (im->rejects_open && write_reject_header(im, rec))
         return dvk_error_set(err, DVK_EIO, "%s: write error (%s)", im->opts->rejects_path,
@@ -1361,9 +702,7 @@ static void row_reset(importer *im)
         free(im->owned[i]);
     im->nowned = 0;
     im->row_bad = 0;
-    im->reason.n = 0;
-    if (im->reason.p)
-        im->reason.p[0] = '\0';
+    dvk_buf_reset(&im->reason);
 }
 
 /* Keep a malloc'd string until the end of the row. */
@@ -1379,14 +718,9 @@ static int write_reject(importer *im, const dvk_csv_record *rec, dvk_error *err)
     im->res->rejected++;
     if (!im->rejects_open)
         return DVK_OK;
-    FILE *f = im->rejects.f;
     char line[32];
     int n = snprintf(line, sizeof line, "%ld", rec->line);
-    int bad = dvk_csv_put(f, line, (size_t)n, 1, 0) ||
-              dvk_csv_put(f, im->reason.p ? im->reason.p : "", im->reason.n, 0, 0);
-    for (size_t i = 0; i < rec->nfields && !bad; i++)
-        bad = dvk_csv_put(f, rec->field[i], rec->len[i], 0, 0);
-    if (bad || fputs("\r\n", f) == EOF)
+    if (write_reject_line(im, line, (size_t)n, im->reason.p, im->reason.len, rec))
         return dvk_error_set(err, DVK_EIO, "%s: write error (%s)", im->opts->rejects_path,
                              strerror(errno));
     return DVK_OK;
@@ -1456,47 +790,58 @@ static province *load_province(importer *im, const char *code, dvk_error *err)
         dvk_store_fail(im->s, rc, err, "reading the fields");
         return NULL;
     }
-    return p;
-}
-
-/* The unit code as models see it (cached; units do not change during a models import). */
-static unit *find_unit(importer *im, const char *code, size_t n, dvk_error *err)
-{
-    unit *u = unitmap_get(&im->units, code, n);
-    if (u)
-        return u;
-    u = calloc(1, sizeof *u);
-    if (!u || !(u->code = strndup(code, n)) || unitmap_put(&im->units, u)) {
-        if (u)
-            free(u->code);
-        free(u);
+    /* The levels, from the province's script through the caller. */
+    if (im->opts->levels(im->opts->levels_ud, code, &p->levels, &p->nlevels, err))
+        return NULL;
+    dvk_buf what = DVK_BUF_INIT;
+    for (int i = 0; i < p->nlevels; i++)
+        dvk_buf_printf(&what, "%s%s", i == 0 ? "" : i == p->nlevels - 1 ? " or " : ", ",
+                       p->levels[i]);
+    if (!(p->levels_text = dvk_buf_take(&what, NULL))) {
         dvk_error_set(err, DVK_ENOMEM, "out of memory");
         return NULL;
     }
-    sqlite3_stmt *st = im->look;
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, code, (int)n, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *p = (const char *)sqlite3_column_text(st, 0);
-        const char *f = (const char *)sqlite3_column_text(st, 1);
-        const char *t = (const char *)sqlite3_column_text(st, 2);
-        u->province = strdup(p ? p : "");
-        snprintf(u->valid_from, sizeof u->valid_from, "%s", f ? f : "");
-        snprintf(u->valid_to, sizeof u->valid_to, "%s", t ? t : "");
-        if (!u->province || !(u->prov = load_province(im, u->province, err))) {
-            sqlite3_reset(st);
-            if (!err->code)
-                dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            return NULL;
-        }
-    } else if (rc != SQLITE_DONE) {
-        dvk_store_fail(im->s, rc, err, "looking up a unit");
-        sqlite3_reset(st);
-        return NULL;
+    return p;
+}
+
+/* The unit a models row names, as an index into the tree (units do not change during a
+ * models import), or -1 when unknown; *prov gets its province's fields and levels. Returns
+ * DVK_OK or the error of loading the province. */
+static int find_unit(importer *im, const char *code, int *u, province **prov, dvk_error *err)
+{
+    *u = dvk_units_find(im->units, code);
+    *prov = NULL;
+    if (*u < 0)
+        return DVK_OK;
+    if (!im->unit_prov[*u]) {
+        const char *pc = dvk_units_at(im->units, (size_t)*u)->province;
+        if (!(im->unit_prov[*u] = load_province(im, pc ? pc : "", err)))
+            return err->code ? err->code : dvk_error_set(err, DVK_ENOMEM, "out of memory");
     }
-    sqlite3_reset(st);
-    return u;
+    *prov = im->unit_prov[*u];
+    return DVK_OK;
+}
+
+/* The level id v stands for among the province's levels, or NULL: the id itself, words
+ * whose search key is the id ("Huyện", "Cơ sở" for co-so), or such words after "cấp" (the
+ * word for a level: "Cấp huyện"). */
+static const char *match_level(const province *p, const char *v, size_t n)
+{
+    for (int i = 0; i < p->nlevels; i++)
+        if (strlen(p->levels[i]) == n && memcmp(p->levels[i], v, n) == 0)
+            return p->levels[i];
+    char *key = dvk_text_key(v, n);
+    if (!key)
+        return NULL;
+    for (char *q = key; *q; q++)
+        if (*q == ' ')
+            *q = '-';
+    const char *k = strncmp(key, "cap-", 4) == 0 ? key + 4 : key, *found = NULL;
+    for (int i = 0; i < p->nlevels && !found; i++)
+        if (strcmp(p->levels[i], key) == 0 || strcmp(p->levels[i], k) == 0)
+            found = p->levels[i];
+    free(key);
+    return found;
 }
 
 static const char *match_field(province *p, const char *v, size_t n)
@@ -1541,7 +886,7 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s, size_t n)
 static void bind_row(importer *im, sqlite3_stmt *st, const rowvals *r)
 {
     switch (im->table) {
-    case DVK_CSV_UNITS:
+    case DVK_IMPORT_UNITS:
         sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
         sqlite3_bind_text(st, 2, V(C_NAME), (int)L(C_NAME), SQLITE_STATIC);
         sqlite3_bind_text(st, 3, r->name_key, -1, SQLITE_STATIC);
@@ -1552,7 +897,7 @@ static void bind_row(importer *im, sqlite3_stmt *st, const rowvals *r)
         bind_opt(st, 8, r->valid_to[0] ? r->valid_to : NULL, 10);
         bind_opt(st, 9, r->successor, r->successor ? strlen(r->successor) : 0);
         break;
-    case DVK_CSV_MODELS:
+    case DVK_IMPORT_MODELS:
         sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
         sqlite3_bind_text(st, 2, V(C_NAME), (int)L(C_NAME), SQLITE_STATIC);
         sqlite3_bind_text(st, 3, r->name_key, -1, SQLITE_STATIC);
@@ -1567,10 +912,10 @@ static void bind_row(importer *im, sqlite3_stmt *st, const rowvals *r)
         bind_opt(st, 12, r->started_on[0] ? r->started_on : NULL, 10);
         bind_opt(st, 13, V(C_ADDRESS), L(C_ADDRESS));
         bind_opt(st, 14, V(C_DESCRIPTION), L(C_DESCRIPTION));
-        sqlite3_bind_text(st, 15, im->json.p, (int)im->json.n, SQLITE_STATIC);
+        sqlite3_bind_text(st, 15, im->json.p, (int)im->json.len, SQLITE_STATIC);
         sqlite3_bind_int64(st, 16, r->synthetic);
         break;
-    case DVK_CSV_APPRAISALS:
+    case DVK_IMPORT_APPRAISALS:
         sqlite3_bind_int64(st, 1, r->model);
         sqlite3_bind_text(st, 2, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
         sqlite3_bind_text(st, 3, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
@@ -1653,7 +998,7 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     }
     st = im->find;
     sqlite3_reset(st);
-    if (im->table == DVK_CSV_APPRAISALS) {
+    if (im->table == DVK_IMPORT_APPRAISALS) {
         sqlite3_bind_int64(st, 1, r->model);
         sqlite3_bind_text(st, 2, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
         sqlite3_bind_text(st, 3, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
@@ -1667,7 +1012,7 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     }
     long long rowid = sqlite3_column_int64(st, 0);
     char *old_province = NULL;
-    if (im->table == DVK_CSV_UNITS && sqlite3_column_text(st, 1))
+    if (im->table == DVK_IMPORT_UNITS && sqlite3_column_text(st, 1))
         old_province = strdup((const char *)sqlite3_column_text(st, 1));
     sqlite3_reset(st);
     int dup = rowid > im->max_before ? 1 : seen_mark(&im->seen, rowid);
@@ -1677,7 +1022,7 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     }
     if (dup) {
         free(old_province);
-        if (im->table == DVK_CSV_APPRAISALS)
+        if (im->table == DVK_IMPORT_APPRAISALS)
             problem(im, im->rec->line, P(C_APPRAISER), V(C_APPRAISER), L(C_APPRAISER),
                     "this appraiser already scored this criterion of this model earlier in the file");
         else
@@ -1685,7 +1030,7 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
                     "duplicate code: an earlier row of this file has it");
         return DVK_OK;
     }
-    if (im->table == DVK_CSV_UNITS) {
+    if (im->table == DVK_IMPORT_UNITS) {
         int mrc = unit_moves(im, r, old_province, err);
         free(old_province);
         if (mrc || im->row_bad)
@@ -1709,26 +1054,27 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
 {
     long line = im->rec->line;
     need(im, C_CODE, bad);
-    if (need(im, C_NAME, bad)) {
-        if (fast_key(V(C_NAME), L(C_NAME), &im->key))
-            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-        r->name_key = im->key.p;
-    }
-    unit *u = NULL;
+    if (need(im, C_NAME, bad) && !(r->name_key = own(im, dvk_text_key(V(C_NAME), L(C_NAME)))))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    const dvk_unit *u = NULL;
+    province *p = NULL;
     if (need(im, C_UNIT, bad)) {
-        if (!(u = find_unit(im, V(C_UNIT), L(C_UNIT), err)))
-            return err->code;
-        if (!u->province) {
+        int ui, rc = find_unit(im, V(C_UNIT), &ui, &p, err);
+        if (rc)
+            return rc;
+        if (ui < 0) {
             problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
                     "unknown unit (import the units file first)");
-            u = NULL;
         } else {
+            u = dvk_units_at(im->units, (size_t)ui);
             r->province = u->province;
         }
     }
     r->kind = need_enum(im, C_KIND, &E_KIND, bad);
     r->category = need_enum(im, C_CATEGORY, &E_CATEGORY, bad);
-    r->level = need_enum(im, C_LEVEL, &E_LEVEL, bad);
+    /* the level is one of the province's: unchecked while the unit is unknown */
+    if (need(im, C_LEVEL, bad) && p && !(r->level = match_level(p, V(C_LEVEL), L(C_LEVEL))))
+        problem(im, line, P(C_LEVEL), V(C_LEVEL), L(C_LEVEL), "must be %s", p->levels_text);
     r->registration = need_enum(im, C_REGISTRATION, &E_REG, bad);
     int year_ok = 0;
     if (need(im, C_YEAR, bad)) {
@@ -1738,8 +1084,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
         else
             year_ok = 1;
     }
-    if (need(im, C_FIELD, bad) && u) {
-        province *p = u->prov;
+    if (need(im, C_FIELD, bad) && p) {
         if (p->nfields == 0) {
             int keep = im->max_messages;
             if (p->warned)
@@ -1750,22 +1095,22 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
             im->max_messages = keep;
             p->warned = 1;
         } else if (!(r->field = match_field(p, V(C_FIELD), L(C_FIELD)))) {
-            buf known = {0};
+            dvk_buf known = DVK_BUF_INIT;
             for (int i = 0; i < p->nfields; i++)
-                buf_printf(&known, "%s%s", i ? ", " : "", p->ids[i]);
+                dvk_buf_printf(&known, "%s%s", i ? ", " : "", p->ids[i]);
             problem(im, line, P(C_FIELD), V(C_FIELD), L(C_FIELD),
-                    "not a field of province %s (fields: %s)", p->code, known.p ? known.p : "");
-            free(known.p);
+                    "not a field of province %s (fields: %s)", p->code, dvk_buf_str(&known));
+            dvk_buf_free(&known);
         }
     }
     if (u && year_ok) {
         char jan1[11], dec31[11];
         snprintf(jan1, sizeof jan1, "%04lld-01-01", r->year);
         snprintf(dec31, sizeof dec31, "%04lld-12-31", r->year);
-        if (u->valid_to[0] && strcmp(u->valid_to, jan1) < 0)
+        if (u->valid_to && u->valid_to[0] && strcmp(u->valid_to, jan1) < 0)
             problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
                     "the unit ceased to exist on %s, before %lld", u->valid_to, r->year);
-        else if (u->valid_from[0] && strcmp(u->valid_from, dec31) > 0)
+        else if (u->valid_from && u->valid_from[0] && strcmp(u->valid_from, dec31) > 0)
             problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
                     "the unit exists only from %s, after %lld", u->valid_from, r->year);
     }
@@ -1777,8 +1122,8 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
     if (V(C_SYNTHETIC) && parse_integer(V(C_SYNTHETIC), L(C_SYNTHETIC), 0, 1, &r->synthetic))
         problem(im, line, P(C_SYNTHETIC), V(C_SYNTHETIC), L(C_SYNTHETIC), "must be 0 or 1");
     /* metrics, in name order, so that equal rows give equal JSON text */
-    im->json.n = 0;
-    buf_add(&im->json, "{", 1);
+    dvk_buf_reset(&im->json);
+    dvk_buf_addc(&im->json, '{');
     int first = 1;
     for (int k = 0; k < im->nmetrics; k++) {
         int m = im->order[k];
@@ -1794,14 +1139,19 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
                     "must be a number such as 1200 or 3.5 (metric columns are numbers; leave the cell empty when unknown)");
             continue;
         }
-        char num[40];
-        dvk_csv_number(d, num, sizeof num);
-        if ((!first && buf_add(&im->json, ",", 1)) || buf_adds(&im->json, im->metrics[m].json_key) ||
-            buf_adds(&im->json, num))
-            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        if (!first)
+            dvk_buf_addc(&im->json, ',');
+        dvk_buf_adds(&im->json, im->metrics[m].json_key);
+        if (plain_integer(im->mv[m], im->mvl[m])) {
+            dvk_buf_add(&im->json, im->mv[m], im->mvl[m]);   /* already in plain form */
+        } else {
+            char num[DVK_FORMAT_MAX];
+            dvk_format_plain(d, num, sizeof num);
+            dvk_buf_adds(&im->json, num);
+        }
         first = 0;
     }
-    if (buf_add(&im->json, "}", 1))
+    if (dvk_buf_addc(&im->json, '}'))
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     return DVK_OK;
 }
@@ -1826,11 +1176,8 @@ static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
 {
     long line = im->rec->line;
     int code_ok = need(im, C_CODE, bad);
-    if (need(im, C_NAME, bad)) {
-        if (fast_key(V(C_NAME), L(C_NAME), &im->key))
-            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-        r->name_key = im->key.p;
-    }
+    if (need(im, C_NAME, bad) && !(r->name_key = own(im, dvk_text_key(V(C_NAME), L(C_NAME)))))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     r->kind = need_enum(im, C_KIND, &E_UKIND, bad);
     r->parent = V(C_PARENT);
     if (r->kind && strcmp(r->kind, "province") == 0) {
@@ -1926,8 +1273,8 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
     for (size_t i = 0; i < rec->nfields; i++) {
         const char *s = rec->field[i];
         size_t n = rec->len[i];
-        if (n > 1 && s[0] == '\'' && formula_like(s, n)) {
-            s++;    /* the exporter's protective apostrophe */
+        if (n > 1 && s[0] == '\'' && dvk_csv_formula_like(s + 1, n - 1)) {
+            s++;    /* the exporter's protective apostrophe: exactly one comes off */
             n--;
         }
         int m = im->colmap[i];
@@ -1942,7 +1289,7 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
                 if (m >= 0)
                     bad[m] = 1;
                 n = 0;
-            } else if (!all_nfc_safe(s, n)) {
+            } else {
                 char *nfc = dvk_text_nfc(s, n);
                 if (!nfc)
                     return dvk_error_set(err, DVK_ENOMEM, "out of memory");
@@ -1961,13 +1308,13 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
     }
     rowvals r;
     memset(&r, 0, sizeof r);
-    int rc = im->table == DVK_CSV_MODELS ? check_models(im, &r, bad, err)
-           : im->table == DVK_CSV_UNITS  ? check_units(im, &r, bad, err)
+    int rc = im->table == DVK_IMPORT_MODELS ? check_models(im, &r, bad, err)
+           : im->table == DVK_IMPORT_UNITS  ? check_units(im, &r, bad, err)
                                          : check_appraisals(im, &r, bad, err);
     if (rc)
         return rc;
     if (!im->row_bad) {
-        if (im->table == DVK_CSV_UNITS && r.successor) {
+        if (im->table == DVK_IMPORT_UNITS && r.successor) {
             /* The successor may come later in the file (the key is checked at COMMIT). */
             sqlite3_stmt *st = im->look;
             sqlite3_reset(st);
@@ -2007,7 +1354,7 @@ static void on_progress(void *ud, long long done, long long total)
 
 static const char *const TABLE_NAMES[] = {"units", "models", "appraisals"};
 
-int dvk_csv_table_parse(const char *name)
+int dvk_import_table_parse(const char *name)
 {
     for (int i = 0; i < 3; i++)
         if (strcmp(name, TABLE_NAMES[i]) == 0)
@@ -2015,9 +1362,9 @@ int dvk_csv_table_parse(const char *name)
     return -1;
 }
 
-const char *dvk_csv_table_name(dvk_csv_table t) { return TABLE_NAMES[t]; }
+const char *dvk_import_table_name(dvk_import_table t) { return TABLE_NAMES[t]; }
 
-void dvk_csv_import_result_free(dvk_csv_import_result *res)
+void dvk_import_result_free(dvk_import_result *res)
 {
     if (!res)
         return;
@@ -2044,9 +1391,9 @@ static long long pragma_int(sqlite3 *db, const char *sql)
 }
 
 static const char *SQL_LOOK[] = {
-    [DVK_CSV_UNITS] = "SELECT province FROM units WHERE code=?1",
-    [DVK_CSV_MODELS] = "SELECT province, valid_from, valid_to FROM units WHERE code=?1",
-    [DVK_CSV_APPRAISALS] = "SELECT id FROM models WHERE code=?1",
+    [DVK_IMPORT_UNITS] = "SELECT province FROM units WHERE code=?1",
+    [DVK_IMPORT_MODELS] = NULL,   /* models ask the unit tree */
+    [DVK_IMPORT_APPRAISALS] = "SELECT id FROM models WHERE code=?1",
 };
 
 static void importer_free(importer *im)
@@ -2063,17 +1410,12 @@ static void importer_free(importer *im)
         free(im->metrics[i].name);
         free(im->metrics[i].json_key);
     }
-    free(im->reason.p);
-    free(im->json.p);
-    free(im->key.p);
+    dvk_buf_free(&im->reason);
+    dvk_buf_free(&im->json);
+    dvk_buf_free(&im->line);
     seen_free(&im->seen);
-    for (size_t i = 0; i < im->units.cap; i++)
-        if (im->units.slot[i]) {
-            free(im->units.slot[i]->code);
-            free(im->units.slot[i]->province);
-            free(im->units.slot[i]);
-        }
-    free(im->units.slot);
+    dvk_units_free(im->units);
+    free(im->unit_prov);
     while (im->provinces) {
         province *p = im->provinces;
         im->provinces = p->next;
@@ -2081,8 +1423,12 @@ static void importer_free(importer *im)
             free(p->ids[i]);
             free(p->keys[i]);
         }
+        for (int i = 0; i < p->nlevels; i++)
+            free(p->levels[i]);
         free(p->ids);
         free(p->keys);
+        free(p->levels);
+        free(p->levels_text);
         free(p->code);
         free(p);
     }
@@ -2117,20 +1463,19 @@ static int check_pending(importer *im, dvk_error *err)
 
 static int audit(importer *im, dvk_error *err)
 {
-    buf d = {0};
-    int bad = buf_printf(&d, "{\"table\":\"%s\",\"file\":", TABLE_NAMES[im->table]);
+    dvk_buf d = DVK_BUF_INIT;
+    dvk_buf_printf(&d, "{\"table\":\"%s\",\"file\":", TABLE_NAMES[im->table]);
     const char *file = im->path;
-    if (!bad && dvk_text_valid_utf8(file, strlen(file)))
-        bad = json_str(&d, file, strlen(file));
-    else if (!bad)
-        bad = buf_adds(&d, "\"?\"");
-    if (!bad)
-        bad = buf_printf(&d, ",\"rows\":%lld,\"inserted\":%lld,\"updated\":%lld,\"unchanged\":%lld,"
+    if (dvk_text_valid_utf8(file, strlen(file)))
+        dvk_json_strz(&d, file);
+    else
+        dvk_buf_adds(&d, "\"?\"");
+    int bad = dvk_buf_printf(&d, ",\"rows\":%lld,\"inserted\":%lld,\"updated\":%lld,\"unchanged\":%lld,"
                          "\"rejected\":%lld}", im->res->rows, im->res->inserted, im->res->updated,
                          im->res->unchanged, im->res->rejected);
     int rc = bad ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
                  : dvk_store_audit(im->s, "import", d.p, err);
-    free(d.p);
+    dvk_buf_free(&d);
     return rc;
 }
 
@@ -2147,7 +1492,7 @@ static int audit(importer *im, dvk_error *err)
 static int set_indexes_aside(importer *im, long long file_bytes, dvk_error *err)
 {
     long long min = im->opts->bulk_min_bytes > 0 ? im->opts->bulk_min_bytes : BULK_MIN_BYTES;
-    if (im->table != DVK_CSV_MODELS || file_bytes < min)
+    if (im->table != DVK_IMPORT_MODELS || file_bytes < min)
         return DVK_OK;
     /* max(id) (read at the start) stands for the row count: no scan of a big table */
     if (file_bytes / BULK_BYTES_PER_ROW <= im->max_before)
@@ -2211,10 +1556,10 @@ static int put_indexes_back(importer *im, dvk_error *err)
     return DVK_OK;
 }
 
-int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
-                   const dvk_csv_import_opts *opts, dvk_csv_import_result *res, dvk_error *err)
+int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
+               const dvk_import_opts *opts, dvk_import_result *res, dvk_error *err)
 {
-    static const dvk_csv_import_opts defaults;
+    static const dvk_import_opts defaults;
     importer *im = calloc(1, sizeof *im);
     FILE *in = NULL;
     int rc = DVK_OK, in_tx = 0;
@@ -2230,7 +1575,12 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
     im->path = path;
     im->opts = opts;
     im->res = res;
-    im->max_messages = opts->max_messages > 0 ? opts->max_messages : DVK_CSV_PROBLEMS_MAX;
+    im->max_messages = opts->max_messages > 0 ? opts->max_messages : DVK_IMPORT_PROBLEMS_MAX;
+    if (table == DVK_IMPORT_MODELS && !opts->levels) {
+        rc = dvk_error_set(err, DVK_EUSAGE, "%s: importing models needs the provinces' levels "
+                           "(dvk_import_opts.levels)", path);
+        goto done;
+    }
     if (!(res->messages = calloc((size_t)im->max_messages, sizeof *res->messages))) {
         rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
         goto done;
@@ -2269,10 +1619,18 @@ int dvk_csv_import(dvk_store *s, dvk_csv_table table, const char *path,
     }
     if ((rc = set_indexes_aside(im, total, err)))
         goto done;
+    if (table == DVK_IMPORT_MODELS) {
+        if ((rc = dvk_units_load(s, NULL, &im->units, err)))
+            goto done;
+        if (!(im->unit_prov = calloc(dvk_units_count(im->units) + 1, sizeof *im->unit_prov))) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
     if (!(im->ins = dvk_store_prepare(s, SQL_INSERT[table], err)) ||
         !(im->find = dvk_store_prepare(s, SQL_FIND[table], err)) ||
         !(im->upd = dvk_store_prepare(s, SQL_UPDATE[table], err)) ||
-        !(im->look = dvk_store_prepare(s, SQL_LOOK[table], err))) {
+        (SQL_LOOK[table] && !(im->look = dvk_store_prepare(s, SQL_LOOK[table], err)))) {
         rc = err->code;
         goto done;
     }
@@ -2331,421 +1689,5 @@ done:
         rc = dvk_error_set(err, DVK_EIO, "%s: not imported", path);
     importer_free(im);
     free(im);
-    return rc;
-}
-
-/* ======================================================================================
- * Export
- * ==================================================================================== */
-
-typedef struct exporter {
-    dvk_store *s;
-    FILE *f;
-    int json;
-    buf line;                   /* JSON: one object */
-    char **keys;                /* extra columns: metric names or criteria, sorted */
-    int nkeys;
-    char **cell;                /* their values in the current row (NULL: empty) */
-    dvk_doc *doc;               /* XLSX: the rows go into one table of a document */
-    dvk_doc_table *tab;
-    dvk_error *err;
-} exporter;
-
-static int exp_write(exporter *x, const char *s, size_t n)
-{
-    return fwrite(s, 1, n, x->f) == n ? 0 : -1;
-}
-
-/* Column i of st as a CSV cell or a JSON member named name. */
-static int put_column(exporter *x, sqlite3_stmt *st, int i, const char *name, int first)
-{
-    int type = sqlite3_column_type(st, i);
-    char num[64];
-    const char *text = NULL;
-    size_t n = 0;
-    if (type == SQLITE_INTEGER) {
-        n = (size_t)snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
-        text = num;
-    } else if (type == SQLITE_FLOAT) {
-        dvk_csv_number(sqlite3_column_double(st, i), num, sizeof num);
-        text = num;
-        n = strlen(num);
-    } else if (type != SQLITE_NULL) {
-        text = (const char *)sqlite3_column_text(st, i);
-        n = (size_t)sqlite3_column_bytes(st, i);
-    }
-    if (!x->json)
-        return dvk_csv_put(x->f, text, n, first, type == SQLITE_TEXT);
-    int bad = (!first && buf_add(&x->line, ",", 1)) || json_str(&x->line, name, strlen(name)) ||
-              buf_add(&x->line, ":", 1);
-    if (bad)
-        return -1;
-    if (type == SQLITE_NULL)
-        return buf_adds(&x->line, "null");
-    if (type == SQLITE_TEXT)
-        return json_str(&x->line, text, n);
-    return buf_add(&x->line, text, n);
-}
-
-static int load_keys(exporter *x, sqlite3_stmt *st, dvk_error *err)
-{
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char **k = realloc(x->keys, (size_t)(x->nkeys + 1) * sizeof *k);
-        if (!k)
-            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-        x->keys = k;
-        const char *t = (const char *)sqlite3_column_text(st, 0);
-        if (!(x->keys[x->nkeys] = strdup(t ? t : "")))
-            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-        x->nkeys++;
-    }
-    if (rc != SQLITE_DONE)
-        return dvk_store_fail(x->s, rc, err, "exporting");
-    x->cell = calloc((size_t)x->nkeys + 1, sizeof *x->cell);
-    return x->cell ? DVK_OK : dvk_error_set(err, DVK_ENOMEM, "out of memory");
-}
-
-static int find_key(const exporter *x, const char *k)
-{
-    int lo = 0, hi = x->nkeys - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(x->keys[mid], k);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
-
-/* Fill x->cell from a (key, value) query (json_each or the scores of one result). */
-static int load_cells(exporter *x, sqlite3_stmt *st, dvk_error *err)
-{
-    for (int i = 0; i < x->nkeys; i++) {
-        free(x->cell[i]);
-        x->cell[i] = NULL;
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(st, 0);
-        int i = k ? find_key(x, k) : -1;
-        if (i < 0)
-            continue;
-        char num[64];
-        int type = sqlite3_column_type(st, 1);
-        if (type == SQLITE_INTEGER)
-            snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, 1));
-        else if (type == SQLITE_FLOAT)
-            dvk_csv_number(sqlite3_column_double(st, 1), num, sizeof num);
-        else
-            snprintf(num, sizeof num, "%s", type == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 1));
-        if (!(x->cell[i] = strdup(num)))
-            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(x->s, rc, err, "exporting");
-}
-
-/* Write the CSV header: fixed names then the keys (prefixed). */
-/* XLSX: the columns of the document's table; numbers where the column holds numbers. */
-static int xlsx_header(exporter *x, const char *const *names, int n, const char *prefix)
-{
-    static const char *const numeric[] = {"year", "synthetic", "run", "eligible", "rank",
-                                          "recognised", "exemplary", "proposed", NULL};
-    for (int i = 0; i < n; i++) {
-        dvk_doc_col_type type = DVK_COL_TEXT;
-        for (int k = 0; numeric[k]; k++)
-            if (strcmp(names[i], numeric[k]) == 0)
-                type = DVK_COL_INT;
-        if (strcmp(names[i], "total") == 0)
-            type = DVK_COL_NUM;
-        if (dvk_doc_table_column(x->doc, x->tab, names[i], names[i], type, 0, x->err))
-            return -1;
-    }
-    for (int i = 0; i < x->nkeys; i++) {
-        buf b = {0};
-        int bad = buf_printf(&b, "%s%s", prefix, x->keys[i]) ||
-                  dvk_doc_table_column(x->doc, x->tab, b.p, b.p, DVK_COL_NUM, 0, x->err);
-        free(b.p);
-        if (bad)
-            return -1;
-    }
-    return 0;
-}
-
-static int xlsx_row(exporter *x, sqlite3_stmt *st, int n)
-{
-    size_t row;
-    if (dvk_doc_table_row(x->doc, x->tab, &row, x->err))
-        return -1;
-    for (int i = 0; i < n; i++) {
-        int type = sqlite3_column_type(st, i), bad = 0;
-        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
-            bad = dvk_doc_table_number(x->doc, x->tab, row, (size_t)i, sqlite3_column_double(st, i), x->err);
-        else if (type == SQLITE_TEXT)
-            bad = dvk_doc_table_text(x->doc, x->tab, row, (size_t)i,
-                                     (const char *)sqlite3_column_text(st, i), x->err);
-        if (bad)
-            return -1;
-    }
-    for (int i = 0; i < x->nkeys; i++) {
-        if (!x->cell[i])
-            continue;
-        double d;
-        int bad = parse_number(x->cell[i], strlen(x->cell[i]), &d) == 0
-                      ? dvk_doc_table_number(x->doc, x->tab, row, (size_t)(n + i), d, x->err)
-                      : dvk_doc_table_text(x->doc, x->tab, row, (size_t)(n + i), x->cell[i], x->err);
-        if (bad)
-            return -1;
-    }
-    return 0;
-}
-
-static int csv_header(exporter *x, const char *const *names, int n, const char *prefix)
-{
-    if (x->doc)
-        return xlsx_header(x, names, n, prefix);
-    int bad = 0;
-    for (int i = 0; i < n && !bad; i++)
-        bad = dvk_csv_put(x->f, names[i], strlen(names[i]), i == 0, 1);
-    for (int i = 0; i < x->nkeys && !bad; i++) {
-        buf b = {0};
-        bad = buf_printf(&b, "%s%s", prefix, x->keys[i]) || dvk_csv_put(x->f, b.p, b.n, 0, 1);
-        free(b.p);
-    }
-    return bad || exp_write(x, "\r\n", 2) ? -1 : 0;
-}
-
-/* Write one row: the statement's first n columns, then the cells (as numbers in JSON under
- * group, e.g. "metrics"). */
-static int put_row(exporter *x, sqlite3_stmt *st, const char *const *names, int n,
-                   const char *group, long long count)
-{
-    if (x->doc)
-        return xlsx_row(x, st, n);
-    x->line.n = 0;
-    if (x->json && buf_adds(&x->line, count ? ",\n{" : "\n{"))
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (put_column(x, st, i, names[i], i == 0))
-            return -1;
-    if (!x->json) {
-        for (int i = 0; i < x->nkeys; i++)
-            if (dvk_csv_put(x->f, x->cell[i], x->cell[i] ? strlen(x->cell[i]) : 0, 0, 0))
-                return -1;
-        return exp_write(x, "\r\n", 2);
-    }
-    if (buf_printf(&x->line, ",\"%s\":{", group))
-        return -1;
-    int first = 1;
-    for (int i = 0; i < x->nkeys; i++) {
-        if (!x->cell[i])
-            continue;
-        if ((!first && buf_add(&x->line, ",", 1)) || json_str(&x->line, x->keys[i], strlen(x->keys[i])) ||
-            buf_add(&x->line, ":", 1) || buf_adds(&x->line, x->cell[i]))
-            return -1;
-        first = 0;
-    }
-    if (buf_adds(&x->line, "}}"))
-        return -1;
-    return exp_write(x, x->line.p, x->line.n);
-}
-
-static const char *const MODEL_COLS[] = {"code", "name", "unit", "kind", "category", "field",
-                                         "level", "year", "registration", "started_on",
-                                         "address", "description", "synthetic"};
-static const char *const RESULT_COLS[] = {"run", "model", "name", "unit", "province", "year",
-                                          "level", "eligible", "gate", "total", "outcome",
-                                          "rank", "recognised", "exemplary", "proposed", "reason"};
-
-static int export_models(exporter *x, const dvk_csv_export_opts *o, long long *rows, dvk_error *err)
-{
-    int rc = DVK_OK;
-    sqlite3_stmt *keys = NULL, *st = NULL, *each = NULL;
-    const char *filter = " WHERE (?1 IS NULL OR province=?1) AND (?2=0 OR year=?2)";
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT DISTINCT j.key FROM models, json_each(models.metrics) j%s"
-             " ORDER BY j.key", filter);
-    if (!(keys = dvk_store_prepare(x->s, sql, err)))
-        return err->code;
-    sqlite3_bind_text(keys, 1, o->province, -1, SQLITE_STATIC);
-    sqlite3_bind_int(keys, 2, o->year);
-    if ((rc = load_keys(x, keys, err)))
-        goto done;
-    snprintf(sql, sizeof sql, "SELECT code,name,unit,kind,category,field,level,year,registration,"
-             "started_on,address,description,synthetic,metrics FROM models%s ORDER BY id", filter);
-    if (!(st = dvk_store_prepare(x->s, sql, err)) ||
-        !(each = dvk_store_prepare(x->s, "SELECT key, value FROM json_each(?1)", err))) {
-        rc = err->code;
-        goto done;
-    }
-    sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, o->year);
-    if (!x->json && csv_header(x, MODEL_COLS, 13, ""))
-        goto io;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_bind_text(each, 1, (const char *)sqlite3_column_text(st, 13), -1, SQLITE_TRANSIENT);
-        if ((rc = load_cells(x, each, err)))
-            goto done;
-        if (put_row(x, st, MODEL_COLS, 13, "metrics", *rows))
-            goto io;
-        (*rows)++;
-    }
-    if (s != SQLITE_DONE)
-        rc = dvk_store_fail(x->s, s, err, "exporting models");
-    goto done;
-io:
-    rc = x->doc && err->code ? err->code : dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
-done:
-    sqlite3_finalize(keys);
-    sqlite3_finalize(st);
-    sqlite3_finalize(each);
-    return rc;
-}
-
-static int export_results(exporter *x, const dvk_csv_export_opts *o, long long *rows, dvk_error *err)
-{
-    int rc = DVK_OK;
-    sqlite3_stmt *q = NULL, *keys = NULL, *st = NULL, *sc = NULL;
-    long long run = o->run;
-    if (!(q = dvk_store_prepare(x->s, run ? "SELECT id FROM runs WHERE id=?1"
-                                          : "SELECT max(id) FROM runs", err)))
-        return err->code;
-    if (run)
-        sqlite3_bind_int64(q, 1, run);
-    if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_type(q, 0) == SQLITE_NULL) {
-        rc = run ? dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", run)
-                 : dvk_error_set(err, DVK_EDATA, "no runs yet (run `dvk decide` first)");
-        goto done;
-    }
-    run = sqlite3_column_int64(q, 0);
-    if (!(keys = dvk_store_prepare(x->s, "SELECT DISTINCT criterion FROM result_scores"
-                                         " WHERE run=?1 ORDER BY criterion", err))) {
-        rc = err->code;
-        goto done;
-    }
-    sqlite3_bind_int64(keys, 1, run);
-    if ((rc = load_keys(x, keys, err)))
-        goto done;
-    if (!(st = dvk_store_prepare(x->s,
-              "SELECT r.run, m.code, m.name, m.unit, m.province, m.year, m.level, r.eligible,"
-              " r.gate, r.total, r.outcome, r.rank, r.recognised, r.exemplary, r.proposed,"
-              " r.reason, r.model FROM results r JOIN models m ON m.id=r.model WHERE r.run=?1"
-              " ORDER BY r.rank IS NULL, r.rank, m.code", err)) ||
-        !(sc = dvk_store_prepare(x->s, "SELECT criterion, points FROM result_scores"
-                                       " WHERE run=?1 AND model=?2", err))) {
-        rc = err->code;
-        goto done;
-    }
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_int64(sc, 1, run);
-    if (!x->json && csv_header(x, RESULT_COLS, 16, "points:"))
-        goto io;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_bind_int64(sc, 2, sqlite3_column_int64(st, 16));
-        if ((rc = load_cells(x, sc, err)))
-            goto done;
-        if (put_row(x, st, RESULT_COLS, 16, "scores", *rows))
-            goto io;
-        (*rows)++;
-    }
-    if (s != SQLITE_DONE)
-        rc = dvk_store_fail(x->s, s, err, "exporting results");
-    goto done;
-io:
-    rc = x->doc && err->code ? err->code : dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
-done:
-    sqlite3_finalize(q);
-    sqlite3_finalize(keys);
-    sqlite3_finalize(st);
-    sqlite3_finalize(sc);
-    return rc;
-}
-
-/* XLSX: the same rows as one table of a document, rendered by the render module (typed
- * cells, so nothing needs neutralising); the document holds every row in memory. */
-static int export_xlsx(dvk_store *s, int what, const char *path, const dvk_csv_export_opts *opts,
-                       long long *rows, dvk_error *err)
-{
-    exporter x;
-    long long n = 0;
-    memset(&x, 0, sizeof x);
-    if (!path || strcmp(path, "-") == 0)
-        return dvk_error_set(err, DVK_EUSAGE, "--format xlsx needs an output file (-o FILE.xlsx)");
-    x.s = s;
-    x.err = err;
-    int rc = DVK_OK;
-    if (!(x.doc = dvk_doc_new()))
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    const char *title = what == DVK_CSV_EXPORT_RESULTS ? "results" : "models";
-    if ((rc = dvk_doc_set_title(x.doc, title, err)) || !(x.tab = dvk_doc_table_add(x.doc, title, err))) {
-        rc = err->code ? err->code : DVK_ENOMEM;
-        goto done;
-    }
-    rc = what == DVK_CSV_EXPORT_RESULTS ? export_results(&x, opts, &n, err)
-                                        : export_models(&x, opts, &n, err);
-    if (!rc)
-        rc = dvk_render_file(x.doc, DVK_FORMAT_XLSX, path, err);
-done:
-    for (int i = 0; i < x.nkeys; i++) {
-        free(x.keys[i]);
-        if (x.cell)
-            free(x.cell[i]);
-    }
-    free(x.keys);
-    free(x.cell);
-    dvk_doc_free(x.doc);
-    if (rows)
-        *rows = n;
-    return rc;
-}
-
-int dvk_csv_export(dvk_store *s, int what, const char *path, const dvk_csv_export_opts *opts,
-                   long long *rows, dvk_error *err)
-{
-    static const dvk_csv_export_opts defaults;
-    exporter x;
-    dvk_csv_out out;
-    long long n = 0;
-    memset(&x, 0, sizeof x);
-    if (!opts)
-        opts = &defaults;
-    if (opts->format == DVK_CSV_FORMAT_XLSX)
-        return export_xlsx(s, what, path, opts, rows, err);
-    int rc = dvk_csv_out_open(&out, path, err);
-    if (rc)
-        return rc;
-    x.s = s;
-    x.f = out.f;
-    x.json = opts->format == DVK_CSV_FORMAT_JSON;
-    if (!x.json && opts->bom && exp_write(&x, "\xEF\xBB\xBF", 3))
-        rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
-    if (!rc && x.json && exp_write(&x, "[", 1))
-        rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
-    if (!rc)
-        rc = what == DVK_CSV_EXPORT_RESULTS ? export_results(&x, opts, &n, err)
-                                            : export_models(&x, opts, &n, err);
-    if (!rc && x.json && exp_write(&x, n ? "\n]\n" : "]\n", n ? 3 : 2))
-        rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
-    if (rc && path && strcmp(path, "-") != 0 && err->msg[0] && strncmp(err->msg, "write error", 11) == 0)
-        dvk_error_prefix(err, "%s", path);
-    int crc = dvk_csv_out_close(&out, rc == DVK_OK, rc ? NULL : err);
-    if (!rc)
-        rc = crc;
-    for (int i = 0; i < x.nkeys; i++) {
-        free(x.keys[i]);
-        if (x.cell)
-            free(x.cell[i]);
-    }
-    free(x.keys);
-    free(x.cell);
-    free(x.line.p);
-    if (rows)
-        *rows = n;
     return rc;
 }

@@ -1,0 +1,93 @@
+/* import.h: the importer of units, models and appraisals from CSV files (read by the csv.h
+ * reader) with row-by-row validation. Owns the import file formats and their header aliases;
+ * it writes only the units, models and appraisals tables (and one audit record per import),
+ * and must not touch the schema, runs or results. Unit look-ups go through the unit tree
+ * (units.h); the levels a models row may name come from its province's script, through the
+ * caller (dvk_import_opts.levels), so that no list of levels lives here.
+ *
+ * Import rules (the contract `dvk import` documents):
+ * - The first non-empty record is the header; columns may come in any order and may be named
+ *   by their English id or a Vietnamese alias (compared by dvk_text_key, so case, diacritics,
+ *   '_' and '-' do not matter). Models columns that are not known become numeric metrics.
+ * - The file is read by dvk_csv_read (csv.h): a field over DVK_CSV_FIELD_MAX bytes, more than
+ *   DVK_CSV_COLUMNS_MAX columns, or malformed quoting stops the import (nothing is imported
+ *   even with --skip-bad: the rest of the file cannot be trusted).
+ * - Every row is checked; a problem reads "FILE:LINE: column 'x': reason (value)" where LINE
+ *   is the physical line where the record starts. Any problem imports nothing, unless
+ *   rejects_path is set: then good rows are imported and bad ones written there with their
+ *   line and reason.
+ * - A level is one of the levels of the model's province (its script's `levels`), written as
+ *   the id ("huyen"), as words whose search key is the id ("Huyện", "Cơ sở"), or as those
+ *   words after "cấp" ("Cấp huyện").
+ * - Idempotent by key (units.code, models.code, appraisals (model, criterion, appraiser)):
+ *   a row equal to the stored one changes nothing; a row that differs updates the stored
+ *   row in place (its id is kept). A key that appears twice in one file is a problem. An
+ *   import that stores nothing new writes no audit record, so the database stays the same.
+ * - Speed: one prepared INSERT reused, a 32 MiB page cache during the import, and for a
+ *   bulk load (a models file of 16 MiB or more bringing more rows than the table holds) the
+ *   table's plain secondary indexes are dropped inside the transaction and recreated from
+ *   their stored SQL just before COMMIT (see set_indexes_aside in import.c).
+ * - A cell written by the exporter with a protective apostrophe (csv.h) gets it back off: a
+ *   cell matching ^'+[=+\-@\t\r] loses exactly one leading apostrophe, so import(export(x))
+ *   == x. */
+#ifndef DVK_IMPORT_H
+#define DVK_IMPORT_H
+
+#include <stddef.h>
+#include "dvk/error.h"
+#include "dvk/store.h"
+
+#define DVK_IMPORT_PROBLEMS_MAX 50       /* problems kept as messages; the rest are counted */
+
+typedef enum dvk_import_table {
+    DVK_IMPORT_UNITS,
+    DVK_IMPORT_MODELS,
+    DVK_IMPORT_APPRAISALS
+} dvk_import_table;
+
+/* The levels of province (its script's `levels`, lowest first): *levels gets a malloc'd
+ * array of *n malloc'd ids that the importer frees. Asked once per province that a models
+ * file's units belong to. Any code but DVK_OK stops the import with that error. */
+typedef int (*dvk_import_levels_fn)(void *ud, const char *province, char ***levels, int *n,
+                                    dvk_error *err);
+
+typedef struct dvk_import_opts {
+    const char *rejects_path;   /* --skip-bad: import good rows, write bad ones here */
+    int dry_run;                /* validate only: the transaction is rolled back */
+    size_t chunk;               /* 0: DVK_CSV_CHUNK (tests vary it) */
+    int max_messages;           /* 0: DVK_IMPORT_PROBLEMS_MAX */
+    long long bulk_min_bytes;   /* 0: 16 MiB; files this big into a table with fewer rows
+                                   than the file brings load with the secondary indexes
+                                   rebuilt at the end (tests lower it) */
+    dvk_import_levels_fn levels;/* models: the levels of a province (required for models;
+                                   dvk_script_levels in script.h reads the province script) */
+    void *levels_ud;
+} dvk_import_opts;
+
+typedef struct dvk_import_result {
+    long long rows;             /* data records read (header and empty lines not counted) */
+    long long inserted, updated, unchanged;
+    long long rejected;         /* bad rows (written to the rejects file when asked) */
+    long long problems;         /* problems found (a bad row may have several) */
+    int nmessages;              /* messages kept: the first max_messages problems */
+    char **messages;            /* "FILE:LINE: column 'x': reason (value)", malloc'd */
+    int committed;              /* 1 when the rows were written (not dry-run, no failure) */
+} dvk_import_result;
+
+/* Free what a result holds (not the struct itself); NULL accepted. */
+void dvk_import_result_free(dvk_import_result *res);
+/* Parse a table name ("units", "models", "appraisals"); -1 when unknown. */
+int dvk_import_table_parse(const char *name);
+const char *dvk_import_table_name(dvk_import_table t);
+
+/* Import path into table in one BEGIN IMMEDIATE transaction on s (a dvk_progress bar shows
+ * the bytes read when the CLI enabled bars). res is filled in either way (zero it first).
+ * Returns DVK_OK when the file was imported (or, in a dry run, would be), DVK_EDATA when any
+ * problem was found without rejects_path (nothing imported; the problems are in
+ * res->messages and err says how many), DVK_EUSAGE for a models import without
+ * opts->levels, or the error of a failure to read the file, write the rejects or write the
+ * database. */
+int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
+               const dvk_import_opts *opts, dvk_import_result *res, dvk_error *err);
+
+#endif
