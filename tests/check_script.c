@@ -9,6 +9,7 @@
 
 #include "dvk/sandbox.h"
 #include "dvk/script.h"
+#include "dvk/text.h"
 #include "testutil.h"
 
 static dvk_store *store;
@@ -159,8 +160,12 @@ START_TEST(test_load_errors)
                " criteria = {}, outcomes = {}}", "unknown key 'colour'");
     load_fails(PROVINCE_HEAD PROVINCE_GATES PROVINCE_CRITERIA PROVINCE_OUTCOMES PROVINCE_TAIL,
                "code 'tp' does not match the file name");
-    load_fails("return dvk.province {code = 'bad', name = 'B', levels = {'tinh', 'huyen'},"
-               " criteria = {}, outcomes = {}}", "out of order");
+    load_fails("return dvk.province {code = 'bad', name = 'B', levels = {'huyen', 'huyen'},"
+               " criteria = {}, outcomes = {}}", "levels[2]: 'huyen' is repeated");
+    load_fails("return dvk.province {code = 'bad', name = 'B', levels = {'Huyện'},"
+               " criteria = {}, outcomes = {}}", "levels[1]: must be a level id");
+    load_fails("return dvk.province {code = 'bad', name = 'B', levels = {'huyen', 3},"
+               " criteria = {}, outcomes = {}}", "levels[2]: must be a level id");
     load_fails("return dvk.province {code = 'bad', name = 'B', levels = {'huyen'},\n"
                " criteria = {{id = 'a', name = 'A', max = 5, score = function() return 1 end},\n"
                "             {id = 'a', name = 'A2', max = 5, score = function() return 1 end}},\n"
@@ -256,8 +261,10 @@ START_TEST(test_model_object)
     M("ctx:count_models('tp')", "2");
     M("ctx:count_models('tp/h')", "1");
     M("ctx:replications('M1')", "1");
-    M("ctx:results('M1')[1].outcome", "ok");
-    M("#ctx:results('M2')", "0");
+    M("ctx:history('M1')[1].outcome .. ' ' .. ctx:history('M1')[1].level", "ok co-so");
+    M("#ctx:history('M2')", "0");
+    M("ctx:results('M1')[1].outcome", "ok");      /* the deprecated name: the same function */
+    M("tostring(ctx.results == ctx.history)", "true");
     M("(function() ctx.year = 1 end)()", "read-only");
     expect_model(p, 2, "local m = ... return tostring(m.started_on) .. ' ' .. #m.history", "nil 0");
 #undef M
@@ -396,6 +403,135 @@ START_TEST(test_script_tests)
 }
 END_TEST
 
+static void exec_sql(const char *sql)
+{
+    char *e = NULL;
+    ck_assert_msg(sqlite3_exec(dvk_store_db(store), sql, NULL, NULL, &e) == SQLITE_OK, "%s", e);
+}
+
+/* Levels come from the description, not from a list in the engine: a province that orders
+ * its levels its own way gets its history ordered that way (by m.history and ctx:history). */
+START_TEST(test_levels_from_description)
+{
+    exec_sql("INSERT INTO runs(id, province, year, level, unit, script_path, scripts, started_at)"
+             " VALUES (2, 'tp', 2023, 'tinh', NULL, 'scripts/provinces/tp.lua', '{}', 'now');"
+             "INSERT INTO results(run, model, eligible, total, outcome, outcome_index, rank,"
+             " recognised, exemplary, proposed) VALUES (2, 1, 1, 90, 'top', 0, 1, 1, 1, 0);");
+    dvk_province *p = load_ok("tp");
+    /* tp: co-so < huyen < tinh: at huyen 2023 the tinh run of 2023 is not earlier */
+    expect_model(p, 1, "local m, ctx = ... return #m.history .. ' ' .. #ctx:history('M1')", "1 1");
+    dvk_province_free(L, p);
+    /* the same province with tinh below huyen: now it is */
+    char text[4096];
+    snprintf(text, sizeof text, "%s", PROVINCE_HEAD PROVINCE_GATES PROVINCE_CRITERIA
+             PROVINCE_OUTCOMES PROVINCE_TAIL);
+    char *lv = strstr(text, "{'co-so', 'huyen', 'tinh'}");
+    ck_assert_ptr_nonnull(lv);
+    memcpy(lv, "{'co-so', 'tinh', 'huyen'}", strlen("{'co-so', 'tinh', 'huyen'}"));
+    write_script("provinces/tp.lua", text);
+    p = load_ok("tp");
+    ck_assert_int_eq(dvk_province_level(p, "tinh"), 1);
+    expect_model(p, 1, "local m, ctx = ... return #m.history .. ' ' .. m.history[2].level .. ' '"
+                 " .. #ctx:history('M1') .. ' ' .. ctx:history('M1')[2].outcome", "2 tinh 2 top");
+    dvk_province_free(L, p);
+}
+END_TEST
+
+/* A model object made without a description (the REPL's dvk.models) orders its history by
+ * its province's levels, loading the province file when the state has not; a province
+ * without a file gives the earlier years only, and no error. */
+START_TEST(test_history_without_description)
+{
+    dvk_error err;
+    const char *code = "local m = ... return #m.history";
+    ck_assert_int_eq(dvk_sandbox_load(L, code, strlen(code), "=t", NULL, &err), DVK_OK);
+    ck_assert_int_eq(dvk_script_push_model(L, NULL, 1, NULL, &err), DVK_OK);
+    ck_assert_uint_eq(dvk_sandbox_file_count(L), 0);
+    ck_assert_int_eq(dvk_sandbox_call(L, 1, 1, &err), DVK_OK);
+    ck_assert_int_eq(lua_tointeger(L, -1), 1);               /* the co-so run of 2023 */
+    lua_pop(L, 1);
+    ck_assert_uint_eq(dvk_sandbox_file_count(L), 1);         /* tp.lua, for its levels */
+    exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
+             " ('tz', 'Tỉnh Z', 'tinh z', 'province', NULL, 'tz');"
+             "INSERT INTO models(id, code, name, name_key, unit, province, kind, category, field,"
+             " level, year, registration, metrics) VALUES (9, 'M9', 'Z', 'z', 'tz', 'tz',"
+             " 'tap-the', 'mo-hinh', 'kinh-te', 'huyen', 2023, 'moi', '{}');"
+             "INSERT INTO runs(id, province, year, level, unit, script_path, scripts, started_at)"
+             " VALUES (5, 'tz', 2022, 'huyen', NULL, 'x', '{}', 'now'),"
+             "        (6, 'tz', 2023, 'co-so', NULL, 'x', '{}', 'now');"
+             "INSERT INTO results(run, model, eligible, total, outcome, outcome_index, rank,"
+             " recognised, exemplary, proposed) VALUES (5, 9, 1, 1, 'a', 0, 1, 1, 0, 0),"
+             " (6, 9, 1, 1, 'b', 0, 1, 1, 0, 1);");
+    code = "local m = ... return #m.history .. ' ' .. m.history[1].outcome";
+    ck_assert_int_eq(dvk_sandbox_load(L, code, strlen(code), "=t", NULL, &err), DVK_OK);
+    ck_assert_int_eq(dvk_script_push_model(L, NULL, 9, NULL, &err), DVK_OK);
+    ck_assert_int_eq(dvk_sandbox_call(L, 1, 1, &err), DVK_OK);
+    ck_assert_str_eq(lua_tostring(L, -1), "1 a");
+    lua_pop(L, 1);
+}
+END_TEST
+
+/* ctx's queries see this province as known at the run: not another province's models or
+ * units, not later runs, and not a year a script passes in a table of its own as self. */
+START_TEST(test_ctx_scope)
+{
+    exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
+             " ('tz', 'Tỉnh Z', 'tinh z', 'province', NULL, 'tz');"
+             "INSERT INTO models(id, code, name, name_key, unit, province, kind, category, field,"
+             " level, year, registration, metrics) VALUES (9, 'M9', 'Mô hình một', 'mo hinh mot',"
+             " 'tz', 'tz', 'tap-the', 'mo-hinh', 'kinh-te', 'huyen', 2023, 'moi', '{}');"
+             "INSERT INTO runs(id, province, year, level, unit, script_path, scripts, started_at)"
+             " VALUES (3, 'tz', 2022, 'huyen', NULL, 'x', '{}', 'now'),"
+             "        (4, 'tp', 2024, 'co-so', NULL, 'x', '{}', 'now');"
+             "INSERT INTO results(run, model, eligible, total, outcome, outcome_index, rank,"
+             " recognised, exemplary, proposed) VALUES (3, 9, 1, 1, 'a', 0, 1, 1, 0, 0),"
+             " (4, 1, 1, 1, 'no', 2, 1, 0, 0, 0);");
+    dvk_province *p = load_ok("tp");
+    const char *f = "local m, ctx = ... return ";
+    char code[512];
+#define M(expr, want) snprintf(code, sizeof code, "%s%s", f, expr), expect_model(p, 1, code, want)
+    M("ctx:count_models('tz')", "0");                        /* another province's unit */
+    M("ctx:count_models('nowhere')", "0");
+    M("ctx.count_models({year = 2022}, 'tp')", "2");         /* ctx.year, whatever self says */
+    M("#ctx:history('M9') .. ' ' .. ctx:replications('M9')", "0 0");
+    M("#ctx:history('M1') .. ' ' .. ctx:history('M1')[1].year", "1 2023");   /* not 2024 */
+#undef M
+    dvk_province_free(L, p);
+}
+END_TEST
+
+/* m.unit comes from the unit tree: a cycle of parent links ends (each unit once), and the
+ * unit objects are shared by every model of the state. */
+START_TEST(test_unit_chain)
+{
+    exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
+             " ('tp/c1', 'C1', 'c1', 'commune', NULL, 'tp'), ('tp/c2', 'C2', 'c2', 'commune', 'tp/c1', 'tp');"
+             "UPDATE units SET parent = 'tp/c2' WHERE code = 'tp/c1';"
+             "UPDATE models SET unit = 'tp/c1' WHERE id = 2;");
+    dvk_province *p = load_ok("tp");
+    expect_model(p, 2, "local m = ... return m.unit.code .. '<' .. m.unit.parent.code .. '<' .."
+                 " tostring(m.unit.parent.parent)", "tp/c1<tp/c2<nil");
+    expect_model(p, 1, "local m = ... return m.unit.parent.name .. ' ' .. m.unit.parent.kind .."
+                 " ' ' .. m.unit.parent.province", "Huyện H district tp");
+    dvk_province_free(L, p);
+}
+END_TEST
+
+/* A metrics text that is not an object is quoted in the error cut on a character boundary. */
+START_TEST(test_metrics_error_utf8)
+{
+    exec_sql("UPDATE models SET metrics = '[' || replace(hex(zeroblob(29)), '0', 'a') || 'ééé' WHERE id = 2;");
+    dvk_error err;
+    int top = lua_gettop(L);
+    ck_assert_int_eq(dvk_script_push_model(L, NULL, 2, NULL, &err), DVK_EDATA);
+    ck_assert_int_eq(lua_gettop(L), top);
+    const char *got = err.msg;
+    ck_assert_msg(strstr(got, "model M2: metrics are not a flat JSON object ([aaa") == got, "%s", got);
+    ck_assert_msg(strstr(got, "aaa)") != NULL, "%s", got);   /* not half of an é */
+    ck_assert_msg(dvk_text_valid_utf8(got, strlen(got)), "%s", got);
+}
+END_TEST
+
 Suite *script_suite(void)
 {
     Suite *s = suite_create("script");
@@ -410,6 +546,11 @@ Suite *script_suite(void)
     tcase_add_test(tc, test_require_lib_in_province);
     tcase_add_test(tc, test_sync_fields);
     tcase_add_test(tc, test_script_tests);
+    tcase_add_test(tc, test_levels_from_description);
+    tcase_add_test(tc, test_history_without_description);
+    tcase_add_test(tc, test_ctx_scope);
+    tcase_add_test(tc, test_unit_chain);
+    tcase_add_test(tc, test_metrics_error_utf8);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,217 @@
+/* eval.c: evaluating one model with a province's description: its gates in order (the
+ * first failure decides), the score of every applicable criterion (checked: a number in
+ * [0, max], never clamped), the total (plain sum or rescaled to scale_to, half-up to 0.01)
+ * and the first outcome whose minimum it meets. Errors name the province file, line, model
+ * and gate or criterion. */
+#include "script_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+
+#include "dvk/buf.h"
+#include "dvk/sandbox.h"
+
+int dvk_eval_init(dvk_eval *ev, int ncriteria)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->points = calloc((size_t)ncriteria + 1, sizeof *ev->points);
+    ev->notes = calloc((size_t)ncriteria + 1, sizeof *ev->notes);
+    if (!ev->points || !ev->notes) {
+        free(ev->points);
+        free(ev->notes);
+        return DVK_ENOMEM;
+    }
+    return DVK_OK;
+}
+
+void dvk_eval_reset(dvk_eval *ev, int ncriteria)
+{
+    free(ev->reason);
+    ev->reason = NULL;
+    for (int i = 0; i < ncriteria; i++) {
+        free(ev->notes[i]);
+        ev->notes[i] = NULL;
+        ev->points[i] = NAN;
+    }
+    ev->eligible = 1;
+    ev->gate = -1;
+    ev->total = 0;
+    ev->outcome = 0;
+}
+
+void dvk_eval_free(dvk_eval *ev, int ncriteria)
+{
+    if (!ev->points)
+        return;
+    dvk_eval_reset(ev, ncriteria);
+    free(ev->points);
+    free(ev->notes);
+    ev->points = NULL;
+    ev->notes = NULL;
+}
+
+static double round2(double x)
+{
+    double v = fabs(x) * 100.0;
+    double r = floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1));
+    return copysign(r / 100.0, x);
+}
+
+/* Put "model M, <what> ID: " after the "FILE:LINE: " of a script error message. */
+static int script_fail(dvk_error *err, const char *model, const char *what, const char *id)
+{
+    char msg[DVK_ERROR_MAX];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    const char *rest = msg;
+    /* skip "file:line: " */
+    for (const char *c = msg; *c && *c != '\n'; c++) {
+        if (*c == ':' && c[1] >= '0' && c[1] <= '9') {
+            const char *q = c + 1;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            if (*q == ':' && q[1] == ' ') {
+                rest = q + 2;
+                break;
+            }
+        }
+    }
+    int code = err->code;
+    dvk_error_set(err, code, "%.*smodel %s, %s %s: %s", (int)(rest - msg), msg, model, what, id,
+                  rest);
+    return code;
+}
+
+/* Call ref(m, ctx) with nres results. */
+static int call_fn(lua_State *L, int ref, int midx, int cidx, int nres, dvk_error *err)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_pushvalue(L, midx);
+    lua_pushvalue(L, cidx);
+    return dvk_sandbox_call(L, 2, nres, err);
+}
+
+/* The note at idx as a malloc'd string in *out (NULL: none), as tostring() would write it,
+ * without lua_tostring converting a number in place (that allocates, and may raise outside
+ * any protected call). Returns 0, or -1 when out of memory. */
+static int note_of(lua_State *L, int idx, char **out)
+{
+    dvk_buf b = DVK_BUF_INIT;
+    *out = NULL;
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    if (lua_isinteger(L, idx)) {
+        dvk_buf_printf(&b, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+    } else if (lua_type(L, idx) == LUA_TNUMBER) {
+        /* Lua's own number format (what tostring writes), not dvk_format_plain: a note is
+         * the script's value as the script would print it */
+        dvk_buf_printf(&b, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
+        const char *num = dvk_buf_str(&b);
+        if (!b.oom && num[strspn(num, "-0123456789")] == '\0')
+            dvk_buf_adds(&b, ".0");                         /* looks like an int: 1.0 */
+    } else {
+        dvk_buf_adds(&b, lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx)
+                                                         : luaL_typename(L, idx));
+    }
+    *out = dvk_buf_take(&b, NULL);
+    return *out ? 0 : -1;
+}
+
+int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
+                    const char *model_code, dvk_eval *ev, dvk_error *err)
+{
+    midx = lua_absindex(L, midx);
+    cidx = lua_absindex(L, cidx);
+    int top = lua_gettop(L);
+    const char *mc = model_code ? model_code : "?";
+    if (!lua_checkstack(L, 8))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
+    dvk_eval_reset(ev, p->ncriteria);
+    for (int i = 0; i < p->ngates; i++) {
+        const dvk_gate *g = &p->gates[i];
+        if (g->applies_ref != LUA_NOREF) {
+            if (call_fn(L, g->applies_ref, midx, cidx, 1, err) != DVK_OK)
+                return script_fail(err, mc, "gate", g->id);
+            int applies = lua_toboolean(L, -1);
+            lua_settop(L, top);
+            if (!applies)
+                continue;
+        }
+        if (call_fn(L, g->test_ref, midx, cidx, 2, err) != DVK_OK)
+            return script_fail(err, mc, "gate", g->id);
+        if (!lua_toboolean(L, -2)) {
+            ev->eligible = 0;
+            ev->gate = i;
+            const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            dvk_buf b = DVK_BUF_INIT;
+            dvk_buf_printf(&b, "không đạt điều kiện \"%s\"", g->name);
+            if (why) {
+                dvk_buf_adds(&b, ": ");
+                dvk_buf_adds(&b, why);
+            }
+            lua_settop(L, top);
+            if (!(ev->reason = dvk_buf_take(&b, NULL)))
+                return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
+            ev->outcome = p->noutcomes - 1;
+            ev->total = 0;
+            return DVK_OK;
+        }
+        lua_settop(L, top);
+    }
+    double sum = 0, summax = 0;
+    for (int i = 0; i < p->ncriteria; i++) {
+        const dvk_criterion *c = &p->criteria[i];
+        if (c->applies_ref != LUA_NOREF) {
+            if (call_fn(L, c->applies_ref, midx, cidx, 1, err) != DVK_OK)
+                return script_fail(err, mc, "criterion", c->id);
+            int applies = lua_toboolean(L, -1);
+            lua_settop(L, top);
+            if (!applies)
+                continue;
+        }
+        if (call_fn(L, c->score_ref, midx, cidx, 2, err) != DVK_OK)
+            return script_fail(err, mc, "criterion", c->id);
+        if (lua_type(L, -2) != LUA_TNUMBER) {
+            const char *tn = luaL_typename(L, -2);
+            const char *sv = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+            lua_settop(L, top);
+            return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: score returned "
+                                 "%s%s%s%s, not a number", p->path, c->line, mc, c->id, tn,
+                                 sv ? " \"" : "", sv ? sv : "", sv ? "\"" : "");
+        }
+        double pts = lua_tonumber(L, -2);
+        if (isnan(pts)) {
+            lua_settop(L, top);
+            return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: score returned "
+                                 "NaN (not a number: 0/0 or a missing value?)", p->path, c->line,
+                                 mc, c->id);
+        }
+        if (pts < 0 || pts > c->max) {
+            lua_settop(L, top);
+            return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: score returned "
+                                 "%.17g, outside [0, %g]", p->path, c->line, mc, c->id, pts,
+                                 c->max);
+        }
+        ev->points[i] = pts;
+        int nrc = note_of(L, -1, &ev->notes[i]);
+        lua_settop(L, top);
+        if (nrc != 0)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
+        sum += pts;
+        summax += c->max;
+    }
+    if (p->scale_to > 0)
+        ev->total = summax > 0 ? round2(sum / summax * p->scale_to) : 0;
+    else
+        ev->total = round2(sum);
+    ev->outcome = p->noutcomes - 1;
+    for (int i = 0; i < p->noutcomes - 1; i++)
+        if (ev->total >= p->outcomes[i].min) {
+            ev->outcome = i;
+            break;
+        }
+    return DVK_OK;
+}
+

@@ -1,0 +1,582 @@
+/* model.c: the read-only model object `m` province scripts see: its columns, m.metrics (the
+ * flat JSON object of models.metrics), m.unit with its parent chain (built from the unit
+ * tree, units.h), and the lazy fields read the first time a script touches them:
+ * m.appraisal (mean council score per criterion), m.appraisals (every score) and m.history
+ * (earlier results, ordered by the province's levels). */
+#include "script_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+
+#include "dvk/sandbox.h"
+#include "dvk/text.h"
+
+static const char REG_MODEL_MT = 'M';   /* metatable of model objects */
+static const char REG_UNITS = 'U';      /* unit code -> read-only unit object */
+
+/* ------------------------------------------------------------------ units */
+
+void script_push_unit_cache(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_UNITS) != LUA_TNIL)
+        return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_UNITS);
+}
+
+/* The unit object of tree entry u, its parent object (or nil) on top: {code, name, kind,
+ * province, parent}, read-only, replacing the parent on the stack. */
+static void unit_object(lua_State *L, const dvk_unit *u)
+{
+    lua_createtable(L, 0, 5);                               /* parent d */
+    lua_insert(L, -2);                                      /* d parent */
+    lua_setfield(L, -2, "parent");                          /* d */
+    lua_pushstring(L, u->code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, u->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, u->kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, u->province);
+    lua_setfield(L, -2, "province");
+    dvk_sandbox_push_view(L, -1);                           /* d u */
+    lua_remove(L, -2);                                      /* u */
+}
+
+void script_push_unit(lua_State *L, const dvk_units *t, const char *code)
+{
+    luaL_checkstack(L, 8, "unit");
+    script_push_unit_cache(L);                              /* units */
+    int units = lua_gettop(L);
+    if (lua_getfield(L, units, code) != LUA_TNIL) {         /* units u */
+        lua_remove(L, units);
+        return;
+    }
+    lua_pop(L, 1);                                          /* units */
+    int i = dvk_units_find(t, code);
+    if (i < 0) {                                            /* not in the tree: code alone */
+        lua_createtable(L, 0, 1);                           /* units d */
+        lua_pushstring(L, code);
+        lua_setfield(L, -2, "code");
+        dvk_sandbox_push_view(L, -1);                       /* units d u */
+        lua_replace(L, units);                              /* u d */
+        lua_pop(L, 1);                                      /* u */
+        return;
+    }
+    /* The way up from i to the first unit already built (or the root): a unit seen twice
+     * (a cycle of parent links) or more than DVK_UNITS_DEPTH steps up ends it. */
+    int chain[DVK_UNITS_DEPTH], n = 0;
+    lua_pushnil(L);                                         /* units top (nil: none) */
+    for (int j = i; j >= 0 && n < DVK_UNITS_DEPTH; j = dvk_units_at(t, (size_t)j)->parent) {
+        int seen = 0;
+        for (int k = 0; k < n; k++)
+            seen |= chain[k] == j;
+        if (seen)
+            break;
+        if (lua_getfield(L, units, dvk_units_at(t, (size_t)j)->code) != LUA_TNIL) {
+            lua_replace(L, -2);                             /* units top */
+            break;
+        }
+        lua_pop(L, 1);
+        chain[n++] = j;
+    }
+    /* Build down from the top: each object takes the one above as its parent. */
+    while (n-- > 0) {
+        const dvk_unit *u = dvk_units_at(t, (size_t)chain[n]);
+        unit_object(L, u);                                  /* units u */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, units, u->code);                    /* cached */
+    }
+    lua_remove(L, units);                                   /* u */
+}
+
+/* ------------------------------------------------------------------ metrics JSON */
+
+typedef struct jp {
+    const char *s, *end;
+} jp;
+
+static void jp_ws(jp *j)
+{
+    while (j->s < j->end && (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r'))
+        j->s++;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Push a JSON string at j->s (on the opening quote). Returns 0 or -1. */
+static int jp_string(lua_State *L, jp *j)
+{
+    if (j->s >= j->end || *j->s != '"')
+        return -1;
+    j->s++;
+    const char *start = j->s;
+    while (j->s < j->end && *j->s != '"' && *j->s != '\\')
+        j->s++;
+    if (j->s < j->end && *j->s == '"') {                    /* fast path: no escapes */
+        lua_pushlstring(L, start, (size_t)(j->s - start));
+        j->s++;
+        return 0;
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addlstring(&b, start, (size_t)(j->s - start));
+    while (j->s < j->end && *j->s != '"') {
+        char c = *j->s++;
+        if (c != '\\') {
+            luaL_addchar(&b, c);
+            continue;
+        }
+        if (j->s >= j->end)
+            return -1;
+        c = *j->s++;
+        switch (c) {
+        case 'n': luaL_addchar(&b, '\n'); break;
+        case 't': luaL_addchar(&b, '\t'); break;
+        case 'r': luaL_addchar(&b, '\r'); break;
+        case 'b': luaL_addchar(&b, '\b'); break;
+        case 'f': luaL_addchar(&b, '\f'); break;
+        case 'u': {
+            unsigned cp;
+            if (j->end - j->s < 4 || hex4(j->s, &cp))
+                return -1;
+            j->s += 4;
+            if (cp >= 0xD800 && cp < 0xDC00 && j->end - j->s >= 6 && j->s[0] == '\\' &&
+                j->s[1] == 'u') {
+                unsigned lo;
+                if (hex4(j->s + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    j->s += 6;
+                }
+            }
+            lua_pushfstring(L, "%U", (long)cp);             /* Lua's own UTF-8 encoder */
+            luaL_addvalue(&b);
+            break;
+        }
+        default: luaL_addchar(&b, c); break;
+        }
+    }
+    if (j->s >= j->end)
+        return -1;
+    j->s++;
+    luaL_pushresult(&b);
+    return 0;
+}
+
+/* Push the metrics object (flat JSON: numbers, strings, booleans; null keys are absent)
+ * as a table. Returns 0, or -1 when the text is not such an object. */
+static int push_metrics(lua_State *L, const char *text, size_t len)
+{
+    jp j = {text, text + len};
+    lua_newtable(L);
+    jp_ws(&j);
+    if (j.s >= j.end)
+        return 0;                                           /* empty text: no metrics */
+    if (*j.s != '{')
+        return -1;
+    j.s++;
+    jp_ws(&j);
+    if (j.s < j.end && *j.s == '}')
+        return 0;
+    for (;;) {
+        jp_ws(&j);
+        if (jp_string(L, &j) != 0)                          /* t k */
+            return -1;
+        jp_ws(&j);
+        if (j.s >= j.end || *j.s != ':')
+            return -1;
+        j.s++;
+        jp_ws(&j);
+        if (j.s >= j.end)
+            return -1;
+        char c = *j.s;
+        if (c == '"') {
+            if (jp_string(L, &j) != 0)
+                return -1;
+        } else if (c == 't' && j.end - j.s >= 4 && memcmp(j.s, "true", 4) == 0) {
+            lua_pushboolean(L, 1);
+            j.s += 4;
+        } else if (c == 'f' && j.end - j.s >= 5 && memcmp(j.s, "false", 5) == 0) {
+            lua_pushboolean(L, 0);
+            j.s += 5;
+        } else if (c == 'n' && j.end - j.s >= 4 && memcmp(j.s, "null", 4) == 0) {
+            lua_pushnil(L);
+            j.s += 4;
+        } else {
+            char buf[64];
+            size_t n = 0;
+            int isint = 1;
+            while (j.s < j.end && n < sizeof buf - 1 && strchr("+-0123456789.eE", *j.s)) {
+                if (strchr(".eE", *j.s))
+                    isint = 0;
+                buf[n++] = *j.s++;
+            }
+            buf[n] = '\0';
+            char *endp;
+            if (n == 0)
+                return -1;
+            if (isint) {
+                long long v = strtoll(buf, &endp, 10);
+                if (*endp)
+                    return -1;
+                lua_pushinteger(L, (lua_Integer)v);
+            } else {
+                double v = strtod(buf, &endp);
+                if (*endp)
+                    return -1;
+                lua_pushnumber(L, v);
+            }
+        }
+        lua_rawset(L, -3);                                  /* t */
+        jp_ws(&j);
+        if (j.s < j.end && *j.s == ',') {
+            j.s++;
+            continue;
+        }
+        if (j.s < j.end && *j.s == '}')
+            return 0;
+        return -1;
+    }
+}
+
+/* ------------------------------------------------------------------ model objects */
+
+/* The userdata of a model object; user value 1 is its data table, user value 2 the levels
+ * that order its history: a levels table, a province code (looked up when history is first
+ * read), or nil. */
+typedef struct model_ud {
+    long long id;                       /* models.id; 0 for fixture models */
+    int year;                           /* history before (year, level) */
+    char level[DVK_SCRIPT_ID_MAX + 1];
+} model_ud;
+
+/* Fields a model may lack (nil) without it being a typo. */
+static const char *const MODEL_KEYS[] = {
+    "id", "code", "name", "kind", "category", "field", "level", "year", "registration",
+    "started_on", "address", "description", "synthetic", "unit", "metrics", "appraisal",
+    "appraisals", "history", NULL
+};
+
+static int is_model_key(const char *k)
+{
+    for (int i = 0; MODEL_KEYS[i]; i++)
+        if (strcmp(k, MODEL_KEYS[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Push m.history of model object m (index mi): the model's results in the current runs
+ * before (mu->year, mu->level) by its levels. */
+static void push_history(lua_State *L, int mi, const model_ud *mu)
+{
+    lua_newtable(L);                                        /* t */
+    if (!mu->id)
+        return;
+    int ranks = 0;
+    /* The levels first: finding them may load the province file, which resets statements. */
+    if (lua_getiuservalue(L, mi, 2) == LUA_TSTRING) {       /* t code */
+        const char *code = lua_tostring(L, -1);
+        script_push_levels(L, code, 1);                     /* t code ranks|nil */
+        lua_remove(L, -2);                                  /* t ranks|nil */
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, mi, 2);                        /* found once */
+    }
+    if (lua_istable(L, -1))
+        ranks = lua_gettop(L);
+    sqlite3_stmt *st = script_cached(L, ST_HISTORY);
+    if (st) {
+        sqlite3_bind_int64(st, 1, mu->id);
+        sqlite3_bind_int(st, 2, mu->year);
+        lua_Integer n = 0;
+        int src;
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+            int y = sqlite3_column_int(st, 0);
+            if (!script_earlier(L, ranks, y, (const char *)sqlite3_column_text(st, 1),
+                                mu->year, mu->level))
+                continue;
+            lua_createtable(L, 0, 6);
+            lua_pushinteger(L, y);
+            lua_setfield(L, -2, "year");
+            script_push_text_col(L, st, 1);
+            lua_setfield(L, -2, "level");
+            script_push_text_col(L, st, 2);
+            lua_setfield(L, -2, "outcome");
+            lua_pushboolean(L, sqlite3_column_int(st, 3));
+            lua_setfield(L, -2, "recognised");
+            lua_pushboolean(L, sqlite3_column_int(st, 4));
+            lua_setfield(L, -2, "exemplary");
+            lua_pushinteger(L, sqlite3_column_int64(st, 5));
+            lua_setfield(L, -2, "run");
+            lua_rawseti(L, -3, ++n);
+        }
+        script_step_done(L, st, src);
+        sqlite3_reset(st);
+    }
+    lua_pop(L, 1);                                          /* t */
+}
+
+/* Load a lazy field (appraisal, appraisals, history) of model object mi into its data table
+ * (at index d) and push it. */
+static void load_lazy(lua_State *L, int mi, const model_ud *mu, int d, const char *k)
+{
+    mi = lua_absindex(L, mi);
+    d = lua_absindex(L, d);
+    sqlite3_stmt *st = NULL;
+    int src = SQLITE_DONE;
+    if (strcmp(k, "appraisal") == 0) {
+        lua_newtable(L);                                    /* t */
+        if (mu->id && (st = script_cached(L, ST_APPRAISAL))) {
+            sqlite3_bind_int64(st, 1, mu->id);
+            while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+                script_push_text_col(L, st, 0);
+                lua_pushnumber(L, sqlite3_column_double(st, 1));
+                lua_rawset(L, -3);
+            }
+        }
+        dvk_sandbox_push_view(L, -1);                       /* t view */
+    } else if (strcmp(k, "appraisals") == 0) {
+        lua_newtable(L);                                    /* t */
+        if (mu->id && (st = script_cached(L, ST_APPRAISALS))) {
+            sqlite3_bind_int64(st, 1, mu->id);
+            lua_Integer n = 0;
+            while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+                lua_createtable(L, 0, 4);
+                script_push_text_col(L, st, 0);
+                lua_setfield(L, -2, "criterion");
+                script_push_text_col(L, st, 1);
+                lua_setfield(L, -2, "appraiser");
+                lua_pushnumber(L, sqlite3_column_double(st, 2));
+                lua_setfield(L, -2, "score");
+                script_push_text_col(L, st, 3);
+                lua_setfield(L, -2, "note");
+                lua_rawseti(L, -2, ++n);
+            }
+        }
+        dvk_sandbox_push_readonly(L, -1);                   /* t view */
+    } else {
+        push_history(L, mi, mu);                            /* t */
+        dvk_sandbox_push_readonly(L, -1);                   /* t view */
+    }
+    if (st) {
+        script_step_done(L, st, src);
+        sqlite3_reset(st);
+    }
+    lua_remove(L, -2);                                      /* view */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, d, k);
+}
+
+static int model_index(lua_State *L)
+{
+    model_ud *mu = lua_touserdata(L, 1);
+    lua_getiuservalue(L, 1, 1);                             /* m k d */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, 3) != LUA_TNIL)                       /* m k d v */
+        return 1;
+    lua_pop(L, 1);
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    if (k && (strcmp(k, "appraisal") == 0 || strcmp(k, "appraisals") == 0 ||
+              strcmp(k, "history") == 0)) {
+        load_lazy(L, 1, mu, 3, k);
+        return 1;
+    }
+    if (k && is_model_key(k)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_getfield(L, 3, "code");
+    return luaL_error(L, "model %s has no field '%s' (see docs/lua-api.md: the model object)",
+                      lua_tostring(L, -1) ? lua_tostring(L, -1) : "?",
+                      k ? k : luaL_typename(L, 2));
+}
+
+static int model_newindex(lua_State *L)
+{
+    return luaL_error(L, "model objects are read-only (assigning field '%s')",
+                      lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+}
+
+static int model_pairs(lua_State *L)
+{
+    model_ud *mu = lua_touserdata(L, 1);
+    lua_getiuservalue(L, 1, 1);                             /* m d */
+    static const char *const lazy[] = {"appraisal", "appraisals", "history", NULL};
+    for (int i = 0; lazy[i]; i++) {
+        if (lua_getfield(L, 2, lazy[i]) == LUA_TNIL)
+            load_lazy(L, 1, mu, 2, lazy[i]);
+        lua_pop(L, 1);
+    }
+    lua_getglobal(L, "pairs");                              /* m d pairs (sorted) */
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 3);
+    return 3;
+}
+
+static int model_tostring(lua_State *L)
+{
+    lua_getiuservalue(L, 1, 1);
+    lua_getfield(L, -1, "code");
+    lua_pushfstring(L, "model %s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+    return 1;
+}
+
+/* The metamethods of model objects (one table per state, built on first use). */
+static const luaL_Reg MODEL_META[] = {
+    {"__index", model_index},
+    {"__newindex", model_newindex},
+    {"__pairs", model_pairs},
+    {"__tostring", model_tostring},
+    {NULL, NULL}
+};
+
+static void push_model_mt(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_MODEL_MT) != LUA_TNIL)
+        return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 5);                               /* mt */
+    luaL_setfuncs(L, MODEL_META, 0);
+    lua_pushliteral(L, "read-only");
+    lua_setfield(L, -2, "__metatable");                     /* getmetatable(m) says so */
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_MODEL_MT);
+}
+
+void script_wrap_model(lua_State *L, long long id, int year, const char *level)
+{
+    model_ud *mu = lua_newuserdatauv(L, sizeof *mu, 2);     /* lv d m */
+    mu->id = id;
+    mu->year = year;
+    snprintf(mu->level, sizeof mu->level, "%s", level ? level : "");
+    lua_insert(L, -3);                                      /* m lv d */
+    lua_setiuservalue(L, -3, 1);                            /* m lv */
+    lua_setiuservalue(L, -2, 2);                            /* m */
+    push_model_mt(L);
+    lua_setmetatable(L, -2);
+}
+
+/* Build the model object from the current row of st (DVK_SCRIPT_MODEL_COLS: 0 id, 1 code,
+ * 2 name, 3 kind, 4 category, 5 field, 6 level, 7 year, 8 registration, 9 started_on,
+ * 10 address, 11 description, 12 synthetic, 13 metrics, 14 unit, 15 province) and push it,
+ * history relative to (year, level) (0/NULL: the model's own) ordered by the levels of
+ * levels_of (NULL: the model's province). Raises on errors. */
+static void push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level,
+                           const char *levels_of)
+{
+    static const struct { int col; const char *key; } text_cols[] = {
+        {1, "code"}, {2, "name"}, {3, "kind"}, {4, "category"}, {5, "field"}, {6, "level"},
+        {8, "registration"}, {9, "started_on"}, {10, "address"}, {11, "description"},
+    };
+    luaL_checkstack(L, 8, "model");
+    const char *province = (const char *)sqlite3_column_text(st, 15);
+    if (!levels_of)
+        levels_of = province;
+    /* the levels when this state knows them, else the code to find them by when needed */
+    if (!script_push_levels(L, levels_of, 0)) {             /* lv */
+        lua_pop(L, 1);
+        if (levels_of)
+            lua_pushstring(L, levels_of);
+        else
+            lua_pushnil(L);
+    }
+    lua_createtable(L, 0, 18);                              /* lv d */
+    lua_pushinteger(L, sqlite3_column_int64(st, 0));
+    lua_setfield(L, -2, "id");
+    for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) {
+        script_push_text_col(L, st, text_cols[i].col);
+        lua_setfield(L, -2, text_cols[i].key);
+    }
+    int myear = sqlite3_column_int(st, 7);
+    lua_pushinteger(L, myear);
+    lua_setfield(L, -2, "year");
+    lua_pushboolean(L, sqlite3_column_int(st, 12));
+    lua_setfield(L, -2, "synthetic");
+    const char *mt = (const char *)sqlite3_column_text(st, 13);
+    if (push_metrics(L, mt ? mt : "", mt ? (size_t)sqlite3_column_bytes(st, 13) : 0) != 0) {
+        const char *code = (const char *)sqlite3_column_text(st, 1);
+        size_t len = mt ? (size_t)sqlite3_column_bytes(st, 13) : 0;
+        int cut = (int)dvk_text_prefix(mt ? mt : "", len, 60, 0);  /* whole characters */
+        char msg[256];          /* lua_pushfstring has no precision: cut the text here */
+        snprintf(msg, sizeof msg, "model %s: metrics are not a flat JSON object (%.*s)",
+                 code ? code : "?", cut, mt ? mt : "");
+        luaL_error(L, "%s", msg);
+    }
+    dvk_sandbox_push_view(L, -1);                           /* lv d metrics view */
+    lua_setfield(L, -3, "metrics");
+    lua_pop(L, 1);                                          /* lv d */
+    const char *unit = (const char *)sqlite3_column_text(st, 14);
+    script_push_unit(L, script_units(L, province ? province : ""), unit ? unit : "");
+    lua_setfield(L, -2, "unit");
+    /* column 6 again: the text pointers above may have been invalidated by conversions */
+    const char *mlevel = (const char *)sqlite3_column_text(st, 6);
+    script_wrap_model(L, sqlite3_column_int64(st, 0), year ? year : myear,
+                      level ? level : mlevel);
+}
+
+typedef struct model_args {
+    sqlite3_stmt *st;      /* on the model's row; NULL: look models.id = id up */
+    long long id;
+    int year;
+    const char *level;
+    const char *levels_of; /* province whose levels order the history; NULL: the model's */
+    int src;               /* the look-up's sqlite3_step result */
+} model_args;
+
+/* script_protect() body: push the model object of a (nil when the look-up found no row). */
+static int p_model(lua_State *L)
+{
+    model_args *a = lua_touserdata(L, 1);
+    sqlite3_stmt *st = a->st;
+    if (!st) {
+        st = script_cached(L, ST_MODEL);
+        sqlite3_bind_int64(st, 1, a->id);
+        if ((a->src = sqlite3_step(st)) != SQLITE_ROW) {
+            sqlite3_reset(st);
+            return 0;
+        }
+    }
+    push_model_row(L, st, a->year, a->level, a->levels_of);
+    if (!a->st)
+        sqlite3_reset(st);
+    return 1;
+}
+
+int dvk_script_push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level,
+                              dvk_error *err)
+{
+    model_args a = {st, 0, year, level, NULL, SQLITE_ROW};
+    return script_protect(L, p_model, &a, 0, 1, "building a model object", err);
+}
+
+int dvk_script_push_model(lua_State *L, const dvk_province *p, long long model_id,
+                          const dvk_script_ctx *c, dvk_error *err)
+{
+    if (!dvk_sandbox_store(L))
+        return dvk_error_set(err, DVK_EUSAGE, "model objects need a database");
+    model_args a = {NULL, model_id, c ? c->year : 0, c ? c->level : NULL, p ? p->code : NULL,
+                    SQLITE_ROW};
+    int rc = script_protect(L, p_model, &a, 0, 1, "building a model object", err);
+    if (rc != DVK_OK || a.src == SQLITE_ROW)
+        return rc;
+    lua_pop(L, 1);                                          /* nil */
+    if (a.src == SQLITE_DONE)
+        return dvk_error_set(err, DVK_EDATA, "no model with id %lld", model_id);
+    return dvk_store_fail(dvk_sandbox_store(L), a.src, err, "reading a model");
+}
