@@ -43,9 +43,9 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
     { id = "de-nghi", name = "Đã được cấp huyện (đơn vị trực thuộc Tỉnh ủy) công nhận, đề nghị",
       applies = function(m, ctx) return ctx.level == "tinh" and m.level ~= "tinh" end,
       test = function(m, ctx)
