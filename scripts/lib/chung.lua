@@ -1,9 +1,10 @@
 -- scripts/lib/chung.lua: điều kiện, tiêu chí và thang điểm dùng chung cho các tỉnh.
 -- Nạp bằng `local chung = dvk.require("chung")`. Mọi hàm trả về bảng mô tả cho dvk.province.
 --
--- THANG ĐIỂM MẶC ĐỊNH CỦA DVK (không phải văn bản của tỉnh nào; xem ../shared/DOMAIN.md):
--- chưa tìm thấy tỉnh nào công bố thang điểm cho mô hình "Dân vận khéo", nên khi hướng dẫn của
--- tỉnh không nêu con số, các kịch bản dùng thang 100 điểm sau:
+-- THANG ĐIỂM MẶC ĐỊNH CỦA DVK (không phải văn bản của tỉnh nào): chưa tìm thấy tỉnh nào công
+-- bố thang điểm cho mô hình "Dân vận khéo" (thang điểm đã công bố là của công tác "dân vận
+-- chính quyền": Quyết định 07/2023/QĐ-UBND của Bến Tre, 04/2025/QĐ-UBND của Hưng Yên), nên
+-- khi hướng dẫn của tỉnh không nêu con số, các kịch bản dùng thang 100 điểm sau:
 --   hiệu quả thiết thực 30, lan tỏa/nhân rộng 20, bền vững 20, giải quyết việc khó 15,
 --   sáng tạo 15; công nhận từ 70 điểm, tiêu biểu từ 85 điểm;
 --   điều kiện: có tên và địa chỉ cụ thể, thuộc một lĩnh vực của tỉnh, thực hiện từ 12 tháng.

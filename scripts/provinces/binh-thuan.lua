@@ -1,7 +1,7 @@
 -- scripts/provinces/binh-thuan.lua: phong trào thi đua "Dân vận khéo" tỉnh Bình Thuận
 -- (đến 30/6/2025; từ 01/7/2025 nhập vào Lâm Đồng theo Nghị quyết 202/2025/QH15).
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Hướng dẫn số 08 của Ban Dân vận Tỉnh ủy về phong trào thi đua "Dân vận khéo" giai đoạn
 --    2021–2025 (nêu trong bài baobinhthuan.com.vn ngày 22/7/2024; chúng tôi không có toàn văn).
 --  * Kết quả năm 2023 (cùng bài): 746 mô hình đăng ký cấp huyện; 13/14 đơn vị trực thuộc

@@ -1,6 +1,6 @@
 -- scripts/provinces/lang-son.lua: phong trào thi đua "Dân vận khéo" tỉnh Lạng Sơn.
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Kết quả của thành phố Lạng Sơn giai đoạn 2017–2020 (baolangson.vn, 23/7/2024): 129 mô
 --    hình (83 tập thể, 46 cá nhân; 44 kinh tế, 23 văn hóa – xã hội, 42 quốc phòng – an ninh,
 --    20 xây dựng hệ thống chính trị); 46 được công nhận "điển hình tiên tiến" (27 tập thể,

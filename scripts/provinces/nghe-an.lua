@@ -1,6 +1,6 @@
 -- scripts/provinces/nghe-an.lua: phong trào thi đua "Dân vận khéo" tỉnh Nghệ An.
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Yêu cầu đánh giá nêu năm 2022 (baonghean.vn, 21/3/2022): ưu tiên mô hình thành công nhờ
 --    làm tốt công tác dân vận trong giải quyết việc khó, phức tạp ở cơ sở; gần dân; tiêu chí
 --    cụ thể theo vùng, địa phương; tránh công nhận tràn lan, trùng lặp; phân biệt cấp cơ sở

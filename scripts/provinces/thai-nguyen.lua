@@ -1,6 +1,6 @@
 -- scripts/provinces/thai-nguyen.lua: phong trào thi đua "Dân vận khéo" tỉnh Thái Nguyên.
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md; dvk không có toàn văn các văn bản):
+-- Căn cứ (nguồn ghi cạnh từng mục, số liệu: datasets/figures.csv; dvk không có toàn văn văn bản):
 --  * Chỉ thị số 25-CT/TU ngày 23/4/2024 của Ban Thường vụ Tỉnh ủy về phong trào (tin ngày
 --    11/6/2024): yêu cầu hướng dẫn đăng ký, thẩm định, công nhận mô hình; kinh phí khen thưởng
 --    hằng năm; tiêu chí do Mặt trận và các đoàn thể xây dựng, tính vào kết quả thi đua năm.
