@@ -852,7 +852,7 @@ START_TEST(test_levels_from_script)
     char *scripts = tu_path(dir, "scripts"), *provinces = tu_path(scripts, "provinces");
     ck_assert_int_eq(mkdir(scripts, 0700), 0);
     ck_assert_int_eq(mkdir(provinces, 0700), 0);
-    char *example = tu_read(DVK_TEST_SOURCE_DIR "/scripts/provinces/example.lua", NULL);
+    char *example = tu_read(DVK_TEST_SOURCE_DIR "/tests/data/example/provinces/example.lua", NULL);
     ck_assert_ptr_nonnull(example);
     dvk_buf b = DVK_BUF_INIT;
     for (char *line = strtok(example, "\n"); line; line = strtok(NULL, "\n")) {

@@ -102,12 +102,13 @@ static int do_work(fixture *f, dvk_store *s, dvk_error *err)
     o.actor = "test";
     dvk_decide_summary sum;
     memset(&sum, 0, sizeof sum);
-    return dvk_decide(s, tu_scripts_dir(), &o, &sum, err);
+    return dvk_decide(s, DVK_TEST_SOURCE_DIR "/tests/data/example", &o, &sum, err);
 }
 
-/* A province (the example province's code, so that scripts/provinces/example.lua decides
- * it) with three units; NMODELS models whose names carry quotes, commas and SQL
- * metacharacters. IMPORT: the image holds the units; DECIDE: units and models. */
+/* A province (the example province's code, so that the test province
+ * tests/data/example/provinces/example.lua decides it) with three units; NMODELS models
+ * whose names carry quotes, commas and SQL metacharacters. IMPORT: the image holds the
+ * units; DECIDE: units and models. */
 static void fixture_make(fixture *f, int work)
 {
     memset(f, 0, sizeof *f);

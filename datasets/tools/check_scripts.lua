@@ -82,7 +82,8 @@ local dvk = {
   months = months,
   years = function(a, b) return months(a, b) // 12 end,
   round = round2,
-  lower = string.lower, key = string.lower,
+  lower = string.lower, key = string.lower, upper = string.upper,
+  number = function(x) return tostring(x) end, date = function(iso) return tostring(iso) end,
   province = function(t) t.__kind = "province"; return t end,
   test = function(t) t.__kind = "test"; return t end,
 }

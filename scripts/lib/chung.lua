@@ -1,9 +1,10 @@
 -- scripts/lib/chung.lua: điều kiện, tiêu chí và thang điểm dùng chung cho các tỉnh.
 -- Nạp bằng `local chung = dvk.require("chung")`. Mọi hàm trả về bảng mô tả cho dvk.province.
 --
--- THANG ĐIỂM MẶC ĐỊNH CỦA DVK (không phải văn bản của tỉnh nào; xem ../shared/DOMAIN.md):
--- chưa tìm thấy tỉnh nào công bố thang điểm cho mô hình "Dân vận khéo", nên khi hướng dẫn của
--- tỉnh không nêu con số, các kịch bản dùng thang 100 điểm sau:
+-- THANG ĐIỂM MẶC ĐỊNH CỦA DVK (không phải văn bản của tỉnh nào): chưa tìm thấy tỉnh nào công
+-- bố thang điểm cho mô hình "Dân vận khéo" (thang điểm đã công bố là của công tác "dân vận
+-- chính quyền": Quyết định 07/2023/QĐ-UBND của Bến Tre, 04/2025/QĐ-UBND của Hưng Yên), nên
+-- khi hướng dẫn của tỉnh không nêu con số, các kịch bản dùng thang 100 điểm sau:
 --   hiệu quả thiết thực 30, lan tỏa/nhân rộng 20, bền vững 20, giải quyết việc khó 15,
 --   sáng tạo 15; công nhận từ 70 điểm, tiêu biểu từ 85 điểm;
 --   điều kiện: có tên và địa chỉ cụ thể, thuộc một lĩnh vực của tỉnh, thực hiện từ 12 tháng.
@@ -25,27 +26,10 @@ M.KHOANG = {
 }
 
 -- Giá trị một chỉ số của mô hình, hoặc nil khi không có (không bao giờ coi thiếu là 0).
-function M.so(m, ten)
+function M.chi_so(m, ten)
   local t = m.metrics
   if t == nil then return nil end
   return t[ten]
-end
-
--- Viết số theo kiểu Việt Nam: 1.234.567; số lẻ giữ hai chữ số thập phân.
-function M.so_dep(v)
-  if v ~= math.floor(v) then
-    return (string.format("%.2f", v):gsub("%.", ","))
-  end
-  local s = string.format("%d", math.floor(v))
-  local dau = ""
-  if s:sub(1, 1) == "-" then dau, s = "-", s:sub(2) end
-  local nhom = {}
-  while #s > 3 do
-    table.insert(nhom, 1, s:sub(-3))
-    s = s:sub(1, -4)
-  end
-  table.insert(nhom, 1, s)
-  return dau .. table.concat(nhom, ".")
 end
 
 -- Số tháng đã thực hiện tính đến ngày chốt của đợt xét, hoặc nil khi không có ngày bắt đầu.
@@ -62,7 +46,7 @@ function M.la_ca_nhan(m) return m.kind == "ca-nhan" or m.kind == "ho-gia-dinh" e
 -- Điều kiện (gates)
 
 -- Có tên gọi và địa chỉ cụ thể.
-function M.dk_ten_dia_chi()
+function M.dieu_kien_ten_dia_chi()
   return {
     id = "ten-dia-chi", name = "Có tên gọi và địa chỉ cụ thể",
     test = function(m, ctx)
@@ -75,10 +59,10 @@ function M.dk_ten_dia_chi()
   }
 end
 
--- Nội dung thuộc một trong các lĩnh vực tỉnh đã công bố (danh sách fields của kịch bản).
-function M.dk_linh_vuc(fields)
+-- Nội dung thuộc một trong các lĩnh vực tỉnh đã công bố (danh sách `fields` của kịch bản).
+function M.dieu_kien_linh_vuc(linh_vuc)
   local co = {}
-  for _, f in ipairs(fields) do co[f.id] = f.name end
+  for _, f in ipairs(linh_vuc) do co[f.id] = f.name end
   return {
     id = "linh-vuc", name = "Nội dung thuộc một lĩnh vực của tỉnh",
     test = function(m, ctx)
@@ -89,7 +73,7 @@ function M.dk_linh_vuc(fields)
 end
 
 -- Thực hiện từ `thang` tháng trở lên tính đến ngày chốt.
-function M.dk_thoi_gian(thang)
+function M.dieu_kien_thoi_gian(thang)
   thang = thang or M.THANG_TOI_THIEU
   return {
     id = "thoi-gian", name = string.format("Thực hiện từ %d tháng trở lên", thang),
@@ -109,37 +93,38 @@ end
 
 -- Điểm theo một chỉ số: max × dvk.scale(giá trị, thấp, cao). `khoang` là {thấp, cao} hoặc
 -- một bảng theo cấp {["co-so"] = {...}, huyen = {...}, tinh = {...}}.
--- t = {id, name, max, metric, khoang, nhan (tên chỉ số trong ghi chú), applies}
-function M.tc_so_lieu(t)
+-- t = {id, name, max, chi_so (tên chỉ số trong m.metrics), khoang, nhan (tên chỉ số trong ghi
+-- chú), applies}. Số trong ghi chú viết bằng dvk.number: 4.800, 12,5.
+function M.tieu_chi_so_lieu(t)
   return {
     id = t.id, name = t.name, max = t.max, applies = t.applies,
     score = function(m, ctx)
-      local v = M.so(m, t.metric)
+      local v = M.chi_so(m, t.chi_so)
       if v == nil then return 0, "không có số liệu: " .. t.nhan end
       local k = t.khoang[ctx.level] or t.khoang
       local p = dvk.round(t.max * dvk.scale(v, k[1], k[2]))
-      return p, string.format("%s: %s (quy đổi %s–%s)", t.nhan, M.so_dep(v),
-                              M.so_dep(k[1]), M.so_dep(k[2]))
+      return p, string.format("%s: %s (quy đổi %s–%s)", t.nhan, dvk.number(v),
+                              dvk.number(k[1]), dvk.number(k[2]))
     end,
   }
 end
 
 -- Điểm do hội đồng thẩm định chấm: bình quân điểm các thành viên (m.appraisal[id]).
 -- t = {id, name, max, applies}
-function M.tc_hoi_dong(t)
+function M.tieu_chi_hoi_dong(t)
   return {
     id = t.id, name = t.name, max = t.max, applies = t.applies,
     score = function(m, ctx)
       local v = m.appraisal and m.appraisal[t.id]
       if v == nil then return 0, "hội đồng chưa chấm tiêu chí này" end
-      return dvk.round(v), string.format("bình quân điểm hội đồng: %s", M.so_dep(dvk.round(v)))
+      return dvk.round(v), string.format("bình quân điểm hội đồng: %s", dvk.number(dvk.round(v)))
     end,
   }
 end
 
 -- Điểm theo thời gian duy trì: max × dvk.scale(số tháng, thấp, cao).
 -- t = {id, name, max, khoang = {12, 60}, applies}
-function M.tc_thoi_gian(t)
+function M.tieu_chi_thoi_gian(t)
   local k = t.khoang or M.KHOANG.thang
   return {
     id = t.id, name = t.name, max = t.max, applies = t.applies,
@@ -158,17 +143,17 @@ end
 function M.bo_tieu_chi_mac_dinh(khoang)
   khoang = khoang or M.KHOANG
   return {
-    M.tc_so_lieu { id = "hieu-qua", name = "Hiệu quả thiết thực", max = M.DIEM.hieu_qua,
-                   metric = "beneficiaries", khoang = khoang.beneficiaries,
-                   nhan = "số người hưởng lợi" },
-    M.tc_so_lieu { id = "lan-toa", name = "Lan tỏa, thu hút nhiều lực lượng tham gia",
-                   max = M.DIEM.lan_toa, metric = "participants",
-                   khoang = khoang.participants, nhan = "số người tham gia" },
-    M.tc_thoi_gian { id = "ben-vung", name = "Bền vững, duy trì lâu dài",
-                     max = M.DIEM.ben_vung, khoang = khoang.thang },
-    M.tc_hoi_dong { id = "kho-khan", name = "Giải quyết việc khó, bức xúc ở cơ sở",
-                    max = M.DIEM.kho_khan },
-    M.tc_hoi_dong { id = "sang-tao", name = "Cách làm sáng tạo", max = M.DIEM.sang_tao },
+    M.tieu_chi_so_lieu { id = "hieu-qua", name = "Hiệu quả thiết thực", max = M.DIEM.hieu_qua,
+                         chi_so = "beneficiaries", khoang = khoang.beneficiaries,
+                         nhan = "số người hưởng lợi" },
+    M.tieu_chi_so_lieu { id = "lan-toa", name = "Lan tỏa, thu hút nhiều lực lượng tham gia",
+                         max = M.DIEM.lan_toa, chi_so = "participants",
+                         khoang = khoang.participants, nhan = "số người tham gia" },
+    M.tieu_chi_thoi_gian { id = "ben-vung", name = "Bền vững, duy trì lâu dài",
+                           max = M.DIEM.ben_vung, khoang = khoang.thang },
+    M.tieu_chi_hoi_dong { id = "kho-khan", name = "Giải quyết việc khó, bức xúc ở cơ sở",
+                          max = M.DIEM.kho_khan },
+    M.tieu_chi_hoi_dong { id = "sang-tao", name = "Cách làm sáng tạo", max = M.DIEM.sang_tao },
   }
 end
 

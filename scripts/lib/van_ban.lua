@@ -4,7 +4,7 @@
 -- Mỗi mục có `tu` (từ ngày, kể cả ngày đó) và `den` (đến ngày, kể cả ngày đó); thiếu nghĩa là
 -- không giới hạn. Báo cáo chọn các mục còn hiệu lực vào NGÀY QUYẾT ĐỊNH của đợt xét (đợt chưa
 -- có ngày quyết định: ngày 31/12 của năm xét, và báo cáo ghi rõ điều đó).
--- Nguồn: ../shared/DOMAIN.md và văn bản gốc nêu cạnh từng mục. Mục nào ghi "CẦN ĐỐI CHIẾU" là
+-- Nguồn: văn bản gốc nêu cạnh từng mục. Mục nào ghi "CẦN ĐỐI CHIẾU" là
 -- giá trị dvk chọn khi chưa có văn bản trong tay: tỉnh sửa bằng bảng `decision` trong kịch bản
 -- của tỉnh (issuers, bases, awards), không sửa ở đây.
 
@@ -34,7 +34,7 @@ M.CAN_CU = {
     { tu = "2024-01-01", den = "2025-06-30",
       text = "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết "
         .. "thi hành một số điều của Luật Thi đua, khen thưởng" },
-    -- CẦN ĐỐI CHIẾU: ngày ký của Nghị định 152/2025/NĐ-CP (DOMAIN.md chỉ nêu hiệu lực 01/7/2025).
+    -- CẦN ĐỐI CHIẾU: ngày ký của Nghị định 152/2025/NĐ-CP (dvk chỉ có ngày hiệu lực 01/7/2025).
     { tu = "2025-07-01",
       text = "Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều "
         .. "của Luật Thi đua, khen thưởng" },
@@ -51,10 +51,12 @@ M.CAN_CU = {
 }
 
 -- Cơ quan ban hành theo thời gian.
--- Ban Dân vận và Ban Tuyên giáo của tỉnh ủy hợp nhất thành "Ban Tuyên giáo và Dân vận" năm 2025
--- (DOMAIN.md). CẦN ĐỐI CHIẾU: ngày hợp nhất khác nhau giữa các tỉnh (khoảng tháng 02-3/2025);
--- mặc định dvk lấy 01/3/2025, tỉnh ghi ngày của mình trong decision.issuers. Ký hiệu "BDVTU" có
--- trong DOMAIN.md (-HD/BDVTU); "BTGDVTU" là ký hiệu theo cùng quy tắc viết tắt.
+-- Ban Dân vận và Ban Tuyên giáo của tỉnh ủy hợp nhất thành "Ban Tuyên giáo và Dân vận" năm 2025,
+-- sau khi ở trung ương hai ban hợp nhất ngày 03/02/2025 (báo chí, znews.vn 03/02/2025). CẦN ĐỐI
+-- CHIẾU: ngày hợp nhất khác nhau giữa các tỉnh (khoảng tháng 02-3/2025); mặc định dvk lấy
+-- 01/3/2025, tỉnh ghi ngày của mình trong decision.issuers. Ký hiệu "BDVTU" có trong văn bản
+-- của tỉnh (Hướng dẫn 08-HD/BDVTU ngày 25/9/2022 của Thái Nguyên); "BTGDVTU" là ký hiệu theo
+-- cùng quy tắc viết tắt.
 M.CO_QUAN = {
   party = {
     { den = "2025-02-28", name = "BAN DÂN VẬN", full = "Ban Dân vận Tỉnh ủy", symbol = "BDVTU" },
@@ -77,7 +79,7 @@ M.LUONG_CO_SO = {
 -- nguyên để tính không sai số: 150 = 1,5 lần). Tập thể gấp đôi cá nhân (Nghị định 91/2017 và
 -- 98/2023). Hộ gia đình tính như cá nhân (lựa chọn của dvk, CẦN ĐỐI CHIẾU).
 -- Bằng khen của Chủ tịch UBND tỉnh cho cá nhân: 1,0 lần (91/2017, 98/2023); 1,5 lần từ
--- 01/7/2025 (152/2025, DOMAIN.md); tập thể 3,0 lần từ 01/7/2025 (gấp đôi: CẦN ĐỐI CHIẾU).
+-- 01/7/2025 (152/2025); tập thể 3,0 lần từ 01/7/2025 (gấp đôi: CẦN ĐỐI CHIẾU).
 -- Giấy khen: 0,3 lần cá nhân, 0,6 lần tập thể; sau 01/7/2025 CẦN ĐỐI CHIẾU (giữ nguyên).
 M.KHEN_THUONG = {
   tinh = {

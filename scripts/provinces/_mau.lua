@@ -21,8 +21,11 @@
 --     dvk.months(ngày1, ngày2)    số tháng tròn giữa hai ngày "YYYY-MM-DD"; dvk.years tương tự
 --     dvk.round(x)                làm tròn 0,01 (nửa lên)
 --     dvk.lower(s), dvk.key(s)    chữ thường / khóa tìm kiếm bỏ dấu (đ → d)
+--     dvk.upper(s)                chữ hoa tiếng Việt ("Bắc Kạn" → "BẮC KẠN")
+--     dvk.number(x [, số lẻ])     số viết kiểu Việt Nam, bỏ số 0 cuối: 1.500; 12,5
+--     dvk.date("YYYY-MM-DD")      "ngày 05 tháng 02 năm 2023"
 --     dvk.require("ten")          nạp scripts/lib/ten.lua (ví dụ "chung": điều kiện, tiêu chí
---                                 và thang điểm dùng chung)
+--                                 và thang điểm dùng chung; các hàm: docs/lua-api.md mục 9)
 --   Biến toàn cục chưa khai báo là lỗi: luôn dùng `local`.
 --
 -- MÔ HÌNH `m` (chỉ đọc) mà các hàm nhận được:
@@ -74,9 +77,9 @@ return dvk.province {
   -- lý do ghi trong kết quả. `test` trả về true, hoặc false và lý do bằng tiếng Việt.
   -- `applies` (tùy chọn) cho biết điều kiện có áp dụng cho mô hình này ở cấp này không.
   gates = {
-    chung.dk_ten_dia_chi(),          -- có tên gọi và địa chỉ cụ thể
-    chung.dk_linh_vuc(fields),       -- thuộc một lĩnh vực của tỉnh
-    chung.dk_thoi_gian(12),          -- thực hiện từ 12 tháng (văn bản không nêu: mặc định dvk)
+    chung.dieu_kien_ten_dia_chi(),      -- có tên gọi và địa chỉ cụ thể
+    chung.dieu_kien_linh_vuc(fields),   -- thuộc một lĩnh vực của tỉnh
+    chung.dieu_kien_thoi_gian(12),      -- thực hiện từ 12 tháng (văn bản không nêu: mặc định dvk)
     -- Ví dụ điều kiện riêng, chỉ áp dụng ở cấp tỉnh, dùng lịch sử xét các năm trước:
     { id = "qua-trinh", name = "Đã được công nhận ở cấp dưới",
       applies = function(m, ctx) return ctx.level == "tinh" end,
@@ -97,21 +100,20 @@ return dvk.province {
       score = function(m, ctx)
         local n = m.metrics and m.metrics.beneficiaries
         if n == nil then return 0, "không có số người hưởng lợi" end   -- thiếu ≠ 0
-        return dvk.round(30 * dvk.scale(n, 100, 1500)),
-               string.format("%d người hưởng lợi", n)
+        return dvk.round(30 * dvk.scale(n, 100, 1500)), dvk.number(n) .. " người hưởng lợi"
       end },
     { id = "lan-toa", name = "Lan tỏa, thu hút nhiều lực lượng", max = 20,
       score = function(m, ctx)
         local n = m.metrics and m.metrics.participants
         if n == nil then return 0, "không có số người tham gia" end
-        return dvk.round(20 * dvk.scale(n, 50, 600)), string.format("%d người tham gia", n)
+        return dvk.round(20 * dvk.scale(n, 50, 600)), dvk.number(n) .. " người tham gia"
       end },
-    chung.tc_thoi_gian { id = "ben-vung", name = "Bền vững", max = 20 },
+    chung.tieu_chi_thoi_gian { id = "ben-vung", name = "Bền vững", max = 20 },
     -- Tiêu chí do hội đồng chấm: điểm lấy từ tệp appraisals (cột criterion = mã tiêu chí).
-    chung.tc_hoi_dong { id = "kho-khan", name = "Giải quyết việc khó ở cơ sở", max = 15 },
+    chung.tieu_chi_hoi_dong { id = "kho-khan", name = "Giải quyết việc khó ở cơ sở", max = 15 },
     -- Tiêu chí chỉ áp dụng cho tập thể (cá nhân có thể có bộ tiêu chí riêng, xem lang-son.lua).
-    chung.tc_hoi_dong { id = "sang-tao", name = "Cách làm sáng tạo", max = 15,
-                        applies = la_tap_the },
+    chung.tieu_chi_hoi_dong { id = "sang-tao", name = "Cách làm sáng tạo", max = 15,
+                              applies = la_tap_the },
   },
 
   -- KẾT QUẢ (outcomes): xét từ trên xuống, gặp ngưỡng `min` đầu tiên thì dừng. Kết quả cuối
@@ -135,12 +137,14 @@ return dvk.province {
     --   tiebreak = { "hieu-qua", "lan-toa" } },
   },
 
-  -- QUYẾT ĐỊNH: mẫu văn bản của Đảng ("party") hay của Nhà nước ("state"), cơ quan ban hành,
-  -- địa danh ghi ngày tháng, chức danh người ký.
+  -- QUYẾT ĐỊNH (báo cáo quyet-dinh): mẫu văn bản của Đảng ("party") hay của Nhà nước
+  -- ("state"), địa danh ghi ngày tháng, chức danh và tên người ký. Tên cơ quan ban hành, căn
+  -- cứ, nơi nhận, khen thưởng lấy theo ngày quyết định từ scripts/lib/van_ban.lua; tỉnh thay
+  -- bằng issuers, bases, recipients, awards (danh sách khóa: docs/reports.md).
   decision = {
     family = "party",
-    issuer = "Ban Dân vận Tỉnh ủy ...",
     place = "...",
     signer = "TRƯỞNG BAN",
+    -- signer_name = "...",
   },
 }

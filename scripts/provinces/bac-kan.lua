@@ -1,6 +1,6 @@
 -- scripts/provinces/bac-kan.lua: phong trào thi đua "Dân vận khéo" tỉnh Bắc Kạn (đến 30/6/2025).
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Báo cáo tổng kết năm 2023 của tỉnh (bài báo ngày 16/01/2024): 2.537 mô hình đăng ký,
 --    1.280 được công nhận, 179 điển hình; báo cáo theo BỐN LĨNH VỰC riêng của tỉnh (dưới đây).
 --  * Cách tính "mô hình" / "điển hình" tách biệt, tập thể / cá nhân: báo cáo của huyện Chợ Đồn
@@ -34,9 +34,9 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
   },
   criteria = chung.bo_tieu_chi_mac_dinh(),
   outcomes = {

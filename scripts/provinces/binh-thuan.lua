@@ -1,7 +1,7 @@
 -- scripts/provinces/binh-thuan.lua: phong trào thi đua "Dân vận khéo" tỉnh Bình Thuận
 -- (đến 30/6/2025; từ 01/7/2025 nhập vào Lâm Đồng theo Nghị quyết 202/2025/QH15).
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Hướng dẫn số 08 của Ban Dân vận Tỉnh ủy về phong trào thi đua "Dân vận khéo" giai đoạn
 --    2021–2025 (nêu trong bài baobinhthuan.com.vn ngày 22/7/2024; chúng tôi không có toàn văn).
 --  * Kết quả năm 2023 (cùng bài): 746 mô hình đăng ký cấp huyện; 13/14 đơn vị trực thuộc
@@ -43,9 +43,9 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
     { id = "de-nghi", name = "Đã được cấp huyện (đơn vị trực thuộc Tỉnh ủy) công nhận, đề nghị",
       applies = function(m, ctx) return ctx.level == "tinh" and m.level ~= "tinh" end,
       test = function(m, ctx)

@@ -1,6 +1,6 @@
 -- scripts/provinces/lang-son.lua: phong trào thi đua "Dân vận khéo" tỉnh Lạng Sơn.
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Kết quả của thành phố Lạng Sơn giai đoạn 2017–2020 (baolangson.vn, 23/7/2024): 129 mô
 --    hình (83 tập thể, 46 cá nhân; 44 kinh tế, 23 văn hóa – xã hội, 42 quốc phòng – an ninh,
 --    20 xây dựng hệ thống chính trị); 46 được công nhận "điển hình tiên tiến" (27 tập thể,
@@ -34,15 +34,15 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
     -- Tiêu chuẩn 5 của điển hình cá nhân (mẫu Đà Lạt): gia đình được công nhận "Gia đình văn
     -- hóa" liên tục; dvk đòi 3 năm liền (chỉ số gdvh_nam = số năm liền gần nhất).
     { id = "gia-dinh-van-hoa", name = "Gia đình văn hóa 3 năm liền (điển hình cá nhân)",
       applies = ca_nhan,
       test = function(m, ctx)
-        local n = chung.so(m, "gdvh_nam")
+        local n = chung.chi_so(m, "gdvh_nam")
         if n == nil then return false, "không có số năm đạt danh hiệu Gia đình văn hóa" end
         if n < 3 then
           return false, string.format("gia đình mới đạt danh hiệu Gia đình văn hóa %d năm liền", n)
@@ -52,34 +52,35 @@ return dvk.province {
   },
   criteria = {
     -- Năm tiêu chuẩn của mô hình tập thể.
-    chung.tc_hoi_dong { id = "tt-sang-tao", name = "Sáng tạo, tiết kiệm thời gian, chi phí",
-                        max = 15, applies = tap_the },
-    chung.tc_so_lieu { id = "tt-ket-qua",
-                       name = "Vận động nhân dân tự giác chấp hành, kết quả thiết thực",
-                       max = 30, metric = "beneficiaries", khoang = K.beneficiaries,
-                       nhan = "số người hưởng lợi", applies = tap_the },
-    chung.tc_so_lieu { id = "tt-huy-dong", name = "Huy động được nhiều lực lượng tham gia",
-                       max = 20, metric = "participants", khoang = K.participants,
-                       nhan = "số người tham gia", applies = tap_the },
-    chung.tc_hoi_dong { id = "tt-hai-hoa",
-                        name = "Hài hòa lợi ích tập thể, cá nhân và xã hội",
-                        max = 15, applies = tap_the },
-    chung.tc_thoi_gian { id = "tt-ben-vung", name = "Bền vững, duy trì và nhân rộng",
-                         max = 20, applies = tap_the },
+    chung.tieu_chi_hoi_dong { id = "tt-sang-tao", name = "Sáng tạo, tiết kiệm thời gian, chi phí",
+                              max = 15, applies = tap_the },
+    chung.tieu_chi_so_lieu { id = "tt-ket-qua",
+                             name = "Vận động nhân dân tự giác chấp hành, kết quả thiết thực",
+                             max = 30, chi_so = "beneficiaries", khoang = K.beneficiaries,
+                             nhan = "số người hưởng lợi", applies = tap_the },
+    chung.tieu_chi_so_lieu { id = "tt-huy-dong", name = "Huy động được nhiều lực lượng tham gia",
+                             max = 20, chi_so = "participants", khoang = K.participants,
+                             nhan = "số người tham gia", applies = tap_the },
+    chung.tieu_chi_hoi_dong { id = "tt-hai-hoa",
+                              name = "Hài hòa lợi ích tập thể, cá nhân và xã hội",
+                              max = 15, applies = tap_the },
+    chung.tieu_chi_thoi_gian { id = "tt-ben-vung", name = "Bền vững, duy trì và nhân rộng",
+                               max = 20, applies = tap_the },
     -- Năm tiêu chuẩn của điển hình cá nhân (tiêu chuẩn gia đình văn hóa là điều kiện ở trên).
-    chung.tc_hoi_dong { id = "cn-guong-mau", name = "Bản thân và gia đình gương mẫu",
-                        max = 20, applies = ca_nhan },
-    chung.tc_hoi_dong { id = "cn-sang-kien", name = "Đóng góp ý tưởng, sáng kiến",
-                        max = 15, applies = ca_nhan },
-    chung.tc_so_lieu { id = "cn-giai-quyet",
-                       name = "Giải quyết vụ việc phức tạp, tồn đọng, bức xúc",
-                       max = 15, metric = "vu_viec", khoang = { 0, 10 },
-                       nhan = "số vụ việc giải quyết", applies = ca_nhan },
-    chung.tc_so_lieu { id = "cn-phuc-vu", name = "Tận tụy phục vụ nhân dân, kết quả thiết thực",
-                       max = 30, metric = "beneficiaries", khoang = K.beneficiaries,
-                       nhan = "số người hưởng lợi", applies = ca_nhan },
-    chung.tc_thoi_gian { id = "cn-kien-tri", name = "Kiên trì, bền bỉ", max = 20,
-                         applies = ca_nhan },
+    chung.tieu_chi_hoi_dong { id = "cn-guong-mau", name = "Bản thân và gia đình gương mẫu",
+                              max = 20, applies = ca_nhan },
+    chung.tieu_chi_hoi_dong { id = "cn-sang-kien", name = "Đóng góp ý tưởng, sáng kiến",
+                              max = 15, applies = ca_nhan },
+    chung.tieu_chi_so_lieu { id = "cn-giai-quyet",
+                             name = "Giải quyết vụ việc phức tạp, tồn đọng, bức xúc",
+                             max = 15, chi_so = "vu_viec", khoang = { 0, 10 },
+                             nhan = "số vụ việc giải quyết", applies = ca_nhan },
+    chung.tieu_chi_so_lieu { id = "cn-phuc-vu",
+                             name = "Tận tụy phục vụ nhân dân, kết quả thiết thực",
+                             max = 30, chi_so = "beneficiaries", khoang = K.beneficiaries,
+                             nhan = "số người hưởng lợi", applies = ca_nhan },
+    chung.tieu_chi_thoi_gian { id = "cn-kien-tri", name = "Kiên trì, bền bỉ", max = 20,
+                               applies = ca_nhan },
   },
   outcomes = {
     { id = "dien-hinh-tien-tien", name = "Điển hình tiên tiến \"Dân vận khéo\"",

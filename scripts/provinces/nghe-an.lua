@@ -1,6 +1,6 @@
 -- scripts/provinces/nghe-an.lua: phong trào thi đua "Dân vận khéo" tỉnh Nghệ An.
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md):
+-- Căn cứ (nguồn ghi cạnh từng mục; số liệu đã công bố: datasets/figures.csv, datasets/README.md):
 --  * Yêu cầu đánh giá nêu năm 2022 (baonghean.vn, 21/3/2022): ưu tiên mô hình thành công nhờ
 --    làm tốt công tác dân vận trong giải quyết việc khó, phức tạp ở cơ sở; gần dân; tiêu chí
 --    cụ thể theo vùng, địa phương; tránh công nhận tràn lan, trùng lặp; phân biệt cấp cơ sở
@@ -35,15 +35,15 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
     { id = "ro-nguoi-ro-viec", name = "Rõ người, rõ việc: có cách làm và số liệu kết quả",
       test = function(m, ctx)
         if m.description == nil or m.description == "" then
           return false, "không mô tả nội dung, cách làm"
         end
-        if chung.so(m, "participants") == nil or chung.so(m, "beneficiaries") == nil then
+        if chung.chi_so(m, "participants") == nil or chung.chi_so(m, "beneficiaries") == nil then
           return false, "không có số người tham gia hoặc số người hưởng lợi"
         end
         return true
@@ -61,19 +61,19 @@ return dvk.province {
       end },
   },
   criteria = {
-    chung.tc_so_lieu { id = "hieu-qua", name = "Hiệu quả thiết thực, gần dân", max = 30,
-                       metric = "beneficiaries", khoang = K.beneficiaries,
-                       nhan = "số người hưởng lợi" },
-    chung.tc_so_lieu { id = "lan-toa", name = "Lan tỏa, nhân rộng", max = 20,
-                       metric = "nhan_rong",
-                       khoang = { ["co-so"] = { 0, 5 }, huyen = { 0, 10 }, tinh = { 0, 20 } },
+    chung.tieu_chi_so_lieu { id = "hieu-qua", name = "Hiệu quả thiết thực, gần dân", max = 30,
+                             chi_so = "beneficiaries", khoang = K.beneficiaries,
+                             nhan = "số người hưởng lợi" },
+    chung.tieu_chi_so_lieu { id = "lan-toa", name = "Lan tỏa, nhân rộng", max = 20,
+                             chi_so = "nhan_rong",
+                             khoang = { ["co-so"] = { 0, 5 }, huyen = { 0, 10 }, tinh = { 0, 20 } },
                        nhan = "số nơi đã nhân rộng" },
-    chung.tc_thoi_gian { id = "ben-vung", name = "Bền vững", max = 20 },
-    chung.tc_hoi_dong { id = "kho-khan",
-                        name = "Giải quyết việc khó, phức tạp ở cơ sở bằng công tác dân vận",
-                        max = 15 },
-    chung.tc_hoi_dong { id = "sang-tao", name = "Cách làm sáng tạo, phù hợp vùng, địa phương",
-                        max = 15 },
+    chung.tieu_chi_thoi_gian { id = "ben-vung", name = "Bền vững", max = 20 },
+    chung.tieu_chi_hoi_dong { id = "kho-khan",
+                              name = "Giải quyết việc khó, phức tạp ở cơ sở bằng công tác dân vận",
+                              max = 15 },
+    chung.tieu_chi_hoi_dong { id = "sang-tao", name = "Cách làm sáng tạo, phù hợp vùng, địa phương",
+                              max = 15 },
   },
   outcomes = {
     { id = "tieu-bieu", name = "Công nhận, tiêu biểu (đề nghị cấp trên)",

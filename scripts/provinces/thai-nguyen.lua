@@ -1,6 +1,6 @@
 -- scripts/provinces/thai-nguyen.lua: phong trào thi đua "Dân vận khéo" tỉnh Thái Nguyên.
 --
--- Căn cứ (xem ../shared/DOMAIN.md và datasets/README.md; dvk không có toàn văn các văn bản):
+-- Căn cứ (nguồn ghi cạnh từng mục, số liệu: datasets/figures.csv; dvk không có toàn văn văn bản):
 --  * Chỉ thị số 25-CT/TU ngày 23/4/2024 của Ban Thường vụ Tỉnh ủy về phong trào (tin ngày
 --    11/6/2024): yêu cầu hướng dẫn đăng ký, thẩm định, công nhận mô hình; kinh phí khen thưởng
 --    hằng năm; tiêu chí do Mặt trận và các đoàn thể xây dựng, tính vào kết quả thi đua năm.
@@ -46,9 +46,9 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
     { id = "qua-trinh", name = "Đã được công nhận ở cấp cơ sở hoặc cấp huyện",
       applies = function(m, ctx) return ctx.level == "tinh" and m.level ~= "tinh" end,
       test = function(m, ctx)

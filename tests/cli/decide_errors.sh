@@ -1,6 +1,8 @@
 # decide_errors: a script error on one model stops the run, names file, line, model and
 # criterion, and writes nothing; loader mistakes name the file and line; usage errors exit 2.
 set -e
+# the example province is a test fixture (tests/data/example), not a shipped script
+DVK_SCRIPTS="$SRC/tests/data/example"; export DVK_SCRIPTS
 $DVK --quiet init
 printf 'code,name,kind,parent\nexample,Tỉnh Mẫu,province,\nexample/dong,Huyện Đông,district,example\n' > units.csv
 printf 'code,name,unit,kind,category,field,level,year,registration,started_on,address,beneficiaries\n' > models.csv
@@ -10,7 +12,7 @@ $DVK --quiet import units units.csv
 $DVK --quiet import models models.csv
 mkdir -p s/provinces
 variant() {  # variant NAME SED-SCRIPT: a copy of example.lua with one edit, then decide
-  sed "$2" "$SRC/scripts/provinces/example.lua" > s/provinces/example.lua
+  sed "$2" "$DVK_SCRIPTS/provinces/example.lua" > s/provinces/example.lua
   echo "== $1"
   $DVK --scripts s decide --province example --year 2023 --level huyen || echo "exit $?"
 }

@@ -2,6 +2,8 @@
 # district level (per-unit quota), explain, re-run (byte-identical), province level from the
 # proposals, finalize (and refuse to finalize twice), diff, list with the units without a run.
 set -e
+# the example province is a test fixture (tests/data/example), not a shipped script
+DVK_SCRIPTS="$SRC/tests/data/example"; export DVK_SCRIPTS
 # timestamps, script digests and the audit head change from run to run: mask them
 mask() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g; s/[0-9a-f]{64}/SHA/g'; }
 $DVK --quiet init
@@ -61,7 +63,7 @@ sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, criterion, points, max, note
 $DVK diff 1 2
 echo "== a what-if: a stricter threshold, compared with run 1"
 mkdir -p s/provinces
-sed 's/min = 85, exemplary/min = 89, exemplary/' "$SRC/scripts/provinces/example.lua" > s/provinces/example.lua
+sed 's/min = 85, exemplary/min = 89, exemplary/' "$DVK_SCRIPTS/provinces/example.lua" > s/provinces/example.lua
 $DVK --scripts s decide --province example --year 2023 --level huyen --compare 1 | mask
 echo "== province level: candidates are the proposals"
 $DVK decide --province example --year 2023 --level tinh

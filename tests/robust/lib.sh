@@ -37,9 +37,15 @@ rand_ms() { awk -v s="$1" -v lo="$2" -v hi="$3" 'BEGIN { srand(s); printf "%d\n"
 # sleep_ms MS: sleep MS milliseconds (GNU sleep takes fractions).
 sleep_ms() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
-# seed_example DB N: a database with the example province (scripts from $SRC), five units
-# and N synthetic models of 2023 (about two thirds at co-so), imported.
+# seed_example DB N: a database with the example province, five units and N synthetic
+# models of 2023 (about two thirds at co-so), imported. The example province is a test
+# fixture (tests/data/example), so DVK_SCRIPTS points, for the rest of the case, at
+# ./example-scripts: the shipped library (reports) and that province.
 seed_example() {
+  mkdir -p example-scripts/provinces
+  cp -R "$SRC/scripts/lib" example-scripts/ || fail "copying scripts/lib"
+  cp "$SRC/tests/data/example/provinces/example.lua" example-scripts/provinces/ || fail "copying example.lua"
+  DVK_SCRIPTS="$PWD/example-scripts"; export DVK_SCRIPTS
   "$DVK" --quiet --db "$1" init >/dev/null || fail "dvk init"
   printf 'code,name,kind,parent\nexample,Tỉnh Mẫu,province,\nexample/dong,Huyện Đông,district,example\nexample/tay,Huyện Tây,district,example\nexample/dong/a,Xã A,commune,example/dong\nexample/tay/b,Xã B,commune,example/tay\n' > units.csv
   "$DVK" --quiet --db "$1" import units units.csv || fail "dvk import units"

@@ -14,7 +14,7 @@ return function(run, doc)
   doc:heading("BÁO CÁO ĐỘ BAO PHỦ", 1)
   doc:paragraph(string.format("Các đơn vị trực thuộc có mô hình, điển hình \"Dân vận khéo\" "
     .. "được công nhận %s năm %d", cap, run.year), "bold center")
-  doc:paragraph(bc.dot_xet(run), "italic center")
+  doc:paragraph(bc.ghi_dot_xet(run), "italic center")
 
   local stats = run:stats("unit")
   local rows, missing = {}, {}
@@ -39,20 +39,20 @@ return function(run, doc)
     t.prop = t.prop + s.proposed
   end
 
-  local summary = string.format("%s/%s đơn vị có mô hình được công nhận (%s)", bc.so(covered),
-                                bc.so(#stats), bc.pct_text(covered, #stats))
+  local summary = string.format("%s/%s đơn vị có mô hình được công nhận (%s)", dvk.number(covered),
+                                dvk.number(#stats), bc.ghi_ty_le(covered, #stats))
   if #missing > 0 then
-    summary = summary .. string.format("; %s đơn vị chưa có: %s.", bc.so(#missing),
+    summary = summary .. string.format("; %s đơn vị chưa có: %s.", dvk.number(#missing),
                                        table.concat(missing, ", "))
   else
     summary = summary .. "; tất cả các đơn vị đều có mô hình được công nhận."
   end
   doc:paragraph(summary)
   doc:kv{
-    { "Số đơn vị", bc.so(#stats) },
-    { "Có mô hình được công nhận", bc.so(covered) },
-    { "Chưa có mô hình được công nhận", bc.so(#missing) },
-    { "Tỷ lệ bao phủ", bc.pct_text(covered, #stats) },
+    { "Số đơn vị", dvk.number(#stats) },
+    { "Có mô hình được công nhận", dvk.number(covered) },
+    { "Chưa có mô hình được công nhận", dvk.number(#missing) },
+    { "Tỷ lệ bao phủ", bc.ghi_ty_le(covered, #stats) },
   }
   local notes = {}
   if run.options.successors then

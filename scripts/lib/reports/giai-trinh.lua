@@ -13,7 +13,7 @@ return function(run, doc)
   doc:heading("GIẢI TRÌNH KẾT QUẢ XÉT CÔNG NHẬN", 1)
   doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d - tỉnh %s", cap,
                               run.year, run.province_name), "bold center")
-  doc:paragraph(bc.dot_xet(run), "italic center")
+  doc:paragraph(bc.ghi_dot_xet(run), "italic center")
 
   local rows = run:results()
   local scores = run:scores()
@@ -51,12 +51,12 @@ return function(run, doc)
       kv[#kv + 1] = { "Điều kiện", "Không đạt: " .. (r.gate_name or r.gate or "") }
     end
     for _, sc in ipairs(scores[r.code] or {}) do
-      local text = bc.so(sc.points) .. "/" .. bc.so(sc.max)
+      local text = dvk.number(sc.points) .. "/" .. dvk.number(sc.max)
       if sc.note and sc.note ~= "" then text = text .. " - " .. sc.note end
       kv[#kv + 1] = { sc.name, text }
       all[#all + 1] = { r.code, r.name, sc.name, sc.points, sc.max, sc.note }
     end
-    kv[#kv + 1] = { "Tổng điểm", bc.so(r.total) }
+    kv[#kv + 1] = { "Tổng điểm", dvk.number(r.total) }
     if r.rank then kv[#kv + 1] = { "Xếp hạng", tostring(r.rank) } end
     kv[#kv + 1] = { "Kết quả", r.outcome_name }
     if r.proposed then kv[#kv + 1] = { "Đề nghị cấp trên", "Có" } end

@@ -51,13 +51,13 @@ end
 return function(run, doc)
   local cap = bc.cap(run)
   local date, tam_tinh = bc.ngay_tinh(run)
-  local d = bc.decision(run)
+  local d = bc.quyet_dinh(run)
   doc:title(string.format("Dự toán khen thưởng mô hình \"Dân vận khéo\" %s năm %d - %s", cap,
                           run.year, run.province_name))
   doc:heading("DỰ TOÁN KINH PHÍ KHEN THƯỞNG", 1)
   doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được khen thưởng - "
     .. "tỉnh %s", cap, run.year, run.province_name), "bold center")
-  doc:paragraph(bc.dot_xet(run), "italic center")
+  doc:paragraph(bc.ghi_dot_xet(run), "italic center")
 
   -- This level commends its exemplary models; the models it proposes go to the level above,
   -- which commends them with its own award form (shown as an estimate, paid by that level).
@@ -72,21 +72,22 @@ return function(run, doc)
   local rows = run:results{ exemplary = true }
   local proposed = run:results{ proposed = true }
 
-  local info = { { "Ngày tính", bc.ngay(date) .. (tam_tinh
+  local info = { { "Tính theo", dvk.date(date) .. (tam_tinh
     and " (tạm tính: đợt xét chưa có ngày quyết định)" or " (ngày quyết định)") } }
   if luong then
-    info[#info + 1] = { "Mức lương cơ sở", bc.so(luong.vnd) .. " đồng (" .. luong.nguon .. ")" }
+    info[#info + 1] = { "Mức lương cơ sở",
+                        dvk.number(luong.vnd) .. " đồng (" .. luong.nguon .. ")" }
   end
   if award then
     info[#info + 1] = { "Hình thức", award.ten }
     info[#info + 1] = { "Hệ số", string.format("cá nhân, hộ gia đình %s; tập thể %s",
-      bc.so(award.ca_nhan / 100), bc.so(award.tap_the / 100)) }
+      dvk.number(award.ca_nhan / 100), dvk.number(award.tap_the / 100)) }
   end
   doc:kv(info)
   if not award or not luong then
     doc:paragraph(string.format("Chưa có hình thức khen thưởng hoặc mức lương cơ sở áp dụng cho "
-      .. "%s vào ngày %s: cần bổ sung dữ liệu trong scripts/lib/van_ban.lua hoặc decision.awards "
-      .. "của tỉnh.", cap, bc.ngay(date)), "italic")
+      .. "%s vào %s: cần bổ sung dữ liệu trong scripts/lib/van_ban.lua hoặc decision.awards "
+      .. "của tỉnh.", cap, dvk.date(date)), "italic")
     return
   end
 
@@ -95,15 +96,15 @@ return function(run, doc)
   end
   local tong, n_tt, n_cn = bang(doc, "Khen thưởng điển hình tiêu biểu", rows, award, luong)
   doc:paragraph(string.format("Tổng kinh phí khen thưởng: %s đồng cho %s tập thể và %s cá nhân, "
-    .. "hộ gia đình.", bc.so(tong), bc.so(n_tt), bc.so(n_cn)), "bold")
+    .. "hộ gia đình.", dvk.number(tong), dvk.number(n_tt), dvk.number(n_cn)), "bold")
 
   if #proposed > 0 and award_tren then
     local t2 = bang(doc, "Đề nghị cấp trên khen thưởng (dự kiến)", proposed, award_tren, luong,
                     " Kinh phí do cấp trên chi, không cộng vào tổng trên.")
     doc:paragraph(string.format("Dự kiến kinh phí cấp trên khen thưởng các mô hình được đề nghị: "
-      .. "%s đồng.", bc.so(t2)), "italic")
+      .. "%s đồng.", dvk.number(t2)), "italic")
   elseif #proposed > 0 then
     doc:paragraph(string.format("%s mô hình được đề nghị cấp trên khen thưởng.",
-                                bc.so(#proposed)), "italic")
+                                dvk.number(#proposed)), "italic")
   end
 end

@@ -13,7 +13,7 @@ return function(run, doc)
   local o = bc.ban_hanh(run)
   local rows = run:results{ recognised = true }
   local proposed = run:results{ proposed = true }
-  local loai = bc.dem_loai(rows)
+  local loai = bc.dem_doi_tuong(rows)
   local exemplary = 0
   for _, r in ipairs(rows) do
     if r.exemplary then exemplary = exemplary + 1 end
@@ -21,15 +21,15 @@ return function(run, doc)
 
   doc:title(string.format("Quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d - %s",
                           cap, run.year, run.unit_name or run.province_name))
-  bc.letterhead(run, doc)
+  bc.phan_dau(run, doc)
   doc:heading("QUYẾT ĐỊNH", 1)
   doc:paragraph(string.format("Về việc công nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d",
                               cap, run.year), "bold center")
-  doc:paragraph(o.authority, "bold center")
+  doc:paragraph(o.tham_quyen, "bold center")
   for _, text in ipairs(bc.can_cu(run)) do
     doc:paragraph("Căn cứ " .. text .. ";", "italic")
   end
-  local d = bc.decision(run)
+  local d = bc.quyet_dinh(run)
   doc:paragraph(d.proposer or string.format("Xét đề nghị của Hội đồng xét công nhận mô hình, "
     .. "điển hình \"Dân vận khéo\" %s năm %d.", cap, run.year), "italic")
   doc:paragraph("QUYẾT ĐỊNH:", "bold center")
@@ -40,21 +40,21 @@ return function(run, doc)
       .. "kiện công nhận.", cap, run.year)
   else
     dieu1 = string.format("Điều 1. Công nhận %s mô hình, điển hình \"Dân vận khéo\" %s năm %d "
-      .. "(gồm %s)", bc.so(#rows), cap, run.year, bc.loai_text(loai))
+      .. "(gồm %s)", dvk.number(#rows), cap, run.year, bc.ghi_doi_tuong(loai))
     if exemplary > 0 then
-      dieu1 = dieu1 .. string.format(", trong đó %s điển hình tiêu biểu", bc.so(exemplary))
+      dieu1 = dieu1 .. string.format(", trong đó %s điển hình tiêu biểu", dvk.number(exemplary))
     end
     dieu1 = dieu1 .. " (có danh sách kèm theo)."
   end
   doc:paragraph(dieu1)
   if #proposed > 0 then
     doc:paragraph(string.format("Đề nghị cấp trên xem xét, công nhận và khen thưởng %s mô hình, "
-      .. "điển hình tiêu biểu (có tên trong danh sách kèm theo).", bc.so(#proposed)))
+      .. "điển hình tiêu biểu (có tên trong danh sách kèm theo).", dvk.number(#proposed)))
   end
   doc:paragraph("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
-  doc:paragraph("Điều 3. " .. o.executors)
-  bc.recipients(run, doc)
-  bc.signature(run, doc)
+  doc:paragraph("Điều 3. " .. o.thi_hanh)
+  bc.noi_nhan(run, doc)
+  bc.chu_ky(run, doc)
 
   -- Danh sách kèm theo.
   doc:page_break()
@@ -63,10 +63,11 @@ return function(run, doc)
                               cap, run.year), "bold center")
   local trong = string.rep("\u{A0}", 6)   -- blanks to fill in by hand (kept in HTML)
   local so = run.decision_number and run.decision_number or trong
-  local ky = (o.family == "party" and "-" or "/") .. bc.ky_hieu(o)
-  local ngay = run.decision_date and bc.ngay(run.decision_date) or string.format("%s/%s/%d", trong, trong, run.year)
-  doc:paragraph(string.format("(Kèm theo Quyết định số %s%s ngày %s của %s)", so, ky, ngay,
-    o.full), "italic center")
+  local ky = (o.ho == "party" and "-" or "/") .. bc.ky_hieu(o)
+  -- "ngày 20 tháng 12 năm 2023", or blanks to fill in before the year while there is no date
+  local ngay = dvk.date(run.decision_date or tostring(run.year))
+  doc:paragraph(string.format("(Kèm theo Quyết định số %s%s %s của %s)", so, ky, ngay,
+    o.ten_day_du), "italic center")
 
   -- Nhóm theo kết quả, giữ thứ tự của run:results (kết quả tốt nhất trước, tên theo ABC).
   local groups, order = {}, {}
@@ -88,7 +89,7 @@ return function(run, doc)
       list[i] = { i, r.name, r.unit_name, r.field_name, r.kind_name, r.total }
     end
     doc:table{
-      title = string.format("%s. %s (%s)", roman[gi] or tostring(gi), g.name, bc.so(#g.rows)),
+      title = string.format("%s. %s (%s)", roman[gi] or tostring(gi), g.name, dvk.number(#g.rows)),
       columns = {
         { id = "stt", title = "STT", type = "int", width = 5 },
         { id = "ten", title = "Tên mô hình, điển hình" },
@@ -107,7 +108,7 @@ return function(run, doc)
     end
     doc:table{
       title = string.format("%s. Đề nghị cấp trên công nhận, khen thưởng (%s)",
-                            roman[#order + 1] or tostring(#order + 1), bc.so(#proposed)),
+                            roman[#order + 1] or tostring(#order + 1), dvk.number(#proposed)),
       columns = {
         { id = "stt", title = "STT", type = "int", width = 5 },
         { id = "ten", title = "Tên mô hình, điển hình" },

@@ -10,7 +10,7 @@ local bc = dvk.require("bao_cao")
 local K = 5   -- rank changes larger than this are listed
 
 -- "hieu-qua +5; lan-toa -2" for the criteria whose points differ between a and b.
-local function moved(sa, sb)
+local function tieu_chi_thay_doi(sa, sb)
   local pa, pb, names, order = {}, {}, {}, {}
   for _, s in ipairs(sa or {}) do
     pa[s.criterion] = s.points
@@ -26,7 +26,7 @@ local function moved(sa, sb)
   for _, c in ipairs(order) do
     local delta = (pb[c] or 0) - (pa[c] or 0)
     if math.abs(delta) >= 0.005 then
-      parts[#parts + 1] = string.format("%s %s%s", names[c], delta > 0 and "+" or "", bc.so(delta))
+      parts[#parts + 1] = names[c] .. " " .. (delta > 0 and "+" or "") .. dvk.number(delta)
     end
   end
   return table.concat(parts, "; ")
@@ -42,8 +42,8 @@ return function(run, doc)
   doc:paragraph(string.format("Đợt %d (gốc) và đợt %d (so sánh) - tỉnh %s", run.id, b.id,
                               run.province_name), "bold center")
   doc:kv{
-    { "Đợt gốc (A)", bc.dot_xet(run) },
-    { "Đợt so sánh (B)", bc.dot_xet(b) },
+    { "Đợt gốc (A)", bc.ghi_dot_xet(run) },
+    { "Đợt so sánh (B)", bc.ghi_dot_xet(b) },
     { "Ngưỡng đổi hạng", string.format("liệt kê khi hạng đổi quá %d bậc", K) },
   }
 
@@ -67,7 +67,8 @@ return function(run, doc)
     local sa = x.outcome_a and run:scores(x.code) or nil
     local sb = x.outcome_b and b:scores(x.code) or nil
     changed[#changed + 1] = { x.code, x.name, x.outcome_a_name or "-", x.outcome_b_name or "-",
-                              x.rank_a, x.rank_b, x.total_a, x.total_b, why, moved(sa, sb) }
+                              x.rank_a, x.rank_b, x.total_a, x.total_b, why,
+                              tieu_chi_thay_doi(sa, sb) }
   end
   local na, nb = 0, 0
   for _, t in ipairs(cmp.transitions) do
@@ -76,7 +77,7 @@ return function(run, doc)
   end
 
   doc:paragraph(string.format("%s mô hình thay đổi giữa hai đợt (trên %s ở đợt A và %s ở đợt B).",
-    bc.so(#changed), bc.so(na), bc.so(nb)))
+    dvk.number(#changed), dvk.number(na), dvk.number(nb)))
   local rows, total = {}, 0
   for i, t in ipairs(cmp.transitions) do
     rows[i] = { t.from_name or "(không có)", t.to_name or "(không có)", t.count,

@@ -29,7 +29,7 @@ local function bang(run, doc, by, title, first, footnotes)
   local rows = {}
   local t = { reg = 0, rec = 0, ex = 0, prop = 0 }
   for i, s in ipairs(stats) do
-    rows[i] = { s.name, s.registered, s.recognised, bc.pct(s.recognised, s.registered),
+    rows[i] = { s.name, s.registered, s.recognised, bc.ty_le(s.recognised, s.registered),
                 s.exemplary, s.proposed }
     t.reg = t.reg + s.registered
     t.rec = t.rec + s.recognised
@@ -45,7 +45,7 @@ local function bang(run, doc, by, title, first, footnotes)
   cols[1].title = first
   doc:table{
     title = title, columns = cols, rows = rows,
-    totals = { "Tổng cộng", t.reg, t.rec, bc.pct(t.rec, t.reg), t.ex, t.prop },
+    totals = { "Tổng cộng", t.reg, t.rec, bc.ty_le(t.rec, t.reg), t.ex, t.prop },
     footnotes = footnotes,
   }
   return t, stats
@@ -58,7 +58,7 @@ return function(run, doc)
   doc:heading("BÁO CÁO THỐNG KÊ", 1)
   doc:paragraph(string.format("Kết quả xét công nhận mô hình, điển hình \"Dân vận khéo\" %s "
     .. "năm %d - tỉnh %s", cap, run.year, run.province_name), "bold center")
-  doc:paragraph(bc.dot_xet(run), "italic center")
+  doc:paragraph(bc.ghi_dot_xet(run), "italic center")
 
   local by_field = run:stats("field")
   local total = { reg = 0, rec = 0, ex = 0, prop = 0 }
@@ -69,10 +69,10 @@ return function(run, doc)
     total.prop = total.prop + s.proposed
   end
   local tong = string.format("Tổng số %s mô hình, điển hình đăng ký; %s được công nhận (%s), "
-    .. "trong đó %s điển hình tiêu biểu", bc.so(total.reg), bc.so(total.rec),
-    bc.pct_text(total.rec, total.reg), bc.so(total.ex))
+    .. "trong đó %s điển hình tiêu biểu", dvk.number(total.reg), dvk.number(total.rec),
+    bc.ghi_ty_le(total.rec, total.reg), dvk.number(total.ex))
   if not cap_cao_nhat(run) then
-    tong = tong .. string.format("; %s được đề nghị cấp trên xem xét", bc.so(total.prop))
+    tong = tong .. string.format("; %s được đề nghị cấp trên xem xét", dvk.number(total.prop))
   end
   doc:paragraph(tong .. ".")
 
@@ -110,13 +110,13 @@ return function(run, doc)
   local outcomes = run:stats("outcome")
   local rows = {}
   for i, s in ipairs(outcomes) do
-    rows[i] = { s.name, s.registered, bc.pct(s.registered, t.reg) }
+    rows[i] = { s.name, s.registered, bc.ty_le(s.registered, t.reg) }
   end
   doc:table{
     title = "6. Theo kết quả",
     columns = { { id = "ket_qua", title = "Kết quả" }, { id = "so", title = "Số mô hình", type = "int" },
                 { id = "ty_le", title = "Tỷ lệ", type = "pct" } },
     rows = rows,
-    totals = { "Tổng cộng", t.reg, bc.pct(t.reg, t.reg) },
+    totals = { "Tổng cộng", t.reg, bc.ty_le(t.reg, t.reg) },
   }
 end

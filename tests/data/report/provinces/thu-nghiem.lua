@@ -21,9 +21,9 @@ return dvk.province {
   fields = fields,
   cutoff = "12-31",
   gates = {
-    chung.dk_ten_dia_chi(),
-    chung.dk_linh_vuc(fields),
-    chung.dk_thoi_gian(12),
+    chung.dieu_kien_ten_dia_chi(),
+    chung.dieu_kien_linh_vuc(fields),
+    chung.dieu_kien_thoi_gian(12),
   },
   criteria = chung.bo_tieu_chi_mac_dinh(),
   outcomes = {

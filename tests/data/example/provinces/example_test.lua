@@ -1,5 +1,6 @@
--- scripts/provinces/example_test.lua: fixture models for example.lua (dvk test); cutoff
--- 2023-11-30. No database: ctx:replications() is 0 and history is what the case gives.
+-- tests/data/example/provinces/example_test.lua: fixture models for example.lua (dvk test,
+-- run by tests/cli/lua_fixtures.sh); cutoff 2023-11-30. No database: ctx:replications() is 0
+-- and history is what the case gives.
 local base = {
   code = "EX-1", name = "Tổ hòa giải thôn Đông", unit = "example/dong", kind = "tap-the",
   category = "mo-hinh", field = "he-thong-chinh-tri", level = "huyen", year = 2023,

@@ -1,6 +1,6 @@
--- scripts/provinces/example.lua: a small teaching province ("Tỉnh Mẫu", not a real one) that
--- shows every part of a province script; docs/lua-api.md walks through it. Its numbers are
--- dvk's common defaults (../shared/DOMAIN.md), not any province's published rules.
+-- tests/data/example/provinces/example.lua: the engine's test province ("Tỉnh Mẫu", not a
+-- real one) for the decide, fault and robustness tests; docs/lua-api.md walks through it.
+-- Offices start from scripts/provinces/_mau.lua. Numbers: the defaults of scripts/lib/chung.lua.
 
 -- Points from the council's mean score when there is one, else nil.
 local function appraised(m, id, max)
