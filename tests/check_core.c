@@ -117,7 +117,10 @@ START_TEST(format_numbers)
         {-0.001, 2, 0, "0"},
         {64.526, 2, 0, "64,53"},
         {999999.999, 2, 0, "1.000.000"},
-        {0.5, 0, 0, "0"},                   /* round half to even, as printf does */
+        {0.5, 0, 0, "1"},                   /* half away from zero, as dvk.round */
+        {1.005, 2, 0, "1,01"},              /* 1.00499999... in binary: as a person writes it */
+        {2.675, 2, 0, "2,68"},
+        {-2.5, 0, 0, "-3"},
         {100, 1, 1, "100,0"},
     };
     for (size_t i = 0; i < sizeof vi / sizeof vi[0]; i++) {
@@ -139,6 +142,22 @@ START_TEST(format_numbers)
         dvk_format_plain(plain[i].v, buf, sizeof buf);
         ck_assert_str_eq(buf, plain[i].want);
     }
+}
+END_TEST
+
+START_TEST(format_rounding)
+{
+    ck_assert(dvk_format_round(1.005, 2) == 1.01);
+    ck_assert(dvk_format_round(-1.005, 2) == -1.01);
+    ck_assert(dvk_format_round(64.525, 2) == 64.53);
+    ck_assert(dvk_format_round(0.125, 2) == 0.13);
+    ck_assert(dvk_format_round(12.5, 0) == 13);
+    ck_assert(dvk_format_round(1e300, 2) == 1e300);
+    ck_assert(dvk_format_round(11700000, 2) == 11700000);     /* money stays whole */
+    ck_assert(dvk_format_round(1020000000.4, 0) == 1020000000);
+    ck_assert(dvk_format_round(1.004, 2) == 1.0);
+    ck_assert(isnan(dvk_format_round(NAN, 2)));
+    ck_assert(dvk_format_round(1.23456789, 9) == 1.234568);   /* at most 6 places */
 }
 END_TEST
 
@@ -193,6 +212,7 @@ Suite *core_suite(void)
     tcase_add_test(tc, json_escapes);
     tcase_add_test(tc, csv_cell_rule);
     tcase_add_test(tc, format_numbers);
+    tcase_add_test(tc, format_rounding);
     tcase_add_test(tc, format_dates);
     tcase_add_test(tc, text_utf8_helpers);
     tcase_add_test(tc, sha256_libcrypto);

@@ -11,7 +11,7 @@ int dvk_buf_reserve(dvk_buf *b, size_t more)
         return -1;
     if (more < b->cap && b->len + more + 1 <= b->cap)
         return 0;
-    if (more > ((size_t)-1) / 2 - b->len) {
+    if (more >= ((size_t)-1) / 4 - b->len) {   /* no sane text; and cap *= 2 cannot wrap */
         b->oom = 1;
         return -1;
     }

@@ -6,6 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+double dvk_format_round(double x, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    if (!isfinite(x))
+        return x;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    double v = fabs(x) * scale[decimals];
+    if (v >= 9007199254740992.0)
+        return x;   /* no fraction left to round */
+    /* The tolerance: 1e-9 of the value (up to a thousandth of the last place kept), so
+     * 1.005 rounds up while 1.00400001 and large sums of money do not. */
+    double eps = 1e-9 * (v > 1 ? (v < 1e6 ? v : 1e6) : 1);
+    double r = floor(v + 0.5 + eps);
+    return copysign(r / scale[decimals], x);
+}
+
 void dvk_format_plain(double v, char *buf, size_t n)
 {
     if (n == 0)
@@ -45,7 +64,7 @@ void dvk_format_vi(double v, int decimals, int keep_zeros, char *buf, size_t n)
     if (decimals > 6)
         decimals = 6;
     char raw[DVK_FORMAT_MAX * 6];
-    snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    snprintf(raw, sizeof raw, "%.*f", decimals, dvk_format_round(v, decimals));
     char *dot = strchr(raw, '.');
     if (dot && !keep_zeros) {
         char *end = raw + strlen(raw);

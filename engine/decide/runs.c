@@ -30,11 +30,11 @@ static char *dup_col(sqlite3_stmt *st, int i, int *oom)
 /* A string for printing: "" for NULL. */
 static const char *str(const char *s) { return s ? s : ""; }
 
-/* Points and totals as people write them: rounded to 0.01 half away from zero (as totals
+/* Points and totals as people write them: rounded to 0.01 by dvk's one rule (as totals
  * are), without trailing zeros ("77.5", "30", "33.33"). buf has DVK_FORMAT_MAX bytes. */
 static const char *pts(char *buf, double v)
 {
-    dvk_format_plain(round(v * 100) / 100, buf, DVK_FORMAT_MAX);
+    dvk_format_plain(dvk_format_round(v, 2), buf, DVK_FORMAT_MAX);
     return buf;
 }
 

@@ -4,6 +4,7 @@
  * and the first outcome whose minimum it meets. Errors name the province file, line, model
  * and gate or criterion. */
 #include "script_internal.h"
+#include "dvk/format.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,12 +54,7 @@ void dvk_eval_free(dvk_eval *ev, int ncriteria)
     ev->notes = NULL;
 }
 
-static double round2(double x)
-{
-    double v = fabs(x) * 100.0;
-    double r = floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1));
-    return copysign(r / 100.0, x);
-}
+static double round2(double x) { return dvk_format_round(x, 2); }
 
 /* Put "model M, <what> ID: " after the "FILE:LINE: " of a script error message. */
 static int script_fail(dvk_error *err, const char *model, const char *what, const char *id)

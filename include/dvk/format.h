@@ -13,12 +13,18 @@
 /* Longest text any of these writes, with its NUL. */
 #define DVK_FORMAT_MAX 64
 
+/* x rounded to `decimals` places (0..6), half away from zero, with a tolerance of 1e-9
+ * relative (at most 1e-3 of the last place kept) so that values one binary step below a half (1.005 is 1.00499999...) round the
+ * way a person writing them would (1.01). The one rounding rule of dvk: totals, dvk.round,
+ * explanations and dvk_format_vi all use it. */
+double dvk_format_round(double x, int decimals);
+
 /* v in plain form: an integral value without decimals ("1020000000"), else the shortest
  * "%.15g".."%.17g" that reads back to v ("2.5"); never "-0". NaN and infinities as "nan",
  * "inf", "-inf" (callers that cannot hold them check first). */
 void dvk_format_plain(double v, char *buf, size_t n);
 
-/* v in Vietnamese form, rounded to at most `decimals` decimals (0..6): "1.020.000.000",
+/* v in Vietnamese form, rounded (dvk_format_round) to at most `decimals` decimals (0..6): "1.020.000.000",
  * "12,5", "-3,25"; trailing zeros of the decimals are dropped unless keep_zeros ("12,50"
  * then). A value that rounds to zero is "0", never "-0". NaN and infinities: "". */
 void dvk_format_vi(double v, int decimals, int keep_zeros, char *buf, size_t n);
