@@ -936,20 +936,15 @@ static int db_fail(importer *im, int rc, dvk_error *err)
  * unit's province changes, its descendants and their models move with it. */
 static int unit_moves(importer *im, const rowvals *r, const char *old_province, dvk_error *err)
 {
-    int rc = DVK_OK;
-    sqlite3_stmt *st = NULL;
     if (r->parent) {
-        st = dvk_store_prepare(im->s,
-            "WITH RECURSIVE up(c) AS (SELECT ?1 UNION SELECT u.parent FROM units u JOIN up"
-            " ON u.code=up.c WHERE u.parent IS NOT NULL) SELECT 1 FROM up WHERE c=?2", err);
-        if (!st)
-            return err->code;
-        sqlite3_bind_text(st, 1, r->parent, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
-        int s = sqlite3_step(st);
-        sqlite3_finalize(st);
-        st = NULL;
-        if (s == SQLITE_ROW) {
+        char *code = strndup(V(C_CODE), L(C_CODE));
+        if (!code)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        int up = dvk_units_is_ancestor(im->s, code, r->parent, err);
+        free(code);
+        if (up < 0)
+            return -up;
+        if (up) {
             problem(im, im->rec->line, P(C_PARENT), r->parent, strlen(r->parent),
                     "would make the unit its own ancestor");
             return DVK_OK;
@@ -957,22 +952,13 @@ static int unit_moves(importer *im, const rowvals *r, const char *old_province, 
     }
     if (!old_province || strcmp(old_province, r->province) == 0)
         return DVK_OK;
-    static const char *const moves[] = {
-        "WITH RECURSIVE d(c) AS (SELECT code FROM units WHERE parent=?1 UNION SELECT u.code"
-        " FROM units u JOIN d ON u.parent=d.c) UPDATE units SET province=?2 WHERE code IN d",
-        "WITH RECURSIVE d(c) AS (SELECT ?1 UNION SELECT u.code FROM units u JOIN d"
-        " ON u.parent=d.c) UPDATE models SET province=?2 WHERE unit IN d",
-    };
-    for (int i = 0; i < 2 && rc == DVK_OK; i++) {
-        if (!(st = dvk_store_prepare(im->s, moves[i], err)))
-            return err->code;
-        sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->province, -1, SQLITE_STATIC);
-        int s = sqlite3_step(st);
-        if (s != SQLITE_DONE)
-            rc = db_fail(im, s, err);
-        sqlite3_finalize(st);
-    }
+    char *code = strndup(V(C_CODE), L(C_CODE));
+    if (!code)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    int rc = dvk_units_move_province(im->s, code, r->province, err);
+    free(code);
+    if (rc != DVK_OK && err->code != DVK_ENOMEM && err->code != DVK_EBUSY)
+        rc = db_fail(im, sqlite3_errcode(dvk_store_db(im->s)), err);
     return rc;
 }
 

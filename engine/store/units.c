@@ -320,3 +320,45 @@ char *dvk_units_subtree_json(const dvk_units *t, const char *scope, int flags, d
         dvk_error_set(err, DVK_ENOMEM, "out of memory listing units");
     return json;
 }
+
+/* The two walks below run on the rows as they stand inside an import's transaction, where
+ * the tree changes row by row; UNION (not UNION ALL) ends cycles. */
+int dvk_units_is_ancestor(dvk_store *s, const char *ancestor, const char *unit, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s,
+        "WITH RECURSIVE up(c) AS (SELECT ?1 UNION SELECT u.parent FROM units u JOIN up"
+        " ON u.code = up.c WHERE u.parent IS NOT NULL) SELECT 1 FROM up WHERE c = ?2", err);
+    if (!st)
+        return -err->code;
+    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ancestor, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return -dvk_store_fail(s, rc, err, "reading the unit tree");
+}
+
+int dvk_units_move_province(dvk_store *s, const char *code, const char *province, dvk_error *err)
+{
+    static const char *const moves[] = {
+        "WITH RECURSIVE d(c) AS (SELECT code FROM units WHERE parent = ?1 UNION SELECT u.code"
+        " FROM units u JOIN d ON u.parent = d.c) UPDATE units SET province = ?2 WHERE code IN d",
+        "WITH RECURSIVE d(c) AS (SELECT ?1 UNION SELECT u.code FROM units u JOIN d"
+        " ON u.parent = d.c) UPDATE models SET province = ?2 WHERE unit IN d",
+    };
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, moves[i], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, province, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return dvk_store_fail(s, rc, err, "moving a unit to another province");
+    }
+    return DVK_OK;
+}

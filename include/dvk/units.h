@@ -13,7 +13,8 @@
  *   and, when that does not lead to the scope, from the unit itself.
  * - Cycles in parent or successor links (which import refuses, but a database may hold)
  *   end every walk after DVK_UNITS_DEPTH steps; a unit is never counted twice.
- * Reads the units table; owns the loaded copy; writes nothing. */
+ * Reads the units table and owns the loaded copy; writes only when a unit moves to another
+ * province (dvk_units_move_province, for the importer). */
 #ifndef DVK_UNITS_H
 #define DVK_UNITS_H
 
@@ -66,5 +67,15 @@ int dvk_unit_in_year(const dvk_unit *u, int year);
  * "unit IN (SELECT value FROM json_each(?))". malloc'd; NULL (err set) on failure. An
  * unknown scope gives "[]" (no unit, so no model), not an error. */
 char *dvk_units_subtree_json(const dvk_units *t, const char *scope, int flags, dvk_error *err);
+
+/* ---- while units are written (import): the tree as it stands in the database ---------- */
+
+/* 1 when `ancestor` is `unit` or lies on its chain of parents as stored now, 0 when not, or
+ * an error code (negative: -DVK_EIO and so on) with err set. The importer asks it before
+ * giving a unit a new parent (a unit cannot become its own ancestor). */
+int dvk_units_is_ancestor(dvk_store *s, const char *ancestor, const char *unit, dvk_error *err);
+/* Move every unit under `code` (not code itself) and every model of code and of those units
+ * to `province`, inside the caller's transaction. */
+int dvk_units_move_province(dvk_store *s, const char *code, const char *province, dvk_error *err);
 
 #endif
