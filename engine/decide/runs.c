@@ -15,18 +15,6 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Column i as a malloc'd string, NULL for SQL NULL; *oom set when the copy fails. */
-static char *dup_col(sqlite3_stmt *st, int i, int *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    char *d = strdup((const char *)t);
-    if (!d)
-        *oom = 1;
-    return d;
-}
-
 /* A string for printing: "" for NULL. */
 static const char *str(const char *s) { return s ? s : ""; }
 
@@ -135,9 +123,9 @@ static int list_gaps(dvk_store *s, const char *province, int year, dvk_run_list 
         dvk_run_gap *g = push(&l->gaps, &l->ngaps, &cap, sizeof *g);
         if (!g)
             goto nomem;
-        g->unit = dup_col(st, 0, &oom);
-        g->name = dup_col(st, 1, &oom);
-        g->level = dup_col(st, 2, &oom);
+        g->unit = dvk_store_column_dup(st, 0, &oom);
+        g->name = dvk_store_column_dup(st, 1, &oom);
+        g->level = dvk_store_column_dup(st, 2, &oom);
         g->models = sqlite3_column_int64(st, 3);
         if (oom)
             goto nomem;
@@ -184,15 +172,15 @@ int dvk_runs_list(dvk_store *s, const char *province, int year, dvk_run_list *ou
             break;
         }
         r->id = sqlite3_column_int64(st, 0);
-        r->status = dup_col(st, 1, &oom);
-        r->province = dup_col(st, 2, &oom);
+        r->status = dvk_store_column_dup(st, 1, &oom);
+        r->province = dvk_store_column_dup(st, 2, &oom);
         r->year = sqlite3_column_int(st, 3);
-        r->level = dup_col(st, 4, &oom);
-        r->unit = dup_col(st, 5, &oom);
+        r->level = dvk_store_column_dup(st, 4, &oom);
+        r->unit = dvk_store_column_dup(st, 5, &oom);
         r->candidates = sqlite3_column_int64(st, 6);
         r->recognised = sqlite3_column_int64(st, 7);
         r->proposed = sqlite3_column_int64(st, 8);
-        r->decision = dup_col(st, 9, &oom);
+        r->decision = dvk_store_column_dup(st, 9, &oom);
         if (oom)
             break;
     }
@@ -272,16 +260,16 @@ static int run_info(dvk_store *s, long long run, dvk_run_info *info, dvk_error *
     }
     if (info) {
         info->id = run;
-        info->province = dup_col(st, 0, &oom);
+        info->province = dvk_store_column_dup(st, 0, &oom);
         info->year = sqlite3_column_int(st, 1);
-        info->level = dup_col(st, 2, &oom);
-        info->unit = dup_col(st, 3, &oom);
-        info->status = dup_col(st, 4, &oom);
-        info->script_path = dup_col(st, 5, &oom);
-        info->scripts = dup_col(st, 6, &oom);
-        info->started_at = dup_col(st, 7, &oom);
-        info->decision_number = dup_col(st, 8, &oom);
-        info->decision_date = dup_col(st, 9, &oom);
+        info->level = dvk_store_column_dup(st, 2, &oom);
+        info->unit = dvk_store_column_dup(st, 3, &oom);
+        info->status = dvk_store_column_dup(st, 4, &oom);
+        info->script_path = dvk_store_column_dup(st, 5, &oom);
+        info->scripts = dvk_store_column_dup(st, 6, &oom);
+        info->started_at = dvk_store_column_dup(st, 7, &oom);
+        info->decision_number = dvk_store_column_dup(st, 8, &oom);
+        info->decision_date = dvk_store_column_dup(st, 9, &oom);
     }
     sqlite3_finalize(st);
     return oom ? nomem(err) : DVK_OK;
@@ -334,10 +322,10 @@ static int read_scores(dvk_store *s, long long run, dvk_run_result *r, dvk_error
             oom = 1;
             break;
         }
-        x->criterion = dup_col(sc, 0, &oom);
+        x->criterion = dvk_store_column_dup(sc, 0, &oom);
         x->points = sqlite3_column_double(sc, 1);
         x->max = sqlite3_column_double(sc, 2);
-        x->note = dup_col(sc, 3, &oom);
+        x->note = dvk_store_column_dup(sc, 3, &oom);
         if (oom)
             break;
     }
@@ -371,7 +359,7 @@ int dvk_runs_explain(dvk_store *s, long long run, const char *model_code,
         dvk_run_outcome *o = push(&out->outcomes, &out->noutcomes, &cap, sizeof *o);
         if (!o)
             goto nomem;
-        o->outcome = dup_col(st, 0, &oom);
+        o->outcome = dvk_store_column_dup(st, 0, &oom);
         o->count = sqlite3_column_int64(st, 1);
         o->recognised = sqlite3_column_int64(st, 2);
         o->exemplary = sqlite3_column_int64(st, 3);
@@ -407,24 +395,24 @@ int dvk_runs_explain(dvk_store *s, long long run, const char *model_code,
         if (!r)
             goto nomem;
         r->model = sqlite3_column_int64(st, 0);
-        r->code = dup_col(st, 1, &oom);
-        r->name = dup_col(st, 2, &oom);
-        r->unit = dup_col(st, 3, &oom);
-        r->kind = dup_col(st, 4, &oom);
-        r->category = dup_col(st, 5, &oom);
-        r->field = dup_col(st, 6, &oom);
-        r->level = dup_col(st, 7, &oom);
+        r->code = dvk_store_column_dup(st, 1, &oom);
+        r->name = dvk_store_column_dup(st, 2, &oom);
+        r->unit = dvk_store_column_dup(st, 3, &oom);
+        r->kind = dvk_store_column_dup(st, 4, &oom);
+        r->category = dvk_store_column_dup(st, 5, &oom);
+        r->field = dvk_store_column_dup(st, 6, &oom);
+        r->level = dvk_store_column_dup(st, 7, &oom);
         r->year = sqlite3_column_int(st, 8);
-        r->registration = dup_col(st, 9, &oom);
+        r->registration = dvk_store_column_dup(st, 9, &oom);
         r->eligible = sqlite3_column_int(st, 10);
-        r->gate = dup_col(st, 11, &oom);
+        r->gate = dvk_store_column_dup(st, 11, &oom);
         r->total = sqlite3_column_double(st, 12);
-        r->outcome = dup_col(st, 13, &oom);
+        r->outcome = dvk_store_column_dup(st, 13, &oom);
         r->rank = sqlite3_column_int(st, 14);
         r->recognised = sqlite3_column_int(st, 15);
         r->exemplary = sqlite3_column_int(st, 16);
         r->proposed = sqlite3_column_int(st, 17);
-        r->reason = dup_col(st, 18, &oom);
+        r->reason = dvk_store_column_dup(st, 18, &oom);
         if (oom)
             goto nomem;
         if (model_code && (rc = read_scores(s, run, r, err)) != DVK_OK)
@@ -666,7 +654,7 @@ static int moved_scores(dvk_store *s, sqlite3_stmt *sc, const dvk_run_diff *d,
             oom = 1;
             break;
         }
-        x->criterion = dup_col(sc, 0, &oom);
+        x->criterion = dvk_store_column_dup(sc, 0, &oom);
         x->in_a = sqlite3_column_type(sc, 1) != SQLITE_NULL;
         x->in_b = sqlite3_column_type(sc, 2) != SQLITE_NULL;
         x->a = sqlite3_column_double(sc, 1);
@@ -733,17 +721,17 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
             break;
         }
         m->model = sqlite3_column_int64(st, 0);
-        m->code = dup_col(st, 1, &oom);
-        m->name = dup_col(st, 2, &oom);
+        m->code = dvk_store_column_dup(st, 1, &oom);
+        m->name = dvk_store_column_dup(st, 2, &oom);
         m->in_a = sqlite3_column_type(st, 3) != SQLITE_NULL;
         m->in_b = sqlite3_column_type(st, 4) != SQLITE_NULL;
-        m->outcome_a = dup_col(st, 3, &oom);
-        m->outcome_b = dup_col(st, 4, &oom);
+        m->outcome_a = dvk_store_column_dup(st, 3, &oom);
+        m->outcome_b = dvk_store_column_dup(st, 4, &oom);
         m->rank_a = sqlite3_column_int(st, 5);
         m->rank_b = sqlite3_column_int(st, 6);
         m->total_a = sqlite3_column_double(st, 7);
         m->total_b = sqlite3_column_double(st, 8);
-        m->reason = dup_col(st, 9, &oom);
+        m->reason = dvk_store_column_dup(st, 9, &oom);
         if (oom)
             break;
         if (m->in_a && m->in_b && (rc = moved_scores(s, sc, out, m, err)) != DVK_OK)

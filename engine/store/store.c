@@ -211,6 +211,20 @@ sqlite3_stmt *dvk_store_prepare(dvk_store *s, const char *sql, dvk_error *err)
 }
 
 /* Run one statement-free SQL text (PRAGMAs, DDL). */
+char *dvk_store_column_dup(sqlite3_stmt *st, int i, int *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t) {
+        if (sqlite3_column_type(st, i) != SQLITE_NULL)
+            *oom = 1;   /* the conversion to text ran out of memory */
+        return NULL;
+    }
+    char *d = strdup((const char *)t);
+    if (!d)
+        *oom = 1;
+    return d;
+}
+
 static int exec(dvk_store *s, const char *sql, dvk_error *err, const char *what)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);

@@ -16,17 +16,6 @@ struct dvk_units {
     int *merged, *merged_at;/* units whose successor is i, likewise */
 };
 
-static char *dup_col(sqlite3_stmt *st, int i, int *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    char *d = strdup((const char *)t);
-    if (!d)
-        *oom = 1;
-    return d;
-}
-
 static int cmp_code(const void *a, const void *b)
 {
     return strcmp(((const dvk_unit *)a)->code, ((const dvk_unit *)b)->code);
@@ -105,7 +94,7 @@ int dvk_units_load(dvk_store *s, const char *province, dvk_units **out, dvk_erro
         dvk_unit *u = &t->u[t->n];
         char *f[6];
         for (int i = 0; i < 6; i++)
-            f[i] = t->strs[t->nstrs++] = dup_col(st, i, &oom);
+            f[i] = t->strs[t->nstrs++] = dvk_store_column_dup(st, i, &oom);
         u->code = f[0] ? f[0] : "";
         u->name = f[1] ? f[1] : u->code;
         u->kind = f[2] ? f[2] : "";
@@ -113,8 +102,8 @@ int dvk_units_load(dvk_store *s, const char *province, dvk_units **out, dvk_erro
         u->valid_from = f[4];
         u->valid_to = f[5];
         u->parent = (int)t->n;   /* until sorted: the row's index into links */
-        links[nlinks++] = dup_col(st, 6, &oom);
-        links[nlinks++] = dup_col(st, 7, &oom);
+        links[nlinks++] = dvk_store_column_dup(st, 6, &oom);
+        links[nlinks++] = dvk_store_column_dup(st, 7, &oom);
         t->n++;
         if (oom)
             break;

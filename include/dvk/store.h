@@ -65,6 +65,9 @@ int dvk_store_fail(dvk_store *s, int rc, dvk_error *err, const char *what);
 
 /* Prepare sql on s's connection; on failure sets err. Thin wrapper so callers get messages. */
 sqlite3_stmt *dvk_store_prepare(dvk_store *s, const char *sql, dvk_error *err);
+/* Column i of the current row as a malloc'd string, NULL for SQL NULL; *oom is set when
+ * the copy fails (a NULL that is not SQL NULL). */
+char *dvk_store_column_dup(sqlite3_stmt *st, int i, int *oom);
 
 /* Append an audit record inside the caller's transaction: action ("import", "decide",
  * "finalize", ...), detail as a JSON text. The hash chains the previous record's hash with
