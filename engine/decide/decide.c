@@ -701,7 +701,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             goto done;
         }
         sqlite3_bind_int64(st, 1, run);
-        sqlite3_bind_text(st, 2, dvk_buf_str(&scripts), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, dvk_buf_str(&scripts), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, dvk_buf_str(&json), -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         dvk_buf_free(&scripts);
