@@ -50,7 +50,7 @@ static int l_ctx_count_models(lua_State *L)
     if (st) {
         const dvk_units *t = script_units(L, up_province(L));
         dvk_error err;
-        char *json = dvk_units_subtree_json(t, unit, 0, &err);   /* malloc'd */
+        char *json = dvk_units_subtree_json(t, unit, DVK_UNITS_MERGED, &err);   /* malloc'd */
         if (!json) {
             if (err.code == DVK_ENOMEM)
                 return script_raise_nomem(L);

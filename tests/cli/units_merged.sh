@@ -1,7 +1,7 @@
 # units_merged: one rule for "the models under a unit" (issue 10). Commune a was merged into
 # commune b (successor link); b registered 2 models and a 1. Every way of asking agrees
 # that 3 models are under b: the query API, the candidates of a decision scoped to b, and
-# dvk stats with and without --successors (which only decides whether a's row is folded into
+# ctx:count_models, and dvk stats with and without --successors (which only decides whether a's row is folded into
 # b's). Before the unit tree had one home these said 3, 2, 2 and 3.
 set -e
 mkdir -p s/provinces
@@ -12,7 +12,7 @@ return dvk.province {
   fields = { { id = "kinh-te", name = "Kinh tế" } },
   gates = {},
   criteria = { { id = "diem", name = "Điểm", max = 100,
-                 score = function(m, ctx) return 80, "cố định" end } },
+                 score = function(m, ctx) return 80, "dưới xã B: " .. ctx:count_models("gop/h/b") end } },
   outcomes = { { id = "cong-nhan", name = "Công nhận", min = 50 },
                { id = "khong", name = "Không công nhận" } },
 }
@@ -38,6 +38,8 @@ $D import units units.csv > /dev/null
 $D import models models.csv > /dev/null
 echo "query API:"
 $D -e 'print(dvk.models{unit = "gop/h/b"}:count())'
+echo "ctx:count_models in a province script:"
+$D -e 'print(dvk.score("G-4", "gop").scores[1].note)'
 echo "decide --unit (candidates):"
 $D decide --province gop --year 2025 --level co-so --unit gop/h/b --dry-run | grep -oE 'candidates: [0-9]+'
 echo "stats --unit:"
