@@ -27,14 +27,14 @@ const dvk_command dvk_commands[] = {
      "              (empty cell: unknown)\n"
      "  appraisals: model (mô hình, mã mô hình), criterion (tiêu chí), appraiser (người chấm,\n"
      "              thành viên), score (điểm), note (ghi chú)\n"
-     "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level\n"
-     "co-so|huyen|tinh, registration moi|tiep-tuc, unit kind province|district|commune|\n"
+     "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level one of\n"
+     "the province script's levels, registration moi|tiep-tuc, unit kind province|district|commune|\n"
      "party-committee|agency|mass-organisation; Vietnamese words are accepted (\"Tập thể\",\n"
-     "\"Cơ sở\", \"Tiếp tục\"); field by id or name; dates YYYY-MM-DD or DD/MM/YYYY.\n"
+     "\"Tiếp tục\"); field by id or name; dates YYYY-MM-DD or DD/MM/YYYY.\n"
      "UTF-8 (a BOM is fine), any line ends, text stored in NFC. Importing a row whose code is\n"
      "stored already updates that row when it differs and changes nothing when it is equal, so\n"
      "importing a file twice changes nothing. A cell written by `dvk export` as '=... (an\n"
-     "apostrophe before = + - @) is read back without the apostrophe.\n"},
+     "apostrophe before = + - @ TAB or CR) is read back without that one apostrophe.\n"},
     {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json|xlsx] [--bom] [-o FILE]",
      "export models or a run's results",
      "  --format csv|json|xlsx  CSV (default), a JSON array of objects, or an Excel sheet\n"
@@ -44,14 +44,16 @@ const dvk_command dvk_commands[] = {
      "  --run N             results: the run (default: the latest)\n"
      "  --province P        models: only province P\n"
      "  --year Y            models: only year Y\n"
-     "CSV cells that start with = + - or @ get a leading apostrophe so that a spreadsheet\n"
-     "does not run them; `dvk import` removes it again. Numbers are written as they are.\n"},
+     "CSV text cells that start with = + - @ TAB or CR get a leading apostrophe so that a\n"
+     "spreadsheet does not run them; `dvk import` removes it again. Numbers are written as\n"
+     "they are. The same rule holds for every CSV dvk writes (stats, reports, tables).\n"},
     {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run] [--compare RUN] [--verbose]",
      "run the province script over a year's candidates and store the decision run",
      "  --province P   the province code (scripts/provinces/P.lua)\n"
      "  --year Y       the year of the registrations\n"
      "  --level L      the level deciding (one of the province's levels)\n"
-     "  --unit CODE    a unit deciding for its own subtree (a district, a party committee)\n"
+     "  --unit CODE    a unit deciding for its own subtree (a district, a party committee),\n"
+     "                 units merged into it included\n"
      "  --dry-run      evaluate and print the summary, store nothing\n"
      "  --compare RUN  afterwards, list what changed against an earlier run (as dvk diff)\n"
      "  --verbose      print every model's outcome\n"},
@@ -63,14 +65,16 @@ const dvk_command dvk_commands[] = {
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] [--against RUN] [--successors] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},
-    {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration] [--level L] [--unit CODE]",
+    {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration|category|outcome] [--level L] [--unit CODE]",
      "registered / recognised / exemplary counts, as provinces publish them",
-     "  --by KEY       group by field (default), unit, level, kind or registration\n"
+     "  --by KEY       group by field (default), unit, level, kind, registration, category\n"
+     "                 or outcome\n"
      "  --level L      models registered at level L, and those recognised or proposed by the\n"
      "                 decisions at level L (candidates proposed from below included)\n"
-     "  --unit CODE    only models of that unit and the units under it\n"
+     "  --unit CODE    only models of that unit and the units under it (units merged into\n"
+     "                 them included)\n"
      "  --format F     table, box, csv, markdown or json\n"
-     "  --successors   count units that no longer exist under their successors\n"},
+     "  --successors   show units that no longer exist in their successors' rows\n"},
     {"test", cmd_test, "dvk test [FILE_test.lua ...]", "run the province scripts' tests", NULL},
     {"repl", cmd_repl, "dvk repl [--province P]", "interactive Lua over the database", NULL},
     {"exec", cmd_exec, "dvk exec FILE.lua [ARGS...]", "run a Lua file with the same API as the REPL", NULL},
