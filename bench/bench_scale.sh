@@ -85,6 +85,8 @@ for t in bench py; do
 done
 put agree "yes"
 put outcomes "$(sqlite3 dvk.db "SELECT group_concat(outcome || '=' || n, ',') FROM (SELECT outcome, count(*) n FROM results WHERE run = $run GROUP BY outcome ORDER BY outcome)")"
+# The comparison tables are not dvk's: dvk refuses a database whose schema it did not make.
+sqlite3 dvk.db "DROP TABLE bench_results; DROP TABLE bench_scores; DROP TABLE py_results; DROP TABLE py_scores"
 
 # the statistics report and stats
 measure report "$DVK" --quiet --db dvk.db --scripts scripts report "$run" thong-ke --format html -o report.html
