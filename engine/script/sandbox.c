@@ -1,25 +1,46 @@
 /* sandbox.c: the Lua 5.4 sandbox: allow-listed globals, read-only libraries, counting
- * allocator, instruction budget, wall-clock deadline, interrupt flag, and the dvk helpers. */
+ * allocator, one work budget (VM instructions, plus the work C functions do: elements they
+ * touch, bytes they scan or allocate), wall-clock deadline, interrupt flag, deterministic
+ * iteration and sorting, and the dvk helpers. */
 #include "dvk/sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <lualib.h>
 
 #include "dvk/fault.h"
 #include "dvk/format.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
+#include "match.h"
 
 #define HOOK_EVERY 1000            /* instructions between budget/deadline/interrupt checks */
-#define STRING_MAX (16u << 20)     /* largest string string.rep/format may build */
-#define PATTERN_COST_MAX 1e9       /* subject_len^(quantifiers+1) allowed in pattern calls */
+#define CHECK_EVERY 100000         /* units charged by C code between deadline checks */
+#define ALLOC_BYTES_PER_UNIT 64    /* bytes a state allocates per unit of budget (a
+                                      cache line: about one instruction's time) */
+#define ALLOC_CHECK_BYTES (8u << 20) /* bytes allocated between deadline checks */
+#define KILLED_ALLOC_MAX (64u << 10) /* once killed, larger allocations fail at once */
+/* What C work costs, in budget units (one unit ~ one VM instruction, ~4 ns), measured
+ * against `while true do end` on the same machine: */
+#define SCAN_BYTES_PER_UNIT 16     /* bytes per unit of a memchr/memcmp-like scan */
+#define PARSE_BYTES_PER_UNIT 4     /* bytes per unit of a byte loop: strtod, a pack format,
+                                      skipping UTF-8 continuation bytes */
+#define DECODE_BYTES_PER_UNIT 2    /* bytes per unit of UTF-8 decoding */
+#define TEXT_UNITS_PER_BYTE 5      /* units per byte of Unicode case mapping (dvk.lower...) */
+#define ELEMENT_UNITS 5            /* a table element read or written through the C API, a
+                                      merge step of table.sort */
+#define RESULT_UNITS 2             /* a value returned by a C function (the VM copies it on) */
+#define STRING_MAX (16u << 20)     /* largest string string.rep may build */
 #define SCRIPT_FILE_MAX (4u << 20) /* largest script file */
 
 /* Registry keys (addresses of these statics are unique). */
@@ -28,7 +49,7 @@ static const char REG_ALLOWED = 'a';   /* the real table behind the global envir
 static const char REG_LOADED = 'l';    /* dvk.require cache: name -> value */
 static const char REG_MARKS = 'm';     /* weak table: description -> "province" | "test" */
 
-enum { KILL_NONE, KILL_BUDGET, KILL_INTERRUPT, KILL_DEADLINE };
+enum { KILL_NONE, KILL_BUDGET, KILL_INTERRUPT, KILL_DEADLINE, KILL_CALL_DEADLINE };
 
 typedef struct sb_file {
     char *path;
@@ -39,14 +60,21 @@ typedef struct sandbox {
     dvk_store *store;
     char *scripts_dir;
     dvk_sandbox_limits lim;
+    lua_State *main;                /* the state's main thread */
     size_t mem;                     /* bytes allocated now */
     int oom_cap;                    /* the last refused allocation hit the cap (1) or the
                                        machine had no memory for it (0) */
-    long long used;                 /* instructions used by the current outermost call */
+    long long used;                 /* budget units used by the current outermost call */
+    long long check_left;           /* units C code may charge before the next deadline
+                                       check */
+    size_t alloc_rem;               /* bytes allocated not yet charged (< one unit) */
+    size_t alloc_check;             /* bytes allocated since the last deadline check */
     int depth;                      /* nesting of dvk_sandbox_call */
     volatile sig_atomic_t interrupt;
     int killed;
     double deadline;                /* CLOCK_MONOTONIC seconds; 0: none */
+    double run_deadline;            /* deadline of the running outermost call (call_seconds);
+                                       0: none */
     sb_file *files;
     size_t nfiles, capfiles;
     char traceback[8192];
@@ -68,7 +96,82 @@ static double now_monotonic(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Counting allocator: refuses growth past the cap, so Lua raises a memory error. */
+static void sb_hook(lua_State *L, lua_Debug *ar);
+
+/* Add units to the running call's count, saturating (a refused range may be near 2^63). */
+static void add_used(sandbox *sb, long long units)
+{
+    if (units > 0)
+        sb->used = units > LLONG_MAX - sb->used ? LLONG_MAX : sb->used + units;
+}
+
+/* Which limit, if any, the running call has passed: the interrupt flags, the budget, the
+ * deadlines (checking the clock costs a system call: callers do it every so often). */
+static int over_limits(const sandbox *sb, int check_clock)
+{
+    if (sb->interrupt || (sb->lim.interrupt_flag && *sb->lim.interrupt_flag))
+        return KILL_INTERRUPT;
+    if (sb->lim.instructions > 0 && sb->used > sb->lim.instructions)
+        return KILL_BUDGET;
+    if (check_clock && (sb->deadline > 0 || sb->run_deadline > 0)) {
+        double now = now_monotonic();
+        if (sb->deadline > 0 && now > sb->deadline)
+            return KILL_DEADLINE;
+        if (sb->run_deadline > 0 && now > sb->run_deadline)
+            return KILL_CALL_DEADLINE;
+    }
+    return KILL_NONE;
+}
+
+/* Decide to kill the running call: every instruction of the main thread (and of the
+ * thread L, when it is another) raises from now on, until dvk_sandbox_call clears it.
+ * Safe from the allocator (lua_sethook only sets fields, as from a signal handler). */
+static void arm_kill(sandbox *sb, lua_State *L, int why)
+{
+    sb->killed = why;
+    lua_sethook(sb->main, sb_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+    if (L && L != sb->main)
+        lua_sethook(L, sb_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+}
+
+/* The message of a kill, without position; what (may be NULL) says which C function was
+ * running ("string.rep"). */
+static void kill_text(const sandbox *sb, const char *what, char *buf, size_t n)
+{
+    int k;
+    switch (sb->killed) {
+    case KILL_INTERRUPT:
+        k = snprintf(buf, n, "interrupted");
+        break;
+    case KILL_BUDGET:
+        k = snprintf(buf, n, "instruction budget exhausted (%lld instructions)",
+                     sb->lim.instructions);
+        break;
+    case KILL_CALL_DEADLINE:
+        k = snprintf(buf, n, "time limit exceeded (%g s per run)", sb->lim.call_seconds);
+        break;
+    default:
+        k = snprintf(buf, n, "wall-clock limit exceeded (%g s)", sb->lim.wall_seconds);
+        break;
+    }
+    if (what && k >= 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, " in %s", what);
+}
+
+/* Raise the kill's error in L (a position is added by luaL_error). */
+static int raise_kill(lua_State *L, const sandbox *sb, const char *what)
+{
+    char msg[256];
+    kill_text(sb, what, msg, sizeof msg);
+    return luaL_error(L, "%s", msg);
+}
+
+/* Counting allocator: refuses growth past the cap, so Lua raises a memory error. Growth is
+ * also work: every ALLOC_BYTES_PER_UNIT bytes cost one unit of the running call's budget
+ * (a loop of `s = s .. s` or string.rep is one instruction a step but copies megabytes).
+ * Once the call is killed, large allocations fail at once, so a C function or an
+ * instruction that copies megabytes stops while the kill is raised; small ones (error
+ * messages, tracebacks) still succeed. */
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     sandbox *sb = ud;
@@ -78,16 +181,36 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->mem -= old;
         return NULL;
     }
-    if (nsize > old && sb->mem - old + nsize > sb->lim.mem_bytes) {
+    size_t grow = nsize > old ? nsize - old : 0;
+    if (grow > KILLED_ALLOC_MAX && sb->killed && sb->depth > 0) {
+        sb->oom_cap = 0;
+        return NULL;
+    }
+    if (grow && sb->mem + grow > sb->lim.mem_bytes) {
         sb->oom_cap = 1;
         return NULL;
     }
-    void *p = nsize > old && dvk_fault_should_fail() ? NULL : realloc(ptr, nsize);
+    void *p = grow && dvk_fault_should_fail() ? NULL : realloc(ptr, nsize);
     if (!p) {
         sb->oom_cap = 0;
         return NULL;
     }
     sb->mem = sb->mem - old + nsize;
+    if (grow && sb->depth > 0) {
+        /* charged once it succeeded: Lua retries a refused allocation after a full GC */
+        sb->alloc_rem += grow;
+        add_used(sb, (long long)(sb->alloc_rem / ALLOC_BYTES_PER_UNIT));
+        sb->alloc_rem %= ALLOC_BYTES_PER_UNIT;
+        sb->alloc_check += grow;
+        if (!sb->killed) {
+            int clock = sb->alloc_check >= ALLOC_CHECK_BYTES;
+            if (clock)
+                sb->alloc_check = 0;
+            int why = over_limits(sb, clock);
+            if (why)
+                arm_kill(sb, NULL, why);
+        }
+    }
     return p;
 }
 
@@ -115,68 +238,102 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
             return;
         }
         if (ar->event == LUA_HOOKCOUNT)
-            sb->used += HOOK_EVERY;
-        if (sb->interrupt || (sb->lim.interrupt_flag && *sb->lim.interrupt_flag))
-            sb->killed = KILL_INTERRUPT;
-        else if (sb->lim.instructions > 0 && sb->used > sb->lim.instructions)
-            sb->killed = KILL_BUDGET;
-        else if (sb->deadline > 0 && now_monotonic() > sb->deadline)
-            sb->killed = KILL_DEADLINE;
-        if (!sb->killed)
+            add_used(sb, HOOK_EVERY);
+        int why = over_limits(sb, 1);
+        if (!why)
             return;
+        sb->killed = why;
     }
     lua_sethook(L, sb_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
-    switch (sb->killed) {
-    case KILL_INTERRUPT:
-        luaL_error(L, "interrupted");
-        break;
-    case KILL_BUDGET:
-        luaL_error(L, "instruction budget exhausted (%I instructions)",
-                   (lua_Integer)sb->lim.instructions);
-        break;
-    default:
-        luaL_error(L, "wall-clock limit exceeded (%f s)", (lua_Number)sb->lim.wall_seconds);
-        break;
+    raise_kill(L, sb, NULL);
+}
+
+void dvk_sandbox_charge(lua_State *L, long long units, const char *what)
+{
+    sandbox *sb = sb_get(L);
+    if (sb->depth == 0)
+        return;                                             /* no running call to charge */
+    add_used(sb, units);
+    if (!sb->killed) {
+        sb->check_left -= units > 0 ? units : 0;
+        int clock = sb->check_left <= 0;
+        if (clock)
+            sb->check_left = CHECK_EVERY;
+        int why = over_limits(sb, clock);
+        if (!why)
+            return;
+        arm_kill(sb, L, why);
     }
+    raise_kill(L, sb, what);
 }
 
 /* ------------------------------------------------------------------ sorted pairs */
 
+/* The one iteration order of the sandbox (pairs, pairs over read-only views and over _G):
+ * numbers ascending (integers and floats compared exactly), then strings by their bytes,
+ * then false, then true. Keys of any other type (tables, functions, coroutines, userdata)
+ * have no order that is the same from run to run (Lua hashes them by address, and
+ * addresses move with ASLR and allocation history), so pairs refuses such a table rather
+ * than decide differently from one run to the next. */
 typedef struct sort_key {
-    int rank;          /* 0 number, 1 string, 2 boolean, 3 other (encounter order) */
-    lua_Number n;
-    const char *s;
+    int rank;          /* 0 number, 1 string, 2 boolean */
+    int isint;         /* number: an integer subtype */
+    lua_Integer i;     /* number (integer) or boolean */
+    lua_Number n;      /* number (float) */
+    const char *s;     /* string (anchored in the keys table) */
     size_t len;
     int idx;           /* position in the keys table */
 } sort_key;
 
+/* -1, 0, 1 as the integer i is below, equal to or above the float f (not NaN). */
+static int cmp_int_float(lua_Integer i, lua_Number f)
+{
+    if (f >= 0x1p63)
+        return -1;
+    if (f < -0x1p63)
+        return 1;
+    lua_Number fl = floor(f);                       /* in [-2^63, 2^63): fits */
+    lua_Integer fi = (lua_Integer)fl;
+    if (i != fi)
+        return i < fi ? -1 : 1;
+    return fl == f ? 0 : -1;
+}
+
+static int cmp_numbers(const sort_key *a, const sort_key *b)
+{
+    if (a->isint && b->isint)
+        return a->i < b->i ? -1 : a->i > b->i;
+    if (!a->isint && !b->isint)
+        return a->n < b->n ? -1 : a->n > b->n;
+    if (a->isint)
+        return cmp_int_float(a->i, b->n);
+    return -cmp_int_float(b->i, a->n);
+}
+
 static int key_cmp(const void *pa, const void *pb)
 {
     const sort_key *a = pa, *b = pb;
+    int c = 0;
     if (a->rank != b->rank)
         return a->rank < b->rank ? -1 : 1;
     switch (a->rank) {
     case 0:
-        if (a->n != b->n)
-            return a->n < b->n ? -1 : 1;
+        c = cmp_numbers(a, b);
         break;
     case 1: {
         size_t m = a->len < b->len ? a->len : b->len;
-        int c = memcmp(a->s, b->s, m);
-        if (c)
-            return c;
-        if (a->len != b->len)
-            return a->len < b->len ? -1 : 1;
+        c = memcmp(a->s, b->s, m);
+        if (!c && a->len != b->len)
+            c = a->len < b->len ? -1 : 1;
         break;
     }
-    case 2:
-        if (a->n != b->n)
-            return a->n < b->n ? -1 : 1;
-        break;
     default:
+        c = a->i < b->i ? -1 : a->i > b->i;
         break;
     }
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;   /* distinct keys never get here */
 }
 
 /* Iterator of sorted pairs: upvalues (t, keys, i). */
@@ -198,7 +355,8 @@ static int sorted_next(lua_State *L)
     }
 }
 
-/* Push an iterator over table idx in a deterministic order (numbers, strings, booleans). */
+/* Push an iterator over table idx in the sandbox's order (above); raises for a key of
+ * another type. Charges the budget n (collecting) + n*log2(n) (sorting). */
 static int push_sorted_iter(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
@@ -207,41 +365,48 @@ static int push_sorted_iter(lua_State *L, int idx)
     lua_newtable(L);                                        /* keys */
     lua_pushnil(L);
     while (lua_next(L, idx)) {                              /* keys k v */
-        lua_pop(L, 1);
+        lua_pop(L, 1);                                      /* keys k */
+        int t = lua_type(L, -1);
+        if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+            return luaL_error(L, "pairs over a table with %s keys has no defined order "
+                                 "(it would follow memory addresses); use an array, or "
+                                 "string or number keys", luaL_typename(L, -1));
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, ++n);                            /* keys k */
     }
+    dvk_sandbox_charge(L, n + (n > 1 ? n * (lua_Integer)ceil(log2((double)n)) : 0), "pairs");
     if (n > 1) {
-        sort_key *ks = malloc((size_t)n * sizeof *ks);
-        if (!ks)
-            return luaL_error(L, "not enough memory");
+        /* a userdata, so a memory error below frees it too */
+        sort_key *ks = lua_newuserdatauv(L, (size_t)n * sizeof *ks, 0); /* keys ks */
         for (lua_Integer i = 0; i < n; i++) {
             sort_key *k = &ks[i];
             memset(k, 0, sizeof *k);
             k->idx = (int)i + 1;
-            int t = lua_rawgeti(L, -1, i + 1);
+            int t = lua_rawgeti(L, -2, i + 1);              /* keys ks k */
             if (t == LUA_TNUMBER) {
                 k->rank = 0;
-                k->n = lua_tonumber(L, -1);
+                k->isint = lua_isinteger(L, -1);
+                if (k->isint)
+                    k->i = lua_tointeger(L, -1);
+                else
+                    k->n = lua_tonumber(L, -1);
             } else if (t == LUA_TSTRING) {
                 k->rank = 1;
                 k->s = lua_tolstring(L, -1, &k->len);      /* anchored in keys */
-            } else if (t == LUA_TBOOLEAN) {
-                k->rank = 2;
-                k->n = lua_toboolean(L, -1);
             } else {
-                k->rank = 3;
+                k->rank = 2;
+                k->i = lua_toboolean(L, -1);
             }
-            lua_pop(L, 1);
+            lua_pop(L, 1);                                  /* keys ks */
         }
         qsort(ks, (size_t)n, sizeof *ks, key_cmp);
-        lua_createtable(L, (int)n, 0);                      /* keys sorted */
+        lua_createtable(L, (int)n, 0);                      /* keys ks sorted */
         for (lua_Integer i = 0; i < n; i++) {
-            lua_rawgeti(L, -2, ks[i].idx);
+            lua_rawgeti(L, -3, ks[i].idx);
             lua_rawseti(L, -2, i + 1);
         }
-        free(ks);
-        lua_remove(L, -2);                                  /* sorted */
+        lua_replace(L, -3);                                 /* sorted ks */
+        lua_pop(L, 1);                                      /* sorted */
     }
     lua_pushvalue(L, idx);                                  /* keys t */
     lua_insert(L, -2);                                      /* t keys */
@@ -469,18 +634,89 @@ static int l_randomseed(lua_State *L)
     return call_original(L);
 }
 
+/* ------------------------------------------------------------------ library functions that loop */
+
+/* The count hook only runs between VM instructions, and one call of a C function is one
+ * instruction: a C function whose work grows with its arguments' values (a count, a
+ * length, a range) is wrapped or replaced here so that the work is charged to the same
+ * budget (dvk_sandbox_charge, at the rates defined at the top of this file: per element
+ * touched, per result returned, per byte scanned, parsed or decoded) before it is done,
+ * failing at once with the budget's error when it would not fit, and so that long loops
+ * look at the deadline and the interrupt flag. Bytes produced are charged by the
+ * allocator. Work proportional to the number of arguments is not charged here: the VM
+ * copies those values anyway (see the note on varargs in sandbox.h). The table functions
+ * and the utf8.codes iterator are our own, written from the Lua 5.4 manual (§6.5, §6.6)
+ * to give the results Lua's give (tests/check_sandbox.c compares them). */
+
+/* Every POLL_EVERY iterations a loop whose cost was charged up front looks at the deadline
+ * and the interrupt flag (an unlimited budget still has those). */
+#define POLL_EVERY 4096
+
+static void poll_limits(lua_State *L, const char *what)
+{
+    sandbox *sb = sb_get(L);
+    if (sb->depth == 0)
+        return;
+    if (!sb->killed) {
+        int why = over_limits(sb, 1);
+        if (!why)
+            return;
+        arm_kill(sb, L, why);
+    }
+    raise_kill(L, sb, what);
+}
+
+/* string.rep(s, n [, sep]): n copies; the result's size is capped at STRING_MAX and its
+ * n iterations are charged (an empty s and sep give "" without looping). */
 static int l_string_rep(lua_State *L)
 {
     size_t l, lsep = 0;
     luaL_checklstring(L, 1, &l);
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_optlstring(L, 3, "", &lsep);
-    if (n > 0) {
-        double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
-        if (total > STRING_MAX)
-            return luaL_error(L, "string.rep: result too large (%f bytes, limit %d)",
-                              (lua_Number)total, (int)STRING_MAX);
+    if (n <= 0 || l + lsep == 0) {
+        lua_pushliteral(L, "");
+        return 1;
     }
+    double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
+    if (total > STRING_MAX)
+        return luaL_error(L, "string.rep: result too large (%f bytes, limit %d)",
+                          (lua_Number)total, (int)STRING_MAX);
+    dvk_sandbox_charge(L, n, "string.rep");
+    return call_original(L);
+}
+
+/* String positions as the manual gives them (§6.4): negative counts back from the end
+ * (-1 is the last byte). A start before the first byte is the first byte; an end is
+ * clipped to [0, len]. */
+static size_t pos_start(lua_Integer pos, size_t len)
+{
+    if (pos >= 1)
+        return (size_t)pos;
+    if (pos < 0 && (lua_Unsigned)-(pos + 1) < len)
+        return len - (size_t)-(pos + 1);                    /* len + pos + 1 */
+    return 1;
+}
+
+static size_t pos_end(lua_Integer pos, size_t len)
+{
+    if (pos >= 0)
+        return (lua_Unsigned)pos > len ? len : (size_t)pos;
+    if ((lua_Unsigned)-(pos + 1) < len)
+        return len - (size_t)-(pos + 1);
+    return 0;
+}
+
+/* string.byte(s [, i [, j]]): one result per byte of the range. */
+static int l_string_byte(lua_State *L)
+{
+    size_t l;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer pi = luaL_optinteger(L, 2, 1);
+    size_t posi = pos_start(pi, l);
+    size_t pose = pos_end(luaL_optinteger(L, 3, pi), l);
+    if (posi <= pose && pose - posi < (size_t)INT32_MAX)
+        dvk_sandbox_charge(L, RESULT_UNITS * ((long long)(pose - posi) + 1), "string.byte");
     return call_original(L);
 }
 
@@ -513,30 +749,400 @@ static int l_string_format(lua_State *L)
     return call_original(L);
 }
 
-/* Lua's pattern matcher backtracks in C where the budget cannot see: refuse calls whose
- * worst case (subject length to the power quantifiers+1) is beyond PATTERN_COST_MAX. */
-static int l_string_pattern(lua_State *L)
+/* string.pack/packsize/unpack walk their format (an item like ' ' or '<' produces nothing
+ * the allocator would see); unpack's 'z' scans the data for a zero. */
+static int l_string_packfmt(lua_State *L)
 {
-    size_t ls, lp;
-    luaL_checklstring(L, 1, &ls);
-    const char *p = luaL_checklstring(L, 2, &lp);
-    int plain = lua_toboolean(L, 4) && lua_type(L, 3) == LUA_TNUMBER; /* find(s,p,init,true) */
-    if (!plain) {
-        int q = 0;
-        for (size_t i = 0; i < lp; i++) {
-            if (p[i] == '%') {
-                i++;
-                continue;
-            }
-            if (p[i] == '*' || p[i] == '-' || p[i] == '+')
-                q++;
-        }
-        if (pow((double)ls + 1.0, (double)q + 1.0) > PATTERN_COST_MAX)
-            return luaL_error(L, "pattern too costly for a %d-byte subject (%d repetition "
-                                 "items); split the text or simplify the pattern",
-                              (int)ls, q);
+    size_t lf, ld = 0;
+    const char *fmt = luaL_checklstring(L, 1, &lf);
+    long long units = 1 + (long long)(lf / PARSE_BYTES_PER_UNIT);
+    if (lua_type(L, 2) == LUA_TSTRING && memchr(fmt, 'z', lf)) {
+        lua_tolstring(L, 2, &ld);
+        units += (long long)(ld / SCAN_BYTES_PER_UNIT);
+    }
+    dvk_sandbox_charge(L, units, "string.pack/unpack format");
+    return call_original(L);
+}
+
+/* Functions that walk their first (string) argument once, charged by its length. */
+static int charge_first(lua_State *L, size_t bytes_per_unit, const char *what)
+{
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        size_t l;
+        lua_tolstring(L, 1, &l);
+        dvk_sandbox_charge(L, 1 + (long long)(l / bytes_per_unit), what);
     }
     return call_original(L);
+}
+
+static int l_tonumber(lua_State *L) { return charge_first(L, PARSE_BYTES_PER_UNIT, "tonumber"); }
+static int l_utf8_len(lua_State *L) { return charge_first(L, DECODE_BYTES_PER_UNIT, "utf8.len"); }
+static int l_string_upper(lua_State *L)
+{
+    return charge_first(L, PARSE_BYTES_PER_UNIT, "string.upper");
+}
+
+static int l_string_lower(lua_State *L)
+{
+    return charge_first(L, PARSE_BYTES_PER_UNIT, "string.lower");
+}
+
+static int l_string_reverse(lua_State *L)
+{
+    return charge_first(L, PARSE_BYTES_PER_UNIT, "string.reverse");
+}
+
+static int l_utf8_offset(lua_State *L)
+{
+    return charge_first(L, PARSE_BYTES_PER_UNIT, "utf8.offset");
+}
+
+/* utf8.codepoint(s [, i [, j [, lax]]]): one result per character of the byte range. */
+static int l_utf8_codepoint(lua_State *L)
+{
+    size_t l;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer i = luaL_optinteger(L, 2, 1);
+    lua_Integer j = luaL_optinteger(L, 3, i);
+    if (i < 0)
+        i = (lua_Integer)l + i + 1;
+    if (j < 0)
+        j = (lua_Integer)l + j + 1;
+    if (i >= 1 && j <= (lua_Integer)l && i <= j)
+        dvk_sandbox_charge(L, (j - i + 1) / DECODE_BYTES_PER_UNIT + RESULT_UNITS * (j - i + 1),
+                           "utf8.codepoint");
+    return call_original(L);
+}
+
+/* Decode the UTF-8 sequence at s, which must be followed somewhere by a byte that is not a
+ * continuation byte (a Lua string's terminating '\0' is one): its code point in *code and
+ * the byte after it, or NULL when the bytes are not a sequence Lua 5.4 accepts (manual
+ * §6.5): a lead byte announcing 1 to 5 continuation bytes (values up to 2^31 - 1), each
+ * continuation 10xxxxxx, no overlong form; strict also refuses surrogates and values
+ * above 10FFFF. */
+static const char *utf8_next(const char *s, uint32_t *code, int strict)
+{
+    /* the smallest value that needs n continuation bytes */
+    static const uint32_t shortest[6] = {0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000};
+    const unsigned char *u = (const unsigned char *)s;
+    int extra = u[0] < 0x80 ? 0 : u[0] < 0xC0 ? -1 : u[0] < 0xE0 ? 1 : u[0] < 0xF0 ? 2
+              : u[0] < 0xF8 ? 3 : u[0] < 0xFC ? 4 : u[0] < 0xFE ? 5 : -1;
+    if (extra < 0)
+        return NULL;                                        /* a continuation or 0xFE/0xFF */
+    uint32_t value = extra ? u[0] & (0x3Fu >> extra) : u[0];
+    for (int k = 1; k <= extra; k++) {
+        if ((u[k] & 0xC0) != 0x80)
+            return NULL;                                    /* cut short */
+        value = (value << 6) | (u[k] & 0x3Fu);
+    }
+    if (value < shortest[extra])
+        return NULL;                                        /* overlong */
+    if (strict && (value > 0x10FFFFu || (value >= 0xD800u && value <= 0xDFFFu)))
+        return NULL;
+    *code = value;
+    return s + extra + 1;
+}
+
+/* The utf8.codes iterator: (s, i) -> the position and code point of the character after
+ * the one at byte i (i = 0 to begin), skipping continuation bytes first; a script may call
+ * it by hand at any position of a long run of them, so the skipping is charged. Upvalue 1:
+ * strict. */
+static int utf8_codes_next(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    lua_Unsigned at = (lua_Unsigned)lua_tointeger(L, 2);   /* 0-based: the byte after i's lead */
+    int strict = lua_toboolean(L, lua_upvalueindex(1));
+    lua_Unsigned from = at;
+    while (at < len && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at++;
+    if (at - from > PARSE_BYTES_PER_UNIT)
+        dvk_sandbox_charge(L, (long long)((at - from) / PARSE_BYTES_PER_UNIT), "utf8.codes");
+    if (at >= len)
+        return 0;                                           /* the end */
+    uint32_t code;
+    if (!utf8_next(s + at, &code, strict))
+        return luaL_error(L, "invalid UTF-8 code");
+    lua_pushinteger(L, (lua_Integer)at + 1);                /* ... position */
+    lua_pushinteger(L, (lua_Integer)code);                  /* ... position code */
+    return 2;
+}
+
+/* utf8.codes(s [, lax]) with the charged iterator. */
+static int l_utf8_codes(lua_State *L)
+{
+    int lax = lua_toboolean(L, 2);
+    luaL_checkstring(L, 1);
+    lua_pushboolean(L, !lax);
+    lua_pushcclosure(L, utf8_codes_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    return 3;
+}
+
+/* Table arguments (manual §6.6): a table, or any value whose metatable has the
+ * metamethods the function uses: __index to read, __newindex to write, __len for the
+ * length (looked up raw, as metamethods are). Anything else is "table expected". */
+enum { NEEDS_READ = 1, NEEDS_WRITE = 2, NEEDS_LENGTH = 4 };
+
+static void check_table_like(lua_State *L, int arg, int needs)
+{
+    static const struct {
+        int need;
+        const char *event;
+    } events[] = {{NEEDS_READ, "__index"}, {NEEDS_WRITE, "__newindex"},
+                  {NEEDS_LENGTH, "__len"}};
+    if (lua_type(L, arg) == LUA_TTABLE)
+        return;
+    int ok = lua_getmetatable(L, arg);                      /* ... mt? */
+    for (size_t k = 0; ok && k < sizeof events / sizeof events[0]; k++) {
+        if (!(needs & events[k].need))
+            continue;
+        lua_pushstring(L, events[k].event);                 /* ... mt event */
+        ok = lua_rawget(L, -2) != LUA_TNIL;                 /* ... mt handler */
+        lua_pop(L, 1);                                      /* ... mt */
+    }
+    if (ok) {
+        lua_pop(L, 1);                                      /* ... */
+        return;
+    }
+    luaL_checktype(L, arg, LUA_TTABLE);                     /* raises "table expected" */
+}
+
+/* #t of a table argument (its __len may run, once). */
+static lua_Integer table_length(lua_State *L, int arg, int needs)
+{
+    check_table_like(L, arg, needs | NEEDS_LENGTH);
+    return luaL_len(L, arg);
+}
+
+/* Charge `count` elements at `units` each, saturating (a count may be near 2^63). */
+static void charge_elements(lua_State *L, lua_Integer count, long long units, const char *what)
+{
+    if (count > 0)
+        dvk_sandbox_charge(L, count > LLONG_MAX / units ? LLONG_MAX : units * count, what);
+}
+
+/* dst[to + k] = src[from + k] for k in [0, count), k rising (or falling when `falling`,
+ * for an overlap where the destination starts inside the source), through the
+ * metamethods; the caller has charged the copies. */
+static void copy_elements(lua_State *L, int src, lua_Integer from, int dst, lua_Integer to,
+                          lua_Integer count, int falling, const char *what)
+{
+    for (lua_Integer done = 0; done < count; done++) {
+        lua_Integer k = falling ? count - 1 - done : done;
+        if (done % POLL_EVERY == POLL_EVERY - 1)
+            poll_limits(L, what);
+        lua_geti(L, src, from + k);                         /* ... src[from + k] */
+        lua_seti(L, dst, to + k);                           /* ... */
+    }
+}
+
+/* table.insert(list, [pos,] value): value goes at pos (default #list + 1), the elements
+ * from pos up moving one place up. The length is read once; #list + 1 wraps for a length
+ * of maxinteger, as Lua's unsigned arithmetic does. */
+static int l_table_insert(lua_State *L)
+{
+    lua_Integer after = (lua_Integer)((lua_Unsigned)table_length(L, 1, NEEDS_READ | NEEDS_WRITE)
+                                      + 1u);               /* the first free index */
+    lua_Integer pos = after;
+    int nargs = lua_gettop(L);
+    if (nargs == 3) {
+        pos = luaL_checkinteger(L, 2);
+        /* 1 <= pos <= after, compared unsigned so that a wrapped `after` admits any pos */
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)after, 2,
+                      "position out of bounds");
+        if (after > pos) {
+            charge_elements(L, after - pos, ELEMENT_UNITS, "table.insert");
+            copy_elements(L, 1, pos, 1, pos + 1, after - pos, 1, "table.insert");
+        }
+    } else if (nargs != 2) {
+        return luaL_error(L, "wrong number of arguments to 'insert'");
+    }
+    lua_seti(L, 1, pos);                                    /* list[pos] = value */
+    return 0;
+}
+
+/* table.remove(list [, pos]): returns list[pos] (default #list), the elements after it
+ * moving one place down and the last one becoming nil. pos may also be #list + 1, and 0
+ * when the list is empty. */
+static int l_table_remove(lua_State *L)
+{
+    lua_Integer size = table_length(L, 1, NEEDS_READ | NEEDS_WRITE);
+    lua_Integer pos = luaL_optinteger(L, 2, size);
+    if (pos != size)
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 2,
+                      "position out of bounds");
+    if (pos < size)
+        charge_elements(L, size - pos, ELEMENT_UNITS, "table.remove");
+    lua_geti(L, 1, pos);                                    /* ... list[pos] */
+    lua_Integer hole = pos;                                 /* the index that becomes nil */
+    if (pos < size) {
+        copy_elements(L, 1, pos + 1, 1, pos, size - pos, 0, "table.remove");
+        hole = size;
+    }
+    lua_pushnil(L);                                         /* ... list[pos] nil */
+    lua_seti(L, 1, hole);                                   /* ... list[pos] */
+    return 1;
+}
+
+/* table.move(a1, f, e, t [, a2]): a2[t .. t + e - f] = a1[f .. e]; returns a2 (default
+ * a1). Copies run downwards when the ranges overlap in the same table with t after f. */
+static int l_table_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2);
+    lua_Integer e = luaL_checkinteger(L, 3);
+    lua_Integer t = luaL_checkinteger(L, 4);
+    int dst = lua_isnoneornil(L, 5) ? 1 : 5;
+    check_table_like(L, 1, NEEDS_READ);
+    check_table_like(L, dst, NEEDS_WRITE);
+    if (f <= e) {
+        luaL_argcheck(L, f > 0 || e < LUA_MAXINTEGER + f, 3, "too many elements to move");
+        lua_Integer count = e - f + 1;
+        luaL_argcheck(L, t <= LUA_MAXINTEGER - count + 1, 4, "destination wrap around");
+        charge_elements(L, count, ELEMENT_UNITS, "table.move");
+        int same = dst == 1 || lua_compare(L, 1, dst, LUA_OPEQ);
+        copy_elements(L, 1, f, dst, t, count, same && t > f && t <= e, "table.move");
+    }
+    lua_pushvalue(L, dst);                                  /* ... a2 */
+    return 1;
+}
+
+/* table.concat(list [, sep [, i [, j]]]): list[i] .. sep .. ... .. list[j] (strings and
+ * numbers only); i defaults to 1, j to #list. The elements are charged up front, the
+ * bytes by the allocator as the result grows. */
+static int l_table_concat(lua_State *L)
+{
+    lua_Integer last = table_length(L, 1, NEEDS_READ);
+    size_t lsep;
+    const char *sep = luaL_optlstring(L, 2, "", &lsep);
+    lua_Integer first = luaL_optinteger(L, 3, 1);
+    last = luaL_optinteger(L, 4, last);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    if (first <= last) {
+        /* last - first + 1, or maxinteger when that does not fit */
+        lua_Unsigned span = (lua_Unsigned)last - (lua_Unsigned)first;
+        charge_elements(L, span >= (lua_Unsigned)LUA_MAXINTEGER ? LUA_MAXINTEGER
+                                                                : (lua_Integer)span + 1,
+                        ELEMENT_UNITS, "table.concat");
+        for (lua_Integer k = first;; k++) {
+            if ((lua_Unsigned)(k - first) % POLL_EVERY == POLL_EVERY - 1)
+                poll_limits(L, "table.concat");
+            lua_geti(L, 1, k);                              /* ... buffer list[k] */
+            if (!lua_isstring(L, -1))
+                return luaL_error(L, "invalid value (%s) at index %I in table for 'concat'",
+                                  luaL_typename(L, -1), k);
+            luaL_addvalue(&b);                              /* ... buffer */
+            if (k == last)
+                break;                                      /* (k + 1 could overflow) */
+            luaL_addlstring(&b, sep, lsep);
+        }
+    }
+    luaL_pushresult(&b);                                    /* ... text */
+    return 1;
+}
+
+/* table.unpack(list [, i [, j]]): list[i], ..., list[j]; i defaults to 1, j to #list (read
+ * once). Each value is charged as an element read and a result returned. */
+static int l_table_unpack(lua_State *L)
+{
+    lua_Integer first = luaL_optinteger(L, 2, 1);
+    lua_Integer last = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);
+    if (first > last)
+        return 0;                                           /* an empty range */
+    lua_Unsigned extra = (lua_Unsigned)last - (lua_Unsigned)first;  /* values - 1 */
+    if (extra >= (lua_Unsigned)INT_MAX || !lua_checkstack(L, (int)extra + 1))
+        return luaL_error(L, "too many results to unpack");
+    charge_elements(L, (lua_Integer)extra + 1, ELEMENT_UNITS + RESULT_UNITS, "table.unpack");
+    for (lua_Integer k = first;; k++) {
+        if ((lua_Unsigned)(k - first) % POLL_EVERY == POLL_EVERY - 1)
+            poll_limits(L, "table.unpack");
+        lua_geti(L, 1, k);                                  /* ... list[k] */
+        if (k == last)
+            break;
+    }
+    return (int)extra + 1;
+}
+
+/* a[i] < a[j] for table.sort: the comparator at index 2, else the < operator. */
+static int sort_less(lua_State *L, int a, int b)
+{
+    if (lua_isnil(L, 2))
+        return lua_compare(L, a, b, LUA_OPLT);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, a - 1);
+    lua_pushvalue(L, b - 2);
+    lua_call(L, 2, 1);
+    int r = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return r;
+}
+
+/* table.sort(t [, comp]): a stable merge sort. Lua's own quicksort picks a random pivot
+ * (seeded from the clock) for large unbalanced parts, so the order of elements that
+ * compare equal changed from run to run; here equal elements keep their order, and the
+ * n*log2(n) comparisons are charged up front (a comparison of two strings is a C loop). An
+ * inconsistent comparator gives some order, never an error. */
+static int l_table_sort(lua_State *L)
+{
+    lua_Integer n = table_length(L, 1, NEEDS_READ | NEEDS_WRITE);
+    if (n < 2)
+        return 0;
+    luaL_argcheck(L, n < INT32_MAX, 1, "array too big");
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);                                       /* t comp */
+    dvk_sandbox_charge(L, ELEMENT_UNITS * (2 * n + n * (lua_Integer)ceil(log2((double)n))),
+                       "table.sort");
+    luaL_checkstack(L, 8, "table.sort");
+    lua_createtable(L, (int)n, 0);                          /* t comp src */
+    lua_createtable(L, (int)n, 0);                          /* t comp src dst */
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (i % POLL_EVERY == 0)
+            poll_limits(L, "table.sort");
+        lua_geti(L, 1, i);
+        lua_rawseti(L, 3, i);
+    }
+    lua_Integer moves = 0;
+    for (lua_Integer w = 1; w < n; w *= 2) {
+        for (lua_Integer lo = 1; lo <= n; lo += 2 * w) {
+            lua_Integer mid = lo + w - 1 < n ? lo + w - 1 : n;
+            lua_Integer hi = lo + 2 * w - 1 < n ? lo + 2 * w - 1 : n;
+            lua_Integer i = lo, j = mid + 1;
+            for (lua_Integer k = lo; k <= hi; k++, moves++) {
+                if (moves % POLL_EVERY == POLL_EVERY - 1)
+                    poll_limits(L, "table.sort");
+                if (i <= mid && j <= hi) {
+                    lua_rawgeti(L, 3, i);                   /* ... a_i */
+                    lua_rawgeti(L, 3, j);                   /* ... a_i a_j */
+                    if (sort_less(L, -1, -2)) {             /* a_j < a_i: take a_j */
+                        lua_remove(L, -2);
+                        j++;
+                    } else {
+                        lua_pop(L, 1);
+                        i++;
+                    }
+                } else if (i <= mid) {
+                    lua_rawgeti(L, 3, i++);
+                } else {
+                    lua_rawgeti(L, 3, j++);
+                }
+                lua_rawseti(L, 4, k);                       /* dst[k] = taken */
+            }
+        }
+        lua_pushvalue(L, 3);                                /* swap src and dst */
+        lua_pushvalue(L, 4);
+        lua_replace(L, 3);
+        lua_replace(L, 4);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (i % POLL_EVERY == 0)
+            poll_limits(L, "table.sort");
+        lua_rawgeti(L, 3, i);
+        lua_seti(L, 1, i);
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ dvk helpers */
@@ -583,12 +1189,7 @@ static int l_scale(lua_State *L)
 }
 
 /* Half-up rounding to 0.01 that survives binary fractions (1.005 -> 1.01). */
-static double round2(double x)
-{
-    double v = fabs(x) * 100.0;
-    double r = floor(v + 0.5 + 1e-9 * (v > 1 ? v : 1));
-    return copysign(r / 100.0, x);
-}
+static double round2(double x) { return dvk_format_round(x, 2); }
 
 static int l_round(lua_State *L)
 {
@@ -652,6 +1253,7 @@ static int push_text(lua_State *L, char *(*fn)(const char *, size_t), const char
 {
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
+    dvk_sandbox_charge(L, 1 + TEXT_UNITS_PER_BYTE * (long long)len, "dvk.lower/upper/key");
     char *r = fn(s, len);
     if (!r)
         return luaL_error(L, "dvk.%s: invalid UTF-8 text", name);
@@ -708,35 +1310,96 @@ static int mark_table(lua_State *L, const char *kind)
 static int l_province(lua_State *L) { return mark_table(L, "province"); }
 static int l_test(lua_State *L) { return mark_table(L, "test"); }
 
-/* Read scripts_dir/relpath into a malloc'd buffer. */
+/* Open scripts_dir/relpath for reading, safely: scripts_dir and the first component (the
+ * library folder: lib/, provinces/) are followed as configured (they may be links to a
+ * shared folder), every component below must be a real directory and the last a regular
+ * file: each is opened with O_NOFOLLOW relative to the one before, so no symbolic link can
+ * point a script path out of its folder (and a syntax error cannot quote another file).
+ * Returns the descriptor, or -1 with err set. */
+static int open_script(const sandbox *sb, const char *relpath, dvk_error *err)
+{
+    int fd = open(sb->scripts_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        dvk_error_set(err, errno == ENOENT ? DVK_EDATA : DVK_EIO, "scripts/%s: cannot open "
+                      "the scripts folder (%s)", relpath, strerror(errno));
+        return -1;
+    }
+    const char *p = relpath;
+    for (int first = 1;; first = 0) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        char comp[256];
+        if (n == 0 || n >= sizeof comp || (n == 1 && p[0] == '.') ||
+            (n == 2 && p[0] == '.' && p[1] == '.')) {
+            close(fd);
+            dvk_error_set(err, DVK_EUSAGE, "scripts/%s: not a path under scripts/", relpath);
+            return -1;
+        }
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        int flags = O_RDONLY | O_CLOEXEC | (first ? 0 : O_NOFOLLOW) |
+                    (slash ? O_DIRECTORY : O_NONBLOCK);
+        int next = openat(fd, comp, flags);
+        int e = errno;
+        struct stat lst;
+        int link = next < 0 && !first && fstatat(fd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISLNK(lst.st_mode);
+        close(fd);
+        if (next < 0) {
+            if (link)
+                dvk_error_set(err, DVK_EDATA, "scripts/%s: cannot open ('%s' is a symbolic "
+                              "link; scripts load only regular files under scripts/)", relpath,
+                              comp);
+            else
+                dvk_error_set(err, e == ENOENT || e == ENOTDIR ? DVK_EDATA : DVK_EIO,
+                              "scripts/%s: cannot open (%s)", relpath, strerror(e));
+            return -1;
+        }
+        fd = next;
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        dvk_error_set(err, DVK_EDATA, "scripts/%s: cannot open (not a regular file)", relpath);
+        return -1;
+    }
+    return fd;
+}
+
+/* Read scripts_dir/relpath (opened by open_script) into a malloc'd buffer. */
 static char *read_script(sandbox *sb, const char *relpath, size_t *len, dvk_error *err)
 {
-    size_t n = strlen(sb->scripts_dir) + strlen(relpath) + 2;
-    char *path = malloc(n);
     char *buf = NULL;
-    FILE *f = NULL;
-    if (!path) {
-        dvk_error_set(err, DVK_ENOMEM, "out of memory");
-        goto done;
-    }
-    snprintf(path, n, "%s/%s", sb->scripts_dir, relpath);
-    f = fopen(path, "rb");
-    if (!f) {
-        dvk_error_set(err, errno == ENOENT ? DVK_EDATA : DVK_EIO, "scripts/%s: cannot open (%s)",
-                      relpath, strerror(errno));
-        goto done;
-    }
+    int fd = open_script(sb, relpath, err);
+    if (fd < 0)
+        return NULL;
     buf = malloc(SCRIPT_FILE_MAX + 1);
     if (!buf) {
         dvk_error_set(err, DVK_ENOMEM, "out of memory");
         goto done;
     }
-    *len = fread(buf, 1, SCRIPT_FILE_MAX + 1, f);
-    if (ferror(f)) {
-        dvk_error_set(err, DVK_EIO, "scripts/%s: read error", relpath);
-        free(buf);
-        buf = NULL;
-    } else if (*len > SCRIPT_FILE_MAX) {
+    *len = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + *len, SCRIPT_FILE_MAX + 1 - *len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            dvk_error_set(err, DVK_EIO, "scripts/%s: read error (%s)", relpath,
+                          strerror(errno));
+            free(buf);
+            buf = NULL;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        *len += (size_t)r;
+        if (*len > SCRIPT_FILE_MAX)
+            break;
+    }
+    if (*len > SCRIPT_FILE_MAX) {
         dvk_error_set(err, DVK_EDATA, "scripts/%s: file too large (limit %u bytes)", relpath,
                       SCRIPT_FILE_MAX);
         free(buf);
@@ -745,9 +1408,7 @@ static char *read_script(sandbox *sb, const char *relpath, size_t *len, dvk_erro
         buf[*len] = '\0';
     }
 done:
-    if (f)
-        fclose(f);
-    free(path);
+    close(fd);
     return buf;
 }
 
@@ -803,7 +1464,10 @@ static int valid_module_name(const char *s)
 static int l_require(lua_State *L)
 {
     sandbox *sb = sb_get(L);
-    const char *name = luaL_checkstring(L, 1);
+    size_t nlen;
+    const char *name = luaL_checklstring(L, 1, &nlen);
+    if (strlen(name) != nlen)
+        return luaL_error(L, "require: a library name cannot contain a NUL byte");
     if (!valid_module_name(name))
         return luaL_error(L, "require: '%s' is not a library name (only scripts/lib/<name>.lua "
                              "with letters a-z, digits, '-', '_' and '.' for folders)", name);
@@ -860,7 +1524,8 @@ static const allow_entry ALLOW[] = {
     {"error", NULL, "raising errors with a position"},
     {"getmetatable", NULL, "protected metatables answer 'read-only', so nothing leaks"},
     {"ipairs", NULL, "array iteration (respects read-only views)"},
-    {"pairs", NULL, "sorted iteration, so results never depend on hash order"},
+    {"pairs", NULL, "sorted iteration (numbers, strings, booleans; other keys refused), so "
+                      "results never depend on hash order or addresses; n log n charged"},
     {"pcall", NULL, "error handling; cannot swallow a budget kill (the hook re-arms)"},
     {"print", NULL, "goes to the host's sink (REPL, --verbose), never to a file"},
     {"rawequal", NULL, "identity comparison, read only"},
@@ -869,7 +1534,7 @@ static const allow_entry ALLOW[] = {
     {"require", NULL, "loads scripts/lib/<name>.lua as text only (same as dvk.require)"},
     {"select", NULL, "varargs"},
     {"setmetatable", NULL, "own tables only; __gc refused (finalizers run unhooked)"},
-    {"tonumber", NULL, "conversion"},
+    {"tonumber", l_tonumber, "conversion; the string's length is charged (strtod scans it)"},
     {"tostring", NULL, "conversion without addresses (deterministic output)"},
     {"type", NULL, "type tests"},
     {"xpcall", l_xpcall, "error handling; the handler is skipped during a budget kill"},
@@ -910,37 +1575,38 @@ static const allow_entry ALLOW[] = {
     {"math.asin", NULL, "pure"},
     {"math.atan", NULL, "pure"},
     {"string", NULL, "library (read-only; also the strings' metatable __index)"},
-    {"string.byte", NULL, "pure"},
+    {"string.byte", l_string_byte, "one result per byte, charged"},
     {"string.char", NULL, "pure, bounded by its arguments"},
-    {"string.find", l_string_pattern, "pattern cost guarded (backtracking is outside the budget)"},
-    {"string.format", l_string_format, "no %p, and %s of a table gives no address; widths are limited by Lua"},
-    {"string.gmatch", l_string_pattern, "pattern cost guarded"},
-    {"string.gsub", l_string_pattern, "pattern cost guarded"},
+    {"string.find", dvk_match_find, "metered matcher: every backtracking step is charged"},
+    {"string.format", l_string_format, "no %p, and %s of a table gives no address; widths are "
+                                        "limited by Lua (2 digits); output charged by the allocator"},
+    {"string.gmatch", dvk_match_gmatch, "metered matcher"},
+    {"string.gsub", dvk_match_gsub, "metered matcher; output charged by the allocator"},
     {"string.len", NULL, "pure"},
-    {"string.lower", NULL, "pure (bytes; dvk.lower for Vietnamese)"},
-    {"string.match", l_string_pattern, "pattern cost guarded"},
-    {"string.pack", NULL, "pure"},
-    {"string.packsize", NULL, "pure"},
-    {"string.rep", l_string_rep, "result size guarded (string.rep of 2^31 is refused)"},
-    {"string.reverse", NULL, "pure"},
+    {"string.lower", l_string_lower, "bytes (dvk.lower for Vietnamese); length charged"},
+    {"string.match", dvk_match_match, "metered matcher"},
+    {"string.pack", l_string_packfmt, "format length charged"},
+    {"string.packsize", l_string_packfmt, "format length charged"},
+    {"string.rep", l_string_rep, "result size capped (16 MiB), copies charged, empty is instant"},
+    {"string.reverse", l_string_reverse, "length charged"},
     {"string.sub", NULL, "pure"},
-    {"string.unpack", NULL, "pure"},
-    {"string.upper", NULL, "pure"},
+    {"string.unpack", l_string_packfmt, "format length charged (and the data for 'z')"},
+    {"string.upper", l_string_upper, "bytes (dvk.upper for Vietnamese); length charged"},
     {"table", NULL, "library (read-only)"},
-    {"table.concat", NULL, "bounded by the memory cap"},
-    {"table.insert", NULL, "own tables"},
-    {"table.move", NULL, "own tables"},
+    {"table.concat", l_table_concat, "range charged up front; bytes by the allocator"},
+    {"table.insert", l_table_insert, "own tables; elements moved charged, length read once"},
+    {"table.move", l_table_move, "own tables; range charged up front"},
     {"table.pack", NULL, "pure"},
-    {"table.remove", NULL, "own tables"},
-    {"table.sort", NULL, "own tables; comparators run under the budget"},
-    {"table.unpack", NULL, "pure"},
+    {"table.remove", l_table_remove, "own tables; elements moved charged, length read once"},
+    {"table.sort", l_table_sort, "stable merge sort (Lua's pivot is random); n log n charged"},
+    {"table.unpack", l_table_unpack, "range charged, length read once"},
     {"utf8", NULL, "library (read-only)"},
     {"utf8.char", NULL, "pure"},
     {"utf8.charpattern", NULL, "constant"},
-    {"utf8.codepoint", NULL, "pure"},
-    {"utf8.codes", NULL, "pure"},
-    {"utf8.len", NULL, "pure"},
-    {"utf8.offset", NULL, "pure"},
+    {"utf8.codepoint", l_utf8_codepoint, "range charged"},
+    {"utf8.codes", l_utf8_codes, "iterator charges the continuation bytes it skips"},
+    {"utf8.len", l_utf8_len, "length of the string charged"},
+    {"utf8.offset", l_utf8_offset, "length of the string charged"},
     {NULL, NULL, NULL}
 };
 
@@ -1171,8 +1837,19 @@ dvk_sandbox_limits dvk_sandbox_defaults(void)
     dvk_sandbox_limits l;
     memset(&l, 0, sizeof l);
     l.mem_bytes = 64u << 20;
-    l.instructions = 50000000;
+    l.instructions = DVK_SANDBOX_INSTRUCTIONS;
     l.wall_seconds = 300;
+    return l;
+}
+
+dvk_sandbox_limits dvk_sandbox_interactive_defaults(void)
+{
+    dvk_sandbox_limits l = dvk_sandbox_defaults();
+    l.mem_bytes = (size_t)DVK_SANDBOX_INTERACTIVE_MIB << 20;
+    l.instructions = DVK_SANDBOX_INTERACTIVE_INSTRUCTIONS;
+    l.wall_seconds = 0;
+    l.call_seconds = DVK_SANDBOX_INTERACTIVE_SECONDS;
+    l.user_globals = 1;
     return l;
 }
 
@@ -1203,6 +1880,7 @@ lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
         free(sb);
         return NULL;
     }
+    sb->main = L;
     lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
     dvk_sandbox_set_deadline(L, sb->lim.wall_seconds);
     return L;
@@ -1348,7 +2026,11 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
     int base = lua_gettop(L) - nargs;                       /* index of the function */
     if (sb->depth == 0) {
         sb->used = 0;
+        sb->check_left = CHECK_EVERY;
+        sb->alloc_check = 0;
         sb->killed = KILL_NONE;
+        sb->run_deadline = sb->lim.call_seconds > 0 ? now_monotonic() + sb->lim.call_seconds
+                                                    : 0;
         lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
     }
     if ((sb->interrupt || (sb->lim.interrupt_flag && *sb->lim.interrupt_flag)) &&
@@ -1364,10 +2046,16 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
     int rc = lua_pcall(L, nargs, nresults, base);
     sb->depth--;
     int killed = sb->killed;
+    char killmsg[256] = "";
+    if (killed)
+        kill_text(sb, NULL, killmsg, sizeof killmsg);
     if (sb->depth == 0) {
         if (killed == KILL_INTERRUPT)
             sb->interrupt = 0;
         sb->killed = KILL_NONE;
+        sb->run_deadline = 0;
+        if (sb->main != L)
+            lua_sethook(sb->main, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
         lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
     }
     if (rc == LUA_OK) {
@@ -1381,7 +2069,12 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
     size_t mlen = tb ? (size_t)(tb - msg) : strlen(msg);
     snprintf(sb->traceback, sizeof sb->traceback, "%s", tb ? tb + 1 : "");
     int code = DVK_EDATA;
-    if (rc == LUA_ERRMEM) {
+    if (killed && !strstr(msg, killmsg)) {
+        /* the kill surfaced as another error: a large allocation refused once killed (a
+         * memory error, which has no position), or an error in the error handler */
+        dvk_error_set(err, killed == KILL_INTERRUPT ? DVK_EINTR : DVK_EDATA, "%s", killmsg);
+        code = err ? err->code : DVK_EDATA;
+    } else if (rc == LUA_ERRMEM) {
         code = DVK_ENOMEM;
         char what[64];
         oom_message(sb, what, sizeof what);

@@ -1,13 +1,36 @@
 /* sandbox.h: the Lua 5.4 sandbox every province script, report, REPL line and batch script
- * runs in: a state built from an allow list (engine/sandbox.c, one table with a reason per
- * entry), strict read-only globals and libraries, a counting allocator with a memory cap, an
- * instruction budget whose kill pcall cannot swallow, a wall-clock deadline, an interrupt
- * flag for Ctrl-C, text-only chunk loading, and the `dvk` module table that other modules
- * extend with dvk_sandbox_register. Owns the lua_State; it must not touch the database
- * schema (it only keeps the dvk_store pointer it was given for C functions to use).
+ * runs in: a state built from an allow list (engine/script/sandbox.c, one table with a
+ * reason per entry), strict read-only globals and libraries, a counting allocator with a
+ * memory cap, one work budget whose kill pcall cannot swallow, a wall-clock deadline (per
+ * state and per call), an interrupt flag for Ctrl-C, text-only chunk loading from regular
+ * files only, deterministic iteration, and the `dvk` module table that other modules extend
+ * with dvk_sandbox_register. Owns the lua_State; it must not touch the database schema (it
+ * only keeps the dvk_store pointer it was given for C functions to use).
  *
- * Usage (REPL / exec / reports):
- *     dvk_sandbox_limits lim = dvk_sandbox_defaults();
+ * The budget ("instructions") counts VM instructions and the work C code does for the
+ * script, in the same unit: library functions that loop (string.rep, table.move/insert/
+ * remove/concat/sort/unpack, the pattern matcher, utf8 scans, tonumber, pairs) charge the
+ * elements they touch and the bytes they scan (one unit per 16 bytes) before or while they
+ * run, and every allocation charges one unit per 64 bytes. A call that would not fit in
+ * what is left fails at once with the budget's error; long C loops also look at the
+ * deadlines and the interrupt flag. Host C functions that loop should call
+ * dvk_sandbox_charge the same way. Known limit: a few single VM instructions still do work
+ * the hook cannot see, bounded by Lua's own limits: a call that passes on a vararg list
+ * (up to a million values, the stack's limit) and an index through a chain of __index
+ * tables (up to 2,000); the budget counts each as one, and the wall-clock limits bound them.
+ *
+ * Determinism: pairs (and pairs over read-only views and _G) iterates numbers ascending,
+ * then strings by bytes, then false, true; a table with keys of any other type (tables,
+ * functions, coroutines) is refused, since Lua orders those by address. table.sort is a
+ * stable merge sort. tostring, print and string.format show tables, functions and
+ * coroutines by type name only (no address; %p is refused). Pattern classes (%a, %s, ...)
+ * are the C locale's. math.random is seeded with 0. `#t` is Lua's border: on a sequence
+ * (no holes from 1 to n) it is n; on a table with holes it is *a* border, which depends on
+ * how the table was built (the same script on the same data builds it the same way, but
+ * scripts should not rely on it).
+ *
+ * Usage (REPL, exec: dvk_sandbox_interactive_defaults; decisions, reports: _defaults):
+ *     dvk_sandbox_limits lim = dvk_sandbox_interactive_defaults();
  *     lua_State *L = dvk_sandbox_new(store, scripts_dir, &lim, &err);
  *     dvk_sandbox_register(L, my_fns);          // dvk.models, dvk.units, ...
  *     if (dvk_sandbox_run(L, line, len, "=repl", LUA_MULTRET, &err) == DVK_OK) {
@@ -25,11 +48,22 @@
 #include "dvk/error.h"
 #include "dvk/store.h"
 
+/* Budget of a province call (dvk_sandbox_defaults), and of an interactive line or batch
+ * run (dvk_sandbox_interactive_defaults): the REPL, dvk exec and dvk -e. About 2e7 plain
+ * VM instructions run in a second. */
+#define DVK_SANDBOX_INSTRUCTIONS 50000000LL
+#define DVK_SANDBOX_INTERACTIVE_INSTRUCTIONS 2000000000LL
+#define DVK_SANDBOX_INTERACTIVE_SECONDS 120.0
+#define DVK_SANDBOX_INTERACTIVE_MIB 512
+
 typedef struct dvk_sandbox_limits {
     size_t mem_bytes;         /* memory cap of the whole state (counting allocator) */
-    long long instructions;   /* VM instructions per dvk_sandbox_run/call; <= 0: unlimited */
+    long long instructions;   /* budget units (VM instructions plus charged C work, see
+                                 above) per outermost dvk_sandbox_run/call; <= 0: unlimited */
     double wall_seconds;      /* wall-clock deadline from dvk_sandbox_new (or the last
                                  dvk_sandbox_set_deadline); <= 0: none */
+    double call_seconds;      /* wall-clock limit of each outermost dvk_sandbox_call, from
+                                 its start (a REPL line, an exec run); <= 0: none */
     int user_globals;         /* 1: scripts may create new globals (REPL, exec); the allow
                                  listed names stay read-only. 0: writing any global is an error */
     /* Where `print` writes (REPL, exec, debugging a province). NULL: print discards. */
@@ -40,8 +74,14 @@ typedef struct dvk_sandbox_limits {
     volatile sig_atomic_t *interrupt_flag;
 } dvk_sandbox_limits;
 
-/* Defaults: 64 MiB, 50,000,000 instructions per call, 300 s, no user globals, no print. */
+/* Defaults: 64 MiB, DVK_SANDBOX_INSTRUCTIONS per call, 300 s for the state, no per-call
+ * time limit, no user globals, no print. */
 dvk_sandbox_limits dvk_sandbox_defaults(void);
+/* Defaults for interactive and batch work (REPL lines, dvk exec, dvk -e): 512 MiB,
+ * DVK_SANDBOX_INTERACTIVE_INSTRUCTIONS and DVK_SANDBOX_INTERACTIVE_SECONDS per outermost
+ * call (each line, each run; Ctrl-C stops sooner), no deadline for the state (a session
+ * may stay open for hours), user globals on, no print (the host sets it). */
+dvk_sandbox_limits dvk_sandbox_interactive_defaults(void);
 
 /* A fresh sandboxed state. store may be NULL (script tests without a database); scripts_dir
  * is the folder holding provinces/ and lib/ (copied). lim NULL means the defaults. The
@@ -92,6 +132,15 @@ void dvk_sandbox_forget_modules(lua_State *L);
  * clears it before each line). Also usable from another thread. */
 void dvk_sandbox_interrupt(lua_State *L);
 void dvk_sandbox_clear_interrupt(lua_State *L);
+/* For C functions scripts call (the host's dvk.* functions, the wrapped libraries): charge
+ * `units` of work to the running call's budget (one unit ~ one VM instruction: an element
+ * touched, a row read, 16 bytes scanned) and look at the deadlines and the interrupt flag
+ * (the clock every 100,000 units). When a limit is passed it raises the limit's error
+ * ("instruction budget exhausted (N instructions) in <what>", what may be NULL), which, like
+ * the hook's, a pcall cannot swallow. Charge before doing the work to fail at once. Does
+ * nothing when no dvk_sandbox_call is running. */
+void dvk_sandbox_charge(lua_State *L, long long units, const char *what);
+
 /* Restart the wall-clock deadline: seconds from now (<= 0: none). */
 void dvk_sandbox_set_deadline(lua_State *L, double seconds);
 /* Bytes currently allocated by the state (for the memory cap and benchmarks). */

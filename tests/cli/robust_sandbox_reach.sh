@@ -2,7 +2,7 @@
 # province sandbox itself: every global, every member of every table reachable from them,
 # metatables (getmetatable) of tables, functions and strings, to depth 4. The walk runs as
 # the top-level code of a province file and reports through the error message of `dvk
-# decide`. The list below must equal the sandbox's allow list (engine/sandbox.c) plus the
+# decide`. The list below must equal the sandbox's allow list (engine/script/sandbox.c) plus the
 # dvk module: a new name reachable from a script shows up here as a diff to review.
 . "$SRC/tests/robust/lib.sh"
 "$DVK" --quiet init >/dev/null
