@@ -47,11 +47,7 @@ int lua_session_open(lua_session *s, dvk_cli *cli, unsigned context)
         if (!s->store)
             return status;
     }
-    dvk_sandbox_limits lim = dvk_sandbox_defaults();
-    lim.mem_bytes = (size_t)512 << 20;
-    lim.instructions = 0;   /* interactive and batch work may be long: Ctrl-C stops it */
-    lim.wall_seconds = 0;
-    lim.user_globals = 1;
+    dvk_sandbox_limits lim = dvk_sandbox_interactive_defaults();   /* per line or run */
     lim.print = print_to_out;
     lim.print_ud = s;
     s->L = dvk_sandbox_new(s->store, cli->scripts_dir, &lim, &err);

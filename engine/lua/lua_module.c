@@ -63,7 +63,7 @@ int dvk_query_register(lua_State *L, unsigned context, dvk_error *err)
     fns[n].func = NULL;
     dvk_lua_models_open(L);     /* the classes the functions return */
     dvk_lua_state_get(L);       /* created now, not inside a script's first call */
-    int rc = dvk_sandbox_register(L, fns);
+    int rc = dvk_sandbox_register_host(L, fns);   /* never province or library code's */
     if (rc != DVK_OK)
         return dvk_error_set(err, rc, "registering the dvk module failed");
     return DVK_OK;

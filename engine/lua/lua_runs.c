@@ -325,8 +325,19 @@ static void decide_progress(void *ud, long long done, long long total)
  * @return {table} {run, candidates, eligible, recognised, exemplary, proposed, demoted,
  *   outcomes = { {id, name, count}, ... }} (read-only)
  */
+/* The writers are the host's own: refused when province or library code is on the stack
+ * (a criterion calling back) or from a coroutine, even with a reference handed to it. */
+static void refuse_inside_scripts(lua_State *L, const char *fn)
+{
+    if (dvk_sandbox_in_script(L))
+        luaL_error(L, "%s: write operations are not available inside a province or library "
+                      "script, nor in a coroutine (only the REPL's or batch script's own lines "
+                      "may write)", fn);
+}
+
 int dvk_lua_decide(lua_State *L)
 {
+    refuse_inside_scripts(L, "dvk.decide");
     luaL_checktype(L, 1, LUA_TTABLE);
     dvk_lua_check_keys(L, 1, "dvk.decide", dvk_lua_decide_filters,
                        sizeof dvk_lua_decide_filters / sizeof dvk_lua_decide_filters[0] - 1);
@@ -397,6 +408,7 @@ int dvk_lua_decide(lua_State *L)
 int dvk_lua_finalize(lua_State *L)
 {
     static const char *const known[] = {"number", "date"};
+    refuse_inside_scripts(L, "dvk.finalize");
     lua_Integer run = luaL_checkinteger(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     dvk_lua_check_keys(L, 2, "dvk.finalize", known, 2);

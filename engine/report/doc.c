@@ -534,6 +534,9 @@ int dvk_doc_chart_category(dvk_doc *doc, dvk_doc_chart *c, const char *name, dvk
 {
     if (c->nseries > 0)
         return dvk_error_set(err, DVK_EDATA, "categories must be added before the series");
+    if (c->ncats >= DVK_DOC_CHART_CATEGORIES)
+        return dvk_error_set(err, DVK_EDATA, "a chart has at most %d categories (one A4 page)",
+                             DVK_DOC_CHART_CATEGORIES);
     size_t cap = c->ncats;
     char *s = doc_str(doc, name, err);
     if (!s)
@@ -557,6 +560,11 @@ int dvk_doc_chart_series(dvk_doc *doc, dvk_doc_chart *c, const char *name,
         if (!isfinite(values[i]))
             return dvk_error_set(err, DVK_EDATA, "series '%s': value %zu is not a finite number",
                                  name, i + 1);
+    if (c->nseries >= DVK_DOC_CHART_SERIES || (c->nseries + 1) * n > DVK_DOC_CHART_BARS)
+        return dvk_error_set(err, DVK_EDATA, "a chart has at most %d series and %d bars in all "
+                             "(one A4 page); series '%s' would make %zu", DVK_DOC_CHART_SERIES,
+                             DVK_DOC_CHART_BARS, name, c->nseries + 1 > DVK_DOC_CHART_SERIES
+                             ? c->nseries + 1 : (c->nseries + 1) * n);
     size_t cap = c->nseries;
     if (doc_grow(doc, (void **)&c->series, &cap, c->nseries + 1, sizeof *c->series, err) !=
         DVK_OK)

@@ -799,10 +799,7 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
     if ((rc = dvk_units_load(s, NULL, &ctx.units, err)) != DVK_OK)
         goto done;
 
-    dvk_sandbox_limits lim = dvk_sandbox_defaults();
-    lim.mem_bytes = (size_t)1 << 30;     /* a decision's annex over a big run is large */
-    lim.instructions = 2000000000LL;
-    lim.wall_seconds = 600;
+    dvk_sandbox_limits lim = dvk_sandbox_report_defaults();
     lim.print = o->print;
     lim.print_ud = o->print_ud;
     if (!(L = dvk_sandbox_new(s, o->scripts_dir, &lim, err))) {

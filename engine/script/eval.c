@@ -141,6 +141,13 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
             ev->eligible = 0;
             ev->gate = i;
             const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            if (why && lua_rawlen(L, -1) > DVK_SCRIPT_NOTE_MAX) {
+                size_t n = lua_rawlen(L, -1);
+                lua_settop(L, top);
+                return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, gate %s: the reason is %zu "
+                                     "bytes long; a reason may have at most %d", p->path,
+                                     g->line, mc, g->id, n, DVK_SCRIPT_NOTE_MAX);
+            }
             dvk_buf b = DVK_BUF_INIT;
             dvk_buf_printf(&b, "không đạt điều kiện \"%s\"", g->name);
             if (why) {
@@ -191,6 +198,13 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                                  c->max);
         }
         ev->points[i] = pts;
+        if (lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) > DVK_SCRIPT_NOTE_MAX) {
+            size_t n = lua_rawlen(L, -1);
+            lua_settop(L, top);
+            return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: the note is %zu "
+                                 "bytes long; a note may have at most %d", p->path, c->line, mc,
+                                 c->id, n, DVK_SCRIPT_NOTE_MAX);
+        }
         int nrc = note_of(L, -1, &ev->notes[i]);
         lua_settop(L, top);
         if (nrc != 0)

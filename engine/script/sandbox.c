@@ -48,6 +48,8 @@ static const char REG_DVK = 'd';       /* the real dvk module table */
 static const char REG_ALLOWED = 'a';   /* the real table behind the global environment */
 static const char REG_LOADED = 'l';    /* dvk.require cache: name -> value */
 static const char REG_MARKS = 'm';     /* weak table: description -> "province" | "test" */
+static const char REG_SCRIPT_DVK = 's';  /* the dvk table of province and library code */
+static const char REG_SCRIPT_ENV = 'e';  /* the environment of province and library chunks */
 
 enum { KILL_NONE, KILL_BUDGET, KILL_INTERRUPT, KILL_DEADLINE, KILL_CALL_DEADLINE };
 
@@ -1460,6 +1462,15 @@ static int valid_module_name(const char *s)
     return seg > 0;
 }
 
+/* Give the function on top of the stack (a main chunk just loaded) the environment of
+ * province and library code. */
+static void set_script_env(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_SCRIPT_ENV);     /* f senv */
+    if (!lua_setupvalue(L, -2, 1))                          /* f */
+        lua_pop(L, 1);
+}
+
 /* require(name): scripts/lib/<name>.lua only, as text, once per state. */
 static int l_require(lua_State *L)
 {
@@ -1490,6 +1501,8 @@ static int l_require(lua_State *L)
     char chunk[600];
     snprintf(chunk, sizeof chunk, "@scripts/%s", rel);
     int rc = luaL_loadbufferx(L, buf, len, chunk, "t");     /* name loaded f */
+    if (rc == LUA_OK)
+        set_script_env(L);
     if (rc == LUA_OK && record_file(sb, rel, buf, len) != 0)
         rc = LUA_ERRMEM;
     free(buf);
@@ -1697,6 +1710,33 @@ static int env_pairs(lua_State *L)
     return 3;
 }
 
+/* pairs(_G) in province and library code: as env_pairs, with the names this environment
+ * has of its own (its dvk and _G; upvalue 1) in place of the host's. */
+static int senv_pairs(lua_State *L)
+{
+    lua_newtable(L);                                        /* all */
+    int all = lua_gettop(L);
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 0)
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_ALLOWED);
+        else if (pass == 1)
+            lua_pushvalue(L, lua_upvalueindex(1));
+        else
+            lua_pushvalue(L, 1);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {                           /* all src k v */
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, all);
+        }
+        lua_pop(L, 1);
+    }
+    push_sorted_iter(L, all);                               /* all iter */
+    lua_pushvalue(L, all);
+    lua_pushnil(L);
+    return 3;
+}
+
 /* Build the environment and libraries from ALLOW. Runs unprotected inside lua_pcall. */
 static int build_env(lua_State *L)
 {
@@ -1728,6 +1768,12 @@ static int build_env(lua_State *L)
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_DVK);
     lua_setfield(L, libs, "dvk");
+    /* the dvk of province and library code: the helpers, and what the host registers for
+     * scripts (dvk_sandbox_register), never the host's own functions
+     * (dvk_sandbox_register_host: the REPL's queries and its writers) */
+    lua_newtable(L);
+    luaL_setfuncs(L, DVK_HELPERS, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_SCRIPT_DVK);
 
     for (const allow_entry *e = ALLOW; e->name; e++) {
         const char *dot = strchr(e->name, '.');
@@ -1817,6 +1863,38 @@ static int build_env(lua_State *L)
     lua_pushvalue(L, env);
     lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
 
+    /* The environment of province and library chunks (dvk_sandbox_dofile, dvk.require): the
+     * same read-only libraries, but its own dvk (REG_SCRIPT_DVK) and its own _G, so that a
+     * province function reaches neither the host's functions nor the host's globals, in
+     * whatever context it runs (the capability rule, docs/lua-api.md section 10). */
+    lua_newtable(L);                                        /* ... sallowed */
+    int sallowed = lua_gettop(L);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_SCRIPT_DVK);
+    push_view(L, -1, 0);
+    lua_setfield(L, sallowed, "dvk");
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);                               /* reads fall through to allowed */
+    lua_pushvalue(L, allowed);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, sallowed);
+    lua_newtable(L);                                        /* ... sallowed senv */
+    int senv = lua_gettop(L);
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, sallowed);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, env_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, sallowed);
+    lua_pushcclosure(L, senv_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushliteral(L, "read-only");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, senv);
+    lua_pushvalue(L, senv);
+    lua_setfield(L, sallowed, "_G");
+    lua_pushvalue(L, senv);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_SCRIPT_ENV);
+
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_LOADED);
     lua_newtable(L);
@@ -1850,6 +1928,15 @@ dvk_sandbox_limits dvk_sandbox_interactive_defaults(void)
     l.wall_seconds = 0;
     l.call_seconds = DVK_SANDBOX_INTERACTIVE_SECONDS;
     l.user_globals = 1;
+    return l;
+}
+
+dvk_sandbox_limits dvk_sandbox_report_defaults(void)
+{
+    dvk_sandbox_limits l = dvk_sandbox_defaults();
+    l.mem_bytes = (size_t)DVK_SANDBOX_REPORT_MIB << 20;
+    l.instructions = DVK_SANDBOX_REPORT_INSTRUCTIONS;
+    l.wall_seconds = DVK_SANDBOX_REPORT_SECONDS;
     return l;
 }
 
@@ -1911,8 +1998,34 @@ int dvk_sandbox_register(lua_State *L, const luaL_Reg *fns)
     luaL_checkstack(L, 4, "register");
     lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_DVK);            /* dvk */
     luaL_setfuncs(L, fns, 0);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_SCRIPT_DVK);     /* dvk sdvk */
+    luaL_setfuncs(L, fns, 0);
+    lua_pop(L, 2);
+    return DVK_OK;
+}
+
+int dvk_sandbox_register_host(lua_State *L, const luaL_Reg *fns)
+{
+    luaL_checkstack(L, 4, "register");
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_DVK);            /* dvk */
+    luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);
     return DVK_OK;
+}
+
+int dvk_sandbox_in_script(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "S", &ar))
+            continue;
+        if (ar.source && (strncmp(ar.source, "@scripts/provinces/", 19) == 0 ||
+                          strncmp(ar.source, "@scripts/lib/", 13) == 0))
+            return 1;
+    }
+    int main_thread = lua_pushthread(L);
+    lua_pop(L, 1);
+    return !main_thread;   /* inside a coroutine: not the host's own line */
 }
 
 dvk_store *dvk_sandbox_store(lua_State *L) { return sb_get(L)->store; }
@@ -2109,6 +2222,8 @@ int dvk_sandbox_dofile(lua_State *L, const char *relpath, int nresults, dvk_erro
     char chunk[1100];
     snprintf(chunk, sizeof chunk, "@scripts/%s", relpath);
     int rc = dvk_sandbox_load(L, buf, len, chunk, NULL, err);
+    if (rc == DVK_OK)
+        set_script_env(L);
     if (rc == DVK_OK && record_file(sb, relpath, buf, len) != 0)
         rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
     free(buf);

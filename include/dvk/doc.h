@@ -14,6 +14,11 @@
 #include "dvk/error.h"
 
 #define DVK_DOC_MAX_BYTES ((size_t)512 << 20)  /* a report never needs more; a loop might */
+/* A chart is drawn on one A4 page: at most this many categories, series, and bars in all
+ * (categories × series); more is an error naming the limit, not a 465 MB page. */
+#define DVK_DOC_CHART_CATEGORIES 200
+#define DVK_DOC_CHART_SERIES 40
+#define DVK_DOC_CHART_BARS 2000
 
 typedef enum dvk_doc_block_type {
     DVK_DOC_HEADING,

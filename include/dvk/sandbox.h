@@ -82,6 +82,12 @@ dvk_sandbox_limits dvk_sandbox_defaults(void);
  * call (each line, each run; Ctrl-C stops sooner), no deadline for the state (a session
  * may stay open for hours), user globals on, no print (the host sets it). */
 dvk_sandbox_limits dvk_sandbox_interactive_defaults(void);
+/* Defaults for a report (`dvk report`): DVK_SANDBOX_REPORT_MIB (a decision's annex over a
+ * large run is large), DVK_SANDBOX_REPORT_INSTRUCTIONS, DVK_SANDBOX_REPORT_SECONDS. */
+#define DVK_SANDBOX_REPORT_MIB 1024
+#define DVK_SANDBOX_REPORT_INSTRUCTIONS 2000000000LL
+#define DVK_SANDBOX_REPORT_SECONDS 600.0
+dvk_sandbox_limits dvk_sandbox_report_defaults(void);
 
 /* A fresh sandboxed state. store may be NULL (script tests without a database); scripts_dir
  * is the folder holding provinces/ and lib/ (copied). lim NULL means the defaults. The
@@ -95,6 +101,14 @@ void dvk_sandbox_free(lua_State *L);
 /* Add C functions to the `dvk` module table (scripts see it read-only). fns ends with
  * {NULL, NULL}; a name already present is replaced. Call before running scripts. */
 int dvk_sandbox_register(lua_State *L, const luaL_Reg *fns);
+/* Add the host's own C functions to `dvk` (the REPL's and exec's queries and writers): the
+ * host's code sees them; province and library code (loaded by dvk_sandbox_dofile and
+ * dvk.require, which run in their own environment with their own `dvk` and `_G`) never
+ * does, in any context. dvk_sandbox_register adds to both. */
+int dvk_sandbox_register_host(lua_State *L, const luaL_Reg *fns);
+/* 1 when province or library code is on the call stack of L (a criterion calling back into
+ * the host), or L is a coroutine: a host function that writes refuses then. */
+int dvk_sandbox_in_script(lua_State *L);
 /* The store and scripts folder the state was created with (store may be NULL). */
 dvk_store *dvk_sandbox_store(lua_State *L);
 const char *dvk_sandbox_scripts_dir(lua_State *L);

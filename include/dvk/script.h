@@ -40,6 +40,12 @@ int dvk_script_push_model(lua_State *L, const dvk_province *p, long long model_i
  * dvk_script_push_model_row (table alias m), and the push itself: builds `m` from the
  * current row of st, with history relative to (year, level) (0/NULL: the model's own),
  * ordered by the levels of the model's province. */
+/* The longest note a criterion, or reason a gate, may give (bytes of UTF-8): an
+ * explanation line, not a document. A longer one is an error naming the limit, so a script
+ * cannot make a decision store (or hold in memory, outside the Lua state's cap) megabytes
+ * per model. */
+#define DVK_SCRIPT_NOTE_MAX 2000
+
 #define DVK_SCRIPT_MODEL_COLS "m.id, m.code, m.name, m.kind, m.category, m.field, m.level," \
     " m.year, m.registration, m.started_on, m.address, m.description, m.synthetic," \
     " m.metrics, m.unit, m.province"
