@@ -3,11 +3,13 @@
  * that count (current runs, a given run in place of its slot's current run, a run's
  * candidates alone), the best outcome of a model over the levels, and its errors. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 
 #include "dvk/stats.h"
+#include "dvk/text.h"
 #include "testutil.h"
 
 /* Province p: district a (merged into b in mid-2024) with commune a1, district b with
@@ -235,6 +237,234 @@ START_TEST(given_run)
 }
 END_TEST
 
+/* ---- agreement with SQL over a larger province ---------------------------------------------- */
+
+/* Province p: 40 districts p/dNN, each with two communes p/dNN/cK; 50 fields (f49 has no
+ * name, so it is shown by id); 600 models of 2024 and some of 2023, their ids large, sparse
+ * and out of order; runs: 1 (co-so, whole province), 2 (huyen), 3 (co-so, later: the current
+ * one), 4 (co-so, district p/d01), each over a pseudo-random part of the models, outcome
+ * index 0..2 (tb, cn, kcn), flags at random. Enough keys and units that every table grows,
+ * and several counted runs per model. */
+static void big_fixture(dvk_store *s)
+{
+    sqlite3 *db = dvk_store_db(s);
+    sqlite3_stmt *st = NULL;
+    char code[64], name[64];
+    unsigned x = 12345;   /* a linear congruential generator: the same data every time */
+#define RND(n) ((x = x * 1103515245u + 12345u) >> 16) % (n)
+    ck_assert_int_eq(sqlite3_exec(db, "BEGIN;"
+        "INSERT INTO units(code, name, name_key, kind, province) VALUES ('p', 'Tỉnh P', 'tinh p', 'province', 'p')",
+        NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO units(code, name, name_key, kind, parent, province)"
+                                            " VALUES (?1, ?2, ?2, ?3, ?4, 'p')", -1, &st, NULL), SQLITE_OK);
+    for (int d = 0; d < 40; d++)
+        for (int c = -1; c < 2; c++) {
+            char parent[16];
+            snprintf(parent, sizeof parent, "p/d%02d", d);
+            if (c < 0)
+                snprintf(code, sizeof code, "%s", parent);
+            else
+                snprintf(code, sizeof code, "%s/c%d", parent, c);
+            snprintf(name, sizeof name, "Đơn vị %s", code);
+            sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 3, c < 0 ? "district" : "commune", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, c < 0 ? "p" : parent, -1, SQLITE_TRANSIENT);
+            ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+            sqlite3_reset(st);
+        }
+    sqlite3_finalize(st);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO fields(province, id, name) VALUES ('p', ?1, ?2)",
+                                        -1, &st, NULL), SQLITE_OK);
+    for (int f = 0; f < 49; f++) {
+        snprintf(code, sizeof code, "f%02d", f);
+        snprintf(name, sizeof name, "Lĩnh vực %d", 49 - f);
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    static const char *const LEVELS[] = {"co-so", "huyen", "tinh"};
+    static const char *const KINDS[] = {"tap-the", "ca-nhan", "ho-gia-dinh"};
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO models(id, code, name, name_key, unit, province, kind,"
+                                            " category, field, level, year, registration)"
+                                            " VALUES (?1, ?2, ?2, ?2, ?3, 'p', ?4, ?5, ?6, ?7, ?8, ?9)",
+                                        -1, &st, NULL), SQLITE_OK);
+    for (long long i = 1; i <= 700; i++) {
+        long long id = (i * 2654435761LL) % (1LL << 40);   /* distinct, sparse, out of order */
+        int d = (int)RND(40), c = (int)RND(3) - 1;
+        if (c < 0)
+            snprintf(name, sizeof name, "p/d%02d", d);
+        else
+            snprintf(name, sizeof name, "p/d%02d/c%d", d, c);
+        snprintf(code, sizeof code, "m%lld", i);
+        char field[8];
+        snprintf(field, sizeof field, "f%02d", (int)RND(50));
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, KINDS[RND(3)], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, RND(2) ? "mo-hinh" : "dien-hinh", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, field, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, LEVELS[RND(3)], -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 8, i > 600 ? 2023 : 2024);
+        sqlite3_bind_text(st, 9, RND(2) ? "moi" : "tiep-tuc", -1, SQLITE_STATIC);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    ck_assert_int_eq(sqlite3_exec(db,
+        "INSERT INTO runs(id, province, year, level, unit, script_path, scripts, started_at) VALUES"
+        " (1, 'p', 2024, 'co-so', NULL, 'x', '{}', '2024-01-01'),"
+        " (2, 'p', 2024, 'huyen', NULL, 'x', '{}', '2024-01-02'),"
+        " (3, 'p', 2024, 'co-so', NULL, 'x', '{}', '2024-01-03'),"
+        " (4, 'p', 2024, 'co-so', 'p/d01', 'x', '{}', '2024-01-04')", NULL, NULL, NULL), SQLITE_OK);
+    static const char *const OUTCOMES[] = {"tb", "cn", "kcn"};
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO results(run, model, eligible, total, outcome,"
+                                            " outcome_index, recognised, exemplary, proposed)"
+                                            " SELECT ?1, id, ?2, 0, ?3, ?4, ?5, ?6, ?7 FROM models"
+                                            " WHERE code = ?8", -1, &st, NULL), SQLITE_OK);
+    for (int run = 1; run <= 4; run++)
+        for (int i = 1; i <= 700; i++) {
+            if (RND(4) == 0 || (run == 4 && RND(2)))
+                continue;
+            int oi = (int)RND(3);
+            snprintf(code, sizeof code, "m%d", i);
+            sqlite3_bind_int(st, 1, run);
+            sqlite3_bind_int(st, 2, (int)RND(2));
+            sqlite3_bind_text(st, 3, OUTCOMES[oi], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 4, oi);
+            sqlite3_bind_int(st, 5, oi < 2);
+            sqlite3_bind_int(st, 6, oi == 0);
+            sqlite3_bind_int(st, 7, (int)RND(2));
+            sqlite3_bind_text(st, 8, code, -1, SQLITE_TRANSIENT);
+            ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+            sqlite3_reset(st);
+        }
+    sqlite3_finalize(st);
+#undef RND
+    ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* The same counts in plain SQL, grouped by one key: ?1 the provinces (JSON), ?2 year, ?3
+ * level or NULL, ?4 run or NULL, ?5 run_only, ?6 the scope's units (JSON) or NULL. A model's
+ * district (its code's first 5 characters) is its row by unit over the province. Columns: 0
+ * key, 1 registered, 2 eligible, 3 recognised, 4 exemplary, 5 proposed. */
+static const char ORACLE[] =
+    "WITH cur AS (SELECT id FROM current_runs c WHERE NOT ?5"
+    "  AND province IN (SELECT value FROM json_each(?1)) AND year = ?2"
+    "  AND (?3 IS NULL OR level = ?3)"
+    "  AND NOT EXISTS (SELECT 1 FROM runs g WHERE g.id = ?4 AND g.province = c.province"
+    "   AND g.year = c.year AND g.level = c.level AND g.unit IS c.unit)"
+    " UNION SELECT id FROM runs WHERE id = ?4),"
+    " res AS (SELECT model, min(outcome_index) AS oi, max(eligible > 0) AS el,"
+    "  max(recognised > 0) AS rec, max(exemplary > 0) AS ex, max(proposed > 0) AS prop"
+    "  FROM results WHERE run IN (SELECT id FROM cur) GROUP BY model),"
+    " m AS (SELECT m.*, substr(m.unit, 1, 5) AS district, CASE res.oi WHEN 0 THEN 'tb'"
+    "  WHEN 1 THEN 'cn' WHEN 2 THEN 'kcn' ELSE '' END AS outcome, res.model AS rm,"
+    "  res.el, res.rec, res.ex, res.prop FROM models m LEFT JOIN res ON res.model = m.id)"
+    " SELECT %s, sum(?5 OR ?3 IS NULL OR level = ?3), sum(coalesce(el, 0)), sum(coalesce(rec, 0)),"
+    "  sum(coalesce(ex, 0)), sum(coalesce(prop, 0)) FROM m"
+    " WHERE CASE WHEN ?5 THEN rm IS NOT NULL ELSE province IN (SELECT value FROM json_each(?1))"
+    "  AND year = ?2 AND (?3 IS NULL OR level = ?3 OR rm IS NOT NULL)"
+    "  AND (?6 IS NULL OR unit IN (SELECT value FROM json_each(?6))) END"
+    " GROUP BY 1";
+
+/* Every query and grouping of dvk_stats_query_run agrees with ORACLE, row by row; by unit
+ * only over the whole province (the rows are the districts, every one listed). */
+START_TEST(agrees_with_sql)
+{
+    static const char *const KEY[DVK_BY_COUNT] = {
+        "field", "district", "level", "kind", "registration", "category", "outcome",
+    };
+    struct { const char *level, *unit; long long run; int run_only; } qs[] = {
+        {NULL, NULL, 0, 0}, {"co-so", NULL, 0, 0}, {"huyen", NULL, 0, 0}, {"tinh", NULL, 0, 0},
+        {NULL, NULL, 1, 0}, {"co-so", NULL, 1, 0}, {"co-so", NULL, 1, 1}, {"huyen", NULL, 2, 1},
+        {"co-so", NULL, 4, 1}, {NULL, NULL, 4, 0}, {NULL, "p/d03", 0, 0}, {"co-so", "p/d01", 4, 0},
+        {NULL, "p/d07/c1", 0, 0},
+    };
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    big_fixture(s);
+    dvk_stats_by all[DVK_BY_COUNT];
+    for (int i = 0; i < DVK_BY_COUNT; i++)
+        all[i] = (dvk_stats_by)(DVK_BY_COUNT - 1 - i);   /* the groupings in another order */
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        dvk_stats_query q = {.province = "p", .year = 2024, .level = qs[k].level,
+                             .unit = qs[k].unit, .run = qs[k].run, .run_only = qs[k].run_only};
+        dvk_stats out[DVK_BY_COUNT];
+        dvk_error err;
+        ck_assert_msg(dvk_stats_query_run(s, &q, all, DVK_BY_COUNT, out, &err) == DVK_OK, "%s", err.msg);
+        char scope[128];
+        snprintf(scope, sizeof scope, "[\"%s\",\"%s/c0\",\"%s/c1\"]", qs[k].unit ? qs[k].unit : "",
+                 qs[k].unit ? qs[k].unit : "", qs[k].unit ? qs[k].unit : "");
+        for (int i = 0; i < DVK_BY_COUNT; i++) {
+            const dvk_stats *st = &out[i];
+            if (all[i] == DVK_BY_UNIT && q.unit)
+                continue;
+            char sql[sizeof ORACLE + 16];
+            snprintf(sql, sizeof sql, ORACLE, KEY[all[i]]);
+            sqlite3_stmt *o;
+            ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s), sql, -1, &o, NULL), SQLITE_OK);
+            sqlite3_bind_text(o, 1, "[\"p\"]", -1, SQLITE_STATIC);
+            sqlite3_bind_int(o, 2, 2024);
+            if (q.level)
+                sqlite3_bind_text(o, 3, q.level, -1, SQLITE_STATIC);
+            if (q.run)
+                sqlite3_bind_int64(o, 4, q.run);
+            sqlite3_bind_int(o, 5, q.run && q.run_only);
+            if (q.unit)
+                sqlite3_bind_text(o, 6, scope, -1, SQLITE_STATIC);
+            long long tot[5] = {0};
+            int nrows = 0;
+            while (sqlite3_step(o) == SQLITE_ROW) {
+                const char *key = (const char *)sqlite3_column_text(o, 0);
+                const dvk_stats_row *r = row(st, key);
+                long long got[5] = {r->registered, r->eligible, r->recognised, r->exemplary, r->proposed};
+                for (int c = 0; c < 5; c++) {
+                    ck_assert_msg(got[c] == sqlite3_column_int64(o, c + 1),
+                                  "query %zu by %s row %s count %d: %lld, SQL says %lld", k,
+                                  dvk_stats_by_name(all[i]), key, c, got[c],
+                                  sqlite3_column_int64(o, c + 1));
+                    tot[c] += got[c];
+                }
+                nrows++;
+            }
+            sqlite3_finalize(o);
+            /* rows SQL has not: only the listed units with nothing to count */
+            for (int r = 0; r < st->nrows; r++)
+                if (st->rows[r].registered + st->rows[r].eligible + st->rows[r].recognised == 0)
+                    nrows++;
+            ck_assert_int_ge(nrows, st->nrows);
+            ck_assert_int_eq(st->total.registered, tot[0]);
+            ck_assert_int_eq(st->total.eligible, tot[1]);
+            ck_assert_int_eq(st->total.recognised, tot[2]);
+            ck_assert_int_eq(st->total.exemplary, tot[3]);
+            ck_assert_int_eq(st->total.proposed, tot[4]);
+            if (all[i] == DVK_BY_FIELD) {
+                if (has_row(st, "f00"))
+                    ck_assert_str_eq(row(st, "f00")->name, "Lĩnh vực 49");
+                if (has_row(st, "f49"))
+                    ck_assert_str_eq(row(st, "f49")->name, "f49");
+            }
+            if (all[i] == DVK_BY_UNIT)
+                ck_assert_int_eq(st->nrows, 40);
+            for (int r = 1; r < st->nrows; r++) {   /* sorted by name (Vietnamese order), then key */
+                const char *a = st->rows[r - 1].name, *b = st->rows[r].name;
+                int c = dvk_text_collate(a, strlen(a), b, strlen(b));
+                ck_assert(c < 0 || (c == 0 && strcmp(st->rows[r - 1].key, st->rows[r].key) < 0));
+            }
+        }
+        for (int i = 0; i < DVK_BY_COUNT; i++)
+            dvk_stats_free(&out[i]);
+    }
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(errors)
 {
     char *dir;
@@ -263,6 +493,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, province_rows);
     tcase_add_test(tc, current_runs);
     tcase_add_test(tc, given_run);
+    tcase_add_test(tc, agrees_with_sql);
     tcase_add_test(tc, errors);
     suite_add_tcase(su, tc);
     return su;

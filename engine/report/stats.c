@@ -1,6 +1,8 @@
-/* stats.c: the one aggregator of statistics (see include/dvk/stats.h): one SQL scan of the
- * models and the outcomes the counted runs gave them, summed in C into every grouping asked
- * for. The unit tree comes from units.h; nothing here walks parent or successor links. */
+/* stats.c: the one aggregator of statistics (see include/dvk/stats.h). The outcomes the
+ * counted runs gave are read run by run in the order of results' primary key (run, model),
+ * the models one row each, and the counts summed in C into every grouping asked for, each
+ * grouping's rows found by key in a hash table: no SQL sort, no temporary index. The unit tree
+ * comes from units.h; nothing here walks parent or successor links. */
 #include "dvk/stats.h"
 
 #include <stdlib.h>
@@ -13,12 +15,6 @@
 
 static const char *const BY_NAMES[DVK_BY_COUNT] = {
     "field", "unit", "level", "kind", "registration", "category", "outcome",
-};
-
-/* The key column of each grouping; identifiers come only from this table. */
-static const char *const KEY_SQL[DVK_BY_COUNT] = {
-    "m.field", "m.unit", "m.level", "m.kind", "m.registration", "m.category",
-    "coalesce(res.outcome, '')",
 };
 
 int dvk_stats_by_parse(const char *s)
@@ -81,33 +77,238 @@ static int group_of(unit_groups *g, int u)
     return row;
 }
 
+/* ---- hash tables -------------------------------------------------------------------------- */
+
+/* A map from strings to ints: open addressing, linear probing, at most half full. The keys
+ * are not copied; each must outlive the map. */
+typedef struct strslot {
+    const char *key;   /* NULL: an empty slot */
+    unsigned h;        /* str_hash(key) */
+    int val;
+} strslot;
+
+typedef struct strmap {
+    size_t cap, n;     /* cap: 0 or a power of two */
+    strslot *slot;
+} strmap;
+
+static unsigned str_hash(const char *s)
+{
+    unsigned h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The value of key (h = str_hash(key)), or -1 when it is not in m. */
+static int strmap_get(const strmap *m, const char *key, unsigned h)
+{
+    for (size_t i = h & (m->cap - 1); m->cap; i = (i + 1) & (m->cap - 1)) {
+        if (!m->slot[i].key)
+            return -1;
+        if (m->slot[i].h == h && strcmp(m->slot[i].key, key) == 0)
+            return m->slot[i].val;
+    }
+    return -1;
+}
+
+/* Add key (not in m yet; h = str_hash(key)) with val. -1 when out of memory. */
+static int strmap_put(strmap *m, const char *key, unsigned h, int val)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t ncap = m->cap ? 2 * m->cap : 64;
+        strslot *ns = calloc(ncap, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slot[i].key) {
+                size_t j = m->slot[i].h & (ncap - 1);
+                while (ns[j].key)
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = m->slot[i];
+            }
+        free(m->slot);
+        m->slot = ns;
+        m->cap = ncap;
+    }
+    size_t j = h & (m->cap - 1);
+    while (m->slot[j].key)
+        j = (j + 1) & (m->cap - 1);
+    m->slot[j] = (strslot){key, h, val};
+    m->n++;
+    return 0;
+}
+
+/* One copy of each of a few strings read many times (outcomes, provinces), stable until
+ * pool_free, so that they can be kept and compared by pointer. */
+typedef struct strpool {
+    strmap map;   /* string -> index in s */
+    char **s;
+    int n, cap;
+} strpool;
+
+/* The pool's copy of s; NULL when out of memory. */
+static const char *pool_intern(strpool *p, const char *s)
+{
+    unsigned h = str_hash(s);
+    int i = strmap_get(&p->map, s, h);
+    if (i >= 0)
+        return p->s[i];
+    if (p->n == p->cap) {
+        int ncap = p->cap ? 2 * p->cap : 16;
+        char **ns = realloc(p->s, (size_t)ncap * sizeof *ns);
+        if (!ns)
+            return NULL;
+        p->s = ns;
+        p->cap = ncap;
+    }
+    char *c = strdup(s);
+    if (!c || strmap_put(&p->map, c, h, p->n)) {
+        free(c);
+        return NULL;
+    }
+    p->s[p->n] = c;
+    return p->s[p->n++];
+}
+
+static void pool_free(strpool *p)
+{
+    for (int i = 0; i < p->n; i++)
+        free(p->s[i]);
+    free(p->s);
+    free(p->map.slot);
+}
+
+/* What the counted runs said of one model: its best outcome (lowest outcome_index; of equal
+ * ones that of the first run, in order of id) and the sums of its flags. */
+typedef struct model_result {
+    long long model;
+    long long oi;
+    const char *outcome;   /* the pool's copy */
+    long long el, rec, ex, prop;
+    int run;               /* the run's place among the counted runs (ties of model sort by it) */
+} model_result;
+
+/* The model_results, sorted by model once they are all read, and a cursor: the models are
+ * looked up mostly in order of id, so a look-up starts from the last one. */
+typedef struct results {
+    model_result *v;
+    size_t n, cap;
+    size_t at;             /* the cursor: where the last look-up ended */
+} results;
+
+static int cmp_result(const void *a, const void *b)
+{
+    const model_result *x = a, *y = b;
+    if (x->model != y->model)
+        return x->model < y->model ? -1 : 1;
+    return (x->run > y->run) - (x->run < y->run);
+}
+
+/* Sort r by model (each run's results come in that order: with one run nothing moves) and
+ * merge the results of each model into its first. */
+static void results_merge(results *r)
+{
+    size_t i = 1;
+    while (i < r->n && r->v[i - 1].model < r->v[i].model)
+        i++;
+    if (i < r->n)
+        qsort(r->v, r->n, sizeof *r->v, cmp_result);
+    size_t k = 0;
+    for (i = 0; i < r->n; i++) {
+        model_result *e = &r->v[i];
+        if (k > 0 && r->v[k - 1].model == e->model) {
+            model_result *m = &r->v[k - 1];
+            if (e->oi < m->oi) {
+                m->oi = e->oi;
+                m->outcome = e->outcome;
+            }
+            m->el += e->el;
+            m->rec += e->rec;
+            m->ex += e->ex;
+            m->prop += e->prop;
+        } else {
+            r->v[k++] = *e;
+        }
+    }
+    r->n = k;
+}
+
+/* The result of model id, or NULL: galloping on from the cursor when id lies beyond it, else
+ * a binary search of the whole. */
+static const model_result *results_find(results *r, long long id)
+{
+    size_t lo = 0, hi = r->n;
+    if (r->at < r->n && r->v[r->at].model <= id) {
+        size_t step = 1;
+        lo = r->at;   /* v[lo].model <= id < v[hi].model (or hi == n) */
+        for (hi = lo + 1; hi < r->n && r->v[hi].model <= id; hi = lo + step) {
+            lo = hi;
+            step *= 2;
+        }
+        if (hi > r->n)
+            hi = r->n;
+    }
+    while (lo < hi) {   /* the first with model >= id */
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->v[mid].model < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    r->at = lo;
+    return lo < r->n && r->v[lo].model == id ? &r->v[lo] : NULL;
+}
+
 /* ---- rows ------------------------------------------------------------------------------- */
 
-/* The row of key in st, appended (with name) when new; NULL when out of memory. */
-static dvk_stats_row *row_for(dvk_stats *st, int *cap, const char *key, const char *name)
+/* One grouping being counted into st. */
+typedef struct grouping {
+    dvk_stats *st;
+    dvk_stats_by by;
+    int cap;                /* of st->rows (and prov) */
+    strmap rows;            /* row key -> index in st->rows */
+    const char **prov;      /* by field: each row's least province code (the pool's copy) */
+    int *unit_row;          /* by unit: each unit's row (index in st->rows), -1 not yet known */
+} grouping;
+
+/* The index of key's row in gr, appended when new with name (NULL: the key itself; by field
+ * the name is found at the end, from prov). -1 when out of memory. */
+static int row_index(grouping *gr, const char *key, const char *name)
 {
-    for (int i = st->nrows - 1; i >= 0; i--)
-        if (strcmp(st->rows[i].key, key) == 0)
-            return &st->rows[i];
-    if (st->nrows == *cap) {
-        int ncap = *cap ? *cap * 2 : 16;
+    unsigned h = str_hash(key);
+    int i = strmap_get(&gr->rows, key, h);
+    if (i >= 0)
+        return i;
+    dvk_stats *st = gr->st;
+    if (st->nrows == gr->cap) {
+        int ncap = gr->cap ? gr->cap * 2 : 16;
         dvk_stats_row *nr = realloc(st->rows, (size_t)ncap * sizeof *nr);
         if (!nr)
-            return NULL;
+            return -1;
         st->rows = nr;
-        *cap = ncap;
+        if (gr->by == DVK_BY_FIELD) {
+            const char **np = realloc(gr->prov, (size_t)ncap * sizeof *np);
+            if (!np)
+                return -1;
+            gr->prov = np;
+        }
+        gr->cap = ncap;
     }
     dvk_stats_row *r = &st->rows[st->nrows];
     memset(r, 0, sizeof *r);
     r->key = strdup(key);
-    r->name = strdup(name ? name : key);
-    if (!r->key || !r->name) {
+    if (gr->by != DVK_BY_FIELD)
+        r->name = strdup(name ? name : key);
+    if (!r->key || (gr->by != DVK_BY_FIELD && !r->name) ||
+        strmap_put(&gr->rows, r->key, h, st->nrows)) {
         free(r->key);
         free(r->name);
-        return NULL;
+        return -1;
     }
-    st->nrows++;
-    return r;
+    if (gr->by == DVK_BY_FIELD)
+        gr->prov[st->nrows] = NULL;
+    return st->nrows++;
 }
 
 static int cmp_row(const void *a, const void *b)
@@ -140,34 +341,107 @@ void dvk_stats_free(dvk_stats *st)
     memset(st, 0, sizeof *st);
 }
 
+/* Everything one count keeps. */
+typedef struct agg {
+    int nby;
+    grouping gr[DVK_BY_COUNT];
+    unit_groups *g;
+    strmap units;           /* by unit: unit code -> index in the tree */
+    int by_field;           /* 1 when a grouping is by field (provinces are then kept) */
+    strpool pool;           /* outcomes and provinces */
+    results res;            /* the counted runs' outcomes by model (not with run_only) */
+    dvk_stats_row total;
+} agg;
+
+/* Count one model: col[by] its key in each grouping (in dvk_stats_by order; col[DVK_BY_OUTCOME]
+ * "" when no counted run took it up), prov its province (the pool's copy; NULL unless some
+ * grouping is by field), v its counts. -1 when out of memory. */
+static int count_model(agg *a, const char *prov, const char *const *col, const long long *v)
+{
+    add_counts(&a->total, v);
+    for (int i = 0; i < a->nby; i++) {
+        grouping *gr = &a->gr[i];
+        const char *key = col[gr->by];
+        int r;
+        if (gr->by == DVK_BY_UNIT) {
+            int u = strmap_get(&a->units, key, str_hash(key));
+            if (u < 0) {
+                r = row_index(gr, key, key);   /* not in the tree: a row of its own */
+            } else if ((r = gr->unit_row[u]) < 0) {
+                const dvk_unit *gu = dvk_units_at(a->g->t, (size_t)group_of(a->g, u));
+                r = gr->unit_row[u] = row_index(gr, gu->code, gu->name);
+            }
+        } else {
+            r = row_index(gr, key, NULL);
+            /* a field takes the name the least province code (strcmp) among its models gives
+             * it: with candidates of several provinces, each may name it differently */
+            if (r >= 0 && gr->by == DVK_BY_FIELD && gr->prov[r] != prov &&
+                (!gr->prov[r] || strcmp(prov, gr->prov[r]) < 0))
+                gr->prov[r] = prov;
+        }
+        if (r < 0)
+            return -1;
+        add_counts(&gr->st->rows[r], v);
+    }
+    return 0;
+}
+
+/* Name gr's rows (by field) from the fields table: the name of the field in the row's
+ * province, else its id. An SQLite status. */
+static int field_names(grouping *gr, sqlite3_stmt *fname, int *oom)
+{
+    for (int i = 0; i < gr->st->nrows; i++) {
+        dvk_stats_row *r = &gr->st->rows[i];
+        sqlite3_reset(fname);
+        sqlite3_bind_text(fname, 1, gr->prov[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(fname, 2, r->key, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(fname);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return rc;
+        const char *name = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(fname, 0) : NULL;
+        if (!(r->name = strdup(name ? name : r->key))) {
+            *oom = 1;
+            break;
+        }
+    }
+    sqlite3_reset(fname);
+    return SQLITE_OK;
+}
+
 /* ---- the scan ------------------------------------------------------------------------------ */
 
-/* The runs that count and each model's outcome over them. Parameters: ?1 the provinces (JSON
- * array), ?2 year, ?3 level or NULL, ?4 the given run or NULL, ?5 run_only, ?6 the scope's
- * units (JSON array) or NULL. sum(x) > 0 stands for max(x) over 0/1 flags, so that min() is
- * the one min/max aggregate and the bare column outcome is that of the best outcome. */
-static const char SQL_WITH[] =
-    "WITH cur AS (SELECT id FROM current_runs c WHERE NOT ?5"
+/* The runs that count, in order of id. Parameters: ?1 the provinces (JSON array), ?2 year,
+ * ?3 level or NULL, ?4 the given run or NULL, ?5 run_only. Column 0: the run's id. */
+static const char SQL_RUNS[] =
+    "SELECT id FROM current_runs c WHERE NOT ?5"
     "  AND province IN (SELECT value FROM json_each(?1)) AND year = ?2"
     "  AND (?3 IS NULL OR level = ?3)"
     "  AND NOT EXISTS (SELECT 1 FROM runs g WHERE g.id = ?4 AND g.province = c.province"
     "   AND g.year = c.year AND g.level = c.level AND g.unit IS c.unit)"
-    " UNION SELECT id FROM runs WHERE id = ?4),"
-    " res AS (SELECT model, min(outcome_index) AS oi, outcome, sum(eligible) > 0 AS el,"
-    "  sum(recognised) > 0 AS rec, sum(exemplary) > 0 AS ex, sum(proposed) > 0 AS prop"
-    "  FROM results WHERE run IN (SELECT id FROM cur) GROUP BY model)"
-    " SELECT m.province";
-/* After the key columns: 0 province, 1..nby keys, then registered, eligible, recognised,
- * exemplary, proposed. */
-static const char SQL_SUMS[] =
-    ", sum(?5 OR ?3 IS NULL OR m.level = ?3), sum(coalesce(res.el, 0)),"
-    " sum(coalesce(res.rec, 0)), sum(coalesce(res.ex, 0)), sum(coalesce(res.prop, 0))";
-static const char SQL_FROM_YEAR[] =
-    " FROM models m LEFT JOIN res ON res.model = m.id"
-    " WHERE m.province IN (SELECT value FROM json_each(?1)) AND m.year = ?2"
-    "  AND (?3 IS NULL OR m.level = ?3 OR res.model IS NOT NULL)"
-    "  AND (?6 IS NULL OR m.unit IN (SELECT value FROM json_each(?6)))";
-static const char SQL_FROM_RUN[] = " FROM res JOIN models m ON m.id = res.model";
+    " UNION SELECT id FROM runs WHERE id = ?4 ORDER BY 1";
+
+/* One run's results in the order of the primary key (run, model). ?1 the run. Columns:
+ * 0 model, 1 outcome_index, 2 outcome, 3 eligible, 4 recognised, 5 exemplary, 6 proposed. */
+static const char SQL_RESULTS[] =
+    "SELECT model, outcome_index, outcome, eligible, recognised, exemplary, proposed"
+    " FROM results WHERE run = ?1";
+
+/* The models of the provinces and year, in the scope. ?1 the provinces (JSON array), ?2 year,
+ * ?3 the scope's units (JSON array) or NULL. Columns: 0 id, 1 province, then the keys in
+ * dvk_stats_by order: 2 field, 3 unit, 4 level, 5 kind, 6 registration, 7 category. */
+static const char SQL_MODELS[] =
+    "SELECT id, province, field, unit, level, kind, registration, category FROM models"
+    " WHERE province IN (SELECT value FROM json_each(?1)) AND year = ?2"
+    "  AND (?3 IS NULL OR unit IN (SELECT value FROM json_each(?3)))";
+
+/* One run's candidates with their results, in the order of results' primary key. ?1 the
+ * run. Columns 0..7 as SQL_MODELS, then 8 outcome, 9 eligible, 10 recognised, 11 exemplary,
+ * 12 proposed. */
+static const char SQL_CANDIDATES[] =
+    "SELECT m.id, m.province, m.field, m.unit, m.level, m.kind, m.registration, m.category,"
+    " r.outcome, r.eligible, r.recognised, r.exemplary, r.proposed"
+    " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1";
+#define NKEYS 6   /* the key columns of SQL_MODELS: field .. category */
 
 /* The provinces counted as JSON: P, and with successors every province merged into P. */
 static char *provinces_json(const dvk_units *t, int root, int successors, dvk_error *err)
@@ -189,25 +463,88 @@ static char *provinces_json(const dvk_units *t, int root, int successors, dvk_er
     return json;
 }
 
-/* The name of field id of province prov (the fields table), or id itself. */
-static int field_row(sqlite3_stmt *fname, dvk_stats *st, int *cap, const char *prov,
-                     const char *id, dvk_stats_row **out)
+/* The text of column i of st ("" for NULL). */
+static const char *col_text(sqlite3_stmt *st, int i)
 {
-    for (int i = st->nrows - 1; i >= 0; i--)
-        if (strcmp(st->rows[i].key, id) == 0) {
-            *out = &st->rows[i];
-            return SQLITE_OK;
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+/* Append the results of run (place k among the counted runs) to a->res. An SQLite status;
+ * *oom set when memory is short. */
+static int read_results(agg *a, sqlite3_stmt *rs, long long run, int k, int *oom)
+{
+    int step;
+    results *r = &a->res;
+    sqlite3_reset(rs);
+    sqlite3_bind_int64(rs, 1, run);
+    while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
+        if (r->n == r->cap) {
+            size_t ncap = r->cap ? 2 * r->cap : 1024;
+            model_result *nv = realloc(r->v, ncap * sizeof *nv);
+            if (!nv) {
+                *oom = 1;
+                break;
+            }
+            r->v = nv;
+            r->cap = ncap;
         }
-    sqlite3_reset(fname);
-    sqlite3_bind_text(fname, 1, prov, -1, SQLITE_STATIC);
-    sqlite3_bind_text(fname, 2, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(fname);
-    const char *name = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(fname, 0) : NULL;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return rc;
-    *out = row_for(st, cap, id, name);
-    sqlite3_reset(fname);
-    return SQLITE_OK;
+        model_result *e = &r->v[r->n];
+        if (!(e->outcome = pool_intern(&a->pool, col_text(rs, 2)))) {
+            *oom = 1;
+            break;
+        }
+        e->model = sqlite3_column_int64(rs, 0);
+        e->oi = sqlite3_column_int64(rs, 1);
+        e->el = sqlite3_column_int64(rs, 3);
+        e->rec = sqlite3_column_int64(rs, 4);
+        e->ex = sqlite3_column_int64(rs, 5);
+        e->prop = sqlite3_column_int64(rs, 6);
+        e->run = k;
+        r->n++;
+    }
+    sqlite3_reset(rs);
+    return *oom || step == SQLITE_DONE ? SQLITE_OK : step;
+}
+
+/* Count the rows of st, a statement of SQL_MODELS (res 0: the outcomes are in a->res) or of
+ * SQL_CANDIDATES (res 1: each row carries its one result). level: q->level unless run_only.
+ * An SQLite status; *oom set when memory is short. */
+static int count_rows(agg *a, sqlite3_stmt *st, int res, const char *level, int *oom)
+{
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *col[DVK_BY_COUNT];
+        long long v[5];
+        for (int i = 0; i < NKEYS; i++)
+            col[i] = col_text(st, i + 2);
+        if (res) {
+            col[DVK_BY_OUTCOME] = col_text(st, 8);
+            v[0] = 1;
+            for (int i = 1; i < 5; i++)
+                v[i] = sqlite3_column_int64(st, 8 + i) > 0;
+        } else {
+            const model_result *e = results_find(&a->res, sqlite3_column_int64(st, 0));
+            v[0] = !level || strcmp(col[DVK_BY_LEVEL], level) == 0;
+            if (!v[0] && !e)
+                continue;   /* of another level and not taken up at this one */
+            col[DVK_BY_OUTCOME] = e ? e->outcome : "";
+            v[1] = e && e->el > 0;
+            v[2] = e && e->rec > 0;
+            v[3] = e && e->ex > 0;
+            v[4] = e && e->prop > 0;
+        }
+        const char *prov = NULL;
+        if (a->by_field && !(prov = pool_intern(&a->pool, col_text(st, 1)))) {
+            *oom = 1;
+            break;
+        }
+        if (count_model(a, prov, col, v)) {
+            *oom = 1;
+            break;
+        }
+    }
+    return *oom || step == SQLITE_DONE ? SQLITE_OK : step;
 }
 
 int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_by *by, int nby,
@@ -216,16 +553,23 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     for (int i = 0; i < nby; i++)
         memset(&out[i], 0, sizeof out[i]);
     dvk_units *t = NULL;
-    sqlite3_stmt *st = NULL, *fname = NULL, *runs = NULL;
+    sqlite3_stmt *runs_st = NULL, *rs = NULL, *st = NULL, *fname = NULL, *runs = NULL;
     char *provs = NULL, *scope_json = NULL;
-    int caps[DVK_BY_COUNT] = {0};
+    long long *ids = NULL;
+    int nids = 0, capids = 0;
     unit_groups g = {0};
-    dvk_buf sql = DVK_BUF_INIT;
-    int rc = DVK_OK, step;
+    agg a = {0};
+    int rc = DVK_OK, step = SQLITE_OK, oom = 0;
+    int run_only = q->run && q->run_only;
     if (nby < 1 || nby > DVK_BY_COUNT) {
         rc = dvk_error_set(err, DVK_EUSAGE, "stats: between 1 and %d groupings (got %d)", DVK_BY_COUNT, nby);
         goto done;
     }
+    for (int i = 0; i < nby; i++)
+        if ((unsigned)by[i] >= DVK_BY_COUNT) {
+            rc = dvk_error_set(err, DVK_EUSAGE, "stats: unknown grouping %d", (int)by[i]);
+            goto done;
+        }
     if ((rc = dvk_units_load(s, NULL, &t, err)))
         goto done;
     int root = dvk_units_find(t, q->province);
@@ -248,81 +592,94 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     if (!g.mark || !g.plain || !g.group || !(provs = provinces_json(t, root, q->successors, err)) ||
         dvk_units_subtree(t, g.scope, DVK_UNITS_MERGED, g.mark) < 0 ||
         dvk_units_subtree(t, g.scope, 0, g.plain) < 0 ||
-        (q->unit && !(scope_json = dvk_units_subtree_json(t, q->unit, DVK_UNITS_MERGED, err)))) {
-        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
-        goto done;
-    }
+        (q->unit && !(scope_json = dvk_units_subtree_json(t, q->unit, DVK_UNITS_MERGED, err))))
+        goto nomem;
     for (size_t i = 0; i < n; i++)
         g.group[i] = -2;
 
-    dvk_buf_adds(&sql, SQL_WITH);
+    a.nby = nby;
+    a.g = &g;
     for (int i = 0; i < nby; i++) {
-        if ((unsigned)by[i] >= DVK_BY_COUNT) {
-            rc = dvk_error_set(err, DVK_EUSAGE, "stats: unknown grouping %d", (int)by[i]);
-            goto done;
+        grouping *gr = &a.gr[i];
+        gr->st = &out[i];
+        gr->by = by[i];
+        a.by_field |= by[i] == DVK_BY_FIELD;
+        if (by[i] != DVK_BY_UNIT)
+            continue;
+        if (!(gr->unit_row = malloc((n + 1) * sizeof *gr->unit_row)))
+            goto nomem;
+        for (size_t k = 0; k < n; k++)
+            gr->unit_row[k] = -1;
+        if (a.units.n)
+            continue;   /* the codes are in already (a second grouping by unit) */
+        for (size_t k = 0; k < n; k++) {
+            const char *code = dvk_units_at(t, k)->code;
+            if (strmap_put(&a.units, code, str_hash(code), (int)k))
+                goto nomem;
         }
-        dvk_buf_printf(&sql, ", %s", KEY_SQL[by[i]]);
     }
-    dvk_buf_adds(&sql, SQL_SUMS);
-    dvk_buf_adds(&sql, q->run && q->run_only ? SQL_FROM_RUN : SQL_FROM_YEAR);
-    dvk_buf_adds(&sql, " GROUP BY 1");
-    for (int i = 0; i < nby; i++)
-        dvk_buf_printf(&sql, ", %d", i + 2);
-    if (sql.oom) {
-        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
-        goto done;
-    }
-    if (!(st = dvk_store_prepare(s, dvk_buf_str(&sql), err)) ||
+
+    if (!(runs_st = dvk_store_prepare(s, SQL_RUNS, err)) ||
+        !(rs = dvk_store_prepare(s, run_only ? SQL_CANDIDATES : SQL_RESULTS, err)) ||
         !(fname = dvk_store_prepare(s, "SELECT name FROM fields WHERE province = ?1 AND id = ?2", err)) ||
         !(runs = dvk_store_prepare(s, "SELECT count(*) FROM current_runs WHERE province = ?1 AND year = ?2"
                                       " AND level = ?3 AND unit = ?4", err))) {
         rc = err->code;
         goto done;
     }
-    sqlite3_bind_text(st, 1, provs, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, q->year);
+    sqlite3_bind_text(runs_st, 1, provs, -1, SQLITE_STATIC);
+    sqlite3_bind_int(runs_st, 2, q->year);
     if (q->level)
-        sqlite3_bind_text(st, 3, q->level, -1, SQLITE_STATIC);
+        sqlite3_bind_text(runs_st, 3, q->level, -1, SQLITE_STATIC);
     if (q->run)
-        sqlite3_bind_int64(st, 4, q->run);
-    sqlite3_bind_int(st, 5, q->run && q->run_only);
-    if (scope_json)
-        sqlite3_bind_text(st, 6, scope_json, -1, SQLITE_STATIC);
-    dvk_stats_row total = {0};
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int frc = SQLITE_OK;   /* the field-name look-up's status */
-        const char *mprov = (const char *)sqlite3_column_text(st, 0);
-        long long v[5];
-        for (int i = 0; i < 5; i++)
-            v[i] = sqlite3_column_int64(st, nby + 1 + i);
-        add_counts(&total, v);
-        for (int i = 0; i < nby; i++) {
-            const char *key = (const char *)sqlite3_column_text(st, i + 1);
-            dvk_stats_row *r = NULL;
-            if (!key)
-                key = "";
-            if (by[i] == DVK_BY_UNIT) {
-                int u = dvk_units_find(t, key);
-                const dvk_unit *gu = u >= 0 ? dvk_units_at(t, (size_t)group_of(&g, u)) : NULL;
-                r = row_for(&out[i], &caps[i], gu ? gu->code : key, gu ? gu->name : key);
-            } else if (by[i] == DVK_BY_FIELD) {
-                if ((frc = field_row(fname, &out[i], &caps[i], mprov, key, &r)) != SQLITE_OK)
-                    break;
-            } else {
-                r = row_for(&out[i], &caps[i], key, key);
-            }
-            if (!r) {
-                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
-                goto done;
-            }
-            add_counts(r, v);
+        sqlite3_bind_int64(runs_st, 4, q->run);
+    sqlite3_bind_int(runs_st, 5, run_only);
+    while ((step = sqlite3_step(runs_st)) == SQLITE_ROW) {
+        if (nids == capids) {
+            int ncap = capids ? 2 * capids : 16;
+            long long *ni = realloc(ids, (size_t)ncap * sizeof *ni);
+            if (!ni)
+                goto nomem;
+            ids = ni;
+            capids = ncap;
         }
-        if (frc != SQLITE_OK) {
-            step = frc;
-            break;
-        }
+        ids[nids++] = sqlite3_column_int64(runs_st, 0);
     }
     if (step != SQLITE_DONE) {
+        rc = dvk_store_fail(s, step, err, "reading runs");
+        goto done;
+    }
+    step = SQLITE_OK;
+    if (run_only) {
+        /* the run's candidates, each with its one result */
+        for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++) {
+            sqlite3_reset(rs);
+            sqlite3_bind_int64(rs, 1, ids[i]);
+            step = count_rows(&a, rs, 1, NULL, &oom);
+        }
+    } else {
+        /* the counted runs' outcomes by model, then the models one by one */
+        for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++)
+            step = read_results(&a, rs, ids[i], i, &oom);
+        if (step == SQLITE_OK && !oom) {
+            results_merge(&a.res);
+            if (!(st = dvk_store_prepare(s, SQL_MODELS, err))) {
+                rc = err->code;
+                goto done;
+            }
+            sqlite3_bind_text(st, 1, provs, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, q->year);
+            if (scope_json)
+                sqlite3_bind_text(st, 3, scope_json, -1, SQLITE_STATIC);
+            step = count_rows(&a, st, 0, q->level, &oom);
+        }
+    }
+    for (int i = 0; i < nby && step == SQLITE_OK && !oom; i++)
+        if (by[i] == DVK_BY_FIELD)
+            step = field_names(&a.gr[i], fname, &oom);
+    if (oom)
+        goto nomem;
+    if (step != SQLITE_OK) {
         rc = dvk_store_fail(s, step, err, "counting models");
         goto done;
     }
@@ -336,11 +693,10 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
             if (u->parent != g.scope || !dvk_unit_in_year(u, q->year))
                 continue;
             const dvk_unit *gu = dvk_units_at(t, (size_t)group_of(&g, (int)k));
-            dvk_stats_row *r = row_for(&out[i], &caps[i], gu->code, gu->name);
-            if (!r) {
-                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
-                goto done;
-            }
+            int ri = row_index(&a.gr[i], gu->code, gu->name);
+            if (ri < 0)
+                goto nomem;
+            dvk_stats_row *r = &out[i].rows[ri];
             if (q->level && !r->decided) {
                 sqlite3_reset(runs);
                 sqlite3_bind_text(runs, 1, q->province, -1, SQLITE_STATIC);
@@ -358,24 +714,35 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     }
     for (int i = 0; i < nby; i++) {
         qsort(out[i].rows, (size_t)out[i].nrows, sizeof *out[i].rows, cmp_row);
-        out[i].total = total;
+        out[i].total = a.total;
         out[i].total.key = strdup("total");
         out[i].total.name = strdup("Tổng cộng");
-        if (!out[i].total.key || !out[i].total.name) {
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
-            goto done;
-        }
+        if (!out[i].total.key || !out[i].total.name)
+            goto nomem;
     }
+    goto done;
+nomem:
+    rc = dvk_error_set(err, DVK_ENOMEM, "out of memory counting");
 done:
+    sqlite3_finalize(runs_st);
+    sqlite3_finalize(rs);
     sqlite3_finalize(st);
     sqlite3_finalize(fname);
     sqlite3_finalize(runs);
-    dvk_buf_free(&sql);
     free(provs);
     free(scope_json);
+    free(ids);
     free(g.mark);
     free(g.plain);
     free(g.group);
+    for (int i = 0; i < DVK_BY_COUNT; i++) {
+        free(a.gr[i].rows.slot);
+        free(a.gr[i].prov);
+        free(a.gr[i].unit_row);
+    }
+    free(a.units.slot);
+    free(a.res.v);
+    pool_free(&a.pool);
     dvk_units_free(t);
     if (rc)
         for (int i = 0; i < nby; i++)
