@@ -115,7 +115,8 @@ int dvk_units_load(dvk_store *s, const char *province, dvk_units **out, dvk_erro
         rc = dvk_store_fail(s, src, err, "loading units");
         goto fail;
     }
-    qsort(t->u, t->n, sizeof *t->u, cmp_code);
+    if (t->n)
+        qsort(t->u, t->n, sizeof *t->u, cmp_code);   /* (qsort of NULL is undefined) */
     par = malloc((t->n + 1) * sizeof *par);
     suc = malloc((t->n + 1) * sizeof *suc);
     slot = malloc((t->n + 1) * sizeof *slot);
@@ -186,7 +187,7 @@ const char *dvk_units_name(const dvk_units *t, const char *code)
  * end by themselves. */
 long dvk_units_subtree(const dvk_units *t, int scope, int flags, unsigned char *mark)
 {
-    if (!t)
+    if (!t || t->n == 0)
         return 0;
     memset(mark, 0, t->n);
     if (scope < 0 || (size_t)scope >= t->n)
