@@ -76,8 +76,12 @@ const dvk_command dvk_commands[] = {
      "  --format F     table, box, csv, markdown or json\n"
      "  --successors   show units that no longer exist in their successors' rows\n"},
     {"test", cmd_test, "dvk test [FILE_test.lua ...]", "run the province scripts' tests", NULL},
-    {"repl", cmd_repl, "dvk repl [--province P]", "interactive Lua over the database", NULL},
-    {"exec", cmd_exec, "dvk exec FILE.lua [ARGS...]", "run a Lua file with the same API as the REPL", NULL},
+    {"repl", cmd_repl, "dvk repl [--province P]", "interactive Lua over the database",
+     "Each line has 512 MiB, 2,000,000,000 instructions and 120 s (Ctrl-C stops it). Writes\n"
+     "only through dvk.decide and dvk.finalize on your own lines; province scripts loaded\n"
+     "here never see them (docs/lua-api.md, section 10).\n"},
+    {"exec", cmd_exec, "dvk exec FILE.lua [ARGS...]", "run a Lua file with the same API as the REPL",
+     "The whole run has 512 MiB, 2,000,000,000 instructions and 120 s, as a REPL line.\n"},
     {"demo", cmd_demo, "dvk demo [--out DIR]",
      "build a fresh database from the bundled datasets and run every province end to end",
      "  --out DIR      folder for the database and reports (default: a new temporary folder)\n"},

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dvk/buf.h"
+#include "dvk/format.h"
 #include "dvk/sandbox.h"
 
 /* A C `next` so that plain tables and read-only views iterate the same way. */
@@ -145,12 +146,8 @@ static const char *cell_text(lua_State *L, int idx)
         if (lua_isinteger(L, idx)) {
             lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, idx));
         } else {
-            char buf[64];
-            double v = lua_tonumber(L, idx);
-            if (v == floor(v) && fabs(v) < 1e15)
-                snprintf(buf, sizeof buf, "%.0f", v);
-            else
-                snprintf(buf, sizeof buf, "%.14g", v);
+            char buf[DVK_FORMAT_MAX];
+            dvk_format_plain(lua_tonumber(L, idx), buf, sizeof buf);   /* the one formatter */
             lua_pushstring(L, buf);
         }
         return lua_tostring(L, -1);
