@@ -287,7 +287,9 @@ START_TEST(test_models_good)
                    "M001,B,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
                    "N001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n"
                    "N001,A,xa-2,ca-nhan,mo-hinh,kinh-te,huyen,2024,moi\n", (size_t)-1);
-    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_EDATA);
+    /* (--replace: the file has no metric columns; M001's would be dropped otherwise) */
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, &(dvk_import_opts){.replace = 1}, &res,
+                            &err), DVK_EDATA);
     ck_assert_int_eq(res.problems, 2);
     msg_is(&res, 0, "m.csv:3: column 'code': duplicate code: an earlier row of this file has it (M001)");
     msg_is(&res, 1, "m.csv:5: column 'code': duplicate code: an earlier row of this file has it (N001)");
@@ -512,6 +514,154 @@ START_TEST(test_appraisals)
                     "of this model earlier in the file (Y)");
     dvk_import_result_free(&res);
     ck_text(s, "SELECT sum(score) FROM appraisals", "64.5");
+    free(path);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* The criteria of every province for the appraisal checks: a (max 15), b (max 7.5). */
+static int two_criteria(void *ud, const char *province, char ***ids, double **max, int *n,
+                        dvk_error *err)
+{
+    (void)ud;
+    (void)province;
+    (void)err;
+    *ids = calloc(2, sizeof **ids);
+    *max = calloc(2, sizeof **max);
+    (*ids)[0] = strdup("a");
+    (*ids)[1] = strdup("b");
+    (*max)[0] = 15;
+    (*max)[1] = 7.5;
+    *n = 2;
+    return DVK_OK;
+}
+
+/* Appraisals are checked against the province's criteria: a known id, a score at most its
+ * max, the message naming the appraiser and the model; numbers as written. */
+START_TEST(test_appraisal_criteria)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    char *path = tu_path(dir, "dk.csv");
+    tu_write(path, "model,criterion,appraiser,score\n"
+                   "M001,a,Nguyễn Văn A,15\n"
+                   "M001,b,Nguyễn Văn A,7.50\n"
+                   "M001,c,Nguyễn Văn A,1\n"
+                   "M002,a,Nguyễn Văn A,81\n"
+                   "M002,b,Trần Thị B,7.6\n"
+                   "M002,a,\xE2\x80\x8B,3\n", (size_t)-1);
+    dvk_import_opts o = {.criteria = two_criteria};
+    ck_assert_int_eq(import(s, DVK_IMPORT_APPRAISALS, path, &o, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 4);
+    msg_is(&res, 0, "dk.csv:4: column 'criterion': 'c' is not a criterion of province tinh-a "
+                    "(criteria: a, b) (appraiser Nguyễn Văn A, model M001)");
+    msg_is(&res, 1, "dk.csv:5: column 'score': 81 is above the criterion's maximum 15 "
+                    "(appraiser Nguyễn Văn A, model M002)");
+    msg_is(&res, 2, "dk.csv:6: column 'score': 7.6 is above the criterion's maximum 7.5 "
+                    "(appraiser Trần Thị B, model M002)");
+    /* an appraiser whose name is only a zero-width space is not named */
+    msg_is(&res, 3, "dk.csv:7: column 'appraiser': a value is required here");
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisals"), 0);
+    /* without the criteria (a caller that does not ask) the old rules only */
+    ck_assert_int_eq(import(s, DVK_IMPORT_APPRAISALS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 1);
+    dvk_import_result_free(&res);
+    free(path);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* A re-import whose file lacks a metric a stored model has (a misspelled column) is refused
+ * unless replace; an empty cell in a present column is a deliberate "unknown". */
+START_TEST(test_metric_dropped)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_import_result res;
+    dvk_error err;
+    char *path = tu_path(dir, "models.csv");
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,beneficiaries,funds\n"
+                   "X1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,60,5\n"
+                   "X2,B,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,70,\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,benificiaries,funds\n"
+                   "X1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,60,5\n"
+                   "X2,B,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,70,\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 2);
+    msg_is(&res, 0, "models.csv:2: model X1: the file has no 'beneficiaries' that the stored "
+                    "model has (a misspelled column?); use --replace to replace the model's "
+                    "metrics");
+    dvk_import_result_free(&res);
+    ck_text(s, "SELECT metrics FROM models WHERE code='X1'", "{\"beneficiaries\":60,\"funds\":5}");
+    /* an empty cell under a present column clears that metric */
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,beneficiaries,funds\n"
+                   "X1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,60,\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    ck_assert_int_eq(res.updated, 1);
+    dvk_import_result_free(&res);
+    ck_text(s, "SELECT metrics FROM models WHERE code='X1'", "{\"beneficiaries\":60}");
+    /* --replace: the file's metrics, whatever the model had */
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,people\n"
+                   "X1,A,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,61\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, &(dvk_import_opts){.replace = 1}, &res,
+                            &err), DVK_OK);
+    ck_assert_int_eq(res.updated, 1);
+    dvk_import_result_free(&res);
+    ck_text(s, "SELECT metrics FROM models WHERE code='X1'", "{\"people\":61}");
+    free(path);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Text rule: controls refused everywhere (TAB and line ends fine in free text), invisible
+ * marks and TAB refused in codes, stripped from names. */
+START_TEST(test_text_rules)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_import_result res;
+    dvk_error err;
+    char *path = tu_path(dir, "t.csv");
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,address,description\n"
+                   "T1,Tổ\xE2\x80\x8B hòa\xE2\x80\xAE giải\xEF\xBB\xBF,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,\"a\tb\nc\"\n"
+                   "T\xE2\x80\xAE""2,B,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,\n"
+                   "T3,C\x1B[31m,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,\n"
+                   "T4,D,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,thôn\x07,\n"
+                   "\"T5\t\",E,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,\n"
+                   "T6,F,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,\xC2\x9B\n", (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_EDATA);
+    ck_assert_int_eq(res.problems, 5);
+    msg_is(&res, 0, "t.csv:4: column 'code': contains an invisible character (U+202E: a "
+                    "bidirectional or zero-width mark; codes may not) (T\xE2\x80\xAE""2)");
+    msg_is(&res, 1, "t.csv:5: column 'name': contains a control character (U+001B) (C\\x1B[31m)");
+    msg_is(&res, 2, "t.csv:6: column 'address': contains a control character (U+0007) (thôn\\x07)");
+    msg_is(&res, 3, "t.csv:7: column 'code': contains a tab or a line break (U+0009; codes may "
+                    "not) (T5\\x09)");
+    msg_is(&res, 4, "t.csv:8: column 'description': contains a control character (U+009B) "
+                    "(\xC2\x9B)");
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 0);
+    /* the good row alone: its name without the marks, its description as written */
+    tu_write(path, "code,name,unit,kind,category,field,level,year,registration,address,description\n"
+                   "T1,Tổ\xE2\x80\x8B hòa\xE2\x80\xAE giải\xEF\xBB\xBF,xa-2,tap-the,mo-hinh,kinh-te,co-so,2023,moi,,\"a\tb\r\nc\"\n",
+             (size_t)-1);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, path, NULL, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    ck_text(s, "SELECT name || '|' || name_key FROM models WHERE code='T1'", "Tổ hòa giải|to hoa giai");
+    ck_text(s, "SELECT description FROM models WHERE code='T1'", "a\tb\r\nc");
     free(path);
     dvk_store_close(s);
     tu_rmdir(dir);
@@ -781,7 +931,8 @@ END_TEST
  * ^'+[=+\-@\t\r]; an apostrophe before anything else is data. */
 START_TEST(test_round_trip_formulas)
 {
-    static const char *const names[] = {"=1+2", "'=x", "\tTab", "-5", "@a", "''@b", "\rCR",
+    /* (a lone CR is a control character the importer refuses: CR LF is the line end) */
+    static const char *const names[] = {"=1+2", "'=x", "\tTab", "-5", "@a", "''@b", "\r\nCR",
                                         "+84", "'plain", "''", "a=b"};
     enum { N = sizeof names / sizeof names[0] };
     char *dir;
@@ -926,6 +1077,9 @@ Suite *csvio_suite(void)
     tcase_add_test(tc, test_dry_run_and_chunks);
     tcase_add_test(tc, test_file_errors);
     tcase_add_test(tc, test_appraisals);
+    tcase_add_test(tc, test_appraisal_criteria);
+    tcase_add_test(tc, test_metric_dropped);
+    tcase_add_test(tc, test_text_rules);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_fast_text_paths);
     tcase_add_test(tc, test_bulk_indexes);

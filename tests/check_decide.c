@@ -330,6 +330,104 @@ START_TEST(test_finalize)
 }
 END_TEST
 
+/* Finalize refuses, writing nothing: a number that is not valid UTF-8 or holds a control or
+ * invisible character, a date that does not exist, a superseded draft (unless
+ * DVK_FINALIZE_SUPERSEDED), a date outside the run's year and the next (unless
+ * DVK_FINALIZE_FORCE_DATE). */
+START_TEST(test_finalize_guards)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    dvk_error err;
+    int audit = tu_int(store, "SELECT count(*) FROM audit_log");
+    static const struct {
+        const char *number, *date, *msg;
+    } bad[] = {
+        {"125\xC3-QĐ", "2023-12-20", "the decision number is not valid UTF-8"},
+        {"125\x1B[2J", "2023-12-20", "the decision number contains a control character (U+001B at byte 4)"},
+        {"125\n126", "2023-12-20", "the decision number contains a control character (U+000A at byte 4)"},
+        {"125\xE2\x80\xAE", "2023-12-20", "the decision number contains an invisible character (U+202E at byte 4: a bidirectional or zero-width mark)"},
+        {"125", "2023-02-31", "the decision date 2023-02-31 is not a date (past the month's last day)"},
+        {"125", "2023-13-01", "the decision date 2023-13-01 is not a date (no such month)"},
+        {"125", "2022-12-20", "the decision date 2022-12-20 is outside 2023-2024"},
+        {"125", "2025-01-02", "the decision date 2025-01-02 is outside 2023-2024"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(dvk_runs_finalize(store, 1, bad[i].number, bad[i].date, "t", &err), DVK_EDATA);
+        ck_assert_msg(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0, "%zu: %s", i, err.msg);
+    }
+    /* a leap day is a date */
+    ck_assert_int_eq(dvk_runs_finalize_with(store, 1, "1", "2024-02-30", "t", 0, &err), DVK_EDATA);
+    expect_text("SELECT status || coalesce(decision_number, '-') FROM runs", "draft-");
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log"), audit);
+    /* a newer run of the same scope supersedes run 1; another unit's run does not */
+    decide("huyen", NULL, 0, &sum);
+    decide("huyen", "tp/h", 0, &sum);
+    ck_assert_int_eq(dvk_runs_finalize(store, 1, "125", "2023-12-20", "t", &err), DVK_EDATA);
+    ck_assert_str_eq(err.msg, "run 1 is superseded: run 2 is newer for tp 2023 huyen (finalize "
+                              "run 2, or give --superseded to finalize this one)");
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log"), audit + 2);
+    ck_assert_int_eq(dvk_runs_finalize_with(store, 1, "125-QĐ/BDVTU", "2022-12-20", "t",
+                                            DVK_FINALIZE_SUPERSEDED, &err), DVK_EDATA);
+    ck_assert_int_eq(dvk_runs_finalize_with(store, 1, "125-QĐ/BDVTU", "2022-12-20", "t",
+                                            DVK_FINALIZE_SUPERSEDED | DVK_FINALIZE_FORCE_DATE,
+                                            &err), DVK_OK);
+    expect_text("SELECT decision_number || ' ' || decision_date FROM runs WHERE id = 1",
+                "125-QĐ/BDVTU 2022-12-20");
+    ck_assert_int_eq(dvk_runs_finalize(store, 3, "126", "2024-02-29", "t", &err), DVK_OK);
+}
+END_TEST
+
+/* No candidates: refused, nothing stored, dry run or not. */
+START_TEST(test_no_candidates)
+{
+    dvk_decide_opts o = {.province = "tp", .year = 2021, .level = "huyen"};
+    dvk_decide_summary sum;
+    dvk_error err;
+    for (int dry = 0; dry < 2; dry++) {
+        o.dry_run = dry;
+        ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_EDATA);
+        ck_assert_str_eq(err.msg, "no candidates for tp 2021 huyen: nothing decided");
+    }
+    o.year = 2023;
+    o.level = "tinh";   /* nothing registered at tinh, nothing proposed from huyen yet */
+    o.unit = "tp/k";
+    ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_EDATA);
+    ck_assert_str_eq(err.msg, "no candidates for tp 2023 tinh unit tp/k: nothing decided");
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log"), 0);
+}
+END_TEST
+
+/* Council scores: once any model of the year has appraisals, an eligible candidate without
+ * any is refused (named) unless allow_missing_scores; ineligible ones do not count. */
+START_TEST(test_missing_scores)
+{
+    dvk_decide_opts o = {.province = "tp", .year = 2023, .level = "huyen"};
+    dvk_decide_summary sum;
+    dvk_error err;
+    /* no appraisals at all: the province does not score by council this year */
+    ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_OK);
+    ck_assert_int_eq(sum.missing_scores, 0);
+    exec_sql("INSERT INTO appraisals(model, criterion, appraiser, score) SELECT id, 'a', 'X', 10"
+             " FROM models WHERE code IN ('H1', 'K1')");
+    for (int dry = 0; dry < 2; dry++) {
+        o.dry_run = dry;
+        ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_EDATA);
+        ck_assert_str_eq(err.msg, "3 eligible candidates of tp 2023 huyen have no council scores "
+                                  "(appraisals) while other models of 2023 have some: H2, H3, K2; "
+                                  "import their appraisals, or decide with "
+                                  "--allow-missing-scores: nothing decided");
+    }
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs"), 1);
+    o.dry_run = 0;
+    o.allow_missing_scores = 1;
+    ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_OK);
+    ck_assert_int_eq(sum.missing_scores, 3);
+    ck_assert_int_eq(sum.run, 2);
+}
+END_TEST
+
 START_TEST(test_show_and_list)
 {
     dvk_decide_summary sum;
@@ -668,6 +766,9 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_unit_scope);
     tcase_add_test(tc, test_script_error_writes_nothing);
     tcase_add_test(tc, test_finalize);
+    tcase_add_test(tc, test_finalize_guards);
+    tcase_add_test(tc, test_no_candidates);
+    tcase_add_test(tc, test_missing_scores);
     tcase_add_test(tc, test_show_and_list);
     tcase_add_test(tc, test_unit_scope_merged);
     tcase_add_test(tc, test_list_data);

@@ -1,7 +1,8 @@
 /* cmd_decide.c: `dvk decide --province P --year Y --level L [--unit CODE] [--dry-run]
- * [--compare RUN] [--verbose]`: run the province script over the candidates and store the
- * run (or only print it); --compare prints the diff against an earlier run; --verbose sends
- * the scripts' print() to stderr. */
+ * [--compare RUN] [--verbose] [--allow-missing-scores]`: run the province script over the
+ * candidates and store the run (or only print it); --compare prints the diff against an
+ * earlier run; --verbose sends the scripts' print() to stderr; --allow-missing-scores
+ * decides although eligible candidates lack council scores (a warning says how many). */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -43,6 +44,7 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
         {"level", required_argument, 0, 'l'},    {"unit", required_argument, 0, 'u'},
         {"dry-run", no_argument, 0, 'n'},        {"verbose", no_argument, 0, 'v'},
         {"compare", required_argument, 0, 'c'},
+        {"allow-missing-scores", no_argument, 0, 'M'},
         {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("decide");
     dvk_decide_opts o = {0};
@@ -60,6 +62,7 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
         case 'u': o.unit = cli_optarg; break;
         case 'n': o.dry_run = 1; break;
         case 'v': verbose = 1; break;
+        case 'M': o.allow_missing_scores = 1; break;
         case 'c':
             if (cli_parse_int(cli_optarg, 1, (long long)1 << 62, &compare))
                 return cli_usage_error("decide", "--compare takes a run number (got '%s')",
@@ -96,6 +99,10 @@ int cmd_decide(dvk_cli *cli, int argc, char **argv)
     sigaction(SIGINT, &sa, &old);
     int rc = dvk_decide(s, cli->scripts_dir, &o, &sum, &err);
     sigaction(SIGINT, &old, NULL);
+    if (rc == DVK_OK && sum.missing_scores > 0)
+        fprintf(stderr, "dvk: warning: %lld eligible candidate%s without council scores "
+                "(--allow-missing-scores)\n", sum.missing_scores,
+                sum.missing_scores == 1 ? "" : "s");
     if (rc == DVK_OK) {
         dvk_buf out = DVK_BUF_INIT;
         if (dvk_decide_summary_text(&sum, &o, &out) != 0)

@@ -1,6 +1,7 @@
 /* cmd_import.c: `dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv]
- * [--dry-run]`: strict CSV import through the import module (levels from the province scripts); prints every problem (up to a
- * limit) as `dvk: FILE:LINE: column 'x': reason (value)`. */
+ * [--dry-run] [--replace]`: strict CSV import through the import module (levels and criteria
+ * from the province scripts); prints every problem (up to a limit) as
+ * `dvk: FILE:LINE: column 'x': reason (value)`. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -14,17 +15,21 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"skip-bad", required_argument, 0, 's'},
                                          {"dry-run", no_argument, 0, 'n'},
+                                         {"replace", no_argument, 0, 'r'},
                                          {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("import");
     dvk_import_opts o;
     memset(&o, 0, sizeof o);
     o.levels = dvk_script_levels;   /* a province's levels come from its script */
     o.levels_ud = (void *)cli->scripts_dir;
+    o.criteria = dvk_script_criteria;   /* appraisals are checked against them */
+    o.criteria_ud = (void *)cli->scripts_dir;
     int c;
     while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
         switch (c) {
         case 's': o.rejects_path = cli_optarg; break;
         case 'n': o.dry_run = 1; break;
+        case 'r': o.replace = 1; break;
         case 'h': return 0;
         default: return 2;
         }

@@ -1,5 +1,5 @@
 /* cmd_runs.c: `dvk runs [--province P] [--year Y]`, `dvk runs show N [MODEL]`,
- * `dvk runs finalize N --number NUMBER --date YYYY-MM-DD`. */
+ * `dvk runs finalize N --number NUMBER --date YYYY-MM-DD [--force-date] [--superseded]`. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -15,10 +15,12 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
     static const struct option opts[] = {
         {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
         {"number", required_argument, 0, 'N'},   {"date", required_argument, 0, 'd'},
+        {"force-date", no_argument, 0, 'F'},     {"superseded", no_argument, 0, 'S'},
         {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("runs");
     const char *province = NULL, *number = NULL, *date = NULL;
     long long year = 0;
+    unsigned flags = 0;   /* DVK_FINALIZE_* */
     int c;
     while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
         switch (c) {
@@ -30,6 +32,8 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
             break;
         case 'N': number = cli_optarg; break;
         case 'd': date = cli_optarg; break;
+        case 'F': flags |= DVK_FINALIZE_FORCE_DATE; break;
+        case 'S': flags |= DVK_FINALIZE_SUPERSEDED; break;
         case 'h': return 0;
         default: return 2;
         }
@@ -51,9 +55,13 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
             if (!number || !date)
                 return cli_usage_error("runs", "finalize needs --number and --date");
         }
-    } else if (npos > 0 || number || date) {
-        return cli_usage_error("runs", "--number and --date go with finalize");
+    } else if (npos > 0 || number || date || flags) {
+        return cli_usage_error("runs", "--number, --date, --force-date and --superseded go with "
+                                       "finalize");
     }
+    if (sub && strcmp(sub, "show") == 0 && (number || date || flags))
+        return cli_usage_error("runs", "--number, --date, --force-date and --superseded go with "
+                                       "finalize");
     int status = 0;
     dvk_store *s = cli_open_store(cli, 0, &status);
     if (!s)
@@ -78,7 +86,7 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
             fputs(text, stdout);
         free(text);
     } else {
-        rc = dvk_runs_finalize(s, run, number, date, getenv("USER"), &err);
+        rc = dvk_runs_finalize_with(s, run, number, date, getenv("USER"), flags, &err);
         if (rc == DVK_OK)
             printf("run %lld is final: decision %s of %s\n", run, number, date);
     }

@@ -8,10 +8,13 @@ const dvk_command dvk_commands[] = {
     {"init", cmd_init, "dvk init",
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
-    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run]",
+    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace]",
      "import a CSV file: every row is checked; a bad file imports nothing",
      "  --skip-bad FILE  import the good rows; write the bad ones to FILE with their line and reason\n"
      "  --dry-run        check the whole file, write nothing\n"
+     "  --replace        models: a stored model's metrics become the file's, even when the\n"
+     "                   file lacks a metric the model has (refused otherwise: a misspelled\n"
+     "                   column would drop it)\n"
      "\n"
      "The first line names the columns, in any order; a name may be English or Vietnamese\n"
      "(case, accents, '_' and '-' do not matter):\n"
@@ -34,7 +37,13 @@ const dvk_command dvk_commands[] = {
      "UTF-8 (a BOM is fine), any line ends, text stored in NFC. Importing a row whose code is\n"
      "stored already updates that row when it differs and changes nothing when it is equal, so\n"
      "importing a file twice changes nothing. A cell written by `dvk export` as '=... (an\n"
-     "apostrophe before = + - @ TAB or CR) is read back without that one apostrophe.\n"},
+     "apostrophe before = + - @ TAB or CR) is read back without that one apostrophe.\n"
+     "Appraisals: criterion is one of the province script's criteria and score is from 0 to\n"
+     "its max. Text: control characters (ESC, BEL, any C0 but TAB and line ends, DEL, C1) are\n"
+     "refused in every cell; codes (code, unit, parent, successor, model, criterion) also\n"
+     "refuse TAB, line ends, bidirectional marks (U+200E/F, U+202A-202E, U+2066-2069) and\n"
+     "zero-width characters (U+200B-200D, U+2060, U+FEFF); names (name, appraiser) have those\n"
+     "marks removed.\n"},
     {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json|xlsx] [--bom] [-o FILE]",
      "export models or a run's results",
      "  --format csv|json|xlsx  CSV (default), a JSON array of objects, or an Excel sheet\n"
@@ -47,7 +56,7 @@ const dvk_command dvk_commands[] = {
      "CSV text cells that start with = + - @ TAB or CR get a leading apostrophe so that a\n"
      "spreadsheet does not run them; `dvk import` removes it again. Numbers are written as\n"
      "they are. The same rule holds for every CSV dvk writes (stats, reports, tables).\n"},
-    {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run] [--compare RUN] [--verbose]",
+    {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run] [--compare RUN] [--verbose] [--allow-missing-scores]",
      "run the province script over a year's candidates and store the decision run",
      "  --province P   the province code (scripts/provinces/P.lua)\n"
      "  --year Y       the year of the registrations\n"
@@ -56,12 +65,24 @@ const dvk_command dvk_commands[] = {
      "                 units merged into it included\n"
      "  --dry-run      evaluate and print the summary, store nothing\n"
      "  --compare RUN  afterwards, list what changed against an earlier run (as dvk diff)\n"
-     "  --verbose      print every model's outcome\n"},
-    {"runs", cmd_runs, "dvk runs [--province P] [--year Y] | runs show N [MODEL] | runs finalize N --number NUMBER --date DATE",
+     "  --verbose      print every model's outcome\n"
+     "  --allow-missing-scores  decide even though some eligible candidates have no council\n"
+     "                 scores (appraisals) while other models of the province and year have\n"
+     "                 some (refused otherwise, naming them)\n"
+     "No candidates (no models of the year at the level, no proposals from the level below):\n"
+     "refused, nothing stored (a dry run says so too).\n"},
+    {"runs", cmd_runs, "dvk runs [--province P] [--year Y] | runs show N [MODEL] | runs finalize N --number NUMBER --date DATE [--force-date] [--superseded]",
      "list runs, explain a run's models, or make a run final",
      "  --province P, --year Y   only these runs; with both, also the units with no run\n"
      "  show N [MODEL]           every model's gates, points and notes, outcome and quota effect\n"
-     "  finalize N               make run N final and immutable, with its decision number and date\n"},
+     "  finalize N               make run N final and immutable, with its decision number and date\n"
+     "  --number NUMBER          stored and printed as written (\"125-QĐ/BDVTU\"); a bare \"125\"\n"
+     "                           gets the province's symbol on the decision; no control or\n"
+     "                           invisible characters\n"
+     "  --date YYYY-MM-DD        a real date in the run's year or the next\n"
+     "  --force-date             accept a date outside that window\n"
+     "  --superseded             finalize a draft that a newer run of the same province, year,\n"
+     "                           level and unit replaced (refused otherwise)\n"},
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] [--against RUN] [--successors] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},

@@ -379,3 +379,74 @@ int dvk_text_register(sqlite3 *db)
                                      sql_key, NULL, NULL);
     return rc;
 }
+
+/* ------------------------------------------------------------------ controls and marks */
+
+int dvk_text_class_at(const char *s, size_t n, size_t i, long cp)
+{
+    if (cp == '\t' || cp == '\n')
+        return DVK_TEXT_TAB_LF;
+    if (cp == '\r')
+        return i + 1 < n && s[i + 1] == '\n' ? DVK_TEXT_TAB_LF : DVK_TEXT_CONTROL;
+    if ((cp >= 0 && cp < 0x20) || (cp >= 0x7F && cp <= 0x9F))
+        return DVK_TEXT_CONTROL;
+    if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+        cp == 0x2060 || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+        return DVK_TEXT_INVISIBLE;
+    return 0;
+}
+
+size_t dvk_text_find(const char *s, size_t n, int mask, long *cp)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7F) {   /* printable ASCII: the common case */
+            i++;
+            continue;
+        }
+        size_t at = i;
+        long x = dvk_text_next(s, n, &i);
+        if (x >= 0 && (dvk_text_class_at(s, n, at, x) & mask)) {
+            if (cp)
+                *cp = x;
+            return at;
+        }
+    }
+    return n;
+}
+
+char *dvk_text_strip_invisible(const char *s, size_t n, size_t *outlen)
+{
+    char *out = malloc(n + 1);
+    size_t o = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        long x = dvk_text_next(s, n, &i);
+        if (x >= 0 && dvk_text_class_at(s, n, at, x) == DVK_TEXT_INVISIBLE)
+            continue;
+        memcpy(out + o, s + at, i - at);
+        o += i - at;
+    }
+    out[o] = '\0';
+    if (outlen)
+        *outlen = o;
+    return out;
+}
+
+int dvk_text_check_arg(const char *s, const char *what, dvk_error *err)
+{
+    size_t n = strlen(s);
+    if (!dvk_text_valid_utf8(s, n))
+        return dvk_error_set(err, DVK_EDATA, "%s is not valid UTF-8", what);
+    long cp = 0;
+    size_t at = dvk_text_find(s, n, DVK_TEXT_CONTROL | DVK_TEXT_TAB_LF | DVK_TEXT_INVISIBLE, &cp);
+    if (at == n)
+        return DVK_OK;
+    if (dvk_text_class_at(s, n, at, cp) == DVK_TEXT_INVISIBLE)
+        return dvk_error_set(err, DVK_EDATA, "%s contains an invisible character (U+%04lX at "
+                             "byte %zu: a bidirectional or zero-width mark)", what, cp, at + 1);
+    return dvk_error_set(err, DVK_EDATA, "%s contains a control character (U+%04lX at byte %zu)",
+                         what, cp, at + 1);
+}

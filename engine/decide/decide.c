@@ -408,6 +408,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     r.last_unit = -1;
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *ins_score = NULL, *ins_result = NULL, *st = NULL;
+    sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
+    dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
+    long long nmissing = 0;
     dvk_eval ev;
     memset(&ev, 0, sizeof ev);
     dvk_buf json = DVK_BUF_INIT;
@@ -522,6 +525,27 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         }
     }
 
+    /* Council scores: when any model of the province and year has appraisals, each eligible
+     * candidate is asked for its own (see decide.h). */
+    /* 0 1 when (province, year) has appraisals */
+    if (!(st = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM appraisals a JOIN models m"
+                                    " ON m.id = a.model WHERE m.province = ?1 AND m.year = ?2)",
+                                 err))) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, o->year);
+    int council = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    /* 0 1 when model ?1 has appraisals */
+    if (council && !(scored = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM appraisals"
+                                                   " WHERE model = ?1)", err))) {
+        rc = err->code;
+        goto done;
+    }
+
     /* ctx, then the candidates streamed one by one */
     dvk_script_ctx cx;
     memset(&cx, 0, sizeof cx);
@@ -584,6 +608,17 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             tb_at(&r, r.n)[t] = isnan(v) ? -1 : v;
         }
         r.n++;
+        if (scored && ev.eligible) {
+            sqlite3_reset(scored);
+            sqlite3_bind_int64(scored, 1, id);
+            int src = sqlite3_step(scored);
+            if (src != SQLITE_ROW) {
+                rc = dvk_store_fail(s, src, err, "reading appraisals");
+                goto done;
+            }
+            if (!sqlite3_column_int(scored, 0) && nmissing++ < 10)
+                dvk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", code);
+        }
         if (ins_score && ev.eligible) {
             for (int ci = 0; ci < p->ncriteria; ci++) {
                 if (isnan(ev.points[ci]))
@@ -614,6 +649,26 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
+    if (r.n == 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "no candidates for %s %d %s%s%s: nothing decided",
+                           o->province, o->year, o->level, o->unit ? " unit " : "",
+                           o->unit ? o->unit : "");
+        goto done;
+    }
+    if (missing.oom) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (nmissing > 0 && !o->allow_missing_scores) {
+        rc = dvk_error_set(err, DVK_EDATA, "%lld eligible candidate%s of %s %d %s ha%s no council "
+                           "scores (appraisals) while other models of %d have some: %s%s; "
+                           "import their appraisals, or decide with --allow-missing-scores: "
+                           "nothing decided", nmissing, nmissing == 1 ? "" : "s", o->province,
+                           o->year, o->level, nmissing == 1 ? "s" : "ve", o->year,
+                           dvk_buf_str(&missing), nmissing > 10 ? ", ..." : "");
+        goto done;
+    }
+    sum->missing_scores = nmissing;
 
     long long demoted = apply_quotas(&r);
     if (demoted < 0 || assign_ranks(&r) != 0) {
@@ -738,6 +793,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
 done:
     sqlite3_finalize(st);
+    sqlite3_finalize(scored);
+    dvk_buf_free(&missing);
     sqlite3_finalize(cands);
     sqlite3_finalize(ins_score);
     sqlite3_finalize(ins_result);

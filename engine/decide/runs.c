@@ -11,6 +11,7 @@
 
 #include "dvk/format.h"
 #include "dvk/json.h"
+#include "dvk/text.h"
 #include "dvk/units.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -514,46 +515,104 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
 
 /* ------------------------------------------------------------------ finalize */
 
-static int valid_date(const char *d)
+/* 1 when d is written YYYY-MM-DD (digits and dashes); *y, *m, *day get its parts. */
+static int date_form(const char *d, int *y, int *m, int *day)
 {
     if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
         return 0;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
             return 0;
-    int m = atoi(d + 5), day = atoi(d + 8);
-    return m >= 1 && m <= 12 && day >= 1 && day <= 31;
+    *y = atoi(d);
+    *m = atoi(d + 5);
+    *day = atoi(d + 8);
+    return 1;
+}
+
+/* Days in month m (1..12) of year y. */
+static int month_days(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[m - 1] + (m == 2 && leap);
+}
+
+/* The newest run after run of the same (province, year, level, unit), 0 when none, -1 on a
+ * database error (err set). */
+static long long newer_run(dvk_store *s, long long run, dvk_error *err)
+{
+    /* 0 the newest later run of the same scope */
+    sqlite3_stmt *st = dvk_store_prepare(s,
+        "SELECT max(n.id) FROM runs r JOIN runs n ON n.province = r.province AND"
+        " n.year = r.year AND n.level = r.level AND n.unit IS r.unit AND n.id > r.id"
+        " WHERE r.id = ?1", err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    int src = sqlite3_step(st);
+    long long id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW)
+        dvk_store_fail(s, src, err, "reading the runs");
+    return id;
 }
 
 int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const char *date,
                       const char *actor, dvk_error *err)
 {
+    return dvk_runs_finalize_with(s, run, number, date, actor, 0, err);
+}
+
+int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, const char *date,
+                           const char *actor, unsigned flags, dvk_error *err)
+{
+    int y = 0, m = 0, d = 0;
     if (!number || !*number)
         return dvk_error_set(err, DVK_EUSAGE, "finalize needs --number (the decision number)");
-    if (!date || !valid_date(date))
+    if (!date || !date_form(date, &y, &m, &d))
         return dvk_error_set(err, DVK_EUSAGE, "--date takes YYYY-MM-DD (got '%s')",
                              date ? date : "");
-    int rc = dvk_store_begin(s, err);
+    int rc = dvk_text_check_arg(number, "the decision number", err);
     if (rc != DVK_OK)
         return rc;
+    if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return dvk_error_set(err, DVK_EDATA, "the decision date %s is not a date (%s)", date,
+                             m < 1 || m > 12 ? "no such month"
+                                             : d < 1 ? "no such day" : "past the month's last day");
+    if ((rc = dvk_store_begin(s, err)) != DVK_OK)
+        return rc;
     dvk_buf detail = DVK_BUF_INIT;
-    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT status FROM runs WHERE id = ?1", err);
-    if (!st) {
+    dvk_run_info info;
+    memset(&info, 0, sizeof info);
+    sqlite3_stmt *st = NULL;
+    int src;
+    if ((rc = run_info(s, run, &info, err)) != DVK_OK)
+        goto done;
+    if (strcmp(str(info.status), "final") == 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "run %lld is final already: it cannot be changed", run);
+        goto done;
+    }
+    long long newer = newer_run(s, run, err);
+    if (newer < 0) {
         rc = err->code;
         goto done;
     }
-    sqlite3_bind_int64(st, 1, run);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_DONE)
-        rc = dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", run);
-    else if (src != SQLITE_ROW)
-        rc = dvk_store_fail(s, src, err, "reading the run");
-    else if (strcmp(str((const char *)sqlite3_column_text(st, 0)), "final") == 0)
-        rc = dvk_error_set(err, DVK_EDATA, "run %lld is final already: it cannot be changed", run);
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc != DVK_OK)
+    if (newer > 0 && !(flags & DVK_FINALIZE_SUPERSEDED)) {
+        rc = dvk_error_set(err, DVK_EDATA, "run %lld is superseded: run %lld is newer for %s %d %s%s%s "
+                           "(finalize run %lld, or give --superseded to finalize this one)", run,
+                           newer, str(info.province), info.year, str(info.level),
+                           info.unit ? " unit " : "", info.unit ? info.unit : "", newer);
         goto done;
+    }
+    /* a decision on year Y's models is signed in Y or Y+1 (a run decided in January for the
+     * year before); anything else is most likely a typing slip */
+    if ((y < info.year || y > info.year + 1) && !(flags & DVK_FINALIZE_FORCE_DATE)) {
+        rc = dvk_error_set(err, DVK_EDATA, "the decision date %s is outside %d-%d (run %lld "
+                           "decides %d; a decision is dated in its year or the next): check "
+                           "the date, or give --force-date", date, info.year, info.year + 1,
+                           run, info.year);
+        goto done;
+    }
     /* the digest covers the decision number and date: set them first (still a draft), then
      * hash, then make the run final with its digest in one update */
     st = dvk_store_prepare(s, "UPDATE runs SET decision_number = ?2, decision_date = ?3"
@@ -608,11 +667,13 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
     rc = dvk_store_commit(s, err);
     if (rc == DVK_OK) {
         dvk_buf_free(&detail);
+        run_info_free(&info);
         return DVK_OK;
     }
 done:
     sqlite3_finalize(st);
     dvk_buf_free(&detail);
+    run_info_free(&info);
     dvk_store_rollback(s);
     return rc;
 }

@@ -335,6 +335,10 @@ typedef struct province {
     char **levels;              /* the province script's levels, lowest first */
     char *levels_text;          /* "co-so, huyen or tinh", for messages */
     int warned;                 /* "no fields" said once */
+    int criteria_loaded;        /* appraisals: the criteria below were asked for */
+    int ncriteria;              /* 0: not checked (no script) */
+    char **crit_ids;
+    double *crit_max;
     struct province *next;
 } province;
 
@@ -409,6 +413,7 @@ typedef struct importer {
     metric metrics[DVK_CSV_COLUMNS_MAX];
     int order[DVK_CSV_COLUMNS_MAX];    /* metric indexes sorted by name */
     int nmetrics;
+    dvk_buf metric_names;              /* models: the metric columns as a JSON array */
     char *colname[DVK_CSV_COLUMNS_MAX];/* header text for messages */
     /* the current row */
     const dvk_csv_record *rec;
@@ -686,6 +691,14 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
     }
     dvk_buf_free(&missing);
     sort_metrics(im);
+    dvk_buf_addc(&im->metric_names, '[');
+    for (int k = 0; k < im->nmetrics; k++) {
+        if (k)
+            dvk_buf_addc(&im->metric_names, ',');
+        dvk_json_strz(&im->metric_names, im->metrics[k].name);
+    }
+    if (dvk_buf_addc(&im->metric_names, ']'))
+        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
     if (im->rejects_open && write_reject_header(im, rec))
         return dvk_error_set(err, DVK_EIO, "%s: write error (%s)", im->opts->rejects_path,
                              strerror(errno));
@@ -790,8 +803,9 @@ static province *load_province(importer *im, const char *code, dvk_error *err)
         dvk_store_fail(im->s, rc, err, "reading the fields");
         return NULL;
     }
-    /* The levels, from the province's script through the caller. */
-    if (im->opts->levels(im->opts->levels_ud, code, &p->levels, &p->nlevels, err))
+    /* The levels, from the province's script through the caller (models only). */
+    if (im->table == DVK_IMPORT_MODELS &&
+        im->opts->levels(im->opts->levels_ud, code, &p->levels, &p->nlevels, err))
         return NULL;
     dvk_buf what = DVK_BUF_INIT;
     for (int i = 0; i < p->nlevels; i++)
@@ -962,6 +976,34 @@ static int unit_moves(importer *im, const rowvals *r, const char *old_province, 
     return rc;
 }
 
+/* Models: a problem when the stored model id has a metric that the file has no column for
+ * (import.h): a misspelled column would drop it without a word. */
+static int metric_dropped(importer *im, long long id, dvk_error *err)
+{
+    /* 0 the first stored metric the file lacks */
+    if (!im->look2 && !(im->look2 = dvk_store_prepare(im->s,
+            "SELECT key FROM json_each((SELECT metrics FROM models WHERE id = ?1))"
+            " WHERE key NOT IN (SELECT value FROM json_each(?2)) ORDER BY key LIMIT 1", err)))
+        return err->code;
+    sqlite3_stmt *st = im->look2;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, dvk_buf_str(&im->metric_names), (int)im->metric_names.len,
+                      SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        char key[160];
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        dvk_csv_show(k ? k : "", k ? strlen(k) : 0, key, sizeof key);
+        problem(im, im->rec->line, -1, NULL, 0,
+                "model %.*s: the file has no '%s' that the stored model has (a misspelled "
+                "column?); use --replace to replace the model's metrics", (int)L(C_CODE),
+                V(C_CODE), key);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DVK_OK : db_fail(im, rc, err);
+}
+
 /* Insert the row, or update the stored row with the same key when it differs. A second
  * row with the same key in this file is a problem (the row is then bad). */
 static int write_row(importer *im, const rowvals *r, dvk_error *err)
@@ -1015,6 +1057,13 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
             problem(im, im->rec->line, P(C_CODE), V(C_CODE), L(C_CODE),
                     "duplicate code: an earlier row of this file has it");
         return DVK_OK;
+    }
+    if (im->table == DVK_IMPORT_MODELS && !im->opts->replace) {
+        free(old_province);
+        int mrc = metric_dropped(im, rowid, err);
+        if (mrc || im->row_bad)
+            return mrc;
+        old_province = NULL;
     }
     if (im->table == DVK_IMPORT_UNITS) {
         int mrc = unit_moves(im, r, old_province, err);
@@ -1215,16 +1264,72 @@ static int check_units(importer *im, rowvals *r, const int *bad, dvk_error *err)
     return DVK_OK;
 }
 
+/* The criteria of p (appraisals), asked for once. */
+static int load_criteria(importer *im, province *p, dvk_error *err)
+{
+    if (p->criteria_loaded)
+        return DVK_OK;
+    p->criteria_loaded = 1;
+    return im->opts->criteria(im->opts->criteria_ud, p->code, &p->crit_ids, &p->crit_max,
+                              &p->ncriteria, err);
+}
+
+/* An appraisal's criterion and score against the criteria of the model's province (the
+ * province's code in prov): a known criterion, a score at most its max. */
+static int check_criterion(importer *im, const rowvals *r, const char *prov, const int *bad,
+                           dvk_error *err)
+{
+    province *p = load_province(im, prov, err);
+    if (!p)
+        return err->code ? err->code : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    int rc = load_criteria(im, p, err);
+    if (rc != DVK_OK || p->ncriteria == 0 || !V(C_CRITERION))
+        return rc;
+    char who[600];   /* "appraiser A, model X" */
+    snprintf(who, sizeof who, "appraiser %.*s, model %.*s", V(C_APPRAISER) ? (int)L(C_APPRAISER) : 1,
+             V(C_APPRAISER) ? V(C_APPRAISER) : "?", (int)L(C_MODEL), V(C_MODEL));
+    int ci = -1;
+    for (int i = 0; i < p->ncriteria && ci < 0; i++)
+        if (strlen(p->crit_ids[i]) == L(C_CRITERION) &&
+            memcmp(p->crit_ids[i], V(C_CRITERION), L(C_CRITERION)) == 0)
+            ci = i;
+    if (ci < 0) {
+        dvk_buf known = DVK_BUF_INIT;
+        for (int i = 0; i < p->ncriteria; i++)
+            dvk_buf_printf(&known, "%s%s", i ? ", " : "", p->crit_ids[i]);
+        char shown[160];
+        dvk_csv_show(V(C_CRITERION), L(C_CRITERION), shown, sizeof shown);
+        problem(im, im->rec->line, P(C_CRITERION), NULL, 0,
+                "'%s' is not a criterion of province %s (criteria: %s) (%s)", shown, p->code,
+                dvk_buf_str(&known), who);
+        dvk_buf_free(&known);
+        return DVK_OK;
+    }
+    if (!bad[C_SCORE] && V(C_SCORE) && r->score > p->crit_max[ci]) {
+        char mx[DVK_FORMAT_MAX];
+        dvk_format_plain(p->crit_max[ci], mx, sizeof mx);
+        problem(im, im->rec->line, P(C_SCORE), NULL, 0,
+                "%.*s is above the criterion's maximum %s (%s)", (int)L(C_SCORE), V(C_SCORE), mx,
+                who);
+    }
+    return DVK_OK;
+}
+
 static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error *err)
 {
     long line = im->rec->line;
+    char prov[256] = "";       /* the model's province */
+    int score_bad = 0;
     if (need(im, C_MODEL, bad)) {
         sqlite3_stmt *st = im->look;
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, V(C_MODEL), (int)L(C_MODEL), SQLITE_STATIC);
         int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             r->model = sqlite3_column_int64(st, 0);
+            const char *pc = (const char *)sqlite3_column_text(st, 1);
+            snprintf(prov, sizeof prov, "%s", pc ? pc : "");
+        }
         sqlite3_reset(st);
         if (rc == SQLITE_DONE)
             problem(im, line, P(C_MODEL), V(C_MODEL), L(C_MODEL),
@@ -1235,11 +1340,58 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
     need(im, C_CRITERION, bad);
     need(im, C_APPRAISER, bad);
     if (need(im, C_SCORE, bad)) {
+        score_bad = 1;
         if (parse_number(V(C_SCORE), L(C_SCORE), &r->score))
             problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "must be a number");
         else if (r->score < 0)
             problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "must not be negative");
+        else
+            score_bad = 0;
     }
+    if (prov[0] && im->opts->criteria) {
+        int b2[C_COUNT];
+        memcpy(b2, bad, sizeof b2);
+        b2[C_SCORE] |= score_bad;
+        return check_criterion(im, r, prov, b2, err);
+    }
+    return DVK_OK;
+}
+
+/* The text rule of import.h for a cell of known column c (valid UTF-8, NFC): a control
+ * character anywhere, TAB, line ends and invisible marks in a code are problems (*s set to
+ * NULL); a name loses its invisible marks (*s, *n replaced by the stripped copy). */
+static int check_text(importer *im, int c, const char **s, size_t *n, dvk_error *err)
+{
+    static const unsigned char CODE[C_COUNT] = {[C_CODE] = 1, [C_UNIT] = 1, [C_PARENT] = 1,
+                                                [C_SUCCESSOR] = 1, [C_MODEL] = 1,
+                                                [C_CRITERION] = 1};
+    int name = c == C_NAME || c == C_APPRAISER;
+    int mask = DVK_TEXT_CONTROL | (CODE[c] ? DVK_TEXT_TAB_LF | DVK_TEXT_INVISIBLE : 0) |
+               (name ? DVK_TEXT_INVISIBLE : 0);
+    long cp = 0;
+    size_t at = dvk_text_find(*s, *n, mask, &cp);
+    if (at == *n)
+        return DVK_OK;
+    int cls = dvk_text_class_at(*s, *n, at, cp);
+    if (cls == DVK_TEXT_INVISIBLE && name) {
+        size_t len;
+        char *t = dvk_text_strip_invisible(*s, *n, &len);
+        if (!t)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        own(im, t);
+        *s = t;
+        *n = len;
+        /* a control after the stripped marks is still refused */
+        if ((at = dvk_text_find(*s, *n, DVK_TEXT_CONTROL, &cp)) == *n)
+            return DVK_OK;
+        cls = DVK_TEXT_CONTROL;
+    }
+    problem(im, im->rec->line, P(c), *s, *n, cls == DVK_TEXT_INVISIBLE
+            ? "contains an invisible character (U+%04lX: a bidirectional or zero-width mark; "
+              "codes may not)"
+            : cls == DVK_TEXT_TAB_LF ? "contains a tab or a line break (U+%04lX; codes may not)"
+                                     : "contains a control character (U+%04lX)", cp);
+    *s = NULL;
     return DVK_OK;
 }
 
@@ -1282,6 +1434,15 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
                 own(im, nfc);
                 s = nfc;
                 n = strlen(nfc);
+            }
+        }
+        if (n && m >= 0) {
+            int rc = check_text(im, m, &s, &n, err);
+            if (rc)
+                return rc;
+            if (!s) {
+                bad[m] = 1;
+                n = 0;
             }
         }
         if (m >= 0) {
@@ -1379,7 +1540,7 @@ static long long pragma_int(sqlite3 *db, const char *sql)
 static const char *SQL_LOOK[] = {
     [DVK_IMPORT_UNITS] = "SELECT province FROM units WHERE code=?1",
     [DVK_IMPORT_MODELS] = NULL,   /* models ask the unit tree */
-    [DVK_IMPORT_APPRAISALS] = "SELECT id FROM models WHERE code=?1",
+    [DVK_IMPORT_APPRAISALS] = "SELECT id, province FROM models WHERE code=?1",
 };
 
 static void importer_free(importer *im)
@@ -1399,6 +1560,7 @@ static void importer_free(importer *im)
     dvk_buf_free(&im->reason);
     dvk_buf_free(&im->json);
     dvk_buf_free(&im->line);
+    dvk_buf_free(&im->metric_names);
     seen_free(&im->seen);
     dvk_units_free(im->units);
     free(im->unit_prov);
@@ -1411,6 +1573,10 @@ static void importer_free(importer *im)
         }
         for (int i = 0; i < p->nlevels; i++)
             free(p->levels[i]);
+        for (int i = 0; i < p->ncriteria; i++)
+            free(p->crit_ids[i]);
+        free(p->crit_ids);
+        free(p->crit_max);
         free(p->ids);
         free(p->keys);
         free(p->levels);

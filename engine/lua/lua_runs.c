@@ -305,7 +305,7 @@ int dvk_lua_score(lua_State *L)
  * ------------------------------------------------------------------------------------- */
 
 const char *const dvk_lua_decide_filters[] = {
-    "province", "year", "level", "unit", "dry_run", NULL,
+    "province", "year", "level", "unit", "dry_run", "allow_missing_scores", NULL,
 };
 
 static void decide_progress(void *ud, long long done, long long total)
@@ -321,7 +321,7 @@ static void decide_progress(void *ud, long long done, long long total)
  * The engine's own operation (`dvk decide`): it stores a draft run in one transaction
  * (not with dry_run). Writes; only in the REPL and exec. Ctrl-C stops it.
  * @param {table} options province= (default the current one), year=, level=, unit=,
- *   dry_run=
+ *   dry_run=, allow_missing_scores= (as `dvk decide --allow-missing-scores`)
  * @return {table} {run, candidates, eligible, recognised, exemplary, proposed, demoted,
  *   outcomes = { {id, name, count}, ... }} (read-only)
  */
@@ -349,6 +349,9 @@ int dvk_lua_decide(lua_State *L)
     o.year = (int)dvk_lua_opt_int(L, 1, "dvk.decide", "year", 0, 9999);
     lua_getfield(L, 1, "dry_run");                                      /* d */
     o.dry_run = lua_toboolean(L, -1);
+    lua_pop(L, 1);                                                      /* */
+    lua_getfield(L, 1, "allow_missing_scores");                         /* a */
+    o.allow_missing_scores = lua_toboolean(L, -1);
     lua_pop(L, 1);                                                      /* */
     if (!o.province)
         o.province = dvk_query_province(L);
@@ -402,23 +405,30 @@ int dvk_lua_decide(lua_State *L)
  * The engine's own operation (`dvk runs finalize`): the run becomes final and immutable.
  * Writes; only in the REPL and exec.
  * @param {integer} run the run's id
- * @param {table} decision {number = "125-QĐ/BDVTU", date = "2023-12-20"}, both required
+ * @param {table} decision {number = "125-QĐ/BDVTU", date = "2023-12-20"}, both required;
+ *   force_date = true and superseded = true as `--force-date` and `--superseded`
  * @return {boolean} true
  */
 int dvk_lua_finalize(lua_State *L)
 {
-    static const char *const known[] = {"number", "date"};
+    static const char *const known[] = {"number", "date", "force_date", "superseded"};
     refuse_inside_scripts(L, "dvk.finalize");
     lua_Integer run = luaL_checkinteger(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
-    dvk_lua_check_keys(L, 2, "dvk.finalize", known, 2);
+    dvk_lua_check_keys(L, 2, "dvk.finalize", known, 4);
     const char *number = dvk_lua_opt_string(L, 2, "dvk.finalize", "number");
     const char *date = dvk_lua_opt_string(L, 2, "dvk.finalize", "date");
     if (!number || !date)
         return luaL_error(L, "dvk.finalize: number and date are required");
     dvk_error err;
     dvk_error_clear(&err);
-    if (dvk_runs_finalize(dvk_lua_store(L), run, number, date, NULL, &err) != DVK_OK)
+    unsigned flags = 0;
+    lua_getfield(L, 2, "force_date");                                   /* f */
+    flags |= lua_toboolean(L, -1) ? DVK_FINALIZE_FORCE_DATE : 0;
+    lua_getfield(L, 2, "superseded");                                   /* f s */
+    flags |= lua_toboolean(L, -1) ? DVK_FINALIZE_SUPERSEDED : 0;
+    lua_pop(L, 2);                                                      /* */
+    if (dvk_runs_finalize_with(dvk_lua_store(L), run, number, date, NULL, flags, &err) != DVK_OK)
         return dvk_lua_error(L, &err);
     lua_pushboolean(L, 1);                                              /* true */
     return 1;

@@ -893,3 +893,47 @@ int dvk_script_levels(void *scripts_dir, const char *code, char ***levels, int *
     *n = count;
     return DVK_OK;
 }
+
+int dvk_script_criteria(void *scripts_dir, const char *code, char ***ids, double **max, int *n,
+                        dvk_error *err)
+{
+    const char *dir = scripts_dir;
+    char path[4096];
+    int scripted = code[0] != '\0' && strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(code);
+    *ids = NULL;
+    *max = NULL;
+    *n = 0;
+    snprintf(path, sizeof path, "%s/provinces/%s.lua", dir, code);
+    FILE *f = scripted ? fopen(path, "rb") : NULL;
+    if (!f)
+        return DVK_OK;   /* no script: no criteria to check against */
+    fclose(f);
+    lua_State *L = NULL;
+    dvk_province *p = NULL;
+    if (!(L = dvk_sandbox_new(NULL, dir, NULL, err)) || !(p = dvk_script_load(L, code, err))) {
+        dvk_sandbox_free(L);
+        return err->code;
+    }
+    int count = p->ncriteria;
+    char **v = calloc((size_t)count + 1, sizeof *v);
+    double *m = calloc((size_t)count + 1, sizeof *m);
+    int rc = v && m ? DVK_OK : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    for (int i = 0; i < count && rc == DVK_OK; i++) {
+        m[i] = p->criteria[i].max;
+        if (!(v[i] = strdup(p->criteria[i].id)))
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    }
+    dvk_province_free(L, p);
+    dvk_sandbox_free(L);
+    if (rc) {
+        for (int i = 0; v && i < count; i++)
+            free(v[i]);
+        free(v);
+        free(m);
+        return rc;
+    }
+    *ids = v;
+    *max = m;
+    *n = count;
+    return DVK_OK;
+}

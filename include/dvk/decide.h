@@ -33,6 +33,8 @@ typedef struct dvk_decide_opts {
      * through the sandbox's interrupt, inside scripts; the run ends with DVK_EINTR and
      * nothing is written. May be NULL. */
     volatile sig_atomic_t *interrupted;
+    /* decide even though eligible candidates have no council scores (see dvk_decide) */
+    int allow_missing_scores;
 } dvk_decide_opts;
 
 #define DVK_DECIDE_MAX_OUTCOMES 32
@@ -46,11 +48,19 @@ typedef struct dvk_decide_summary {
     char outcome_name[DVK_DECIDE_MAX_OUTCOMES][256];
     long long outcome_count[DVK_DECIDE_MAX_OUTCOMES];
     char script_path[256];    /* "scripts/provinces/<code>.lua" */
+    long long missing_scores; /* eligible candidates without council scores (allowed) */
 } dvk_decide_summary;
 
 /* Run a decision. On DVK_OK *sum describes it (sum->run is the new runs.id unless dry run).
  * A script error on any model stops the run with "scripts/provinces/x.lua:LINE: model M,
- * criterion C: msg"; nothing is written. */
+ * criterion C: msg"; nothing is written. Refused with DVK_EDATA, nothing written (dry run
+ * or not):
+ * - no candidates: "no candidates for P Y L[ unit U]: nothing decided";
+ * - missing council scores: when any model of (province, year) has appraisal rows (the
+ *   office scores by council that year), every eligible candidate must have at least one;
+ *   those without are counted and the first 10 named, unless o->allow_missing_scores (then
+ *   sum->missing_scores counts them). A rule on data, not on the script: the engine cannot
+ *   tell which criteria read m.appraisal. */
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                dvk_decide_summary *sum, dvk_error *err);
 /* The summary as `dvk decide` prints it (also for --dry-run), from the summary and the

@@ -29,7 +29,17 @@
  *   their stored SQL just before COMMIT (see set_indexes_aside in import.c).
  * - A cell written by the exporter with a protective apostrophe (csv.h) gets it back off: a
  *   cell matching ^'+[=+\-@\t\r] loses exactly one leading apostrophe, so import(export(x))
- *   == x. */
+ *   == x.
+ * - Text (the classes of text.h): a control character (DVK_TEXT_CONTROL: ESC, BEL, ...) is a
+ *   problem in any cell; codes (code, unit, parent, successor, model, criterion) also refuse
+ *   TAB, line ends and invisible marks (DVK_TEXT_INVISIBLE: bidirectional and zero-width);
+ *   names (name, appraiser) have the invisible marks removed before they are stored.
+ * - Models: a row that updates a stored model whose metrics include one the file has no
+ *   column for is a problem (a misspelled column would silently drop it) unless
+ *   opts->replace; an empty cell in a present column is a deliberate "unknown".
+ * - Appraisals: with opts->criteria, the criterion must be one of the model's province's
+ *   criteria and the score at most its max (a province whose script declares no criteria, or
+ *   that has no script, is not checked); the message names the appraiser and the model. */
 #ifndef DVK_IMPORT_H
 #define DVK_IMPORT_H
 
@@ -51,6 +61,13 @@ typedef enum dvk_import_table {
 typedef int (*dvk_import_levels_fn)(void *ud, const char *province, char ***levels, int *n,
                                     dvk_error *err);
 
+/* The criteria of province (its script's criteria): *ids gets a malloc'd array of *n malloc'd
+ * ids and *max a malloc'd array of their maxima, freed by the importer; *n = 0 (arrays NULL)
+ * when the province has no script. Asked once per province an appraisals file's models
+ * belong to. Any code but DVK_OK stops the import with that error. */
+typedef int (*dvk_import_criteria_fn)(void *ud, const char *province, char ***ids,
+                                      double **max, int *n, dvk_error *err);
+
 typedef struct dvk_import_opts {
     const char *rejects_path;   /* --skip-bad: import good rows, write bad ones here */
     int dry_run;                /* validate only: the transaction is rolled back */
@@ -62,6 +79,12 @@ typedef struct dvk_import_opts {
     dvk_import_levels_fn levels;/* models: the levels of a province (required for models;
                                    dvk_script_levels in script.h reads the province script) */
     void *levels_ud;
+    dvk_import_criteria_fn criteria;  /* appraisals: the criteria of a province (NULL: not
+                                   checked; dvk_script_criteria in province.h reads the
+                                   script) */
+    void *criteria_ud;
+    int replace;                /* models: a stored model's metrics become the file's even when
+                                   the file lacks one of them (--replace) */
 } dvk_import_opts;
 
 typedef struct dvk_import_result {

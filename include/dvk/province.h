@@ -102,5 +102,10 @@ int dvk_script_sync_fields(dvk_store *store, const char *scripts_dir, dvk_error 
  * store accepts (DVK_STORE_LEVELS). *levels gets a malloc'd array of *n malloc'd ids. A
  * script that fails to load is its error. */
 int dvk_script_levels(void *scripts_dir, const char *code, char ***levels, int *n, dvk_error *err);
+/* The criteria of province code (a dvk_import_criteria_fn, scripts_dir as ud): their ids and
+ * maxima from scripts_dir/provinces/<code>.lua; *n = 0 and NULL arrays for a province
+ * without a script. A script that fails to load is its error. */
+int dvk_script_criteria(void *scripts_dir, const char *code, char ***ids, double **max, int *n,
+                        dvk_error *err);
 
 #endif

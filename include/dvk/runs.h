@@ -112,7 +112,17 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
 /* ------------------------------------------------------------------ finalize */
 
 /* Make a draft run final with a decision number and date (YYYY-MM-DD), recording the run
- * digest in the audit log, in one transaction. Already final: DVK_EDATA. */
+ * digest in the audit log, in one transaction; the number is stored verbatim. Refused with
+ * DVK_EDATA, nothing written: a run already final; a number that is not valid UTF-8 or holds
+ * a control or invisible character (dvk_text_check_arg); a date that does not exist
+ * (2023-02-31); a superseded draft (a newer run of the same province, year, level and unit
+ * exists) unless flags has DVK_FINALIZE_SUPERSEDED; a date outside the run's year and the
+ * next (a decision on 2023's models is dated 2023 or 2024) unless flags has
+ * DVK_FINALIZE_FORCE_DATE. A date not written YYYY-MM-DD, or no number: DVK_EUSAGE.
+ * dvk_runs_finalize is dvk_runs_finalize_with without flags (the Lua dvk.finalize). */
+enum { DVK_FINALIZE_FORCE_DATE = 1, DVK_FINALIZE_SUPERSEDED = 2 };
+int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, const char *date,
+                           const char *actor, unsigned flags, dvk_error *err);
 int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const char *date,
                       const char *actor, dvk_error *err);
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <sqlite3.h>
+#include "dvk/error.h"
 
 /* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
 int dvk_text_valid_utf8(const char *s, size_t len);
@@ -34,6 +35,31 @@ size_t dvk_text_prefix(const char *s, size_t n, size_t max_bytes, size_t max_cha
 /* Upper case of s in Vietnamese (ICU, locale "vi"): "Quyết định" -> "QUYẾT ĐỊNH". malloc'd;
  * NULL on invalid UTF-8 or out of memory. */
 char *dvk_text_upper(const char *s, size_t len);
+/* Characters text dvk stores must not carry (the one rule; `dvk import --help` and
+ * docs/lua-api.md state it):
+ * - DVK_TEXT_CONTROL: C0 controls (U+0000-U+001F) other than TAB and LF, a CR not followed
+ *   by LF, DEL (U+007F) and the C1 controls (U+0080-U+009F): ESC, BEL and their kind.
+ * - DVK_TEXT_TAB_LF: TAB, LF and CR LF (fine in free text: an address, a description, a
+ *   note; not in a code, a name given on the command line or a decision number).
+ * - DVK_TEXT_INVISIBLE: bidirectional controls (U+200E, U+200F, U+202A-U+202E,
+ *   U+2066-U+2069) and zero-width characters (U+200B-U+200D, U+2060, U+FEFF): they make
+ *   two different texts look the same, or one text print in another order. */
+enum { DVK_TEXT_CONTROL = 1, DVK_TEXT_TAB_LF = 2, DVK_TEXT_INVISIBLE = 4 };
+/* The class (one of the above, 0: none) of the code point at s[i] of s[0..n): CR is
+ * DVK_TEXT_TAB_LF only when LF follows. */
+int dvk_text_class_at(const char *s, size_t n, size_t i, long cp);
+/* The byte offset of the first code point of s[0..n) in one of the classes of mask (n when
+ * none); *cp gets it. An invalid byte is skipped (validate first). */
+size_t dvk_text_find(const char *s, size_t n, int mask, long *cp);
+/* s[0..n) without its DVK_TEXT_INVISIBLE characters (names: "Nguyễn\u200BVăn" is
+ * "NguyễnVăn"), malloc'd and NUL-terminated, *outlen its length; NULL when out of memory. */
+char *dvk_text_strip_invisible(const char *s, size_t n, size_t *outlen);
+/* The check of a text argument a dvk command stores (a decision number, a reason): valid
+ * UTF-8, no character of any class above. DVK_OK, or DVK_EDATA with "WHAT is not valid
+ * UTF-8" / "WHAT contains a control character (U+001B at byte 4)" / "WHAT contains an
+ * invisible character (U+202E at byte 3: a bidirectional or zero-width mark)". */
+int dvk_text_check_arg(const char *s, const char *what, dvk_error *err);
+
 /* Register the "vi" collation (ICU Vietnamese) and the vi_key(text) SQL function on db.
  * Returns an SQLite result code. */
 int dvk_text_register(sqlite3 *db);

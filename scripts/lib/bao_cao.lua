@@ -177,12 +177,20 @@ function M.ky_hieu(o)
   return o.ho == "party" and ("QĐ/" .. o.ky_hieu) or ("QĐ-" .. o.ky_hieu)
 end
 
+-- true khi số quyết định đã có ký hiệu ("125-QĐ/BDVTU", "15/QĐ-UBND": có "/" hoặc "-QĐ"):
+-- số ấy in nguyên văn như khi hoàn tất đợt xét; số trơn ("125") thì thêm ký hiệu.
+function M.so_co_ky_hieu(so)
+  return so ~= nil and (so:find("/", 1, true) ~= nil or so:find("-QĐ", 1, true) ~= nil)
+end
+
 -- Phần đầu của văn bản (doc:letterhead) theo họ văn bản (nhà nước / đảng), và "DỰ THẢO" khi
 -- đợt xét chưa có quyết định. Trả về bảng của M.ban_hanh.
 function M.phan_dau(run, doc)
   local o = M.ban_hanh(run)
+  local ky_hieu = M.ky_hieu(o)
+  if M.so_co_ky_hieu(run.decision_number) then ky_hieu = nil end
   doc:letterhead{ family = o.ho, parent_issuer = o.cap_tren, issuer = o.co_quan,
-                  number = run.decision_number, symbol = M.ky_hieu(o), place = o.dia_danh,
+                  number = run.decision_number, symbol = ky_hieu, place = o.dia_danh,
                   date = run.decision_date or tostring(run.year) }
   if run.status ~= "final" then doc:paragraph("DỰ THẢO", "bold right") end
   return o

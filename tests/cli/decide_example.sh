@@ -45,10 +45,13 @@ CSV
 $DVK --quiet import units units.csv
 $DVK --quiet import models models.csv
 $DVK --quiet import appraisals appraisals.csv
+# EX-D4 (eligible) has no council scores while the others have: decide refuses that unless
+# --allow-missing-scores (and then warns on stderr)
 echo "== dry run"
-$DVK decide --province example --year 2023 --level huyen --dry-run
+$DVK decide --province example --year 2023 --level huyen --dry-run || echo "exit $?"
+$DVK decide --province example --year 2023 --level huyen --dry-run --allow-missing-scores
 echo "== decide"
-$DVK decide --province example --year 2023 --level huyen
+$DVK decide --province example --year 2023 --level huyen --allow-missing-scores
 $DVK runs show 1 | mask
 echo "== explain"
 $DVK runs show 1 EX-D3 | mask
@@ -57,18 +60,20 @@ $DVK runs show 1 EX-D2 | mask
 $DVK runs show 1 NOPE >/dev/null || echo "exit $?"
 $DVK runs show 99 || echo "exit $?"
 echo "== re-run"
-$DVK decide --province example --year 2023 --level huyen | head -1
+$DVK decide --province example --year 2023 --level huyen --allow-missing-scores | head -1
 sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, eligible, gate, total, outcome, rank, recognised, exemplary, proposed, reason FROM results WHERE run = 1 EXCEPT SELECT model, eligible, gate, total, outcome, rank, recognised, exemplary, proposed, reason FROM results WHERE run = 2)"
 sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, criterion, points, max, note FROM result_scores WHERE run = 1 EXCEPT SELECT model, criterion, points, max, note FROM result_scores WHERE run = 2)"
 $DVK diff 1 2
 echo "== a what-if: a stricter threshold, compared with run 1"
 mkdir -p s/provinces
 sed 's/min = 85, exemplary/min = 89, exemplary/' "$DVK_SCRIPTS/provinces/example.lua" > s/provinces/example.lua
-$DVK --scripts s decide --province example --year 2023 --level huyen --compare 1 | mask
+$DVK --scripts s decide --province example --year 2023 --level huyen --compare 1 --allow-missing-scores | mask
 echo "== province level: candidates are the proposals"
 $DVK decide --province example --year 2023 --level tinh
 echo "== finalize"
-$DVK runs finalize 2 --number 15/QĐ-UBND --date 2023-12-20
+# run 3 (the what-if) is newer for the same scope: run 2 is finalized on purpose
+$DVK runs finalize 2 --number 15/QĐ-UBND --date 2023-12-20 || echo "refused: $?"
+$DVK runs finalize 2 --number 15/QĐ-UBND --date 2023-12-20 --superseded
 $DVK runs finalize 2 --number 16/QĐ-UBND --date 2023-12-21 || echo "refused: $?"
 sqlite3 dvk.db "UPDATE results SET total = 100 WHERE run = 2" >/dev/null 2>&1 || echo "trigger refused"
 $DVK verify | mask

@@ -17,7 +17,9 @@ print(dvk.format(dvk.result(sum.run, "BK-2")))
 local again = dvk.decide{province = "bac-kan", year = 2024, level = "co-so"}
 local text, changed = dvk.diff(sum.run, again.run)
 print("changed:", changed)
-print(dvk.finalize(sum.run, {number = "01-QĐ/BDVTU", date = "2024-12-20"}))
+-- `again` is newer for the same scope: finalizing the older run needs superseded = true
+print(pcall(dvk.finalize, sum.run, {number = "01-QĐ/BDVTU", date = "2024-12-20"}))
+print(dvk.finalize(sum.run, {number = "01-QĐ/BDVTU", date = "2024-12-20", superseded = true}))
 print(dvk.runs{id = sum.run}[1].status)
 print(pcall(dvk.finalize, sum.run, {number = "02", date = "2024-12-21"}))
 LUA
