@@ -347,9 +347,8 @@ START_TEST(files_are_atomic)
     dvk_error err;
     char *dir = tu_tmpdir();
     char *path = tu_path(dir, "out.md");
-    char *tmp = tu_path(dir, "out.md.tmp");
     dvk_doc *doc = sample();
-    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_MD, path, &err), DVK_OK);
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_MD, path, NULL, &err), DVK_OK);
     size_t len;
     char *got = tu_read(path, &len);
     ck_assert_ptr_nonnull(got);
@@ -357,36 +356,54 @@ START_TEST(files_are_atomic)
     ck_assert_str_eq(got, want);
     free(got);
     free(want);
-    ck_assert_ptr_null(tu_read(tmp, &len));
+    ck_assert_int_eq(tu_entries(dir), 1);   /* no temporary file left */
     /* a failed render leaves the old file and no temporary file */
     dvk_doc *notable = dvk_doc_new();
     dvk_doc_heading(notable, "x", 1, &err);
-    ck_assert_int_eq(dvk_render_file(notable, DVK_FORMAT_CSV, path, &err), DVK_EDATA);
-    ck_assert_int_eq(dvk_render_file(notable, DVK_FORMAT_XLSX, path, &err), DVK_EDATA);
+    ck_assert_int_eq(dvk_render_file(notable, DVK_FORMAT_CSV, path, NULL, &err), DVK_EDATA);
+    ck_assert_int_eq(dvk_render_file(notable, DVK_FORMAT_XLSX, path, NULL, &err), DVK_EDATA);
     got = tu_read(path, &len);
     ck_assert_ptr_nonnull(got);
     ck_assert_ptr_nonnull(strstr(got, "Đánh giá"));
     free(got);
-    ck_assert_ptr_null(tu_read(tmp, &len));
-    /* a folder that does not exist: DVK_EIO naming the file */
+    ck_assert_int_eq(tu_entries(dir), 1);
+    /* a folder that does not exist: DVK_EIO naming the file asked for */
     char *bad = tu_path(dir, "missing/out.html");
-    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_HTML, bad, &err), DVK_EIO);
-    ck_assert_ptr_nonnull(strstr(err.msg, "missing/out.html.tmp"));
-    /* the target is a folder: rename fails, the temporary file is removed */
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_HTML, bad, NULL, &err), DVK_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "missing/out.html: cannot write"));
+    /* the target is a folder: refused, nothing created */
     char *sub = tu_path(dir, "sub");
     ck_assert_int_eq(mkdir(sub, 0700), 0);
     char *sub_child = tu_path(sub, "x");
     tu_write(sub_child, "x", 1);
-    char *subtmp = tu_path(dir, "sub.tmp");
-    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_JSON, sub, &err), DVK_EIO);
-    ck_assert_ptr_null(tu_read(subtmp, &len));
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_JSON, sub, NULL, &err), DVK_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "is a folder"));
+    ck_assert_int_eq(tu_entries(dir), 2);
+    ck_assert_int_eq(tu_entries(sub), 1);
+    /* the file kept (here standing for the database) is refused in every format */
+    const dvk_outfile_keep keep = {.db = path};
     dvk_doc_free(notable);
+    notable = NULL;
+    static const dvk_format all[] = {DVK_FORMAT_MD, DVK_FORMAT_HTML, DVK_FORMAT_CSV,
+                                     DVK_FORMAT_XLSX, DVK_FORMAT_JSON};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        dvk_doc *d = sample();
+        dvk_doc_table *t = dvk_doc_table_add(d, "t", &err);
+        dvk_doc_table_column(d, t, "a", "A", DVK_COL_TEXT, 0, &err);
+        ck_assert_int_eq(dvk_render_file(d, all[i], path, &keep, &err), DVK_EIO);
+        ck_assert_ptr_nonnull(strstr(err.msg, "is the open database"));
+        dvk_doc_free(d);
+    }
+    want = render(doc, DVK_FORMAT_MD);
+    got = tu_read(path, &len);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    ck_assert_int_eq(tu_entries(dir), 2);
     dvk_doc_free(doc);
     free(sub_child);
-    free(subtmp);
     free(sub);
     free(bad);
-    free(tmp);
     free(path);
     tu_rmdir(dir);
     free(dir);
@@ -420,7 +437,6 @@ START_TEST(xlsx)
     dvk_error err;
     char *dir = tu_tmpdir();
     char *path = tu_path(dir, "out.xlsx");
-    char *tmp = tu_path(dir, "out.xlsx.tmp");
     dvk_doc *doc = sample();
     /* sheet names: too long, forbidden characters, clashing, empty */
     dvk_doc_table *t = dvk_doc_table_add(doc, "Theo lĩnh vực", &err);
@@ -438,14 +454,14 @@ START_TEST(xlsx)
     dvk_doc_table_row(doc, t, &row, &err);
     ck_assert_int_eq(dvk_doc_table_text(doc, t, row, 0, longtext, &err), DVK_OK);
     free(longtext);
-    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err), DVK_OK);
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, NULL, &err), DVK_OK);
     size_t len;
     char *data = tu_read(path, &len);
     ck_assert_ptr_nonnull(data);
     ck_assert_uint_gt(len, 1000);
     ck_assert_int_eq(memcmp(data, "PK\x03\x04", 4), 0);
     free(data);
-    ck_assert_ptr_null(tu_read(tmp, &len));
+    ck_assert_int_eq(tu_entries(dir), 1);   /* no temporary file left */
     char *wb = unzip_member(path, "xl/workbook.xml");
     if (wb) {
         HAS(wb, "<sheet name=\"Theo lĩnh vực\" sheetId=\"1\"");
@@ -473,7 +489,6 @@ START_TEST(xlsx)
         free(ss);
     }
     dvk_doc_free(doc);
-    free(tmp);
     free(path);
     tu_rmdir(dir);
     free(dir);
@@ -485,13 +500,12 @@ END_TEST
  * ignored: writes past the cap fail with EFBIG, as on a full disk) between the size of the
  * compressed workbook and that of a sheet's XML, the workbook itself is written whole while
  * the sheet inside it is cut. The read-back must refuse every such workbook, leaving neither
- * the file nor its .tmp. */
+ * the file nor a temporary file. */
 START_TEST(xlsx_cut_short)
 {
     dvk_error err;
     char *dir = tu_tmpdir();
     char *path = tu_path(dir, "cut.xlsx");
-    char *tmp = tu_path(dir, "cut.xlsx.tmp");
     setenv("TMPDIR", dir, 1);   /* libxlsxwriter's temporary files, capped alike */
     dvk_doc *doc = dvk_doc_new();
     dvk_doc_table *t = dvk_doc_table_add(doc, "Danh sách", &err);
@@ -504,7 +518,7 @@ START_TEST(xlsx_cut_short)
         dvk_doc_table_number(doc, t, r, 1, i, &err);
     }
     /* whole: the workbook's size, and the sheet's XML (rows of <c> elements) is far larger */
-    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err), DVK_OK);
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, NULL, &err), DVK_OK);
     size_t zip_size;
     char *whole = tu_read(path, &zip_size);
     ck_assert_ptr_nonnull(whole);
@@ -524,23 +538,22 @@ START_TEST(xlsx_cut_short)
         lim.rlim_cur = cap;
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
         dvk_error_clear(&err);
-        int rc = dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err);
+        int rc = dvk_render_file(doc, DVK_FORMAT_XLSX, path, NULL, &err);
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
         ck_assert_msg(rc == DVK_EIO, "cap %lu: render returned %d (%s)", (unsigned long)cap, rc,
                       err.msg);
         cut += strstr(err.msg, "not written completely") != NULL;
         size_t len;
         ck_assert_ptr_null(tu_read(path, &len));
-        ck_assert_ptr_null(tu_read(tmp, &len));
+        ck_assert_int_eq(tu_entries(dir), 0);   /* nor a temporary file (ours or the library's) */
     }
     /* at least one cap met the sheet alone: the read-back, not a failed write, refused it */
     ck_assert_int_gt(cut, 0);
     signal(SIGXFSZ, SIG_DFL);
     /* without the cap the same workbook is written (the failures came from the cap) */
-    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err), DVK_OK);
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_XLSX, path, NULL, &err), DVK_OK);
     dvk_doc_free(doc);
     unsetenv("TMPDIR");
-    free(tmp);
     free(path);
     tu_rmdir(dir);
     free(dir);

@@ -21,6 +21,8 @@ dvk_store *tu_store(char **dir);
 long long tu_int(dvk_store *s, const char *sql);
 /* rm -rf dir (only paths under the temporary folder are accepted). */
 void tu_rmdir(const char *dir);
+/* How many entries dir holds, hidden ones included (no temporary file left behind). */
+int tu_entries(const char *dir);
 /* The source tree's scripts/ and datasets/ folders. */
 const char *tu_scripts_dir(void);
 const char *tu_datasets_dir(void);

@@ -261,7 +261,8 @@ static int write_report(dvk_cli *cli, dvk_store *s, const char *dir, long long r
     for (int i = 0; rc == DVK_OK && i < nformats; i++) {
         char path[4400];
         snprintf(path, sizeof path, "%s/%s.%s", dir, file, dvk_render_format_name(formats[i]));
-        if ((rc = dvk_render_file(doc, formats[i], path, err)) == DVK_OK)
+        const dvk_outfile_keep keep = {.db = dvk_store_path(s)};
+        if ((rc = dvk_render_file(doc, formats[i], path, &keep, err)) == DVK_OK)
             (*written)++;
     }
     dvk_doc_free(doc);

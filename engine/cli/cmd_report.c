@@ -99,6 +99,10 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
         dvk_error_set(&err, DVK_ENOMEM, "out of memory");
         goto fail;
     }
+    /* -o is never the open database nor a folder: said before the report runs */
+    const dvk_outfile_keep keep = {.db = dvk_store_path(s)};
+    if (out_path && dvk_outfile_check(out_path, &keep, &err) != DVK_OK)
+        goto fail;
     dvk_report_opts o = {0};
     o.scripts_dir = cli->scripts_dir;
     o.run = run;
@@ -109,7 +113,7 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
     if (dvk_report_run(s, &o, doc, &err) != DVK_OK)
         goto fail;
     if (out_path) {
-        if (dvk_render_file(doc, (dvk_format)format, out_path, &err) != DVK_OK)
+        if (dvk_render_file(doc, (dvk_format)format, out_path, &keep, &err) != DVK_OK)
             goto fail;
     } else if (dvk_render_stream(doc, (dvk_format)format, stdout, &err) != DVK_OK) {
         goto fail;

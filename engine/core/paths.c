@@ -1,8 +1,7 @@
 /* paths.c: locating scripts/ and datasets/ (see include/dvk/paths.h). */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* readlink */
 #include "dvk/paths.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,28 +68,4 @@ const char *dvk_paths_datasets(const char *override)
     static char buf[PATH_MAX];
     return locate(override, "DVK_DATASETS", "datasets", DVK_INSTALLED_DATASETS,
                   DVK_SOURCE_DATASETS, buf, sizeof buf);
-}
-
-int dvk_paths_output(const char *path, char **target, int *in_place, dvk_error *err)
-{
-    struct stat st;
-    char *real = NULL;
-    *in_place = 0;
-    if (lstat(path, &st) != 0) {
-        /* A new file (or a folder that is missing: the write will say so). */
-        real = strdup(path);
-    } else if (!(real = realpath(path, NULL))) {
-        /* A link to something with no name in the file system (a pipe through /dev/stdout). */
-        *in_place = 1;
-        real = strdup(path);
-    } else if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-        free(real);
-        return dvk_error_set(err, DVK_EIO, "%s: is a folder, not a file", path);
-    } else if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
-        *in_place = 1;
-    }
-    if (!real)
-        return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
-    *target = real;
-    return DVK_OK;
 }

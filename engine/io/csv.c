@@ -1,15 +1,13 @@
-/* csv.c: the CSV format (csv.h): the cell writer with the formula rule, the streaming strict
- * reader over libcsv, and output files that appear only when complete. */
+/* csv.c: the CSV format (csv.h): the cell writer with the formula rule and the streaming
+ * strict reader over libcsv. */
 #include "dvk/csv.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dvk/fault.h"
-#include "dvk/paths.h"
 #include "dvk/text.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
@@ -319,91 +317,4 @@ int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn,
         free(r.header[i]);
     free(r.header);
     return r.rc;
-}
-
-/* ======================================================================================
- * Output files
- * ==================================================================================== */
-
-int dvk_csv_out_open(dvk_csv_out *o, const char *path, dvk_error *err)
-{
-    memset(o, 0, sizeof *o);
-    if (!path || strcmp(path, "-") == 0) {
-        o->f = stdout;
-        return DVK_OK;
-    }
-    char *target;
-    int in_place;
-    int rc = dvk_paths_output(path, &target, &in_place, err);
-    if (rc)
-        return rc;
-    if (in_place) { /* a device or pipe: written directly, never replaced */
-        o->f = fopen(target, "wb");
-        if (!o->f) {
-            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-            free(target);
-            return rc;
-        }
-        o->path = target;
-        return DVK_OK;
-    }
-    path = target; /* a link is followed: the file it names is replaced, not the link */
-    size_t n = strlen(path) + 5;
-    o->path = target;
-    o->tmp = malloc(n);
-    if (!o->tmp)
-        rc = dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", path);
-    else {
-        snprintf(o->tmp, n, "%s.tmp", path);
-        o->f = fopen(o->tmp, "wb");
-        if (!o->f)
-            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-    }
-    if (rc) {
-        free(o->path);
-        free(o->tmp);
-        memset(o, 0, sizeof *o);
-    }
-    return rc;
-}
-
-int dvk_csv_out_close(dvk_csv_out *o, int ok, dvk_error *err)
-{
-    int rc = DVK_OK;
-    if (!o->f)
-        return DVK_OK;
-    if (!o->path) {
-        if (fflush(o->f) != 0 && ok)
-            rc = dvk_error_set(err, DVK_EIO, "standard output: write error (%s)",
-                               strerror(errno));
-        o->f = NULL;
-        return rc;
-    }
-    /* The data reaches the disk before the file takes its final name. */
-    int bad = fflush(o->f) != 0 || ferror(o->f);
-    if (!bad && o->tmp && fsync(fileno(o->f)) != 0)
-        bad = 1;
-    int e = errno;
-    if (fclose(o->f) != 0)
-        bad = 1, e = errno;
-    o->f = NULL;
-    if (!o->tmp) { /* a device or pipe, written in place */
-        if (ok && bad)
-            rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(e));
-        free(o->path);
-        o->path = NULL;
-        return rc;
-    }
-    errno = e;
-    if (ok && bad)
-        rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", o->path, strerror(errno));
-    else if (ok && rename(o->tmp, o->path) != 0)
-        rc = dvk_error_set(err, DVK_EIO, "%s: cannot rename %s (%s)", o->path, o->tmp,
-                           strerror(errno));
-    if (!ok || rc)
-        remove(o->tmp);
-    free(o->path);
-    free(o->tmp);
-    o->path = o->tmp = NULL;
-    return rc;
 }

@@ -12,6 +12,7 @@
 #include "dvk/doc.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
+#include "dvk/outfile.h"
 #include "dvk/render.h"
 
 typedef struct exporter {
@@ -380,9 +381,13 @@ static int export_xlsx(dvk_store *s, int what, const char *path, const dvk_expor
     memset(&x, 0, sizeof x);
     if (!path || strcmp(path, "-") == 0)
         return dvk_error_set(err, DVK_EUSAGE, "--format xlsx needs an output file (-o FILE.xlsx)");
+    /* Refused before the rows are read (and checked again when the file is opened). */
+    const dvk_outfile_keep keep = {.db = dvk_store_path(s)};
+    int rc = dvk_outfile_check(path, &keep, err);
+    if (rc)
+        return rc;
     x.s = s;
     x.err = err;
-    int rc = DVK_OK;
     if (!(x.doc = dvk_doc_new()))
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     const char *title = what == DVK_EXPORT_RESULTS ? "results" : "models";
@@ -393,7 +398,7 @@ static int export_xlsx(dvk_store *s, int what, const char *path, const dvk_expor
     rc = what == DVK_EXPORT_RESULTS ? export_results(&x, opts, &n, err)
                                         : export_models(&x, opts, &n, err);
     if (!rc)
-        rc = dvk_render_file(x.doc, DVK_FORMAT_XLSX, path, err);
+        rc = dvk_render_file(x.doc, DVK_FORMAT_XLSX, path, &keep, err);
 done:
     for (int i = 0; i < x.nkeys; i++) {
         free(x.keys[i]);
@@ -414,14 +419,15 @@ int dvk_export(dvk_store *s, int what, const char *path, const dvk_export_opts *
 {
     static const dvk_export_opts defaults;
     exporter x;
-    dvk_csv_out out;
+    dvk_outfile out;
     long long n = 0;
     memset(&x, 0, sizeof x);
     if (!opts)
         opts = &defaults;
     if (opts->format == DVK_EXPORT_XLSX)
         return export_xlsx(s, what, path, opts, rows, err);
-    int rc = dvk_csv_out_open(&out, path, err);
+    const dvk_outfile_keep keep = {.db = dvk_store_path(s)};
+    int rc = dvk_outfile_open(&out, path, &keep, 0, err);
     if (rc)
         return rc;
     x.s = s;
@@ -438,7 +444,7 @@ int dvk_export(dvk_store *s, int what, const char *path, const dvk_export_opts *
         rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
     if (rc && path && strcmp(path, "-") != 0 && err->msg[0] && strncmp(err->msg, "write error", 11) == 0)
         dvk_error_prefix(err, "%s", path);
-    int crc = dvk_csv_out_close(&out, rc == DVK_OK, rc ? NULL : err);
+    int crc = dvk_outfile_close(&out, rc == DVK_OK, rc ? NULL : err);
     if (!rc)
         rc = crc;
     for (int i = 0; i < x.nkeys; i++) {

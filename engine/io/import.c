@@ -15,6 +15,7 @@
 #include "dvk/csv.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
+#include "dvk/outfile.h"
 #include "dvk/progress.h"
 #include "dvk/text.h"
 #include "dvk/units.h"
@@ -428,7 +429,7 @@ typedef struct importer {
     dvk_buf json;                      /* models.metrics */
     dvk_buf line;                      /* a row of the rejects file */
     /* rejects */
-    dvk_csv_out rejects;
+    dvk_outfile rejects;
     int rejects_open;
     /* statements */
     sqlite3_stmt *ins, *find, *upd, *look, *look2;
@@ -1744,7 +1745,9 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
     struct stat sb;
     long long total = fstat(fileno(in), &sb) == 0 ? (long long)sb.st_size : 0;
     if (opts->rejects_path) {
-        if ((rc = dvk_csv_out_open(&im->rejects, opts->rejects_path, err)))
+        /* never the file being read nor the database it goes into */
+        const dvk_outfile_keep keep = {.db = dvk_store_path(s), .input = path};
+        if ((rc = dvk_outfile_open(&im->rejects, opts->rejects_path, &keep, 0, err)))
             goto done;
         im->rejects_open = 1;
     }
@@ -1833,7 +1836,7 @@ done:
     if (in)
         fclose(in);
     if (im->rejects_open) {
-        int wrc = dvk_csv_out_close(&im->rejects, rc == DVK_OK, rc ? NULL : err);
+        int wrc = dvk_outfile_close(&im->rejects, rc == DVK_OK, rc ? NULL : err);
         if (!rc)
             rc = wrc;
     }

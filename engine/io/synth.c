@@ -8,6 +8,7 @@
 
 #include "dvk/buf.h"
 #include "dvk/csv.h"
+#include "dvk/outfile.h"
 #include "dvk/progress.h"
 
 /* ---- the generator (splitmix64: tiny, fast, the same everywhere) -------------------- */
@@ -445,7 +446,7 @@ int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *unit
 {
     world w;
     memset(&w, 0, sizeof w);
-    dvk_csv_out out = {0}, uout = {0}, fout = {0};
+    dvk_outfile out = {0}, uout = {0}, fout = {0};
     dvk_synth_opts opts = *o;
     int rc = DVK_OK;
     if (opts.year == 0)
@@ -453,9 +454,11 @@ int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *unit
     if (o->store && (units_path || fields_path))
         return dvk_error_set(err, DVK_EUSAGE,
                              "the units and fields files are written only for the built-in province");
-    if (units_path && (rc = dvk_csv_out_open(&uout, units_path, err)))
+    /* never over the database the units come from */
+    const dvk_outfile_keep keep = {.db = o->store ? dvk_store_path(o->store) : NULL};
+    if (units_path && (rc = dvk_outfile_open(&uout, units_path, &keep, 0, err)))
         goto done;
-    if (fields_path && (rc = dvk_csv_out_open(&fout, fields_path, err)))
+    if (fields_path && (rc = dvk_outfile_open(&fout, fields_path, &keep, 0, err)))
         goto done;
     if (!o->levels) {
         rc = dvk_error_set(err, DVK_EUSAGE, "synthetic models need the provinces' levels "
@@ -477,7 +480,7 @@ int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *unit
             fprintf(fout.f, "%s,%s,%s\r\n", DVK_SYNTH_PROVINCE, BUILTIN_FIELDS[i].id,
                     BUILTIN_FIELDS[i].name);
     }
-    if ((rc = dvk_csv_out_open(&out, path, err)))
+    if ((rc = dvk_outfile_open(&out, path, &keep, 0, err)))
         goto done;
     static char iobuf[1 << 16];
     if (out.path)
@@ -497,13 +500,13 @@ int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *unit
         rc = dvk_error_set(err, DVK_EIO, "%s: write error", path ? path : "standard output");
 done:
     {
-        int c1 = dvk_csv_out_close(&out, rc == DVK_OK, rc ? NULL : err);
+        int c1 = dvk_outfile_close(&out, rc == DVK_OK, rc ? NULL : err);
         if (!rc)
             rc = c1;
-        int c2 = dvk_csv_out_close(&uout, rc == DVK_OK, rc ? NULL : err);
+        int c2 = dvk_outfile_close(&uout, rc == DVK_OK, rc ? NULL : err);
         if (!rc)
             rc = c2;
-        int c3 = dvk_csv_out_close(&fout, rc == DVK_OK, rc ? NULL : err);
+        int c3 = dvk_outfile_close(&fout, rc == DVK_OK, rc ? NULL : err);
         if (!rc)
             rc = c3;
     }

@@ -8,14 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dvk/buf.h"
 #include "dvk/csv.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
-#include "dvk/paths.h"
+#include "dvk/outfile.h"
 #include "dvk/text.h"
 #include "report/render_xlsx.h"
 
@@ -1088,124 +1087,11 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
     return DVK_OK;
 }
 
-/* Write to a device or pipe (/dev/null, /dev/stdout, a FIFO) in place: renaming a finished
- * file over it would replace the device. XLSX goes through a temporary file first. */
-static int render_in_place(const dvk_doc *doc, dvk_format f, const char *path, dvk_error *err)
+/* XLSX onto a stream: libxlsxwriter writes only to a named file, so the workbook goes
+ * through a temporary file under $TMPDIR first (mkstemp: created exclusively). name is the
+ * output as messages show it (NULL: the temporary file). */
+static int stream_xlsx(const dvk_doc *doc, FILE *out, const char *name, dvk_error *err)
 {
-    char tmp[4096] = "";
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
-    if (f == DVK_FORMAT_XLSX) {
-        const char *dir = getenv("TMPDIR");
-        snprintf(tmp, sizeof tmp, "%s/dvk-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
-        int fd = mkstemp(tmp);
-        if (fd < 0)
-            return dvk_error_set(err, DVK_EIO, "%s: cannot create a temporary file (%s)", tmp,
-                                 strerror(errno));
-        close(fd);
-        if ((rc = dvk_render_xlsx(doc, tmp, err)) == DVK_OK) {
-            FILE *in = fopen(tmp, "rb");
-            size_t cap = 0, n;
-            do {
-                if (!in || (len == cap && !(data = realloc(data, cap = cap ? cap * 2 : 1 << 16)))) {
-                    rc = dvk_error_set(err, DVK_EIO, "%s: cannot read the workbook back", tmp);
-                    break;
-                }
-                n = fread(data + len, 1, cap - len, in);
-                len += n;
-            } while (n > 0);
-            if (in)
-                fclose(in);
-        }
-        remove(tmp);
-    } else {
-        rc = dvk_render_buffer(doc, f, &data, &len, err);
-    }
-    if (rc == DVK_OK) {
-        FILE *fp = fopen(path, "wb");
-        if (!fp)
-            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", path, strerror(errno));
-        else if ((fwrite(data, 1, len, fp) != len) | (fclose(fp) != 0))
-            rc = dvk_error_set(err, DVK_EIO, "%s: write failed (%s)", path, strerror(errno));
-    }
-    free(data);
-    return rc;
-}
-
-int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path, dvk_error *err)
-{
-    int rc = DVK_OK;
-    char *data = NULL;
-    size_t len = 0;
-    FILE *fp = NULL;
-    char *target;
-    int in_place;
-    if ((rc = dvk_paths_output(path, &target, &in_place, err)) != DVK_OK)
-        return rc;
-    if (in_place) {
-        rc = render_in_place(doc, f, target, err);
-        free(target);
-        return rc;
-    }
-    path = target; /* a link is followed: the file it names is replaced, not the link */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        free(target);
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    if (f == DVK_FORMAT_XLSX) {
-        if ((rc = dvk_render_xlsx(doc, tmp, err)) != DVK_OK)
-            goto done;
-    } else {
-        if ((rc = dvk_render_buffer(doc, f, &data, &len, err)) != DVK_OK)
-            goto done;
-        fp = fopen(tmp, "wb");
-        if (!fp) {
-            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write (%s)", tmp, strerror(errno));
-            goto done;
-        }
-        if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-            rc = dvk_error_set(err, DVK_EIO, "%s: write failed (%s)", tmp, strerror(errno));
-            goto done;
-        }
-        int c = fclose(fp);
-        fp = NULL;
-        if (c != 0) {
-            rc = dvk_error_set(err, DVK_EIO, "%s: write failed (%s)", tmp, strerror(errno));
-            goto done;
-        }
-    }
-    if (rename(tmp, path) != 0)
-        rc = dvk_error_set(err, DVK_EIO, "%s: cannot rename to %s (%s)", tmp, path,
-                           strerror(errno));
-done:
-    if (fp)
-        fclose(fp);
-    if (rc != DVK_OK)
-        remove(tmp);
-    free(tmp);
-    free(data);
-    free(target);
-    return rc;
-}
-
-int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *err)
-{
-    if (f != DVK_FORMAT_XLSX) {
-        char *data;
-        size_t len;
-        int rc = dvk_render_buffer(doc, f, &data, &len, err);
-        if (rc != DVK_OK)
-            return rc;
-        if (fwrite(data, 1, len, out) != len || fflush(out) != 0)
-            rc = dvk_error_set(err, DVK_EIO, "write failed (%s)", strerror(errno));
-        free(data);
-        return rc;
-    }
     const char *dir = getenv("TMPDIR");
     char path[4096];
     snprintf(path, sizeof path, "%s/dvk-report-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -1214,7 +1100,7 @@ int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *er
         return dvk_error_set(err, DVK_EIO, "%s: cannot create a temporary file (%s)", path,
                              strerror(errno));
     close(fd);
-    int rc = dvk_render_xlsx(doc, path, err);
+    int rc = dvk_render_xlsx(doc, path, name, err);
     FILE *in = rc == DVK_OK ? fopen(path, "rb") : NULL;
     if (rc == DVK_OK && !in)
         rc = dvk_error_set(err, DVK_EIO, "%s: cannot read back (%s)", path, strerror(errno));
@@ -1231,5 +1117,54 @@ int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *er
         fclose(in);
     }
     remove(path);
+    if (rc == DVK_EIO && name && strncmp(err->msg, "write failed", 12) == 0)
+        dvk_error_prefix(err, "%s", name);
     return rc;
+}
+
+int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path,
+                    const dvk_outfile_keep *keep, dvk_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+    dvk_outfile o;
+    /* Every format but XLSX is rendered before the file is touched. */
+    if (f != DVK_FORMAT_XLSX && (rc = dvk_render_buffer(doc, f, &data, &len, err)) != DVK_OK)
+        return rc;
+    if ((rc = dvk_outfile_open(&o, path, keep, f == DVK_FORMAT_XLSX ? DVK_OUTFILE_BY_NAME : 0,
+                               err)) != DVK_OK) {
+        free(data);
+        return rc;
+    }
+    if (f != DVK_FORMAT_XLSX) {
+        if (fwrite(data, 1, len, o.f) != len)
+            rc = dvk_error_set(err, DVK_EIO, "%s: write failed (%s)", path, strerror(errno));
+    } else if (o.tmp) {
+        /* libxlsxwriter opens the name it is given with fopen("wb"), which would follow a
+         * link: it is given the temporary file dvk_outfile_open just created exclusively,
+         * and dvk_outfile_close checks that file is still the one created before renaming. */
+        rc = dvk_render_xlsx(doc, o.tmp, path, err);
+    } else {   /* a device or pipe, written in place */
+        rc = stream_xlsx(doc, o.f, path, err);
+    }
+    int crc = dvk_outfile_close(&o, rc == DVK_OK, rc ? NULL : err);
+    free(data);
+    return rc ? rc : crc;
+}
+
+int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *err)
+{
+    if (f != DVK_FORMAT_XLSX) {
+        char *data;
+        size_t len;
+        int rc = dvk_render_buffer(doc, f, &data, &len, err);
+        if (rc != DVK_OK)
+            return rc;
+        if (fwrite(data, 1, len, out) != len || fflush(out) != 0)
+            rc = dvk_error_set(err, DVK_EIO, "write failed (%s)", strerror(errno));
+        free(data);
+        return rc;
+    }
+    return stream_xlsx(doc, out, NULL, err);
 }

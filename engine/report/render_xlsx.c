@@ -213,7 +213,7 @@ static int ends_with(const char *tail, size_t n, const char *end)
     return n >= el && memcmp(tail + n - el, end, el) == 0;
 }
 
-static int check_workbook(const char *path, dvk_error *err)
+static int check_workbook(const char *path, const char *shown, dvk_error *err)
 {
     unzFile uf = unzOpen64(path);
     int sheets = 0;
@@ -243,12 +243,13 @@ static int check_workbook(const char *path, dvk_error *err)
         unzClose(uf);
     if (r != UNZ_END_OF_LIST_OF_FILE || sheets == 0)
         return dvk_error_set(err, DVK_EIO, "%s: the workbook was not written completely "
-                             "(disk full?)", path);
+                             "(disk full?)", shown);
     return DVK_OK;
 }
 
-int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
+int dvk_render_xlsx(const dvk_doc *doc, const char *path, const char *name, dvk_error *err)
 {
+    const char *shown = name ? name : path;   /* for messages */
     int rc = DVK_OK;
     size_t ntables = 0;
     for (size_t i = 0; i < dvk_doc_count(doc); i++)
@@ -264,10 +265,13 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
     lxw_workbook_options opt = {0};
     const char *tmpdir = getenv("TMPDIR");
     opt.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL;
+    /* libxlsxwriter writes path with fopen("wb"), following a link: dvk_render_file passes
+     * the temporary file dvk_outfile_open created exclusively (outfile.h), never the
+     * user's name, and checks it is still that file before renaming it. */
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     if (!wb) {
         free(names);
-        return dvk_error_set(err, DVK_EIO, "%s: cannot create the workbook", path);
+        return dvk_error_set(err, DVK_EIO, "%s: cannot create the workbook", shown);
     }
     lxw_doc_properties props = {0};
     props.title = (char *)dvk_doc_title(doc);
@@ -288,19 +292,19 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
         const dvk_doc_table *t = blk->table;
         if (t->nrows + t->nfootnotes + 3 > LXW_ROW_MAX) {
             rc = dvk_error_set(err, DVK_EDATA, "%s: table '%s' has %zu rows, more than an Excel "
-                               "sheet holds (%d); use csv", path, t->title, t->nrows, LXW_ROW_MAX);
+                               "sheet holds (%d); use csv", shown, t->title, t->nrows, LXW_ROW_MAX);
             goto done;
         }
         if (t->ncols > LXW_COL_MAX) {
             rc = dvk_error_set(err, DVK_EDATA, "%s: table '%s' has %zu columns, more than an "
-                               "Excel sheet holds (%d)", path, t->title, t->ncols, LXW_COL_MAX);
+                               "Excel sheet holds (%d)", shown, t->title, t->ncols, LXW_COL_MAX);
             goto done;
         }
         sheet_name(t->title, k, names, k, names[k]);
         lxw_worksheet *ws = workbook_add_worksheet(wb, names[k]);
         k++;
         if (!ws) {
-            rc = dvk_error_set(err, DVK_EDATA, "%s: cannot add sheet '%s'", path, names[k - 1]);
+            rc = dvk_error_set(err, DVK_EDATA, "%s: cannot add sheet '%s'", shown, names[k - 1]);
             goto done;
         }
         free(widths);
@@ -349,16 +353,16 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err)
             xe = worksheet_write_string(ws, row++, 0, t->footnotes[n], f.note);
     }
     if (xe != LXW_NO_ERROR) {
-        rc = dvk_error_set(err, DVK_EDATA, "%s: %s", path, lxw_strerror(xe));
+        rc = dvk_error_set(err, DVK_EDATA, "%s: %s", shown, lxw_strerror(xe));
         goto done;
     }
 done:
     xe = workbook_close(wb);
     if (rc == DVK_OK && xe != LXW_NO_ERROR)
-        rc = dvk_error_set(err, DVK_EIO, "%s: cannot write the workbook (%s)", path,
+        rc = dvk_error_set(err, DVK_EIO, "%s: cannot write the workbook (%s)", shown,
                            lxw_strerror(xe));
     if (rc == DVK_OK)
-        rc = check_workbook(path, err);
+        rc = check_workbook(path, shown, err);
     free(widths);
     free(names);
     return rc;

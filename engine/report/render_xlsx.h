@@ -11,7 +11,8 @@
  * refuse it (DVK_EIO) unless every sheet and the shared strings are complete: libxlsxwriter
  * ignores write errors in its temporary files, so a full disk can leave a valid zip with
  * sheets cut short. No table: DVK_EDATA. path may be left behind on failure (the caller
- * writes to a temporary name). */
-int dvk_render_xlsx(const dvk_doc *doc, const char *path, dvk_error *err);
+ * writes to a temporary name). Messages name name (NULL: path), the output the user asked
+ * for rather than the temporary file. */
+int dvk_render_xlsx(const dvk_doc *doc, const char *path, const char *name, dvk_error *err);
 
 #endif

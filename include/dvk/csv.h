@@ -1,9 +1,8 @@
 /* csv.h: the CSV format as dvk reads and writes it (RFC 4180): the one cell writer used by
  * export, reports, `dvk stats`, REPL tables and rejects files, with the one
  * formula-neutralisation rule; the streaming strict reader the importer and the demo read
- * with; and the output file that appears under its name only when complete (exports,
- * rejects, synthetic data). The writer appends to a dvk_buf and owns nothing; the reader
- * owns its buffers for the length of one call.
+ * with. Output files are outfile.h's. The writer appends to a dvk_buf and owns nothing; the
+ * reader owns its buffers for the length of one call.
  *
  * The rule: a text cell that a spreadsheet would run as a formula, one that starts (after
  * any apostrophes) with = + - @ TAB or CR, gets one more leading apostrophe, and the
@@ -66,19 +65,5 @@ int dvk_csv_read(FILE *in, const char *name, size_t chunk, dvk_csv_record_fn fn,
  * character boundary, "..."), control characters and bytes that are not UTF-8 as \xNN,
  * newlines as \n. */
 void dvk_csv_show(const char *s, size_t n, char *out, size_t outn);
-
-/* ---- output files -------------------------------------------------------------------- */
-
-/* An output file that appears under its name only when complete. */
-typedef struct dvk_csv_out {
-    FILE *f;
-    char *path;                 /* final name, NULL for stdout */
-    char *tmp;                  /* path.tmp */
-} dvk_csv_out;
-/* Open path.tmp for writing (path NULL or "-": stdout; a device or pipe: written in place). */
-int dvk_csv_out_open(dvk_csv_out *o, const char *path, dvk_error *err);
-/* Close and rename to the final name (ok != 0), or close and remove the tmp file (ok == 0).
- * Returns DVK_OK, or DVK_EIO when flushing/renaming failed (the tmp file is removed). */
-int dvk_csv_out_close(dvk_csv_out *o, int ok, dvk_error *err);
 
 #endif

@@ -7,7 +7,8 @@
  * by dvk_format_plain and never altered. Each row is built in a dvk_buf and written with
  * one fwrite, so memory does not grow with the table. JSON: an array of objects (dvk_json_*).
  * XLSX: one sheet with typed cells, through the render module (held in memory).
- * Output goes to FILE.tmp and is renamed to FILE only when complete. */
+ * A file appears under its name only when complete and is never the open database
+ * (outfile.h). */
 #ifndef DVK_EXPORT_H
 #define DVK_EXPORT_H
 
@@ -26,8 +27,8 @@ typedef struct dvk_export_opts {
 } dvk_export_opts;
 
 /* Export models or a run's results (what: DVK_EXPORT_MODELS or _RESULTS) to path (NULL or
- * "-": stdout). A file is written as path.tmp and renamed when complete; on failure it is
- * removed. *rows gets the count. XLSX needs a path. */
+ * "-": stdout), written through dvk_outfile_open with s's database kept (outfile.h): on
+ * failure or refusal nothing is changed. *rows gets the count. XLSX needs a path. */
 int dvk_export(dvk_store *s, int what, const char *path, const dvk_export_opts *opts,
                long long *rows, dvk_error *err);
 

@@ -3,8 +3,8 @@
  * no script, no external resource); CSV (the document's tables); XLSX (libxlsxwriter, in
  * report/render_xlsx.c: a sheet per table); JSON (the whole document). Cells read as
  * dvk_doc_cell_text (doc.h) says; machine formats write numbers with dvk_format_plain.
- * Files are written atomically (FILE.tmp, then rename). Reads the document only; knows
- * nothing of the store. */
+ * Files are written through outfile.h (complete or not at all, never over what the caller
+ * keeps). Reads the document only; knows nothing of the store. */
 #ifndef DVK_RENDER_H
 #define DVK_RENDER_H
 
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "dvk/doc.h"
 #include "dvk/error.h"
+#include "dvk/outfile.h"
 
 typedef enum dvk_format {
     DVK_FORMAT_MD = 0,
@@ -32,9 +33,13 @@ const char *dvk_render_format_name(dvk_format f);
  * Every format but XLSX. */
 int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
                       dvk_error *err);
-/* Render doc to path atomically: path.tmp is written, flushed and renamed over path; on any
- * failure path.tmp is removed, path is untouched, and err says why (DVK_EIO). */
-int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path, dvk_error *err);
+/* Render doc to path through dvk_outfile_open (outfile.h): a hidden temporary file in the
+ * same folder is written, fsync'ed and renamed over path; keep (NULL: nothing) names the
+ * files path must not be (the open database, the input), refused with DVK_EIO before
+ * anything changes. On any failure the temporary file is removed, path is untouched, and
+ * err says why. */
+int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path,
+                    const dvk_outfile_keep *keep, dvk_error *err);
 /* Render doc to an open stream (XLSX goes through a temporary file). */
 int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *err);
 

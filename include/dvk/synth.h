@@ -28,9 +28,9 @@ typedef struct dvk_synth_opts {
 
 /* Write the models CSV to path (NULL or "-": stdout); with the built-in province, also
  * its units CSV to units_path and its fields (province,id,name) to fields_path when these
- * are not NULL. Files appear only when complete (path.tmp, renamed). With a store: its
- * units (not provinces, valid during the year) whose province declares fields; none is a
- * DVK_EDATA error. A progress bar counts rows when the CLI enabled bars. */
+ * are not NULL. Files appear only when complete and never over the store's database
+ * (outfile.h). With a store: its units (not provinces, valid during the year) whose
+ * province declares fields; none is a DVK_EDATA error. A progress bar counts rows when the CLI enabled bars. */
 int dvk_synth_models(const dvk_synth_opts *o, const char *path, const char *units_path,
                      const char *fields_path, dvk_error *err);
 

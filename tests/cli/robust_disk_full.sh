@@ -19,7 +19,7 @@ try() {
   limited 64 "$@" >out.txt 2>&1; _st=$?
   echo "== $_name: exit $_st"
   grep -o 'disk full\|I/O error\|File too large\|could not write[^(]*\|cannot write[^(]*' out.txt | head -1
-  [ -n "$_out" ] && for f in "$_out" "$_out.tmp"; do [ -e "$f" ] && echo "left behind: $f"; done
+  [ -n "$_out" ] && for f in "$_out" ."$_out".*; do [ -e "$f" ] && echo "left behind: $f"; done
   [ "$(snapshot)" = "$before" ] && echo "database unchanged" || echo "DATABASE CHANGED: $(snapshot)"
 }
 try "import models" "" "$DVK" --quiet import models more.csv

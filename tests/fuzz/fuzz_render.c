@@ -141,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char path[64];
         snprintf(path, sizeof path, "/tmp/dvk-fuzz-%d.xlsx", (int)getpid());
         dvk_error_clear(&err);
-        dvk_render_file(doc, DVK_FORMAT_XLSX, path, &err);
+        dvk_render_file(doc, DVK_FORMAT_XLSX, path, NULL, &err);
         unlink(path);
     }
     dvk_doc_free(doc);
