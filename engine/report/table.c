@@ -176,7 +176,7 @@ static int shown_width(const char *s)
 
 /* Write s padded to width columns (left or right aligned); control characters become
  * spaces and cells wider than CELL_MAX_WIDTH are cut with "…". */
-static void put_aligned(FILE *out, const char *s, int width, int right)
+static void put_aligned(dvk_buf *out, const char *s, int width, int right)
 {
     if (!s)
         s = "";
@@ -186,7 +186,7 @@ static void put_aligned(FILE *out, const char *s, int width, int right)
     int shown = 0;
     if (right)
         for (int i = cut ? CELL_MAX_WIDTH : w; i < width; i++)
-            fputc(' ', out);
+            dvk_buf_addc(out, ' ');
     size_t n = strlen(s), i = 0;
     while (i < n) {
         size_t at = i;   /* the code point s[at..i) (an invalid byte alone) */
@@ -196,27 +196,27 @@ static void put_aligned(FILE *out, const char *s, int width, int right)
         if (shown + cw > room)
             break;
         if (control)
-            fputc(' ', out);
+            dvk_buf_addc(out, ' ');
         else
-            fwrite(s + at, 1, i - at, out);
+            dvk_buf_add(out, s + at, i - at);
         shown += cw;
     }
     if (cut) {
         /* Pad when a wide character did not fit in the last column. */
         for (; shown < room; shown++)
-            fputc(' ', out);
-        fputs("\xE2\x80\xA6", out); /* … */
+            dvk_buf_addc(out, ' ');
+        dvk_buf_adds(out, "\xE2\x80\xA6"); /* … */
         shown++;
     }
     if (!right)
         for (; shown < width; shown++)
-            fputc(' ', out);
+            dvk_buf_addc(out, ' ');
 }
 
-static void put_repeat(FILE *out, const char *unit, int n)
+static void put_repeat(dvk_buf *out, const char *unit, int n)
 {
     for (int i = 0; i < n; i++)
-        fputs(unit, out);
+        dvk_buf_adds(out, unit);
 }
 
 static int shown_rows(const dvk_table *t)
@@ -232,18 +232,18 @@ static long long left_out(const dvk_table *t)
 }
 
 /* Box rule: left, horizontal, junction, right. */
-static void box_rule(FILE *out, const int *w, int ncols, const char *l, const char *j,
+static void box_rule(dvk_buf *out, const int *w, int ncols, const char *l, const char *j,
                      const char *r)
 {
-    fputs(l, out);
+    dvk_buf_adds(out, l);
     for (int c = 0; c < ncols; c++) {
         put_repeat(out, "\xE2\x94\x80", w[c] + 2); /* ─ */
-        fputs(c + 1 < ncols ? j : r, out);
+        dvk_buf_adds(out, c + 1 < ncols ? j : r);
     }
-    fputc('\n', out);
+    dvk_buf_addc(out, '\n');
 }
 
-static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, const int *num)
+static void write_aligned(const dvk_table *t, dvk_buf *out, int box, const int *w, const int *num)
 {
     int n = shown_rows(t);
     const char *bar = "\xE2\x94\x82"; /* │ */
@@ -251,7 +251,7 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
         box_rule(out, w, t->ncols, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90"); /* ┌┬┐ */
     for (int r = -1; r < n; r++) {
         if (box)
-            fprintf(out, "%s ", bar);
+            dvk_buf_printf(out, "%s ", bar);
         /* No trailing blanks in plain mode: stop after the last non-empty cell, and do not
          * pad it when it is left-aligned. Numeric columns are right-aligned, header too. */
         int end = t->ncols - 1;
@@ -263,18 +263,18 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
             int pad = !box && last && !num[c] ? 0 : w[c];
             put_aligned(out, v, pad, num[c]);
             if (box)
-                fprintf(out, " %s%s", bar, last ? "" : " ");
+                dvk_buf_printf(out, " %s%s", bar, last ? "" : " ");
             else if (!last)
-                fputs("  ", out);
+                dvk_buf_adds(out, "  ");
         }
-        fputc('\n', out);
+        dvk_buf_addc(out, '\n');
         if (r < 0) {
             if (box)
                 box_rule(out, w, t->ncols, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4"); /* ├┼┤ */
             else
                 for (int c = 0; c < t->ncols; c++) {
                     put_repeat(out, "-", w[c]);
-                    fputs(c + 1 < t->ncols ? "  " : "\n", out);
+                    dvk_buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
                 }
         }
     }
@@ -282,106 +282,92 @@ static void write_aligned(const dvk_table *t, FILE *out, int box, const int *w, 
         box_rule(out, w, t->ncols, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98"); /* └┴┘ */
     long long left = left_out(t);
     if (left > 0)
-        fprintf(out, box ? "\xE2\x80\xA6 %lld more row%s\n" : "... %lld more row%s\n", left,
+        dvk_buf_printf(out, box ? "\xE2\x80\xA6 %lld more row%s\n" : "... %lld more row%s\n", left,
                 left == 1 ? "" : "s");
     else if (t->rows == 0)
-        fputs("(no rows)\n", out);
+        dvk_buf_adds(out, "(no rows)\n");
 }
 
 /* One row at a time through the one CSV cell writer (csv.h). A cell that is a number is
  * written as is; any other text, headers included (they come from user queries), gets the
  * formula rule, so "=2+3" is written '=2+3 and "-5" stays -5. DVK_ENOMEM. */
-static int write_csv(const dvk_table *t, FILE *out)
+static void write_csv(const dvk_table *t, dvk_buf *out)
 {
-    dvk_buf b = DVK_BUF_INIT;
-    for (int r = -1; r < t->rows && !b.oom; r++) {
-        dvk_buf_reset(&b);
+    for (int r = -1; r < t->rows && !out->oom; r++)
         for (int c = 0; c < t->ncols; c++) {
             const char *v = r < 0 ? t->headers[c] : cell(t, r, c);
             if (v)
-                dvk_csv_cell(&b, v, strlen(v), !is_number(v));
-            dvk_buf_adds(&b, c + 1 < t->ncols ? "," : "\r\n");
+                dvk_csv_cell(out, v, strlen(v), !is_number(v));
+            dvk_buf_adds(out, c + 1 < t->ncols ? "," : "\r\n");
         }
-        if (!b.oom)
-            fwrite(b.p, 1, b.len, out);
-    }
-    int oom = b.oom;
-    dvk_buf_free(&b);
-    return oom ? DVK_ENOMEM : DVK_OK;
 }
 
-static void md_cell(FILE *out, const char *s)
+static void md_cell(dvk_buf *out, const char *s)
 {
     for (; s && *s; s++) {
         if (*s == '|' || *s == '\\')
-            fputc('\\', out);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+            dvk_buf_addc(out, '\\');
+        dvk_buf_addc(out, *s == '\n' || *s == '\r' ? ' ' : *s);
     }
 }
 
-static void write_markdown(const dvk_table *t, FILE *out, const int *num)
+static void write_markdown(const dvk_table *t, dvk_buf *out, const int *num)
 {
     int n = shown_rows(t);
     for (int r = -1; r < n; r++) {
-        fputc('|', out);
+        dvk_buf_addc(out, '|');
         for (int c = 0; c < t->ncols; c++) {
-            fputc(' ', out);
+            dvk_buf_addc(out, ' ');
             md_cell(out, r < 0 ? t->headers[c] : cell(t, r, c));
-            fputs(" |", out);
+            dvk_buf_adds(out, " |");
         }
-        fputc('\n', out);
+        dvk_buf_addc(out, '\n');
         if (r < 0) {
-            fputc('|', out);
+            dvk_buf_addc(out, '|');
             for (int c = 0; c < t->ncols; c++)
-                fputs(num[c] ? " --: |" : " --- |", out);
-            fputc('\n', out);
+                dvk_buf_adds(out, num[c] ? " --: |" : " --- |");
+            dvk_buf_addc(out, '\n');
         }
     }
     long long left = left_out(t);
     if (left > 0)
-        fprintf(out, "\n… %lld more row%s\n", left, left == 1 ? "" : "s");
+        dvk_buf_printf(out, "\n… %lld more row%s\n", left, left == 1 ? "" : "s");
 }
 
 /* An array of objects keyed by the headers, one row a line, through the one JSON writer
  * (json.h); a number in a numeric column is bare. DVK_ENOMEM. */
-static int write_json(const dvk_table *t, FILE *out, const int *num)
+static void write_json(const dvk_table *t, dvk_buf *out, const int *num)
 {
-    dvk_buf b = DVK_BUF_INIT;
-    fputc('[', out);
-    for (int r = 0; r < t->rows && !b.oom; r++) {
-        dvk_buf_reset(&b);
-        dvk_buf_adds(&b, r ? ",\n {" : "\n {");
+    dvk_buf_addc(out, '[');
+    for (int r = 0; r < t->rows && !out->oom; r++) {
+        dvk_buf *b = out;
+        dvk_buf_adds(b, r ? ",\n {" : "\n {");
         for (int c = 0; c < t->ncols; c++) {
             const char *v = cell(t, r, c);
             if (c)
-                dvk_buf_adds(&b, ", ");
-            dvk_json_strz(&b, t->headers[c]);
-            dvk_buf_adds(&b, ": ");
+                dvk_buf_adds(b, ", ");
+            dvk_json_strz(b, t->headers[c]);
+            dvk_buf_adds(b, ": ");
             if (v && num[c] && is_number(v))
-                dvk_buf_adds(&b, v);
+                dvk_buf_adds(b, v);
             else
-                dvk_json_strz(&b, v);   /* NULL: null */
+                dvk_json_strz(b, v);   /* NULL: null */
         }
-        dvk_buf_addc(&b, '}');
-        if (!b.oom)
-            fwrite(b.p, 1, b.len, out);
+        dvk_buf_addc(b, '}');
     }
-    int oom = b.oom;
-    dvk_buf_free(&b);
-    if (oom)
-        return DVK_ENOMEM;
-    fputs(t->rows ? "\n]\n" : "]\n", out);
-    return DVK_OK;
+    dvk_buf_adds(out, t->rows ? "\n]\n" : "]\n");
 }
 
-int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_error *err)
+/* The table as text into out (the one place that lays tables out; writing and rendering
+ * both come here). DVK_ENOMEM when memory ran short. */
+static int table_text(const dvk_table *t, dvk_buf *out, dvk_table_mode mode)
 {
-    int *w = calloc((size_t)t->ncols, sizeof *w);
-    int *num = calloc((size_t)t->ncols, sizeof *num);
+    int *w = calloc((size_t)t->ncols + 1, sizeof *w);
+    int *num = calloc((size_t)t->ncols + 1, sizeof *num);
     if (!w || !num) {
         free(w);
         free(num);
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
+        return DVK_ENOMEM;
     }
     int n = shown_rows(t);
     for (int c = 0; c < t->ncols; c++) {
@@ -393,37 +379,41 @@ int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_erro
                 w[c] = cw;
         }
     }
-    int rc = DVK_OK;
     switch (mode) {
     case DVK_TABLE_BOX: write_aligned(t, out, 1, w, num); break;
-    case DVK_TABLE_CSV: rc = write_csv(t, out); break;
+    case DVK_TABLE_CSV: write_csv(t, out); break;
     case DVK_TABLE_MARKDOWN: write_markdown(t, out, num); break;
-    case DVK_TABLE_JSON: rc = write_json(t, out, num); break;
+    case DVK_TABLE_JSON: write_json(t, out, num); break;
     case DVK_TABLE_PLAIN:
     default: write_aligned(t, out, 0, w, num); break;
     }
     free(w);
     free(num);
-    if (rc != DVK_OK)
-        return dvk_error_set(err, rc, "out of memory writing a table");
-    if (ferror(out))
+    return out->oom ? DVK_ENOMEM : DVK_OK;
+}
+
+int dvk_table_write(const dvk_table *t, FILE *out, dvk_table_mode mode, dvk_error *err)
+{
+    dvk_buf b = DVK_BUF_INIT;
+    if (table_text(t, &b, mode) != DVK_OK) {
+        dvk_buf_free(&b);
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory writing a table");
+    }
+    int bad = b.len && fwrite(b.p, 1, b.len, out) != b.len;
+    dvk_buf_free(&b);
+    if (bad || ferror(out))
         return dvk_error_set(err, DVK_EIO, "writing a table failed");
     return DVK_OK;
 }
 
 char *dvk_table_render(const dvk_table *t, dvk_table_mode mode)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    int rc = dvk_table_write(t, f, mode, NULL);
-    if (fclose(f) != 0 || rc != DVK_OK) {
-        free(buf);
+    dvk_buf b = DVK_BUF_INIT;
+    if (table_text(t, &b, mode) != DVK_OK) {
+        dvk_buf_free(&b);
         return NULL;
     }
-    return buf;
+    return dvk_buf_take(&b, NULL);
 }
 
 static const struct {
