@@ -1,10 +1,11 @@
 /* check_store.c: schema creation and versions, foreign files, immutability of final runs,
- * the audit hash chain, busy handling, and SHA-256 test vectors. */
+ * the audit hash chain, busy handling, SHA-256 test vectors, fingerprints and receipts. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvk/buf.h"
 #include "dvk/sha256.h"
 #include "dvk/store.h"
 #include "testutil.h"
@@ -272,6 +273,150 @@ START_TEST(sha256_vectors)
 }
 END_TEST
 
+START_TEST(fingerprint_inputs)
+{
+    const char *d = "20dd9177a0307c67de0c53bd789dff4bc7ffb64b677a8dc9c1cab903accc5f6a";
+    const char *h = "12caa59bbed8030e31e698d4e9b86f6979df8b724b7c5cca8c6b5624aff0356e";
+    char a[DVK_FINGERPRINT_SIZE], b[DVK_FINGERPRINT_SIZE], want[65], text[200];
+    ck_assert_int_eq(dvk_store_fingerprint(d, 3, h, a), 0);
+    ck_assert_int_eq(dvk_store_fingerprint(d, 3, h, b), 0);
+    ck_assert_str_eq(a, b);   /* the same inputs, the same fingerprint */
+    /* the first 16 hex digits of SHA-256("DIGEST\nCOUNT\nHEAD\n"), grouped by four */
+    snprintf(text, sizeof text, "%s\n3\n%s\n", d, h);
+    dvk_sha256_hex(text, strlen(text), want);
+    ck_assert_int_eq(strlen(a), 19);
+    for (int i = 0, j = 0; i < 19; i++)
+        if (i % 5 == 4)
+            ck_assert_int_eq(a[i], '-');
+        else
+            ck_assert_int_eq(a[i], want[j++]);
+    /* any input changed: another fingerprint */
+    char d2[65], h2[65];
+    memcpy(d2, d, 65);
+    memcpy(h2, h, 65);
+    d2[63] = d2[63] == 'a' ? 'b' : 'a';
+    h2[0] = h2[0] == '1' ? '2' : '1';
+    ck_assert_int_eq(dvk_store_fingerprint(d2, 3, h, b), 0);
+    ck_assert_str_ne(a, b);
+    ck_assert_int_eq(dvk_store_fingerprint(d, 4, h, b), 0);
+    ck_assert_str_ne(a, b);
+    ck_assert_int_eq(dvk_store_fingerprint(d, 2, h, b), 0);
+    ck_assert_str_ne(a, b);
+    ck_assert_int_eq(dvk_store_fingerprint(d, 3, h2, b), 0);
+    ck_assert_str_ne(a, b);
+}
+END_TEST
+
+/* The receipt of the seeded final run, as a malloc'd string. */
+static char *receipt_of(dvk_store *s)
+{
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_store_receipt(s, 1, &b, &err), DVK_OK);
+    return dvk_buf_take(&b, NULL);
+}
+
+START_TEST(receipt_round_trip)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    dvk_error err;
+    dvk_error_clear(&err);
+    seed(s);
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_store_receipt(s, 1, &b, &err), DVK_EDATA);   /* a draft */
+    ck_assert_msg(strstr(err.msg, "draft") != NULL, "%s", err.msg);
+    dvk_buf_free(&b);
+    ck_assert_int_eq(dvk_store_begin(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_audit(s, "import", "{\"rows\":2}", &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_commit(s, &err), DVK_OK);
+    long long count;
+    char head[65];
+    ck_assert_int_eq(dvk_store_audit_tail(s, &count, head, &err), DVK_OK);
+    ck_assert_int_eq(count, 1);
+    finalize(s);
+    dvk_store_seal seal;
+    ck_assert_int_eq(dvk_store_seal_of(s, 1, &seal, &err), DVK_OK);
+    ck_assert_int_eq(seal.count, 1);
+    ck_assert_int_eq(seal.record, 2);
+    ck_assert_str_eq(seal.head, head);
+    char digest[65], fp[DVK_FINGERPRINT_SIZE];
+    ck_assert_int_eq(dvk_store_run_digest(s, 1, digest, &err), DVK_OK);
+    ck_assert_str_eq(seal.digest, digest);
+    ck_assert_int_eq(dvk_store_fingerprint(digest, 1, head, fp), 0);
+    ck_assert_str_eq(seal.fingerprint, fp);
+    char *text = receipt_of(s);
+    dvk_store_seal got;
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", text, strlen(text), &got, &err), DVK_OK);
+    ck_assert_str_eq(got.fingerprint, fp);
+    ck_assert_int_eq(got.run, 1);
+    /* Later records do not matter. */
+    ck_assert_int_eq(dvk_store_begin(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_audit(s, "import", "{\"rows\":3}", &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_commit(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", text, strlen(text), NULL, &err), DVK_OK);
+    /* A receipt with one character changed is refused: its fingerprint no longer matches. */
+    char *digit = strstr(text, "\"digest\": \"") + 11, was = *digit;
+    *digit = was == '0' ? '1' : '0';
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", text, strlen(text), NULL, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "r.json: the receipt's fingerprint") != NULL, "%s", err.msg);
+    *digit = was;
+    /* Not JSON, and a field of the wrong type. */
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", "{", 1, NULL, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "not a dvk receipt") != NULL, "%s", err.msg);
+    char *bad = strdup(text);
+    memcpy(strstr(bad, "\"year\": 2023"), "\"year\":\"202\"", 12);
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", bad, strlen(bad), NULL, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "\"year\" is text; an integer expected") != NULL, "%s", err.msg);
+    free(bad);
+    /* The log's end removed and the run set back to draft: verify alone passes, the receipt
+     * does not. */
+    exec_ok(s, "DROP TRIGGER audit_no_delete; DROP TRIGGER runs_final_update;"
+               "DELETE FROM audit_log WHERE id >= 2; UPDATE runs SET status = 'draft' WHERE id = 1");
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", text, strlen(text), NULL, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "run 1 is a draft") != NULL, "%s", err.msg);
+    /* Finalized again by hand on the truncated log, results changed: the digest differs. */
+    exec_ok(s, "DROP TRIGGER results_final_update; UPDATE results SET recognised = 1 WHERE run = 1");
+    finalize(s);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_verify_receipt(s, "r.json", text, strlen(text), NULL, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "results are not those of the receipt") != NULL, "%s", err.msg);
+    free(text);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(verify_checks_fingerprints)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    dvk_error err;
+    dvk_error_clear(&err);
+    seed(s);
+    finalize(s);
+    dvk_store_seal seal;
+    ck_assert_int_eq(dvk_store_seal_of(s, 1, &seal, &err), DVK_OK);
+    /* A chained finalize record whose fingerprint is not the one its digest and place give
+     * (a forger's re-chained log written carelessly) fails verify. */
+    char detail[300];
+    snprintf(detail, sizeof detail, "{\"run\":1,\"digest\":\"%s\",\"fingerprint\":\"%s\"}", seal.digest,
+             seal.fingerprint);
+    ck_assert_int_eq(dvk_store_begin(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_audit(s, "finalize", detail, &err), DVK_OK);   /* record 2, count 1 */
+    ck_assert_int_eq(dvk_store_commit(s, &err), DVK_OK);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "audit record 2 (finalize) holds the fingerprint") != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -286,6 +431,9 @@ Suite *store_suite(void)
     tcase_add_test(tc, audit_chain_links);
     tcase_add_test(tc, busy_is_reported);
     tcase_add_test(tc, sha256_vectors);
+    tcase_add_test(tc, fingerprint_inputs);
+    tcase_add_test(tc, receipt_round_trip);
+    tcase_add_test(tc, verify_checks_fingerprints);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,6 @@
 /* cmd_runs.c: `dvk runs [--province P] [--year Y]`, `dvk runs show N [MODEL]`,
- * `dvk runs finalize N --number NUMBER --date YYYY-MM-DD [--force-date] [--superseded]`. */
+ * `dvk runs finalize N --number NUMBER --date YYYY-MM-DD [--force-date] [--superseded]
+ * [--receipt FILE]`, `dvk runs receipt N [-o FILE]`. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -16,13 +17,14 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         {"province", required_argument, 0, 'p'}, {"year", required_argument, 0, 'y'},
         {"number", required_argument, 0, 'N'},   {"date", required_argument, 0, 'd'},
         {"force-date", no_argument, 0, 'F'},     {"superseded", no_argument, 0, 'S'},
+        {"receipt", required_argument, 0, 'R'},  {"output", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("runs");
-    const char *province = NULL, *number = NULL, *date = NULL;
+    const char *province = NULL, *number = NULL, *date = NULL, *receipt = NULL, *output = NULL;
     long long year = 0;
     unsigned flags = 0;   /* DVK_FINALIZE_* */
     int c;
-    while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
+    while ((c = cli_getopt(self, argc, argv, "o:", opts)) != -1) {
         switch (c) {
         case 'p': province = cli_optarg; break;
         case 'y':
@@ -34,6 +36,8 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         case 'd': date = cli_optarg; break;
         case 'F': flags |= DVK_FINALIZE_FORCE_DATE; break;
         case 'S': flags |= DVK_FINALIZE_SUPERSEDED; break;
+        case 'R': receipt = cli_optarg; break;
+        case 'o': output = cli_optarg; break;
         case 'h': return 0;
         default: return 2;
         }
@@ -42,13 +46,21 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
     int npos = argc - cli_optind;
     const char *sub = npos > 0 ? pos[0] : NULL;
     long long run = 0;
-    if (sub && strcmp(sub, "show") != 0 && strcmp(sub, "finalize") != 0)
-        return cli_usage_error("runs", "unknown subcommand '%s' (show or finalize)", sub);
+    if (sub && strcmp(sub, "show") != 0 && strcmp(sub, "finalize") != 0 &&
+        strcmp(sub, "receipt") != 0)
+        return cli_usage_error("runs", "unknown subcommand '%s' (show, finalize or receipt)", sub);
+    if (receipt && (!sub || strcmp(sub, "finalize") != 0))
+        return cli_usage_error("runs", "--receipt goes with finalize (for a final run: runs "
+                                       "receipt N -o FILE)");
+    if (output && (!sub || strcmp(sub, "receipt") != 0))
+        return cli_usage_error("runs", "-o goes with receipt");
     if (sub) {
         if (npos < 2 || cli_parse_int(pos[1], 1, (long long)1 << 62, &run))
             return cli_usage_error("runs", "'%s' needs a run number", sub);
         if (strcmp(sub, "show") == 0 && npos > 3)
             return cli_usage_error("runs", "show takes a run and at most one model code");
+        if (strcmp(sub, "receipt") == 0 && (npos > 2 || number || date || flags))
+            return cli_usage_error("runs", "receipt takes a run and -o FILE only");
         if (strcmp(sub, "finalize") == 0) {
             if (npos > 2)
                 return cli_usage_error("runs", "unexpected argument '%s'", pos[2]);
@@ -85,10 +97,18 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         if (text)
             fputs(text, stdout);
         free(text);
+    } else if (strcmp(sub, "receipt") == 0) {
+        rc = dvk_runs_write_receipt(s, run, output, &err);
     } else {
-        rc = dvk_runs_finalize_with(s, run, number, date, getenv("USER"), flags, &err);
+        const dvk_finalize_opts o = {.flags = flags, .receipt = receipt};
+        rc = dvk_runs_finalize_opts(s, run, number, date, getenv("USER"), &o, &err);
         if (rc == DVK_OK)
             printf("run %lld is final: decision %s of %s\n", run, number, date);
+        /* the fingerprint (it holds the audit log's time stamps) only with a receipt, so
+         * that finalize prints the same text each time otherwise */
+        dvk_store_seal seal;
+        if (rc == DVK_OK && receipt && (rc = dvk_store_seal_of(s, run, &seal, &err)) == DVK_OK)
+            printf("fingerprint %s; receipt written to %s\n", seal.fingerprint, receipt);
     }
     dvk_store_close(s);
     return rc == DVK_OK ? 0 : cli_fail(&err);

@@ -82,7 +82,11 @@ const dvk_command dvk_commands[] = {
      "  --date YYYY-MM-DD        a real date in the run's year or the next\n"
      "  --force-date             accept a date outside that window\n"
      "  --superseded             finalize a draft that a newer run of the same province, year,\n"
-     "                           level and unit replaced (refused otherwise)\n"},
+     "                           level and unit replaced (refused otherwise)\n"
+     "  --receipt FILE           also write the decision's receipt (run, decision, digest, the\n"
+     "                           audit log's count and head, fingerprint) to FILE; keep it\n"
+     "                           outside the database and check it with dvk verify --receipt\n"
+     "  receipt N [-o FILE]      write final run N's receipt again (default: standard output)\n"},
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] [--against RUN] [--successors] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},
@@ -118,7 +122,12 @@ const dvk_command dvk_commands[] = {
      "  --builtin           use the built-in province gia-lap even when the database exists\n"
      "Units and fields come from the database (--db) when it exists, else from the built-in\n"
      "province. Every row has synthetic = 1.\n"},
-    {"verify", cmd_verify, "dvk verify",
-     "check the database: integrity, the audit hash chain and every final run's digest", NULL},
+    {"verify", cmd_verify, "dvk verify [--receipt FILE]",
+     "check the database: integrity, the audit hash chain and every final run's digest",
+     "  --receipt FILE   also check the database against a receipt written at finalize: the run\n"
+     "                   is final with the receipt's digest, and the audit log still holds the\n"
+     "                   records it had then (a rewritten or truncated log fails)\n"
+     "The database alone cannot prove that nobody rewrote it whole: the head and count printed\n"
+     "here, a receipt, or the fingerprint printed on a decision (\"Mã kiểm tra\") can.\n"},
     {NULL, NULL, NULL, NULL, NULL},
 };

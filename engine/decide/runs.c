@@ -4,6 +4,7 @@
 #include "dvk/runs.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "dvk/format.h"
 #include "dvk/json.h"
+#include "dvk/outfile.h"
 #include "dvk/text.h"
 #include "dvk/units.h"
 
@@ -648,6 +650,16 @@ int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, cons
         rc = dvk_store_fail(s, src, err, "finalizing the run");
         goto done;
     }
+    /* the fingerprint binds the digest to the audit chain as it stands before this record
+     * (store.h); inside this transaction nothing else can append to the log */
+    long long count = 0;
+    char head[65], fingerprint[DVK_FINGERPRINT_SIZE];
+    if ((rc = dvk_store_audit_tail(s, &count, head, err)) != DVK_OK)
+        goto done;
+    if (dvk_store_fingerprint(digest, count, head, fingerprint) != 0) {
+        rc = nomem(err);
+        goto done;
+    }
     dvk_buf_printf(&detail, "{\"run\":%lld", run);
     dvk_json_key(&detail, "number", 0);
     dvk_json_strz(&detail, number);
@@ -657,6 +669,8 @@ int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, cons
     dvk_json_strz(&detail, digest);
     dvk_json_key(&detail, "actor", 0);
     dvk_json_strz(&detail, actor ? actor : "dvk");
+    dvk_json_key(&detail, "fingerprint", 0);
+    dvk_json_strz(&detail, fingerprint);
     dvk_buf_addc(&detail, '}');
     if (detail.oom) {
         rc = nomem(err);
@@ -675,6 +689,49 @@ done:
     dvk_buf_free(&detail);
     run_info_free(&info);
     dvk_store_rollback(s);
+    return rc;
+}
+
+int dvk_runs_write_receipt(dvk_store *s, long long run, const char *path, dvk_error *err)
+{
+    dvk_buf text = DVK_BUF_INIT;
+    int rc = dvk_store_receipt(s, run, &text, err);
+    if (rc != DVK_OK) {
+        dvk_buf_free(&text);
+        return rc;
+    }
+    const dvk_outfile_keep keep = {.db = dvk_store_path(s)};
+    dvk_outfile out;
+    if ((rc = dvk_outfile_open(&out, path, &keep, 0, err)) != DVK_OK) {
+        dvk_buf_free(&text);
+        return rc;
+    }
+    if (fwrite(dvk_buf_str(&text), 1, text.len, out.f) != text.len)
+        rc = dvk_error_set(err, DVK_EIO, "%s: write error (%s)", path ? path : "standard output",
+                           strerror(errno));
+    int crc = dvk_outfile_close(&out, rc == DVK_OK, rc ? NULL : err);
+    dvk_buf_free(&text);
+    return rc ? rc : crc;
+}
+
+int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, const char *date,
+                           const char *actor, const dvk_finalize_opts *o, dvk_error *err)
+{
+    static const dvk_finalize_opts none;
+    if (!o)
+        o = &none;
+    if (o->receipt) {
+        const dvk_outfile_keep keep = {.db = dvk_store_path(s)};
+        int rc = dvk_outfile_check(o->receipt, &keep, err);
+        if (rc != DVK_OK)
+            return rc;
+    }
+    int rc = dvk_runs_finalize_with(s, run, number, date, actor, o->flags, err);
+    if (rc != DVK_OK || !o->receipt)
+        return rc;
+    if ((rc = dvk_runs_write_receipt(s, run, o->receipt, err)) != DVK_OK)
+        dvk_error_prefix(err, "run %lld is final, but its receipt was not written (write it with "
+                         "`dvk runs receipt %lld -o FILE`)", run, run);
     return rc;
 }
 

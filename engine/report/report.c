@@ -34,6 +34,7 @@ typedef struct run_info {
     char status[16];
     char number[128], date[16];
     int has_number, has_date;
+    char fingerprint[DVK_FINGERPRINT_SIZE];   /* a final run's (store.h), "" for a draft */
     dvk_stats *stats;          /* run:stats, every grouping (STATS_BY order), on first use */
 } run_info;
 
@@ -662,6 +663,7 @@ static void push_run(lua_State *L, run_info *ri)
     set_str(L, "status", ri->status);
     set_str(L, "decision_number", ri->has_number ? ri->number : NULL);
     set_str(L, "decision_date", ri->has_date ? ri->date : NULL);
+    set_str(L, "fingerprint", ri->fingerprint[0] ? ri->fingerprint : NULL);
     dvk_script_push_province(L, c->p);                          /* run info */
     lua_setfield(L, -2, "province_info");                       /* run */
     lua_createtable(L, 0, 1);                                   /* run opts */
@@ -717,6 +719,18 @@ static int load_run(dvk_store *s, long long id, run_info *ri, dvk_error *err)
         status = dvk_store_fail(s, rc, err, "reading the run");
     }
     sqlite3_finalize(st);
+    /* a final run's fingerprint, recomputed from its finalize record (dvk verify checks the
+     * record; a final run without one is left without a fingerprint) */
+    if (status == DVK_OK && strcmp(ri->status, "final") == 0) {
+        dvk_store_seal seal;
+        dvk_error e;
+        dvk_error_clear(&e);
+        int src = dvk_store_seal_of(s, id, &seal, &e);
+        if (src == DVK_OK)
+            memcpy(ri->fingerprint, seal.fingerprint, sizeof ri->fingerprint);
+        else if (src != DVK_EDATA)
+            status = dvk_error_set(err, src, "%s", e.msg);
+    }
     return status;
 }
 

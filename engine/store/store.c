@@ -2,12 +2,14 @@
  * audit hash chain and verification (see include/dvk/store.h). */
 #include "dvk/store.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "dvk/buf.h"
+#include "dvk/json.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
 
@@ -618,6 +620,33 @@ int dvk_store_verify(dvk_store *s, dvk_error *err)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return dvk_store_fail(s, rc, err, "reading the audit log");
+    /* A finalize record's fingerprint (dvk writes one since receipts exist) is the one its
+     * digest and place in the chain give. */
+    /* 0 id, 1 prev_hash, 2 the digest, 3 the fingerprint it holds */
+    st = dvk_store_prepare(s, "SELECT id, prev_hash, json_extract(detail, '$.digest'), "
+                              "json_extract(detail, '$.fingerprint') FROM audit_log WHERE action = 'finalize' "
+                              "AND json_valid(detail) AND json_type(detail, '$.fingerprint') IS NOT NULL "
+                              "ORDER BY id", err);
+    if (!st)
+        return err->code;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+        const char *prevh = (const char *)sqlite3_column_text(st, 1);
+        const char *digest = (const char *)sqlite3_column_text(st, 2);
+        const char *held = (const char *)sqlite3_column_text(st, 3);
+        char fp[DVK_FINGERPRINT_SIZE] = "";
+        if (!prevh || !digest || dvk_store_fingerprint(digest, id - 1, prevh, fp) != 0 || !held ||
+            strcmp(fp, held) != 0) {
+            dvk_error_set(err, DVK_EDATA, "%s: audit record %lld (finalize) holds the fingerprint %s, but its "
+                          "digest and place in the chain give %s: the log was rewritten", s->path, id,
+                          held ? held : "(none)", fp[0] ? fp : "(none)");
+            sqlite3_finalize(st);
+            return DVK_EDATA;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "checking the fingerprints");
     /* Every run made final (by its status, or by a finalize record in the chained log) must
      * still be final, and its results must still hash to the digest that record holds. */
     st = dvk_store_prepare(s, "SELECT r.id, r.status, r.digest, (SELECT json_extract(a.detail, '$.digest') "
@@ -690,4 +719,410 @@ int dvk_store_unit_province(dvk_store *s, const char *unit, char *out, size_t n,
     if (rc == SQLITE_DONE)
         return dvk_error_set(err, DVK_EDATA, "unknown unit '%s'", unit);
     return dvk_store_fail(s, rc, err, "looking up a unit");
+}
+
+/* ------------------------------------------------------------------ fingerprints, receipts */
+
+static const char ZERO_HASH[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+int dvk_store_fingerprint(const char *digest, long long count, const char *head,
+                          char out[DVK_FINGERPRINT_SIZE])
+{
+    char text[200], h[65];
+    int n = snprintf(text, sizeof text, "%s\n%lld\n%s\n", digest, count, head);
+    out[0] = '\0';
+    if (n < 0 || (size_t)n >= sizeof text || dvk_sha256_hex(text, (size_t)n, h) != 0)
+        return -1;
+    for (int i = 0, o = 0; i < 16; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = h[i];
+        out[o] = '\0';
+    }
+    return 0;
+}
+
+int dvk_store_audit_tail(dvk_store *s, long long *count, char head[65], dvk_error *err)
+{
+    /* 0 id, 1 hash */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", err);
+    if (!st)
+        return err->code;
+    int rc = sqlite3_step(st);
+    *count = 0;
+    memcpy(head, ZERO_HASH, 65);
+    if (rc == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        *count = sqlite3_column_int64(st, 0);
+        snprintf(head, 65, "%s", h ? h : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "reading the audit log");
+    return DVK_OK;
+}
+
+/* 1 when t is 64 lowercase hex digits. */
+static int is_hash(const char *t)
+{
+    if (!t || strlen(t) != 64)
+        return 0;
+    for (int i = 0; i < 64; i++)
+        if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+int dvk_store_seal_of(dvk_store *s, long long run, dvk_store_seal *out, dvk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->run = run;
+    /* 0 id, 1 prev_hash, 2 hash, 3 the digest the record holds */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT id, prev_hash, hash, json_extract(detail, '$.digest') "
+                                            "FROM audit_log WHERE action = 'finalize' AND json_valid(detail) "
+                                            "AND json_extract(detail, '$.run') = ?1 ORDER BY id DESC LIMIT 1",
+                                         err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    int rc = sqlite3_step(st), status = DVK_OK;
+    if (rc == SQLITE_ROW) {
+        const char *prev = (const char *)sqlite3_column_text(st, 1);
+        const char *hash = (const char *)sqlite3_column_text(st, 2);
+        const char *digest = (const char *)sqlite3_column_text(st, 3);
+        out->record = sqlite3_column_int64(st, 0);
+        out->count = out->record - 1;
+        if (!is_hash(prev) || !is_hash(hash) || !is_hash(digest))
+            status = dvk_error_set(err, DVK_EDATA, "%s: audit record %lld (finalize run %lld) is damaged "
+                                   "(a hash or its digest is missing)", s->path, out->record, run);
+        else {
+            memcpy(out->head, prev, 65);
+            memcpy(out->record_hash, hash, 65);
+            memcpy(out->digest, digest, 65);
+            if (dvk_store_fingerprint(out->digest, out->count, out->head, out->fingerprint) != 0)
+                status = dvk_error_set(err, DVK_ENOMEM, "out of memory (computing a fingerprint)");
+        }
+    } else if (rc == SQLITE_DONE) {
+        status = dvk_error_set(err, DVK_EDATA, "run %lld is not final (a draft has no fingerprint)", run);
+    } else {
+        status = dvk_store_fail(s, rc, err, "reading the audit log");
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* The run's header fields the receipt names; NULL unit: the whole province. */
+typedef struct receipt_run {
+    char *province, *level, *unit, *status, *number, *date;
+    long long year;
+} receipt_run;
+
+static void receipt_run_free(receipt_run *r)
+{
+    free(r->province);
+    free(r->level);
+    free(r->unit);
+    free(r->status);
+    free(r->number);
+    free(r->date);
+    memset(r, 0, sizeof *r);
+}
+
+/* Read run's header into r; DVK_EDATA "no run N" when it is not there (*found = 0). */
+static int receipt_run_read(dvk_store *s, long long run, receipt_run *r, int *found, dvk_error *err)
+{
+    memset(r, 0, sizeof *r);
+    *found = 0;
+    /* 0 province, 1 year, 2 level, 3 unit, 4 status, 5 decision_number, 6 decision_date */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT province, year, level, unit, status, decision_number, "
+                                            "decision_date FROM runs WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    int rc = sqlite3_step(st), oom = 0, status = DVK_OK;
+    if (rc == SQLITE_ROW) {
+        *found = 1;
+        r->province = dvk_store_column_dup(st, 0, &oom);
+        r->year = sqlite3_column_int64(st, 1);
+        r->level = dvk_store_column_dup(st, 2, &oom);
+        r->unit = dvk_store_column_dup(st, 3, &oom);
+        r->status = dvk_store_column_dup(st, 4, &oom);
+        r->number = dvk_store_column_dup(st, 5, &oom);
+        r->date = dvk_store_column_dup(st, 6, &oom);
+        if (oom)
+            status = dvk_error_set(err, DVK_ENOMEM, "out of memory (reading run %lld)", run);
+    } else if (rc == SQLITE_DONE) {
+        status = dvk_error_set(err, DVK_EDATA, "no run %lld (see `dvk runs`)", run);
+    } else {
+        status = dvk_store_fail(s, rc, err, "reading the run");
+    }
+    sqlite3_finalize(st);
+    if (status != DVK_OK)
+        receipt_run_free(r);
+    return status;
+}
+
+#define RECEIPT_KIND "dvk final decision"
+#define RECEIPT_VERSION 1
+
+int dvk_store_receipt(dvk_store *s, long long run, dvk_buf *out, dvk_error *err)
+{
+    receipt_run r;
+    int found;
+    int rc = receipt_run_read(s, run, &r, &found, err);
+    if (rc != DVK_OK)
+        return rc;
+    if (!r.status || strcmp(r.status, "final") != 0) {
+        receipt_run_free(&r);
+        return dvk_error_set(err, DVK_EDATA, "run %lld is a draft: only a final run has a receipt "
+                             "(finalize it first)", run);
+    }
+    dvk_store_seal seal;
+    if ((rc = dvk_store_seal_of(s, run, &seal, err)) != DVK_OK) {
+        receipt_run_free(&r);
+        return rc;
+    }
+    dvk_buf_printf(out, "{\n  \"receipt\": \"%s\",\n  \"version\": %d,\n  \"run\": %lld,\n  \"province\": ",
+                   RECEIPT_KIND, RECEIPT_VERSION, run);
+    dvk_json_strz(out, r.province);
+    dvk_buf_printf(out, ",\n  \"year\": %lld,\n  \"level\": ", r.year);
+    dvk_json_strz(out, r.level);
+    dvk_buf_adds(out, ",\n  \"unit\": ");
+    dvk_json_strz(out, r.unit);
+    dvk_buf_adds(out, ",\n  \"decision_number\": ");
+    dvk_json_strz(out, r.number);
+    dvk_buf_adds(out, ",\n  \"decision_date\": ");
+    dvk_json_strz(out, r.date);
+    dvk_buf_printf(out, ",\n  \"digest\": \"%s\",\n  \"audit_count\": %lld,\n  \"audit_head\": \"%s\",\n"
+                        "  \"finalize_record\": %lld,\n  \"finalize_hash\": \"%s\",\n"
+                        "  \"fingerprint\": \"%s\"\n}\n",
+                   seal.digest, seal.count, seal.head, seal.record, seal.record_hash, seal.fingerprint);
+    receipt_run_free(&r);
+    if (out->oom)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (writing a receipt)");
+    return DVK_OK;
+}
+
+/* The receipt's fields, read with SQLite's JSON functions (bound text, nothing executed). */
+typedef struct receipt {
+    long long run, year, count, record;
+    char *kind, *province, *level, *unit, *number, *date, *digest, *head, *record_hash, *fingerprint;
+    long long version;
+} receipt;
+
+static void receipt_free(receipt *r)
+{
+    char *texts[] = {r->kind, r->province, r->level, r->unit, r->number, r->date,
+                     r->digest, r->head, r->record_hash, r->fingerprint};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        free(texts[i]);
+    memset(r, 0, sizeof *r);
+}
+
+/* Parse text into r. DVK_EDATA "NAME: not a dvk receipt (...)" when it is not one. */
+static int receipt_parse(dvk_store *s, const char *name, const char *text, size_t len, receipt *r,
+                         dvk_error *err)
+{
+    /* The keys in the order of the columns below; ints are integers, the rest text (unit may
+     * be null). */
+    static const char *const keys[] = {"receipt", "version", "run", "province", "year", "level", "unit",
+                                       "decision_number", "decision_date", "digest", "audit_count",
+                                       "audit_head", "finalize_record", "finalize_hash", "fingerprint"};
+    static const char ints[] = {0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0};
+    memset(r, 0, sizeof *r);
+    if (len > INT_MAX / 2)
+        return dvk_error_set(err, DVK_EDATA, "%s: not a dvk receipt (too large)", name);
+    /* 0 json_valid, then per key i: 1 + 2i its type, 2 + 2i its value */
+    dvk_buf sql = DVK_BUF_INIT;
+    /* (the JSON functions raise an error on text that is not JSON: each call is guarded) */
+    dvk_buf_adds(&sql, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END");
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        dvk_buf_printf(&sql, ", CASE WHEN json_valid(?1) THEN json_type(?1, '$.%s') END,"
+                             " CASE WHEN json_valid(?1) THEN json_extract(?1, '$.%s') END", keys[i], keys[i]);
+    if (sql.oom) {
+        dvk_buf_free(&sql);
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (reading a receipt)");
+    }
+    sqlite3_stmt *st = dvk_store_prepare(s, dvk_buf_str(&sql), err);
+    dvk_buf_free(&sql);
+    if (!st)
+        return err->code;
+    int rc = sqlite3_bind_text(st, 1, text, (int)len, SQLITE_TRANSIENT), status = DVK_OK, oom = 0;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        status = dvk_store_fail(s, rc, err, "reading a receipt");
+        goto done;
+    }
+    if (!sqlite3_column_int(st, 0)) {
+        status = dvk_error_set(err, DVK_EDATA, "%s: not a dvk receipt (not a JSON object)", name);
+        goto done;
+    }
+    long long *intv[] = {NULL, &r->version, &r->run, NULL, &r->year, NULL, NULL, NULL, NULL, NULL,
+                         &r->count, NULL, &r->record, NULL, NULL};
+    char **textv[] = {&r->kind, NULL, NULL, &r->province, NULL, &r->level, &r->unit, &r->number,
+                      &r->date, &r->digest, NULL, &r->head, NULL, &r->record_hash, &r->fingerprint};
+    for (int i = 0; i < (int)(sizeof keys / sizeof keys[0]); i++) {
+        const char *type = (const char *)sqlite3_column_text(st, 1 + 2 * i);
+        int is_null = !type || strcmp(type, "null") == 0;
+        if (ints[i] ? !type || strcmp(type, "integer") != 0
+                    : is_null ? strcmp(keys[i], "unit") != 0 : strcmp(type, "text") != 0) {
+            status = dvk_error_set(err, DVK_EDATA, "%s: not a dvk receipt (\"%s\" is %s; %s expected)", name,
+                                   keys[i], type ? type : "missing", ints[i] ? "an integer" : "a string");
+            goto done;
+        }
+        if (ints[i])
+            *intv[i] = sqlite3_column_int64(st, 2 + 2 * i);
+        else
+            *textv[i] = dvk_store_column_dup(st, 2 + 2 * i, &oom);
+    }
+    if (oom)
+        status = dvk_error_set(err, DVK_ENOMEM, "out of memory (reading a receipt)");
+    else if (strcmp(r->kind, RECEIPT_KIND) != 0 || r->version != RECEIPT_VERSION)
+        status = dvk_error_set(err, DVK_EDATA, "%s: not a dvk receipt (\"receipt\": \"%s\", version %lld; "
+                               "this dvk reads \"%s\", version %d)", name, r->kind, r->version,
+                               RECEIPT_KIND, RECEIPT_VERSION);
+    else if (!is_hash(r->digest) || !is_hash(r->head) || !is_hash(r->record_hash) || r->count < 0 ||
+             r->record != r->count + 1)
+        status = dvk_error_set(err, DVK_EDATA, "%s: not a dvk receipt (a hash is not 64 hex digits, or "
+                               "finalize_record is not audit_count + 1)", name);
+done:
+    sqlite3_finalize(st);
+    if (status != DVK_OK)
+        receipt_free(r);
+    return status;
+}
+
+/* 1 when a and b are both NULL or equal. */
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The hash (into out) and action/run of audit record id; *found = 0 when there is none. */
+static int audit_record(dvk_store *s, long long id, char out[65], char action[32], long long *run,
+                        int *found, dvk_error *err)
+{
+    /* 0 hash, 1 action, 2 the run a finalize record names */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT hash, action, CASE WHEN json_valid(detail) THEN "
+                                            "json_extract(detail, '$.run') END FROM audit_log WHERE id = ?1",
+                                         err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    out[0] = action[0] = '\0';
+    *run = 0;
+    if (rc == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(st, 0);
+        const char *a = (const char *)sqlite3_column_text(st, 1);
+        snprintf(out, 65, "%s", h ? h : "");
+        snprintf(action, 32, "%s", a ? a : "");
+        *run = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return dvk_store_fail(s, rc, err, "reading the audit log");
+    return DVK_OK;
+}
+
+int dvk_store_verify_receipt(dvk_store *s, const char *name, const char *text, size_t len,
+                             dvk_store_seal *out, dvk_error *err)
+{
+    receipt r;
+    receipt_run run;
+    memset(&run, 0, sizeof run);
+    int rc = receipt_parse(s, name, text, len, &r, err), found = 0;
+    if (rc != DVK_OK)
+        return rc;
+    char fp[DVK_FINGERPRINT_SIZE], now[65], hash[65], action[32];
+    long long count = 0, record_run = 0;
+    if (dvk_store_fingerprint(r.digest, r.count, r.head, fp) != 0) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory (computing a fingerprint)");
+        goto done;
+    }
+    if (strcmp(fp, r.fingerprint) != 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: the receipt's fingerprint %s does not match its own digest, "
+                           "audit_count and audit_head (they give %s): the receipt was edited", name,
+                           r.fingerprint, fp);
+        goto done;
+    }
+    if ((rc = dvk_store_verify(s, err)) != DVK_OK)
+        goto done;
+    if ((rc = receipt_run_read(s, r.run, &run, &found, err)) != DVK_OK) {
+        if (!found && rc == DVK_EDATA)
+            dvk_error_set(err, DVK_EDATA, "%s: run %lld of the receipt (fingerprint %s) is not in the "
+                          "database: it was deleted, or this is another database", s->path, r.run,
+                          r.fingerprint);
+        goto done;
+    }
+    if (!run.status || strcmp(run.status, "final") != 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: run %lld is a draft, but the receipt (fingerprint %s) was "
+                           "written when it was final: the database was set back after the decision "
+                           "(its audit log's end removed)", s->path, r.run, r.fingerprint);
+        goto done;
+    }
+    const char *field = !same_text(run.province, r.province) ? "province"
+                      : run.year != r.year ? "year"
+                      : !same_text(run.level, r.level) ? "level"
+                      : !same_text(run.unit, r.unit) ? "unit"
+                      : !same_text(run.number, r.number) ? "decision number"
+                      : !same_text(run.date, r.date) ? "decision date" : NULL;
+    if (field) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: run %lld's %s differs from the receipt's: this is another "
+                           "run, or it was changed after the decision", s->path, r.run, field);
+        goto done;
+    }
+    if ((rc = dvk_store_run_digest(s, r.run, now, err)) != DVK_OK)
+        goto done;
+    if (strcmp(now, r.digest) != 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: run %lld's results are not those of the receipt "
+                           "(fingerprint %s): its data hashes to %.16s..., the receipt holds %.16s...: "
+                           "the run was changed after the decision", s->path, r.run, r.fingerprint, now,
+                           r.digest);
+        goto done;
+    }
+    if ((rc = dvk_store_audit_tail(s, &count, hash, err)) != DVK_OK)
+        goto done;
+    if (count < r.record) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: the audit log has %lld record%s, but the receipt was written "
+                           "after record %lld: records were removed from its end", s->path, count,
+                           count == 1 ? "" : "s", r.record);
+        goto done;
+    }
+    if (r.count > 0) {
+        if ((rc = audit_record(s, r.count, hash, action, &record_run, &found, err)) != DVK_OK)
+            goto done;
+    } else {
+        memcpy(hash, ZERO_HASH, sizeof hash);
+    }
+    if (strcmp(hash, r.head) != 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: audit record %lld is not the one the receipt holds (hash "
+                           "%.16s..., the receipt has %.16s...): the audit log was rewritten", s->path,
+                           r.count, hash, r.head);
+        goto done;
+    }
+    if ((rc = audit_record(s, r.record, hash, action, &record_run, &found, err)) != DVK_OK)
+        goto done;
+    if (strcmp(hash, r.record_hash) != 0 || strcmp(action, "finalize") != 0 || record_run != r.run) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: audit record %lld is not the finalize record of run %lld the "
+                           "receipt holds: the audit log was rewritten", s->path, r.record, r.run);
+        goto done;
+    }
+    if (out) {
+        memset(out, 0, sizeof *out);
+        out->run = r.run;
+        out->count = r.count;
+        out->record = r.record;
+        memcpy(out->digest, r.digest, 65);
+        memcpy(out->head, r.head, 65);
+        memcpy(out->record_hash, r.record_hash, 65);
+        memcpy(out->fingerprint, r.fingerprint, DVK_FINGERPRINT_SIZE);
+    }
+    rc = DVK_OK;
+done:
+    receipt_run_free(&run);
+    receipt_free(&r);
+    return rc;
 }

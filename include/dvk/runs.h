@@ -1,7 +1,7 @@
 /* runs.h: stored recognition runs as data: the run list (with the units of a province that no
  * run covers), a run explained (its header, per-outcome counts and every result, or one
  * model's with its scores, notes and reasons), finalizing a run, and the what-if diff of two
- * runs. Each query fills a struct the caller frees; each *_text function builds the text the
+ * runs, and a final run's receipt. Each query fills a struct the caller frees; each *_text function builds the text the
  * `dvk` command prints from that struct into a dvk_buf (formatting, not printing: cli/ writes
  * the buffer). Reads runs, results, result_scores, models and units; writes only runs and
  * audit_log (finalize). */
@@ -125,6 +125,24 @@ int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, cons
                            const char *actor, unsigned flags, dvk_error *err);
 int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const char *date,
                       const char *actor, dvk_error *err);
+
+/* Finalize's options beyond the flags. */
+typedef struct dvk_finalize_opts {
+    unsigned flags;             /* DVK_FINALIZE_* */
+    const char *receipt;        /* once the run is final, write its receipt there
+                                   (dvk_runs_write_receipt); NULL: none */
+} dvk_finalize_opts;
+
+/* dvk_runs_finalize_with with options (o may be NULL). A receipt path the output-file rules
+ * refuse (outfile.h: a folder, the database) is refused before anything is written. When
+ * the receipt cannot be written once the run is final, the run stays final and the error
+ * says so (and how to write the receipt again). */
+int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, const char *date,
+                           const char *actor, const dvk_finalize_opts *o, dvk_error *err);
+
+/* Write final run's receipt (dvk_store_receipt) to path (NULL or "-": standard output)
+ * through the output-file rules, never over the database. */
+int dvk_runs_write_receipt(dvk_store *s, long long run, const char *path, dvk_error *err);
 
 /* ------------------------------------------------------------------ the diff of two runs */
 

@@ -30,6 +30,7 @@
 #define DVK_STORE_H
 
 #include <sqlite3.h>
+#include "dvk/buf.h"
 #include "dvk/error.h"
 
 #define DVK_SCHEMA_VERSION 1
@@ -73,12 +74,74 @@ char *dvk_store_column_dup(sqlite3_stmt *st, int i, int *oom);
  * "finalize", ...), detail as a JSON text. The hash chains the previous record's hash with
  * this record's fields (SHA-256, hex). */
 int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, dvk_error *err);
-/* Recompute the audit chain and check that every final run's results still match the hash
- * recorded when it was finalized. Returns DVK_OK, or DVK_EDATA with the first break. */
+/* Recompute the audit chain, check that every finalize record's fingerprint (when it holds
+ * one) matches its digest and place in the chain, and that every final run's results still
+ * match the hash recorded when it was finalized. Returns DVK_OK, or DVK_EDATA with the first
+ * break. The file alone cannot prove more: a forger who rewrites the whole chain, or removes
+ * its tail, is caught only against a receipt or a printed fingerprint
+ * (dvk_store_verify_receipt). */
 int dvk_store_verify(dvk_store *s, dvk_error *err);
 /* SHA-256 (hex) over a final run's results and scores, in a canonical order; used when a
  * run is finalized and by verify. out must hold 65 bytes. */
 int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *err);
+
+/* ------------------------------------------------------------------ fingerprints, receipts
+ * What was signed stays true even if the database file alone cannot be trusted (a forger
+ * who drops the triggers can rewrite a final run, recompute its digest and re-chain the
+ * audit log; one who deletes the log's last records can set a final run back to draft).
+ * Two things kept outside the file catch that: the fingerprint printed on the decision, and
+ * the receipt written at finalize. Both bind the run digest to the audit chain as it stood
+ * when the run was made final: COUNT, the number of audit records before its finalize record,
+ * and HEAD, the hash of the last of them (64 zeros when there were none). A rewrite of the
+ * run, of any record up to the finalize record, or the removal of the log's tail from there
+ * on, no longer matches them. */
+
+#define DVK_FINGERPRINT_SIZE 20   /* "ab12-cd34-ef56-7890" and its NUL */
+
+/* The fingerprint of a final decision: the first 16 hex digits of SHA-256 over the text
+ * "DIGEST\nCOUNT\nHEAD\n" (COUNT in decimal), grouped by four with '-'. Returns 0, or -1
+ * (out of memory: out is ""). */
+int dvk_store_fingerprint(const char *digest, long long count, const char *head,
+                          char out[DVK_FINGERPRINT_SIZE]);
+
+/* The end of the audit chain: *count records (the last record's id: ids run 1..count) and
+ * head, the last record's hash (64 zeros when the log is empty). */
+int dvk_store_audit_tail(dvk_store *s, long long *count, char head[65], dvk_error *err);
+
+/* A final run as its finalize audit record seals it. */
+typedef struct dvk_store_seal {
+    long long run;
+    char digest[65];            /* the run digest the finalize record holds */
+    long long count;            /* audit records before the finalize record */
+    char head[65];              /* the hash of the last of them (64 zeros: none) */
+    long long record;           /* the finalize record's id (count + 1) */
+    char record_hash[65];       /* its hash */
+    char fingerprint[DVK_FINGERPRINT_SIZE];   /* of digest, count, head */
+} dvk_store_seal;
+
+/* The seal of run from its (latest) finalize audit record; the fingerprint is recomputed
+ * from the record, never read. DVK_EDATA "run N is not final (a draft has no fingerprint)"
+ * when the log has no finalize record of it. The chain itself is not checked here
+ * (dvk_store_verify does). */
+int dvk_store_seal_of(dvk_store *s, long long run, dvk_store_seal *out, dvk_error *err);
+
+/* The receipt of final run `run`, appended to out: a JSON object, one key a line, with
+ * "receipt": "dvk final decision", "version": 1, run, province, year, level, unit (null: the
+ * whole province), decision_number, decision_date, digest, audit_count, audit_head,
+ * finalize_record, finalize_hash and fingerprint (dvk_store_seal). DVK_EDATA when the run is
+ * unknown or not final. */
+int dvk_store_receipt(dvk_store *s, long long run, dvk_buf *out, dvk_error *err);
+
+/* Check the database against a receipt (text[0..len), name for messages): the receipt is
+ * well formed and its fingerprint matches its own digest, count and head; dvk_store_verify
+ * passes; the run exists, is final, has the receipt's province, year, level, unit, number
+ * and date, and its data hashes to the receipt's digest; the audit log still holds the
+ * finalize record (at least finalize_record records), record audit_count's hash is
+ * audit_head and the finalize record is the run's with finalize_hash. DVK_EDATA with the
+ * first difference, saying what it means (changed results, a truncated or rewritten log, a
+ * run set back to draft); *out (may be NULL) gets the receipt's seal when it holds. */
+int dvk_store_verify_receipt(dvk_store *s, const char *name, const char *text, size_t len,
+                             dvk_store_seal *out, dvk_error *err);
 
 /* Province code (root unit) of unit code, into out (size n). DVK_EDATA when unknown. */
 int dvk_store_unit_province(dvk_store *s, const char *unit, char *out, size_t n, dvk_error *err);

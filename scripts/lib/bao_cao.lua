@@ -196,6 +196,17 @@ function M.phan_dau(run, doc)
   return o
 end
 
+-- Dòng cuối của quyết định và của danh sách kèm theo: "Mã kiểm tra: ab12-cd34-ef56-7890" khi
+-- đợt xét đã có quyết định (run.fingerprint: mã của bản quyết định, đối chiếu bằng
+-- `dvk verify --receipt`), "DỰ THẢO" như ở phần đầu khi chưa có.
+function M.ma_kiem_tra(run, doc)
+  if run.status == "final" and run.fingerprint then
+    doc:paragraph("Mã kiểm tra: " .. run.fingerprint, "italic right")
+  elseif run.status ~= "final" then
+    doc:paragraph("DỰ THẢO", "bold right")
+  end
+end
+
 -- Chữ ký (doc:signature): "T/M" (đảng) hoặc "TM." (nhà nước) và chức danh của người ký.
 function M.chu_ky(run, doc)
   local o = M.ban_hanh(run)

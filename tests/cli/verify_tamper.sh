@@ -64,3 +64,11 @@ tamper "an audit record removed" "DELETE FROM audit_log WHERE id = 2"
 # message is the store's to word; the case asks only that verify fails and names the run.)
 tamper "the run made draft again" "UPDATE runs SET status = 'draft' WHERE id = 1" "run 1"
 tamper "made draft, then edited" "UPDATE runs SET status = 'draft' WHERE id = 1; UPDATE results SET total = 0 WHERE run = 1" "run 1"
+# What the file alone cannot show: the log's end removed (the finalize record) and the run set
+# back to draft leaves a consistent database, and verify passes. The head and count verify
+# prints, a receipt or the fingerprint on the decision catch it (tests/cli/verify_receipt.sh).
+tamper "the log's end removed, the run a draft again" \
+  "DELETE FROM audit_log WHERE id >= 4; UPDATE runs SET status = 'draft' WHERE id = 1" > o.txt
+sed "s/head [0-9a-f]*/head HASH/" o.txt
+echo "== since finalize writes one, each finalize record holds the run's fingerprint"
+sqlite3 dvk.db "SELECT json_extract(detail, '\$.fingerprint') GLOB '[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*' FROM audit_log WHERE action = 'finalize'"

@@ -55,6 +55,7 @@ return function(run, doc)
   doc:paragraph("Điều 3. " .. o.thi_hanh)
   bc.noi_nhan(run, doc)
   bc.chu_ky(run, doc)
+  bc.ma_kiem_tra(run, doc)
 
   -- Danh sách kèm theo.
   doc:page_break()
@@ -120,4 +121,5 @@ return function(run, doc)
       rows = list,
     }
   end
+  bc.ma_kiem_tra(run, doc)
 end
