@@ -183,6 +183,16 @@ function M.so_co_ky_hieu(so)
   return so ~= nil and (so:find("/", 1, true) ~= nil or so:find("-QĐ", 1, true) ~= nil)
 end
 
+-- Số và ký hiệu của quyết định như in trong câu ("125-QĐ/BDVTU", "15/QĐ-UBND"): số đã có ký
+-- hiệu in nguyên văn; số trơn thêm ký hiệu theo họ văn bản; chưa có số thì để trống điền tay.
+-- Phần đầu (doc:letterhead) dựng cùng dòng này từ number và symbol.
+function M.so_ky_hieu(run, o)
+  local so = run.decision_number
+  if M.so_co_ky_hieu(so) then return so end
+  local ky = (o.ho == "party" and "-" or "/") .. M.ky_hieu(o)
+  return (so or string.rep("\u{A0}", 6)) .. ky
+end
+
 -- Phần đầu của văn bản (doc:letterhead) theo họ văn bản (nhà nước / đảng), và "DỰ THẢO" khi
 -- đợt xét chưa có quyết định. Trả về bảng của M.ban_hanh.
 function M.phan_dau(run, doc)

@@ -62,13 +62,10 @@ return function(run, doc)
   doc:heading("DANH SÁCH", 2)
   doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được công nhận",
                               cap, run.year), "bold center")
-  local trong = string.rep("\u{A0}", 6)   -- blanks to fill in by hand (kept in HTML)
-  local so = run.decision_number and run.decision_number or trong
-  local ky = (o.ho == "party" and "-" or "/") .. bc.ky_hieu(o)
   -- "ngày 20 tháng 12 năm 2023", or blanks to fill in before the year while there is no date
   local ngay = dvk.date(run.decision_date or tostring(run.year))
-  doc:paragraph(string.format("(Kèm theo Quyết định số %s%s %s của %s)", so, ky, ngay,
-    o.ten_day_du), "italic center")
+  doc:paragraph(string.format("(Kèm theo Quyết định số %s %s của %s)", bc.so_ky_hieu(run, o),
+    ngay, o.ten_day_du), "italic center")
 
   -- Nhóm theo kết quả, giữ thứ tự của run:results (kết quả tốt nhất trước, tên theo ABC).
   local groups, order = {}, {}
