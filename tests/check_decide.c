@@ -2,6 +2,7 @@
  * unit) with their reasons, proposals feeding the next level, --unit scope, dry runs,
  * byte-identical re-runs, a script error writing nothing, finalize, diff. */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,35 @@ static void expect_text(const char *sql, const char *want)
     free(got);
 }
 
+/* text with the one occurrence of from replaced by to (malloc'd); the test fails when from
+ * is not in text exactly once: a one-line `sed` of the province script. */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    ck_assert_msg(at && !strstr(at + 1, from), "'%s' is not in the script once", from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *r = malloc(n);
+    ck_assert_ptr_nonnull(r);
+    snprintf(r, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return r;
+}
+
+/* PROVINCE with edits applied in turn (pairs from, to; NULL ends), written as tp.lua. */
+static void write_edited(const char *from, ...)
+{
+    va_list ap;
+    va_start(ap, from);
+    char *text = strdup(PROVINCE);
+    for (const char *f = from; f; f = va_arg(ap, const char *)) {
+        char *next = replaced(text, f, va_arg(ap, const char *));
+        free(text);
+        text = next;
+    }
+    va_end(ap);
+    write_province(text);
+    free(text);
+}
+
 START_TEST(test_district_run)
 {
     dvk_decide_summary sum;
@@ -191,7 +221,9 @@ START_TEST(test_rerun_identical)
     dt = dvk_runs_diff_text(store, 2, 3, &changed, &err);
     ck_assert_ptr_nonnull(dt);
     free(dt);
-    ck_assert_int_eq(changed, 2);                /* H2 and K1 drop to ok; H1 (90) stays */
+    /* H2 and K1 drop to ok; H1 (90) stays; H3 stays ok, now by the threshold: its quota
+     * reason is gone */
+    ck_assert_int_eq(changed, 3);
 }
 END_TEST
 
@@ -723,6 +755,149 @@ START_TEST(test_diff_data)
 }
 END_TEST
 
+/* The script's rules as each run recorded them: diff names the thresholds, quotas, gates and
+ * criteria that changed (only the quotas of the run's level), added and removed entries. */
+START_TEST(test_diff_rules)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    write_edited("min = 50", "min = 60",                      /* ok: 50 -> 60 */
+                 "outcome = 'top', max = 2", "outcome = 'top', max = 1",   /* huyen quota */
+                 "max = 1, tiebreak", "max = 3, tiebreak",    /* tinh quota: another level */
+                 "id = 'b', name = 'B', max = 50", "id = 'b', name = 'B', max = 60",
+                 "return m.address ~= nil end}},",
+                 "return m.address ~= nil end},\n"
+                 "           {id = 'ten', name = 'Có tên', test = function(m) return true end}},",
+                 NULL);
+    decide("huyen", NULL, 0, &sum);
+    dvk_run_diff d;
+    dvk_error err;
+    ck_assert_int_eq(dvk_runs_compare(store, 1, 2, &d, &err), DVK_OK);
+    ck_assert_int_eq(d.same_scripts, 0);
+    ck_assert_int_eq(d.rules_a && d.rules_b, 1);
+    ck_assert_uint_eq(d.nrules, 4);
+    const char *want[][5] = {{"outcome", "ok", "min", "50", "60"},
+                             {"quota", "huyen/top", "max", "2", "1"},
+                             {"gate", "ten", NULL, NULL, NULL},
+                             {"criterion", "b", "max", "50", "60"}};
+    for (size_t i = 0; i < 4; i++) {
+        const dvk_diff_rule *r = &d.rules[i];
+        ck_assert_str_eq(r->kind, want[i][0]);
+        ck_assert_str_eq(r->id, want[i][1]);
+        ck_assert_pstr_eq(r->field, want[i][2]);
+        ck_assert_pstr_eq(r->a, want[i][3]);
+        ck_assert_pstr_eq(r->b, want[i][4]);
+    }
+    ck_assert_int_eq(d.rules[2].in_a, 0);
+    ck_assert_int_eq(d.rules[2].in_b, 1);
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_run_diff_text(&d, &b), 0);
+    const char *text = dvk_buf_str(&b);
+    ck_assert_msg(strstr(text, "diff run 1 -> run 2 (scripts differ)\nrules:\n"
+                               "  outcome ok: min 50 -> 60\n"
+                               "  quota huyen/top: max 2 -> 1\n"
+                               "  gate ten: added\n"
+                               "  criterion b: max 50 -> 60\n\n") == text, "%s", text);
+    /* H2 (85, second in Huyện H) is now over the district's quota of 1 */
+    ck_assert_msg(strstr(text, "\nH2  H2\n  outcome top -> ok, rank 2 -> 2, total 85 -> 85\n"
+                               "    no criterion moved: a threshold, quota or gate changed, or "
+                               "other models moved\n    reason in run 1: (none)\n"
+                               "    reason in run 2: vượt chỉ tiêu 1 mô hình \"Tiêu biểu\" của "
+                               "Huyện H: xếp hạng 2 trong đơn vị, chuyển xuống \"Công nhận\"\n")
+                  != NULL, "%s", text);
+    dvk_buf_free(&b);
+    dvk_run_diff_free(&d);
+
+    /* back to the first script: the reverse, the gate removed; a per-unit quota made one for
+     * the whole level, a scale, a renamed outcome */
+    write_edited("max = 2, per = 'unit'", "max = 2", "name = 'Tỉnh Thử', levels",
+                 "name = 'Tỉnh Thử', scale_to = 10, levels", "name = 'Không công nhận'",
+                 "name = 'Chưa công nhận'", NULL);
+    decide("huyen", NULL, 0, &sum);
+    char *t = dvk_runs_diff_text(store, 2, 3, NULL, &err);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "diff run 2 -> run 3 (scripts differ)\nrules:\n"
+                            "  province tp: scale_to (none) -> 10\n"
+                            "  outcome no: name \"Không công nhận\" -> \"Chưa công nhận\"\n"
+                            "  outcome ok: min 60 -> 50\n"
+                            "  quota huyen/top: max 1 -> 2, per \"unit\" -> \"level\"\n"
+                            "  gate ten: removed\n"
+                            "  criterion b: max 60 -> 50\n\n") == t, "%s", t);
+    free(t);
+    /* the same script again: the rules section is empty */
+    decide("huyen", NULL, 0, &sum);
+    t = dvk_runs_diff_text(store, 3, 4, NULL, &err);
+    ck_assert_str_eq(t, "diff run 3 -> run 4 (same scripts)\n\n0 models changed\n");
+    free(t);
+}
+END_TEST
+
+/* A model whose reason alone changed (a renamed outcome changes the quota's text) is listed,
+ * with both reasons; so is one whose total alone changed. A run without recorded rules (made
+ * before dvk recorded them) says so instead of comparing. */
+START_TEST(test_diff_reason_and_total)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    write_edited("name = 'Tiêu biểu'", "name = 'Xuất sắc'", NULL);
+    decide("huyen", NULL, 0, &sum);
+    dvk_run_diff d;
+    dvk_error err;
+    ck_assert_int_eq(dvk_runs_compare(store, 1, 2, &d, &err), DVK_OK);
+    ck_assert_uint_eq(d.nrules, 1);
+    ck_assert_str_eq(d.rules[0].field, "name");
+    ck_assert_uint_eq(d.nchanged, 1);
+    const dvk_diff_model *h3 = &d.models[0];
+    ck_assert_str_eq(h3->code, "H3");
+    ck_assert_str_eq(h3->outcome_a, h3->outcome_b);
+    ck_assert_int_eq(h3->rank_a, h3->rank_b);
+    ck_assert_double_eq(h3->total_a, h3->total_b);
+    ck_assert_str_eq(h3->reason_a, "vượt chỉ tiêu 2 mô hình \"Tiêu biểu\" của Huyện H: xếp hạng 3 "
+                                   "trong đơn vị, chuyển xuống \"Công nhận\"");
+    ck_assert_str_eq(h3->reason_b, "vượt chỉ tiêu 2 mô hình \"Xuất sắc\" của Huyện H: xếp hạng 3 "
+                                   "trong đơn vị, chuyển xuống \"Công nhận\"");
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_run_diff_text(&d, &b), 0);
+    ck_assert_str_eq(dvk_buf_str(&b),
+                     "diff run 1 -> run 2 (scripts differ)\nrules:\n"
+                     "  outcome top: name \"Tiêu biểu\" -> \"Xuất sắc\"\n\nH3  H3\n"
+                     "  outcome ok -> ok, rank 3 -> 3, total 85 -> 85\n"
+                     "    no criterion moved: a threshold, quota or gate changed, or other models "
+                     "moved\n"
+                     "    reason in run 1: vượt chỉ tiêu 2 mô hình \"Tiêu biểu\" của Huyện H: xếp "
+                     "hạng 3 trong đơn vị, chuyển xuống \"Công nhận\"\n"
+                     "    reason in run 2: vượt chỉ tiêu 2 mô hình \"Xuất sắc\" của Huyện H: xếp "
+                     "hạng 3 trong đơn vị, chuyển xuống \"Công nhận\"\n\n1 model changed\n");
+    dvk_buf_free(&b);
+    dvk_run_diff_free(&d);
+
+    /* K2's total alone moves (60 -> 62: still ok, still 5th) */
+    exec_sql("UPDATE models SET metrics = '{\"a\":31,\"b\":31}' WHERE code = 'K2'");
+    decide("huyen", NULL, 0, &sum);
+    ck_assert_int_eq(dvk_runs_compare(store, 2, 3, &d, &err), DVK_OK);
+    ck_assert_uint_eq(d.nrules, 0);
+    ck_assert_uint_eq(d.nchanged, 1);
+    ck_assert_str_eq(d.models[0].code, "K2");
+    ck_assert_int_eq(d.models[0].rank_a, d.models[0].rank_b);
+    ck_assert_double_eq(d.models[0].total_b, 62);
+    ck_assert_uint_eq(d.models[0].nscores, 2);
+    dvk_run_diff_free(&d);
+
+    /* run 1 as a run made before rules were recorded */
+    exec_sql("UPDATE runs SET summary = json_remove(summary, '$.rules') WHERE id = 1");
+    ck_assert_int_eq(dvk_runs_compare(store, 1, 2, &d, &err), DVK_OK);
+    ck_assert_int_eq(d.rules_a, 0);
+    ck_assert_int_eq(d.rules_b, 1);
+    ck_assert_uint_eq(d.nrules, 0);
+    ck_assert_uint_eq(d.nchanged, 1);
+    dvk_run_diff_free(&d);
+    char *t = dvk_runs_diff_text(store, 1, 2, NULL, &err);
+    ck_assert_msg(strstr(t, "diff run 1 -> run 2 (scripts differ)\n"
+                            "(rules not recorded for run 1)\n\nH3  H3\n") == t, "%s", t);
+    free(t);
+}
+END_TEST
+
 /* The decide summary as text: the lines `dvk decide` prints. */
 START_TEST(test_summary_text)
 {
@@ -774,6 +949,8 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_list_data);
     tcase_add_test(tc, test_explain_data);
     tcase_add_test(tc, test_diff_data);
+    tcase_add_test(tc, test_diff_rules);
+    tcase_add_test(tc, test_diff_reason_and_total);
     tcase_add_test(tc, test_summary_text);
     suite_add_tcase(s, tc);
     return s;

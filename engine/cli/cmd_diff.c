@@ -1,5 +1,6 @@
-/* cmd_diff.c: `dvk diff RUN_A RUN_B`: every model whose outcome or rank changed between two
- * runs, with the criteria that moved it. */
+/* cmd_diff.c: `dvk diff RUN_A RUN_B`: the rules of the scripts that changed between two runs
+ * (thresholds, quotas, gates, criteria, as each run recorded them), then every model whose
+ * outcome, rank, total or reason changed, with the criteria that moved it. */
 #include "cli/cli.h"
 
 #include <getopt.h>

@@ -89,7 +89,7 @@ const dvk_command dvk_commands[] = {
      "  receipt N [-o FILE]      write final run N's receipt again (default: standard output)\n"},
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] [--against RUN] [--successors] | dvk report --list",
      "render a report of a run", NULL},
-    {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which models changed outcome or rank, and why", NULL},
+    {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which rules and models changed (outcome, rank, total, reasons), and why", NULL},
     {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration|category|outcome] [--level L] [--unit CODE]",
      "registered / recognised / exemplary counts, as provinces publish them",
      "  --by KEY       group by field (default), unit, level, kind, registration, category\n"

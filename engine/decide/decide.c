@@ -398,6 +398,89 @@ static int grow(run_state *r)
     return 0;
 }
 
+/* The rules a run was decided by, as the "rules" object of its summary, so that `dvk diff`
+ * can name the thresholds, quotas and gates that changed between two runs without the script
+ * texts (runs keep only their digests): {"province": {code: {"scale_to"}}, "outcome": {id:
+ * {"name", "min", "recognised", "exemplary", "propose"}}, "quota": {"level/outcome": {"max",
+ * "per", "tiebreak"}}, "gate": {id: {"name"}}, "criterion": {id: {"name", "max"}}}. Only the
+ * quotas of the run's level (the only ones it applies); a second quota on the same level and
+ * outcome is keyed "level/outcome#2". The code of gates and criteria is not summarised: a
+ * change there shows only as different script digests. */
+static void rules_json(dvk_buf *b, const dvk_province *p, const char *level)
+{
+    dvk_buf_adds(b, "{\"province\":{");
+    dvk_json_key(b, p->code, 1);
+    dvk_buf_addc(b, '{');
+    if (p->scale_to > 0) {
+        dvk_json_key(b, "scale_to", 1);
+        dvk_json_num(b, p->scale_to);
+    }
+    dvk_buf_adds(b, "}},\"outcome\":{");
+    for (int i = 0; i < p->noutcomes; i++) {
+        const dvk_outcome *oc = &p->outcomes[i];
+        dvk_json_key(b, oc->id, i == 0);
+        dvk_buf_adds(b, "{\"name\":");
+        dvk_json_strz(b, oc->name);
+        if (oc->has_min) {
+            dvk_json_key(b, "min", 0);
+            dvk_json_num(b, oc->min);
+        }
+        dvk_buf_printf(b, ",\"recognised\":%s,\"exemplary\":%s,\"propose\":%s}",
+                       oc->recognised ? "true" : "false", oc->exemplary ? "true" : "false",
+                       oc->propose ? "true" : "false");
+    }
+    dvk_buf_adds(b, "},\"quota\":{");
+    int first = 1;
+    for (int i = 0; i < p->nquotas; i++) {
+        const dvk_quota *q = &p->quotas[i];
+        if (strcmp(q->level, level) != 0)
+            continue;
+        int nth = 1;   /* the same level and outcome earlier in the list */
+        for (int j = 0; j < i; j++)
+            nth += strcmp(p->quotas[j].level, level) == 0 &&
+                   strcmp(p->quotas[j].outcome, q->outcome) == 0;
+        char key[2 * DVK_SCRIPT_ID_MAX + 16];
+        if (nth > 1)
+            snprintf(key, sizeof key, "%s/%s#%d", q->level, q->outcome, nth);
+        else
+            snprintf(key, sizeof key, "%s/%s", q->level, q->outcome);
+        dvk_json_key(b, key, first);
+        first = 0;
+        dvk_buf_printf(b, "{\"max\":%lld,\"per\":\"%s\"", q->max, q->per_unit ? "unit" : "level");
+        if (q->ntiebreak > 0) {
+            dvk_buf tb = DVK_BUF_INIT;
+            for (int t = 0; t < q->ntiebreak; t++) {
+                dvk_buf_adds(&tb, t ? "," : "");
+                dvk_buf_adds(&tb, p->criteria[q->tiebreak[t]].id);
+            }
+            dvk_json_key(b, "tiebreak", 0);
+            if (tb.oom)
+                b->oom = 1;
+            else
+                dvk_json_strz(b, dvk_buf_str(&tb));
+            dvk_buf_free(&tb);
+        }
+        dvk_buf_addc(b, '}');
+    }
+    dvk_buf_adds(b, "},\"gate\":{");
+    for (int i = 0; i < p->ngates; i++) {
+        dvk_json_key(b, p->gates[i].id, i == 0);
+        dvk_buf_adds(b, "{\"name\":");
+        dvk_json_strz(b, p->gates[i].name);
+        dvk_buf_addc(b, '}');
+    }
+    dvk_buf_adds(b, "},\"criterion\":{");
+    for (int i = 0; i < p->ncriteria; i++) {
+        dvk_json_key(b, p->criteria[i].id, i == 0);
+        dvk_buf_adds(b, "{\"name\":");
+        dvk_json_strz(b, p->criteria[i].name);
+        dvk_json_key(b, "max", 0);
+        dvk_json_num(b, p->criteria[i].max);
+        dvk_buf_addc(b, '}');
+    }
+    dvk_buf_adds(b, "}}");
+}
+
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                dvk_decide_summary *sum, dvk_error *err)
 {
@@ -747,7 +830,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             dvk_json_key(&json, p->outcomes[i].id, i == 0);
             dvk_buf_printf(&json, "%lld", sum->outcome_count[i]);
         }
-        dvk_buf_adds(&json, "}}");
+        dvk_buf_adds(&json, "},\"rules\":");
+        rules_json(&json, p, o->level);
+        dvk_buf_addc(&json, '}');
         st = dvk_store_prepare(s, "UPDATE runs SET scripts = ?2, summary = ?3, finished_at ="
                                   " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", err);
         if (!st || scripts.oom || json.oom) {

@@ -741,6 +741,15 @@ void dvk_run_diff_free(dvk_run_diff *d)
 {
     if (!d)
         return;
+    for (size_t i = 0; i < d->nrules; i++) {
+        dvk_diff_rule *r = &d->rules[i];
+        free(r->kind);
+        free(r->id);
+        free(r->field);
+        free(r->a);
+        free(r->b);
+    }
+    free(d->rules);
     for (size_t i = 0; i < d->nchanged; i++) {
         dvk_diff_model *m = &d->models[i];
         free(m->code);
@@ -748,12 +757,113 @@ void dvk_run_diff_free(dvk_run_diff *d)
         free(m->outcome_a);
         free(m->outcome_b);
         free(m->reason);
+        free(m->reason_a);
+        free(m->reason_b);
         for (size_t k = 0; k < m->nscores; k++)
             free(m->scores[k].criterion);
         free(m->scores);
     }
     free(d->models);
     memset(d, 0, sizeof *d);
+}
+
+/* Whether run recorded its rules (a "rules" object in its summary): *has 1 or 0. */
+static int has_rules(dvk_store *s, long long run, int *has, dvk_error *err)
+{
+    /* 0 1 when the summary holds a rules object */
+    sqlite3_stmt *st = dvk_store_prepare(s,
+        "SELECT json_type(summary, '$.rules') = 'object' FROM runs WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    int src = sqlite3_step(st);
+    *has = src == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? DVK_OK
+                                                   : dvk_store_fail(s, src, err, "reading the rules");
+}
+
+/* A rule's value as the diff prints it: numbers as totals are written, strings quoted,
+ * booleans yes/no; NULL when absent (type NULL). malloc'd; *oom set when out of memory. */
+static char *rule_value(sqlite3_stmt *st, int type_col, int value_col, int *oom)
+{
+    const char *type = (const char *)sqlite3_column_text(st, type_col);
+    char num[DVK_FORMAT_MAX];
+    if (!type)
+        return NULL;
+    dvk_buf b = DVK_BUF_INIT;
+    if (strcmp(type, "true") == 0 || strcmp(type, "false") == 0)
+        dvk_buf_adds(&b, type[0] == 't' ? "yes" : "no");
+    else if (strcmp(type, "integer") == 0 || strcmp(type, "real") == 0)
+        dvk_buf_adds(&b, pts(num, sqlite3_column_double(st, value_col)));
+    else if (strcmp(type, "text") == 0)
+        dvk_buf_printf(&b, "\"%s\"", str((const char *)sqlite3_column_text(st, value_col)));
+    else   /* arrays and objects (not written by decide today): their JSON */
+        dvk_buf_adds(&b, str((const char *)sqlite3_column_text(st, value_col)));
+    char *v = b.oom ? NULL : dvk_buf_take(&b, NULL);
+    dvk_buf_free(&b);
+    if (!v)
+        *oom = 1;
+    return v;
+}
+
+/* The rules that changed between d->a and d->b (both recorded theirs): every (kind, id)
+ * entry of either run's summary.rules, flattened with its fields; an entry in one run only
+ * is one row without a field, an entry in both gives one row per field whose type or value
+ * differs. */
+static int changed_rules(dvk_store *s, dvk_run_diff *d, dvk_error *err)
+{
+    /* 0 kind, 1 id, 2 field (NULL: the entry), 3 in a, 4 in b, 5 type in a, 6 value in a,
+     * 7 type in b, 8 value in b */
+    sqlite3_stmt *st = dvk_store_prepare(s,
+        "WITH f(side, kind, id, field, type, value) AS ("
+        "  SELECT x.side, k.key, e.key, v.key, v.type, v.value"
+        "  FROM (SELECT 0 AS side, ?1 AS run UNION ALL SELECT 1, ?2) x"
+        "  JOIN runs r ON r.id = x.run JOIN json_each(r.summary, '$.rules') k"
+        "  JOIN json_each(k.value) e LEFT JOIN json_each(e.value) v"
+        "  WHERE k.type = 'object' AND e.type = 'object'),"
+        " e(kind, id, in_a, in_b) AS (SELECT kind, id, max(side = 0), max(side = 1) FROM f"
+        "  GROUP BY kind, id),"
+        " c(kind, id, field, in_a, in_b, ta, va, tb, vb) AS ("
+        "  SELECT kind, id, NULL, in_a, in_b, NULL, NULL, NULL, NULL FROM e"
+        "  WHERE NOT (in_a AND in_b)"
+        "  UNION ALL"
+        "  SELECT e.kind, e.id, n.field, fa.side IS NOT NULL, fb.side IS NOT NULL, fa.type,"
+        "  fa.value, fb.type, fb.value FROM e"
+        "  JOIN (SELECT DISTINCT kind, id, field FROM f WHERE field IS NOT NULL) n"
+        "  ON n.kind = e.kind AND n.id = e.id"
+        "  LEFT JOIN f fa ON fa.side = 0 AND fa.kind = n.kind AND fa.id = n.id AND fa.field = n.field"
+        "  LEFT JOIN f fb ON fb.side = 1 AND fb.kind = n.kind AND fb.id = n.id AND fb.field = n.field"
+        "  WHERE e.in_a AND e.in_b AND (fa.type IS NOT fb.type OR fa.value IS NOT fb.value))"
+        " SELECT kind, id, field, in_a, in_b, ta, va, tb, vb FROM c ORDER BY"
+        " CASE kind WHEN 'province' THEN 0 WHEN 'outcome' THEN 1 WHEN 'quota' THEN 2"
+        " WHEN 'gate' THEN 3 WHEN 'criterion' THEN 4 ELSE 5 END, kind, id, field", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, d->a);
+    sqlite3_bind_int64(st, 2, d->b);
+    size_t cap = 0;
+    int src, oom = 0;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        dvk_diff_rule *r = push(&d->rules, &d->nrules, &cap, sizeof *r);
+        if (!r) {
+            oom = 1;
+            break;
+        }
+        r->kind = dvk_store_column_dup(st, 0, &oom);
+        r->id = dvk_store_column_dup(st, 1, &oom);
+        r->field = dvk_store_column_dup(st, 2, &oom);
+        r->in_a = sqlite3_column_int(st, 3);
+        r->in_b = sqlite3_column_int(st, 4);
+        r->a = rule_value(st, 5, 6, &oom);
+        r->b = rule_value(st, 7, 8, &oom);
+        if (oom)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (oom)
+        return nomem(err);
+    return src == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, src, err, "comparing the rules");
 }
 
 /* The criteria whose points moved for model m (in both runs); sc is the prepared query. */
@@ -804,17 +914,24 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
     sqlite3_bind_int64(st, 2, b);
     out->same_scripts = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    if ((rc = has_rules(s, a, &out->rules_a, err)) != DVK_OK ||
+        (rc = has_rules(s, b, &out->rules_b, err)) != DVK_OK ||
+        (out->rules_a && out->rules_b && (rc = changed_rules(s, out, err)) != DVK_OK)) {
+        dvk_run_diff_free(out);
+        return rc;
+    }
     /* 0 model, 1 code, 2 name, 3 outcome a, 4 outcome b, 5 rank a, 6 rank b, 7 total a,
-     * 8 total b, 9 reason (b's, else a's) */
+     * 8 total b, 9 reason (b's, else a's), 10 reason a, 11 reason b */
     st = dvk_store_prepare(s,
         "SELECT x.model, m.code, m.name, ra.outcome, rb.outcome, ra.rank, rb.rank, ra.total,"
-        " rb.total, coalesce(rb.reason, ra.reason)"
+        " rb.total, coalesce(rb.reason, ra.reason), ra.reason, rb.reason"
         " FROM (SELECT model FROM results WHERE run = ?1 UNION SELECT model FROM results"
         " WHERE run = ?2) x JOIN models m ON m.id = x.model"
         " LEFT JOIN results ra ON ra.run = ?1 AND ra.model = x.model"
         " LEFT JOIN results rb ON rb.run = ?2 AND rb.model = x.model"
         " WHERE ra.model IS NULL OR rb.model IS NULL OR ra.outcome <> rb.outcome"
-        " OR ra.rank <> rb.rank ORDER BY m.code", err);
+        " OR ra.rank <> rb.rank OR ra.total <> rb.total OR ra.gate IS NOT rb.gate"
+        " OR ra.reason IS NOT rb.reason ORDER BY m.code", err);
     /* 0 criterion, 1 points in a, 2 points in b */
     sqlite3_stmt *sc = dvk_store_prepare(s,
         "SELECT c.criterion, sa.points, sb.points FROM"
@@ -826,7 +943,9 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
     if (!st || !sc) {
         sqlite3_finalize(st);
         sqlite3_finalize(sc);
-        return err->code;
+        rc = err->code;
+        dvk_run_diff_free(out);
+        return rc;
     }
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
@@ -850,6 +969,8 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
         m->total_a = sqlite3_column_double(st, 7);
         m->total_b = sqlite3_column_double(st, 8);
         m->reason = dvk_store_column_dup(st, 9, &oom);
+        m->reason_a = dvk_store_column_dup(st, 10, &oom);
+        m->reason_b = dvk_store_column_dup(st, 11, &oom);
         if (oom)
             break;
         if (m->in_a && m->in_b && (rc = moved_scores(s, sc, out, m, err)) != DVK_OK)
@@ -866,11 +987,53 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
     return rc;
 }
 
+/* The rules part of the diff text: one line per changed entry, its changed fields joined
+ * ("outcome ok: min 50 -> 60", "quota huyen/top: max 2 -> 1, per \"unit\" -> \"level\"",
+ * "gate dia-chi: removed"), or why the rules are not compared. Nothing when both runs
+ * recorded the same rules and used the same scripts. */
+static void rules_text(const dvk_run_diff *d, dvk_buf *b)
+{
+    if (!d->rules_a || !d->rules_b) {
+        if (!d->rules_a)
+            dvk_buf_printf(b, "(rules not recorded for run %lld)\n", d->a);
+        if (!d->rules_b)
+            dvk_buf_printf(b, "(rules not recorded for run %lld)\n", d->b);
+        return;
+    }
+    if (d->nrules == 0) {
+        if (!d->same_scripts)
+            dvk_buf_adds(b, "rules: no threshold, quota, gate or criterion changed (the "
+                            "scripts' code differs)\n");
+        return;
+    }
+    dvk_buf_adds(b, "rules:\n");
+    for (size_t i = 0; i < d->nrules; i++) {
+        const dvk_diff_rule *r = &d->rules[i];
+        int same_entry = i > 0 && strcmp(r->kind, d->rules[i - 1].kind) == 0 &&
+                         strcmp(r->id, d->rules[i - 1].id) == 0;
+        if (!r->field) {
+            dvk_buf_printf(b, "  %s %s: %s\n", r->kind, r->id, r->in_b ? "added" : "removed");
+            continue;
+        }
+        if (same_entry)
+            dvk_buf_adds(b, ", ");
+        else
+            dvk_buf_printf(b, "  %s %s: ", r->kind, r->id);
+        dvk_buf_printf(b, "%s %s -> %s", r->field, r->a ? r->a : "(none)",
+                       r->b ? r->b : "(none)");
+        int last = i + 1 == d->nrules || strcmp(r->kind, d->rules[i + 1].kind) != 0 ||
+                   strcmp(r->id, d->rules[i + 1].id) != 0;
+        if (last)
+            dvk_buf_addc(b, '\n');
+    }
+}
+
 int dvk_run_diff_text(const dvk_run_diff *d, dvk_buf *b)
 {
     char t1[DVK_FORMAT_MAX], t2[DVK_FORMAT_MAX], dt[DVK_FORMAT_MAX];
     dvk_buf_printf(b, "diff run %lld -> run %lld (%s)\n", d->a, d->b,
                    d->same_scripts ? "same scripts" : "scripts differ");
+    rules_text(d, b);
     for (size_t i = 0; i < d->nchanged; i++) {
         const dvk_diff_model *m = &d->models[i];
         dvk_buf_printf(b, "\n%s  %s\n", str(m->code), str(m->name));
@@ -898,8 +1061,15 @@ int dvk_run_diff_text(const dvk_run_diff *d, dvk_buf *b)
         if (m->nscores == 0)
             dvk_buf_adds(b, "    no criterion moved: a threshold, quota or gate changed, or "
                             "other models moved\n");
-        if (m->reason && *m->reason)
-            dvk_buf_printf(b, "    reason: %s\n", m->reason);
+        if (m->reason_a && m->reason_b && strcmp(m->reason_a, m->reason_b) == 0) {
+            if (*m->reason_b)
+                dvk_buf_printf(b, "    reason: %s\n", m->reason_b);
+        } else if (m->reason_a || m->reason_b) {
+            dvk_buf_printf(b, "    reason in run %lld: %s\n", d->a,
+                           m->reason_a && *m->reason_a ? m->reason_a : "(none)");
+            dvk_buf_printf(b, "    reason in run %lld: %s\n", d->b,
+                           m->reason_b && *m->reason_b ? m->reason_b : "(none)");
+        }
     }
     dvk_buf_printf(b, "\n%zu model%s changed\n", d->nchanged, d->nchanged == 1 ? "" : "s");
     return b->oom ? -1 : 0;

@@ -1,7 +1,8 @@
 /* runs.h: stored recognition runs as data: the run list (with the units of a province that no
  * run covers), a run explained (its header, per-outcome counts and every result, or one
  * model's with its scores, notes and reasons), finalizing a run, and the what-if diff of two
- * runs, and a final run's receipt. Each query fills a struct the caller frees; each *_text function builds the text the
+ * runs (the rules that changed and the models that moved), and a final run's receipt. Each
+ * query fills a struct the caller frees; each *_text function builds the text the
  * `dvk` command prints from that struct into a dvk_buf (formatting, not printing: cli/ writes
  * the buffer). Reads runs, results, result_scores, models and units; writes only runs and
  * audit_log (finalize). */
@@ -160,24 +161,48 @@ typedef struct dvk_diff_model {
     int rank_a, rank_b;
     double total_a, total_b;
     char *reason;               /* run B's reason, else run A's, NULL: none */
+    char *reason_a, *reason_b;  /* each run's reason (gate or quota), NULL: none */
     size_t nscores;
     dvk_diff_score *scores;     /* criteria whose points moved, by criterion; only when the
                                    model is in both runs */
 } dvk_diff_model;
 
+/* One changed rule of the scripts, from the "rules" object each run records in its summary
+ * (decide.c): an entry (a province's scale_to, an outcome, a quota of the run's level, a
+ * gate, a criterion) added or removed, or one of its fields changed. */
+typedef struct dvk_diff_rule {
+    char *kind;                 /* "province", "outcome", "quota", "gate", "criterion" */
+    char *id;                   /* the entry: an id, or "level/outcome" for a quota */
+    char *field;                /* "min", "max", "name", ...; NULL: the whole entry was added
+                                   (in_b only) or removed (in_a only) */
+    int in_a, in_b;             /* the entry, or the field, is in that run's rules */
+    char *a, *b;                /* the field's value as text (70, "Công nhận", yes), NULL
+                                   where absent or when field is NULL */
+} dvk_diff_rule;
+
 typedef struct dvk_run_diff {
     long long a, b;
     int same_scripts;           /* both runs used the same script files (same digests) */
+    int rules_a, rules_b;       /* 1 when the run recorded its rules (runs made before dvk
+                                   recorded them have none: their rules are not compared) */
+    size_t nrules;
+    dvk_diff_rule *rules;       /* what changed in the rules, by kind (in the order above),
+                                   id, field (the entry's own line first); empty unless both
+                                   runs recorded their rules */
     size_t nchanged;
-    dvk_diff_model *models;     /* every model whose outcome or rank differs, or that is in
-                                   only one run, by code */
+    dvk_diff_model *models;     /* every model whose outcome, rank, total, failed gate or
+                                   reason differs, or that is in only one run, by code */
 } dvk_run_diff;
 
 /* `dvk diff A B`. Unknown run: DVK_EDATA. On failure *out is empty. */
 int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
                      dvk_error *err);
 void dvk_run_diff_free(dvk_run_diff *d);
-/* The text `dvk diff` prints. 0, or -1 when out of memory. */
+/* The text `dvk diff` prints: "diff run A -> run B (same scripts|scripts differ)"; the rules
+ * that changed, one line per entry with its changed fields ("rules:", "  outcome ok: min 50
+ * -> 60", "  gate g: added"), or "(rules not recorded for run N)"; then per changed model its
+ * outcome, rank and total, the criteria that moved and its reason (both runs' when they
+ * differ); then "N models changed". 0, or -1 when out of memory. */
 int dvk_run_diff_text(const dvk_run_diff *d, dvk_buf *b);
 /* dvk_runs_compare + dvk_run_diff_text in one (for the Lua bindings): malloc'd text equal to
  * what `dvk diff A B` prints, *changed (may be NULL) the number of models that changed; NULL
