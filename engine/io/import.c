@@ -441,8 +441,7 @@ typedef struct importer {
     pending *pend;
     size_t npend, cappend;
     dvk_progress *bar;
-    char **idx_sql;                    /* secondary indexes set aside during a bulk load */
-    int nidx;
+    int nidx;                          /* dvk's model indexes set aside by a bulk load */
 } importer;
 
 /* The column to name in a message: its position, or -2 - c when the file lacks it. */
@@ -1587,9 +1586,6 @@ static void importer_free(importer *im)
     }
     for (size_t i = 0; i < im->npend; i++)
         free(im->pend[i].successor);
-    for (int i = 0; i < im->nidx; i++)
-        free(im->idx_sql[i]);
-    free(im->idx_sql);
     free(im->pend);
 }
 
@@ -1650,60 +1646,46 @@ static int set_indexes_aside(importer *im, long long file_bytes, dvk_error *err)
     /* max(id) (read at the start) stands for the row count: no scan of a big table */
     if (file_bytes / BULK_BYTES_PER_ROW <= im->max_before)
         return DVK_OK;
-    sqlite3_stmt *st = dvk_store_prepare(im->s,
-        "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('models') i"
-        " ON i.name = m.name WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.\"unique\" = 0"
-        " AND i.partial = 0 ORDER BY m.name", err);
-    if (!st)
-        return err->code;
-    int rc = DVK_OK, step;
-    char **names = NULL;
-    while (rc == DVK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        char **v = realloc(im->idx_sql, (size_t)(im->nidx + 1) * sizeof *v);
-        char **n = v ? realloc(names, (size_t)(im->nidx + 1) * sizeof *n) : NULL;
-        if (v)
-            im->idx_sql = v;
-        if (n)
-            names = n;
-        if (!v || !n) {
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            break;
-        }
-        im->idx_sql[im->nidx] = strdup((const char *)sqlite3_column_text(st, 1));
-        names[im->nidx] = strdup((const char *)sqlite3_column_text(st, 0));
-        im->nidx++;
-        if (!im->idx_sql[im->nidx - 1] || !names[im->nidx - 1])
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    }
-    sqlite3_finalize(st);
+    /* The indexes dvk's schema gives the table (the store refused the file at open if its
+     * schema differs): dropped and rebuilt from dvk's own SQL, never from the file's. */
+    const char *const (*idx)[2];
+    int n = dvk_store_model_indexes(&idx);
     /* Without the random-order indexes the table and its code index grow at their ends:
      * a small cache does, and leaves room for the sorts of the rebuild. */
-    if (im->nidx)
-        sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_BULK_CACHE_KIB, NULL, NULL, NULL);
-    /* dropped once the listing is finished (a running SELECT would lock the schema) */
-    for (int i = 0; i < im->nidx && rc == DVK_OK; i++) {
-        /* the name comes from the schema; %w quotes it as an identifier */
-        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
-        int x = drop ? sqlite3_exec(im->db, drop, NULL, NULL, NULL) : SQLITE_NOMEM;
-        sqlite3_free(drop);
-        if (x != SQLITE_OK)
-            rc = dvk_store_fail(im->s, x, err, "preparing a bulk import");
+    sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_BULK_CACHE_KIB, NULL, NULL, NULL);
+    for (int i = 0; i < n; i++) {
+        sqlite3_stmt *st;
+        char drop[96];
+        snprintf(drop, sizeof drop, "DROP INDEX %s", idx[i][0]);   /* constant names */
+        int x = sqlite3_prepare_v2(im->db, drop, -1, &st, NULL);
+        if (x == SQLITE_OK) {
+            x = sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+        if (x != SQLITE_OK && x != SQLITE_DONE)
+            return dvk_store_fail(im->s, x, err, "preparing a bulk import");
+        im->nidx = i + 1;   /* set aside so far: rebuilt by put_indexes_back */
     }
-    for (int i = 0; i < im->nidx; i++)
-        free(names[i]);
-    free(names);
-    return rc;
+    return DVK_OK;
 }
 
+/* The indexes set aside, rebuilt before COMMIT from dvk's own SQL. */
 static int put_indexes_back(importer *im, dvk_error *err)
 {
     /* Each CREATE INDEX sorts with up to cache_size of memory besides the cache itself:
      * keep both small so that the peak stays far below 64 MiB. */
     if (im->nidx)
         sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_BULK_CACHE_KIB, NULL, NULL, NULL);
+    const char *const (*idx)[2];
+    dvk_store_model_indexes(&idx);
     for (int i = 0; i < im->nidx; i++) {
-        int x = sqlite3_exec(im->db, im->idx_sql[i], NULL, NULL, NULL);
-        if (x != SQLITE_OK)
+        sqlite3_stmt *st;
+        int x = sqlite3_prepare_v2(im->db, idx[i][1], -1, &st, NULL);
+        if (x == SQLITE_OK) {
+            x = sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+        if (x != SQLITE_OK && x != SQLITE_DONE)
             return dvk_store_fail(im->s, x, err, "rebuilding the models indexes");
     }
     return DVK_OK;

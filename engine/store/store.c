@@ -21,6 +21,17 @@ struct dvk_store {
     int in_tx;
 };
 
+/* The models table's secondary indexes, as migration 1 creates them (the same bytes): the
+ * bulk importer drops and rebuilds these from here, never from SQL text read from the file. */
+#define IDX_MODELS_PYL "CREATE INDEX models_pyl ON models(province, year, level)"
+#define IDX_MODELS_UNIT "CREATE INDEX models_unit ON models(unit, year)"
+#define IDX_MODELS_FIELD "CREATE INDEX models_field ON models(province, field)"
+#define IDX_MODELS_KEY "CREATE INDEX models_key ON models(name_key)"
+static const char *const MODEL_INDEXES[][2] = {
+    {"models_field", IDX_MODELS_FIELD}, {"models_key", IDX_MODELS_KEY},
+    {"models_pyl", IDX_MODELS_PYL},     {"models_unit", IDX_MODELS_UNIT},
+};
+
 /* Migration N takes a database at user_version N-1 to N. Never edit a released migration:
  * add the next one. */
 static const char *const migrations[] = {
@@ -64,10 +75,7 @@ static const char *const migrations[] = {
     "  metrics TEXT NOT NULL DEFAULT '{}',"
     "  synthetic INTEGER NOT NULL DEFAULT 0 CHECK (synthetic IN (0,1))"
     ");"
-    "CREATE INDEX models_pyl ON models(province, year, level);"
-    "CREATE INDEX models_unit ON models(unit, year);"
-    "CREATE INDEX models_field ON models(province, field);"
-    "CREATE INDEX models_key ON models(name_key);"
+    IDX_MODELS_PYL ";" IDX_MODELS_UNIT ";" IDX_MODELS_FIELD ";" IDX_MODELS_KEY ";"
     "CREATE TABLE appraisals ("
     "  model INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
     "  criterion TEXT NOT NULL,"
@@ -213,6 +221,12 @@ sqlite3_stmt *dvk_store_prepare(dvk_store *s, const char *sql, dvk_error *err)
 }
 
 /* Run one statement-free SQL text (PRAGMAs, DDL). */
+int dvk_store_model_indexes(const char *const (**indexes)[2])
+{
+    *indexes = MODEL_INDEXES;
+    return (int)(sizeof MODEL_INDEXES / sizeof MODEL_INDEXES[0]);
+}
+
 char *dvk_store_column_dup(sqlite3_stmt *st, int i, int *oom)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

@@ -26,7 +26,7 @@
  * - Speed: one prepared INSERT reused, a 32 MiB page cache during the import, and for a
  *   bulk load (a models file of 16 MiB or more bringing more rows than the table holds) the
  *   table's plain secondary indexes are dropped inside the transaction and recreated from
- *   their stored SQL just before COMMIT (see set_indexes_aside in import.c).
+ *   dvk's own SQL just before COMMIT (dvk_store_model_indexes; never SQL read from the file).
  * - A cell written by the exporter with a protective apostrophe (csv.h) gets it back off: a
  *   cell matching ^'+[=+\-@\t\r] loses exactly one leading apostrophe, so import(export(x))
  *   == x.

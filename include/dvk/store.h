@@ -3,7 +3,7 @@
  * units and fields that several modules share. Other modules prepare their own statements
  * against the tables below (bound values only); they must not change the schema. One
  * exception: a bulk import (csvio.c) may drop the models table's secondary indexes inside
- * its own transaction and recreates them from their stored SQL before COMMIT, so the schema
+ * its own transaction and recreates them from dvk's own SQL (dvk_store_model_indexes) before COMMIT, so the schema
  * after the import is identical. The view current_runs and the triggers are never touched.
  *
  * Schema (version DVK_SCHEMA_VERSION):
@@ -66,6 +66,10 @@ int dvk_store_fail(dvk_store *s, int rc, dvk_error *err, const char *what);
 
 /* Prepare sql on s's connection; on failure sets err. Thin wrapper so callers get messages. */
 sqlite3_stmt *dvk_store_prepare(dvk_store *s, const char *sql, dvk_error *err);
+/* The models table's plain secondary indexes {name, CREATE INDEX sql} as dvk's schema has
+ * them (the schema check at open guarantees the file has exactly these): what a bulk import
+ * may set aside and rebuild, from constants, never from SQL text read from the file. */
+int dvk_store_model_indexes(const char *const (**indexes)[2]);
 /* Column i of the current row as a malloc'd string, NULL for SQL NULL; *oom is set when
  * the copy fails (a NULL that is not SQL NULL). */
 char *dvk_store_column_dup(sqlite3_stmt *st, int i, int *oom);
