@@ -73,6 +73,65 @@ START_TEST(creates_schema)
 }
 END_TEST
 
+/* A version-1 file (no revocations table) is taken to version 2 at open, and then passes
+ * the schema check; a version-1 file opened read-only is refused with the way to upgrade. */
+START_TEST(migrates_v1_to_v2)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    exec_ok(s, "DROP TABLE revocations; PRAGMA user_version = 1");
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'revocations'"), 0);
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_ptr_null(dvk_store_open(path, DVK_STORE_READONLY, &err));
+    ck_assert_msg(strstr(err.msg, "dvk init") != NULL, "%s", err.msg);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), 2);
+    /* the table, its index and its two triggers */
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'revocations'"), 4);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 2);
+    dvk_store_close(s);
+    s = dvk_store_open(path, DVK_STORE_READONLY, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* A revocation, once recorded, is never changed or deleted. */
+START_TEST(revocations_immutable)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    finalize(s);
+    exec_ok(s, "INSERT INTO revocations(run,model,decision_number,decision_date,reason,at)"
+               " VALUES (1,1,'7/QĐ','2024-03-01','sai phạm','2024-03-01T00:00:00Z')");
+    const char *attempts[] = {
+        "UPDATE revocations SET reason = 'x'",
+        "UPDATE revocations SET model = NULL",
+        "DELETE FROM revocations",
+    };
+    for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+        char *msg = NULL;
+        int rc = sqlite3_exec(dvk_store_db(s), attempts[i], NULL, NULL, &msg);
+        ck_assert_msg(rc != SQLITE_OK, "allowed: %s", attempts[i]);
+        ck_assert_msg(msg && strstr(msg, "revocation cannot be changed"), "%s: %s", attempts[i], msg);
+        sqlite3_free(msg);
+    }
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM revocations WHERE reason = 'sai phạm'"), 1);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(missing_file_without_create)
 {
     char *dir = tu_tmpdir();
@@ -423,6 +482,8 @@ Suite *store_suite(void)
     TCase *tc = tcase_create("store");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, creates_schema);
+    tcase_add_test(tc, migrates_v1_to_v2);
+    tcase_add_test(tc, revocations_immutable);
     tcase_add_test(tc, missing_file_without_create);
     tcase_add_test(tc, newer_schema_refused);
     tcase_add_test(tc, foreign_files_refused);

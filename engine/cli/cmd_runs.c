@@ -1,6 +1,7 @@
 /* cmd_runs.c: `dvk runs [--province P] [--year Y]`, `dvk runs show N [MODEL]`,
  * `dvk runs finalize N --number NUMBER --date YYYY-MM-DD [--force-date] [--superseded]
- * [--receipt FILE]`, `dvk runs receipt N [-o FILE]`. */
+ * [--receipt FILE]`, `dvk runs receipt N [-o FILE]`, `dvk runs revoke N [MODEL...] --number
+ * NUMBER --date YYYY-MM-DD --reason TEXT`, `dvk runs delete N` (a draft). */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -18,9 +19,10 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         {"number", required_argument, 0, 'N'},   {"date", required_argument, 0, 'd'},
         {"force-date", no_argument, 0, 'F'},     {"superseded", no_argument, 0, 'S'},
         {"receipt", required_argument, 0, 'R'},  {"output", required_argument, 0, 'o'},
-        {0, 0, 0, 0}};
+        {"reason", required_argument, 0, 'r'},   {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("runs");
     const char *province = NULL, *number = NULL, *date = NULL, *receipt = NULL, *output = NULL;
+    const char *reason = NULL;
     long long year = 0;
     unsigned flags = 0;   /* DVK_FINALIZE_* */
     int c;
@@ -38,6 +40,7 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         case 'S': flags |= DVK_FINALIZE_SUPERSEDED; break;
         case 'R': receipt = cli_optarg; break;
         case 'o': output = cli_optarg; break;
+        case 'r': reason = cli_optarg; break;
         case 'h': return 0;
         default: return 2;
         }
@@ -46,9 +49,13 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
     int npos = argc - cli_optind;
     const char *sub = npos > 0 ? pos[0] : NULL;
     long long run = 0;
+    int revoke = sub && strcmp(sub, "revoke") == 0, del = sub && strcmp(sub, "delete") == 0;
     if (sub && strcmp(sub, "show") != 0 && strcmp(sub, "finalize") != 0 &&
-        strcmp(sub, "receipt") != 0)
-        return cli_usage_error("runs", "unknown subcommand '%s' (show, finalize or receipt)", sub);
+        strcmp(sub, "receipt") != 0 && !revoke && !del)
+        return cli_usage_error("runs", "unknown subcommand '%s' (show, finalize, receipt, revoke "
+                                       "or delete)", sub);
+    if (reason && !revoke)
+        return cli_usage_error("runs", "--reason goes with revoke");
     if (receipt && (!sub || strcmp(sub, "finalize") != 0))
         return cli_usage_error("runs", "--receipt goes with finalize (for a final run: runs "
                                        "receipt N -o FILE)");
@@ -61,6 +68,12 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
             return cli_usage_error("runs", "show takes a run and at most one model code");
         if (strcmp(sub, "receipt") == 0 && (npos > 2 || number || date || flags))
             return cli_usage_error("runs", "receipt takes a run and -o FILE only");
+        if (del && (npos > 2 || number || date || flags))
+            return cli_usage_error("runs", "delete takes a run only");
+        if (revoke && flags)
+            return cli_usage_error("runs", "--force-date and --superseded go with finalize");
+        if (revoke && (!number || !date || !reason))
+            return cli_usage_error("runs", "revoke needs --number, --date and --reason");
         if (strcmp(sub, "finalize") == 0) {
             if (npos > 2)
                 return cli_usage_error("runs", "unexpected argument '%s'", pos[2]);
@@ -99,6 +112,19 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         free(text);
     } else if (strcmp(sub, "receipt") == 0) {
         rc = dvk_runs_write_receipt(s, run, output, &err);
+    } else if (revoke) {
+        size_t nmodels = (size_t)(npos - 2);
+        rc = dvk_runs_revoke(s, run, (const char *const *)(pos + 2), nmodels, number, date,
+                             reason, getenv("USER"), &err);
+        if (rc == DVK_OK && nmodels == 0)
+            printf("run %lld is revoked: decision %s of %s\n", run, number, date);
+        for (size_t i = 0; rc == DVK_OK && i < nmodels; i++)
+            printf("model %s of run %lld is revoked: decision %s of %s\n", pos[2 + i], run,
+                   number, date);
+    } else if (del) {
+        rc = dvk_runs_delete(s, run, getenv("USER"), &err);
+        if (rc == DVK_OK)
+            printf("run %lld (a draft) is deleted\n", run);
     } else {
         const dvk_finalize_opts o = {.flags = flags, .receipt = receipt};
         rc = dvk_runs_finalize_opts(s, run, number, date, getenv("USER"), &o, &err);

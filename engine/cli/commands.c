@@ -86,7 +86,11 @@ const dvk_command dvk_commands[] = {
      "  --receipt FILE           also write the decision's receipt (run, decision, digest, the\n"
      "                           audit log's count and head, fingerprint) to FILE; keep it\n"
      "                           outside the database and check it with dvk verify --receipt\n"
-     "  receipt N [-o FILE]      write final run N's receipt again (default: standard output)\n"},
+     "  receipt N [-o FILE]      write final run N's receipt again (default: standard output)\n"
+     "  revoke N [MODEL...] --number NUMBER --date DATE --reason TEXT\n"
+     "                           record a decision revoking final run N, or the named models\n"
+     "                           of it; stats and later candidates no longer count them\n"
+     "  delete N                 delete draft run N (a final run is never deleted)\n"},
     {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json] [-o FILE] [--against RUN] [--successors] | dvk report --list",
      "render a report of a run", NULL},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which rules and models changed (outcome, rank, total, reasons), and why", NULL},

@@ -279,14 +279,17 @@ static void print_to(void *ud, const char *s, size_t n)
 }
 
 /* The candidates of a run, in model-code order: the models of (province, year) at the level,
- * and those the level below proposed in its current run; with a --unit scope (?4, the JSON
+ * and those the level below proposed in its current run (unless that proposal, or the whole
+ * run, was revoked: revocations); with a --unit scope (?4, the JSON
  * list of the scope's units by the membership rule of units.h) only the models of those. */
 static const char *CANDIDATES_SQL =
     "SELECT " DVK_SCRIPT_MODEL_COLS " FROM models m"
     " WHERE m.province = ?1 AND m.year = ?2"
     "  AND (m.level = ?3 OR m.id IN (SELECT s.model FROM results s"
     "       JOIN current_runs r ON r.id = s.run"
-    "       WHERE r.province = ?1 AND r.year = ?2 AND r.level = ?5 AND s.proposed = 1))"
+    "       WHERE r.province = ?1 AND r.year = ?2 AND r.level = ?5 AND s.proposed = 1"
+    "       AND NOT EXISTS (SELECT 1 FROM revocations v WHERE v.run = s.run"
+    "           AND (v.model IS NULL OR v.model = s.model))))"
     "  AND (?4 IS NULL OR m.unit IN (SELECT value FROM json_each(?4)))"
     " ORDER BY m.code";
 

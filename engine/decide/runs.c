@@ -154,7 +154,8 @@ int dvk_runs_list(dvk_store *s, const char *province, int year, dvk_run_list *ou
     /* 0 id, 1 status, 2 province, 3 year, 4 level, 5 unit, 6 candidates, 7 recognised,
      * 8 proposed, 9 decision */
     sqlite3_stmt *st = dvk_store_prepare(s,
-        "SELECT id, status, province, year, level, unit,"
+        "SELECT id, CASE WHEN EXISTS (SELECT 1 FROM revocations v WHERE v.run = runs.id"
+        "  AND v.model IS NULL) THEN 'revoked' ELSE status END, province, year, level, unit,"
         " coalesce(json_extract(summary, '$.candidates'), 0),"
         " coalesce(json_extract(summary, '$.recognised'), 0),"
         " coalesce(json_extract(summary, '$.proposed'), 0),"
@@ -296,6 +297,7 @@ void dvk_run_explain_free(dvk_run_explain *e)
     if (!e)
         return;
     run_info_free(&e->run);
+    dvk_run_revocations_free(e->revocations, e->nrevocations);
     for (size_t i = 0; i < e->noutcomes; i++)
         free(e->outcomes[i].outcome);
     free(e->outcomes);
@@ -347,7 +349,8 @@ int dvk_runs_explain(dvk_store *s, long long run, const char *model_code,
     size_t cap = 0;
     int src = SQLITE_DONE, oom = 0;
     int rc = run_info(s, run, &out->run, err);
-    if (rc != DVK_OK)
+    if (rc != DVK_OK ||
+        (rc = dvk_runs_revocations(s, run, &out->revocations, &out->nrevocations, err)) != DVK_OK)
         goto done;
     /* 0 outcome, 1 count, 2 recognised, 3 exemplary, 4 proposed */
     st = dvk_store_prepare(s,
@@ -476,6 +479,15 @@ int dvk_run_explain_text(const dvk_run_explain *e, dvk_buf *b)
         dvk_buf_printf(b, " (decision %s of %s)", h->decision_number, str(h->decision_date));
     dvk_buf_printf(b, "\nscript %s, started %s\nscripts %s\n", str(h->script_path),
                    str(h->started_at), str(h->scripts));
+    for (size_t i = 0; i < e->nrevocations; i++) {
+        const dvk_run_revocation *v = &e->revocations[i];
+        if (v->model_code)
+            dvk_buf_printf(b, "model %s revoked", v->model_code);
+        else
+            dvk_buf_adds(b, "run revoked");
+        dvk_buf_printf(b, ": decision %s of %s (%s)\n", str(v->number), str(v->date),
+                       str(v->reason));
+    }
     for (size_t i = 0; i < e->noutcomes; i++)
         dvk_buf_printf(b, "  %-20s %6lld\n", str(e->outcomes[i].outcome), e->outcomes[i].count);
     for (size_t i = 0; i < e->nresults; i++) {
@@ -732,6 +744,271 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
     if ((rc = dvk_runs_write_receipt(s, run, o->receipt, err)) != DVK_OK)
         dvk_error_prefix(err, "run %lld is final, but its receipt was not written (write it with "
                          "`dvk runs receipt %lld -o FILE`)", run, run);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ revoke and delete */
+
+void dvk_run_revocations_free(dvk_run_revocation *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].model_code);
+        free(v[i].number);
+        free(v[i].date);
+        free(v[i].reason);
+    }
+    free(v);
+}
+
+int dvk_runs_revocations(dvk_store *s, long long run, dvk_run_revocation **out, size_t *n,
+                         dvk_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    /* 0 model code (NULL: the whole run), 1 number, 2 date, 3 reason */
+    sqlite3_stmt *st = dvk_store_prepare(s,
+        "SELECT m.code, v.decision_number, v.decision_date, v.reason FROM revocations v"
+        " LEFT JOIN models m ON m.id = v.model WHERE v.run = ?1"
+        " ORDER BY v.model IS NOT NULL, m.code, v.id", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    size_t cap = 0;
+    int src, oom = 0;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        dvk_run_revocation *v = push(out, n, &cap, sizeof *v);
+        if (!v) {
+            oom = 1;
+            break;
+        }
+        v->model_code = dvk_store_column_dup(st, 0, &oom);
+        v->number = dvk_store_column_dup(st, 1, &oom);
+        v->date = dvk_store_column_dup(st, 2, &oom);
+        v->reason = dvk_store_column_dup(st, 3, &oom);
+        if (oom)
+            break;
+    }
+    sqlite3_finalize(st);
+    int rc = oom ? nomem(err) : src == SQLITE_DONE ? DVK_OK
+                                                   : dvk_store_fail(s, src, err, "reading revocations");
+    if (rc != DVK_OK) {
+        dvk_run_revocations_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* Step a statement that returns one integer; -1 on error (err set with what). */
+static long long one_int(dvk_store *s, sqlite3_stmt *st, const char *what, dvk_error *err)
+{
+    int src = sqlite3_step(st);
+    long long v = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (src != SQLITE_ROW && src != SQLITE_DONE) {
+        dvk_store_fail(s, src, err, what);
+        return -1;
+    }
+    return v;
+}
+
+/* Revoke the whole run (model 0) or one model of it (code given for messages); the checks
+ * that need the database. Inside the caller's transaction. */
+static int revoke_one(dvk_store *s, long long run, const char *code, const char *number,
+                      const char *date, const char *reason, dvk_buf *detail, dvk_error *err)
+{
+    long long model = 0;
+    sqlite3_stmt *st;
+    if (code) {
+        /* 0 the model's id when it is a candidate of the run */
+        if (!(st = dvk_store_prepare(s, "SELECT m.id FROM models m JOIN results r ON r.model = m.id"
+                                        " WHERE m.code = ?1 AND r.run = ?2", err)))
+            return err->code;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, run);
+        model = one_int(s, st, "reading the model", err);
+        sqlite3_finalize(st);
+        if (model < 0)
+            return err->code;
+        if (model == 0)
+            return dvk_error_set(err, DVK_EDATA, "model '%s' is not a candidate of run %lld "
+                                 "(see `dvk runs show %lld`)", code, run, run);
+    }
+    /* 0 the number of revocations that already cover it */
+    if (!(st = dvk_store_prepare(s, "SELECT count(*) FROM revocations WHERE run = ?1"
+                                    " AND (model IS NULL OR model = ?2)", err)))
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    if (model)
+        sqlite3_bind_int64(st, 2, model);
+    long long have = one_int(s, st, "reading revocations", err);
+    sqlite3_finalize(st);
+    if (have < 0)
+        return err->code;
+    if (have > 0)
+        return code ? dvk_error_set(err, DVK_EDATA, "model '%s' of run %lld is revoked already",
+                                    code, run)
+                    : dvk_error_set(err, DVK_EDATA, "run %lld is revoked already", run);
+    if (!(st = dvk_store_prepare(s, "INSERT INTO revocations (run, model, decision_number,"
+                                    " decision_date, reason, at) VALUES (?1, ?2, ?3, ?4, ?5,"
+                                    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", err)))
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    if (model)
+        sqlite3_bind_int64(st, 2, model);
+    sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+    int src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE)
+        return dvk_store_fail(s, src, err, "recording the revocation");
+    if (code) {
+        if (detail->len > 0 && detail->p[detail->len - 1] != '[')
+            dvk_buf_addc(detail, ',');
+        dvk_json_strz(detail, code);
+    }
+    return DVK_OK;
+}
+
+int dvk_runs_revoke(dvk_store *s, long long run, const char *const *models, size_t nmodels,
+                    const char *number, const char *date, const char *reason,
+                    const char *actor, dvk_error *err)
+{
+    int y = 0, m = 0, d = 0;
+    if (!number || !*number)
+        return dvk_error_set(err, DVK_EUSAGE, "revoke needs --number (the revocation decision's number)");
+    if (!reason || !*reason)
+        return dvk_error_set(err, DVK_EUSAGE, "revoke needs --reason");
+    if (!date || !date_form(date, &y, &m, &d))
+        return dvk_error_set(err, DVK_EUSAGE, "--date takes YYYY-MM-DD (got '%s')",
+                             date ? date : "");
+    int rc = dvk_text_check_arg(number, "the decision number", err);
+    if (rc != DVK_OK || (rc = dvk_text_check_arg(reason, "the reason", err)) != DVK_OK)
+        return rc;
+    for (size_t i = 0; i < nmodels; i++)
+        if ((rc = dvk_text_check_arg(models[i], "the model code", err)) != DVK_OK)
+            return rc;
+    if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return dvk_error_set(err, DVK_EDATA, "the revocation date %s is not a date (%s)", date,
+                             m < 1 || m > 12 ? "no such month"
+                                             : d < 1 ? "no such day" : "past the month's last day");
+    if ((rc = dvk_store_begin(s, err)) != DVK_OK)
+        return rc;
+    dvk_buf detail = DVK_BUF_INIT;
+    dvk_run_info info;
+    memset(&info, 0, sizeof info);
+    if ((rc = run_info(s, run, &info, err)) != DVK_OK)
+        goto done;
+    if (strcmp(str(info.status), "final") != 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "run %lld is a draft: a draft is not revoked (delete "
+                           "it with `dvk runs delete %lld`, or decide again)", run, run);
+        goto done;
+    }
+    if (strcmp(date, str(info.decision_date)) < 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "the revocation date %s is before the run's decision "
+                           "date %s", date, str(info.decision_date));
+        goto done;
+    }
+    dvk_buf_printf(&detail, "{\"run\":%lld", run);
+    dvk_json_key(&detail, "models", 0);
+    dvk_buf_addc(&detail, '[');
+    if (nmodels == 0)
+        rc = revoke_one(s, run, NULL, number, date, reason, &detail, err);
+    for (size_t i = 0; i < nmodels && rc == DVK_OK; i++) {
+        for (size_t j = 0; j < i && rc == DVK_OK; j++)
+            if (strcmp(models[j], models[i]) == 0)
+                rc = dvk_error_set(err, DVK_EDATA, "model '%s' is named twice", models[i]);
+        if (rc == DVK_OK)
+            rc = revoke_one(s, run, models[i], number, date, reason, &detail, err);
+    }
+    if (rc != DVK_OK)
+        goto done;
+    dvk_buf_addc(&detail, ']');
+    dvk_json_key(&detail, "number", 0);
+    dvk_json_strz(&detail, number);
+    dvk_json_key(&detail, "date", 0);
+    dvk_json_strz(&detail, date);
+    dvk_json_key(&detail, "reason", 0);
+    dvk_json_strz(&detail, reason);
+    dvk_json_key(&detail, "actor", 0);
+    dvk_json_strz(&detail, actor ? actor : "dvk");
+    dvk_buf_addc(&detail, '}');
+    if (detail.oom) {
+        rc = nomem(err);
+        goto done;
+    }
+    if ((rc = dvk_store_audit(s, "revoke", dvk_buf_str(&detail), err)) != DVK_OK)
+        goto done;
+    rc = dvk_store_commit(s, err);
+    if (rc == DVK_OK) {
+        dvk_buf_free(&detail);
+        run_info_free(&info);
+        return DVK_OK;
+    }
+done:
+    dvk_buf_free(&detail);
+    run_info_free(&info);
+    dvk_store_rollback(s);
+    return rc;
+}
+
+int dvk_runs_delete(dvk_store *s, long long run, const char *actor, dvk_error *err)
+{
+    static const char *const sql[] = {"DELETE FROM result_scores WHERE run = ?1",
+                                      "DELETE FROM results WHERE run = ?1",
+                                      "DELETE FROM runs WHERE id = ?1"};
+    int rc = dvk_store_begin(s, err);
+    if (rc != DVK_OK)
+        return rc;
+    dvk_buf detail = DVK_BUF_INIT;
+    dvk_run_info info;
+    memset(&info, 0, sizeof info);
+    if ((rc = run_info(s, run, &info, err)) != DVK_OK)
+        goto done;
+    if (strcmp(str(info.status), "final") == 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "run %lld is final: a final run is never deleted "
+                           "(revoke it with `dvk runs revoke %lld`)", run, run);
+        goto done;
+    }
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+        if (!st) {
+            rc = err->code;
+            goto done;
+        }
+        sqlite3_bind_int64(st, 1, run);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE) {
+            rc = dvk_store_fail(s, src, err, "deleting the run");
+            goto done;
+        }
+    }
+    dvk_buf_printf(&detail, "{\"run\":%lld", run);
+    dvk_json_key(&detail, "province", 0);
+    dvk_json_strz(&detail, str(info.province));
+    dvk_buf_printf(&detail, ",\"year\":%d", info.year);
+    dvk_json_key(&detail, "level", 0);
+    dvk_json_strz(&detail, str(info.level));
+    dvk_json_key(&detail, "actor", 0);
+    dvk_json_strz(&detail, actor ? actor : "dvk");
+    dvk_buf_addc(&detail, '}');
+    if (detail.oom) {
+        rc = nomem(err);
+        goto done;
+    }
+    if ((rc = dvk_store_audit(s, "delete", dvk_buf_str(&detail), err)) != DVK_OK)
+        goto done;
+    rc = dvk_store_commit(s, err);
+    if (rc == DVK_OK) {
+        dvk_buf_free(&detail);
+        run_info_free(&info);
+        return DVK_OK;
+    }
+done:
+    dvk_buf_free(&detail);
+    run_info_free(&info);
+    dvk_store_rollback(s);
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 
 #include "dvk/buf.h"
+#include "dvk/runs.h"
 #include "dvk/sandbox.h"
 #include "dvk/script.h"
 #include "dvk/stats.h"
@@ -36,6 +37,8 @@ typedef struct run_info {
     int has_number, has_date;
     char fingerprint[DVK_FINGERPRINT_SIZE];   /* a final run's (store.h), "" for a draft */
     dvk_stats *stats;          /* run:stats, every grouping (STATS_BY order), on first use */
+    dvk_run_revocation *rev;   /* run.revocations (runs.h): the whole run's first */
+    size_t nrev;
 } run_info;
 
 struct rctx {
@@ -664,6 +667,17 @@ static void push_run(lua_State *L, run_info *ri)
     set_str(L, "decision_number", ri->has_number ? ri->number : NULL);
     set_str(L, "decision_date", ri->has_date ? ri->date : NULL);
     set_str(L, "fingerprint", ri->fingerprint[0] ? ri->fingerprint : NULL);
+    lua_createtable(L, (int)ri->nrev, 0);                       /* run revs */
+    for (size_t i = 0; i < ri->nrev; i++) {
+        const dvk_run_revocation *v = &ri->rev[i];
+        lua_createtable(L, 0, 4);                               /* run revs rev */
+        set_str(L, "model_code", v->model_code);
+        set_str(L, "number", v->number);
+        set_str(L, "date", v->date);
+        set_str(L, "reason", v->reason);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);                 /* run revs */
+    }
+    lua_setfield(L, -2, "revocations");                         /* run */
     dvk_script_push_province(L, c->p);                          /* run info */
     lua_setfield(L, -2, "province_info");                       /* run */
     lua_createtable(L, 0, 1);                                   /* run opts */
@@ -731,6 +745,8 @@ static int load_run(dvk_store *s, long long id, run_info *ri, dvk_error *err)
         else if (src != DVK_EDATA)
             status = dvk_error_set(err, src, "%s", e.msg);
     }
+    if (status == DVK_OK)
+        status = dvk_runs_revocations(s, id, &ri->rev, &ri->nrev, err);
     return status;
 }
 
@@ -867,6 +883,8 @@ done:
     dvk_units_free(ctx.units);
     stats_free(runs[0].stats);
     stats_free(runs[1].stats);
+    dvk_run_revocations_free(runs[0].rev, runs[0].nrev);
+    dvk_run_revocations_free(runs[1].rev, runs[1].nrev);
     free(runs);
     return rc;
 }

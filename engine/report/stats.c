@@ -351,7 +351,58 @@ typedef struct agg {
     strpool pool;           /* outcomes and provinces */
     results res;            /* the counted runs' outcomes by model (not with run_only) */
     dvk_stats_row total;
+    /* the revocations of the run being read (revoked_load): a revoked model, or every
+     * model of a revoked run, counts as not recognised, exemplary or proposed */
+    int revoked_all;
+    long long *revoked;     /* model ids, ascending */
+    size_t nrevoked, caprevoked;
 } agg;
+
+/* Load the revocations of run into a (st: SQL_REVOKED). An SQLite status; *oom set when
+ * memory is short. */
+static int revoked_load(agg *a, sqlite3_stmt *st, long long run, int *oom)
+{
+    int step;
+    a->revoked_all = 0;
+    a->nrevoked = 0;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, run);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+            a->revoked_all = 1;
+            continue;
+        }
+        if (a->nrevoked == a->caprevoked) {
+            size_t ncap = a->caprevoked ? 2 * a->caprevoked : 16;
+            long long *nv = realloc(a->revoked, ncap * sizeof *nv);
+            if (!nv) {
+                *oom = 1;
+                break;
+            }
+            a->revoked = nv;
+            a->caprevoked = ncap;
+        }
+        a->revoked[a->nrevoked++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return *oom || step == SQLITE_DONE ? SQLITE_OK : step;
+}
+
+/* 1 when model's result in the run last loaded by revoked_load was revoked. */
+static int is_revoked(const agg *a, long long model)
+{
+    if (a->revoked_all)
+        return 1;
+    size_t lo = 0, hi = a->nrevoked;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->revoked[mid] < model)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->nrevoked && a->revoked[lo] == model;
+}
 
 /* Count one model: col[by] its key in each grouping (in dvk_stats_by order; col[DVK_BY_OUTCOME]
  * "" when no counted run took it up), prov its province (the pool's copy; NULL unless some
@@ -443,6 +494,10 @@ static const char SQL_CANDIDATES[] =
     " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1";
 #define NKEYS 6   /* the key columns of SQL_MODELS: field .. category */
 
+/* One run's revocations (revocations, schema version 2). ?1 the run. Column 0: the revoked
+ * model, NULL for the whole run; NULLs first, then by model. */
+static const char SQL_REVOKED[] = "SELECT model FROM revocations WHERE run = ?1 ORDER BY model";
+
 /* The provinces counted as JSON: P, and with successors every province merged into P. */
 static char *provinces_json(const dvk_units *t, int root, int successors, dvk_error *err)
 {
@@ -500,6 +555,8 @@ static int read_results(agg *a, sqlite3_stmt *rs, long long run, int k, int *oom
         e->rec = sqlite3_column_int64(rs, 4);
         e->ex = sqlite3_column_int64(rs, 5);
         e->prop = sqlite3_column_int64(rs, 6);
+        if (is_revoked(a, e->model))
+            e->rec = e->ex = e->prop = 0;
         e->run = k;
         r->n++;
     }
@@ -523,6 +580,8 @@ static int count_rows(agg *a, sqlite3_stmt *st, int res, const char *level, int 
             v[0] = 1;
             for (int i = 1; i < 5; i++)
                 v[i] = sqlite3_column_int64(st, 8 + i) > 0;
+            if (is_revoked(a, sqlite3_column_int64(st, 0)))
+                v[2] = v[3] = v[4] = 0;
         } else {
             const model_result *e = results_find(&a->res, sqlite3_column_int64(st, 0));
             v[0] = !level || strcmp(col[DVK_BY_LEVEL], level) == 0;
@@ -554,6 +613,7 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
         memset(&out[i], 0, sizeof out[i]);
     dvk_units *t = NULL;
     sqlite3_stmt *runs_st = NULL, *rs = NULL, *st = NULL, *fname = NULL, *runs = NULL;
+    sqlite3_stmt *rv = NULL;
     char *provs = NULL, *scope_json = NULL;
     long long *ids = NULL;
     int nids = 0, capids = 0;
@@ -621,6 +681,7 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
 
     if (!(runs_st = dvk_store_prepare(s, SQL_RUNS, err)) ||
         !(rs = dvk_store_prepare(s, run_only ? SQL_CANDIDATES : SQL_RESULTS, err)) ||
+        !(rv = dvk_store_prepare(s, SQL_REVOKED, err)) ||
         !(fname = dvk_store_prepare(s, "SELECT name FROM fields WHERE province = ?1 AND id = ?2", err)) ||
         !(runs = dvk_store_prepare(s, "SELECT count(*) FROM current_runs WHERE province = ?1 AND year = ?2"
                                       " AND level = ?3 AND unit = ?4", err))) {
@@ -653,6 +714,8 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     if (run_only) {
         /* the run's candidates, each with its one result */
         for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++) {
+            if ((step = revoked_load(&a, rv, ids[i], &oom)) != SQLITE_OK || oom)
+                break;
             sqlite3_reset(rs);
             sqlite3_bind_int64(rs, 1, ids[i]);
             step = count_rows(&a, rs, 1, NULL, &oom);
@@ -660,7 +723,8 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     } else {
         /* the counted runs' outcomes by model, then the models one by one */
         for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++)
-            step = read_results(&a, rs, ids[i], i, &oom);
+            if ((step = revoked_load(&a, rv, ids[i], &oom)) == SQLITE_OK && !oom)
+                step = read_results(&a, rs, ids[i], i, &oom);
         if (step == SQLITE_OK && !oom) {
             results_merge(&a.res);
             if (!(st = dvk_store_prepare(s, SQL_MODELS, err))) {
@@ -726,6 +790,8 @@ nomem:
 done:
     sqlite3_finalize(runs_st);
     sqlite3_finalize(rs);
+    sqlite3_finalize(rv);
+    free(a.revoked);
     sqlite3_finalize(st);
     sqlite3_finalize(fname);
     sqlite3_finalize(runs);

@@ -168,6 +168,22 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
     " BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;",
+    /* 2: revocations of final runs (Law on Emulation and Commendation 2022, chapter VII):
+     * a whole run (model NULL) or one of its models; a record never changes. */
+    "CREATE TABLE revocations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER REFERENCES models(id),"
+    "  decision_number TEXT NOT NULL,"
+    "  decision_date TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX revocations_run ON revocations(run);"
+    "CREATE TRIGGER revocations_no_update BEFORE UPDATE ON revocations"
+    " BEGIN SELECT RAISE(ABORT, 'a revocation cannot be changed'); END;"
+    "CREATE TRIGGER revocations_no_delete BEFORE DELETE ON revocations"
+    " BEGIN SELECT RAISE(ABORT, 'a revocation cannot be changed'); END;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -19,7 +19,7 @@
 
 typedef struct dvk_run_row {
     long long id;
-    char *status, *province, *level;
+    char *status, *province, *level;   /* status "revoked": a final run revoked whole */
     char *unit;                 /* the run's scope, NULL: the whole province */
     int year;
     long long candidates, recognised, proposed;   /* from the stored summary (0 if none) */
@@ -87,8 +87,16 @@ typedef struct dvk_run_result {
     dvk_run_score *scores;      /* in the order the run stored them */
 } dvk_run_result;
 
+/* A revocation of a final run (schema version 2). */
+typedef struct dvk_run_revocation {
+    char *model_code;           /* NULL: the whole run */
+    char *number, *date, *reason;
+} dvk_run_revocation;
+
 typedef struct dvk_run_explain {
     dvk_run_info run;
+    size_t nrevocations;
+    dvk_run_revocation *revocations;   /* the whole run's first, then by model code */
     size_t noutcomes;
     dvk_run_outcome *outcomes;  /* by outcome index */
     const char *model_code;     /* the model asked for (borrowed from the caller), or NULL */
@@ -144,6 +152,29 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
 /* Write final run's receipt (dvk_store_receipt) to path (NULL or "-": standard output)
  * through the output-file rules, never over the database. */
 int dvk_runs_write_receipt(dvk_store *s, long long run, const char *path, dvk_error *err);
+
+/* ------------------------------------------------------------------ revoke and delete */
+
+/* The revocations of run (whole run first, then by model code) into *out / *n (caller frees
+ * with dvk_run_revocations_free). */
+int dvk_runs_revocations(dvk_store *s, long long run, dvk_run_revocation **out, size_t *n,
+                         dvk_error *err);
+void dvk_run_revocations_free(dvk_run_revocation *v, size_t n);
+
+/* Record a revocation decision (Law on Emulation and Commendation 2022, chapter VII) of a
+ * final run: the whole run (nmodels 0) or the named models, audited ("revoke") in one
+ * transaction. Refused with DVK_EDATA, nothing written: a draft (delete or re-decide it
+ * instead); a model that is not a candidate of the run, or already revoked (or the whole run
+ * already revoked); a number or reason dvk_text_check_arg refuses; a date that does not exist
+ * or is before the run's decision date. A date not written YYYY-MM-DD, no number or no
+ * reason: DVK_EUSAGE. */
+int dvk_runs_revoke(dvk_store *s, long long run, const char *const *models, size_t nmodels,
+                    const char *number, const char *date, const char *reason,
+                    const char *actor, dvk_error *err);
+
+/* Delete a draft run with its results and scores, audited ("delete"). A final run: DVK_EDATA
+ * (a final run is never deleted; revoke it instead). */
+int dvk_runs_delete(dvk_store *s, long long run, const char *actor, dvk_error *err);
 
 /* ------------------------------------------------------------------ the diff of two runs */
 

@@ -25,6 +25,9 @@
  *           latest final run, else the latest draft.
  *   result_scores(run, model, criterion, points, max, note, PK(run,model,criterion))
  *   audit_log(id PK, at, actor, action, detail (JSON), prev_hash, hash)
+ *   revocations(id PK, run -> runs, model -> models (NULL: the whole run), decision_number,
+ *           decision_date, reason, at)       (version 2) a final run or one of its models
+ *           revoked; never changed or deleted (triggers)
  * A final run, its results and scores cannot be changed or deleted (triggers). */
 #ifndef DVK_STORE_H
 #define DVK_STORE_H
@@ -33,7 +36,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 1
+#define DVK_SCHEMA_VERSION 2
 #define DVK_BUSY_TIMEOUT_MS 5000
 
 typedef struct dvk_store dvk_store;

@@ -21,6 +21,17 @@ return function(run, doc)
 
   doc:title(string.format("Quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d - %s",
                           cap, run.year, run.unit_name or run.province_name))
+  -- Quyết định đã bị thu hồi (Luật Thi đua, Khen thưởng 2022, Chương VII): bản gốc vẫn in,
+  -- có ghi chú thu hồi; thu hồi từng mô hình được liệt kê sau danh sách kèm theo.
+  local thu_hoi_mo_hinh = {}
+  for _, v in ipairs(run.revocations or {}) do
+    if v.model_code then
+      thu_hoi_mo_hinh[#thu_hoi_mo_hinh + 1] = v
+    else
+      doc:paragraph(string.format("Đã bị thu hồi theo Quyết định số %s %s (%s)", v.number,
+                                  dvk.date(v.date), v.reason), "bold center")
+    end
+  end
   bc.phan_dau(run, doc)
   doc:heading("QUYẾT ĐỊNH", 1)
   doc:paragraph(string.format("Về việc công nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d",
@@ -117,6 +128,15 @@ return function(run, doc)
       },
       rows = list,
     }
+  end
+  if #thu_hoi_mo_hinh > 0 then
+    local ten = {}
+    for _, r in ipairs(run:results{}) do ten[r.code] = r.name end
+    doc:paragraph("Mô hình, điển hình đã bị thu hồi công nhận:", "bold")
+    for _, v in ipairs(thu_hoi_mo_hinh) do
+      doc:paragraph(string.format("- %s (%s): thu hồi theo Quyết định số %s %s (%s).",
+        ten[v.model_code] or v.model_code, v.model_code, v.number, dvk.date(v.date), v.reason))
+    end
   end
   bc.ma_kiem_tra(run, doc)
 end
