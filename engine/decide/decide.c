@@ -578,8 +578,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         if ((rc = dvk_store_begin(s, err)) != DVK_OK)
             goto done;
         in_tx = 1;
-        st = dvk_store_prepare(s, "INSERT INTO runs(province, year, level, unit, script_path,"
-                                  " scripts, started_at, status) VALUES (?1, ?2, ?3, ?4, ?5, '{}',"
+        /* A run number is never given twice, even after a draft was deleted: the next one is
+         * above every run that exists and every run the (append-only) audit log names. */
+        st = dvk_store_prepare(s, "INSERT INTO runs(id, province, year, level, unit, script_path,"
+                                  " scripts, started_at, status) VALUES (1 + max("
+                                  " coalesce((SELECT max(id) FROM runs), 0),"
+                                  " coalesce((SELECT max(json_extract(detail, '$.run')) FROM audit_log"
+                                  "  WHERE action IN ('decide', 'delete')), 0)),"
+                                  " ?1, ?2, ?3, ?4, ?5, '{}',"
                                   " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'draft')", err);
         if (!st) {
             rc = err->code;

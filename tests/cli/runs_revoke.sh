@@ -40,6 +40,12 @@ echo "--- a draft is not revoked; it is deleted"
 $D runs revoke 1 --number 7 --date 2026-01-10 --reason "sai phạm"; echo "status $?"
 $D runs delete 1; echo "status $?"
 $D runs
+echo "--- a deleted draft's number is never given again: the newest draft deleted, then a decide"
+$D decide --province thu --year 2025 --level co-so > /dev/null
+$D runs delete 3; echo "status $?"
+$D decide --province thu --year 2025 --level co-so > /dev/null
+$D runs | awk 'NR > 1 { print "run", $1 }'
+$D runs delete 4; echo "status $?"
 $D runs finalize 2 --number 12 --date 2025-12-20
 echo "--- a final run is never deleted"
 $D runs delete 2; echo "status $?"
