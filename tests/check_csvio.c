@@ -335,8 +335,10 @@ static const char *const BAD_MESSAGES[] = {
     "models_bad.csv:5: column 'level': must be co-so, huyen or tinh (xa-phuong)",
     "models_bad.csv:6: column 'year': must be a year between 1900 and 2200 (hai nghìn)",
     "models_bad.csv:6: column 'started_on': must be a date written YYYY-MM-DD (or DD/MM/YYYY) (2023-02-30)",
-    "models_bad.csv:6: column 'funds_vnd': must be a number such as 1200 or 3.5 (metric columns are "
-    "numbers; leave the cell empty when unknown) (1.000.000)",
+    "models_bad.csv:6: column 'funds_vnd': is ambiguous (a dot or comma before exactly three digits "
+    "may group thousands or mark decimals): write it without grouping (1149, 1149,5) or with another "
+    "number of decimals (1,1490), or say how the file writes numbers with --number-format vi "
+    "(1.020.000 and 2,5) or plain (1020000 and 2.5) (1.149)",
     "models_bad.csv:7: column 'field': not a field of province tinh-a (fields: kinh-te, van-hoa-xa-hoi) (the-thao)",
     "models_bad.csv:8: the row has 4 fields, the header has 11",
     "models_bad.csv:9: column 'code': duplicate code: an earlier row of this file has it (B001)",

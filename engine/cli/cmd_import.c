@@ -1,5 +1,5 @@
 /* cmd_import.c: `dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv]
- * [--dry-run] [--replace]`: strict CSV import through the import module (levels and criteria
+ * [--dry-run] [--replace] [--number-format auto|vi|plain]`: strict CSV import through the import module (levels and criteria
  * from the province scripts); prints every problem (up to a limit) as
  * `dvk: FILE:LINE: column 'x': reason (value)`. */
 #include "cli/cli.h"
@@ -16,6 +16,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
     static const struct option opts[] = {{"skip-bad", required_argument, 0, 's'},
                                          {"dry-run", no_argument, 0, 'n'},
                                          {"replace", no_argument, 0, 'r'},
+                                         {"number-format", required_argument, 0, 'f'},
                                          {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("import");
     dvk_import_opts o;
@@ -30,6 +31,17 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
         case 's': o.rejects_path = cli_optarg; break;
         case 'n': o.dry_run = 1; break;
         case 'r': o.replace = 1; break;
+        case 'f':
+            if (strcmp(cli_optarg, "auto") == 0)
+                o.numbers = DVK_NUMBERS_AUTO;
+            else if (strcmp(cli_optarg, "vi") == 0)
+                o.numbers = DVK_NUMBERS_VI;
+            else if (strcmp(cli_optarg, "plain") == 0)
+                o.numbers = DVK_NUMBERS_PLAIN;
+            else
+                return cli_usage_error("import", "--number-format is auto, vi or plain (got '%s')",
+                                       cli_optarg);
+            break;
         case 'h': return 0;
         default: return 2;
         }

@@ -8,13 +8,17 @@ const dvk_command dvk_commands[] = {
     {"init", cmd_init, "dvk init",
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
-    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace]",
+    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
      "import a CSV file: every row is checked; a bad file imports nothing",
      "  --skip-bad FILE  import the good rows; write the bad ones to FILE with their line and reason\n"
      "  --dry-run        check the whole file, write nothing\n"
      "  --replace        models: a stored model's metrics become the file's, even when the\n"
      "                   file lacks a metric the model has (refused otherwise: a misspelled\n"
      "                   column would drop it)\n"
+     "  --number-format auto|vi|plain  how the file writes numbers (metrics, scores). auto\n"
+     "                   (default): 1020000, 2.5, 1.020.000 and 2,5 are read as meant, and a\n"
+     "                   value that reads two ways (1.149, 1,149) is refused; vi: a dot groups\n"
+     "                   thousands, a comma marks decimals; plain: a dot marks decimals\n"
      "\n"
      "The first line names the columns, in any order; a name may be English or Vietnamese\n"
      "(case, accents, '_' and '-' do not matter):\n"

@@ -236,37 +236,112 @@ static int parse_date(const char *s, size_t n, char out[11])
 }
 
 /* A decimal number: [+-]digits[.digits][e[+-]digits] (no hex, inf or nan). */
-static int parse_number(const char *s, size_t n, double *out)
+/* The one rule for numbers in CSV (import.h, `dvk import --help`, docs): plain numbers
+ * ("1020000000", "2.5", "1e6") and Vietnamese ones ("1.020.000.000", "2,5", "1.020,5") are
+ * read as meant. A value that reads two ways is refused: one dot followed by exactly three
+ * digits ("1.149": 1149 or 1.149?) or one comma followed by exactly three digits ("1,149"),
+ * unless the office says once how its files write numbers (DVK_NUMBERS_VI: a dot groups
+ * thousands, a comma is the decimal mark; DVK_NUMBERS_PLAIN: a dot is the decimal mark,
+ * no commas). Returns 0 (*out set), -1 not a number, -2 ambiguous. */
+static int parse_number(const char *s, size_t n, int format, double *out)
 {
-    size_t i = 0, digits = 0;
-    if (i < n && (s[i] == '+' || s[i] == '-'))
-        i++;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++, digits++;
-    if (i < n && s[i] == '.') {
-        i++;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++, digits++;
-    }
-    if (!digits)
+    char buf[128];
+    size_t i = 0, o = 0, dots = 0, commas = 0, exp = 0;
+    if (n >= sizeof buf)
         return -1;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        buf[o++] = s[i++];
+    size_t lead = 0;   /* digits before the first '.' or ',' */
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, lead++;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] == '.') dots++;
+        else if (s[k] == ',') commas++;
+        else if (s[k] == 'e' || s[k] == 'E') exp++;
+    }
+    int vi;   /* 1: dots group, a comma is the decimal mark; 0: a dot is the decimal mark */
+    if (format == DVK_NUMBERS_VI)
+        vi = !exp;
+    else if (format == DVK_NUMBERS_PLAIN || exp)
+        vi = 0;
+    else if (commas)
+        vi = 1;
+    else
+        vi = dots >= 2;
+    if (!vi && commas)
+        return -1;
+    if (vi) {
+        /* groups of three after the first group of one to three digits, then ",decimals" */
+        if (lead == 0 || commas > 1 || (dots && lead > 3))
+            return -1;
+        memcpy(buf + o, s + (i - lead), lead);
+        o += lead;
+        while (i < n && s[i] == '.') {
+            size_t g = 0;
             i++;
-        size_t e = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++, e++;
-        if (!e)
+            while (i < n && s[i] >= '0' && s[i] <= '9' && g < 4)
+                buf[o++] = s[i++], g++;
+            if (g != 3)
+                return -1;
+        }
+        if (i < n && s[i] == ',') {
+            size_t d = 0;
+            buf[o++] = '.';
+            i++;
+            while (i < n && s[i] >= '0' && s[i] <= '9')
+                buf[o++] = s[i++], d++;
+            if (!d)
+                return -1;
+            if (format == DVK_NUMBERS_AUTO && d == 3 && !dots && lead <= 3)
+                return -2;   /* "1,149": a decimal comma, or a comma grouping thousands? */
+        }
+        if (i != n)
+            return -1;
+    } else {
+        size_t digits = lead;
+        memcpy(buf + o, s + (i - lead), lead);
+        o += lead;
+        if (i < n && s[i] == '.') {
+            size_t d = 0;
+            buf[o++] = s[i++];
+            while (i < n && s[i] >= '0' && s[i] <= '9')
+                buf[o++] = s[i++], d++;
+            digits += d;
+            if (format == DVK_NUMBERS_AUTO && d == 3 && lead >= 1 && lead <= 3 && !exp)
+                return -2;   /* "1.149": grouping, or a decimal point? */
+        }
+        if (!digits)
+            return -1;
+        if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+            buf[o++] = s[i++];
+            if (i < n && (s[i] == '+' || s[i] == '-'))
+                buf[o++] = s[i++];
+            size_t e = 0;
+            while (i < n && s[i] >= '0' && s[i] <= '9')
+                buf[o++] = s[i++], e++;
+            if (!e)
+                return -1;
+        }
+        if (i != n)
             return -1;
     }
-    if (i != n)
-        return -1;
-    double v = strtod(s, NULL);
+    buf[o] = '\0';
+    double v = strtod(buf, NULL);
     if (!isfinite(v))
         return -1;
     *out = v;
     return 0;
+}
+
+/* The message for a number parse_number refused (rc -1 or -2). */
+static const char *number_problem(int rc, const char *what)
+{
+    if (rc == -2)
+        return "is ambiguous (a dot or comma before exactly three digits may group thousands or "
+               "mark decimals): write it without grouping (1149, 1149,5) or with another number "
+               "of decimals (1,1490), or say how the file writes numbers with --number-format vi "
+               "(1.020.000 and 2,5) or plain (1020000 and 2.5)";
+    return what;
 }
 
 /* 1 when s[0..n) is an integer exactly as dvk_format_plain writes its value: "0", or an
@@ -1165,13 +1240,15 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
         if (!im->mv[m])
             continue;
         double d;
-        if (parse_number(im->mv[m], im->mvl[m], &d)) {
+        int prc = parse_number(im->mv[m], im->mvl[m], im->opts->numbers, &d);
+        if (prc) {
             int col = 0;
             for (size_t i = 0; i < im->ncols; i++)
                 if (im->colmap[i] == -1 - m)
                     col = (int)i;
-            problem(im, line, col, im->mv[m], im->mvl[m],
-                    "must be a number such as 1200 or 3.5 (metric columns are numbers; leave the cell empty when unknown)");
+            problem(im, line, col, im->mv[m], im->mvl[m], "%s",
+                    number_problem(prc, "must be a number such as 1200, 1.020.000, 3,5 or 3.5 "
+                                        "(metric columns are numbers; leave the cell empty when unknown)"));
             continue;
         }
         if (!first)
@@ -1341,8 +1418,10 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
     need(im, C_APPRAISER, bad);
     if (need(im, C_SCORE, bad)) {
         score_bad = 1;
-        if (parse_number(V(C_SCORE), L(C_SCORE), &r->score))
-            problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "must be a number");
+        int prc = parse_number(V(C_SCORE), L(C_SCORE), im->opts->numbers, &r->score);
+        if (prc)
+            problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "%s",
+                    number_problem(prc, "must be a number"));
         else if (r->score < 0)
             problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "must not be negative");
         else

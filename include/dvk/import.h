@@ -85,7 +85,14 @@ typedef struct dvk_import_opts {
     void *criteria_ud;
     int replace;                /* models: a stored model's metrics become the file's even when
                                    the file lacks one of them (--replace) */
+    int numbers;                /* how numbers are written (--number-format): DVK_NUMBERS_* */
 } dvk_import_opts;
+
+/* How a file writes numbers (metrics, scores). AUTO reads plain ("1020000", "2.5") and
+ * Vietnamese ("1.020.000", "2,5", "1.020,5") forms and refuses the ambiguous ones ("1.149",
+ * "1,149"); VI: a dot groups thousands and a comma is the decimal mark; PLAIN: a dot is the
+ * decimal mark and commas are refused. Exponents ("1e6") are plain in every mode. */
+enum { DVK_NUMBERS_AUTO = 0, DVK_NUMBERS_VI = 1, DVK_NUMBERS_PLAIN = 2 };
 
 typedef struct dvk_import_result {
     long long rows;             /* data records read (header and empty lines not counted) */
