@@ -870,6 +870,20 @@ static int revoke_one(dvk_store *s, long long run, const char *code, const char 
     return DVK_OK;
 }
 
+/* End a write of runs: add the actor to the audit detail (an open JSON object), close it,
+ * append the audit record and commit. The caller rolls back when this fails. */
+static int audit_and_commit(dvk_store *s, const char *action, dvk_buf *detail, const char *actor,
+                            dvk_error *err)
+{
+    dvk_json_key(detail, "actor", 0);
+    dvk_json_strz(detail, actor ? actor : "dvk");
+    dvk_buf_addc(detail, '}');
+    if (detail->oom)
+        return nomem(err);
+    int rc = dvk_store_audit(s, action, dvk_buf_str(detail), err);
+    return rc != DVK_OK ? rc : dvk_store_commit(s, err);
+}
+
 int dvk_runs_revoke(dvk_store *s, long long run, const char *const *models, size_t nmodels,
                     const char *number, const char *date, const char *reason,
                     const char *actor, dvk_error *err)
@@ -930,25 +944,12 @@ int dvk_runs_revoke(dvk_store *s, long long run, const char *const *models, size
     dvk_json_strz(&detail, date);
     dvk_json_key(&detail, "reason", 0);
     dvk_json_strz(&detail, reason);
-    dvk_json_key(&detail, "actor", 0);
-    dvk_json_strz(&detail, actor ? actor : "dvk");
-    dvk_buf_addc(&detail, '}');
-    if (detail.oom) {
-        rc = nomem(err);
-        goto done;
-    }
-    if ((rc = dvk_store_audit(s, "revoke", dvk_buf_str(&detail), err)) != DVK_OK)
-        goto done;
-    rc = dvk_store_commit(s, err);
-    if (rc == DVK_OK) {
-        dvk_buf_free(&detail);
-        run_info_free(&info);
-        return DVK_OK;
-    }
+    rc = audit_and_commit(s, "revoke", &detail, actor, err);
 done:
     dvk_buf_free(&detail);
     run_info_free(&info);
-    dvk_store_rollback(s);
+    if (rc != DVK_OK)
+        dvk_store_rollback(s);
     return rc;
 }
 
@@ -990,25 +991,12 @@ int dvk_runs_delete(dvk_store *s, long long run, const char *actor, dvk_error *e
     dvk_buf_printf(&detail, ",\"year\":%d", info.year);
     dvk_json_key(&detail, "level", 0);
     dvk_json_strz(&detail, str(info.level));
-    dvk_json_key(&detail, "actor", 0);
-    dvk_json_strz(&detail, actor ? actor : "dvk");
-    dvk_buf_addc(&detail, '}');
-    if (detail.oom) {
-        rc = nomem(err);
-        goto done;
-    }
-    if ((rc = dvk_store_audit(s, "delete", dvk_buf_str(&detail), err)) != DVK_OK)
-        goto done;
-    rc = dvk_store_commit(s, err);
-    if (rc == DVK_OK) {
-        dvk_buf_free(&detail);
-        run_info_free(&info);
-        return DVK_OK;
-    }
+    rc = audit_and_commit(s, "delete", &detail, actor, err);
 done:
     dvk_buf_free(&detail);
     run_info_free(&info);
-    dvk_store_rollback(s);
+    if (rc != DVK_OK)
+        dvk_store_rollback(s);
     return rc;
 }
 
