@@ -63,6 +63,17 @@ const char *dvk_paths_scripts(const char *override)
                   buf, sizeof buf);
 }
 
+const char *dvk_paths_builtin_scripts(void)
+{
+    static char buf[PATH_MAX];
+    const char *p = beside_exe(buf, sizeof buf, "scripts");
+    if (p)
+        return p;
+    if (is_dir(DVK_SOURCE_SCRIPTS))
+        return DVK_SOURCE_SCRIPTS;
+    return DVK_INSTALLED_SCRIPTS;
+}
+
 const char *dvk_paths_datasets(const char *override)
 {
     static char buf[PATH_MAX];

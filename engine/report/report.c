@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 
 #include "dvk/buf.h"
+#include "dvk/paths.h"
 #include "dvk/runs.h"
 #include "dvk/sandbox.h"
 #include "dvk/script.h"
@@ -846,6 +847,8 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
         char rel[128], path[4096];
         snprintf(rel, sizeof rel, "lib/reports/%s.lua", o->name);
         snprintf(path, sizeof path, "%s/%s", o->scripts_dir, rel);
+        if (!file_exists(path))    /* the office's own, else the shipped one */
+            snprintf(path, sizeof path, "%s/%s", dvk_paths_builtin_scripts(), rel);
         if (!file_exists(path)) {
             rc = unknown_report(o->scripts_dir, ctx.p, o->name, err);
             goto done;
@@ -853,8 +856,8 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
         if ((rc = dvk_sandbox_dofile(L, rel, 1, err)) != DVK_OK)
             goto done;
         if (!lua_isfunction(L, -1)) {
-            rc = dvk_error_set(err, DVK_EDATA, "scripts/%s: must return a function (run, doc) "
-                               "(found %s)", rel, luaL_typename(L, -1));
+            rc = dvk_error_set(err, DVK_EDATA, "%s: must return a function (run, doc) "
+                               "(found %s)", path, luaL_typename(L, -1));
             goto done;
         }
     }
@@ -923,43 +926,67 @@ static char *describe(const char *path)
     return strdup(d ? d + 6 : "");
 }
 
-int dvk_report_builtin(const char *scripts_dir, char ***names, char ***descriptions,
-                       size_t *n, dvk_error *err)
+/* Append the report names of dirpath not yet in v[0..*count) to v. */
+static int list_reports_in(const char *dirpath, char ***v, size_t *count, size_t *cap,
+                           dvk_error *err)
 {
-    char dirpath[4096];
-    snprintf(dirpath, sizeof dirpath, "%s/lib/reports", scripts_dir);
-    *names = NULL;
-    *descriptions = NULL;
-    *n = 0;
     DIR *d = opendir(dirpath);
     if (!d)
-        return dvk_error_set(err, DVK_EIO, "%s: cannot list the reports", dirpath);
-    size_t cap = 0, count = 0;
-    char **v = NULL;
+        return DVK_OK;
     struct dirent *e;
     int rc = DVK_OK;
+    size_t before = *count;
     while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
+        size_t len = strlen(e->d_name), dup = 0;
         if (len <= 4 || strcmp(e->d_name + len - 4, ".lua") != 0 || e->d_name[0] == '_' ||
             e->d_name[0] == '.')
             continue;
-        if (count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **p = realloc(v, ncap * sizeof *p);
+        for (size_t i = 0; i < before && !dup; i++)
+            dup = strlen((*v)[i]) == len - 4 && strncmp((*v)[i], e->d_name, len - 4) == 0;
+        if (dup)
+            continue;
+        if (*count == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 16;
+            char **p = realloc(*v, ncap * sizeof *p);
             if (!p) {
                 rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
                 break;
             }
-            v = p;
-            cap = ncap;
+            *v = p;
+            *cap = ncap;
         }
-        if (!(v[count] = strndup(e->d_name, len - 4))) {
+        if (!((*v)[*count] = strndup(e->d_name, len - 4))) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             break;
         }
-        count++;
+        (*count)++;
     }
     closedir(d);
+    return rc;
+}
+
+/* The reports of scripts_dir/lib/reports and of the shipped scripts' lib/reports (the
+ * office's file first where both have one). */
+int dvk_report_builtin(const char *scripts_dir, char ***names, char ***descriptions,
+                       size_t *n, dvk_error *err)
+{
+    char dirs[2][4096];
+    snprintf(dirs[0], sizeof dirs[0], "%s/lib/reports", scripts_dir);
+    snprintf(dirs[1], sizeof dirs[1], "%s/lib/reports", dvk_paths_builtin_scripts());
+    *names = NULL;
+    *descriptions = NULL;
+    *n = 0;
+    DIR *probe[2] = {opendir(dirs[0]), opendir(dirs[1])};
+    for (int i = 0; i < 2; i++)
+        if (probe[i])
+            closedir(probe[i]);
+    if (!probe[0] && !probe[1])
+        return dvk_error_set(err, DVK_EIO, "%s: cannot list the reports", dirs[1]);
+    size_t cap = 0, count = 0;
+    char **v = NULL;
+    int rc = list_reports_in(dirs[0], &v, &count, &cap, err);
+    if (rc == DVK_OK)
+        rc = list_reports_in(dirs[1], &v, &count, &cap, err);
     char **desc = rc == DVK_OK ? calloc(count ? count : 1, sizeof *desc) : NULL;
     if (rc == DVK_OK && !desc)
         rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
@@ -970,7 +997,9 @@ int dvk_report_builtin(const char *scripts_dir, char ***names, char ***descripti
     qsort(v, count, sizeof *v, cmp_str);
     for (size_t i = 0; i < count; i++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/%s.lua", dirpath, v[i]);
+        snprintf(path, sizeof path, "%s/%s.lua", dirs[0], v[i]);
+        if (!file_exists(path))
+            snprintf(path, sizeof path, "%s/%s.lua", dirs[1], v[i]);
         desc[i] = describe(path);
     }
     *names = v;

@@ -2,6 +2,7 @@
  * allocator, one work budget (VM instructions, plus the work C functions do: elements they
  * touch, bytes they scan or allocate), wall-clock deadline, interrupt flag, deterministic
  * iteration and sorting, and the dvk helpers. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "dvk/sandbox.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 #include "dvk/fault.h"
 #include "dvk/format.h"
+#include "dvk/paths.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
 #include "match.h"
@@ -61,6 +63,11 @@ typedef struct sb_file {
 typedef struct sandbox {
     dvk_store *store;
     char *scripts_dir;
+    char *builtin_dir;              /* the shipped scripts (dvk_paths_builtin_scripts), where
+                                       lib/ files missing from scripts_dir are read; NULL
+                                       when it is scripts_dir itself */
+    char *lib_chunk[2];             /* "@<scripts_dir>/lib/", "@<builtin_dir>/lib/": the
+                                       chunk names of library files */
     dvk_sandbox_limits lim;
     lua_State *main;                /* the state's main thread */
     size_t mem;                     /* bytes allocated now */
@@ -1312,18 +1319,22 @@ static int mark_table(lua_State *L, const char *kind)
 static int l_province(lua_State *L) { return mark_table(L, "province"); }
 static int l_test(lua_State *L) { return mark_table(L, "test"); }
 
-/* Open scripts_dir/relpath for reading, safely: scripts_dir and the first component (the
- * library folder: lib/, provinces/) are followed as configured (they may be links to a
- * shared folder), every component below must be a real directory and the last a regular
- * file: each is opened with O_NOFOLLOW relative to the one before, so no symbolic link can
- * point a script path out of its folder (and a syntax error cannot quote another file).
- * Returns the descriptor, or -1 with err set. */
-static int open_script(const sandbox *sb, const char *relpath, dvk_error *err)
+/* Open root/relpath for reading, safely: root and the first component (the library
+ * folder: lib/, provinces/) are followed as configured (they may be links to a shared
+ * folder), every component below must be a real directory and the last a regular file: each
+ * is opened with O_NOFOLLOW relative to the one before, so no symbolic link can point a
+ * script path out of its folder (and a syntax error cannot quote another file). shown names
+ * the file in messages. Returns the descriptor, or -1 with err set; *missing is set when the
+ * file (or a folder on its way) does not exist. */
+static int open_script(const char *root, const char *relpath, const char *shown, int *missing,
+                       dvk_error *err)
 {
-    int fd = open(sb->scripts_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    *missing = 0;
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        dvk_error_set(err, errno == ENOENT ? DVK_EDATA : DVK_EIO, "scripts/%s: cannot open "
-                      "the scripts folder (%s)", relpath, strerror(errno));
+        *missing = errno == ENOENT;
+        dvk_error_set(err, errno == ENOENT ? DVK_EDATA : DVK_EIO, "%s: cannot open "
+                      "the scripts folder (%s)", shown, strerror(errno));
         return -1;
     }
     const char *p = relpath;
@@ -1349,12 +1360,13 @@ static int open_script(const sandbox *sb, const char *relpath, dvk_error *err)
         close(fd);
         if (next < 0) {
             if (link)
-                dvk_error_set(err, DVK_EDATA, "scripts/%s: cannot open ('%s' is a symbolic "
-                              "link; scripts load only regular files under scripts/)", relpath,
+                dvk_error_set(err, DVK_EDATA, "%s: cannot open ('%s' is a symbolic "
+                              "link; scripts load only regular files under scripts/)", shown,
                               comp);
             else
                 dvk_error_set(err, e == ENOENT || e == ENOTDIR ? DVK_EDATA : DVK_EIO,
-                              "scripts/%s: cannot open (%s)", relpath, strerror(e));
+                              "%s: cannot open (%s)", shown, strerror(e));
+            *missing = !link && (e == ENOENT || e == ENOTDIR);
             return -1;
         }
         fd = next;
@@ -1365,17 +1377,41 @@ static int open_script(const sandbox *sb, const char *relpath, dvk_error *err)
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        dvk_error_set(err, DVK_EDATA, "scripts/%s: cannot open (not a regular file)", relpath);
+        dvk_error_set(err, DVK_EDATA, "%s: cannot open (not a regular file)", shown);
         return -1;
     }
     return fd;
 }
 
-/* Read scripts_dir/relpath (opened by open_script) into a malloc'd buffer. */
-static char *read_script(sandbox *sb, const char *relpath, size_t *len, dvk_error *err)
+/* Find scripts_dir/relpath, or for a lib/ file missing there, builtin_dir/relpath; shown gets
+ * the real path of the file found (the chunk name without '@'); a province file is named
+ * "scripts/provinces/x.lua", as runs record it. Returns the descriptor, or -1 with err set. */
+static int find_script(const sandbox *sb, const char *relpath, char *shown, size_t n,
+                       dvk_error *err)
+{
+    int lib = strncmp(relpath, "lib/", 4) == 0, missing = 0;
+    if (lib)
+        snprintf(shown, n, "%s/%s", sb->scripts_dir, relpath);
+    else
+        snprintf(shown, n, "scripts/%s", relpath);
+    int fd = open_script(sb->scripts_dir, relpath, shown, &missing, err);
+    if (fd >= 0 || !lib || !missing || !sb->builtin_dir)
+        return fd;
+    char first[sizeof err->msg];
+    snprintf(first, sizeof first, "%s", err->msg);
+    snprintf(shown, n, "%s/%s", sb->builtin_dir, relpath);
+    fd = open_script(sb->builtin_dir, relpath, shown, &missing, err);
+    if (fd < 0 && missing)
+        dvk_error_set(err, DVK_EDATA, "%s, nor %s", first, shown);
+    return fd;
+}
+
+/* Read the file find_script finds into a malloc'd buffer. */
+static char *read_script(sandbox *sb, const char *relpath, size_t *len, char *shown, size_t n,
+                         dvk_error *err)
 {
     char *buf = NULL;
-    int fd = open_script(sb, relpath, err);
+    int fd = find_script(sb, relpath, shown, n, err);
     if (fd < 0)
         return NULL;
     buf = malloc(SCRIPT_FILE_MAX + 1);
@@ -1389,8 +1425,7 @@ static char *read_script(sandbox *sb, const char *relpath, size_t *len, dvk_erro
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            dvk_error_set(err, DVK_EIO, "scripts/%s: read error (%s)", relpath,
-                          strerror(errno));
+            dvk_error_set(err, DVK_EIO, "%s: read error (%s)", shown, strerror(errno));
             free(buf);
             buf = NULL;
             goto done;
@@ -1402,7 +1437,7 @@ static char *read_script(sandbox *sb, const char *relpath, size_t *len, dvk_erro
             break;
     }
     if (*len > SCRIPT_FILE_MAX) {
-        dvk_error_set(err, DVK_EDATA, "scripts/%s: file too large (limit %u bytes)", relpath,
+        dvk_error_set(err, DVK_EDATA, "%s: file too large (limit %u bytes)", shown,
                       SCRIPT_FILE_MAX);
         free(buf);
         buf = NULL;
@@ -1495,11 +1530,11 @@ static int l_require(lua_State *L)
     dvk_error err;
     dvk_error_clear(&err);
     size_t len = 0;
-    char *buf = read_script(sb, rel, &len, &err);
+    char chunk[1200];
+    chunk[0] = '@';
+    char *buf = read_script(sb, rel, &len, chunk + 1, sizeof chunk - 1, &err);
     if (!buf)
         return luaL_error(L, "require: %s", err.msg);
-    char chunk[600];
-    snprintf(chunk, sizeof chunk, "@scripts/%s", rel);
     int rc = luaL_loadbufferx(L, buf, len, chunk, "t");     /* name loaded f */
     if (rc == LUA_OK)
         set_script_env(L);
@@ -1940,6 +1975,36 @@ dvk_sandbox_limits dvk_sandbox_report_defaults(void)
     return l;
 }
 
+/* The built-in root beside scripts_dir (none when both name the same folder) and the chunk
+ * name prefixes of library files. Returns -1 when out of memory. */
+static int set_roots(sandbox *sb)
+{
+    const char *b = dvk_paths_builtin_scripts();
+    char r1[PATH_MAX], r2[PATH_MAX];
+    int same = strcmp(b, sb->scripts_dir) == 0 ||
+               (realpath(b, r1) && realpath(sb->scripts_dir, r2) && strcmp(r1, r2) == 0);
+    if (!same && !(sb->builtin_dir = strdup(b)))
+        return -1;
+    const char *roots[2] = {sb->scripts_dir, sb->builtin_dir};
+    for (int i = 0; i < 2; i++) {
+        if (!roots[i])
+            continue;
+        size_t n = strlen(roots[i]) + 7;
+        if (!(sb->lib_chunk[i] = malloc(n)))
+            return -1;
+        snprintf(sb->lib_chunk[i], n, "@%s/lib/", roots[i]);
+    }
+    return 0;
+}
+
+static void free_roots(sandbox *sb)
+{
+    free(sb->scripts_dir);
+    free(sb->builtin_dir);
+    free(sb->lib_chunk[0]);
+    free(sb->lib_chunk[1]);
+}
+
 lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
                            const dvk_sandbox_limits *lim, dvk_error *err)
 {
@@ -1954,6 +2019,8 @@ lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
     sb->scripts_dir = strdup(scripts_dir ? scripts_dir : ".");
     if (!sb->scripts_dir)
         goto nomem;
+    if (set_roots(sb) != 0)
+        goto nomem;
     L = lua_newstate(sb_alloc, sb);
     if (!L)
         goto nomem;
@@ -1963,7 +2030,7 @@ lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
         oom_message(sb, what, sizeof what);
         dvk_error_set(err, DVK_ENOMEM, "cannot build the Lua sandbox: %s", what);
         lua_close(L);
-        free(sb->scripts_dir);
+        free_roots(sb);
         free(sb);
         return NULL;
     }
@@ -1973,7 +2040,7 @@ lua_State *dvk_sandbox_new(dvk_store *store, const char *scripts_dir,
     return L;
 nomem:
     if (sb) {
-        free(sb->scripts_dir);
+        free_roots(sb);
         free(sb);
     }
     dvk_error_set(err, DVK_ENOMEM, "out of memory creating a Lua state");
@@ -1989,7 +2056,7 @@ void dvk_sandbox_free(lua_State *L)
     for (size_t i = 0; i < sb->nfiles; i++)
         free(sb->files[i].path);
     free(sb->files);
-    free(sb->scripts_dir);
+    free_roots(sb);
     free(sb);
 }
 
@@ -2022,6 +2089,10 @@ int dvk_sandbox_in_script(lua_State *L)
         if (ar.source && (strncmp(ar.source, "@scripts/provinces/", 19) == 0 ||
                           strncmp(ar.source, "@scripts/lib/", 13) == 0))
             return 1;
+        for (int i = 0; ar.source && i < 2; i++)
+            if (sb_get(L)->lib_chunk[i] &&
+                strncmp(ar.source, sb_get(L)->lib_chunk[i], strlen(sb_get(L)->lib_chunk[i])) == 0)
+                return 1;
     }
     int main_thread = lua_pushthread(L);
     lua_pop(L, 1);
@@ -2216,11 +2287,11 @@ int dvk_sandbox_dofile(lua_State *L, const char *relpath, int nresults, dvk_erro
     if (strstr(relpath, "..") || relpath[0] == '/')
         return dvk_error_set(err, DVK_EUSAGE, "scripts/%s: not a path under scripts/", relpath);
     size_t len = 0;
-    char *buf = read_script(sb, relpath, &len, err);
+    char chunk[1200];
+    chunk[0] = '@';
+    char *buf = read_script(sb, relpath, &len, chunk + 1, sizeof chunk - 1, err);
     if (!buf)
         return err ? err->code : DVK_EIO;
-    char chunk[1100];
-    snprintf(chunk, sizeof chunk, "@scripts/%s", relpath);
     int rc = dvk_sandbox_load(L, buf, len, chunk, NULL, err);
     if (rc == DVK_OK)
         set_script_env(L);

@@ -10,7 +10,7 @@ echo "--- format not told by the file name"
 echo "--- unknown run"
 "$DVK" report 99 thong-ke; echo "exit $?"
 echo "--- so-sanh needs a second run"
-"$DVK" report 1 so-sanh; echo "exit $?"
+{ "$DVK" report 1 so-sanh; echo "exit $?"; } 2>&1 | sed "s|$PWD/||"  # the real path, shown relative
 echo "--- missing name"
 "$DVK" report 1; echo "exit $?"
 echo "--- a folder that does not exist: nothing written"
