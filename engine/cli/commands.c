@@ -60,13 +60,18 @@ const dvk_command dvk_commands[] = {
      "CSV text cells that start with = + - @ TAB or CR get a leading apostrophe so that a\n"
      "spreadsheet does not run them; `dvk import` removes it again. Numbers are written as\n"
      "they are. The same rule holds for every CSV dvk writes (stats, reports, tables).\n"},
-    {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run] [--compare RUN] [--verbose] [--allow-missing-scores]",
+    {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE | --each-unit] [--dry-run] [--compare RUN] [--verbose] [--allow-missing-scores]",
      "run the province script over a year's candidates and store the decision run",
      "  --province P   the province code (scripts/provinces/P.lua)\n"
      "  --year Y       the year of the registrations\n"
      "  --level L      the level deciding (one of the province's levels)\n"
      "  --unit CODE    a unit deciding for its own subtree (a district, a party committee),\n"
      "                 units merged into it included\n"
+     "  --each-unit    one run for every deciding unit of the level, in one transaction:\n"
+     "                 at the lowest level (co-so) every unit with no unit under it that\n"
+     "                 exists on 31/12 of the year (communes, wards, agencies), at huyen every\n"
+     "                 unit directly under the province; a unit without candidates gets no\n"
+     "                 run; if any unit's run fails, nothing is stored; prints a table\n"
      "  --dry-run      evaluate and print the summary, store nothing\n"
      "  --compare RUN  afterwards, list what changed against an earlier run (as dvk diff)\n"
      "  --verbose      print every model's outcome\n"

@@ -484,6 +484,13 @@ static void rules_json(dvk_buf *b, const dvk_province *p, const char *level)
     dvk_buf_adds(b, "}}");
 }
 
+/* Run one SQL statement of the savepoint that holds a run inside the caller's transaction. */
+static int savepoint(dvk_store *s, const char *sql, dvk_error *err)
+{
+    int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? DVK_OK : dvk_store_fail(s, rc, err, "a decision run's savepoint");
+}
+
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                dvk_decide_summary *sum, dvk_error *err)
 {
@@ -575,7 +582,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
 
     if (!o->dry_run) {
-        if ((rc = dvk_store_begin(s, err)) != DVK_OK)
+        /* Inside the caller's transaction (dvk_decide_each), the run is a savepoint of it. */
+        if ((rc = o->in_transaction ? savepoint(s, "SAVEPOINT dvk_decide", err)
+                                    : dvk_store_begin(s, err)) != DVK_OK)
             goto done;
         in_tx = 1;
         /* A run number is never given twice, even after a draft was deleted: the next one is
@@ -741,6 +750,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
+    if (r.n == 0 && o->empty_ok)
+        goto done;   /* DVK_OK, sum->candidates 0, nothing written (rolled back below) */
     if (r.n == 0) {
         rc = dvk_error_set(err, DVK_EDATA, "no candidates for %s %d %s%s%s: nothing decided",
                            o->province, o->year, o->level, o->unit ? " unit " : "",
@@ -881,7 +892,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         ins_score = NULL;
         sqlite3_finalize(ins_result);
         ins_result = NULL;
-        if ((rc = dvk_store_commit(s, err)) != DVK_OK)
+        if ((rc = o->in_transaction ? savepoint(s, "RELEASE dvk_decide", err)
+                                    : dvk_store_commit(s, err)) != DVK_OK)
             goto done;
         in_tx = 0;
     }
@@ -892,9 +904,12 @@ done:
     sqlite3_finalize(cands);
     sqlite3_finalize(ins_score);
     sqlite3_finalize(ins_result);
-    if (in_tx)
+    if (in_tx && o->in_transaction)
+        sqlite3_exec(dvk_store_db(s), "ROLLBACK TO dvk_decide; RELEASE dvk_decide", NULL, NULL,
+                     NULL);
+    else if (in_tx)
         dvk_store_rollback(s);
-    if (rc != DVK_OK)
+    if (rc != DVK_OK || r.n == 0)
         sum->run = 0;
     dvk_buf_free(&json);
     free(scope);

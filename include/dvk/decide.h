@@ -35,6 +35,12 @@ typedef struct dvk_decide_opts {
     volatile sig_atomic_t *interrupted;
     /* decide even though eligible candidates have no council scores (see dvk_decide) */
     int allow_missing_scores;
+    /* the caller holds a write transaction (dvk_store_begin) and commits or rolls it back:
+     * the run is written inside it, as a savepoint (dvk_decide_each) */
+    int in_transaction;
+    /* no candidates is not an error: DVK_OK with sum->candidates = 0, sum->run = 0, and
+     * nothing written */
+    int empty_ok;
 } dvk_decide_opts;
 
 #define DVK_DECIDE_MAX_OUTCOMES 32
@@ -63,6 +69,28 @@ typedef struct dvk_decide_summary {
  *   tell which criteria read m.appraisal. */
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                dvk_decide_summary *sum, dvk_error *err);
+/* One deciding unit of dvk_decide_each: its code and name, and its run's summary
+ * (sum.run = 0 and sum.candidates = 0 when no model of the unit was a candidate). */
+typedef struct dvk_decide_unit {
+    char code[256];
+    char name[256];
+    dvk_decide_summary sum;
+} dvk_decide_unit;
+
+/* Decide (o->province, o->year, o->level) once for every deciding unit of that level, each
+ * run scoped to its unit (o->unit must be NULL). The deciding units are the province's units
+ * that exist on 31 December of the year (valid_from .. valid_to): at the province's lowest
+ * level (co-so) every such unit with no such unit under it (communes, wards, agencies, mass
+ * organisations: each recognises its own models), at a middle level (huyen) every such unit
+ * directly under the province. The top level is refused (DVK_EUSAGE): the province decides
+ * it in one run. A unit none of whose models is a candidate gets no run. Every run is
+ * written in one transaction: when any unit's run fails (a script error, missing council
+ * scores, an interrupt), nothing is written and err says which unit, "unit U: msg". With
+ * o->dry_run nothing is written in any case. *units (free()) and *n are set on DVK_OK, in
+ * unit code order. */
+int dvk_decide_each(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
+                    dvk_decide_unit **units, size_t *n, dvk_error *err);
+
 /* The summary as `dvk decide` prints it (also for --dry-run), from the summary and the
  * options the run was made with, appended to b. 0, or -1 when out of memory. */
 int dvk_decide_summary_text(const dvk_decide_summary *sum, const dvk_decide_opts *o,
