@@ -177,6 +177,11 @@ end
 local function decide(p, year, level, unit, per_unit_mode)
   local li
   for i, l in ipairs(p.levels) do if l == level then li = i end end
+  -- the level below: the nearest lower one that still exists (no district level from 2025)
+  local below
+  for i = li - 1, 1, -1 do
+    if not (p.levels[i] == "huyen" and year > 2024) then below = p.levels[i]; break end
+  end
   local cands, seen = {}, {}
   for _, m in ipairs(models) do
     if m.province == p.code and m.year == year and m.level == level and
@@ -185,7 +190,7 @@ local function decide(p, year, level, unit, per_unit_mode)
     end
   end
   for _, r in ipairs(results) do
-    if r.proposed and r.year == year and r.level == p.levels[li - 1] and not seen[r.model]
+    if r.proposed and r.year == year and r.level == below and not seen[r.model]
        and r.model.province == p.code and in_subtree(r.model.unit_code, unit) then
       cands[#cands + 1] = r.model; seen[r.model] = true
     end
@@ -350,7 +355,9 @@ for _, r in ipairs(runs) do
     p = load_script(ROOT .. "/scripts/provinces/" .. r.province .. ".lua")
     scripts[r.province] = p
   end
-  local unit = r.unit ~= "" and r.unit or nil
+  -- "*" (every unit its own run, --each-unit): the same outcomes as one run for the whole
+  -- province when the level has no per-unit quota, which is so for every "*" row
+  local unit = r.unit ~= "" and r.unit ~= "*" and r.unit or nil
   local s = decide(p, tonumber(r.year), r.level, unit, mode)
   local reg = 0
   for _, m in ipairs(models) do

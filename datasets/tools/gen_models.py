@@ -95,7 +95,7 @@ LANG_SON = [
     ("cn-kien-tri", 20, "months", None, CN),
 ]
 CRITERIA = {"bac-kan": DEFAULT, "binh-thuan": DEFAULT, "thai-nguyen": DEFAULT,
-            "nghe-an": NGHE_AN, "lang-son": LANG_SON}
+            "nghe-an": NGHE_AN, "lang-son": LANG_SON, "lam-dong": DEFAULT}
 
 
 def crits_for(province, kind):
@@ -347,7 +347,7 @@ def is_urban(unit_code):
 
 def region_of(province):
     return {"bac-kan": "bac", "thai-nguyen": "thai-nguyen", "lang-son": "lang-son",
-            "nghe-an": "nghe-an", "binh-thuan": "binh-thuan"}[province]
+            "nghe-an": "nghe-an", "binh-thuan": "binh-thuan", "lam-dong": "binh-thuan"}[province]
 
 
 ADMIN = ("Phường ", "Xã ", "Thị trấn ", "Huyện ", "Thành phố ", "Thị xã ", "Tỉnh ")
@@ -626,10 +626,10 @@ BT_FIELDS = [("kinh-te", 30), ("van-hoa-xa-hoi", 30), ("quoc-phong-an-ninh", 20)
              ("he-thong-chinh-tri", 20)]
 
 
-def proposal(rng, province, m, passes, year):
-    """A district-level model proposed upward: district total >= 90 (above every model the
-    quota demotes), and at province level (larger scales) either recognised (>= 73) or not
-    (<= 64)."""
+def proposal(rng, province, m, passes, year, lower="huyen"):
+    """A district-level (or, from 2025, grassroots: lower) model proposed upward: total >= 90
+    at its own level (above every model the quota demotes), and at province level (larger
+    scales) either recognised (>= 73) or not (<= 64)."""
     for _ in range(400):
         m["scores"] = {}
         if passes:
@@ -641,7 +641,7 @@ def proposal(rng, province, m, passes, year):
         realise(rng, province, m, "tinh", year, fr)
         m["metrics"]["beneficiaries"] = int(round(b))
         m["metrics"]["participants"] = int(round(p))
-        h, t = score(province, m, "huyen", year), score(province, m, "tinh", year)
+        h, t = score(province, m, lower, year), score(province, m, "tinh", year)
         if h >= 90 and ((passes and t >= 73) or (not passes and t <= 64)):
             return
     raise SystemExit("cannot calibrate proposal " + m["code"])
@@ -895,6 +895,70 @@ def gen_thai_nguyen():
 
 
 # ------------------------------------------------------------------------------------------
+# 2025 under the two-level government (no published figure: every row synthetic). Every
+# commune, ward and special zone (directly under the province from 1 July 2025) and every
+# provincial agency and mass organisation registers models at co-so and recognises its own;
+# the best are proposed straight to the province (no district level from 2025), which also
+# takes a few models registered at province level.
+
+Y25_PLANS = [  # outcomes of one unit's co-so models, in turn
+    ["top", "rec", "no"], ["rec", "rec", "no", "top"], ["rec", "no"], ["top", "rec", "rec"],
+    ["rec", "no", "rec"],
+]
+
+
+def gen_2025(province, prefix, tinh_units, n_pass):
+    rng = random.Random("dvk/%s/2025" % province)
+    year = 2025
+    new = {r[0] for r in U.rows_2025(province)}
+    units = [c for c, (_, k, p) in UNITS.items() if p == province and
+             (c in new or k in ("party-committee", "agency", "mass-organisation"))]
+    fields = [("kinh-te", 35), ("van-hoa-xa-hoi", 25), ("quoc-phong-an-ninh", 20),
+              ("he-thong-chinh-tri", 20)]
+    models = []
+    seq = 0
+    passes = n_pass
+    for i, unit in enumerate(sorted(units)):
+        for out in Y25_PLANS[i % len(Y25_PLANS)]:
+            seq += 1
+            m = new_model(rng, province, "%s-2025-%04d" % (prefix, seq), unit,
+                          weighted(rng, [("tap-the", 75), ("ca-nhan", 25)]),
+                          weighted(rng, fields), "co-so", year,
+                          weighted(rng, [("moi", 60), ("tiep-tuc", 40)]))
+            m["want"] = out
+            if out == "no":
+                gen_no(rng, province, m, "co-so", year, ["ten-dia-chi", "thoi-gian"])
+            elif out == "top":
+                m["want_tinh"] = "rec" if passes > 0 else "no"
+                proposal(rng, province, m, passes > 0, year, "co-so")
+                passes -= 1
+            else:
+                calibrate(rng, province, m, {"co-so": BANDS["rec"]}, "co-so", year)
+            models.append(m)
+    for unit, out in tinh_units:
+        seq += 1
+        m = new_model(rng, province, "%s-2025-%04d" % (prefix, seq), unit, "tap-the",
+                      weighted(rng, fields), "tinh", year, "tiep-tuc")
+        m["want"] = out
+        if out == "no":
+            gen_no(rng, province, m, "tinh", year, ["ten-dia-chi", "thoi-gian"])
+        else:
+            calibrate(rng, province, m, {"tinh": BANDS[out]}, "tinh", year)
+        models.append(m)
+    return models
+
+
+def gen_thai_nguyen_2025():
+    return gen_2025("thai-nguyen", "TN", [("thai-nguyen/mttq-tinh", "top"),
+                                          ("thai-nguyen/hoi-nong-dan-tinh", "rec")], 6)
+
+
+def gen_lam_dong_2025():
+    return gen_2025("lam-dong", "LD", [("lam-dong/mttq-tinh", "rec"),
+                                       ("lam-dong/tinh-doan", "no")], 5)
+
+
+# ------------------------------------------------------------------------------------------
 
 def check(province, models):
     """Re-score every model with the mirror and check it lands where it was meant to."""
@@ -924,6 +988,10 @@ def main():
         ("nghe-an", "nghe-an-2022", gen_nghe_an(),
          ["participants", "beneficiaries", "nhan_rong", "funds_vnd", "workdays"]),
         ("thai-nguyen", "thai-nguyen-2023-2024", gen_thai_nguyen(),
+         ["participants", "beneficiaries", "funds_vnd", "workdays"]),
+        ("thai-nguyen", "thai-nguyen-2025", gen_thai_nguyen_2025(),
+         ["participants", "beneficiaries", "funds_vnd", "workdays"]),
+        ("lam-dong", "lam-dong-2025", gen_lam_dong_2025(),
          ["participants", "beneficiaries", "funds_vnd", "workdays"]),
     ]
     codes = set()

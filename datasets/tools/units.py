@@ -195,11 +195,136 @@ TREE = {
     ],
 }
 
+# ------------------------------------------------------------------------------------------
+# The two-level government from 1 July 2025 (Resolution 203/2025/QH15): communes, wards and
+# special zones directly under the province, beside the province's agencies and mass
+# organisations. Written to units/01-<province>-2025.csv, imported before the older units
+# (which name these as successors).
+#
+# SYNTHETIC (our reconstruction, not the official list of the resolutions on the new
+# communes): which old communes went into which new one, and the new communes' names, which
+# we take from one of the merged communes or from the former district. Only "Đặc khu Phú Quý"
+# (Lâm Đồng; the former island district of Phú Quý) is named in DOMAIN.md (05-HD example).
+# A sample: the real provinces have many more communes (about 3,321 nationwide, DOMAIN.md).
+START = "2025-07-01"        # first day of the two-level government
+
+# province -> [(name, kind, slug or None, [old unit codes merged into it])]
+NEW_2025 = {
+    "thai-nguyen": [
+        ("Phường Phan Đình Phùng", C, None, ["thai-nguyen/tp-thai-nguyen/phan-dinh-phung",
+                                             "thai-nguyen/tp-thai-nguyen/hoang-van-thu",
+                                             "thai-nguyen/tp-thai-nguyen/tuc-duyen"]),
+        ("Xã Tân Cương", C, None, ["thai-nguyen/tp-thai-nguyen/tan-cuong"]),
+        ("Phường Sông Công", C, None, ["thai-nguyen/tp-song-cong/mo-che",
+                                       "thai-nguyen/tp-song-cong/ba-xuyen"]),
+        ("Phường Phổ Yên", C, None, ["thai-nguyen/tp-pho-yen/ba-hang",
+                                     "thai-nguyen/tp-pho-yen/thanh-cong"]),
+        ("Xã Phú Đình", C, None, ["thai-nguyen/dinh-hoa/cho-chu", "thai-nguyen/dinh-hoa/phu-dinh",
+                                  "thai-nguyen/dinh-hoa/diem-mac"]),
+        ("Xã La Bằng", C, None, ["thai-nguyen/dai-tu/hung-son", "thai-nguyen/dai-tu/la-bang"]),
+        ("Xã Yên Ninh", C, None, ["thai-nguyen/phu-luong/du", "thai-nguyen/phu-luong/yen-ninh"]),
+        ("Xã Trại Cau", C, None, ["thai-nguyen/dong-hy/trai-cau",
+                                  "thai-nguyen/dong-hy/hoa-thuong"]),
+        ("Xã Thần Sa", C, None, ["thai-nguyen/vo-nhai/dinh-ca", "thai-nguyen/vo-nhai/than-sa"]),
+        ("Xã Tân Đức", C, None, ["thai-nguyen/phu-binh/huong-son",
+                                 "thai-nguyen/phu-binh/tan-duc"]),
+        # Bắc Kạn's communes (Bắc Kạn merged into Thái Nguyên, Resolution 202/2025/QH15)
+        ("Phường Đức Xuân", C, None, ["bac-kan/tp-bac-kan/duc-xuan",
+                                      "bac-kan/tp-bac-kan/phung-chi-kien",
+                                      "bac-kan/tp-bac-kan/song-cau",
+                                      "bac-kan/tp-bac-kan/nguyen-thi-minh-khai"]),
+        ("Phường Huyền Tụng", C, None, ["bac-kan/tp-bac-kan/huyen-tung",
+                                        "bac-kan/tp-bac-kan/xuat-hoa",
+                                        "bac-kan/tp-bac-kan/duong-quang",
+                                        "bac-kan/tp-bac-kan/nong-thuong"]),
+        ("Xã Ba Bể", C, None, ["bac-kan/ba-be/*"]),
+        ("Xã Bạch Thông", C, None, ["bac-kan/bach-thong/*"]),
+        ("Xã Chợ Đồn", C, None, ["bac-kan/cho-don/*"]),
+        ("Xã Chợ Mới", C, None, ["bac-kan/cho-moi/*"]),
+        ("Xã Na Rì", C, None, ["bac-kan/na-ri/*"]),
+        ("Xã Ngân Sơn", C, None, ["bac-kan/ngan-son/*"]),
+        ("Xã Pác Nặm", C, None, ["bac-kan/pac-nam/*"]),
+    ],
+    "lam-dong": [
+        # The province's own units (existing before and after 2025; old Lâm Đồng's districts
+        # are not modelled), which Bình Thuận's party committees merged into.
+        ("Đảng bộ Quân sự tỉnh", P, "quan-su-tinh", ["binh-thuan/quan-su-tinh"]),
+        ("Đảng bộ Công an tỉnh", P, "cong-an-tinh", ["binh-thuan/cong-an-tinh"]),
+        ("Đảng bộ Bộ đội Biên phòng tỉnh", P, "bien-phong", ["binh-thuan/bien-phong"]),
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", M, "mttq-tinh", []),
+        ("Tỉnh đoàn Lâm Đồng", M, "tinh-doan", ["binh-thuan/khoi-co-quan/tinh-doan"]),
+        # New communes (Bình Thuận and Đắk Nông merged into Lâm Đồng, 202/2025/QH15)
+        ("Phường Phan Thiết", C, None, ["binh-thuan/tp-phan-thiet/phu-thuy",
+                                        "binh-thuan/tp-phan-thiet/duc-thang"]),
+        ("Phường Mũi Né", C, None, ["binh-thuan/tp-phan-thiet/mui-ne",
+                                    "binh-thuan/tp-phan-thiet/ham-tien",
+                                    "binh-thuan/tp-phan-thiet/phu-hai"]),
+        ("Phường La Gi", C, None, ["binh-thuan/tx-la-gi/*"]),
+        ("Xã Liên Hương", C, None, ["binh-thuan/tuy-phong/*"]),
+        ("Xã Chợ Lầu", C, None, ["binh-thuan/bac-binh/*"]),
+        ("Xã Hàm Thuận", C, None, ["binh-thuan/ham-thuan-bac/*"]),
+        ("Xã Hàm Thuận Nam", C, None, ["binh-thuan/ham-thuan-nam/*"]),
+        ("Xã Sơn Mỹ", C, None, ["binh-thuan/ham-tan/*"]),
+        ("Xã Đức Linh", C, None, ["binh-thuan/duc-linh/*"]),
+        ("Xã Tánh Linh", C, None, ["binh-thuan/tanh-linh/*"]),
+        # Named in DOMAIN.md (Đảng ủy Đặc khu Phú Quý, Lâm Đồng): the former district
+        ("Đặc khu Phú Quý", C, "phu-quy", ["binh-thuan/phu-quy", "binh-thuan/phu-quy/*"]),
+        # Old Lâm Đồng and Đắk Nông (not modelled before 2025; names synthetic)
+        ("Phường Xuân Hương – Đà Lạt", C, "xuan-huong-da-lat", []),
+        ("Phường Bắc Gia Nghĩa", C, None, []),
+    ],
+}
+
+
+def rows_2025(province):
+    """Rows of units/01-<province>-2025.csv."""
+    out = []
+    for name, kind, sl, _ in NEW_2025[province]:
+        code = province + "/" + (sl or commune_slug(name))
+        out.append([code, name, kind, province, START if kind == C else "", "", ""])
+    return out
+
+
+def successors_2025():
+    """{old unit code: new unit code} from NEW_2025 ("<district>/*": its communes)."""
+    old = {}
+    for prov in TREE:
+        for r in rows_for_tree(prov):
+            old[r[0]] = r
+    out = {}
+    for province, entries in NEW_2025.items():
+        for name, kind, sl, olds in entries:
+            code = province + "/" + (sl or commune_slug(name))
+            for o in olds:
+                if o.endswith("/*"):
+                    parent = o[:-2]
+                    match = [c for c, r in old.items() if r[3] == parent]
+                else:
+                    match = [o]
+                for c in match:
+                    assert c in old, c
+                    assert c not in out, c
+                    out[c] = code
+    return out
+
+
 HEADER = ["code", "name", "kind", "parent", "valid_from", "valid_to", "successor"]
 
 
 def rows_for(province):
-    """Rows of one province's file (without the province row), parents before children."""
+    """Rows of one province's file (without the province row), parents before children;
+    a unit merged into a unit of 2025 (NEW_2025) points at it."""
+    succ = successors_2025()
+    out = []
+    for r in rows_for_tree(province):
+        if r[0] in succ:
+            r = r[:6] + [succ[r[0]]]
+        out.append(r)
+    return out
+
+
+def rows_for_tree(province):
+    """Rows of one province's file as TREE gives them (successor: the province)."""
     merged = SUCCESSOR[province] != province
     succ = SUCCESSOR[province]
     out = []
@@ -227,6 +352,9 @@ def all_units():
     units = {}
     for code, name, _, _ in PROVINCES:
         units[code] = (name, "province", "")
+    for prov in NEW_2025:
+        for r in rows_2025(prov):
+            units[r[0]] = (r[1], r[2], r[3])
     for prov in TREE:
         for r in rows_for(prov):
             units[r[0]] = (r[1], r[2], r[3])
@@ -251,6 +379,15 @@ def main():
         if len(codes) != len(set(codes)):
             sys.exit("duplicate unit code in " + prov)
         write_csv(os.path.join(OUT, prov + ".csv"), HEADER, rows)
+    codes = set()
+    for prov in NEW_2025:
+        rows = rows_2025(prov)
+        write_csv(os.path.join(OUT, "01-%s-2025.csv" % prov), HEADER, rows)
+        codes |= {r[0] for r in rows}
+    for prov in TREE:
+        clash = codes & {r[0] for r in rows_for(prov)}
+        if clash:
+            sys.exit("unit code of 2025 used before: %s" % sorted(clash))
     direct = [r for r in rows_for("binh-thuan") if r[3] == "binh-thuan"]
     assert len(direct) == 14 and "binh-thuan/duc-linh" in [r[0] for r in direct]
 

@@ -210,9 +210,48 @@ typedef struct demo_run {
     long long id;
     char province[64], level[16], unit[128];
     int year;
+    int each;   /* one of the runs of a "*" row (--each-unit) */
 } demo_run;
 
 #define DEMO_MAX_RUNS 256
+
+/* A demo.csv row with unit "*": one run for every deciding unit of the level, all stored
+ * in one transaction (dvk_decide_each, as `dvk decide --each-unit`). */
+static int decide_each(dvk_cli *cli, dvk_store *s, const dvk_decide_opts *o, demo_run *runs,
+                       int *nruns, dvk_error *err)
+{
+    dvk_decide_unit *u = NULL;
+    size_t n = 0;
+    int rc = dvk_decide_each(s, cli->scripts_dir, o, &u, &n, err);
+    long long tot[4] = {0};
+    int decided = 0;
+    for (size_t k = 0; rc == DVK_OK && k < n; k++) {
+        const dvk_decide_summary *m = &u[k].sum;
+        if (!m->run)
+            continue;
+        decided++;
+        tot[0] += m->candidates;
+        tot[1] += m->recognised;
+        tot[2] += m->exemplary;
+        tot[3] += m->proposed;
+        if (*nruns < DEMO_MAX_RUNS) {
+            demo_run *r = &runs[(*nruns)++];
+            r->id = m->run;
+            r->year = o->year;
+            snprintf(r->province, sizeof r->province, "%s", o->province);
+            snprintf(r->level, sizeof r->level, "%s", o->level);
+            snprintf(r->unit, sizeof r->unit, "%s", u[k].code);
+            r->each = 1;
+        }
+    }
+    if (rc == DVK_OK)
+        printf("  runs %lld-%lld: %s %d %s, each of %d units (--each-unit): %lld candidates, "
+               "%lld recognised, %lld exemplary, %lld proposed\n",
+               decided ? runs[*nruns - decided].id : 0, decided ? runs[*nruns - 1].id : 0,
+               o->province, o->year, o->level, decided, tot[0], tot[1], tot[2], tot[3]);
+    free(u);
+    return rc;
+}
 
 static int run_decisions(dvk_cli *cli, dvk_store *s, const char *datasets, demo_run *runs, int *nruns,
                          dvk_error *err)
@@ -230,6 +269,11 @@ static int run_decisions(dvk_cli *cli, dvk_store *s, const char *datasets, demo_
         const char *unit = cell(&t, i, "unit");
         dvk_decide_opts o = {.province = cell(&t, i, "province"), .year = (int)year,
                              .level = cell(&t, i, "level"), .unit = *unit ? unit : NULL};
+        if (strcmp(unit, "*") == 0) {   /* every deciding unit: dvk decide --each-unit */
+            o.unit = NULL;
+            rc = decide_each(cli, s, &o, runs, nruns, err);
+            continue;
+        }
         dvk_decide_summary sum;
         rc = dvk_decide(s, cli->scripts_dir, &o, &sum, err);
         if (rc == DVK_OK && *nruns < DEMO_MAX_RUNS) {
@@ -269,7 +313,9 @@ static int write_report(dvk_cli *cli, dvk_store *s, const char *dir, long long r
     return rc;
 }
 
-/* The decision of every run, and for each province's last run its statistics and coverage. */
+/* The decision of every run (of a "*" row: not one file per unit, the province's decision
+ * above them lists what reached it), and for each province's last run its statistics and
+ * coverage. */
 static int write_reports(dvk_cli *cli, dvk_store *s, const char *dir, const demo_run *runs, int nruns,
                          int *written, dvk_error *err)
 {
@@ -286,7 +332,8 @@ static int write_reports(dvk_cli *cli, dvk_store *s, const char *dir, const demo
         const char *slash = strrchr(r->unit, '/');
         snprintf(unit, sizeof unit, "%s%s", *r->unit ? "-" : "", slash ? slash + 1 : r->unit);
         snprintf(file, sizeof file, "%s-%d-%s%s-quyet-dinh", r->province, r->year, r->level, unit);
-        rc = write_report(cli, s, rdir, r->id, "quyet-dinh", file, decision, 2, written, err);
+        if (!r->each)
+            rc = write_report(cli, s, rdir, r->id, "quyet-dinh", file, decision, 2, written, err);
         int last = i + 1 == nruns || strcmp(runs[i + 1].province, r->province) != 0;
         if (rc == DVK_OK && last) {
             snprintf(file, sizeof file, "%s-%d-thong-ke", r->province, r->year);

@@ -550,7 +550,18 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rc = dvk_error_set(err, DVK_EDATA, "%s: too many outcomes", p->path);
         goto done;
     }
-    const char *below = li > 0 ? p->levels[li - 1] : NULL;
+    if (!dvk_level_in_year(o->level, o->year)) {
+        rc = dvk_error_set(err, DVK_EUSAGE, "level '%s' has no review in %d: the district level "
+                           "ended on 30/06/2025 (Resolution 203/2025/QH15); from 2025 communes "
+                           "and agencies (co-so) propose directly to the province (tinh)",
+                           o->level, o->year);
+        goto done;
+    }
+    /* The level below: the nearest lower one that still exists in the year. */
+    const char *below = NULL;
+    for (int k = li - 1; k >= 0 && !below; k--)
+        if (dvk_level_in_year(p->levels[k], o->year))
+            below = p->levels[k];
     /* criteria used as tie-breakers at this level */
     for (int qi = 0; qi < p->nquotas; qi++) {
         if (strcmp(p->quotas[qi].level, o->level) != 0)

@@ -64,6 +64,10 @@ int dvk_decide_each(dvk_store *s, const char *scripts_dir, const dvk_decide_opts
     if (pos < 0)
         return dvk_error_set(err, DVK_EUSAGE, "'%s' is not a level of province %s", o->level,
                              o->province);
+    if (!dvk_level_in_year(o->level, o->year))
+        return dvk_error_set(err, DVK_EUSAGE, "level '%s' has no review in %d: the district "
+                             "level ended on 30/06/2025 (Resolution 203/2025/QH15)", o->level,
+                             o->year);
     if (top)
         return dvk_error_set(err, DVK_EUSAGE, "--each-unit: level %s is the province's own: "
                              "it is decided in one run (drop --each-unit)", o->level);

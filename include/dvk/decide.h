@@ -103,5 +103,11 @@ int dvk_decide_summary_text(const dvk_decide_summary *sum, const dvk_decide_opts
 const char *dvk_level_name(const struct dvk_province *p, const char *id);
 /* The same as a heading or a table row names it: "Cấp cơ sở" (unknown: id itself). */
 const char *dvk_level_title(const struct dvk_province *p, const char *id);
+/* 1 when level id still recognises models at the year-end review of year: 0 for "huyen" from
+ * 2025 (the district level ended on 30/06/2025, Resolution 203/2025/QH15). dvk_decide refuses
+ * such a level, and the level below another is the nearest lower one that still exists (a
+ * province with {"co-so", "huyen", "tinh"}: from 2025 the communes' and agencies' proposals
+ * are the province's candidates). */
+int dvk_level_in_year(const char *id, int year);
 
 #endif

@@ -15,7 +15,15 @@
 -- Tiêu biểu ở cấp tỉnh được đề nghị khen thưởng (Bằng khen của UBND tỉnh), nên quyết định cấp
 -- tỉnh dùng mẫu văn bản hành chính nhà nước.
 -- Từ 01/7/2025 tỉnh Thái Nguyên mới gồm cả Bắc Kạn (Nghị quyết 202/2025/QH15); số liệu các năm
--- trước của Bắc Kạn vẫn xét bằng scripts/provinces/bac-kan.lua.
+-- trước của Bắc Kạn vẫn xét bằng scripts/provinces/bac-kan.lua (thống kê gộp theo đơn vị kế
+-- thừa: dvk stats --province thai-nguyen --year 2023 --successors).
+-- NĂM 2025 TRỞ ĐI (chính quyền hai cấp từ 01/7/2025, Nghị quyết 203/2025/QH15): không còn cấp
+-- huyện. Các xã, phường và các cơ quan, đoàn thể cấp tỉnh xét ở cấp cơ sở (mỗi đơn vị một đợt:
+-- dvk decide --province thai-nguyen --year 2025 --level co-so --each-unit) và đề nghị thẳng lên
+-- tỉnh; dvk không cho xét cấp huyện từ năm 2025 và lấy đề nghị của cấp cơ sở làm ứng viên cấp
+-- tỉnh. Điều kiện "qua-trinh" ở cấp tỉnh vì vậy được đáp ứng bằng công nhận cấp cơ sở cùng đợt.
+-- Cơ quan tham mưu của Tỉnh ủy: Ban Dân vận Tỉnh ủy, từ năm 2025 Ban Tuyên giáo và Dân vận Tỉnh
+-- ủy (hai ban hợp nhất năm 2025, DOMAIN.md); tên theo ngày quyết định, ghi trong decision.issuers.
 
 local chung = dvk.require("chung")
 
@@ -70,5 +78,12 @@ return dvk.province {
     issuer = "Ủy ban nhân dân tỉnh Thái Nguyên",
     place = "Thái Nguyên",
     signer = "CHỦ TỊCH",
+    -- Ban của Tỉnh ủy theo ngày quyết định (văn bản của Đảng; nơi nhận, đề nghị). CẦN ĐỐI
+    -- CHIẾU: ngày hợp nhất của Thái Nguyên (dvk lấy 01/3/2025 như mặc định của van_ban.lua).
+    issuers = {
+      { den = "2025-02-28", name = "BAN DÂN VẬN", full = "Ban Dân vận Tỉnh ủy", symbol = "BDVTU" },
+      { tu = "2025-03-01", name = "BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        full = "Ban Tuyên giáo và Dân vận Tỉnh ủy", symbol = "BTGDVTU" },
+    },
   },
 }

@@ -19,8 +19,8 @@ CSV
 $DVK --quiet import units units.csv
 $DVK --quiet import models models.csv
 echo "== no candidates"
-$DVK decide --province example --year 2030 --level huyen; echo "exit $?"
-$DVK decide --province example --year 2030 --level huyen --dry-run; echo "exit $?"
+$DVK decide --province example --year 2024 --level huyen; echo "exit $?"
+$DVK decide --province example --year 2024 --level huyen --dry-run; echo "exit $?"
 $DVK decide --province example --year 2023 --level huyen --unit example/tay; echo "exit $?"
 echo "== no appraisals at all: decided"
 $DVK decide --province example --year 2023 --level huyen --dry-run | head -2; echo "exit $?"

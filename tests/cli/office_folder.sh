@@ -9,6 +9,7 @@ unset DVK_SCRIPTS
 D() { "$DVK" --scripts office "$@"; }
 D init > /dev/null
 D import units "$SRC/datasets/units/00-tinh.csv" > /dev/null
+D import units "$SRC/datasets/units/01-thai-nguyen-2025.csv" > /dev/null
 D import units "$SRC/datasets/units/thai-nguyen.csv" > /dev/null
 D import models "$SRC/datasets/models/thai-nguyen-2023-2024.csv" > /dev/null
 D import appraisals "$SRC/datasets/appraisals/thai-nguyen-2023-2024.csv" > /dev/null
