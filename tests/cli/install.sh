@@ -35,3 +35,10 @@ pc=$(find inst -name dvk.pc | head -n 1)
 [ -n "$pc" ] && echo "dvk.pc installed" && export PKG_CONFIG_PATH="$(dirname "$pc")"
 cc -o embed embed.c $(pkg-config --cflags dvk) $(pkg-config --static --libs dvk) 2>&1 | head -n 5
 [ -x embed ] && ./embed
+# An office's own folder with only its province file: the installed dvk takes the library and
+# the built-in reports from share/dvk/scripts, and names the installed file in an error.
+mkdir -p office/provinces
+cp inst/share/dvk/scripts/provinces/thai-nguyen.lua office/provinces/
+inst/bin/dvk --scripts office report --list | cut -d' ' -f1 | tr '\n' ' '; echo
+printf 'return require("khong-co")\n' > office/provinces/thai-nguyen.lua
+inst/bin/dvk --db y.db --scripts office init 2>&1 | sed "s|$PWD|\$PWD|g"
