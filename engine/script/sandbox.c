@@ -1398,7 +1398,7 @@ static int find_script(const sandbox *sb, const char *relpath, char *shown, size
     if (fd >= 0 || !lib || !missing || !sb->builtin_dir)
         return fd;
     char first[sizeof err->msg];
-    snprintf(first, sizeof first, "%s", err->msg);
+    snprintf(first, sizeof first, "%s", err ? err->msg : "");
     snprintf(shown, n, "%s/%s", sb->builtin_dir, relpath);
     fd = open_script(sb->builtin_dir, relpath, shown, &missing, err);
     if (fd < 0 && missing)
