@@ -508,6 +508,41 @@ START_TEST(test_require_lib)
 }
 END_TEST
 
+/* A scripts folder without lib/ (an office's own folder) reads the shipped library (the
+ * source tree here); a file of the same name in the folder's lib/ wins; a missing library
+ * names both places. */
+START_TEST(test_require_builtin_fallback)
+{
+    expect_value("return require('chung').NGUONG.cong_nhan", "70");
+    ck_assert_str_eq(dvk_sandbox_file(L, 0, NULL), "scripts/lib/chung.lua");
+    char want[4200];
+    snprintf(want, sizeof want, "%s/lib/khong-co.lua", dir);
+    expect_error("return require('khong-co')", want);
+    snprintf(want, sizeof want, "nor %s/lib/khong-co.lua", tu_scripts_dir());
+    expect_error("return require('khong-co')", want);
+    /* the office's own chung.lua, in a fresh state */
+    char *lib = tu_path(dir, "lib");
+    ck_assert_int_eq(mkdir(lib, 0700), 0);
+    char *p = tu_path(lib, "chung.lua");
+    tu_write(p, "return { NGUONG = { cong_nhan = 55 } }", (size_t)-1);
+    dvk_error err;
+    lua_State *S = dvk_sandbox_new(store, dir, NULL, &err);
+    ck_assert_ptr_nonnull(S);
+    const char *code = "return require('chung').NGUONG.cong_nhan";
+    ck_assert_int_eq(dvk_sandbox_run(S, code, strlen(code), "=test", 1, &err), DVK_OK);
+    ck_assert_str_eq(dvk_sandbox_tostring(S, -1), "55");
+    /* an error in it names the office's file */
+    tu_write(p, "return {", (size_t)-1);
+    dvk_sandbox_free(S);
+    S = dvk_sandbox_new(store, dir, NULL, &err);
+    snprintf(want, sizeof want, "%s/lib/chung.lua:1:", dir);
+    expect_error_in(S, "return require('chung')", want);
+    dvk_sandbox_free(S);
+    free(p);
+    free(lib);
+}
+END_TEST
+
 START_TEST(test_readonly_view)
 {
     lua_newtable(L);
@@ -1311,6 +1346,7 @@ Suite *sandbox_suite(void)
     tcase_add_test(tc, test_pattern_guard);
     tcase_add_test(tc, test_helpers);
     tcase_add_test(tc, test_require_lib);
+    tcase_add_test(tc, test_require_builtin_fallback);
     tcase_add_test(tc, test_readonly_view);
     tcase_add_test(tc, test_c_loops_charged);
     tcase_add_test(tc, test_c_loops_default_budget);
