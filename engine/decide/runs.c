@@ -208,12 +208,12 @@ int dvk_run_list_text(const dvk_run_list *l, dvk_buf *b)
     if (l->nruns == 0)
         dvk_buf_adds(b, "no runs\n");
     else
-        dvk_buf_printf(b, "%5s  %-6s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n", "run", "status",
+        dvk_buf_printf(b, "%5s  %-7s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n", "run", "status",
                        "province", "year", "level", "unit", "candidates", "recognised",
                        "proposed", "decision");
     for (size_t i = 0; i < l->nruns; i++) {
         const dvk_run_row *r = &l->runs[i];
-        dvk_buf_printf(b, "%5lld  %-6s %-14s %4d  %-6s %-28s %10lld %10lld %8lld  %s\n", r->id,
+        dvk_buf_printf(b, "%5lld  %-7s %-14s %4d  %-6s %-28s %10lld %10lld %8lld  %s\n", r->id,
                        str(r->status), str(r->province), r->year, str(r->level),
                        r->unit ? r->unit : "-", r->candidates, r->recognised, r->proposed,
                        str(r->decision));
