@@ -152,8 +152,11 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         dvk_store_seal seal;
         if (rc == DVK_OK && receipt && (rc = dvk_store_seal_of(s, run, &seal, &err)) == DVK_OK)
             printf("fingerprint %s; receipt written to %s\n", seal.fingerprint, receipt);
-        if (rc == DVK_OK && key)
-            printf("signed with the key in %s\n", sign);
+        dvk_sign_public pub;
+        char fp[DVK_SIGN_FINGERPRINT_SIZE];
+        if (rc == DVK_OK && key && (rc = dvk_sign_key_public(key, &pub, &err)) == DVK_OK &&
+            dvk_sign_fingerprint(&pub, fp) == 0)
+            printf("signed with key %s (%s)\n", fp, sign);
     }
     dvk_sign_key_free(key);
     dvk_store_close(s);

@@ -76,7 +76,10 @@ static int verify_signatures(dvk_store *s, const char *keyfile, const dvk_sign_p
                       bad, n, fp, keyfile);
         return cli_fail(&err);
     }
-    printf("signatures ok: %zu final run(s) signed with key %s (%s)\n", n, fp, keyfile);
+    if (n == 0)
+        printf("signatures: no final run to check (key %s, %s)\n", fp, keyfile);
+    else
+        printf("signatures ok: %zu final run(s) signed with key %s (%s)\n", n, fp, keyfile);
     return 0;
 }
 

@@ -47,6 +47,8 @@ OTHER=$("$DVK" keys show other.key | sed -n 's/^fingerprint //p')
 [ "$OTHER" != "$OFFICE" ] || fail "two keys with one fingerprint"
 
 seed_example dvk.db 60
+echo "== no final run yet"
+run "$DVK" verify --key office.key.pub
 "$DVK" --quiet decide --province example --year 2023 --level co-so >/dev/null || fail "decide"
 echo "== a wrong key file changes nothing"
 run "$DVK" runs finalize 1 --number "12/QĐ-BDVTU" --date 2024-01-15 --sign office.key.pub
