@@ -83,6 +83,22 @@ static void sigs_free(sig *v, size_t n)
     free(v);
 }
 
+/* Append a zeroed signature to *v (*n used, *cap allocated); NULL when out of memory. */
+static sig *sig_push(sig **v, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 4;
+        sig *w = realloc(*v, nc * sizeof *w);
+        if (!w)
+            return NULL;
+        *v = w;
+        *cap = nc;
+    }
+    sig *g = &(*v)[(*n)++];
+    memset(g, 0, sizeof *g);
+    return g;
+}
+
 /* The signatures of run held by its finalize record (`record`) and the "sign" records after
  * it, oldest first, into *out / *n. */
 static int sigs_of(dvk_store *s, long long run, long long record, sig **out, size_t *n,
@@ -103,17 +119,11 @@ static int sigs_of(dvk_store *s, long long run, long long record, sig **out, siz
     int rc, oom = 0;
     size_t cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 4;
-            sig *v = realloc(*out, nc * sizeof *v);
-            if (!v) {
-                oom = 1;
-                break;
-            }
-            *out = v;
-            cap = nc;
+        sig *g = sig_push(out, n, &cap);
+        if (!g) {
+            oom = 1;
+            break;
         }
-        sig *g = &(*out)[(*n)++];
         g->record = sqlite3_column_int64(st, 0);
         g->by = dvk_store_column_dup(st, 1, &oom);
         g->text = dvk_store_column_dup(st, 2, &oom);
@@ -369,20 +379,13 @@ int dvk_runs_check_receipt_signature(dvk_store *s, const char *name, const char 
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         if ((rc = sqlite3_step(st)) != SQLITE_ROW)
             break;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 4;
-            sig *w = realloc(v, nc * sizeof *w);
-            if (!w) {
-                oom = 1;
-                break;
-            }
-            v = w;
-            cap = nc;
+        sig *g = sig_push(&v, &n, &cap);
+        if (!g) {
+            oom = 1;
+            break;
         }
-        v[n].record = 0;
-        v[n].by = dvk_store_column_dup(st, 0, &oom);
-        v[n].text = dvk_store_column_dup(st, 1, &oom);
-        n++;
+        g->by = dvk_store_column_dup(st, 0, &oom);
+        g->text = dvk_store_column_dup(st, 1, &oom);
     }
     sqlite3_finalize(st);
     dvk_buf statement = DVK_BUF_INIT;
