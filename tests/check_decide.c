@@ -564,9 +564,9 @@ START_TEST(test_list_data)
     ck_assert_int_eq(dvk_run_list_text(&l, &b), 0);
     char want[1024];
     snprintf(want, sizeof want,
-             "%5s  %-6s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n"
-             "%5d  %-6s %-14s %4d  %-6s %-28s %10d %10d %8d  %s\n"
-             "%5d  %-6s %-14s %4d  %-6s %-28s %10d %10d %8d  %s\n",
+             "%5s  %-7s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n"
+             "%5d  %-7s %-14s %4d  %-6s %-28s %10d %10d %8d  %s\n"
+             "%5d  %-7s %-14s %4d  %-6s %-28s %10d %10d %8d  %s\n",
              "run", "status", "province", "year", "level", "unit", "candidates", "recognised",
              "proposed", "decision",
              1, "draft", "tp", 2023, "huyen", "tp/h", 4, 3, 2, "",

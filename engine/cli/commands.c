@@ -95,7 +95,11 @@ const dvk_command dvk_commands[] = {
      "  --receipt FILE           also write the decision's receipt (run, decision, digest, the\n"
      "                           audit log's count and head, fingerprint) to FILE; keep it\n"
      "                           outside the database and check it with dvk verify --receipt\n"
-     "  receipt N [-o FILE]      write final run N's receipt again (default: standard output)\n"
+     "  --sign KEYFILE           sign the decision with the office's private key (dvk keys):\n"
+     "                           the signature is kept in the audit log and the receipt\n"
+     "  receipt N [-o FILE] [--sign KEYFILE]\n"
+     "                           write final run N's receipt again (default: standard output);\n"
+     "                           --sign signs a run made final without it first\n"
      "  revoke N [MODEL...] --number NUMBER --date DATE --reason TEXT\n"
      "                           record a decision revoking final run N, or the named models\n"
      "                           of it; stats and later candidates no longer count them\n"
@@ -135,12 +139,27 @@ const dvk_command dvk_commands[] = {
      "  --builtin           use the built-in province gia-lap even when the database exists\n"
      "Units and fields come from the database (--db) when it exists, else from the built-in\n"
      "province. Every row has synthetic = 1.\n"},
-    {"verify", cmd_verify, "dvk verify [--receipt FILE]",
+    {"verify", cmd_verify, "dvk verify [--receipt FILE] [--key PUBFILE]",
      "check the database: integrity, the audit hash chain and every final run's digest",
      "  --receipt FILE   also check the database against a receipt written at finalize: the run\n"
      "                   is final with the receipt's digest, and the audit log still holds the\n"
      "                   records it had then (a rewritten or truncated log fails)\n"
+     "  --key PUBFILE    also check that every final run is signed with the office's key\n"
+     "                   (PUBFILE: the public key the office gave you, never one read from\n"
+     "                   the database); a run that is unsigned, signed with another key, or\n"
+     "                   whose signature no longer matches (forged) fails. With --receipt, the\n"
+     "                   receipt's signature is checked too\n"
      "The database alone cannot prove that nobody rewrote it whole: the head and count printed\n"
-     "here, a receipt, or the fingerprint printed on a decision (\"Mã kiểm tra\") can.\n"},
+     "here, a receipt, the fingerprint printed on a decision (\"Mã kiểm tra\") or the\n"
+     "office's signature (--key) can.\n"},
+    {"keys", cmd_keys, "dvk keys new [-o FILE] | keys show FILE",
+     "create the office's signing key, or show a key's public half and fingerprint",
+     "  new [-o FILE]    create an Ed25519 key pair: FILE (default dvk.key) holds the private\n"
+     "                   key (mode 0600), FILE.pub the public key line (\"dvk-ed25519 ...\");\n"
+     "                   an existing file is never replaced\n"
+     "  show FILE        print the public key line and its fingerprint (FILE: either file)\n"
+     "Sign decisions with `dvk runs finalize N ... --sign FILE` (or, for a run final already,\n"
+     "`dvk runs receipt N --sign FILE`); check them with `dvk verify --key FILE.pub`. Keep the\n"
+     "private key off the shared computer: whoever holds it signs as the office.\n"},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -45,3 +45,18 @@ int dvk_sha256_hex(const void *data, size_t n, char hex[65])
     dvk_sha256_update(&c, data, n);
     return dvk_sha256_final_hex(&c, hex);
 }
+
+int dvk_sha256_short(const void *data, size_t n, char out[20])
+{
+    char h[65];
+    out[0] = '\0';
+    if (dvk_sha256_hex(data, n, h) != 0)
+        return -1;
+    for (int i = 0, o = 0; i < 16; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = h[i];
+        out[o] = '\0';
+    }
+    return 0;
+}

@@ -15,6 +15,7 @@
 #include "dvk/outfile.h"
 #include "dvk/text.h"
 #include "dvk/units.h"
+#include "runs_sign.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -208,12 +209,12 @@ int dvk_run_list_text(const dvk_run_list *l, dvk_buf *b)
     if (l->nruns == 0)
         dvk_buf_adds(b, "no runs\n");
     else
-        dvk_buf_printf(b, "%5s  %-6s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n", "run", "status",
+        dvk_buf_printf(b, "%5s  %-7s %-14s %4s  %-6s %-28s %10s %10s %8s  %s\n", "run", "status",
                        "province", "year", "level", "unit", "candidates", "recognised",
                        "proposed", "decision");
     for (size_t i = 0; i < l->nruns; i++) {
         const dvk_run_row *r = &l->runs[i];
-        dvk_buf_printf(b, "%5lld  %-6s %-14s %4d  %-6s %-28s %10lld %10lld %8lld  %s\n", r->id,
+        dvk_buf_printf(b, "%5lld  %-7s %-14s %4d  %-6s %-28s %10lld %10lld %8lld  %s\n", r->id,
                        str(r->status), str(r->province), r->year, str(r->level),
                        r->unit ? r->unit : "-", r->candidates, r->recognised, r->proposed,
                        str(r->decision));
@@ -577,8 +578,20 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
     return dvk_runs_finalize_with(s, run, number, date, actor, 0, err);
 }
 
+static int finalize_run(dvk_store *s, long long run, const char *number, const char *date,
+                        const char *actor, unsigned flags, const dvk_sign_key *sign,
+                        dvk_error *err);
+
 int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, const char *date,
                            const char *actor, unsigned flags, dvk_error *err)
+{
+    return finalize_run(s, run, number, date, actor, flags, NULL, err);
+}
+
+/* dvk_runs_finalize_with, and with sign the statement signed in the finalize record. */
+static int finalize_run(dvk_store *s, long long run, const char *number, const char *date,
+                        const char *actor, unsigned flags, const dvk_sign_key *sign,
+                        dvk_error *err)
 {
     int y = 0, m = 0, d = 0;
     if (!number || !*number)
@@ -683,6 +696,8 @@ int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, cons
     dvk_json_strz(&detail, actor ? actor : "dvk");
     dvk_json_key(&detail, "fingerprint", 0);
     dvk_json_strz(&detail, fingerprint);
+    if (sign && (rc = dvk_runs_sign_detail(s, run, sign, digest, count, head, &detail, err)))
+        goto done;
     dvk_buf_addc(&detail, '}');
     if (detail.oom) {
         rc = nomem(err);
@@ -708,6 +723,8 @@ int dvk_runs_write_receipt(dvk_store *s, long long run, const char *path, dvk_er
 {
     dvk_buf text = DVK_BUF_INIT;
     int rc = dvk_store_receipt(s, run, &text, err);
+    if (rc == DVK_OK)
+        rc = dvk_runs_receipt_signatures(s, run, &text, err);
     if (rc != DVK_OK) {
         dvk_buf_free(&text);
         return rc;
@@ -738,7 +755,7 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
         if (rc != DVK_OK)
             return rc;
     }
-    int rc = dvk_runs_finalize_with(s, run, number, date, actor, o->flags, err);
+    int rc = finalize_run(s, run, number, date, actor, o->flags, o->sign, err);
     if (rc != DVK_OK || !o->receipt)
         return rc;
     if ((rc = dvk_runs_write_receipt(s, run, o->receipt, err)) != DVK_OK)

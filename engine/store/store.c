@@ -758,18 +758,12 @@ static const char ZERO_HASH[65] = "000000000000000000000000000000000000000000000
 int dvk_store_fingerprint(const char *digest, long long count, const char *head,
                           char out[DVK_FINGERPRINT_SIZE])
 {
-    char text[200], h[65];
+    char text[200];
     int n = snprintf(text, sizeof text, "%s\n%lld\n%s\n", digest, count, head);
     out[0] = '\0';
-    if (n < 0 || (size_t)n >= sizeof text || dvk_sha256_hex(text, (size_t)n, h) != 0)
+    if (n < 0 || (size_t)n >= sizeof text)
         return -1;
-    for (int i = 0, o = 0; i < 16; i++) {
-        if (i > 0 && i % 4 == 0)
-            out[o++] = '-';
-        out[o++] = h[i];
-        out[o] = '\0';
-    }
-    return 0;
+    return dvk_sha256_short(text, (size_t)n, out);
 }
 
 int dvk_store_audit_tail(dvk_store *s, long long *count, char head[65], dvk_error *err)

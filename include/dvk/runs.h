@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include "dvk/buf.h"
 #include "dvk/error.h"
+#include "dvk/sign.h"
 #include "dvk/store.h"
 
 /* ------------------------------------------------------------------ the run list */
@@ -140,6 +141,8 @@ typedef struct dvk_finalize_opts {
     unsigned flags;             /* DVK_FINALIZE_* */
     const char *receipt;        /* once the run is final, write its receipt there
                                    (dvk_runs_write_receipt); NULL: none */
+    const dvk_sign_key *sign;   /* sign the decision with the office's key (the signature in
+                                   the finalize audit record; see "signatures"); NULL: not */
 } dvk_finalize_opts;
 
 /* dvk_runs_finalize_with with options (o may be NULL). A receipt path the output-file rules
@@ -150,8 +153,71 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
                            const char *actor, const dvk_finalize_opts *o, dvk_error *err);
 
 /* Write final run's receipt (dvk_store_receipt) to path (NULL or "-": standard output)
- * through the output-file rules, never over the database. */
+ * through the output-file rules, never over the database. A signed run's receipt also holds
+ * its signatures (dvk_runs_receipt_signatures). */
 int dvk_runs_write_receipt(dvk_store *s, long long run, const char *path, dvk_error *err);
+
+/* ------------------------------------------------------------------ signatures
+ * The office signs a final decision with its Ed25519 key (sign.h) so that rewriting a run
+ * and the audit chain, which a forger with the file can do, also needs that key. What is
+ * signed, the statement, is the receipt's data as text, one field a line, strings in JSON:
+ *   dvk signed decision 1
+ *   run N / province / year / level / unit (null: the whole province) / decision_number /
+ *   decision_date / digest / audit_count / audit_head
+ * (the run digest and the audit chain's count and head before the finalize record, as the
+ * fingerprint and the receipt have them). A signature is stored in the audit log, in the
+ * run's finalize record (finalize --sign) or in a later "sign" record (a run signed after it
+ * was made final): "signature" (base64) and "signed_by" (the key's fingerprint) in its
+ * detail. Checking uses only the public key the office gives (never a key from the file). */
+
+/* The statement of final run `run` with the seal's digest, count and head, appended to out
+ * (the run's header read from the runs table). */
+int dvk_runs_statement(dvk_store *s, long long run, const char *digest, long long count,
+                       const char *head, dvk_buf *out, dvk_error *err);
+
+/* Sign final run `run` with k after the fact (`dvk runs receipt N --sign`): the database
+ * must pass dvk_store_verify (dvk never signs what it cannot vouch for); a "sign" audit
+ * record is appended unless the run already holds a signature by k (*added says which). */
+int dvk_runs_sign(dvk_store *s, long long run, const dvk_sign_key *k, const char *actor,
+                  int *added, dvk_error *err);
+
+/* Append the run's signatures to a receipt text (the JSON object dvk_store_receipt wrote,
+ * ending in "}\n") as "signatures": [{"signed_by": ..., "signature": ...}, ...]; an unsigned
+ * run's receipt is left as it is. */
+int dvk_runs_receipt_signatures(dvk_store *s, long long run, dvk_buf *receipt, dvk_error *err);
+
+/* How a final run's signature checks against the office's public key. */
+enum {
+    DVK_SIG_OK,                 /* a signature by the key holds */
+    DVK_SIG_UNSIGNED,           /* no signature at all */
+    DVK_SIG_OTHER_KEY,          /* signed, but only by other keys */
+    DVK_SIG_FORGED              /* signed_by names the key but the signature does not hold:
+                                   the run or the log changed after it was signed */
+};
+
+typedef struct dvk_run_sigcheck {
+    long long run;
+    int status;                 /* DVK_SIG_* */
+    char *number, *date;        /* the decision */
+    char signed_by[DVK_SIGN_FINGERPRINT_SIZE];   /* OK: the key; OTHER_KEY: the (first)
+                                   other key's fingerprint; else "" */
+    long long record;           /* the audit record holding the signature (0: none) */
+} dvk_run_sigcheck;
+
+/* Check every final run (by id) against key; fills *out / *n (free with
+ * dvk_run_sigchecks_free). Call it once dvk_store_verify passed: the digest, count and head
+ * signed are read from each run's finalize record, which that check ties to the run and
+ * the chain. */
+int dvk_runs_check_signatures(dvk_store *s, const dvk_sign_public *key, dvk_run_sigcheck **out,
+                              size_t *n, dvk_error *err);
+void dvk_run_sigchecks_free(dvk_run_sigcheck *v, size_t n);
+
+/* A receipt's signature (text[0..len), name for messages) against key, once
+ * dvk_store_verify_receipt passed and gave seal: DVK_EDATA "NAME: ..." when the receipt has
+ * no signature, none by key, or key's does not hold over the receipt's statement. */
+int dvk_runs_check_receipt_signature(dvk_store *s, const char *name, const char *text,
+                                     size_t len, const dvk_store_seal *seal,
+                                     const dvk_sign_public *key, dvk_error *err);
 
 /* ------------------------------------------------------------------ revoke and delete */
 

@@ -18,5 +18,9 @@ void dvk_sha256_update(dvk_sha256 *c, const void *data, size_t n);
 int dvk_sha256_final_hex(dvk_sha256 *c, char hex[65]);
 /* One-shot helper; same return. */
 int dvk_sha256_hex(const void *data, size_t n, char hex[65]);
+/* The short fingerprints people read and compare (a decision's, a signing key's): the first
+ * 16 hex digits of SHA-256 over data[0..n), grouped by four with '-' ("ab12-cd34-ef56-7890")
+ * into out (20 bytes). Same return (out "" on failure). */
+int dvk_sha256_short(const void *data, size_t n, char out[20]);
 
 #endif
