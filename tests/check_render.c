@@ -72,7 +72,11 @@ START_TEST(format_names)
     ck_assert_int_eq(dvk_render_format_parse("md"), DVK_FORMAT_MD);
     ck_assert_int_eq(dvk_render_format_parse("markdown"), DVK_FORMAT_MD);
     ck_assert_int_eq(dvk_render_format_parse("xlsx"), DVK_FORMAT_XLSX);
-    ck_assert_int_eq(dvk_render_format_parse("pdf"), -1);
+    ck_assert_int_eq(dvk_render_format_parse("pdf"), DVK_FORMAT_PDF);
+    ck_assert_int_eq(dvk_render_format_parse("docx"), DVK_FORMAT_DOCX);
+    ck_assert_int_eq(dvk_render_format_parse("odt"), -1);
+    ck_assert(dvk_render_format_binary(DVK_FORMAT_DOCX));
+    ck_assert(!dvk_render_format_binary(DVK_FORMAT_HTML));
     ck_assert_str_eq(dvk_render_format_name(DVK_FORMAT_JSON), "json");
 }
 END_TEST
@@ -104,7 +108,8 @@ START_TEST(html)
     HAS(h, "<!DOCTYPE html>\n<html lang=\"vi\">");
     HAS(h, "<meta charset=\"utf-8\">");
     HAS(h, "<title>Báo cáo &lt;thử&gt; &amp; &quot;kiểm&quot;</title>");
-    HAS(h, "@page{size:A4;margin:20mm 15mm 20mm 30mm}");
+    HAS(h, "@page{size:A4;margin:20mm 15mm 20mm 30mm;@top-center{content:counter(page);");
+    HAS(h, "@page:first{@top-center{content:none}}");   /* no number on the first page */
     HAS(h, "'Times New Roman'");
     HAS(h, "font-size:14pt");
     HAS(h, "<h1>Đánh giá mô hình &quot;Dân vận khéo&quot;</h1>");
