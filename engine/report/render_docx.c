@@ -150,7 +150,7 @@ static void docx_letterhead(dctx *c, const dvk_doc_letterhead *lh)
         para(b, "center", 0, 0, "*", 0, 26);
     } else {   /* a short rule under the issuer */
         dvk_buf_printf(b, "<w:p><w:pPr><w:pBdr><w:top w:val=\"single\" w:sz=\"6\" w:space=\"1\" "
-                       "w:color=\"000000\"/></w:pBdr><w:spacing w:before=\"20\" w:after=\"0\" "
+                       "w:color=\"000000\"/></w:pBdr><w:spacing w:before=\"60\" w:after=\"0\" "
                        "w:line=\"120\" w:lineRule=\"exact\"/><w:ind w:left=\"%d\" w:right=\"%d\"/>"
                        "</w:pPr></w:p>", w1 * 3 / 10, w1 * 3 / 10);
     }
@@ -165,7 +165,7 @@ static void docx_letterhead(dctx *c, const dvk_doc_letterhead *lh)
         para(b, "center", 0, 0, "Độc lập - Tự do - Hạnh phúc", R_B | R_U, 28);
         para(b, "center", 0, 0, "", 0, 20);
     }
-    para(b, "center", 0, 0, date, R_I, 28);
+    para(b, "center", 0, 0, date, R_I, party ? 26 : 28);   /* one line in the half page */
     dvk_buf_adds(b, "</w:tc></w:tr></w:tbl>");
     para(b, NULL, 0, 120, "", 0, 0);
 }
@@ -180,7 +180,7 @@ static void signature_cell(dctx *c, const dvk_doc_signature *s)
     for (int i = 0; i < 4; i++)
         para(b, "center", 0, 0, "", 0, 28);
     if (s->name[0])
-        para(b, "center", 0, 0, s->name, R_B, 28);
+        para(b, "center", 0, 120, s->name, R_B, 28);
 }
 
 static void recipients_cell(dctx *c, const dvk_doc_block *blk)

@@ -209,25 +209,14 @@ function M.ban_hanh(run)
   o.dia_danh = d.place or thay(r.dia_danh, v)
   -- Điều 3 và nơi nhận.
   v.Ten = o.ten_day_du
-  v.UB = (kind == "province" and "Ủy ban nhân dân tỉnh " .. run.province_name)
-    or "Ủy ban nhân dân " .. thuong_dau(ten)
   local cap_duoi = van_ban.mot(the_thuc.CAP_DUOI[ho], date)
   v.CAP_DUOI = cap_duoi and cap_duoi.text or ""
-  v.CAP_DUOI_TT = (kind == "province" and cap_duoi) and (", " .. cap_duoi.text) or ""
   v.VP = r.vp
   v.BAN_TU, v.BAN_TW = ban_tu.full, ban_tw.full
   v.LUU = d.filing or thay(tt.luu, v)
-  o.thi_hanh = d.executors or thay(the_thuc.THI_HANH[ho][r.loai]
-    or the_thuc.THI_HANH[ho][next(the_thuc.THI_HANH[ho])], v)
-  if d.recipients then
-    o.noi_nhan = {}
-    for i, x in ipairs(d.recipients) do o.noi_nhan[i] = thay(x, v) end
-  else
-    local list = the_thuc.NOI_NHAN[ho][r.loai] or the_thuc.NOI_NHAN[ho][next(the_thuc.NOI_NHAN[ho])]
-    local e = van_ban.mot(list, date) or list[#list]
-    o.noi_nhan = {}
-    for i, x in ipairs(e.muc) do o.noi_nhan[i] = thay(x, v) end
-  end
+  o.thi_hanh = d.executors or thay(r.thi_hanh, v)
+  o.noi_nhan = {}
+  for i, x in ipairs(d.recipients or r.noi_nhan) do o.noi_nhan[i] = thay(x, v) end
   return o
 end
 

@@ -94,6 +94,10 @@ M.BAN_TRUNG_UONG = {
 --   chuc_danh  chức danh người ký; cap_duoi: cách viết "ký thay" ("K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN")
 --   dia_danh   địa danh ghi trước ngày tháng
 --   vp         tên trong dòng lưu ("Lưu Văn phòng Ban.")
+--   thi_hanh   nội dung Điều 3 (người thi hành)
+--   noi_nhan   nơi nhận mặc định; {BAN_TU} = ban của tỉnh ủy theo ngày (BAN_TINH_UY.full),
+--              {BAN_TW} = ban trung ương theo ngày (BAN_TRUNG_UONG), {LUU} = dòng lưu của họ
+--              văn bản (HO.luu): cơ quan đã hợp nhất không còn trên quyết định sau ngày hợp nhất
 -- Loại đơn vị (units.kind): province (đợt xét toàn tỉnh), district, commune, party-committee,
 -- agency, mass-organisation.
 M.CO_QUAN = {
@@ -103,6 +107,9 @@ M.CO_QUAN = {
         ten = "{Ban} {Tinh}", ky_hieu = "{BAN_KH}", thay_mat = "", chuc_danh = "TRƯỞNG BAN",
         ky_thay = "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN", dia_danh = "{Tinh}", vp = "Ban",
         loai = "ban",
+        thi_hanh = "Các phòng, đơn vị thuộc {Ten}, {CAP_DUOI}, đảng ủy trực thuộc Tỉnh ủy và các tập "
+          .. "thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "{BAN_TW} (b/c);", "{LUU}" },
         nguon = "DOMAIN.md: \"TỈNH ỦY QUẢNG NGÃI / BAN TUYÊN GIÁO VÀ DÂN VẬN\"; một ban ký "
           .. "TRƯỞNG BAN hoặc K/T TRƯỞNG BAN / PHÓ TRƯỞNG BAN, không T/M" },
     },
@@ -112,6 +119,9 @@ M.CO_QUAN = {
         ten = "Ban Dân vận {Uy} {Rieng}", ky_hieu = "BDVHU", thay_mat = "",
         chuc_danh = "TRƯỞNG BAN", ky_thay = "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN",
         dia_danh = "{Rieng}", vp = "Ban", loai = "ban", chua_doi_chieu = true,
+        thi_hanh = "Các cơ quan, đơn vị thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 căn cứ "
+          .. "Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "Thường trực {Uy} (b/c);", "{LUU}" },
         nguon = "cùng quy tắc với ban của tỉnh ủy (DOMAIN.md); ký hiệu BDVHU là mặc định dvk; "
           .. "cấp huyện hết từ 01/7/2025 (203/2025/QH15)" },
     },
@@ -119,6 +129,9 @@ M.CO_QUAN = {
       { cap_tren = "ĐẢNG BỘ TỈNH {TINH}", co_quan = "ĐẢNG ỦY {DV}", tham_quyen = "ĐẢNG ỦY {DV}",
         ten = "Đảng ủy {dv}", ky_hieu = "ĐU", thay_mat = "T/M ĐẢNG ỦY", chuc_danh = "BÍ THƯ",
         ky_thay = "PHÓ BÍ THƯ", dia_danh = "{Rieng}", vp = "Đảng ủy", loai = "cap-uy",
+        thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
+          .. "căn cứ Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
         nguon = "DOMAIN.md: \"ĐẢNG BỘ TỈNH LÂM ĐỒNG / ĐẢNG ỦY ĐẶC KHU PHÚ QUÝ\" (05-HD); đảng ủy "
           .. "xã công nhận mô hình cấp mình (SGGP 17/10/2025); ký hiệu ĐU là mặc định dvk" },
     },
@@ -127,6 +140,9 @@ M.CO_QUAN = {
         ten = "{Du}", ky_hieu = "ĐU", thay_mat = "T/M ĐẢNG ỦY", chuc_danh = "BÍ THƯ",
         ky_thay = "PHÓ BÍ THƯ", dia_danh = "{Tinh}", vp = "Đảng ủy", loai = "cap-uy",
         chua_doi_chieu = true,
+        thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
+          .. "căn cứ Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
         nguon = "cùng quy tắc với đảng ủy xã (DOMAIN.md); ký hiệu ĐU là mặc định dvk" },
     },
     agency = {
@@ -134,13 +150,19 @@ M.CO_QUAN = {
         ten = "Đảng ủy {Dv}", ky_hieu = "ĐU", thay_mat = "T/M ĐẢNG ỦY", chuc_danh = "BÍ THƯ",
         ky_thay = "PHÓ BÍ THƯ", dia_danh = "{Tinh}", vp = "Đảng ủy", loai = "cap-uy",
         chua_doi_chieu = true,
+        thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
+          .. "căn cứ Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
         nguon = "đảng ủy của cơ quan ban hành quyết định của cơ quan (issue 13); mặc định dvk" },
     },
     ["mass-organisation"] = {
       { cap_tren = "ĐẢNG BỘ TỈNH {TINH}", co_quan = "ĐẢNG ỦY {DV}", tham_quyen = "ĐẢNG ỦY {DV}",
         ten = "Đảng ủy {Dv}", ky_hieu = "ĐU", thay_mat = "T/M ĐẢNG ỦY", chuc_danh = "BÍ THƯ",
         ky_thay = "PHÓ BÍ THƯ", dia_danh = "{Tinh}", vp = "Đảng ủy", loai = "cap-uy",
-        chua_doi_chieu = true, nguon = "như agency; mặc định dvk" },
+        chua_doi_chieu = true,
+        thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
+          .. "căn cứ Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" }, nguon = "như agency; mặc định dvk" },
     },
   },
   state = {
@@ -152,6 +174,10 @@ M.CO_QUAN = {
         tham_quyen = "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {TINH}", ten = "Chủ tịch Ủy ban nhân dân tỉnh {Tinh}",
         ky_hieu = "UBND", thay_mat = "", chuc_danh = "CHỦ TỊCH", ky_thay = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         dia_danh = "{Tinh}", vp = "VT", loai = "chu-tich",
+        thi_hanh = "Chánh Văn phòng Ủy ban nhân dân tỉnh {Tinh}, Thủ trưởng các cơ quan, đơn vị liên quan, "
+          .. "{CAP_DUOI} và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết "
+          .. "định này.",
+        noi_nhan = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "{BAN_TU};", "{LUU}" },
         nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; DOMAIN.md (Decisions and documents)" },
     },
     district = {
@@ -159,19 +185,29 @@ M.CO_QUAN = {
         tham_quyen = "CHỦ TỊCH ỦY BAN NHÂN DÂN {DV}", ten = "Chủ tịch Ủy ban nhân dân {dv}",
         ky_hieu = "UBND", thay_mat = "", chuc_danh = "CHỦ TỊCH", ky_thay = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         dia_danh = "{Rieng}", vp = "VT", loai = "chu-tich",
-        nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; cấp huyện hết từ 01/7/2025" },
+        nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; cấp huyện hết từ 01/7/2025",
+        thi_hanh = "Chánh Văn phòng Ủy ban nhân dân {dv}, Thủ trưởng các cơ quan, đơn vị liên quan và các "
+          .. "tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "Thường trực {Uy} (b/c);", "{LUU}" } },
     },
     commune = {
       { co_quan = "ỦY BAN NHÂN DÂN\n{DV}", cap_tren = "",
         tham_quyen = "CHỦ TỊCH ỦY BAN NHÂN DÂN {DV}", ten = "Chủ tịch Ủy ban nhân dân {dv}",
         ky_hieu = "UBND", thay_mat = "", chuc_danh = "CHỦ TỊCH", ky_thay = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         dia_danh = "{Rieng}", vp = "VT", loai = "chu-tich",
-        nguon = "Nghị định 30/2020/NĐ-CP, Điều 13" },
+        thi_hanh = "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {dv}, các cơ quan, đơn vị liên quan và "
+          .. "các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        noi_nhan = { "Như Điều 3;", "Thường trực Đảng ủy {dv} (b/c);", "{LUU}" },
+        chua_doi_chieu = true,
+        nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; Điều 3 và nơi nhận: mặc định dvk" },
     },
     agency = {
       { cap_tren = "ỦY BAN NHÂN DÂN TỈNH {TINH}", co_quan = "{DV}", tham_quyen = "GIÁM ĐỐC {DV}",
         ten = "Giám đốc {Dv}", ky_hieu = "{KH_DV}", thay_mat = "", chuc_danh = "GIÁM ĐỐC",
         ky_thay = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", dia_danh = "{Tinh}", vp = "VT", loai = "thu-truong",
+        thi_hanh = "Trưởng các phòng, đơn vị thuộc {Dv} và các tập thể, cá nhân có tên tại Điều 1 chịu "
+          .. "trách nhiệm thi hành Quyết định này.",
+        noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "{LUU}" },
         chua_doi_chieu = true,
         nguon = "Nghị định 30/2020/NĐ-CP (cơ quan thuộc UBND tỉnh); chức danh GIÁM ĐỐC là mặc "
           .. "định dvk: tỉnh ghi chức danh của từng cơ quan trong decision.units" },
@@ -180,42 +216,24 @@ M.CO_QUAN = {
       { cap_tren = "ĐẢNG BỘ TỈNH {TINH}", co_quan = "{DU}", tham_quyen = "{DU}", ten = "{Du}",
         ky_hieu = "ĐU", thay_mat = "T/M ĐẢNG ỦY", chuc_danh = "BÍ THƯ", ky_thay = "PHÓ BÍ THƯ",
         dia_danh = "{Tinh}", vp = "Đảng ủy", loai = "cap-uy", ho = "party",
+        thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
+          .. "căn cứ Quyết định thi hành.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
         chua_doi_chieu = true, nguon = "một đảng ủy luôn ban hành văn bản của Đảng; mặc định dvk" },
     },
     ["mass-organisation"] = {
       { cap_tren = "", co_quan = "{DV}", tham_quyen = "BAN THƯỜNG VỤ {DV}", ten = "{Dv}",
         ky_hieu = "{KH_DV}", thay_mat = "TM. BAN THƯỜNG VỤ", chuc_danh = "CHỦ TỊCH",
         ky_thay = "PHÓ CHỦ TỊCH", dia_danh = "{Tinh}", vp = "VT", loai = "tap-the",
+        thi_hanh = "Các ban, đơn vị thuộc {Dv} và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
+          .. "nhiệm thi hành Quyết định này.",
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
         chua_doi_chieu = true, nguon = "mặc định dvk: tỉnh ghi trong decision.kinds" },
     },
   },
 }
 
--- Nơi nhận mặc định theo họ văn bản và loại cơ quan (loai ở trên). {BAN_TU} = ban của tỉnh ủy
--- theo ngày (BAN_TINH_UY.full), {BAN_TW} = ban trung ương theo ngày (BAN_TRUNG_UONG), {LUU} =
--- dòng lưu của họ văn bản (HO.luu). Mục `tu`/`den` chọn theo ngày quyết định.
-M.NOI_NHAN = {
-  party = {
-    ban = {
-      { muc = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "{BAN_TW} (b/c);", "{LUU}" },
-        nguon = "DOMAIN.md: cơ quan có thời hạn, chọn theo ngày quyết định" },
-    },
-    ["cap-uy"] = {
-      { muc = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" }, nguon = "mặc định dvk" },
-    },
-  },
-  state = {
-    ["chu-tich"] = {
-      { muc = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "{BAN_TU};", "{LUU}" },
-        nguon = "mặc định dvk; Quảng Ninh 4440/QĐ-UBND (bố cục)" },
-    },
-    ["thu-truong"] = { { muc = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "{LUU}" },
-                         nguon = "mặc định dvk" } },
-    ["tap-the"] = { { muc = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" }, nguon = "mặc định dvk" } },
-  },
-}
-
--- Người thi hành (Điều 3) theo loại cơ quan; {CAP_DUOI} = các đơn vị cấp dưới theo ngày.
+-- {CAP_DUOI} trong thi_hanh: các đơn vị cấp dưới theo ngày.
 M.CAP_DUOI = {
   party = {
     { den = "2025-06-30", text = "ban dân vận các huyện ủy, thành ủy" },
@@ -226,23 +244,6 @@ M.CAP_DUOI = {
     { den = "2025-06-30", text = "Chủ tịch Ủy ban nhân dân các huyện, thành phố" },
     { tu = "2025-07-01", text = "Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu",
       nguon = "chính quyền hai cấp từ 01/7/2025 (203/2025/QH15)" },
-  },
-}
-
-M.THI_HANH = {
-  party = {
-    ban = "Các phòng, đơn vị thuộc {Ten}, {CAP_DUOI}, đảng ủy trực thuộc Tỉnh ủy và các tập "
-      .. "thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.",
-    ["cap-uy"] = "Các chi bộ, tổ chức đảng trực thuộc {Ten_ngan} và các tập thể, cá nhân có tên "
-      .. "tại Điều 1 căn cứ Quyết định thi hành.",
-  },
-  state = {
-    ["chu-tich"] = "Chánh Văn phòng {UB}, Thủ trưởng các cơ quan, đơn vị liên quan{CAP_DUOI_TT} "
-      .. "và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-    ["thu-truong"] = "Trưởng các phòng, đơn vị thuộc {Dv} và các tập thể, cá nhân có tên tại "
-      .. "Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-    ["tap-the"] = "Các ban, đơn vị thuộc {Dv} và các tập thể, cá nhân có tên tại Điều 1 chịu "
-      .. "trách nhiệm thi hành Quyết định này.",
   },
 }
 
