@@ -448,6 +448,9 @@ START_TEST(xlsx)
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     t = dvk_doc_table_add(doc, "Danh sách [kèm theo] Quyết định số 12/QĐ-UBND: *?", &err);
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
+    /* cut at a word, without the quote it opened */
+    t = dvk_doc_table_add(doc, "I. Công nhận mô hình \"Dân vận khéo\" cấp tỉnh", &err);
+    dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     t = dvk_doc_table_add(doc, "", &err);
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     /* a cell longer than Excel allows (32,767 characters) is cut, not an error */
@@ -473,10 +476,18 @@ START_TEST(xlsx)
         HAS(wb, "<sheet name=\"Bảng trống\" sheetId=\"2\"");
         HAS(wb, "<sheet name=\"Theo lĩnh vực (2)\" sheetId=\"3\"");
         HAS(wb, "<sheet name=\"Danh sách -kèm theo- Quyết định\" sheetId=\"4\"");
-        HAS(wb, "<sheet name=\"Bảng 5\" sheetId=\"5\"");
+        HAS(wb, "<sheet name=\"I. Công nhận mô hình &quot;Dân vận\" sheetId=\"5\"");
+        HAS(wb, "<sheet name=\"Bảng 6\" sheetId=\"6\"");
+        /* printing: the header row repeats on every page */
+        HAS(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">");
+        HAS(wb, "!$4:$4</definedName>");
         free(wb);
         char *s1 = unzip_member(path, "xl/worksheets/sheet1.xml");
-        HAS(s1, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>");
+        /* the document's title, the table's, a blank row, then the header row (frozen) */
+        HAS(s1, "<pane ySplit=\"4\" topLeftCell=\"A5\" activePane=\"bottomLeft\" state=\"frozen\"/>");
+        HAS(s1, "<pageSetUpPr fitToPage=\"1\"/>");
+        HAS(s1, "paperSize=\"9\"");
+        HAS(s1, "fitToHeight=\"0\"");
         HAS(s1, "<v>2537</v>");       /* typed numbers, not strings */
         HAS(s1, "<v>0.5044</v>");     /* percentages as fractions with a % format */
         HAS(s1, "<v>2700000</v>");
