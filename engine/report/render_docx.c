@@ -412,7 +412,7 @@ static void docx_paragraph(dctx *c, const dvk_doc *doc, size_t i, const dvk_doc_
                         "w:color=\"000000\"/></w:pBdr>");
     dvk_buf_adds(b, "<w:spacing w:before=\"0\" w:after=\"120\"/>");
     if (subject)
-        dvk_buf_adds(b, "<w:ind w:left=\"2200\" w:right=\"2200\"/>");
+        dvk_buf_adds(b, "<w:ind w:left=\"1600\" w:right=\"1600\"/>");
     else if (!(st & (DVK_DOC_CENTER | DVK_DOC_RIGHT)))
         dvk_buf_adds(b, "<w:ind w:firstLine=\"567\"/>");
     dvk_buf_printf(b, "<w:jc w:val=\"%s\"/></w:pPr>", jc);

@@ -158,11 +158,11 @@ end
 -- (dòng trên tên cơ quan), co_quan (tên cơ quan), tham_quyen (dòng thẩm quyền dưới trích
 -- yếu), ten_day_du (tên dùng trong câu), ky_hieu, thay_mat ("T/M ĐẢNG ỦY", "" cho một ban hay
 -- một chủ tịch), chuc_danh (của người ký), ten_nguoi_ky, dia_danh, thi_hanh (nội dung Điều 3),
--- noi_nhan (danh sách), loai (ban | cap-uy | chu-tich | thu-truong | tap-the), the_thuc (thể
+-- noi_nhan (danh sách), luu (dòng lưu), kinh_gui (cấp trên nhận tờ trình), loai (ban | cap-uy | chu-tich | thu-truong | tap-the), the_thuc (thể
 -- thức của họ văn bản)}. Quy tắc trong the_thuc.lua theo họ văn bản, loại đơn vị quyết định và
 -- ngày; mọi phần đều ghi đè được bằng decision (gốc, kinds, units): parent_issuer,
 -- issuing_body, authority, body_name, symbol, on_behalf, signer, signer_name, deputy, place,
--- executors, recipients, filing.
+-- executors, recipients, filing, superior (kinh_gui: the body a proposal goes to).
 function M.ban_hanh(run)
   local d = M.cai_dat(run)
   local date = M.ngay_tinh(run)
@@ -214,15 +214,18 @@ function M.ban_hanh(run)
   v.VP = r.vp
   v.BAN_TU, v.BAN_TW = ban_tu.full, ban_tw.full
   v.LUU = d.filing or thay(tt.luu, v)
+  o.luu = v.LUU
   o.thi_hanh = d.executors or thay(r.thi_hanh, v)
+  o.kinh_gui = d.superior or thay(r.kinh_gui, v)
   o.noi_nhan = {}
   for i, x in ipairs(d.recipients or r.noi_nhan) do o.noi_nhan[i] = thay(x, v) end
   return o
 end
 
--- "QĐ-UBND" (nhà nước) hoặc "QĐ/BDVTU" (đảng): phần ký hiệu sau số.
-function M.ky_hieu(o)
-  return o.ho == "party" and ("QĐ/" .. o.ky_hieu) or ("QĐ-" .. o.ky_hieu)
+-- "QĐ-UBND" (nhà nước) hoặc "QĐ/BDVTU" (đảng): phần ký hiệu sau số; loai_van_ban "TTr" cho tờ trình.
+function M.ky_hieu(o, loai_van_ban)
+  local l = loai_van_ban or "QĐ"
+  return o.ho == "party" and (l .. "/" .. o.ky_hieu) or (l .. "-" .. o.ky_hieu)
 end
 
 -- true khi số quyết định đã có ký hiệu ("125-QĐ/BDVTU", "15/QĐ-UBND": có "/" hoặc "-QĐ"):
@@ -243,12 +246,19 @@ end
 
 -- Phần đầu của văn bản (doc:letterhead) theo họ văn bản (nhà nước / đảng), và "DỰ THẢO" khi
 -- đợt xét chưa có quyết định. Trả về bảng của M.ban_hanh.
-function M.phan_dau(run, doc)
+-- loai_van_ban: "QĐ" (quyết định, mặc định), "TTr" (tờ trình), "GCN" (giấy chứng nhận): các
+-- văn bản khác của đợt xét có số riêng `so` (nil: để trống, điền tay) và giữ ngày quyết định.
+function M.phan_dau(run, doc, loai_van_ban, so_rieng)
   local o = M.ban_hanh(run)
-  local ky_hieu = M.ky_hieu(o)
-  if M.so_co_ky_hieu(run.decision_number) then ky_hieu = nil end
+  local ky_hieu = M.ky_hieu(o, loai_van_ban)
+  local so = run.decision_number
+  if loai_van_ban and loai_van_ban ~= "QĐ" then
+    so = so_rieng
+  elseif M.so_co_ky_hieu(so) then
+    ky_hieu = nil
+  end
   doc:letterhead{ family = o.ho, parent_issuer = o.cap_tren, issuer = o.co_quan,
-                  number = run.decision_number, symbol = ky_hieu, place = o.dia_danh,
+                  number = so, symbol = ky_hieu, place = o.dia_danh,
                   date = run.decision_date or tostring(run.year) }
   if run.status ~= "final" then doc:paragraph("DỰ THẢO", "bold right") end
   return o

@@ -95,6 +95,7 @@ M.BAN_TRUNG_UONG = {
 --   dia_danh   địa danh ghi trước ngày tháng
 --   vp         tên trong dòng lưu ("Lưu Văn phòng Ban.")
 --   thi_hanh   nội dung Điều 3 (người thi hành)
+--   kinh_gui   cấp trên nhận tờ trình đề nghị ("Kính gửi: ..."; báo cáo to-trinh)
 --   noi_nhan   nơi nhận mặc định; {BAN_TU} = ban của tỉnh ủy theo ngày (BAN_TINH_UY.full),
 --              {BAN_TW} = ban trung ương theo ngày (BAN_TRUNG_UONG), {LUU} = dòng lưu của họ
 --              văn bản (HO.luu): cơ quan đã hợp nhất không còn trên quyết định sau ngày hợp nhất
@@ -110,6 +111,7 @@ M.CO_QUAN = {
         thi_hanh = "Các phòng, đơn vị thuộc {Ten}, {CAP_DUOI}, đảng ủy trực thuộc Tỉnh ủy và các tập "
           .. "thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "{BAN_TW} (b/c);", "{LUU}" },
+        kinh_gui = "{BAN_TW}",
         nguon = "DOMAIN.md: \"TỈNH ỦY QUẢNG NGÃI / BAN TUYÊN GIÁO VÀ DÂN VẬN\"; một ban ký "
           .. "TRƯỞNG BAN hoặc K/T TRƯỞNG BAN / PHÓ TRƯỞNG BAN, không T/M" },
     },
@@ -122,6 +124,7 @@ M.CO_QUAN = {
         thi_hanh = "Các cơ quan, đơn vị thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 căn cứ "
           .. "Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "Thường trực {Uy} (b/c);", "{LUU}" },
+        kinh_gui = "{BAN_TU} {Tinh}",
         nguon = "cùng quy tắc với ban của tỉnh ủy (DOMAIN.md); ký hiệu BDVHU là mặc định dvk; "
           .. "cấp huyện hết từ 01/7/2025 (203/2025/QH15)" },
     },
@@ -132,6 +135,7 @@ M.CO_QUAN = {
         thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
           .. "căn cứ Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
+        kinh_gui = "{BAN_TU} {Tinh}",
         nguon = "DOMAIN.md: \"ĐẢNG BỘ TỈNH LÂM ĐỒNG / ĐẢNG ỦY ĐẶC KHU PHÚ QUÝ\" (05-HD); đảng ủy "
           .. "xã công nhận mô hình cấp mình (SGGP 17/10/2025); ký hiệu ĐU là mặc định dvk" },
     },
@@ -143,6 +147,7 @@ M.CO_QUAN = {
         thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
           .. "căn cứ Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
+        kinh_gui = "{BAN_TU} {Tinh}",
         nguon = "cùng quy tắc với đảng ủy xã (DOMAIN.md); ký hiệu ĐU là mặc định dvk" },
     },
     agency = {
@@ -153,6 +158,7 @@ M.CO_QUAN = {
         thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
           .. "căn cứ Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
+        kinh_gui = "{BAN_TU} {Tinh}",
         nguon = "đảng ủy của cơ quan ban hành quyết định của cơ quan (issue 13); mặc định dvk" },
     },
     ["mass-organisation"] = {
@@ -163,6 +169,7 @@ M.CO_QUAN = {
         thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
           .. "căn cứ Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" }, nguon = "như agency; mặc định dvk" },
+        kinh_gui = "{BAN_TU} {Tinh}",
     },
   },
   state = {
@@ -178,6 +185,7 @@ M.CO_QUAN = {
           .. "{CAP_DUOI} và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết "
           .. "định này.",
         noi_nhan = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "{BAN_TU};", "{LUU}" },
+        kinh_gui = "{BAN_TW}",
         nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; DOMAIN.md (Decisions and documents)" },
     },
     district = {
@@ -188,7 +196,9 @@ M.CO_QUAN = {
         nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; cấp huyện hết từ 01/7/2025",
         thi_hanh = "Chánh Văn phòng Ủy ban nhân dân {dv}, Thủ trưởng các cơ quan, đơn vị liên quan và các "
           .. "tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-        noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "Thường trực {Uy} (b/c);", "{LUU}" } },
+        noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "Thường trực {Uy} (b/c);", "{LUU}" },
+        kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}" },
+        kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}",
     },
     commune = {
       { co_quan = "ỦY BAN NHÂN DÂN\n{DV}", cap_tren = "",
@@ -198,6 +208,7 @@ M.CO_QUAN = {
         thi_hanh = "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {dv}, các cơ quan, đơn vị liên quan và "
           .. "các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
         noi_nhan = { "Như Điều 3;", "Thường trực Đảng ủy {dv} (b/c);", "{LUU}" },
+        kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}",
         chua_doi_chieu = true,
         nguon = "Nghị định 30/2020/NĐ-CP, Điều 13; Điều 3 và nơi nhận: mặc định dvk" },
     },
@@ -208,6 +219,7 @@ M.CO_QUAN = {
         thi_hanh = "Trưởng các phòng, đơn vị thuộc {Dv} và các tập thể, cá nhân có tên tại Điều 1 chịu "
           .. "trách nhiệm thi hành Quyết định này.",
         noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "{LUU}" },
+        kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}",
         chua_doi_chieu = true,
         nguon = "Nghị định 30/2020/NĐ-CP (cơ quan thuộc UBND tỉnh); chức danh GIÁM ĐỐC là mặc "
           .. "định dvk: tỉnh ghi chức danh của từng cơ quan trong decision.units" },
@@ -219,6 +231,7 @@ M.CO_QUAN = {
         thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
           .. "căn cứ Quyết định thi hành.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
+        kinh_gui = "{BAN_TU} {Tinh}",
         chua_doi_chieu = true, nguon = "một đảng ủy luôn ban hành văn bản của Đảng; mặc định dvk" },
     },
     ["mass-organisation"] = {
@@ -228,6 +241,7 @@ M.CO_QUAN = {
         thi_hanh = "Các ban, đơn vị thuộc {Dv} và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
           .. "nhiệm thi hành Quyết định này.",
         noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
+        kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}",
         chua_doi_chieu = true, nguon = "mặc định dvk: tỉnh ghi trong decision.kinds" },
     },
   },
