@@ -282,10 +282,30 @@ static void col_widths(const dvk_doc_table *t, int *w)
             share += need[c];
         }
     }
+    /* Text columns grow towards their longest cell; what is left after that widens the
+     * number columns equally (their titles wrap less). */
     double left = TEXT_WIDTH - fixed;
+    size_t nnum = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (need[c] < 0) {
+            nnum++;
+            continue;
+        }
+        if (left > 0 && share > 0) {
+            int grow = (int)(left * need[c] / share);
+            int room = (int)(need[c] * CHAR_TW) + CELL_PAD - w[c];
+            w[c] += grow < room ? grow : room > 0 ? room : 0;
+        }
+    }
+    int used = 0;
     for (size_t c = 0; c < t->ncols; c++)
-        if (need[c] >= 0 && left > 0 && share > 0)
-            w[c] += (int)(left * need[c] / share);
+        used += w[c];
+    if (used < TEXT_WIDTH) {
+        size_t k = nnum ? nnum : t->ncols;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (!nnum || need[c] < 0)
+                w[c] += (TEXT_WIDTH - used) / (int)k;
+    }
     free(need);
 }
 

@@ -47,7 +47,13 @@ end
 -- toàn tỉnh.
 function M.loai_don_vi(run)
   if run.unit == nil then return "province" end
-  return run.unit_kind or "commune"
+  if run.unit_kind then return run.unit_kind end
+  -- Không có loại (bảng run dựng tay): đoán theo tên, "Huyện ..." là cấp huyện.
+  local ten = run.unit_name or ""
+  for _, cap in ipairs{ "Huyện ", "Thành phố ", "Thị xã ", "Quận " } do
+    if ten:sub(1, #cap) == cap then return "district" end
+  end
+  return "commune"
 end
 
 -- Các khóa của `decision` áp dụng cho MỌI đợt xét của tỉnh (mọi cấp, mọi đơn vị); các khóa
