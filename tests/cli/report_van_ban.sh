@@ -18,3 +18,7 @@ echo "=== phu-luc, run 2 (html text)"
 echo "=== docx of the certificates: a page break before each but the first"
 "$DVK" report 2 giay-chung-nhan -o gcn.docx
 unzip -p gcn.docx word/document.xml | grep -o '<w:pageBreakBefore/>' | wc -l
+echo "=== docx and pdf to a pipe: a zip, a PDF"
+"$DVK" report 2 phu-luc --format docx | head -c 2; echo
+echo "=== docx on a terminal is refused like xlsx (here: not a terminal, so written)"
+"$DVK" report 2 phu-luc --format docx > pl.docx; unzip -l pl.docx | grep -c "word/document.xml"
