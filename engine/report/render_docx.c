@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -719,13 +721,18 @@ const char *dvk_render_pdf_tool(char *path, size_t n)
     return NULL;
 }
 
-/* Run argv with stdin from /dev/null and stdout/stderr to log; the exit status or -1. */
+#define CONVERT_SECONDS 300   /* a converter that hangs is stopped (and the PDF refused) */
+
+/* Run argv in its own process group with stdin from /dev/null and stdout/stderr to log; the
+ * exit status, -1 when it could not run, -2 when it ran past CONVERT_SECONDS (the whole group
+ * is killed: soffice starts helpers). */
 static int run_program(char *const *argv, const char *log)
 {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        setpgid(0, 0);
         int in = open("/dev/null", O_RDONLY);
         int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (in >= 0)
@@ -737,10 +744,23 @@ static int run_program(char *const *argv, const char *log)
         execv(argv[0], argv);
         _exit(127);
     }
+    setpgid(pid, pid);
     int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
+    const struct timespec tick = {0, 50 * 1000 * 1000};
+    for (long waited = 0;; waited += 50) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR)
             return -1;
+        if (waited >= CONVERT_SECONDS * 1000L) {
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+            return -2;
+        }
+        nanosleep(&tick, NULL);
+    }
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -838,8 +858,11 @@ int dvk_render_pdf(const dvk_doc *doc, const char *path, const char *name, dvk_e
     }
     struct stat sb;
     if (st != 0 || stat(pdf, &sb) != 0 || sb.st_size == 0) {
-        rc = dvk_error_set(err, DVK_EIO, "%s: %s did not make the PDF (exit %d)",
-                           name ? name : path, tool, st);
+        rc = st == -2 ? dvk_error_set(err, DVK_EIO, "%s: %s did not finish in %d seconds; "
+                                      "nothing written", name ? name : path, tool,
+                                      CONVERT_SECONDS)
+                      : dvk_error_set(err, DVK_EIO, "%s: %s did not make the PDF (exit %d); "
+                                      "nothing written", name ? name : path, tool, st);
         goto done;
     }
     if (copy_file(pdf, path) != 0)

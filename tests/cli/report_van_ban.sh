@@ -18,7 +18,16 @@ echo "=== phu-luc, run 2 (html text)"
 echo "=== docx of the certificates: a page break before each but the first"
 "$DVK" report 2 giay-chung-nhan -o gcn.docx
 unzip -p gcn.docx word/document.xml | grep -o '<w:pageBreakBefore/>' | wc -l
-echo "=== docx and pdf to a pipe: a zip, a PDF"
+echo "=== docx to a pipe: a zip"
 "$DVK" report 2 phu-luc --format docx | head -c 2; echo
 echo "=== docx on a terminal is refused like xlsx (here: not a terminal, so written)"
 "$DVK" report 2 phu-luc --format docx > pl.docx; unzip -l pl.docx | grep -c "word/document.xml"
+echo "=== pdf: a converter that fails, none installed: exit 1, nothing written"
+mkdir -p fake empty
+printf '#!/bin/sh\necho "cannot convert" >&2\nexit 3\n' > fake/soffice
+chmod +x fake/soffice
+PATH="$PWD/fake" DVK_PDF_CONVERTER=libreoffice "$DVK" report 2 phu-luc -o pl.pdf > conv.txt 2>&1
+echo "exit $?"
+sed "s|$PWD|.|g" conv.txt
+PATH="$PWD/empty" "$DVK" report 2 phu-luc -o pl.pdf; echo "exit $?"
+ls pl.pdf .pl.pdf.* 2>&1 | sed 's/^ls: //'
