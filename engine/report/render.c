@@ -84,16 +84,6 @@ void dvk_render_number_line(const dvk_doc_letterhead *lh, char *buf, size_t n)
         snprintf(buf, n, "Số: %s%s%s", num, lh->symbol[0] ? "/" : "", lh->symbol);
 }
 
-int dvk_render_party(const dvk_doc *doc)
-{
-    for (size_t i = 0; i < dvk_doc_count(doc); i++) {
-        const dvk_doc_block *blk = dvk_doc_block_at(doc, i);
-        if (blk->type == DVK_DOC_LETTERHEAD)
-            return blk->letterhead->family == DVK_DOC_PARTY;
-    }
-    return 0;
-}
-
 void dvk_render_place_date(const dvk_doc_letterhead *lh, char *buf, size_t n)
 {
     char date[96];
@@ -437,10 +427,7 @@ static const char html_css[] =
     "td.rcp{width:45%;font-size:11pt;line-height:1.25}"
     ".rcp-h{font-weight:bold;font-style:italic;font-size:12pt}\n"
     "td.sig,div.sig{text-align:center;font-weight:bold}div.sig{margin:10pt 0 0 45%}\n"
-    ".sig-space{height:28mm}\n"
-    /* Party documents (the_thuc.lua): the document name 16 pt, "Nơi nhận:" underlined */
-    "body.party h1{font-size:16pt}body.party .rcp-h{font-style:normal;font-weight:normal;"
-    "text-decoration:underline;font-size:14pt}body.party td.rcp{font-size:12pt}\n";
+    ".sig-space{height:28mm}\n";
 
 static void html_table(dvk_buf *b, const dvk_doc_table *t)
 {
@@ -739,8 +726,16 @@ static void render_html(const dvk_doc *doc, dvk_buf *b)
     html_text(b, dvk_doc_title(doc)[0] ? dvk_doc_title(doc) : "Báo cáo", 0);
     dvk_buf_adds(b, "</title>\n<style>\n");
     dvk_buf_adds(b, html_css);
-    dvk_buf_adds(b, dvk_render_party(doc) ? "</style>\n</head>\n<body class=\"party\">\n<main>\n"
-                          : "</style>\n</head>\n<body>\n<main>\n");
+    /* The document's style (doc.h; the_thuc.lua by family and date): body and document name
+     * sizes, "Nơi nhận:" (bold italic in State documents, underlined in Party ones). */
+    dvk_doc_style st = dvk_doc_style_of(doc);
+    dvk_buf_printf(b, "body{font-size:%dpt}h1{font-size:%dpt}td.rcp{font-size:%dpt}"
+                   ".rcp-h{font-size:%dpt;font-weight:%s;font-style:%s;text-decoration:%s}\n",
+                   st.body_pt, st.name_pt, st.recipient_items_pt, st.recipients_pt,
+                   st.recipients_fmt & DVK_STYLE_BOLD ? "bold" : "normal",
+                   st.recipients_fmt & DVK_STYLE_ITALIC ? "italic" : "normal",
+                   st.recipients_fmt & DVK_STYLE_UNDERLINE ? "underline" : "none");
+    dvk_buf_adds(b, "</style>\n</head>\n<body>\n<main>\n");
     size_t n = dvk_doc_count(doc);
     for (size_t i = 0; i < n; i++) {
         const dvk_doc_block *blk = dvk_doc_block_at(doc, i);

@@ -27,7 +27,7 @@
 
 typedef struct dctx {
     dvk_buf *b;
-    int party;            /* the document's family: 1 Party, 0 State */
+    dvk_doc_style st;     /* sizes and the recipients' format (doc.h dvk_doc_style_of) */
     int page_break;       /* the next paragraph starts a new page */
 } dctx;
 
@@ -189,15 +189,15 @@ static void recipients_cell(dctx *c, const dvk_doc_block *blk)
 {
     dvk_buf *b = c->b;
     /* State: "Nơi nhận:" bold italic 12 pt, items 11 pt; Party: underlined 14 pt, items 12 pt
-     * (the_thuc.lua: noi_nhan_kieu, co_noi_nhan, co_noi_nhan_muc). */
-    if (c->party)
-        para(b, NULL, 0, 0, "Nơi nhận:", R_U, 28);
-    else
-        para(b, NULL, 0, 0, "Nơi nhận:", R_B | R_I, 24);
+     * (the document's style: the_thuc.lua noi_nhan_kieu, co_noi_nhan, co_noi_nhan_muc). */
+    int f = c->st.recipients_fmt;
+    para(b, NULL, 0, 0, "Nơi nhận:", (f & DVK_STYLE_BOLD ? R_B : 0) |
+         (f & DVK_STYLE_ITALIC ? R_I : 0) | (f & DVK_STYLE_UNDERLINE ? R_U : 0),
+         2 * c->st.recipients_pt);
     for (size_t i = 0; i < blk->nitems; i++) {
         dvk_buf_adds(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr>");
-        run(b, "- ", 2, 0, c->party ? 24 : 22);
-        runz(b, blk->values[i], 0, c->party ? 24 : 22);
+        run(b, "- ", 2, 0, 2 * c->st.recipient_items_pt);
+        runz(b, blk->values[i], 0, 2 * c->st.recipient_items_pt);
         dvk_buf_adds(b, "</w:p>");
     }
 }
@@ -460,7 +460,7 @@ static void render_body(dctx *c, const dvk_doc *doc)
         case DVK_DOC_HEADING: {
             /* The document's name (level 1) is 16 pt in Party documents, 14 pt in State
              * ones (the_thuc.lua: co_ten_loai). */
-            int size = blk->level == 1 && c->party ? 32 : 28;
+            int size = 2 * (blk->level == 1 ? c->st.name_pt : c->st.body_pt);
             int fmt = R_B | (blk->level == 4 ? R_I : 0);
             int before = c->page_break ? 0 : 240;
             dvk_buf_printf(b, "<w:p><w:pPr><w:keepNext/>%s<w:spacing w:before=\"%d\" "
@@ -569,15 +569,15 @@ static const char header_first[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<w:hdr " W_NS "><w:p/></w:hdr>";
 
-static void styles_xml(dvk_buf *b, int party)
+static void styles_xml(dvk_buf *b, const dvk_doc_style *st)
 {
-    (void)party;
     dvk_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                     "<w:styles " W_NS "><w:docDefaults><w:rPrDefault><w:rPr>"
                     "<w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" "
                     "w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/>"
-                    "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\"/>"
-                    "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" "
+                    "<w:sz w:val=\"");
+    dvk_buf_printf(b, "%d\"/><w:szCs w:val=\"%d", 2 * st->body_pt, 2 * st->body_pt);
+    dvk_buf_adds(b, "\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" "
                     "w:line=\"264\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>"
                     "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
                     "<w:name w:val=\"Normal\"/><w:qFormat/></w:style>"
@@ -600,9 +600,9 @@ static void core_xml(dvk_buf *b, const dvk_doc *doc)
     dvk_buf_adds(b, "</dc:title><dc:creator>dvk</dc:creator></cp:coreProperties>");
 }
 
-static void document_xml(dvk_buf *b, const dvk_doc *doc, int party)
+static void document_xml(dvk_buf *b, const dvk_doc *doc, const dvk_doc_style *st)
 {
-    dctx c = {b, party, 0};
+    dctx c = {b, *st, 0};
     dvk_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                     "<w:document " W_NS "><w:body>");
     render_body(&c, doc);
@@ -633,10 +633,10 @@ static int zip_part(zipFile z, const char *name, const char *data, size_t len)
 
 int dvk_render_docx(const dvk_doc *doc, const char *path, const char *name, dvk_error *err)
 {
-    int party = dvk_render_party(doc);
+    dvk_doc_style st = dvk_doc_style_of(doc);
     dvk_buf body = DVK_BUF_INIT, styles = DVK_BUF_INIT, core = DVK_BUF_INIT;
-    document_xml(&body, doc, party);
-    styles_xml(&styles, party);
+    document_xml(&body, doc, &st);
+    styles_xml(&styles, &st);
     core_xml(&core, doc);
     int rc = DVK_OK;
     if (body.oom || styles.oom || core.oom) {

@@ -13,8 +13,6 @@
 size_t dvk_render_article_prefix(const char *s);
 void dvk_render_number_line(const dvk_doc_letterhead *lh, char *buf, size_t n);
 void dvk_render_place_date(const dvk_doc_letterhead *lh, char *buf, size_t n);
-/* 1 when the document's family is the Party's (its first letterhead says so). */
-int dvk_render_party(const dvk_doc *doc);
 
 /* Write doc to path as a WordprocessingML document (minizip; the XML is written by hand):
  * A4 with the margins of Decree 30/2020, the styles of the document's family (the first

@@ -266,6 +266,10 @@ function M.phan_dau(run, doc, loai_van_ban, so_rieng)
   doc:letterhead{ family = o.ho, parent_issuer = o.cap_tren, issuer = o.co_quan,
                   number = so, symbol = ky_hieu, place = o.dia_danh,
                   date = run.decision_date or tostring(run.year) }
+  -- Cỡ chữ và kiểu "Nơi nhận:" của họ văn bản (the_thuc.HO, decision.style đè lên).
+  local tt = o.the_thuc
+  doc:style{ body_pt = tt.co_chu, name_pt = tt.co_ten_loai, recipients_pt = tt.co_noi_nhan,
+             recipient_items_pt = tt.co_noi_nhan_muc, recipients_format = tt.noi_nhan_kieu }
   if run.status ~= "final" then doc:paragraph("DỰ THẢO", "bold right") end
   return o
 end

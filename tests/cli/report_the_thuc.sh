@@ -5,7 +5,8 @@
 # agency's Party committee), each decided twice and finalized on 10/01/2025 and 10/12/2025.
 # The first page of each decision in Markdown, then its text in HTML and in DOCX
 # (word/document.xml, tags stripped). Then the province's overrides: decision.kinds and
-# decision.units apply to those runs, root keys to province-wide runs.
+# decision.units apply to those runs, root keys to province-wide runs, decision.style (the
+# family's sizes and "Nơi nhận:" format) to every run, in HTML and DOCX.
 fp() { sed 's/[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}/FFFF-FFFF-FFFF-FFFF/g'; }
 page1() { sed '/^---$/q'; }
 html_text() {   # the body up to the first page break, one block a line, tags stripped
@@ -46,6 +47,7 @@ echo "=== annex of a commune decision: no unit column (every model is the commun
 "$DVK" report 11 quyet-dinh | sed -n '/^| STT/,/^$/p'
 echo "=== overrides: decision.kinds.commune, decision.units[cong-an], root recipients"
 awk '/^  decision = \{/ { print; print "    recipients = { \"Như Điều 3;\", \"Lưu: VT.\" },";
+       print "    style = { co_ten_loai = 15, noi_nhan_kieu = \"bold underline\" },";
        print "    kinds = { commune = { deputy = true, signer_name = \"Lê Văn Xã\" } },";
        print "    units = { [\"thu-nghiem/cong-an\"] = { issuing_body = \"ĐẢNG ỦY CÔNG AN TỈNH\\nTHỬ NGHIỆM\",";
        print "                symbol = \"ĐUCA\", place = \"Thử Nghiệm\", signer = \"BÍ THƯ\" } },"; next }
@@ -54,3 +56,12 @@ for r in 9 11 13; do
   echo "--- run $r"
   "$DVK" report $r quyet-dinh | fp | page1 | sed -n '1,4p; /Nơi nhận/,$p'
 done
+echo "--- decision.style (every run): the document name 15 pt, 'Nơi nhận:' bold underlined"
+"$DVK" report 11 quyet-dinh --format html | grep '^body{font-size'
+"$DVK" report 11 quyet-dinh -o s11.docx
+unzip -p s11.docx word/document.xml | grep -o '<w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr><w:t xml:space="preserve">QUYẾT ĐỊNH<'
+unzip -p s11.docx word/document.xml | grep -o '<w:b/><w:u w:val="single"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr><w:t xml:space="preserve">Nơi nhận:'
+echo "--- a bad style is the report's error"
+sed -i 's/co_ten_loai = 15/co_ten_loai = 40/' sc/provinces/thu-nghiem.lua
+"$DVK" report 11 quyet-dinh > bad.txt 2>&1; echo "exit $?"
+sed 's|^.*scripts/lib/|scripts/lib/|' bad.txt
