@@ -614,8 +614,11 @@ START_TEST(docx)
     HAS(d, ">Số 08-QĐ/BTGDVTU<");
     HAS(d, "<w:pageBreakBefore/>");
     HAS(d, ">K/T TRƯỞNG BAN</w:t></w:r><w:r><w:rPr><w:b/><w:sz w:val=\"28\"/>");
-    HAS(d, "<w:u w:val=\"single\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/></w:rPr><w:t "
-           "xml:space=\"preserve\">Nơi nhận:");   /* Party: underlined */
+    HAS(d, "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:u w:val=\"single\"/></w:rPr><w:t "
+           "xml:space=\"preserve\">Nơi nhận:");   /* Party: underlined (u after sz: the schema) */
+    /* table properties in the schema's order: width, borders, layout, cell margins */
+    HAS(d, "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar>");
+    ck_assert_ptr_null(strstr(d, "<w:tblLayout w:type=\"fixed\"/><w:tblBorders>"));
     /* A4, Decree 30 margins, page numbers from page 2 */
     HAS(d, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>");
     HAS(d, "<w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\"");

@@ -79,10 +79,11 @@ static void run(dvk_buf *b, const char *s, size_t n, int fmt, int size)
                 dvk_buf_adds(b, "<w:i/>");
             if (fmt & R_CAPS)
                 dvk_buf_adds(b, "<w:caps/>");
-            if (fmt & R_U)
-                dvk_buf_adds(b, "<w:u w:val=\"single\"/>");
+            /* the schema's order: b, i, caps, sz, szCs, u (Word refuses another) */
             if (size)
                 dvk_buf_printf(b, "<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>", size, size);
+            if (fmt & R_U)
+                dvk_buf_adds(b, "<w:u w:val=\"single\"/>");
             dvk_buf_adds(b, "</w:rPr>");
         }
         if (start > 0)
@@ -118,10 +119,11 @@ static void para(dvk_buf *b, const char *jc, int indent, int after, const char *
  * between cell_open and cell_close. */
 static void plain_table_open(dvk_buf *b, int w1, int w2)
 {
-    dvk_buf_printf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%d\" w:type=\"dxa\"/><w:tblLayout "
-                   "w:type=\"fixed\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/>"
+    dvk_buf_printf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%d\" w:type=\"dxa\"/><w:tblBorders>"
+                   "<w:top w:val=\"nil\"/><w:left w:val=\"nil\"/>"
                    "<w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/>"
-                   "<w:insideV w:val=\"nil\"/></w:tblBorders><w:tblCellMar><w:left w:w=\"0\" "
+                   "<w:insideV w:val=\"nil\"/></w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+                   "<w:tblCellMar><w:left w:w=\"0\" "
                    "w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr>"
                    "<w:tblGrid><w:gridCol w:w=\"%d\"/><w:gridCol w:w=\"%d\"/></w:tblGrid>",
                    w1 + w2, w1, w2);
@@ -340,13 +342,13 @@ static void docx_table(dctx *c, const dvk_doc_table *t)
         runz(b, t->title, R_B, 26);
         dvk_buf_adds(b, "</w:p>");
     }
-    dvk_buf_adds(b, "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblLayout "
-                    "w:type=\"fixed\"/><w:tblBorders>");
+    dvk_buf_adds(b, "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblBorders>");
     static const char *const sides[] = {"top", "left", "bottom", "right", "insideH", "insideV"};
     for (size_t i = 0; i < 6; i++)
         dvk_buf_printf(b, "<w:%s w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>",
                        sides[i]);
-    dvk_buf_adds(b, "</w:tblBorders><w:tblCellMar><w:left w:w=\"60\" w:type=\"dxa\"/><w:right "
+    dvk_buf_adds(b, "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left "
+                    "w:w=\"60\" w:type=\"dxa\"/><w:right "
                     "w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>");
     for (size_t k = 0; k < t->ncols; k++)
         dvk_buf_printf(b, "<w:gridCol w:w=\"%d\"/>", w[k]);

@@ -60,7 +60,7 @@ echo "--- decision.style (every run): the document name 15 pt, 'Nơi nhận:' bo
 "$DVK" report 11 quyet-dinh --format html | grep '^body{font-size'
 "$DVK" report 11 quyet-dinh -o s11.docx
 unzip -p s11.docx word/document.xml | grep -o '<w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr><w:t xml:space="preserve">QUYẾT ĐỊNH<'
-unzip -p s11.docx word/document.xml | grep -o '<w:b/><w:u w:val="single"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr><w:t xml:space="preserve">Nơi nhận:'
+unzip -p s11.docx word/document.xml | grep -o '<w:b/><w:sz w:val="28"/><w:szCs w:val="28"/><w:u w:val="single"/></w:rPr><w:t xml:space="preserve">Nơi nhận:'
 echo "--- a bad style is the report's error"
 sed -i 's/co_ten_loai = 15/co_ten_loai = 40/' sc/provinces/thu-nghiem.lua
 "$DVK" report 11 quyet-dinh > bad.txt 2>&1; echo "exit $?"
