@@ -757,10 +757,11 @@ static void render_html(const dvk_doc *doc, dvk_buf *b)
                 strcat(cls, " c");
             if (blk->style & DVK_DOC_RIGHT)
                 strcat(cls, " r");
-            /* The subject line right under the document type ("QUYẾT ĐỊNH") has a short
-             * rule under it (Decree 30/2020). */
+            /* The subject line right under the document type ("QUYẾT ĐỊNH": bold, centred,
+             * upright) has a short rule under it (Decree 30/2020). */
             if (prev && prev->type == DVK_DOC_HEADING && prev->level == 1 &&
-                (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_CENTER))
+                (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_CENTER) &&
+                !(blk->style & DVK_DOC_ITALIC))
                 strcat(cls, " subj");
             if (cls[0])
                 dvk_buf_printf(b, "<p class=\"%s\">", cls + 1);

@@ -429,14 +429,14 @@ static void docx_paragraph(dctx *c, const dvk_doc *doc, size_t i, const dvk_doc_
     const char *jc = st & DVK_DOC_CENTER ? "center" : st & DVK_DOC_RIGHT ? "right" : "both";
     const dvk_doc_block *prev = i > 0 ? dvk_doc_block_at(doc, i - 1) : NULL;
     int subject = prev && prev->type == DVK_DOC_HEADING && prev->level == 1 &&
-                  (st & DVK_DOC_BOLD) && (st & DVK_DOC_CENTER);
+                  (st & DVK_DOC_BOLD) && (st & DVK_DOC_CENTER) && !(st & DVK_DOC_ITALIC);
     dvk_buf_printf(b, "<w:p><w:pPr>%s", break_before(c));
     if (subject) /* the subject line has a short rule under it (Decree 30/2020) */
         dvk_buf_adds(b, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"4\" "
                         "w:color=\"000000\"/></w:pBdr>");
     dvk_buf_adds(b, "<w:spacing w:before=\"0\" w:after=\"120\"/>");
     if (subject)
-        dvk_buf_adds(b, "<w:ind w:left=\"1600\" w:right=\"1600\"/>");
+        dvk_buf_adds(b, "<w:ind w:left=\"2200\" w:right=\"2200\"/>");
     else if (!(st & (DVK_DOC_CENTER | DVK_DOC_RIGHT)))
         dvk_buf_adds(b, "<w:ind w:firstLine=\"567\"/>");
     dvk_buf_printf(b, "<w:jc w:val=\"%s\"/></w:pPr>", jc);

@@ -26,7 +26,7 @@ return function(run, doc)
     bc.phan_dau(run, doc, "GCN", tostring(i))
     doc:heading("GIẤY CHỨNG NHẬN", 1)
     doc:paragraph(string.format("%s \"Dân vận khéo\" %s năm %d",
-      r.category == "dien-hinh" and "Điển hình" or "Mô hình", cap, run.year), "bold center")
+      r.category == "dien-hinh" and "Điển hình" or "Mô hình", cap, run.year), "bold italic center")
     doc:paragraph(o.tham_quyen, "bold center")
     doc:paragraph("CHỨNG NHẬN", "bold center")
     doc:paragraph(r.name, "bold center")
