@@ -72,7 +72,11 @@ START_TEST(format_names)
     ck_assert_int_eq(dvk_render_format_parse("md"), DVK_FORMAT_MD);
     ck_assert_int_eq(dvk_render_format_parse("markdown"), DVK_FORMAT_MD);
     ck_assert_int_eq(dvk_render_format_parse("xlsx"), DVK_FORMAT_XLSX);
-    ck_assert_int_eq(dvk_render_format_parse("pdf"), -1);
+    ck_assert_int_eq(dvk_render_format_parse("pdf"), DVK_FORMAT_PDF);
+    ck_assert_int_eq(dvk_render_format_parse("docx"), DVK_FORMAT_DOCX);
+    ck_assert_int_eq(dvk_render_format_parse("odt"), -1);
+    ck_assert(dvk_render_format_binary(DVK_FORMAT_DOCX));
+    ck_assert(!dvk_render_format_binary(DVK_FORMAT_HTML));
     ck_assert_str_eq(dvk_render_format_name(DVK_FORMAT_JSON), "json");
 }
 END_TEST
@@ -104,7 +108,8 @@ START_TEST(html)
     HAS(h, "<!DOCTYPE html>\n<html lang=\"vi\">");
     HAS(h, "<meta charset=\"utf-8\">");
     HAS(h, "<title>Báo cáo &lt;thử&gt; &amp; &quot;kiểm&quot;</title>");
-    HAS(h, "@page{size:A4;margin:20mm 15mm 20mm 30mm}");
+    HAS(h, "@page{size:A4;margin:20mm 15mm 20mm 30mm;@top-center{content:counter(page);");
+    HAS(h, "@page:first{@top-center{content:none}}");   /* no number on the first page */
     HAS(h, "'Times New Roman'");
     HAS(h, "font-size:14pt");
     HAS(h, "<h1>Đánh giá mô hình &quot;Dân vận khéo&quot;</h1>");
@@ -443,6 +448,9 @@ START_TEST(xlsx)
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     t = dvk_doc_table_add(doc, "Danh sách [kèm theo] Quyết định số 12/QĐ-UBND: *?", &err);
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
+    /* cut at a word, without the quote it opened */
+    t = dvk_doc_table_add(doc, "I. Công nhận mô hình \"Dân vận khéo\" cấp tỉnh", &err);
+    dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     t = dvk_doc_table_add(doc, "", &err);
     dvk_doc_table_column(doc, t, "a", "A", DVK_COL_TEXT, 0, &err);
     /* a cell longer than Excel allows (32,767 characters) is cut, not an error */
@@ -468,10 +476,18 @@ START_TEST(xlsx)
         HAS(wb, "<sheet name=\"Bảng trống\" sheetId=\"2\"");
         HAS(wb, "<sheet name=\"Theo lĩnh vực (2)\" sheetId=\"3\"");
         HAS(wb, "<sheet name=\"Danh sách -kèm theo- Quyết định\" sheetId=\"4\"");
-        HAS(wb, "<sheet name=\"Bảng 5\" sheetId=\"5\"");
+        HAS(wb, "<sheet name=\"I. Công nhận mô hình &quot;Dân vận\" sheetId=\"5\"");
+        HAS(wb, "<sheet name=\"Bảng 6\" sheetId=\"6\"");
+        /* printing: the header row repeats on every page */
+        HAS(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">");
+        HAS(wb, "!$4:$4</definedName>");
         free(wb);
         char *s1 = unzip_member(path, "xl/worksheets/sheet1.xml");
-        HAS(s1, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>");
+        /* the document's title, the table's, a blank row, then the header row (frozen) */
+        HAS(s1, "<pane ySplit=\"4\" topLeftCell=\"A5\" activePane=\"bottomLeft\" state=\"frozen\"/>");
+        HAS(s1, "<pageSetUpPr fitToPage=\"1\"/>");
+        HAS(s1, "paperSize=\"9\"");
+        HAS(s1, "fitToHeight=\"0\"");
         HAS(s1, "<v>2537</v>");       /* typed numbers, not strings */
         HAS(s1, "<v>0.5044</v>");     /* percentages as fractions with a % format */
         HAS(s1, "<v>2700000</v>");
@@ -560,6 +576,111 @@ START_TEST(xlsx_cut_short)
 }
 END_TEST
 
+START_TEST(docx)
+{
+    dvk_error err;
+    char *dir = tu_tmpdir();
+    char *path = tu_path(dir, "out.docx");
+    dvk_doc *doc = sample();
+    dvk_doc_letterhead lh = {DVK_DOC_PARTY, "TỈNH ỦY BẮC KẠN", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "08",
+                             "QĐ/BTGDVTU", "Bắc Kạn", "2025-12-01"};
+    ck_assert_int_eq(dvk_doc_letterhead_add(doc, &lh, &err), DVK_OK);
+    ck_assert_int_eq(dvk_doc_page_break(doc, &err), DVK_OK);
+    ck_assert_int_eq(dvk_doc_heading(doc, "DANH SÁCH", 2, &err), DVK_OK);
+    const char *items[] = {"Như Điều 3;", "Lưu Văn phòng Ban."};
+    dvk_doc_recipients(doc, 2, items, &err);
+    dvk_doc_signature sig = {"", "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN", "Nguyễn Văn A"};
+    dvk_doc_signature_add(doc, &sig, &err);
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_DOCX, path, NULL, &err), DVK_OK);
+    ck_assert_int_eq(tu_entries(dir), 1);   /* no temporary file left */
+    char *ct = unzip_member(path, "\\[Content_Types\\].xml");   /* unzip reads [] as a pattern */
+    if (!ct)
+        goto done;   /* no unzip(1) */
+    HAS(ct, "wordprocessingml.document.main+xml");
+    free(ct);
+    char *d = unzip_member(path, "word/document.xml");
+    /* escaped text, control characters dropped, a newline as a line break */
+    HAS(d, "<w:t xml:space=\"preserve\">Đánh giá mô hình &quot;Dân vận khéo&quot;</w:t>");
+    HAS(d, "&lt;script&gt;alert('x')&lt;/script&gt; &amp; *sao* #1");
+    HAS(d, "tab\there ctl</w:t>");
+    HAS(d, "<w:br/><w:t xml:space=\"preserve\">line 2</w:t>");
+    /* tables: the header row repeats on every page; typed cells read as people read them */
+    HAS(d, "<w:tblHeader/>");
+    HAS(d, ">2.537<");
+    HAS(d, ">50,4%<");
+    HAS(d, ">Không có dữ liệu.<");
+    /* Party letterhead, the page break on the next paragraph, the signature beside recipients */
+    HAS(d, ">ĐẢNG CỘNG SẢN VIỆT NAM<");
+    HAS(d, ">Số 08-QĐ/BTGDVTU<");
+    HAS(d, "<w:pageBreakBefore/>");
+    HAS(d, ">K/T TRƯỞNG BAN</w:t></w:r><w:r><w:rPr><w:b/><w:sz w:val=\"28\"/>");
+    HAS(d, "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:u w:val=\"single\"/></w:rPr><w:t "
+           "xml:space=\"preserve\">Nơi nhận:");   /* Party: underlined (u after sz: the schema) */
+    /* table properties in the schema's order: width, borders, layout, cell margins */
+    HAS(d, "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar>");
+    ck_assert_ptr_null(strstr(d, "<w:tblLayout w:type=\"fixed\"/><w:tblBorders>"));
+    /* A4, Decree 30 margins, page numbers from page 2 */
+    HAS(d, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>");
+    HAS(d, "<w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\"");
+    HAS(d, "<w:titlePg/>");
+    HAS(d, "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>");
+    free(d);
+    char *h1 = unzip_member(path, "word/header1.xml");
+    HAS(h1, "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>");
+    HAS(h1, "<w:jc w:val=\"center\"/>");
+    free(h1);
+    char *h2 = unzip_member(path, "word/header2.xml");
+    ck_assert_ptr_null(strstr(h2, "PAGE"));   /* the first page has no number */
+    free(h2);
+    char *core = unzip_member(path, "docProps/core.xml");
+    HAS(core, "<dc:title>Báo cáo &lt;thử&gt; &amp; &quot;kiểm&quot;</dc:title>");
+    free(core);
+done:;
+    /* the same bytes twice (fixed dates in the zip) */
+    size_t l1, l2;
+    char *a = tu_read(path, &l1);
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_DOCX, path, NULL, &err), DVK_OK);
+    char *b = tu_read(path, &l2);
+    ck_assert_uint_eq(l1, l2);
+    ck_assert_int_eq(memcmp(a, b, l1), 0);
+    free(a);
+    free(b);
+    /* not into memory: the binary formats go through a file */
+    char *out;
+    size_t len;
+    ck_assert_int_eq(dvk_render_buffer(doc, DVK_FORMAT_DOCX, &out, &len, &err), DVK_EUSAGE);
+    dvk_doc_free(doc);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(pdf_without_converter)
+{
+    dvk_error err;
+    char *dir = tu_tmpdir();
+    char *path = tu_path(dir, "out.pdf");
+    dvk_doc *doc = sample();
+    const char *old = getenv("PATH");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("PATH", "/nonexistent", 1);
+    char prog[256];
+    ck_assert_ptr_null(dvk_render_pdf_tool(prog, sizeof prog));
+    ck_assert_int_eq(dvk_render_file(doc, DVK_FORMAT_PDF, path, NULL, &err), DVK_EDATA);
+    HAS(err.msg, "PDF needs LibreOffice (soffice) or Chromium");
+    ck_assert_int_eq(tu_entries(dir), 0);   /* nothing written */
+    if (saved) {
+        setenv("PATH", saved, 1);
+        free(saved);
+    }
+    dvk_doc_free(doc);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -575,6 +696,8 @@ Suite *render_suite(void)
     tcase_add_test(tc, files_are_atomic);
     tcase_add_test(tc, xlsx);
     tcase_add_test(tc, xlsx_cut_short);
+    tcase_add_test(tc, docx);
+    tcase_add_test(tc, pdf_without_converter);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,5 @@
 /* cmd_report.c: `dvk report RUN NAME [--format F] [-o FILE] [--against RUN] [--successors]`
- * renders a report of a decision run; `dvk report --list` lists the built-in reports. */
+ * renders a report of a decision run (docx, pdf through an installed converter, said on stderr); `dvk report --list` lists the built-in reports. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -85,8 +85,18 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
     } else if (format < 0) {
         format = DVK_FORMAT_MD;
     }
-    if (format == DVK_FORMAT_XLSX && !out_path && isatty(STDOUT_FILENO))
-        return cli_usage_error("report", "XLSX is a binary file: give -o FILE.xlsx");
+    if (dvk_render_format_binary((dvk_format)format) && !out_path && isatty(STDOUT_FILENO))
+        return cli_usage_error("report", "%s is a binary file: give -o FILE.%s",
+                               format == DVK_FORMAT_XLSX ? "XLSX" : format == DVK_FORMAT_DOCX
+                               ? "DOCX" : "PDF", dvk_render_format_name((dvk_format)format));
+    char pdf_prog[4096];
+    const char *pdf_tool = NULL;
+    if (format == DVK_FORMAT_PDF && !(pdf_tool = dvk_render_pdf_tool(pdf_prog, sizeof pdf_prog))) {
+        fprintf(stderr, "dvk report: PDF needs LibreOffice (soffice) or Chromium, and neither is "
+                "installed: install libreoffice-writer-nogui, or write --format docx (or html) "
+                "and print that; nothing written\n");
+        return 1;
+    }
 
     int status = 0;
     dvk_store *s = cli_open_store(cli, DVK_STORE_READONLY, &status);
@@ -112,6 +122,8 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
     o.print = print_sink;
     if (dvk_report_run(s, &o, doc, &err) != DVK_OK)
         goto fail;
+    if (pdf_tool)
+        fprintf(stderr, "dvk report: PDF through %s (%s)\n", pdf_tool, pdf_prog);
     if (out_path) {
         if (dvk_render_file(doc, (dvk_format)format, out_path, &keep, &err) != DVK_OK)
             goto fail;

@@ -228,6 +228,63 @@ static int l_letterhead(lua_State *L)
     return 0;
 }
 
+/*** @method doc:style{body_pt=, name_pt=, recipients_pt=, recipient_items_pt=, recipients_format=}
+ * How the document is set (sizes in points; recipients_format: words of "bold italic
+ * underline", or "normal"); what is not given keeps the family's default. */
+static int l_style(lua_State *L)
+{
+    static const char *const keys[] = {"body_pt", "name_pt", "recipients_pt",
+                                       "recipient_items_pt", "recipients_format", NULL};
+    dvk_doc *doc = check_doc(L);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    check_keys(L, 2, "style", keys);
+    dvk_doc_style st = {0, 0, 0, 0, -1};
+    int *pts[] = {&st.body_pt, &st.name_pt, &st.recipients_pt, &st.recipient_items_pt};
+    for (int i = 0; i < 4; i++) {
+        lua_getfield(L, 2, keys[i]);
+        if (!lua_isnil(L, -1)) {
+            int ok;
+            lua_Integer v = lua_tointegerx(L, -1, &ok);
+            if (!ok || v < 8 || v > 28)
+                return luaL_error(L, "doc:style: %s must be a whole number of points from 8 to 28",
+                                  keys[i]);
+            *pts[i] = (int)v;
+        }
+        lua_pop(L, 1);
+    }
+    const char *fmt = opt_field(L, 2, "recipients_format", "style");
+    if (fmt) {
+        st.recipients_fmt = 0;
+        char word[32];
+        for (const char *p = fmt; *p;) {
+            size_t n = strcspn(p, " ,");
+            if (n > 0) {
+                if (n >= sizeof word)
+                    n = sizeof word - 1;
+                memcpy(word, p, n);
+                word[n] = '\0';
+                if (strcmp(word, "bold") == 0)
+                    st.recipients_fmt |= DVK_STYLE_BOLD;
+                else if (strcmp(word, "italic") == 0)
+                    st.recipients_fmt |= DVK_STYLE_ITALIC;
+                else if (strcmp(word, "underline") == 0)
+                    st.recipients_fmt |= DVK_STYLE_UNDERLINE;
+                else if (strcmp(word, "normal") != 0)
+                    return luaL_error(L, "doc:style: recipients_format: unknown word '%s' (use "
+                                      "bold, italic, underline or normal)", word);
+            }
+            p += n;
+            while (*p == ' ' || *p == ',')
+                p++;
+        }
+    }
+    lua_settop(L, 2);
+    dvk_error err;
+    if (dvk_doc_set_style(doc, &st, &err) != DVK_OK)
+        return raise(L, "style", &err);
+    return 0;
+}
+
 /*** @method doc:signature{on_behalf=, title=, name=}
  * The signature block. */
 static int l_signature(lua_State *L)
@@ -474,6 +531,7 @@ static const luaL_Reg doc_methods[] = {
     {"letterhead", l_letterhead},
     {"signature", l_signature},
     {"recipients", l_recipients},
+    {"style", l_style},
     {NULL, NULL},
 };
 

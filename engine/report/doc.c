@@ -12,6 +12,7 @@
 
 struct dvk_doc {
     char *title;
+    dvk_doc_style style;        /* zeros and recipients_fmt -1: the family's defaults */
     dvk_doc_block *blocks;
     size_t n, cap;
     size_t bytes;               /* what the document holds, approximately */
@@ -115,6 +116,7 @@ dvk_doc *dvk_doc_new(void)
         free(doc);
         return NULL;
     }
+    doc->style.recipients_fmt = -1;
     return doc;
 }
 
@@ -210,6 +212,43 @@ int dvk_doc_set_title(dvk_doc *doc, const char *title, dvk_error *err)
 }
 
 const char *dvk_doc_title(const dvk_doc *doc) { return doc->title; }
+
+int dvk_doc_set_style(dvk_doc *doc, const dvk_doc_style *st, dvk_error *err)
+{
+    const int pts[] = {st->body_pt, st->name_pt, st->recipients_pt, st->recipient_items_pt};
+    for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++)
+        if (pts[i] != 0 && (pts[i] < 8 || pts[i] > 28))
+            return dvk_error_set(err, DVK_EDATA, "a size of %d pt (use 8 to 28)", pts[i]);
+    if (st->recipients_fmt < -1 || st->recipients_fmt > 7)
+        return dvk_error_set(err, DVK_EDATA, "bad recipients format %d", st->recipients_fmt);
+    doc->style = *st;
+    return DVK_OK;
+}
+
+dvk_doc_style dvk_doc_style_of(const dvk_doc *doc)
+{
+    int party = 0;
+    for (size_t i = 0; i < doc->n; i++)
+        if (doc->blocks[i].type == DVK_DOC_LETTERHEAD) {
+            party = doc->blocks[i].letterhead->family == DVK_DOC_PARTY;
+            break;
+        }
+    /* Decree 30/2020 (State); Party documents: the name 16 pt, "Nơi nhận:" underlined */
+    dvk_doc_style d = {14, party ? 16 : 14, party ? 14 : 12, party ? 12 : 11,
+                       party ? DVK_STYLE_UNDERLINE : DVK_STYLE_BOLD | DVK_STYLE_ITALIC};
+    const dvk_doc_style *s = &doc->style;
+    if (s->body_pt)
+        d.body_pt = s->body_pt;
+    if (s->name_pt)
+        d.name_pt = s->name_pt;
+    if (s->recipients_pt)
+        d.recipients_pt = s->recipients_pt;
+    if (s->recipient_items_pt)
+        d.recipient_items_pt = s->recipient_items_pt;
+    if (s->recipients_fmt >= 0)
+        d.recipients_fmt = s->recipients_fmt;
+    return d;
+}
 size_t dvk_doc_count(const dvk_doc *doc) { return doc->n; }
 size_t dvk_doc_bytes(const dvk_doc *doc) { return doc->bytes; }
 

@@ -16,11 +16,12 @@
 #include "dvk/json.h"
 #include "dvk/outfile.h"
 #include "dvk/text.h"
+#include "report/render_docx.h"
 #include "report/render_xlsx.h"
 
 /* ---- formats and shared pieces ------------------------------------------------------- */
 
-static const char *const format_names[] = {"md", "html", "csv", "xlsx", "json"};
+static const char *const format_names[] = {"md", "html", "csv", "xlsx", "json", "docx", "pdf"};
 
 int dvk_render_format_parse(const char *name)
 {
@@ -28,7 +29,7 @@ int dvk_render_format_parse(const char *name)
         return -1;
     if (strcmp(name, "markdown") == 0)
         return DVK_FORMAT_MD;
-    for (int i = 0; i <= DVK_FORMAT_JSON; i++)
+    for (int i = 0; i <= DVK_FORMAT_PDF; i++)
         if (strcmp(name, format_names[i]) == 0)
             return i;
     return -1;
@@ -36,13 +37,32 @@ int dvk_render_format_parse(const char *name)
 
 const char *dvk_render_format_name(dvk_format f)
 {
-    return (int)f >= 0 && f <= DVK_FORMAT_JSON ? format_names[f] : "?";
+    return (int)f >= 0 && f <= DVK_FORMAT_PDF ? format_names[f] : "?";
+}
+
+int dvk_render_format_binary(dvk_format f)
+{
+    return f == DVK_FORMAT_XLSX || f == DVK_FORMAT_DOCX || f == DVK_FORMAT_PDF;
+}
+
+/* A binary format written to a named file (path, never a link: the caller created it). */
+static int render_named(const dvk_doc *doc, dvk_format f, const char *path, const char *name,
+                        dvk_error *err)
+{
+    switch (f) {
+    case DVK_FORMAT_XLSX: return dvk_render_xlsx(doc, path, name, err);
+    case DVK_FORMAT_DOCX: return dvk_render_docx(doc, path, name, err);
+    case DVK_FORMAT_PDF: return dvk_render_pdf(doc, path, name, err);
+    default:
+        return dvk_error_set(err, DVK_EUSAGE, "format %s is not a binary format",
+                             dvk_render_format_name(f));
+    }
 }
 
 static int is_numeric(dvk_doc_col_type t) { return t != DVK_COL_TEXT; }
 
 /* Length of a leading article number "Điều 12." (set in bold in decisions), or 0. */
-static size_t article_prefix(const char *s)
+size_t dvk_render_article_prefix(const char *s)
 {
     static const char word[] = "Điều ";
     size_t n = sizeof word - 1;
@@ -55,7 +75,7 @@ static size_t article_prefix(const char *s)
 }
 
 /* "Số: 12/QĐ-UBND" (state) or "Số 12-QĐ/BDVTU" (party); a missing number leaves room. */
-static void number_line(const dvk_doc_letterhead *lh, char *buf, size_t n)
+void dvk_render_number_line(const dvk_doc_letterhead *lh, char *buf, size_t n)
 {
     const char *num = lh->number[0] ? lh->number : "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0";
     if (lh->family == DVK_DOC_PARTY)
@@ -64,7 +84,7 @@ static void number_line(const dvk_doc_letterhead *lh, char *buf, size_t n)
         snprintf(buf, n, "Số: %s%s%s", num, lh->symbol[0] ? "/" : "", lh->symbol);
 }
 
-static void place_date(const dvk_doc_letterhead *lh, char *buf, size_t n)
+void dvk_render_place_date(const dvk_doc_letterhead *lh, char *buf, size_t n)
 {
     char date[96];
     dvk_format_date_vi(lh->date, date, sizeof date);
@@ -210,8 +230,8 @@ static void md_chart(dvk_buf *b, const dvk_doc_chart *ch)
 static void md_letterhead(dvk_buf *b, const dvk_doc_letterhead *lh)
 {
     char num[256], date[512];
-    number_line(lh, num, sizeof num);
-    place_date(lh, date, sizeof date);
+    dvk_render_number_line(lh, num, sizeof num);
+    dvk_render_place_date(lh, date, sizeof date);
     const char *right = lh->family == DVK_DOC_PARTY ? "ĐẢNG CỘNG SẢN VIỆT NAM"
                                                      : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
     dvk_buf_adds(b, "| ");
@@ -254,7 +274,7 @@ static void md_block(dvk_buf *b, const dvk_doc_block *blk)
                                                                                          : "";
         if (!blk->text[0])
             break;
-        size_t art = mark[0] ? 0 : article_prefix(blk->text);
+        size_t art = mark[0] ? 0 : dvk_render_article_prefix(blk->text);
         if (art) {
             dvk_buf_adds(b, "**");
             dvk_buf_add(b, blk->text, art);
@@ -360,7 +380,9 @@ static void html_text(dvk_buf *b, const char *s, int br)
 }
 
 static const char html_css[] =
-    "@page{size:A4;margin:20mm 15mm 20mm 30mm}\n"
+    "@page{size:A4;margin:20mm 15mm 20mm 30mm;@top-center{content:counter(page);"
+    "font-family:'Times New Roman','Liberation Serif',serif;font-size:13pt}}\n"
+    "@page:first{@top-center{content:none}}\n"
     "html{background:#fff}\n"
     "body{margin:0;color:#000;background:#fff;font-family:'Times New Roman','Liberation Serif',"
     "Tinos,Times,serif;font-size:14pt;line-height:1.3}\n"
@@ -651,8 +673,8 @@ static void html_lines(dvk_buf *b, const char *cls, const char *text)
 static void html_letterhead(dvk_buf *b, const dvk_doc_letterhead *lh)
 {
     char num[256], date[512];
-    number_line(lh, num, sizeof num);
-    place_date(lh, date, sizeof date);
+    dvk_render_number_line(lh, num, sizeof num);
+    dvk_render_place_date(lh, date, sizeof date);
     dvk_buf_printf(b, "<table class=\"lh%s\"><tr><td class=\"lh-l\">",
             lh->family == DVK_DOC_PARTY ? " party" : "");
     if (lh->parent_issuer[0])
@@ -704,6 +726,15 @@ static void render_html(const dvk_doc *doc, dvk_buf *b)
     html_text(b, dvk_doc_title(doc)[0] ? dvk_doc_title(doc) : "Báo cáo", 0);
     dvk_buf_adds(b, "</title>\n<style>\n");
     dvk_buf_adds(b, html_css);
+    /* The document's style (doc.h; the_thuc.lua by family and date): body and document name
+     * sizes, "Nơi nhận:" (bold italic in State documents, underlined in Party ones). */
+    dvk_doc_style st = dvk_doc_style_of(doc);
+    dvk_buf_printf(b, "body{font-size:%dpt}h1{font-size:%dpt}td.rcp{font-size:%dpt}"
+                   ".rcp-h{font-size:%dpt;font-weight:%s;font-style:%s;text-decoration:%s}\n",
+                   st.body_pt, st.name_pt, st.recipient_items_pt, st.recipients_pt,
+                   st.recipients_fmt & DVK_STYLE_BOLD ? "bold" : "normal",
+                   st.recipients_fmt & DVK_STYLE_ITALIC ? "italic" : "normal",
+                   st.recipients_fmt & DVK_STYLE_UNDERLINE ? "underline" : "none");
     dvk_buf_adds(b, "</style>\n</head>\n<body>\n<main>\n");
     size_t n = dvk_doc_count(doc);
     for (size_t i = 0; i < n; i++) {
@@ -726,16 +757,17 @@ static void render_html(const dvk_doc *doc, dvk_buf *b)
                 strcat(cls, " c");
             if (blk->style & DVK_DOC_RIGHT)
                 strcat(cls, " r");
-            /* The subject line right under the document type ("QUYẾT ĐỊNH") has a short
-             * rule under it (Decree 30/2020). */
+            /* The subject line right under the document type ("QUYẾT ĐỊNH": bold, centred,
+             * upright) has a short rule under it (Decree 30/2020). */
             if (prev && prev->type == DVK_DOC_HEADING && prev->level == 1 &&
-                (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_CENTER))
+                (blk->style & DVK_DOC_BOLD) && (blk->style & DVK_DOC_CENTER) &&
+                !(blk->style & DVK_DOC_ITALIC))
                 strcat(cls, " subj");
             if (cls[0])
                 dvk_buf_printf(b, "<p class=\"%s\">", cls + 1);
             else
                 dvk_buf_adds(b, "<p>");
-            size_t art = blk->style & DVK_DOC_BOLD ? 0 : article_prefix(blk->text);
+            size_t art = blk->style & DVK_DOC_BOLD ? 0 : dvk_render_article_prefix(blk->text);
             if (art) {
                 dvk_buf_adds(b, "<b>");
                 dvk_buf_add(b, blk->text, art);
@@ -1071,7 +1103,6 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
     case DVK_FORMAT_HTML: render_html(doc, &b); break;
     case DVK_FORMAT_CSV: rc = render_csv(doc, &b, err); break;
     case DVK_FORMAT_JSON: render_json(doc, &b); break;
-    case DVK_FORMAT_XLSX:
     default:
         return dvk_error_set(err, DVK_EUSAGE, "format %s cannot be rendered into memory",
                              dvk_render_format_name(f));
@@ -1087,10 +1118,11 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
     return DVK_OK;
 }
 
-/* XLSX onto a stream: libxlsxwriter writes only to a named file, so the workbook goes
+/* XLSX, DOCX or PDF onto a stream: they are written only to a named file, so the output goes
  * through a temporary file under $TMPDIR first (mkstemp: created exclusively). name is the
  * output as messages show it (NULL: the temporary file). */
-static int stream_xlsx(const dvk_doc *doc, FILE *out, const char *name, dvk_error *err)
+static int stream_binary(const dvk_doc *doc, dvk_format f, FILE *out, const char *name,
+                         dvk_error *err)
 {
     const char *dir = getenv("TMPDIR");
     char path[4096];
@@ -1100,7 +1132,7 @@ static int stream_xlsx(const dvk_doc *doc, FILE *out, const char *name, dvk_erro
         return dvk_error_set(err, DVK_EIO, "%s: cannot create a temporary file (%s)", path,
                              strerror(errno));
     close(fd);
-    int rc = dvk_render_xlsx(doc, path, name, err);
+    int rc = render_named(doc, f, path, name, err);
     FILE *in = rc == DVK_OK ? fopen(path, "rb") : NULL;
     if (rc == DVK_OK && !in)
         rc = dvk_error_set(err, DVK_EIO, "%s: cannot read back (%s)", path, strerror(errno));
@@ -1129,24 +1161,25 @@ int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path,
     size_t len = 0;
     int rc;
     dvk_outfile o;
-    /* Every format but XLSX is rendered before the file is touched. */
-    if (f != DVK_FORMAT_XLSX && (rc = dvk_render_buffer(doc, f, &data, &len, err)) != DVK_OK)
+    /* Every text format is rendered before the file is touched. */
+    int binary = dvk_render_format_binary(f);
+    if (!binary && (rc = dvk_render_buffer(doc, f, &data, &len, err)) != DVK_OK)
         return rc;
-    if ((rc = dvk_outfile_open(&o, path, keep, f == DVK_FORMAT_XLSX ? DVK_OUTFILE_BY_NAME : 0,
+    if ((rc = dvk_outfile_open(&o, path, keep, binary ? DVK_OUTFILE_BY_NAME : 0,
                                err)) != DVK_OK) {
         free(data);
         return rc;
     }
-    if (f != DVK_FORMAT_XLSX) {
+    if (!binary) {
         if (fwrite(data, 1, len, o.f) != len)
             rc = dvk_error_set(err, DVK_EIO, "%s: write failed (%s)", path, strerror(errno));
     } else if (o.tmp) {
         /* libxlsxwriter opens the name it is given with fopen("wb"), which would follow a
          * link: it is given the temporary file dvk_outfile_open just created exclusively,
          * and dvk_outfile_close checks that file is still the one created before renaming. */
-        rc = dvk_render_xlsx(doc, o.tmp, path, err);
+        rc = render_named(doc, f, o.tmp, path, err);
     } else {   /* a device or pipe, written in place */
-        rc = stream_xlsx(doc, o.f, path, err);
+        rc = stream_binary(doc, f, o.f, path, err);
     }
     int crc = dvk_outfile_close(&o, rc == DVK_OK, rc ? NULL : err);
     free(data);
@@ -1155,7 +1188,7 @@ int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path,
 
 int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *err)
 {
-    if (f != DVK_FORMAT_XLSX) {
+    if (!dvk_render_format_binary(f)) {
         char *data;
         size_t len;
         int rc = dvk_render_buffer(doc, f, &data, &len, err);
@@ -1166,5 +1199,5 @@ int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *er
         free(data);
         return rc;
     }
-    return stream_xlsx(doc, out, NULL, err);
+    return stream_binary(doc, f, out, NULL, err);
 }

@@ -14,12 +14,14 @@
 
 #include "dvk/doc.h"
 #include "dvk/text.h"
+#include "report/render_docx.h"
 
-#define MAX_COL_WIDTH 60
+#define MAX_COL_WIDTH 45   /* wider text wraps: a printed annex stays on the page */
 #define XLSX_CELL_MAX 32767   /* characters in one cell (libxlsxwriter refuses more) */
 
 typedef struct xfmt {
-    lxw_format *header, *text, *wrap, *n[5], *total_text, *total_n[5], *note;
+    lxw_format *header, *text, *wrap, *n[5], *total_text, *total_n[5], *note, *title, *sub,
+        *caption;
 } xfmt;
 
 static const char *const num_formats[5] = {
@@ -60,6 +62,19 @@ static void make_formats(lxw_workbook *wb, xfmt *f)
     }
     f->note = workbook_add_format(wb);
     format_set_italic(f->note);
+    /* the title rows above a table: the document's title, the decision line, the table's */
+    f->title = workbook_add_format(wb);
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 13);
+    format_set_align(f->title, LXW_ALIGN_CENTER);
+    format_set_text_wrap(f->title);
+    f->sub = workbook_add_format(wb);
+    format_set_italic(f->sub);
+    format_set_align(f->sub, LXW_ALIGN_CENTER);
+    format_set_text_wrap(f->sub);
+    f->caption = workbook_add_format(wb);
+    format_set_bold(f->caption);
+    format_set_align(f->caption, LXW_ALIGN_LEFT);
 }
 
 /* Copy the longest prefix of s with at most max code points that fits in out (n bytes, with
@@ -107,7 +122,16 @@ static void sheet_name(const char *title, size_t index, char names[][LXW_MAX_SHE
     char base[LXW_MAX_SHEETNAME_LENGTH];
     utf8_copy(s, LXW_SHEETNAME_MAX, base, sizeof base);
     size_t bl = strlen(base);
-    while (bl > 0 && (base[bl - 1] == '\'' || base[bl - 1] == ' '))
+    /* A cut title ends at a word: back to the last space when the cut fell inside a word
+     * ("I. Công nhận mô hình "Dân vận k" -> "I. Công nhận mô hình "Dân vận"), then without
+     * an opening quote or bracket left unclosed at the end. */
+    if (s[bl] && s[bl] != ' ') {
+        char *sp = strrchr(base, ' ');
+        if (sp && sp - base >= 8)
+            *sp = '\0';
+        bl = strlen(base);
+    }
+    while (bl > 0 && strchr("' (\"-,;.", base[bl - 1]))
         base[--bl] = '\0';
     if (!base[0])
         snprintf(base, sizeof base, "Bảng %zu", index + 1);
@@ -283,6 +307,23 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, const char *name, dvk_
     xfmt f;
     make_formats(wb, &f);
 
+    /* The decision's line over every sheet: "ỦY BAN NHÂN DÂN TỈNH X - Số: 12/QĐ-UBND - X,
+     * ngày ..." from the document's first letterhead, "" when it has none. */
+    char decision[1024] = "";
+    for (size_t i = 0; i < dvk_doc_count(doc); i++) {
+        const dvk_doc_block *blk = dvk_doc_block_at(doc, i);
+        if (blk->type != DVK_DOC_LETTERHEAD)
+            continue;
+        char num[256], date[512], issuer[256];
+        snprintf(issuer, sizeof issuer, "%s", blk->letterhead->issuer);
+        for (char *p = issuer; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        dvk_render_number_line(blk->letterhead, num, sizeof num);
+        dvk_render_place_date(blk->letterhead, date, sizeof date);
+        snprintf(decision, sizeof decision, "%s - %s - %s", issuer, num, date);
+        break;
+    }
     size_t k = 0;
     lxw_error xe = LXW_NO_ERROR;
     for (size_t i = 0; i < dvk_doc_count(doc) && xe == LXW_NO_ERROR; i++) {
@@ -290,7 +331,7 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, const char *name, dvk_
         if (blk->type != DVK_DOC_TABLE)
             continue;
         const dvk_doc_table *t = blk->table;
-        if (t->nrows + t->nfootnotes + 3 > LXW_ROW_MAX) {
+        if (t->nrows + t->nfootnotes + 8 > LXW_ROW_MAX) {
             rc = dvk_error_set(err, DVK_EDATA, "%s: table '%s' has %zu rows, more than an Excel "
                                "sheet holds (%d); use csv", shown, t->title, t->nrows, LXW_ROW_MAX);
             goto done;
@@ -313,6 +354,27 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, const char *name, dvk_
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
         }
+        /* Title rows (the document's title, the decision's issuer and number, the table's
+         * title), merged across the table; the header row under them repeats on every
+         * printed page. */
+        lxw_row_t hdr = 0;
+        lxw_col_t last = (lxw_col_t)(t->ncols ? t->ncols - 1 : 0);
+        const char *dt = dvk_doc_title(doc);
+        if (dt[0]) {
+            xe = last > 0 ? worksheet_merge_range(ws, hdr, 0, hdr, last, dt, f.title)
+                          : worksheet_write_string(ws, hdr, 0, dt, f.title);
+            worksheet_set_row(ws, hdr, 36, NULL);
+            hdr++;
+        }
+        if (decision[0] && xe == LXW_NO_ERROR) {
+            xe = last > 0 ? worksheet_merge_range(ws, hdr, 0, hdr, last, decision, f.sub)
+                          : worksheet_write_string(ws, hdr, 0, decision, f.sub);
+            hdr++;
+        }
+        if (t->title[0] && strcmp(t->title, dt) != 0 && xe == LXW_NO_ERROR)
+            xe = worksheet_write_string(ws, hdr++, 0, t->title, f.caption);
+        if (hdr > 0)
+            hdr++;   /* a blank row before the table */
         for (size_t c = 0; c < t->ncols; c++) {
             const dvk_doc_column *col = &t->cols[c];
             int w = dvk_text_width(col->title, strlen(col->title));
@@ -333,10 +395,24 @@ int dvk_render_xlsx(const dvk_doc *doc, const char *path, const char *name, dvk_
                 w = col->width;
             widths[c] = w > MAX_COL_WIDTH ? MAX_COL_WIDTH : w;
             worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
-            xe = worksheet_write_string(ws, 0, (lxw_col_t)c, col->title, f.header);
+            if (xe == LXW_NO_ERROR)
+                xe = worksheet_write_string(ws, hdr, (lxw_col_t)c, col->title, f.header);
         }
-        worksheet_freeze_panes(ws, 1, 0);
-        lxw_row_t row = 1;
+        worksheet_freeze_panes(ws, hdr + 1, 0);
+        /* Printing: A4, the margins of Decree 30/2020 (inches), landscape when the columns are
+         * wider than a portrait page holds, every column on one page wide, the header row
+         * repeated. */
+        int total_w = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            total_w += widths[c];
+        worksheet_set_paper(ws, 9);
+        if (total_w > 95)
+            worksheet_set_landscape(ws);
+        worksheet_set_margins(ws, 1.18, 0.59, 0.79, 0.79);
+        worksheet_fit_to_pages(ws, 1, 0);
+        worksheet_repeat_rows(ws, hdr, hdr);
+        worksheet_center_horizontally(ws);
+        lxw_row_t row = hdr + 1;
         for (size_t r = 0; r < t->nrows && xe == LXW_NO_ERROR; r++, row++)
             for (size_t c = 0; c < t->ncols && xe == LXW_NO_ERROR; c++) {
                 const dvk_doc_cell *cell = &t->cells[r * t->ncols + c];

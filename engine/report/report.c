@@ -664,6 +664,10 @@ static void push_run(lua_State *L, run_info *ri)
     set_str(L, "level_name", dvk_level_title(c->p, ri->level));
     set_str(L, "unit", ri->unit[0] ? ri->unit : NULL);
     set_str(L, "unit_name", ri->unit[0] ? unit_name(c, ri->unit) : NULL);
+    {   /* the deciding unit's kind (commune, agency...): the layout of its documents */
+        int u = ri->unit[0] ? dvk_units_find(c->units, ri->unit) : -1;
+        set_str(L, "unit_kind", u >= 0 ? dvk_units_at(c->units, (size_t)u)->kind : NULL);
+    }
     set_str(L, "status", ri->status);
     set_str(L, "decision_number", ri->has_number ? ri->number : NULL);
     set_str(L, "decision_date", ri->has_date ? ri->date : NULL);

@@ -106,6 +106,16 @@ typedef struct dvk_doc_signature {
     char *name;
 } dvk_doc_signature;
 
+/* How an administrative document is set (scripts/lib/the_thuc.lua holds the values by
+ * family and date): sizes in points, 0 for the family's default (State: body 14, document
+ * name 14, "Nơi nhận:" 12 and its items 11, bold italic; Party: 14, 16, 14 and 12,
+ * underlined); recipients_fmt is DVK_STYLE_* bits, -1 for the default. */
+enum { DVK_STYLE_BOLD = 1, DVK_STYLE_ITALIC = 2, DVK_STYLE_UNDERLINE = 4 };
+typedef struct dvk_doc_style {
+    int body_pt, name_pt, recipients_pt, recipient_items_pt;
+    int recipients_fmt;
+} dvk_doc_style;
+
 typedef struct dvk_doc_block {
     dvk_doc_block_type type;
     int level;                   /* heading: 1..4 */
@@ -128,6 +138,11 @@ void dvk_doc_free(dvk_doc *doc);
 /* The document's title (HTML <title>, XLSX properties, JSON "title"); "" by default. */
 int dvk_doc_set_title(dvk_doc *doc, const char *title, dvk_error *err);
 const char *dvk_doc_title(const dvk_doc *doc);
+/* The document's style (sizes from 8 to 28 pt or 0; recipients_fmt -1..7), else DVK_EDATA. */
+int dvk_doc_set_style(dvk_doc *doc, const dvk_doc_style *st, dvk_error *err);
+/* The style with the defaults of the document's family filled in (party: its first
+ * letterhead is the Party's). */
+dvk_doc_style dvk_doc_style_of(const dvk_doc *doc);
 size_t dvk_doc_count(const dvk_doc *doc);
 const dvk_doc_block *dvk_doc_block_at(const dvk_doc *doc, size_t i);
 /* Bytes the document holds (what DVK_DOC_MAX_BYTES limits). */
@@ -191,7 +206,7 @@ int dvk_doc_col_type_parse(const char *name);          /* -1 when unknown */
 int dvk_doc_style_parse(const char *s);
 
 /* The Lua `doc` object (engine/lua/doc.c; methods title, heading, paragraph, kv, table,
- * chart, page_break, letterhead, signature, recipients; see docs/reports.md). dvk_doc_push pushes a userdata
+ * chart, page_break, letterhead, signature, recipients, style; see docs/reports.md). dvk_doc_push pushes a userdata
  * that refers to doc without owning it; after the report, dvk_doc_unbind(L, idx) detaches
  * it so that a script that kept it gets "document is closed" instead of a dangling pointer.
  * Method errors are Lua errors ("doc:table: column 2: unknown type 'x'"). */

@@ -19,18 +19,29 @@ typedef enum dvk_format {
     DVK_FORMAT_HTML,
     DVK_FORMAT_CSV,
     DVK_FORMAT_XLSX,
-    DVK_FORMAT_JSON
+    DVK_FORMAT_JSON,
+    DVK_FORMAT_DOCX,   /* report/render_docx.c: WordprocessingML, page numbers as fields */
+    DVK_FORMAT_PDF     /* through an installed converter (dvk_render_pdf_tool) */
 } dvk_format;
 
-/* "md, html, csv, xlsx, json": for messages listing the valid formats. */
-#define DVK_RENDER_FORMATS "md, html, csv, xlsx, json"
+/* "md, html, csv, xlsx, json, docx, pdf": for messages listing the valid formats. */
+#define DVK_RENDER_FORMATS "md, html, csv, xlsx, json, docx, pdf"
 
-/* "md" (or "markdown"), "html", "csv", "xlsx", "json" -> format; -1 when unknown. */
+/* "md" (or "markdown"), "html", "csv", "xlsx", "json", "docx", "pdf" -> format; -1 when
+ * unknown. */
 int dvk_render_format_parse(const char *name);
 const char *dvk_render_format_name(dvk_format f);
 
+/* 1 for the binary formats written through a file (XLSX, DOCX, PDF). */
+int dvk_render_format_binary(dvk_format f);
+
+/* The PDF converter dvk_render_file would use: "LibreOffice" (soffice, converting the DOCX)
+ * or "Chromium" (printing the HTML), the first found on $PATH (DVK_PDF_CONVERTER=libreoffice
+ * or chromium picks one), its path copied into path; NULL when none is installed. */
+const char *dvk_render_pdf_tool(char *path, size_t n);
+
 /* Render doc into a malloc'd buffer (*out, *len; NUL-terminated, the caller frees it).
- * Every format but XLSX. */
+ * Every text format (md, html, csv, json). */
 int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
                       dvk_error *err);
 /* Render doc to path through dvk_outfile_open (outfile.h): a hidden temporary file in the
@@ -40,7 +51,7 @@ int dvk_render_buffer(const dvk_doc *doc, dvk_format f, char **out, size_t *len,
  * err says why. */
 int dvk_render_file(const dvk_doc *doc, dvk_format f, const char *path,
                     const dvk_outfile_keep *keep, dvk_error *err);
-/* Render doc to an open stream (XLSX goes through a temporary file). */
+/* Render doc to an open stream (XLSX, DOCX and PDF go through a temporary file). */
 int dvk_render_stream(const dvk_doc *doc, dvk_format f, FILE *out, dvk_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 -- cáo viết số và ngày như mọi phần khác của dvk.
 
 local van_ban = dvk.require("van_ban")
+local the_thuc = dvk.require("the_thuc")
 
 local M = {}
 
@@ -42,32 +43,83 @@ function M.quyet_dinh(run)
   return (info and info.decision) or {}
 end
 
+-- Loại đơn vị quyết định: loại của run.unit (commune, agency...), "province" cho đợt xét
+-- toàn tỉnh.
+function M.loai_don_vi(run)
+  if run.unit == nil then return "province" end
+  if run.unit_kind then return run.unit_kind end
+  -- Không có loại (bảng run dựng tay): đoán theo tên, "Huyện ..." là cấp huyện.
+  local ten = run.unit_name or ""
+  for _, cap in ipairs{ "Huyện ", "Thành phố ", "Thị xã ", "Quận " } do
+    if ten:sub(1, #cap) == cap then return "district" end
+  end
+  return "commune"
+end
+
+-- Các khóa của `decision` áp dụng cho MỌI đợt xét của tỉnh (mọi cấp, mọi đơn vị); các khóa
+-- khác ở gốc bảng là của cơ quan cấp tỉnh (đợt xét toàn tỉnh); decision.kinds[loại] và
+-- decision.units[mã] ghi đè cho đợt xét của đơn vị loại đó / đơn vị đó (đơn vị thắng loại).
+local CHUNG = { family = true, bases = true, awards = true, issuers = true, style = true,
+                deputy = true }
+
+-- Bảng `decision` đã ghép cho đợt xét này.
+function M.cai_dat(run)
+  local d = M.quyet_dinh(run)
+  local out = {}
+  for k, v in pairs(d) do
+    if k ~= "kinds" and k ~= "units" and (CHUNG[k] or run.unit == nil) then out[k] = v end
+  end
+  local function tron(t)
+    if type(t) ~= "table" then return end
+    for k, v in pairs(t) do out[k] = v end
+  end
+  tron(d.kinds and d.kinds[M.loai_don_vi(run)])
+  if run.unit then tron(d.units and d.units[run.unit]) end
+  return out
+end
+
 -- Họ văn bản: "party" (văn bản của Đảng) hoặc "state" (văn bản nhà nước, mặc định).
 function M.ho_van_ban(run)
-  local d = M.quyet_dinh(run)
+  local d = M.cai_dat(run)
   return d.family == "party" and "party" or "state"
 end
 
 -- Cơ quan ban hành vào ngày tính: {name=, full=, symbol=}; tỉnh có thể ghi decision.issuers.
 function M.co_quan(run)
-  local d = M.quyet_dinh(run)
+  local d = M.cai_dat(run)
   local date = M.ngay_tinh(run)
   local list = d.issuers or van_ban.CO_QUAN[M.ho_van_ban(run)]
   return van_ban.mot(list, date) or list[#list]
 end
 
+-- Thể thức của họ văn bản vào ngày tính (the_thuc.HO), với decision.style của tỉnh đè lên.
+function M.the_thuc(run)
+  return M.ban_hanh(run).the_thuc
+end
+
+-- Một dòng căn cứ theo thể thức: "Căn cứ X;" (nhà nước, nghiêng) hoặc "- Căn cứ X;" (Đảng,
+-- đứng). Trả về chuỗi và kiểu đoạn văn.
+function M.dong_can_cu(run, text)
+  local cc = M.the_thuc(run).can_cu
+  return cc.dau .. text .. cc.cuoi, cc.kieu
+end
+
 -- Các dòng căn cứ vào ngày tính: văn bản chung, rồi căn cứ riêng của tỉnh (decision.bases,
 -- hoặc province_info.basis).
 function M.can_cu(run)
-  local d = M.quyet_dinh(run)
+  local d = M.cai_dat(run)
   local date = M.ngay_tinh(run)
   local out = {}
-  for _, e in ipairs(van_ban.hieu_luc(van_ban.CAN_CU[M.ho_van_ban(run)], date)) do
+  for _, e in ipairs(van_ban.hieu_luc(van_ban.CAN_CU[M.ban_hanh(run).ho], date)) do
     out[#out + 1] = e.text
   end
   if d.bases then
-    for _, e in ipairs(van_ban.hieu_luc(d.bases, date)) do
-      out[#out + 1] = type(e) == "string" and e or e.text
+    for _, e in ipairs(d.bases) do
+      if type(e) == "string" then
+        out[#out + 1] = e
+      elseif (e.tu == nil or e.tu <= date) and (e.den == nil or date <= e.den) then
+        out[#out + 1] = e.text
+      end
     end
   elseif run.province_info.basis then
     out[#out + 1] = run.province_info.basis
@@ -75,106 +127,111 @@ function M.can_cu(run)
   return out
 end
 
--- Cấp ủy của một đơn vị cấp huyện theo tên: "Huyện Bắc Bình" -> "Huyện ủy", "Bắc Bình".
-local UY = { ["Huyện"] = "Huyện ủy", ["Thành phố"] = "Thành ủy", ["Thị xã"] = "Thị ủy",
-             ["Quận"] = "Quận ủy" }
-local function cap_huyen(ten)
-  for cap, uy in pairs(UY) do
-    local rieng = ten:match("^" .. cap .. " (.+)$")
-    if rieng then return uy, rieng end
+-- Tên riêng của một đơn vị ("Xã Tư Nghĩa" -> "Tư Nghĩa") và cấp ủy của đơn vị cấp huyện
+-- ("Huyện Bắc Bình" -> "Huyện ủy").
+local LOAI = { { "Huyện", "Huyện ủy" }, { "Thành phố", "Thành ủy" }, { "Thị xã", "Thị ủy" },
+               { "Quận", "Quận ủy" }, { "Xã" }, { "Phường" }, { "Thị trấn" }, { "Đặc khu" } }
+local function ten_rieng(ten)
+  for _, l in ipairs(LOAI) do
+    local rieng = ten:match("^" .. l[1] .. " (.+)$")
+    if rieng then return rieng, l[2] end
   end
-  return nil
+  return ten, nil
+end
+
+-- Chữ đầu viết thường: "Xã Tư Nghĩa" -> "xã Tư Nghĩa".
+local function thuong_dau(s)
+  local first = s:match("^[%z\1-\127\194-\244][\128-\191]*")
+  return dvk.lower(first) .. s:sub(#first + 1)
+end
+
+-- Ký hiệu mặc định của một cơ quan: chữ đầu của mỗi từ, viết hoa ("Công an tỉnh" -> "CAT").
+local function chu_dau(s)
+  local out = {}
+  for w in s:gmatch("%S+") do out[#out + 1] = dvk.upper(w:match("^[%z\1-\127\194-\244][\128-\191]*")) end
+  return table.concat(out)
+end
+
+local function thay(s, v)
+  if type(s) ~= "string" then return s end
+  return (s:gsub("{([%a_]+)}", function(k)
+    if v[k] == nil then error("the_thuc: no value for {" .. k .. "}", 0) end
+    return v[k]
+  end))
 end
 
 -- Cơ quan ban hành quyết định của đợt xét: {ho (họ văn bản: "state" | "party"), cap_tren
--- (dòng trên tên cơ quan, văn bản của Đảng), co_quan (tên cơ quan, dòng đầu bên trái),
--- tham_quyen (dòng thẩm quyền dưới trích yếu), ten_day_du (tên viết thường, dùng trong câu),
--- ky_hieu, thay_mat ("TM. ỦY BAN NHÂN DÂN"), chuc_danh (của người ký), dia_danh, thi_hanh
--- (nội dung Điều 3), noi_nhan (danh sách)}. Đợt xét cấp tỉnh: cơ quan của tỉnh theo
--- ngày (van_ban.CO_QUAN); đợt xét của một đơn vị (run.unit): cơ quan của đơn vị đó (ban dân
--- vận huyện ủy, đảng ủy trực thuộc, hoặc ủy ban nhân dân cấp huyện).
+-- (dòng trên tên cơ quan), co_quan (tên cơ quan), tham_quyen (dòng thẩm quyền dưới trích
+-- yếu), ten_day_du (tên dùng trong câu), ky_hieu, thay_mat ("T/M ĐẢNG ỦY", "" cho một ban hay
+-- một chủ tịch), chuc_danh (của người ký), ten_nguoi_ky, dia_danh, thi_hanh (nội dung Điều 3),
+-- noi_nhan (danh sách), luu (dòng lưu), kinh_gui (cấp trên nhận tờ trình), loai (ban | cap-uy | chu-tich | thu-truong | tap-the), the_thuc (thể
+-- thức của họ văn bản)}. Quy tắc trong the_thuc.lua theo họ văn bản, loại đơn vị quyết định và
+-- ngày; mọi phần đều ghi đè được bằng decision (gốc, kinds, units): parent_issuer,
+-- issuing_body, authority, body_name, symbol, on_behalf, signer, signer_name, deputy, place,
+-- executors, recipients, filing, superior (kinh_gui: the body a proposal goes to).
 function M.ban_hanh(run)
-  local d = M.quyet_dinh(run)
-  local cq = M.co_quan(run)
-  local tinh = dvk.upper(run.province_name)
-  local o = { ho = M.ho_van_ban(run), dia_danh = d.place or run.province_name }
-  if run.unit == nil then
-    if o.ho == "party" then
-      o.cap_tren = "ĐẢNG BỘ TỈNH " .. tinh
-      o.co_quan = cq.name
-      o.tham_quyen = cq.name .. " TỈNH ỦY " .. tinh
-      o.ten_day_du = cq.full .. " " .. run.province_name
-      o.ky_hieu = d.symbol or cq.symbol
-      o.thay_mat, o.chuc_danh = d.on_behalf or ("T/M " .. cq.name), d.signer or "TRƯỞNG BAN"
-      o.thi_hanh = string.format("Các phòng, đơn vị thuộc %s, %s, đảng ủy trực thuộc Tỉnh ủy "
-        .. "và các tập thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành.", cq.full,
-        M.ngay_tinh(run) >= "2025-07-01" and "đảng ủy các xã, phường, đặc khu"
-          or "ban dân vận các huyện ủy, thành ủy")
-      o.noi_nhan = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);",
-                       "Ban Dân vận Trung ương (b/c);", "Lưu: VT." }
-    else
-      o.co_quan = "ỦY BAN NHÂN DÂN\nTỈNH " .. tinh
-      o.tham_quyen = "ỦY BAN NHÂN DÂN TỈNH " .. tinh
-      o.ten_day_du = "Ủy ban nhân dân tỉnh " .. run.province_name
-      o.ky_hieu = d.symbol or "UBND"
-      o.thay_mat, o.chuc_danh = d.on_behalf or "TM. ỦY BAN NHÂN DÂN", d.signer or "CHỦ TỊCH"
-      o.thi_hanh = string.format("Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, "
-        .. "ban, ngành, %s và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
-        .. "Quyết định này.", M.ngay_tinh(run) >= "2025-07-01"
-          and "Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu"
-          or "Chủ tịch Ủy ban nhân dân các huyện, thành phố")
-      o.noi_nhan = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);", "Thường trực HĐND tỉnh;",
-                       "Chủ tịch, các Phó Chủ tịch UBND tỉnh;", "Ban Dân vận Tỉnh ủy;",
-                       "Lưu: VT." }
-    end
-  else
-    local ten = run.unit_name or run.unit
-    local uy, rieng = cap_huyen(ten)
-    if rieng then o.dia_danh = rieng end
-    if o.ho == "party" and uy then
-      -- Ban dân vận của huyện ủy, thị ủy, thành ủy (ký hiệu BDVHU: mặc định của dvk).
-      o.cap_tren = dvk.upper(uy .. " " .. rieng)
-      o.co_quan = cq.name
-      o.tham_quyen = cq.name .. " " .. o.cap_tren
-      o.ten_day_du = "Ban Dân vận " .. uy .. " " .. rieng
-      o.ky_hieu = "BDVHU"
-      o.thay_mat, o.chuc_danh = "T/M " .. cq.name, "TRƯỞNG BAN"
-      o.noi_nhan = { "Như Điều 3;", "Ban Dân vận Tỉnh ủy (b/c);",
-                       "Thường trực " .. uy .. " (b/c);", "Lưu: VT." }
-    elseif o.ho == "party" then
-      -- Đảng bộ trực thuộc tỉnh ủy (công an, quân sự, khối cơ quan...): đảng ủy ban hành.
-      local uy_ten = (ten:gsub("^Đảng bộ ", "Đảng ủy "))
-      o.cap_tren = "ĐẢNG BỘ TỈNH " .. tinh
-      o.co_quan = dvk.upper(uy_ten)
-      o.tham_quyen = o.co_quan
-      o.ten_day_du = uy_ten
-      o.ky_hieu = "ĐU"
-      o.thay_mat, o.chuc_danh = "T/M ĐẢNG ỦY", "BÍ THƯ"
-      o.noi_nhan = { "Như Điều 3;", "Ban Dân vận Tỉnh ủy (b/c);", "Lưu: VT." }
-    else
-      o.co_quan = "ỦY BAN NHÂN DÂN\n" .. dvk.upper(ten)
-      o.tham_quyen = "ỦY BAN NHÂN DÂN " .. dvk.upper(ten)
-      o.ten_day_du = "Ủy ban nhân dân " .. dvk.lower(ten:sub(1, 1)) .. ten:sub(2)
-      o.ky_hieu = "UBND"
-      o.thay_mat, o.chuc_danh = "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
-      o.noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);",
-                       "Ban Dân vận Tỉnh ủy (b/c);", "Lưu: VT." }
-    end
-    o.thi_hanh = string.format("Các cơ quan, đơn vị thuộc %s và các tập thể, cá nhân có tên "
-      .. "tại Điều 1 %s.", o.ten_day_du, o.ho == "party" and "căn cứ Quyết định thi hành"
-        or "chịu trách nhiệm thi hành Quyết định này")
+  local d = M.cai_dat(run)
+  local date = M.ngay_tinh(run)
+  local ho = M.ho_van_ban(run)
+  local kind = M.loai_don_vi(run)
+  local rules = the_thuc.CO_QUAN[ho][kind] or the_thuc.CO_QUAN[ho].agency
+  local r = van_ban.mot(rules, date) or rules[#rules]
+  if r.ho and r.ho ~= ho then   -- một đảng ủy luôn ban hành văn bản của Đảng
+    ho = r.ho
+    d.family = ho
   end
-  if d.executors and run.unit == nil then o.thi_hanh = d.executors end
-  if d.recipients and run.unit == nil then
-    o.noi_nhan = {}
-    for i, r in ipairs(d.recipients) do o.noi_nhan[i] = r end
+  local tt = van_ban.mot(the_thuc.HO[ho], date) or the_thuc.HO[ho][#the_thuc.HO[ho]]
+  if type(d.style) == "table" then
+    local o2 = {}
+    for k, v in pairs(tt) do o2[k] = v end
+    for k, v in pairs(d.style) do o2[k] = v end
+    tt = o2
   end
+  local ban = van_ban.mot(d.issuers or the_thuc.BAN_TINH_UY, date)
+    or (d.issuers or the_thuc.BAN_TINH_UY)[#(d.issuers or the_thuc.BAN_TINH_UY)]
+  local ban_tu = van_ban.mot(the_thuc.BAN_TINH_UY, date) or the_thuc.BAN_TINH_UY[#the_thuc.BAN_TINH_UY]
+  local ban_tw = van_ban.mot(the_thuc.BAN_TRUNG_UONG, date)
+  local ten = run.unit_name or run.unit or run.province_name
+  local rieng, uy = ten_rieng(ten)
+  local du = ten:find("^Đảng bộ ") and (ten:gsub("^Đảng bộ ", "Đảng ủy ")) or ("Đảng ủy " .. ten)
+  local v = {
+    TINH = dvk.upper(run.province_name), Tinh = run.province_name,
+    DV = dvk.upper(ten), Dv = ten, dv = thuong_dau(ten),
+    RIENG = dvk.upper(rieng), Rieng = rieng,
+    UY = uy and dvk.upper(uy) or "", Uy = uy or "",
+    DU = dvk.upper(du), Du = du,
+    BAN = ban.name, Ban = ban.full, BAN_KH = ban.symbol,
+    KH_DV = chu_dau(ten),
+  }
+  local o = { ho = ho, loai = r.loai, the_thuc = tt }
+  o.cap_tren = d.parent_issuer or thay(r.cap_tren, v)
+  o.co_quan = d.issuing_body or thay(r.co_quan, v)
+  o.tham_quyen = d.authority or thay(r.tham_quyen, v)
+  o.ten_day_du = d.body_name or thay(r.ten, v)
+  o.ky_hieu = d.symbol or thay(r.ky_hieu, v)
+  o.thay_mat = d.on_behalf or r.thay_mat
+  o.chuc_danh = d.signer or (d.deputy and r.ky_thay) or r.chuc_danh
+  o.ten_nguoi_ky = d.signer_name
+  o.dia_danh = d.place or thay(r.dia_danh, v)
+  -- Điều 3 và nơi nhận.
+  v.Ten = o.ten_day_du
+  local cap_duoi = van_ban.mot(the_thuc.CAP_DUOI[ho], date)
+  v.CAP_DUOI = cap_duoi and cap_duoi.text or ""
+  v.VP = r.vp
+  v.BAN_TU, v.BAN_TW = ban_tu.full, ban_tw.full
+  v.LUU = d.filing or thay(tt.luu, v)
+  o.luu = v.LUU
+  o.thi_hanh = d.executors or thay(r.thi_hanh, v)
+  o.kinh_gui = d.superior or thay(r.kinh_gui, v)
+  o.noi_nhan = {}
+  for i, x in ipairs(d.recipients or r.noi_nhan) do o.noi_nhan[i] = thay(x, v) end
   return o
 end
 
--- "QĐ-UBND" (nhà nước) hoặc "QĐ/BDVTU" (đảng): phần ký hiệu sau số.
-function M.ky_hieu(o)
-  return o.ho == "party" and ("QĐ/" .. o.ky_hieu) or ("QĐ-" .. o.ky_hieu)
+-- "QĐ-UBND" (nhà nước) hoặc "QĐ/BDVTU" (đảng): phần ký hiệu sau số; loai_van_ban "TTr" cho tờ trình.
+function M.ky_hieu(o, loai_van_ban)
+  local l = loai_van_ban or "QĐ"
+  return o.ho == "party" and (l .. "/" .. o.ky_hieu) or (l .. "-" .. o.ky_hieu)
 end
 
 -- true khi số quyết định đã có ký hiệu ("125-QĐ/BDVTU", "15/QĐ-UBND": có "/" hoặc "-QĐ"):
@@ -195,13 +252,24 @@ end
 
 -- Phần đầu của văn bản (doc:letterhead) theo họ văn bản (nhà nước / đảng), và "DỰ THẢO" khi
 -- đợt xét chưa có quyết định. Trả về bảng của M.ban_hanh.
-function M.phan_dau(run, doc)
+-- loai_van_ban: "QĐ" (quyết định, mặc định), "TTr" (tờ trình), "GCN" (giấy chứng nhận): các
+-- văn bản khác của đợt xét có số riêng `so` (nil: để trống, điền tay) và giữ ngày quyết định.
+function M.phan_dau(run, doc, loai_van_ban, so_rieng)
   local o = M.ban_hanh(run)
-  local ky_hieu = M.ky_hieu(o)
-  if M.so_co_ky_hieu(run.decision_number) then ky_hieu = nil end
+  local ky_hieu = M.ky_hieu(o, loai_van_ban)
+  local so = run.decision_number
+  if loai_van_ban and loai_van_ban ~= "QĐ" then
+    so = so_rieng
+  elseif M.so_co_ky_hieu(so) then
+    ky_hieu = nil
+  end
   doc:letterhead{ family = o.ho, parent_issuer = o.cap_tren, issuer = o.co_quan,
-                  number = run.decision_number, symbol = ky_hieu, place = o.dia_danh,
+                  number = so, symbol = ky_hieu, place = o.dia_danh,
                   date = run.decision_date or tostring(run.year) }
+  -- Cỡ chữ và kiểu "Nơi nhận:" của họ văn bản (the_thuc.HO, decision.style đè lên).
+  local tt = o.the_thuc
+  doc:style{ body_pt = tt.co_chu, name_pt = tt.co_ten_loai, recipients_pt = tt.co_noi_nhan,
+             recipient_items_pt = tt.co_noi_nhan_muc, recipients_format = tt.noi_nhan_kieu }
   if run.status ~= "final" then doc:paragraph("DỰ THẢO", "bold right") end
   return o
 end
@@ -217,18 +285,91 @@ function M.ma_kiem_tra(run, doc)
   end
 end
 
--- Chữ ký (doc:signature): "T/M" (đảng) hoặc "TM." (nhà nước) và chức danh của người ký.
+-- Chữ ký (doc:signature): "T/M" (Đảng) hoặc "TM." (nhà nước) chỉ cho tập thể, rồi chức danh
+-- của người ký ("TRƯỞNG BAN", "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH").
 function M.chu_ky(run, doc)
   local o = M.ban_hanh(run)
-  local d = M.quyet_dinh(run)
-  doc:signature{ on_behalf = o.thay_mat, title = o.chuc_danh,
-                 name = run.unit == nil and d.signer_name or nil }
+  doc:signature{ on_behalf = o.thay_mat, title = o.chuc_danh, name = o.ten_nguoi_ky }
 end
 
 -- "Nơi nhận:" (doc:recipients) mặc định theo họ văn bản và cấp ban hành, hoặc
 -- decision.recipients của tỉnh.
 function M.noi_nhan(run, doc)
   doc:recipients(M.ban_hanh(run).noi_nhan)
+end
+
+-- Bảng danh sách mô hình (STT, tên, đơn vị, lĩnh vực, đối tượng, điểm). Cột "Đơn vị thực
+-- hiện" bỏ đi khi mọi mô hình là của chính đơn vị quyết định (quyết định của một xã không
+-- nhắc lại tên xã ở mỗi dòng).
+function M.bang_mo_hinh(run, doc, title, rows)
+  local cua_minh = run.unit ~= nil
+  for _, r in ipairs(rows) do
+    if r.unit_code ~= run.unit then cua_minh = false end
+  end
+  local columns = { { id = "stt", title = "STT", type = "int", width = 5 },
+                    { id = "ten", title = "Tên mô hình, điển hình" } }
+  if not cua_minh then columns[#columns + 1] = { id = "don_vi", title = "Đơn vị thực hiện" } end
+  columns[#columns + 1] = { id = "linh_vuc", title = "Lĩnh vực" }
+  columns[#columns + 1] = { id = "loai", title = "Đối tượng" }
+  columns[#columns + 1] = { id = "diem", title = "Điểm", type = "num" }
+  local list = {}
+  for i, r in ipairs(rows) do
+    local row = { stt = i, ten = r.name, don_vi = r.unit_name, linh_vuc = r.field_name,
+                  loai = r.kind_name, diem = r.total }
+    list[i] = row
+  end
+  doc:table{ title = title, columns = columns, rows = list }
+end
+
+local ROMAN = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X" }
+
+-- Danh sách kèm theo quyết định (o: M.ban_hanh): tên, "(Kèm theo Quyết định số ...)", các
+-- nhóm theo kết quả (tốt nhất trước, tên theo thứ tự tiếng Việt), danh sách đề nghị cấp trên,
+-- và các mô hình đã bị thu hồi công nhận.
+function M.danh_sach(run, doc, o)
+  local cap = M.cap(run)
+  local rows = run:results{ recognised = true }
+  local proposed = run:results{ proposed = true }
+  doc:heading("DANH SÁCH", 2)
+  doc:paragraph(string.format("Mô hình, điển hình \"Dân vận khéo\" %s năm %d được công nhận",
+                              cap, run.year), "bold center")
+  -- "ngày 20 tháng 12 năm 2023", or blanks to fill in before the year while there is no date
+  local ngay = dvk.date(run.decision_date or tostring(run.year))
+  doc:paragraph(string.format("(Kèm theo Quyết định số %s %s của %s)", M.so_ky_hieu(run, o),
+    ngay, o.ten_day_du), "italic center")
+  local groups, order = {}, {}
+  for _, r in ipairs(rows) do
+    if not groups[r.outcome] then
+      groups[r.outcome] = { name = r.outcome_name, rows = {} }
+      order[#order + 1] = r.outcome
+    end
+    table.insert(groups[r.outcome].rows, r)
+  end
+  if #order == 0 then
+    doc:paragraph("Không có mô hình, điển hình nào được công nhận.", "italic center")
+  end
+  for gi, id in ipairs(order) do
+    local g = groups[id]
+    M.bang_mo_hinh(run, doc, string.format("%s. %s (%s)", ROMAN[gi] or tostring(gi), g.name,
+                                           dvk.number(#g.rows)), g.rows)
+  end
+  if #proposed > 0 then
+    M.bang_mo_hinh(run, doc, string.format("%s. Đề nghị cấp trên công nhận, khen thưởng (%s)",
+      ROMAN[#order + 1] or tostring(#order + 1), dvk.number(#proposed)), proposed)
+  end
+  local thu_hoi = {}
+  for _, v in ipairs(run.revocations or {}) do
+    if v.model_code then thu_hoi[#thu_hoi + 1] = v end
+  end
+  if #thu_hoi > 0 then
+    local ten = {}
+    for _, r in ipairs(run:results{}) do ten[r.code] = r.name end
+    doc:paragraph("Mô hình, điển hình đã bị thu hồi công nhận:", "bold")
+    for _, v in ipairs(thu_hoi) do
+      doc:paragraph(string.format("- %s (%s): thu hồi theo Quyết định số %s %s (%s).",
+        ten[v.model_code] or v.model_code, v.model_code, v.number, dvk.date(v.date), v.reason))
+    end
+  end
 end
 
 -- Dòng nhận diện đợt xét cho các báo cáo thống kê: "Đợt xét số 1, cấp tỉnh năm 2024, ...

@@ -21,7 +21,9 @@ M.CAN_CU = {
         .. "22 tháng 11 năm 2019" },
     { tu = "2025-03-01", den = "2025-06-30",
       text = "Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025" },
-    { tu = "2025-07-01", text = "Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025" },
+    -- Văn bản mới dẫn luật kèm số hiệu ("Luật … số 72/2025/QH15": DOMAIN.md).
+    { tu = "2025-07-01",
+      text = "Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025" },
     -- Luật Thi đua, khen thưởng 2003 (sửa 2005, 2013) đến hết 2023; Luật 06/2022/QH15 từ 2024.
     { den = "2023-12-31",
       text = "Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số "
@@ -34,10 +36,14 @@ M.CAN_CU = {
     { tu = "2024-01-01", den = "2025-06-30",
       text = "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết "
         .. "thi hành một số điều của Luật Thi đua, khen thưởng" },
-    -- CẦN ĐỐI CHIẾU: ngày ký của Nghị định 152/2025/NĐ-CP (dvk chỉ có ngày hiệu lực 01/7/2025).
+    -- Nghị định 152/2025/NĐ-CP ngày 14/6/2025 (hiệu lực 01/7/2025), trích yếu như quyết định
+    -- của Quảng Ninh 89/2025/QĐ-UBND viết (DOMAIN.md). CẦN ĐỐI CHIẾU: DOMAIN.md dừng ở "hướng
+    -- dẫn thi hành …"; phần cuối "Luật Thi đua, khen thưởng" là dvk điền.
     { tu = "2025-07-01",
-      text = "Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều "
-        .. "của Luật Thi đua, khen thưởng" },
+      nguon = "Quảng Ninh 89/2025/QĐ-UBND (DOMAIN.md: Bases as decisions write them)",
+      text = "Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về "
+        .. "phân cấp, phân quyền trong lĩnh vực thi đua, khen thưởng; quy định chi tiết và hướng "
+        .. "dẫn thi hành Luật Thi đua, khen thưởng" },
   },
   party = {
     -- Quy chế công tác dân vận của hệ thống chính trị: 290-QĐ/TW (2010), thay bằng 23-QĐ/TW (2021).
@@ -50,19 +56,9 @@ M.CAN_CU = {
   },
 }
 
--- Cơ quan ban hành theo thời gian.
--- Ban Dân vận và Ban Tuyên giáo của tỉnh ủy hợp nhất thành "Ban Tuyên giáo và Dân vận" năm 2025,
--- sau khi ở trung ương hai ban hợp nhất ngày 03/02/2025 (báo chí, znews.vn 03/02/2025). CẦN ĐỐI
--- CHIẾU: ngày hợp nhất khác nhau giữa các tỉnh (khoảng tháng 02-3/2025); mặc định dvk lấy
--- 01/3/2025, tỉnh ghi ngày của mình trong decision.issuers. Ký hiệu "BDVTU" có trong văn bản
--- của tỉnh (Hướng dẫn 08-HD/BDVTU ngày 25/9/2022 của Thái Nguyên); "BTGDVTU" là ký hiệu theo
--- cùng quy tắc viết tắt.
+-- Cơ quan ban hành theo thời gian (tên ban của tỉnh ủy: the_thuc.BAN_TINH_UY, một bản dữ liệu).
 M.CO_QUAN = {
-  party = {
-    { den = "2025-02-28", name = "BAN DÂN VẬN", full = "Ban Dân vận Tỉnh ủy", symbol = "BDVTU" },
-    { tu = "2025-03-01", name = "BAN TUYÊN GIÁO VÀ DÂN VẬN",
-      full = "Ban Tuyên giáo và Dân vận Tỉnh ủy", symbol = "BTGDVTU" },
-  },
+  party = dvk.require("the_thuc").BAN_TINH_UY,
   state = {
     { name = "ỦY BAN NHÂN DÂN", full = "Ủy ban nhân dân tỉnh", symbol = "UBND" },
   },

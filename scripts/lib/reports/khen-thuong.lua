@@ -51,7 +51,7 @@ end
 return function(run, doc)
   local cap = bc.cap(run)
   local date, tam_tinh = bc.ngay_tinh(run)
-  local d = bc.quyet_dinh(run)
+  local d = bc.cai_dat(run)
   doc:title(string.format("Dự toán khen thưởng mô hình \"Dân vận khéo\" %s năm %d - %s", cap,
                           run.year, run.province_name))
   doc:heading("DỰ TOÁN KINH PHÍ KHEN THƯỞNG", 1)
