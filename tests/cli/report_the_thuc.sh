@@ -64,4 +64,4 @@ unzip -p s11.docx word/document.xml | grep -o '<w:b/><w:sz w:val="28"/><w:szCs w
 echo "--- a bad style is the report's error"
 sed -i 's/co_ten_loai = 15/co_ten_loai = 40/' sc/provinces/thu-nghiem.lua
 "$DVK" report 11 quyet-dinh > bad.txt 2>&1; echo "exit $?"
-sed 's|^.*scripts/lib/|scripts/lib/|' bad.txt
+sed "s|^dvk: $PWD/sc/lib/|sc/lib/|" bad.txt                  # the real file read (the folder's own copy of the library)
