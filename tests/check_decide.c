@@ -50,6 +50,8 @@ static void setup(void)
     ck_assert_int_eq(mkdir(p, 0700), 0);
     free(p);
     write_province(PROVINCE);
+    /* finalize keeps the scripts a run was decided with, from the default scripts folder */
+    setenv("DVK_SCRIPTS", scripts, 1);
     exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
              " ('tp', 'Tỉnh Thử', 'tinh thu', 'province', NULL, 'tp'),"
              " ('tp/h', 'Huyện H', 'huyen h', 'district', 'tp', 'tp'),"
