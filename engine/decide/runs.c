@@ -1719,7 +1719,10 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
     /* 0 model, 1 code, 2 name, 3 outcome a, 4 outcome b, 5 rank a, 6 rank b, 7 total a,
      * 8 total b, 9 reason (b's, else a's), 10 reason a, 11 reason b */
     st = dvk_store_prepare(s,
-        "SELECT x.model, m.code, m.name, ra.outcome, rb.outcome, ra.rank, rb.rank, ra.total,"
+        /* a model's name as run A keeps it when A is final, else as B keeps it, else today's */
+        "SELECT x.model, m.code, coalesce((SELECT f.name FROM run_models f WHERE f.run = ?1 AND"
+        " f.id = x.model), (SELECT f.name FROM run_models f WHERE f.run = ?2 AND f.id = x.model),"
+        " m.name), ra.outcome, rb.outcome, ra.rank, rb.rank, ra.total,"
         " rb.total, coalesce(rb.reason, ra.reason), ra.reason, rb.reason"
         " FROM (SELECT model FROM results WHERE run = ?1 UNION SELECT model FROM results"
         " WHERE run = ?2) x JOIN models m ON m.id = x.model"

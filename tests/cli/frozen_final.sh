@@ -70,6 +70,11 @@ echo "== run 2 is byte-identical"
 save after 2 --scripts sc2
 same before after
 sort -u after/stderr
+echo "== dvk diff names a model as the final run keeps it (TN-02, renamed since)"
+sed -i 's/^TN-02,Ánh sáng đường quê,/TN-02,Ánh sáng đường làng,/' renamed.csv
+"$DVK" --quiet import models renamed.csv --replace
+sqlite3 "$DVK_DB" "SELECT name FROM models WHERE code = 'TN-02'"
+"$DVK" diff 2 1 | grep "^TN-02"
 echo "== the draft shows today's data"
 save draft-after 1 --scripts sc2
 grep -c "Đường làng ngõ xóm" draft-after/quyet-dinh.md draft-after/show-model.txt after/quyet-dinh.md
