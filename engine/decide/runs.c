@@ -783,16 +783,31 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
 
 /* ------------------------------------------------------------------ the frozen record */
 
-/* SHA-256 over the first column of every row of sql (bound ?1 = run) into c. */
+/* SHA-256 over every column of every row of sql (bound ?1 = run) into c: each value as its
+ * type and bytes (numbers in SQLite's text form), so that no text is built for the hash. */
 static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run, dvk_error *err)
 {
     sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, run);
-    int rc;
+    int rc, n = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        dvk_sha256_update(c, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+        for (int i = 0; i < n; i++) {
+            int type = sqlite3_column_type(st, i);
+            unsigned char tag[2] = {0x1f, (unsigned char)('0' + type)};
+            dvk_sha256_update(c, tag, 2);
+            if (type == SQLITE_NULL)
+                continue;
+            const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                                : (const void *)sqlite3_column_text(st, i);
+            size_t len = (size_t)sqlite3_column_bytes(st, i);
+            char lenbuf[24];
+            int k = snprintf(lenbuf, sizeof lenbuf, "%zu:", len);
+            dvk_sha256_update(c, lenbuf, (size_t)k);
+            if (v)
+                dvk_sha256_update(c, v, len);
+        }
         dvk_sha256_update(c, "\n", 1);
     }
     sqlite3_finalize(st);
@@ -801,16 +816,16 @@ static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run
 
 int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error *err)
 {
+    /* in the order of the tables' keys: nothing to sort */
     static const char *const sql[] = {
-        "SELECT " DVK_MODEL_ROW_TEXT("m") " FROM results r JOIN models m ON m.id = r.model"
-        " WHERE r.run = ?1 ORDER BY m.code",
-        "SELECT quote(m.code)||'|'||quote(a.criterion)||'|'||quote(a.appraiser)||'|'||"
-        " quote(a.score)||'|'||quote(a.note) FROM results r JOIN models m ON m.id = r.model"
+        "SELECT m.id, m.code, m.name, m.unit, m.province, m.kind, m.category, m.field, m.level,"
+        " m.year, m.registration, m.started_on, m.address, m.description, m.metrics"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY r.model",
+        "SELECT a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
         " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1"
-        " ORDER BY m.code, a.criterion, a.appraiser",
-        "SELECT quote(u.code)||'|'||quote(u.name)||'|'||quote(u.kind)||'|'||quote(u.parent)||'|'||"
-        " quote(u.province)||'|'||quote(u.valid_from)||'|'||quote(u.valid_to)||'|'||"
-        " quote(u.successor) FROM runs x JOIN units u ON u.province = x.province"
+        " ORDER BY a.model, a.criterion, a.appraiser",
+        "SELECT u.code, u.name, u.kind, u.parent, u.province, u.valid_from, u.valid_to,"
+        " u.successor FROM runs x JOIN units u ON u.province = x.province"
         " OR u.code = x.province WHERE x.id = ?1 ORDER BY u.code",
     };
     dvk_sha256 c;
@@ -1028,11 +1043,36 @@ done:
     return rc;
 }
 
+/* dvk_row_sha256(text): the SHA-256 (hex) of a model row's text (DVK_MODEL_ROW_TEXT), for
+ * finalize's own INSERT of the record; registered on the connection only while it runs, and
+ * SQLITE_DIRECTONLY: never callable from a trigger or view of the database file. */
+static void sql_row_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char h[65];
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    if (dvk_sha256_hex(t ? (const char *)t : "", (size_t)sqlite3_value_bytes(argv[0]), h) != 0) {
+        sqlite3_result_error_nomem(cx);
+        return;
+    }
+    sqlite3_result_text(cx, h, 64, SQLITE_TRANSIENT);
+}
+
 /* Copy run's candidates' models (each with its row's hash), every unit and the candidates'
- * appraisals into the frozen record. */
+ * appraisals into the frozen record, after clearing what a draft may hold (a draft has no
+ * record; one a database set back by hand still holds is replaced, never trusted). */
 static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
 {
-    static const char *const copy[] = {
+    static const char *const sql[] = {
+        "DELETE FROM run_models WHERE run = ?1", "DELETE FROM run_units WHERE run = ?1",
+        "DELETE FROM run_appraisals WHERE run = ?1", "DELETE FROM run_scripts WHERE run = ?1",
+        "DELETE FROM run_stats WHERE run = ?1",
+        "INSERT INTO run_models(run, id, code, name, name_key, unit, province, kind, category,"
+        " field, level, year, registration, started_on, address, description, metrics,"
+        " synthetic, hash) SELECT ?1, m.id, m.code, m.name, m.name_key, m.unit, m.province,"
+        " m.kind, m.category, m.field, m.level, m.year, m.registration, m.started_on, m.address,"
+        " m.description, m.metrics, m.synthetic, dvk_row_sha256(" DVK_MODEL_ROW_TEXT("m") ")"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1",
         "INSERT INTO run_units(run, code, name, name_key, kind, parent, province, valid_from,"
         " valid_to, successor) SELECT ?1, code, name, name_key, kind, parent, province,"
         " valid_from, valid_to, successor FROM units",
@@ -1040,67 +1080,24 @@ static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
         " SELECT ?1, a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
         " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1",
     };
-    /* 0 id, 1 the row's text */
-    sqlite3_stmt *sel = dvk_store_prepare(s, "SELECT m.id, " DVK_MODEL_ROW_TEXT("m") " FROM results r"
-                                             " JOIN models m ON m.id = r.model WHERE r.run = ?1", err);
-    sqlite3_stmt *ins = sel ? dvk_store_prepare(s,
-        "INSERT INTO run_models(run, id, code, name, name_key, unit, province, kind, category,"
-        " field, level, year, registration, started_on, address, description, metrics,"
-        " synthetic, hash) SELECT ?1, id, code, name, name_key, unit, province, kind, category,"
-        " field, level, year, registration, started_on, address, description, metrics,"
-        " synthetic, ?3 FROM models WHERE id = ?2", err) : NULL;
-    int rc = DVK_OK, src;
-    if (!ins) {
-        sqlite3_finalize(sel);
-        return err->code;
-    }
-    /* a draft has no record; one a draft still holds (a database set back by hand) is
-     * replaced, never trusted */
-    static const char *const clear[] = {"run_models", "run_units", "run_appraisals", "run_scripts",
-                                        "run_stats"};
-    for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run = ?1", clear[i]);
-        sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
+    sqlite3 *db = dvk_store_db(s);
+    int rc = sqlite3_create_function(db, "dvk_row_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                     SQLITE_DIRECTONLY, NULL, sql_row_sha256, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return dvk_store_fail(s, rc, err, "recording the run");
+    for (size_t i = 0; rc == DVK_OK && i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
         if (!st) {
-            sqlite3_finalize(sel);
-            sqlite3_finalize(ins);
-            return err->code;
-        }
-        sqlite3_bind_int64(st, 1, run);
-        src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE) {
-            sqlite3_finalize(sel);
-            sqlite3_finalize(ins);
-            return dvk_store_fail(s, src, err, "clearing a draft's record");
-        }
-    }
-    sqlite3_bind_int64(sel, 1, run);
-    sqlite3_bind_int64(ins, 1, run);
-    while ((src = sqlite3_step(sel)) == SQLITE_ROW) {
-        char h[65];
-        dvk_sha256_hex(sqlite3_column_text(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), h);
-        sqlite3_reset(ins);
-        sqlite3_bind_int64(ins, 2, sqlite3_column_int64(sel, 0));
-        sqlite3_bind_text(ins, 3, h, -1, SQLITE_TRANSIENT);
-        if ((src = sqlite3_step(ins)) != SQLITE_DONE)
+            rc = err->code;
             break;
-    }
-    sqlite3_finalize(sel);
-    sqlite3_finalize(ins);
-    if (src != SQLITE_DONE)
-        return dvk_store_fail(s, src, err, "recording the run's models");
-    for (size_t i = 0; rc == DVK_OK && i < sizeof copy / sizeof copy[0]; i++) {
-        sqlite3_stmt *st = dvk_store_prepare(s, copy[i], err);
-        if (!st)
-            return err->code;
+        }
         sqlite3_bind_int64(st, 1, run);
-        src = sqlite3_step(st);
+        int src = sqlite3_step(st);
         sqlite3_finalize(st);
         if (src != SQLITE_DONE)
             rc = dvk_store_fail(s, src, err, "recording the run");
     }
+    sqlite3_create_function(db, "dvk_row_sha256", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
     return rc;
 }
 
