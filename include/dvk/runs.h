@@ -4,8 +4,9 @@
  * runs (the rules that changed and the models that moved), and a final run's receipt. Each
  * query fills a struct the caller frees; each *_text function builds the text the
  * `dvk` command prints from that struct into a dvk_buf (formatting, not printing: cli/ writes
- * the buffer). Reads runs, results, result_scores, models and units; writes only runs and
- * audit_log (finalize). */
+ * the buffer). Reads runs, results, result_scores, models and units (a final run's from its
+ * frozen record); writes only runs, audit_log and, at finalize, the frozen record (run_models,
+ * run_units, run_appraisals, run_scripts; run_stats through the freeze hook). */
 #ifndef DVK_RUNS_H
 #define DVK_RUNS_H
 
@@ -127,7 +128,11 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
  * (2023-02-31); a superseded draft (a newer run of the same province, year, level and unit
  * exists) unless flags has DVK_FINALIZE_SUPERSEDED; a date outside the run's year and the
  * next (a decision on 2023's models is dated 2023 or 2024) unless flags has
- * DVK_FINALIZE_FORCE_DATE. A date not written YYYY-MM-DD, or no number: DVK_EUSAGE.
+ * DVK_FINALIZE_FORCE_DATE; inputs that changed since decide (dvk_runs_inputs_digest: "models
+ * changed since run N was decided; decide again"); a script of runs.scripts missing from the
+ * scripts folder or whose SHA-256 changed since decide. Before the run turns final, in the same
+ * transaction, the frozen record is written (below), and the run digest covers it. A date not
+ * written YYYY-MM-DD, or no number: DVK_EUSAGE.
  * dvk_runs_finalize is dvk_runs_finalize_with without flags (the Lua dvk.finalize). */
 enum { DVK_FINALIZE_FORCE_DATE = 1, DVK_FINALIZE_SUPERSEDED = 2 };
 int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, const char *date,
