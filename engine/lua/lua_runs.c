@@ -412,7 +412,9 @@ int dvk_lua_decide(lua_State *L)
 
 /***
  * @function dvk.finalize(run, decision)
- * The engine's own operation (`dvk runs finalize`): the run becomes final and immutable.
+ * The engine's own operation (`dvk runs finalize`): the run becomes final and immutable,
+ * keeping its frozen record (models, units, appraisals, statistics, and the scripts of the
+ * session's scripts folder, which must be those it was decided with).
  * Writes; only in the REPL and exec.
  * @param {integer} run the run's id
  * @param {table} decision {number = "125-QĐ/BDVTU", date = "2023-12-20"}, both required;

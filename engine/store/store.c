@@ -663,10 +663,21 @@ int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *e
     if (frozen < 0)
         return err->code;
     size_t nsql = frozen ? sizeof sql / sizeof sql[0] : 3;
+    /* a run with a record names its models by the record's codes, not today's table */
+    static const char *const frozen_sql[] = {
+        "SELECT quote(m.code) || '|' || quote(r.eligible) || '|' || quote(r.gate) || '|' ||"
+        " quote(r.total) || '|' || quote(r.outcome) || '|' || quote(r.outcome_index) || '|' ||"
+        " quote(r.rank) || '|' || quote(r.recognised) || '|' || quote(r.exemplary) || '|' ||"
+        " quote(r.proposed) || '|' || quote(r.reason) FROM results r JOIN run_models m"
+        " ON m.run = r.run AND m.id = r.model WHERE r.run = ?1 ORDER BY m.code",
+        "SELECT quote(m.code) || '|' || quote(x.criterion) || '|' || quote(x.points) || '|' ||"
+        " quote(x.max) || '|' || quote(x.note) FROM result_scores x JOIN run_models m"
+        " ON m.run = x.run AND m.id = x.model WHERE x.run = ?1 ORDER BY m.code, x.criterion",
+    };
     dvk_sha256 c;
     dvk_sha256_init(&c);
     for (size_t i = 0; i < nsql; i++) {
-        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+        sqlite3_stmt *st = dvk_store_prepare(s, frozen && i < 2 ? frozen_sql[i] : sql[i], err);
         if (!st) {
             dvk_sha256_final_hex(&c, out);   /* frees the digest's state */
             return err->code;
