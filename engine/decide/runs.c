@@ -1043,6 +1043,28 @@ done:
     return rc;
 }
 
+/* Delete what a draft's frozen record holds (a draft has none, unless a database was set
+ * back by hand: it is replaced, never trusted); the triggers refuse it for a final run. */
+static int clear_record(dvk_store *s, long long run, dvk_error *err)
+{
+    static const char *const sql[] = {
+        "DELETE FROM run_models WHERE run = ?1", "DELETE FROM run_units WHERE run = ?1",
+        "DELETE FROM run_appraisals WHERE run = ?1", "DELETE FROM run_scripts WHERE run = ?1",
+        "DELETE FROM run_stats WHERE run = ?1",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, run);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+            return dvk_store_fail(s, src, err, "clearing a draft's record");
+    }
+    return DVK_OK;
+}
+
 /* dvk_row_sha256(text): the SHA-256 (hex) of a model row's text (DVK_MODEL_ROW_TEXT), for
  * finalize's own INSERT of the record; registered on the connection only while it runs, and
  * SQLITE_DIRECTONLY: never callable from a trigger or view of the database file. */
@@ -1059,14 +1081,10 @@ static void sql_row_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
 }
 
 /* Copy run's candidates' models (each with its row's hash), every unit and the candidates'
- * appraisals into the frozen record, after clearing what a draft may hold (a draft has no
- * record; one a database set back by hand still holds is replaced, never trusted). */
+ * appraisals into the frozen record, after clearing what a draft may hold. */
 static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
 {
     static const char *const sql[] = {
-        "DELETE FROM run_models WHERE run = ?1", "DELETE FROM run_units WHERE run = ?1",
-        "DELETE FROM run_appraisals WHERE run = ?1", "DELETE FROM run_scripts WHERE run = ?1",
-        "DELETE FROM run_stats WHERE run = ?1",
         "INSERT INTO run_models(run, id, code, name, name_key, unit, province, kind, category,"
         " field, level, year, registration, started_on, address, description, metrics,"
         " synthetic, hash) SELECT ?1, m.id, m.code, m.name, m.name_key, m.unit, m.province,"
@@ -1080,6 +1098,8 @@ static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
         " SELECT ?1, a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
         " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1",
     };
+    if (clear_record(s, run, err) != DVK_OK)
+        return err->code;
     sqlite3 *db = dvk_store_db(s);
     int rc = sqlite3_create_function(db, "dvk_row_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                      SQLITE_DIRECTONLY, NULL, sql_row_sha256, NULL, NULL);
@@ -1499,6 +1519,9 @@ int dvk_runs_delete(dvk_store *s, long long run, const char *actor, dvk_error *e
                            "(revoke it with `dvk runs revoke %lld`)", run, run);
         goto done;
     }
+    /* a draft holds no frozen record, unless a database was set back by hand */
+    if ((rc = clear_record(s, run, err)) != DVK_OK)
+        goto done;
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
         if (!st) {

@@ -125,3 +125,10 @@ attack "a frozen statistic edited" run_stats_no_update \
 echo "== run 4's record, with the run 2's: verify passes"
 "$DVK" verify | sed 's/head [0-9a-f]*/head H/'
 "$DVK" runs show 4 TN-01 | grep "^TN-01"
+echo "== a final run set back to draft by hand: its record goes with it, verify says so"
+fresh_copy "$DVK_DB" b.db
+trig=$(sqlite3 b.db "SELECT sql FROM sqlite_master WHERE name = 'runs_final_update'")
+sqlite3 b.db "DROP TRIGGER runs_final_update; UPDATE runs SET status = 'draft' WHERE id = 2; $trig;" || fail "set back"
+"$DVK" --db b.db runs delete 2; echo "exit $?"
+sqlite3 b.db "SELECT count(*) FROM run_models WHERE run = 2"
+"$DVK" --db b.db verify; echo "exit $?"
