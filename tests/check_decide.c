@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "dvk/decide.h"
+#include "dvk/runs.h"
+#include "dvk/units.h"
 #include "testutil.h"
 
 static dvk_store *store;
@@ -50,6 +52,8 @@ static void setup(void)
     ck_assert_int_eq(mkdir(p, 0700), 0);
     free(p);
     write_province(PROVINCE);
+    /* finalize keeps the scripts a run was decided with, from the default scripts folder */
+    setenv("DVK_SCRIPTS", scripts, 1);
     exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
              " ('tp', 'Tỉnh Thử', 'tinh thu', 'province', NULL, 'tp'),"
              " ('tp/h', 'Huyện H', 'huyen h', 'district', 'tp', 'tp'),"
@@ -338,6 +342,101 @@ START_TEST(test_script_error_writes_nothing)
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results"), 0);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM result_scores"), 0);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log"), before);
+}
+END_TEST
+
+/* The frozen record (issue 12): finalize copies the run's models, units, appraisals and
+ * scripts; a final run is explained from it whatever the live tables say later, a draft
+ * from the live tables; the recorded scripts are written back byte for byte and compared
+ * with today's; an edited frozen row fails verify naming the run and the model. */
+START_TEST(test_frozen_record)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_runs_source(store, 1, &err), 0);
+    const dvk_finalize_opts o = {.scripts_dir = scripts};
+    ck_assert_msg(dvk_runs_finalize_opts(store, 1, "12", "2023-12-20", "t", &o, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_int_eq(dvk_runs_source(store, 1, &err), 1);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM run_models WHERE run = 1"),
+                     tu_int(store, "SELECT count(*) FROM results WHERE run = 1"));
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM run_units WHERE run = 1"), 3);
+    expect_text("SELECT path FROM run_scripts WHERE run = 1", "scripts/provinces/tp.lua");
+    /* the live model renamed and moved: the final run still shows what it was made with */
+    exec_sql("UPDATE models SET name = 'Tên mới', address = NULL WHERE code = 'H1';"
+             "UPDATE units SET name = 'Huyện Mới' WHERE code = 'tp/h'");
+    decide("huyen", NULL, 0, &sum);   /* run 2, a draft: today's data */
+    dvk_run_explain e;
+    ck_assert_int_eq(dvk_runs_explain(store, 1, "H1", &e, &err), DVK_OK);
+    ck_assert_str_eq(e.results[0].name, "H1");
+    dvk_run_explain_free(&e);
+    ck_assert_int_eq(dvk_runs_explain(store, 2, "H1", &e, &err), DVK_OK);
+    ck_assert_str_eq(e.results[0].name, "Tên mới");
+    dvk_run_explain_free(&e);
+    dvk_units *t = NULL;
+    ck_assert_int_eq(dvk_units_load_run(store, 1, &t, &err), DVK_OK);
+    ck_assert_str_eq(dvk_units_name(t, "tp/h"), "Huyện H");
+    dvk_units_free(t);
+    /* the recorded scripts, written back; today's compared */
+    char d[4096], first[1024];
+    int changed = -1;
+    ck_assert_int_eq(dvk_runs_scripts_write(store, 1, scripts, d, &changed, first, &err), DVK_OK);
+    ck_assert_int_eq(changed, 0);
+    char *p = tu_path(d, "provinces/tp.lua");
+    char *text = tu_read(p, NULL);
+    ck_assert_str_eq(text, PROVINCE);
+    free(text);
+    free(p);
+    dvk_runs_scripts_remove(d);
+    struct stat sb;
+    ck_assert_int_ne(stat(d, &sb), 0);
+    write_province("return nil\n");
+    ck_assert_int_eq(dvk_runs_scripts_compare(store, 1, scripts, &changed, first, &err), DVK_OK);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_str_eq(first, "scripts/provinces/tp.lua");
+    ck_assert_int_eq(dvk_runs_scripts_compare(store, 2, scripts, &changed, first, &err), DVK_EDATA);
+    /* the record cannot be changed; behind the triggers' back, verify names the model */
+    ck_assert_int_ne(sqlite3_exec(dvk_store_db(store), "UPDATE run_models SET name = 'X' WHERE run = 1",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(dvk_store_db(store), "INSERT INTO run_scripts VALUES (1, 'a', 'b', 'c')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(dvk_store_verify(store, &err), DVK_OK);
+    sqlite3_db_config(dvk_store_db(store), SQLITE_DBCONFIG_DEFENSIVE, 0, (int *)NULL);
+    exec_sql("DROP TRIGGER run_models_no_update; UPDATE run_models SET name = 'X' WHERE run = 1 AND code = 'K1'");
+    ck_assert_int_eq(dvk_store_verify(store, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "run 1 ") && strstr(err.msg, "model K1"), "%s", err.msg);
+}
+END_TEST
+
+/* decide keeps a digest of what it read; finalize refuses when it changed since, and
+ * refuses a script that changed since, writing nothing. */
+START_TEST(test_frozen_inputs)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    dvk_error err;
+    dvk_error_clear(&err);
+    char before[65], after[65];
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, before, &err), DVK_OK);
+    expect_text("SELECT json_extract(summary, '$.inputs') FROM runs WHERE id = 1", before);
+    exec_sql("UPDATE models SET metrics = '{\"a\":1,\"b\":1}' WHERE code = 'K2'");
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, after, &err), DVK_OK);
+    ck_assert_str_ne(before, after);
+    const dvk_finalize_opts o = {.scripts_dir = scripts};
+    ck_assert_int_eq(dvk_runs_finalize_opts(store, 1, "12", "2023-12-20", "t", &o, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "models changed since run 1 was decided; decide again"), "%s", err.msg);
+    /* a model of another year is no input of the run */
+    decide("huyen", NULL, 0, &sum);   /* run 2 */
+    exec_sql("UPDATE models SET name = 'K3 mới' WHERE code = 'K3'");
+    write_province("return nil\n");
+    ck_assert_int_eq(dvk_runs_finalize_opts(store, 2, "12", "2023-12-20", "t", &o, &err), DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "scripts/provinces/tp.lua changed since run 2 was decided"), "%s", err.msg);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs WHERE status = 'final'"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM run_models"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log WHERE action = 'finalize'"), 0);
+    write_province(PROVINCE);
+    ck_assert_msg(dvk_runs_finalize_opts(store, 2, "12", "2023-12-20", "t", &o, &err) == DVK_OK, "%s", err.msg);
 }
 END_TEST
 
@@ -952,6 +1051,8 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_diff_rules);
     tcase_add_test(tc, test_diff_reason_and_total);
     tcase_add_test(tc, test_summary_text);
+    tcase_add_test(tc, test_frozen_record);
+    tcase_add_test(tc, test_frozen_inputs);
     suite_add_tcase(s, tc);
     return s;
 }

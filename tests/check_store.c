@@ -80,7 +80,9 @@ START_TEST(migrates_v1_to_v2)
     char *dir;
     dvk_store *s = tu_store(&dir);
     seed(s);
-    exec_ok(s, "DROP TABLE revocations; PRAGMA user_version = 1");
+    exec_ok(s, "DROP TABLE revocations; DROP TABLE run_models; DROP TABLE run_units;"
+               " DROP TABLE run_appraisals; DROP TABLE run_scripts; DROP TABLE run_stats;"
+               " PRAGMA user_version = 1");
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'revocations'"), 0);
     char *path = strdup(dvk_store_path(s));
     dvk_store_close(s);
@@ -90,7 +92,7 @@ START_TEST(migrates_v1_to_v2)
     ck_assert_msg(strstr(err.msg, "dvk init") != NULL, "%s", err.msg);
     s = dvk_store_open(path, 0, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
-    ck_assert_int_eq(dvk_store_version(s), 2);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
     /* the table, its index and its two triggers */
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'revocations'"), 4);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 2);

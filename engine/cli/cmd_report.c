@@ -38,15 +38,22 @@ static int format_of_path(const char *path)
     return dot ? dvk_render_format_parse(dot + 1) : -1;
 }
 
+/* A note about the scripts a final run renders with: one line on stderr. */
+static void note_sink(void *ud, const char *line)
+{
+    (void)ud;
+    fprintf(stderr, "%s\n", line);
+}
+
 int cmd_report(dvk_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
         {"against", required_argument, 0, 'a'}, {"successors", no_argument, 0, 's'},
-        {"list", no_argument, 0, 'l'}, {0, 0, 0, 0}};
+        {"list", no_argument, 0, 'l'}, {"current-script", no_argument, 0, 'C'}, {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("report");
     const char *out_path = NULL;
-    int format = -1, list = 0, successors = 0, c;
+    int format = -1, list = 0, successors = 0, current = 0, c;
     long long against = 0;
     while ((c = cli_getopt(self, argc, argv, "f:o:", opts)) != -1) {
         switch (c) {
@@ -63,6 +70,7 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
             break;
         case 's': successors = 1; break;
         case 'l': list = 1; break;
+        case 'C': current = 1; break;
         case 'h': return 0;
         default: return 2;
         }
@@ -120,6 +128,8 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
     o.against = against;
     o.successors = successors;
     o.print = print_sink;
+    o.current_scripts = current;
+    o.note = note_sink;
     if (dvk_report_run(s, &o, doc, &err) != DVK_OK)
         goto fail;
     if (pdf_tool)

@@ -12,6 +12,7 @@
 
 #include "dvk/buf.h"
 #include "dvk/runs.h"
+#include "dvk/stats.h"
 
 int cmd_runs(dvk_cli *cli, int argc, char **argv)
 {
@@ -143,7 +144,8 @@ int cmd_runs(dvk_cli *cli, int argc, char **argv)
         if (rc == DVK_OK)
             printf("run %lld (a draft) is deleted\n", run);
     } else {
-        const dvk_finalize_opts o = {.flags = flags, .receipt = receipt, .sign = key};
+        const dvk_finalize_opts o = {.flags = flags, .receipt = receipt, .sign = key,
+                                     .scripts_dir = cli->scripts_dir, .freeze = dvk_stats_freeze};
         rc = dvk_runs_finalize_opts(s, run, number, date, getenv("USER"), &o, &err);
         if (rc == DVK_OK)
             printf("run %lld is final: decision %s of %s\n", run, number, date);

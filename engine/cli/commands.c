@@ -104,8 +104,10 @@ const dvk_command dvk_commands[] = {
      "                           record a decision revoking final run N, or the named models\n"
      "                           of it; stats and later candidates no longer count them\n"
      "  delete N                 delete draft run N (a final run is never deleted)\n"},
-    {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json|docx|pdf] [-o FILE] [--against RUN] [--successors] | dvk report --list",
-     "render a report of a run", NULL},
+    {"report", cmd_report, "dvk report RUN NAME [--format md|html|csv|xlsx|json|docx|pdf] [-o FILE] [--against RUN] [--successors] [--current-script] | dvk report --list",
+     "render a report of a run",
+     "  --current-script  a final run renders with the scripts it kept when it was made final;\n"
+     "                    this renders it with today's instead (a note on stderr says so)\n"},
     {"diff", cmd_diff, "dvk diff RUN_A RUN_B", "what-if: which rules and models changed (outcome, rank, total, reasons), and why", NULL},
     {"stats", cmd_stats, "dvk stats --province P --year Y [--by field|unit|level|kind|registration|category|outcome] [--level L] [--unit CODE]",
      "registered / recognised / exemplary counts, as provinces publish them",

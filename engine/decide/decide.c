@@ -12,6 +12,7 @@
 
 #include "dvk/buf.h"
 #include "dvk/json.h"
+#include "dvk/runs.h"
 #include "dvk/sandbox.h"
 #include "dvk/script.h"
 #include "dvk/units.h"
@@ -863,7 +864,13 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         }
         dvk_buf_adds(&json, "},\"rules\":");
         rules_json(&json, p, o->level);
-        dvk_buf_addc(&json, '}');
+        /* what the run read, so that finalize can tell whether it changed since (runs.h) */
+        char inputs[65];
+        if ((rc = dvk_runs_inputs_digest(s, run, inputs, err)) != DVK_OK) {
+            dvk_buf_free(&scripts);
+            goto done;
+        }
+        dvk_buf_printf(&json, ",\"inputs\":\"%s\"}", inputs);
         st = dvk_store_prepare(s, "UPDATE runs SET scripts = ?2, summary = ?3, finished_at ="
                                   " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", err);
         if (!st || scripts.oom || json.oom) {

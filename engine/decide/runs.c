@@ -4,15 +4,20 @@
 #include "dvk/runs.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dvk/format.h"
 #include "dvk/json.h"
 #include "dvk/outfile.h"
+#include "dvk/paths.h"
+#include "dvk/sha256.h"
 #include "dvk/text.h"
 #include "dvk/units.h"
 #include "runs_sign.h"
@@ -383,16 +388,25 @@ int dvk_runs_explain(dvk_store *s, long long run, const char *model_code,
     /* 0 id, 1 code, 2 name, 3 unit, 4 kind, 5 category, 6 field, 7 level, 8 year,
      * 9 registration, 10 eligible, 11 gate, 12 total, 13 outcome, 14 rank, 15 recognised,
      * 16 exemplary, 17 proposed, 18 reason */
-    st = dvk_store_prepare(s,
-        "SELECT m.id, m.code, m.name, m.unit, m.kind, m.category, m.field, m.level, m.year,"
-        " m.registration, r.eligible, r.gate, r.total, r.outcome, r.rank,"
-        " r.recognised, r.exemplary, r.proposed, r.reason"
-        " FROM results r JOIN models m ON m.id = r.model"
-        " WHERE r.run = ?1 AND (?2 IS NULL OR m.code = ?2) ORDER BY r.rank, m.code", err);
-    if (!st) {
+    /* a final run's models as its record keeps them */
+    int source = dvk_runs_source(s, run, err);
+    if (source < 0) {
         rc = err->code;
         goto done;
     }
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql, "SELECT m.id, m.code, m.name, m.unit, m.kind, m.category, m.field, m.level,"
+                       " m.year, m.registration, r.eligible, r.gate, r.total, r.outcome, r.rank,"
+                       " r.recognised, r.exemplary, r.proposed, r.reason FROM results r");
+    dvk_runs_join_models(&sql, source, "m", "r");
+    dvk_buf_adds(&sql, " WHERE r.run = ?1 AND (?2 IS NULL OR m.code = ?2) ORDER BY r.rank, m.code");
+    st = sql.oom ? NULL : dvk_store_prepare(s, dvk_buf_str(&sql), err);
+    if (!st) {
+        rc = sql.oom ? nomem(err) : err->code;
+        dvk_buf_free(&sql);
+        goto done;
+    }
+    dvk_buf_free(&sql);
     sqlite3_bind_int64(st, 1, run);
     if (model_code)
         sqlite3_bind_text(st, 2, model_code, -1, SQLITE_STATIC);
@@ -578,20 +592,20 @@ int dvk_runs_finalize(dvk_store *s, long long run, const char *number, const cha
     return dvk_runs_finalize_with(s, run, number, date, actor, 0, err);
 }
 
-static int finalize_run(dvk_store *s, long long run, const char *number, const char *date,
-                        const char *actor, unsigned flags, const dvk_sign_key *sign,
-                        dvk_error *err);
+static int finalize(dvk_store *s, long long run, const char *number, const char *date,
+                    const char *actor, unsigned flags, const dvk_finalize_opts *o, dvk_error *err);
+static int check_inputs(dvk_store *s, long long run, dvk_error *err);
+static int freeze_rows(dvk_store *s, long long run, dvk_error *err);
+static int freeze_scripts(dvk_store *s, long long run, const char *scripts_dir, dvk_error *err);
 
 int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, const char *date,
                            const char *actor, unsigned flags, dvk_error *err)
 {
-    return finalize_run(s, run, number, date, actor, flags, NULL, err);
+    return finalize(s, run, number, date, actor, flags, NULL, err);
 }
 
-/* dvk_runs_finalize_with, and with sign the statement signed in the finalize record. */
-static int finalize_run(dvk_store *s, long long run, const char *number, const char *date,
-                        const char *actor, unsigned flags, const dvk_sign_key *sign,
-                        dvk_error *err)
+static int finalize(dvk_store *s, long long run, const char *number, const char *date,
+                    const char *actor, unsigned flags, const dvk_finalize_opts *o, dvk_error *err)
 {
     int y = 0, m = 0, d = 0;
     if (!number || !*number)
@@ -640,6 +654,14 @@ static int finalize_run(dvk_store *s, long long run, const char *number, const c
                            run, info.year);
         goto done;
     }
+    /* what the run read must be what decide read; then the frozen record, written while
+     * the run is still a draft (the triggers refuse rows for a final run) */
+    if ((rc = check_inputs(s, run, err)) != DVK_OK ||
+        (rc = freeze_rows(s, run, err)) != DVK_OK ||
+        (rc = freeze_scripts(s, run, o && o->scripts_dir ? o->scripts_dir : dvk_paths_scripts(NULL),
+                             err)) != DVK_OK ||
+        (o && o->freeze && (rc = o->freeze(s, run, err)) != DVK_OK))
+        goto done;
     /* the digest covers the decision number and date: set them first (still a draft), then
      * hash, then make the run final with its digest in one update */
     st = dvk_store_prepare(s, "UPDATE runs SET decision_number = ?2, decision_date = ?3"
@@ -696,6 +718,7 @@ static int finalize_run(dvk_store *s, long long run, const char *number, const c
     dvk_json_strz(&detail, actor ? actor : "dvk");
     dvk_json_key(&detail, "fingerprint", 0);
     dvk_json_strz(&detail, fingerprint);
+    const dvk_sign_key *sign = o ? o->sign : NULL;
     if (sign && (rc = dvk_runs_sign_detail(s, run, sign, digest, count, head, &detail, err)))
         goto done;
     dvk_buf_addc(&detail, '}');
@@ -755,12 +778,544 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
         if (rc != DVK_OK)
             return rc;
     }
-    int rc = finalize_run(s, run, number, date, actor, o->flags, o->sign, err);
+    int rc = finalize(s, run, number, date, actor, o->flags, o, err);
     if (rc != DVK_OK || !o->receipt)
         return rc;
     if ((rc = dvk_runs_write_receipt(s, run, o->receipt, err)) != DVK_OK)
         dvk_error_prefix(err, "run %lld is final, but its receipt was not written (write it with "
                          "`dvk runs receipt %lld -o FILE`)", run, run);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ the frozen record */
+
+/* SHA-256 over every column of every row of sql (bound ?1 = run) into c: each value as its
+ * type and bytes (numbers in SQLite's text form), so that no text is built for the hash. */
+static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    int rc, n = sqlite3_column_count(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++) {
+            int type = sqlite3_column_type(st, i);
+            unsigned char tag[2] = {0x1f, (unsigned char)('0' + type)};
+            dvk_sha256_update(c, tag, 2);
+            if (type == SQLITE_NULL)
+                continue;
+            const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                                : (const void *)sqlite3_column_text(st, i);
+            size_t len = (size_t)sqlite3_column_bytes(st, i);
+            char lenbuf[24];
+            int k = snprintf(lenbuf, sizeof lenbuf, "%zu:", len);
+            dvk_sha256_update(c, lenbuf, (size_t)k);
+            if (v)
+                dvk_sha256_update(c, v, len);
+        }
+        dvk_sha256_update(c, "\n", 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "hashing a run's inputs");
+}
+
+int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error *err)
+{
+    /* in the order of the tables' keys: nothing to sort */
+    static const char *const sql[] = {
+        "SELECT m.id, m.code, m.name, m.unit, m.province, m.kind, m.category, m.field, m.level,"
+        " m.year, m.registration, m.started_on, m.address, m.description, m.metrics"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY r.model",
+        "SELECT a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
+        " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1"
+        " ORDER BY a.model, a.criterion, a.appraiser",
+        "SELECT u.code, u.name, u.kind, u.parent, u.province, u.valid_from, u.valid_to,"
+        " u.successor FROM runs x JOIN units u ON u.province = x.province"
+        " OR u.code = x.province WHERE x.id = ?1 ORDER BY u.code",
+    };
+    dvk_sha256 c;
+    dvk_sha256_init(&c);
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        int rc = hash_rows(s, &c, sql[i], run, err);
+        if (rc != DVK_OK) {
+            dvk_sha256_final_hex(&c, out);
+            return rc;
+        }
+    }
+    if (dvk_sha256_final_hex(&c, out) != 0)
+        return nomem(err);
+    return DVK_OK;
+}
+
+int dvk_runs_source(dvk_store *s, long long run, dvk_error *err)
+{
+    return dvk_store_run_frozen(s, run, err);
+}
+
+void dvk_runs_join_models(dvk_buf *b, int source, const char *m, const char *r)
+{
+    if (source > 0)
+        dvk_buf_printf(b, " JOIN run_models %s ON %s.run = %s.run AND %s.id = %s.model", m, m, r,
+                       m, r);
+    else
+        dvk_buf_printf(b, " JOIN models %s ON %s.id = %s.model", m, m, r);
+}
+
+void dvk_runs_join_units(dvk_buf *b, int source, const char *u, const char *code,
+                         const char *run)
+{
+    if (source > 0)
+        dvk_buf_printf(b, " JOIN run_units %s ON %s.run = %s AND %s.code = %s", u, u, run, u,
+                       code);
+    else
+        dvk_buf_printf(b, " JOIN units %s ON %s.code = %s", u, u, code);
+}
+
+/* Read path (under the scripts folder) whole into *text; 0, or -1 when it cannot be read
+ * (not a regular file, too large, I/O error: errno). */
+static int read_whole(const char *path, dvk_buf *text)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return -1;
+    if (!S_ISREG(sb.st_mode) || sb.st_size > 16 * 1024 * 1024) {
+        errno = EINVAL;
+        return -1;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        dvk_buf_add(text, chunk, n);
+    int bad = ferror(f) || text->oom;
+    fclose(f);
+    return bad ? -1 : 0;
+}
+
+/* Read the script rel ("provinces/x.lua", "lib/y.lua") of the scripts folder dir into text,
+ * as require finds it: a library file the folder does not hold comes from the installed
+ * library. path (size 4096) gets the file read (or tried). */
+static int read_script(const char *dir, const char *rel, char *path, dvk_buf *text)
+{
+    snprintf(path, 4096, "%s/%s", dir, rel);
+    int r = read_whole(path, text);
+    const char *builtin = dvk_paths_builtin_scripts();
+    if (r != 0 && errno == ENOENT && !text->oom && builtin && strcmp(builtin, dir) != 0 &&
+        strncmp(rel, "lib/", 4) == 0) {
+        snprintf(path, 4096, "%s/%s", builtin, rel);
+        dvk_buf_reset(text);
+        r = read_whole(path, text);
+    }
+    return r;
+}
+
+/* One script to record: its path ("scripts/...") and the SHA-256 decide recorded (NULL: a
+ * library file the reports may load, recorded as it is now). */
+typedef struct script_file {
+    char *path, *sha;
+} script_file;
+
+typedef struct script_list {
+    script_file *v;
+    size_t n, cap;
+} script_list;
+
+static void script_list_free(script_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].path);
+        free(l->v[i].sha);
+    }
+    free(l->v);
+}
+
+static int script_list_has(const script_list *l, const char *path)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].path, path) == 0)
+            return 1;
+    return 0;
+}
+
+static int script_list_add(script_list *l, const char *path, const char *sha)
+{
+    script_file *f = push(&l->v, &l->n, &l->cap, sizeof *f);
+    if (!f)
+        return -1;
+    f->path = strdup(path);
+    f->sha = sha ? strdup(sha) : NULL;
+    return !f->path || (sha && !f->sha) ? -1 : 0;
+}
+
+static int cmp_script(const void *a, const void *b)
+{
+    return strcmp(((const script_file *)a)->path, ((const script_file *)b)->path);
+}
+
+/* Every *.lua file under dir/rel (rel "lib" or below), as "scripts/REL/NAME", into l; the
+ * walk follows no symbolic link. */
+static int list_lib(const char *dir, const char *rel, script_list *l, int depth)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;   /* no library folder: nothing to record */
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096], full[8192];
+        snprintf(sub, sizeof sub, "%s/%s", rel, e->d_name);
+        snprintf(full, sizeof full, "%s/%s", dir, sub);
+        struct stat sb;
+        if (lstat(full, &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode) && depth < 8) {
+            rc = list_lib(dir, sub, l, depth + 1);
+        } else if (S_ISREG(sb.st_mode)) {
+            size_t n = strlen(e->d_name);
+            char key[4200];
+            snprintf(key, sizeof key, "scripts/%s", sub);
+            if (n > 4 && strcmp(e->d_name + n - 4, ".lua") == 0 && !script_list_has(l, key))
+                rc = script_list_add(l, key, NULL);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Record run's scripts (run_scripts): the files runs.scripts names, which must still have
+ * the SHA-256 decide recorded, and every library file under scripts_dir/lib. */
+static int freeze_scripts(dvk_store *s, long long run, const char *scripts_dir, dvk_error *err)
+{
+    script_list l = {0};
+    dvk_buf text = DVK_BUF_INIT;
+    int rc = DVK_OK, src;
+    sqlite3_stmt *ins = NULL;
+    /* 0 path, 1 sha */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT j.key, j.value FROM runs x, json_each(x.scripts) j"
+                                            " WHERE x.id = ?1 AND json_valid(x.scripts)", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        if (script_list_add(&l, (const char *)sqlite3_column_text(st, 0),
+                            (const char *)sqlite3_column_text(st, 1)) != 0) {
+            sqlite3_finalize(st);
+            rc = nomem(err);
+            goto done;
+        }
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE) {
+        rc = dvk_store_fail(s, src, err, "reading the run's scripts");
+        goto done;
+    }
+    /* the folder's own library first (its files override), then the installed one */
+    const char *builtin = dvk_paths_builtin_scripts();
+    if (list_lib(scripts_dir, "lib", &l, 0) != 0 ||
+        (builtin && strcmp(builtin, scripts_dir) != 0 && list_lib(builtin, "lib", &l, 0) != 0)) {
+        rc = nomem(err);
+        goto done;
+    }
+    if (l.n == 0) {
+        rc = dvk_error_set(err, DVK_EDATA, "run %lld names no script it was decided with: decide "
+                           "again", run);
+        goto done;
+    }
+    qsort(l.v, l.n, sizeof *l.v, cmp_script);
+    if (!(ins = dvk_store_prepare(s, "INSERT INTO run_scripts(run, path, sha256, text)"
+                                     " VALUES (?1, ?2, ?3, ?4)", err))) {
+        rc = err->code;
+        goto done;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        const script_file *f = &l.v[i];
+        const char *rel = strncmp(f->path, "scripts/", 8) == 0 ? f->path + 8 : f->path;
+        char path[4096], sha[65];
+        dvk_buf_reset(&text);
+        if (read_script(scripts_dir, rel, path, &text) != 0) {
+            rc = text.oom ? nomem(err)
+                          : dvk_error_set(err, DVK_EDATA, "%s: cannot read it to keep with run %lld "
+                                          "(%s); give the scripts folder run %lld was decided "
+                                          "with (--scripts)", path, run, strerror(errno), run);
+            goto done;
+        }
+        dvk_sha256_hex(dvk_buf_str(&text), text.len, sha);
+        if (f->sha && strcmp(sha, f->sha) != 0) {
+            rc = dvk_error_set(err, DVK_EDATA, "%s changed since run %lld was decided (its SHA-256 "
+                               "is not the one the run recorded); decide again", f->path, run);
+            goto done;
+        }
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, run);
+        sqlite3_bind_text(ins, 2, f->path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, sha, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 4, dvk_buf_str(&text), (int)text.len, SQLITE_STATIC);
+        if ((src = sqlite3_step(ins)) != SQLITE_DONE) {
+            rc = dvk_store_fail(s, src, err, "recording the run's scripts");
+            goto done;
+        }
+    }
+done:
+    sqlite3_finalize(ins);
+    dvk_buf_free(&text);
+    script_list_free(&l);
+    return rc;
+}
+
+/* Delete what a draft's frozen record holds (a draft has none, unless a database was set
+ * back by hand: it is replaced, never trusted); the triggers refuse it for a final run. */
+static int clear_record(dvk_store *s, long long run, dvk_error *err)
+{
+    static const char *const sql[] = {
+        "DELETE FROM run_models WHERE run = ?1", "DELETE FROM run_units WHERE run = ?1",
+        "DELETE FROM run_appraisals WHERE run = ?1", "DELETE FROM run_scripts WHERE run = ?1",
+        "DELETE FROM run_stats WHERE run = ?1",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, run);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+            return dvk_store_fail(s, src, err, "clearing a draft's record");
+    }
+    return DVK_OK;
+}
+
+/* dvk_row_sha256(text): the SHA-256 (hex) of a model row's text (DVK_MODEL_ROW_TEXT), for
+ * finalize's own INSERT of the record; registered on the connection only while it runs, and
+ * SQLITE_DIRECTONLY: never callable from a trigger or view of the database file. */
+static void sql_row_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char h[65];
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    if (dvk_sha256_hex(t ? (const char *)t : "", (size_t)sqlite3_value_bytes(argv[0]), h) != 0) {
+        sqlite3_result_error_nomem(cx);
+        return;
+    }
+    sqlite3_result_text(cx, h, 64, SQLITE_TRANSIENT);
+}
+
+/* Copy run's candidates' models (each with its row's hash), every unit and the candidates'
+ * appraisals into the frozen record, after clearing what a draft may hold. */
+static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
+{
+    static const char *const sql[] = {
+        "INSERT INTO run_models(run, id, code, name, name_key, unit, province, kind, category,"
+        " field, level, year, registration, started_on, address, description, metrics,"
+        " synthetic, hash) SELECT ?1, m.id, m.code, m.name, m.name_key, m.unit, m.province,"
+        " m.kind, m.category, m.field, m.level, m.year, m.registration, m.started_on, m.address,"
+        " m.description, m.metrics, m.synthetic, dvk_row_sha256(" DVK_MODEL_ROW_TEXT("m") ")"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1",
+        "INSERT INTO run_units(run, code, name, name_key, kind, parent, province, valid_from,"
+        " valid_to, successor) SELECT ?1, code, name, name_key, kind, parent, province,"
+        " valid_from, valid_to, successor FROM units",
+        "INSERT INTO run_appraisals(run, model, criterion, appraiser, score, note)"
+        " SELECT ?1, a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
+        " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1",
+    };
+    if (clear_record(s, run, err) != DVK_OK)
+        return err->code;
+    sqlite3 *db = dvk_store_db(s);
+    int rc = sqlite3_create_function(db, "dvk_row_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                     SQLITE_DIRECTONLY, NULL, sql_row_sha256, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return dvk_store_fail(s, rc, err, "recording the run");
+    for (size_t i = 0; rc == DVK_OK && i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+        if (!st) {
+            rc = err->code;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, run);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+            rc = dvk_store_fail(s, src, err, "recording the run");
+    }
+    sqlite3_create_function(db, "dvk_row_sha256", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+    return rc;
+}
+
+/* The inputs digest decide stored for run (summary.inputs), compared with today's: refused
+ * when they differ. A run decided before dvk stored it is not checked. */
+static int check_inputs(dvk_store *s, long long run, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT json_extract(summary, '$.inputs') FROM runs"
+                                            " WHERE id = ?1 AND json_valid(summary)", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    int src = sqlite3_step(st), oom = 0;
+    char *held = src == SQLITE_ROW ? dvk_store_column_dup(st, 0, &oom) : NULL;
+    sqlite3_finalize(st);
+    if (oom)
+        return nomem(err);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return dvk_store_fail(s, src, err, "reading the run's summary");
+    if (!held)
+        return DVK_OK;
+    char now[65];
+    int rc = dvk_runs_inputs_digest(s, run, now, err);
+    if (rc == DVK_OK && strcmp(now, held) != 0)
+        rc = dvk_error_set(err, DVK_EDATA, "models changed since run %lld was decided; decide again "
+                           "(its candidates, their appraisals or the province's units were "
+                           "imported or edited after `dvk decide`)", run);
+    free(held);
+    return rc;
+}
+
+/* The recorded scripts of run: 0 path, 1 sha256, 2 text. */
+static sqlite3_stmt *recorded_scripts(dvk_store *s, long long run, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT path, sha256, text FROM run_scripts WHERE run = ?1"
+                                            " ORDER BY path", err);
+    if (st)
+        sqlite3_bind_int64(st, 1, run);
+    return st;
+}
+
+/* 1 when the file current/rel is missing or its SHA-256 is not sha. */
+static int script_differs(const char *current, const char *rel, const char *sha)
+{
+    char path[4096], now[65];
+    dvk_buf text = DVK_BUF_INIT;
+    int differs = read_script(current, rel, path, &text) != 0 || dvk_sha256_hex(dvk_buf_str(&text), text.len, now) != 0 ||
+                  strcmp(now, sha) != 0;
+    dvk_buf_free(&text);
+    return differs;
+}
+
+/* Make dir/rel's parent folders (rel a relative path of plain components). */
+static int make_parents(const char *dir, const char *rel)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    size_t base = strlen(dir) + 1;
+    for (char *p = path + base; (p = strchr(p, '/')); p++) {
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}
+
+/* A recorded path as a relative path under a scripts folder: "scripts/" stripped; NULL
+ * when it is not a plain relative path (no "..", no leading "/"). */
+static const char *script_rel(const char *path)
+{
+    const char *rel = strncmp(path, "scripts/", 8) == 0 ? path + 8 : path;
+    if (!*rel || rel[0] == '/' || strstr(rel, "..") || strstr(rel, "//"))
+        return NULL;
+    return rel;
+}
+
+static int scripts_walk(dvk_store *s, long long run, const char *current, const char *dir,
+                        int *changed, char *first, dvk_error *err)
+{
+    if (changed)
+        *changed = 0;
+    if (first)
+        first[0] = '\0';
+    sqlite3_stmt *st = recorded_scripts(s, run, err);
+    if (!st)
+        return err->code;
+    int src, n = 0, rc = DVK_OK;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
+        const char *sha = (const char *)sqlite3_column_text(st, 1);
+        const char *rel = path ? script_rel(path) : NULL;
+        n++;
+        if (!rel || !sha) {
+            rc = dvk_error_set(err, DVK_EDATA, "run %lld: a recorded script has no usable path", run);
+            break;
+        }
+        if (current && script_differs(current, rel, sha)) {
+            if (changed && (*changed)++ == 0 && first)
+                snprintf(first, 1024, "%s", path);
+        }
+        if (!dir)
+            continue;
+        char out[4096];
+        snprintf(out, sizeof out, "%s/%s", dir, rel);
+        FILE *f = NULL;
+        if (make_parents(dir, rel) != 0 || !(f = fopen(out, "wbx")) ||
+            fwrite(sqlite3_column_blob(st, 2), 1, (size_t)sqlite3_column_bytes(st, 2), f) !=
+                (size_t)sqlite3_column_bytes(st, 2) ||
+            fclose(f) != 0) {
+            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write a recorded script (%s)", out,
+                               strerror(errno));
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == DVK_OK && src != SQLITE_DONE)
+        rc = dvk_store_fail(s, src, err, "reading the run's scripts");
+    if (rc == DVK_OK && n == 0)
+        rc = dvk_error_set(err, DVK_EDATA, "run %lld has no recorded scripts", run);
+    return rc;
+}
+
+int dvk_runs_scripts_compare(dvk_store *s, long long run, const char *current, int *changed,
+                             char *first, dvk_error *err)
+{
+    return scripts_walk(s, run, current, NULL, changed, first, err);
+}
+
+/* Remove path and everything under it (folders and files written by scripts_walk). */
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            struct stat sb;
+            if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+                remove_tree(sub);
+            else
+                unlink(sub);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+void dvk_runs_scripts_remove(const char *dir)
+{
+    if (dir && *dir)
+        remove_tree(dir);
+}
+
+int dvk_runs_scripts_write(dvk_store *s, long long run, const char *current, char *dir,
+                           int *changed, char *first, dvk_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, 4096, "%s/dvk-run-%lld-XXXXXX", tmp && *tmp ? tmp : "/tmp", run);
+    if (!mkdtemp(dir)) {
+        int rc = dvk_error_set(err, DVK_EIO, "%s: cannot make a folder for run %lld's recorded "
+                               "scripts (%s)", dir, run, strerror(errno));
+        dir[0] = '\0';
+        return rc;
+    }
+    int rc = scripts_walk(s, run, current, dir, changed, first, err);
+    if (rc != DVK_OK) {
+        dvk_runs_scripts_remove(dir);
+        dir[0] = '\0';
+    }
     return rc;
 }
 
@@ -988,6 +1543,9 @@ int dvk_runs_delete(dvk_store *s, long long run, const char *actor, dvk_error *e
                            "(revoke it with `dvk runs revoke %lld`)", run, run);
         goto done;
     }
+    /* a draft holds no frozen record, unless a database was set back by hand */
+    if ((rc = clear_record(s, run, err)) != DVK_OK)
+        goto done;
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
         if (!st) {
@@ -1205,7 +1763,10 @@ int dvk_runs_compare(dvk_store *s, long long a, long long b, dvk_run_diff *out,
     /* 0 model, 1 code, 2 name, 3 outcome a, 4 outcome b, 5 rank a, 6 rank b, 7 total a,
      * 8 total b, 9 reason (b's, else a's), 10 reason a, 11 reason b */
     st = dvk_store_prepare(s,
-        "SELECT x.model, m.code, m.name, ra.outcome, rb.outcome, ra.rank, rb.rank, ra.total,"
+        /* a model's name as run A keeps it when A is final, else as B keeps it, else today's */
+        "SELECT x.model, m.code, coalesce((SELECT f.name FROM run_models f WHERE f.run = ?1 AND"
+        " f.id = x.model), (SELECT f.name FROM run_models f WHERE f.run = ?2 AND f.id = x.model),"
+        " m.name), ra.outcome, rb.outcome, ra.rank, rb.rank, ra.total,"
         " rb.total, coalesce(rb.reason, ra.reason), ra.reason, rb.reason"
         " FROM (SELECT model FROM results WHERE run = ?1 UNION SELECT model FROM results"
         " WHERE run = ?2) x JOIN models m ON m.id = x.model"

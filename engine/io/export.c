@@ -335,7 +335,17 @@ static int export_results(exporter *x, const dvk_export_opts *o, long long *rows
     sqlite3_bind_int64(keys, 1, run);
     if ((rc = load_keys(x, keys, err)))
         goto done;
-    if (!(st = dvk_store_prepare(x->s,
+    /* a final run's models as its frozen record keeps them (store.h, schema version 3) */
+    int frozen = dvk_store_run_frozen(x->s, run, err);
+    if (frozen < 0) {
+        rc = err->code;
+        goto done;
+    }
+    if (!(st = dvk_store_prepare(x->s, frozen ?
+              "SELECT r.run, m.code, m.name, m.unit, m.province, m.year, m.level, r.eligible,"
+              " r.gate, r.total, r.outcome, r.rank, r.recognised, r.exemplary, r.proposed,"
+              " r.reason, r.model FROM results r JOIN run_models m ON m.run=r.run AND m.id=r.model"
+              " WHERE r.run=?1 ORDER BY r.rank IS NULL, r.rank, m.code" :
               "SELECT r.run, m.code, m.name, m.unit, m.province, m.year, m.level, r.eligible,"
               " r.gate, r.total, r.outcome, r.rank, r.recognised, r.exemplary, r.proposed,"
               " r.reason, r.model FROM results r JOIN models m ON m.id=r.model WHERE r.run=?1"

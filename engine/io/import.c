@@ -508,6 +508,7 @@ typedef struct importer {
     int rejects_open;
     /* statements */
     sqlite3_stmt *ins, *find, *upd, *look, *look2;
+    sqlite3_stmt *final_in, *final_diff;   /* models: kept by a final run's record */
     long long max_before;
     seen seen;
     dvk_units *units;                  /* models: the unit tree, loaded once */
@@ -1079,6 +1080,67 @@ static int metric_dropped(importer *im, long long id, dvk_error *err)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? DVK_OK : db_fail(im, rc, err);
 }
 
+/* Models: 1 when model id is in a final run's frozen record (runs.h), 0 when not, -1 on a
+ * database error (err set). */
+static int in_final_run(importer *im, long long id, dvk_error *err)
+{
+    if (!im->final_in && !(im->final_in = dvk_store_prepare(im->s,
+            "SELECT 1 FROM run_models f JOIN runs x ON x.id = f.run WHERE f.id = ?1"
+            " AND x.status = 'final' LIMIT 1", err)))
+        return -1;
+    sqlite3_reset(im->final_in);
+    sqlite3_bind_int64(im->final_in, 1, id);
+    int rc = sqlite3_step(im->final_in);
+    sqlite3_reset(im->final_in);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_fail(im, rc, err);
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+/* Models: after the update of model id (inside savepoint dvk_final), a problem when a final
+ * run keeps other values of it: the first such run and field are named, and the update is
+ * undone. A final decision shows what it was made with; --replace imports anyway. */
+static int final_changed(importer *im, long long id, int *undone, dvk_error *err)
+{
+    *undone = 0;
+    /* 0 run, 1 the first field that differs */
+    if (!im->final_diff && !(im->final_diff = dvk_store_prepare(im->s,
+            "SELECT f.run, CASE WHEN m.name IS NOT f.name THEN 'name' WHEN m.unit IS NOT f.unit"
+            " THEN 'unit' WHEN m.province IS NOT f.province THEN 'province' WHEN m.kind IS NOT"
+            " f.kind THEN 'kind' WHEN m.category IS NOT f.category THEN 'category' WHEN m.field"
+            " IS NOT f.field THEN 'field' WHEN m.level IS NOT f.level THEN 'level' WHEN m.year"
+            " IS NOT f.year THEN 'year' WHEN m.registration IS NOT f.registration THEN"
+            " 'registration' WHEN m.started_on IS NOT f.started_on THEN 'started_on' WHEN"
+            " m.address IS NOT f.address THEN 'address' WHEN m.description IS NOT f.description"
+            " THEN 'description' WHEN m.metrics IS NOT f.metrics THEN 'metrics' END AS what"
+            " FROM run_models f JOIN runs x ON x.id = f.run AND x.status = 'final'"
+            " JOIN models m ON m.id = f.id WHERE f.id = ?1 AND what IS NOT NULL"
+            " ORDER BY f.run LIMIT 1", err)))
+        return err->code;
+    sqlite3_stmt *st = im->final_diff;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *what = (const char *)sqlite3_column_text(st, 1);
+        problem(im, im->rec->line, P(C_CODE), NULL, 0,
+                "model %.*s is in final run %lld, whose decision shows its %s as it was then: "
+                "this file changes it; use --replace to import it anyway (run %lld keeps "
+                "showing the old %s)", (int)L(C_CODE), V(C_CODE),
+                (long long)sqlite3_column_int64(st, 0), what ? what : "?",
+                (long long)sqlite3_column_int64(st, 0), what ? what : "value");
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(im, rc, err);
+    *undone = rc == SQLITE_ROW;
+    int xrc = sqlite3_exec(im->db, *undone ? "ROLLBACK TO dvk_final; RELEASE dvk_final"
+                                           : "RELEASE dvk_final", NULL, NULL, NULL);
+    return xrc == SQLITE_OK ? DVK_OK : db_fail(im, xrc, err);
+}
+
 /* Insert the row, or update the stored row with the same key when it differs. A second
  * row with the same key in this file is a problem (the row is then bad). */
 static int write_row(importer *im, const rowvals *r, dvk_error *err)
@@ -1146,6 +1208,15 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
         if (mrc || im->row_bad)
             return mrc;
     }
+    /* a model a final run keeps changes only with --replace: the update is tried inside a
+     * savepoint and undone when it would change what the run keeps */
+    int guarded = 0;
+    if (im->table == DVK_IMPORT_MODELS && !im->opts->replace) {
+        if ((guarded = in_final_run(im, rowid, err)) < 0)
+            return err->code;
+        if (guarded && (rc = sqlite3_exec(im->db, "SAVEPOINT dvk_final", NULL, NULL, NULL)) != SQLITE_OK)
+            return db_fail(im, rc, err);
+    }
     st = im->upd;
     sqlite3_reset(st);
     bind_row(im, st, r);
@@ -1153,7 +1224,13 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return db_fail(im, rc, err);
-    if (sqlite3_changes(im->db) == 1)
+    int changed = sqlite3_changes(im->db) == 1;
+    if (guarded) {
+        int undone = 0;
+        if ((rc = final_changed(im, rowid, &undone, err)) != DVK_OK || undone)
+            return rc;
+    }
+    if (changed)
         im->res->updated++;
     else
         im->res->unchanged++;
@@ -1630,6 +1707,8 @@ static void importer_free(importer *im)
     sqlite3_finalize(im->upd);
     sqlite3_finalize(im->look);
     sqlite3_finalize(im->look2);
+    sqlite3_finalize(im->final_in);
+    sqlite3_finalize(im->final_diff);
     for (size_t i = 0; i < im->ncols; i++)
         free(im->colname[i]);
     for (int i = 0; i < im->nmetrics; i++) {

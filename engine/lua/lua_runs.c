@@ -12,7 +12,9 @@
 
 #include "dvk/decide.h"
 #include "dvk/progress.h"
+#include "dvk/runs.h"
 #include "dvk/sandbox.h"
+#include "dvk/stats.h"
 
 /* ---------------------------------------------------------------------------------------
  * Reading runs
@@ -70,11 +72,19 @@ int dvk_lua_result(lua_State *L)
     dvk_error_clear(&err);
     /* 0 run, 1 code, 2 name, 3 eligible, 4 gate, 5 total, 6 outcome, 7 rank, 8 recognised,
      * 9 exemplary, 10 proposed, 11 reason, 12 model */
-    sqlite3_stmt *st = dvk_store_prepare(s,
-        "SELECT r.run, m.code, m.name, r.eligible = 1 AS eligible, r.gate, r.total, r.outcome,"
-        " r.rank, r.recognised = 1 AS recognised, r.exemplary = 1 AS exemplary,"
-        " r.proposed = 1 AS proposed, r.reason, r.model"
-        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ? AND m.code = ?", &err);
+    int source = dvk_runs_source(s, run, &err);   /* a final run: its frozen record */
+    if (source < 0)
+        return dvk_lua_error(L, &err);
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql, "SELECT r.run, m.code, m.name, r.eligible = 1 AS eligible, r.gate, r.total,"
+                       " r.outcome, r.rank, r.recognised = 1 AS recognised, r.exemplary = 1 AS"
+                       " exemplary, r.proposed = 1 AS proposed, r.reason, r.model FROM results r");
+    dvk_runs_join_models(&sql, source, "m", "r");
+    dvk_buf_adds(&sql, " WHERE r.run = ? AND m.code = ?");
+    sqlite3_stmt *st = sql.oom ? NULL : dvk_store_prepare(s, dvk_buf_str(&sql), &err);
+    if (sql.oom)
+        dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+    dvk_buf_free(&sql);
     if (!st)
         return dvk_lua_error(L, &err);
     sqlite3_bind_int64(st, 1, run);
@@ -402,7 +412,9 @@ int dvk_lua_decide(lua_State *L)
 
 /***
  * @function dvk.finalize(run, decision)
- * The engine's own operation (`dvk runs finalize`): the run becomes final and immutable.
+ * The engine's own operation (`dvk runs finalize`): the run becomes final and immutable,
+ * keeping its frozen record (models, units, appraisals, statistics, and the scripts of the
+ * session's scripts folder, which must be those it was decided with).
  * Writes; only in the REPL and exec.
  * @param {integer} run the run's id
  * @param {table} decision {number = "125-QĐ/BDVTU", date = "2023-12-20"}, both required;
@@ -428,7 +440,9 @@ int dvk_lua_finalize(lua_State *L)
     lua_getfield(L, 2, "superseded");                                   /* f s */
     flags |= lua_toboolean(L, -1) ? DVK_FINALIZE_SUPERSEDED : 0;
     lua_pop(L, 2);                                                      /* */
-    if (dvk_runs_finalize_with(dvk_lua_store(L), run, number, date, NULL, flags, &err) != DVK_OK)
+    const dvk_finalize_opts o = {.flags = flags, .scripts_dir = dvk_sandbox_scripts_dir(L),
+                                 .freeze = dvk_stats_freeze};
+    if (dvk_runs_finalize_opts(dvk_lua_store(L), run, number, date, NULL, &o, &err) != DVK_OK)
         return dvk_lua_error(L, &err);
     lua_pushboolean(L, 1);                                              /* true */
     return 1;

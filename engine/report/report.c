@@ -40,6 +40,7 @@ typedef struct run_info {
     dvk_stats *stats;          /* run:stats, every grouping (STATS_BY order), on first use */
     dvk_run_revocation *rev;   /* run.revocations (runs.h): the whole run's first */
     size_t nrev;
+    int source;                /* 1: a final run read from its frozen record (runs.h) */
 } run_info;
 
 struct rctx {
@@ -188,9 +189,10 @@ static int l_results(lua_State *L)
         "SELECT m.id, m.code, m.name, m.unit, u.name, m.field, m.kind, m.category,"
         " m.registration, m.level, m.year, m.started_on, m.address, r.total, r.outcome,"
         " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.eligible,"
-        " r.reason, r.gate"
-        " FROM results r JOIN models m ON m.id = r.model JOIN units u ON u.code = m.unit"
-        " WHERE r.run = ?1");
+        " r.reason, r.gate FROM results r");
+    dvk_runs_join_models(&sql, ri->source, "m", "r");
+    dvk_runs_join_units(&sql, ri->source, "u", "m.unit", "r.run");
+    dvk_buf_adds(&sql, " WHERE r.run = ?1");
     for (int i = 0; i < 4; i++)
         if (want[i] >= 0)
             dvk_buf_adds(&sql, WANT_SQL[i]);
@@ -270,10 +272,14 @@ static int l_scores(lua_State *L)
     rctx *c = ri->ctx;
     const char *code = luaL_optstring(L, 2, NULL);
     dvk_error err;
-    sqlite3_stmt *st = dvk_store_prepare(c->s,
-        "SELECT m.code, s.criterion, s.points, s.max, s.note FROM result_scores s"
-        " JOIN models m ON m.id = s.model WHERE s.run = ?1 AND (?2 IS NULL OR m.code = ?2)"
-        " ORDER BY m.code, s.criterion", &err);
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql, "SELECT m.code, s.criterion, s.points, s.max, s.note FROM result_scores s");
+    dvk_runs_join_models(&sql, ri->source, "m", "s");
+    dvk_buf_adds(&sql, " WHERE s.run = ?1 AND (?2 IS NULL OR m.code = ?2) ORDER BY m.code, s.criterion");
+    sqlite3_stmt *st = sql.oom ? NULL : dvk_store_prepare(c->s, dvk_buf_str(&sql), &err);
+    if (sql.oom)
+        dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+    dvk_buf_free(&sql);
     if (!st)
         return luaL_error(L, "run:scores: %s", err.msg);
     sqlite3_bind_int64(st, 1, ri->id);
@@ -379,7 +385,12 @@ static int stats_load(run_info *ri, dvk_error *err)
     dvk_stats *v = calloc(NBY, sizeof *v);
     if (!v)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    int rc = dvk_stats_query_run(c->s, &q, STATS_BY, NBY, v, err);
+    /* a final run counts as it was made final (its frozen record) */
+    int found = 0;
+    int rc = ri->source > 0 ? dvk_stats_frozen(c->s, ri->id, all, c->successors, STATS_BY, NBY, v,
+                                               &found, err) : DVK_OK;
+    if (rc == DVK_OK && !found)
+        rc = dvk_stats_query_run(c->s, &q, STATS_BY, NBY, v, err);
     if (rc != DVK_OK) {
         free(v);
         return rc;
@@ -577,20 +588,30 @@ static int l_compare(lua_State *L)
     if (rc != SQLITE_DONE)
         return sql_error(L, c, rc, "comparing runs");
     lua_setfield(L, -2, "transitions");                         /* ... out */
-    st = dvk_store_prepare(c->s,
-        "SELECT 0, m.code, m.name, a.outcome, b.outcome, a.rank, b.rank, a.total, b.total,"
-        " a.recognised, b.recognised, a.outcome_index AS oi, m.name AS nm"
-        " FROM results a JOIN models m ON m.id = a.model"
-        " LEFT JOIN results b ON b.run = ?2 AND b.model = a.model"
-        " WHERE a.run = ?1 AND (b.model IS NULL OR a.outcome <> b.outcome"
-        "  OR a.recognised <> b.recognised"
-        "  OR (a.rank IS NOT NULL AND b.rank IS NOT NULL AND abs(a.rank - b.rank) > ?3))"
-        " UNION ALL"
-        " SELECT 1, m.code, m.name, NULL, b.outcome, NULL, b.rank, NULL, b.total, NULL,"
-        " b.recognised, b.outcome_index, m.name"
-        " FROM results b JOIN models m ON m.id = b.model WHERE b.run = ?2 AND NOT EXISTS"
-        "  (SELECT 1 FROM results a WHERE a.run = ?1 AND a.model = b.model)"
-        " ORDER BY 1, 12, 13 COLLATE vi, 2", &err);
+    /* each run's models from its own source (a final run's record) */
+    int other_source = dvk_runs_source(c->s, other, &err);
+    if (other_source < 0)
+        return luaL_error(L, "run:compare: %s", err.msg);
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql, "SELECT 0, m.code, m.name, a.outcome, b.outcome, a.rank, b.rank, a.total,"
+                       " b.total, a.recognised, b.recognised, a.outcome_index AS oi, m.name AS nm"
+                       " FROM results a");
+    dvk_runs_join_models(&sql, ri->source, "m", "a");
+    dvk_buf_adds(&sql, " LEFT JOIN results b ON b.run = ?2 AND b.model = a.model"
+                       " WHERE a.run = ?1 AND (b.model IS NULL OR a.outcome <> b.outcome"
+                       "  OR a.recognised <> b.recognised"
+                       "  OR (a.rank IS NOT NULL AND b.rank IS NOT NULL AND abs(a.rank - b.rank) > ?3))"
+                       " UNION ALL"
+                       " SELECT 1, m.code, m.name, NULL, b.outcome, NULL, b.rank, NULL, b.total, NULL,"
+                       " b.recognised, b.outcome_index, m.name FROM results b");
+    dvk_runs_join_models(&sql, other_source, "m", "b");
+    dvk_buf_adds(&sql, " WHERE b.run = ?2 AND NOT EXISTS"
+                       "  (SELECT 1 FROM results a WHERE a.run = ?1 AND a.model = b.model)"
+                       " ORDER BY 1, 12, 13 COLLATE vi, 2");
+    st = sql.oom ? NULL : dvk_store_prepare(c->s, dvk_buf_str(&sql), &err);
+    if (sql.oom)
+        dvk_error_set(&err, DVK_ENOMEM, "out of memory");
+    dvk_buf_free(&sql);
     if (!st)
         return luaL_error(L, "run:compare: %s", err.msg);
     sqlite3_bind_int64(st, 1, ri->id);
@@ -752,6 +773,8 @@ static int load_run(dvk_store *s, long long id, run_info *ri, dvk_error *err)
     }
     if (status == DVK_OK)
         status = dvk_runs_revocations(s, id, &ri->rev, &ri->nrev, err);
+    if (status == DVK_OK && strcmp(ri->status, "final") == 0 && (ri->source = dvk_runs_source(s, id, err)) < 0)
+        status = err->code;
     return status;
 }
 
@@ -802,12 +825,56 @@ static int unknown_report(const char *scripts_dir, const dvk_province *p, const 
     return rc;
 }
 
-int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_error *err)
+/* The scripts a report of run ri renders with: a final run's recorded ones, written to a
+ * private folder (dir, removed by the caller), unless o->current_scripts; a line for the
+ * user through o->note when today's scripts differ from the recorded ones or are used
+ * instead of them. *scripts_dir gets the folder to use. */
+static int report_scripts(dvk_store *s, const dvk_report_opts *o, const run_info *ri, char *dir,
+                          const char **scripts_dir, dvk_error *err)
+{
+    *scripts_dir = o->scripts_dir;
+    dir[0] = '\0';
+    if (ri->source <= 0)
+        return DVK_OK;
+    int changed = 0, rc;
+    char first[1024], line[1400];
+    if (o->current_scripts) {
+        rc = dvk_runs_scripts_compare(s, ri->id, o->scripts_dir, &changed, first, err);
+        if (rc == DVK_OK && o->note) {
+            if (changed)
+                snprintf(line, sizeof line, "note: run %lld is rendered with today's scripts "
+                         "(--current-script), not those recorded when it was made final: %s "
+                         "differs from the recorded SHA-256%s", ri->id, first,
+                         changed > 1 ? " (and more)" : "");
+            else
+                snprintf(line, sizeof line, "note: run %lld is rendered with today's scripts "
+                         "(--current-script); they have the SHA-256 recorded when it was made "
+                         "final", ri->id);
+            o->note(o->note_ud, line);
+        }
+        return rc;
+    }
+    if ((rc = dvk_runs_scripts_write(s, ri->id, o->scripts_dir, dir, &changed, first, err)) != DVK_OK)
+        return rc;
+    *scripts_dir = dir;
+    if (changed && o->note) {
+        snprintf(line, sizeof line, "note: %s differs from the SHA-256 recorded when run %lld was "
+                 "made final%s; rendered with the recorded scripts (--current-script: today's)",
+                 first, ri->id, changed > 1 ? " (and more)" : "");
+        o->note(o->note_ud, line);
+    }
+    return DVK_OK;
+}
+
+int dvk_report_run(dvk_store *s, const dvk_report_opts *ro, dvk_doc *doc, dvk_error *err)
 {
     static const luaL_Reg helpers[] = {{"collate", l_collate}, {NULL, NULL}};
     int rc = DVK_OK;
     lua_State *L = NULL;
     rctx ctx = {0};
+    char recorded[4096] = "";
+    dvk_report_opts opts = *ro;   /* scripts_dir: the recorded scripts of a final run */
+    const dvk_report_opts *o = &opts;
     run_info *runs = calloc(2, sizeof *runs);
     if (!runs)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
@@ -831,7 +898,11 @@ int dvk_report_run(dvk_store *s, const dvk_report_opts *o, dvk_doc *doc, dvk_err
             goto done;
         }
     }
-    if ((rc = dvk_units_load(s, NULL, &ctx.units, err)) != DVK_OK)
+    /* a final run's units as its record keeps them */
+    if ((rc = runs[0].source > 0 ? dvk_units_load_run(s, o->run, &ctx.units, err)
+                                 : dvk_units_load(s, NULL, &ctx.units, err)) != DVK_OK)
+        goto done;
+    if ((rc = report_scripts(s, ro, &runs[0], recorded, &opts.scripts_dir, err)) != DVK_OK)
         goto done;
 
     dvk_sandbox_limits lim = dvk_sandbox_report_defaults();
@@ -893,6 +964,7 @@ done:
     dvk_run_revocations_free(runs[0].rev, runs[0].nrev);
     dvk_run_revocations_free(runs[1].rev, runs[1].nrev);
     free(runs);
+    dvk_runs_scripts_remove(recorded);
     return rc;
 }
 

@@ -824,3 +824,154 @@ int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *
                          .successors = successors};
     return dvk_stats_query_run(s, &q, &by, 1, out, err);
 }
+
+/* ---- a final run's statistics ---------------------------------------------------------------- */
+
+/* The groupings a final run keeps, in the order of grouping numbers (dvk_stats_by). */
+static const dvk_stats_by ALL_BY[DVK_BY_COUNT] = {
+    DVK_BY_FIELD, DVK_BY_UNIT, DVK_BY_LEVEL, DVK_BY_KIND, DVK_BY_REGISTRATION, DVK_BY_CATEGORY,
+    DVK_BY_OUTCOME,
+};
+
+static int freeze_row(sqlite3_stmt *ins, int whole, int successors, int by, int pos,
+                      const dvk_stats_row *r)
+{
+    sqlite3_reset(ins);
+    sqlite3_bind_int(ins, 2, whole);
+    sqlite3_bind_int(ins, 3, successors);
+    sqlite3_bind_int(ins, 4, by);
+    sqlite3_bind_int(ins, 5, pos);
+    sqlite3_bind_text(ins, 6, r->key ? r->key : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 7, r->name ? r->name : (r->key ? r->key : ""), -1, SQLITE_STATIC);
+    const long long v[5] = {r->registered, r->eligible, r->recognised, r->exemplary, r->proposed};
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_int64(ins, 8 + i, v[i]);
+    sqlite3_bind_int(ins, 13, r->decided);
+    return sqlite3_step(ins);
+}
+
+int dvk_stats_freeze(dvk_store *s, long long run, dvk_error *err)
+{
+    /* 0 province, 1 year, 2 level, 3 unit */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT province, year, level, unit FROM runs WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, run);
+    int step = sqlite3_step(st), oom = 0;
+    char *province = NULL, *level = NULL, *unit = NULL;
+    int year = 0;
+    if (step == SQLITE_ROW) {
+        province = dvk_store_column_dup(st, 0, &oom);
+        year = sqlite3_column_int(st, 1);
+        level = dvk_store_column_dup(st, 2, &oom);
+        unit = dvk_store_column_dup(st, 3, &oom);
+    }
+    sqlite3_finalize(st);
+    int rc = DVK_OK;
+    sqlite3_stmt *ins = NULL;
+    if (oom) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (step != SQLITE_ROW) {
+        rc = step == SQLITE_DONE ? dvk_error_set(err, DVK_EDATA, "no run %lld", run)
+                                 : dvk_store_fail(s, step, err, "reading the run");
+        goto done;
+    }
+    if (!(ins = dvk_store_prepare(s, "INSERT INTO run_stats(run, whole, successors, grouping, pos, key,"
+                                     " name, registered, eligible, recognised, exemplary, proposed,"
+                                     " decided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                     " ?12, ?13)", err))) {
+        rc = err->code;
+        goto done;
+    }
+    sqlite3_bind_int64(ins, 1, run);
+    /* the candidates' counts, and a whole-province run's year (report.c takes the one a
+     * report of the run shows), each with and without successors */
+    for (int whole = 0; whole <= (unit ? 0 : 1) && rc == DVK_OK; whole++)
+        for (int succ = 0; succ <= 1 && rc == DVK_OK; succ++) {
+            dvk_stats_query q = {.province = province, .year = year, .level = whole ? NULL : level,
+                                 .unit = unit, .run = run, .run_only = !whole, .successors = succ};
+            dvk_stats out[DVK_BY_COUNT];
+            if ((rc = dvk_stats_query_run(s, &q, ALL_BY, DVK_BY_COUNT, out, err)) != DVK_OK)
+                break;
+            for (int b = 0; b < DVK_BY_COUNT && rc == DVK_OK; b++) {
+                step = freeze_row(ins, whole, succ, b, -1, &out[b].total);
+                for (int i = 0; step == SQLITE_DONE && i < out[b].nrows; i++)
+                    step = freeze_row(ins, whole, succ, b, i, &out[b].rows[i]);
+                if (step != SQLITE_DONE)
+                    rc = dvk_store_fail(s, step, err, "recording the run's statistics");
+            }
+            for (int b = 0; b < DVK_BY_COUNT; b++)
+                dvk_stats_free(&out[b]);
+        }
+done:
+    sqlite3_finalize(ins);
+    free(province);
+    free(level);
+    free(unit);
+    return rc;
+}
+
+int dvk_stats_frozen(dvk_store *s, long long run, int whole, int successors, const dvk_stats_by *by,
+                     int nby, dvk_stats *out, int *found, dvk_error *err)
+{
+    *found = 0;
+    for (int i = 0; i < nby; i++)
+        memset(&out[i], 0, sizeof out[i]);
+    /* 0 pos, 1 key, 2 name, 3..7 counts, 8 decided */
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT pos, key, name, registered, eligible, recognised,"
+                                            " exemplary, proposed, decided FROM run_stats WHERE run = ?1"
+                                            " AND whole = ?2 AND successors = ?3 AND grouping = ?4"
+                                            " ORDER BY pos", err);
+    if (!st)
+        return err->code;
+    int rc = DVK_OK, step = SQLITE_DONE, oom = 0;
+    for (int i = 0; i < nby && rc == DVK_OK; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int(st, 2, whole);
+        sqlite3_bind_int(st, 3, successors);
+        sqlite3_bind_int(st, 4, (int)by[i]);
+        int cap = 0;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            dvk_stats_row *r;
+            *found = 1;
+            if (sqlite3_column_int(st, 0) < 0) {
+                r = &out[i].total;
+            } else {
+                if (out[i].nrows == cap) {
+                    int ncap = cap ? 2 * cap : 16;
+                    dvk_stats_row *nr = realloc(out[i].rows, (size_t)ncap * sizeof *nr);
+                    if (!nr) {
+                        oom = 1;
+                        break;
+                    }
+                    out[i].rows = nr;
+                    cap = ncap;
+                }
+                r = &out[i].rows[out[i].nrows++];
+                memset(r, 0, sizeof *r);
+            }
+            r->key = dvk_store_column_dup(st, 1, &oom);
+            r->name = dvk_store_column_dup(st, 2, &oom);
+            r->registered = sqlite3_column_int64(st, 3);
+            r->eligible = sqlite3_column_int64(st, 4);
+            r->recognised = sqlite3_column_int64(st, 5);
+            r->exemplary = sqlite3_column_int64(st, 6);
+            r->proposed = sqlite3_column_int64(st, 7);
+            r->decided = sqlite3_column_int(st, 8);
+            if (oom)
+                break;
+        }
+        if (oom)
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        else if (step != SQLITE_DONE)
+            rc = dvk_store_fail(s, step, err, "reading the run's statistics");
+    }
+    sqlite3_finalize(st);
+    if (rc != DVK_OK || !*found)
+        for (int i = 0; i < nby; i++)
+            dvk_stats_free(&out[i]);
+    return rc;
+}

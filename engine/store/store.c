@@ -32,6 +32,18 @@ static const char *const MODEL_INDEXES[][2] = {
     {"models_pyl", IDX_MODELS_PYL},     {"models_unit", IDX_MODELS_UNIT},
 };
 
+/* The triggers that keep a table of the frozen record (migration 3) as finalize wrote it:
+ * no row for a run that is final already, no change, no deletion. */
+#define FROZEN_TRIGGERS(t)                                                                    \
+    "CREATE TRIGGER " t "_final_insert BEFORE INSERT ON " t                                   \
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its record cannot be changed'); END;"          \
+    "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t                                      \
+    " BEGIN SELECT RAISE(ABORT, 'a final run''s record cannot be changed'); END;"             \
+    "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                      \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'a final run''s record cannot be changed'); END;"
+
 /* Migration N takes a database at user_version N-1 to N. Never edit a released migration:
  * add the next one. */
 static const char *const migrations[] = {
@@ -184,6 +196,51 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'a revocation cannot be changed'); END;"
     "CREATE TRIGGER revocations_no_delete BEFORE DELETE ON revocations"
     " BEGIN SELECT RAISE(ABORT, 'a revocation cannot be changed'); END;",
+    /* 3: the frozen record of a final run (runs.h, "frozen record"): what its documents,
+     * explanations and exports show, copied at finalization in the transaction that makes
+     * the run final, so that later imports and edits never alter a final decision. A row is
+     * written while the run is still a draft and never changes after. run_models.hash is the
+     * SHA-256 of the row's fields (dvk verify names an edited model). */
+    "CREATE TABLE run_models ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  id INTEGER NOT NULL,"
+    "  code TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, unit TEXT NOT NULL,"
+    "  province TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL, field TEXT NOT NULL,"
+    "  level TEXT NOT NULL, year INTEGER NOT NULL, registration TEXT NOT NULL,"
+    "  started_on TEXT, address TEXT, description TEXT, metrics TEXT NOT NULL,"
+    "  synthetic INTEGER NOT NULL, hash TEXT NOT NULL,"
+    "  PRIMARY KEY (run, id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX run_models_id ON run_models(id);"
+    "CREATE TABLE run_units ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  code TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  parent TEXT, province TEXT NOT NULL, valid_from TEXT, valid_to TEXT, successor TEXT,"
+    "  PRIMARY KEY (run, code)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE run_appraisals ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER NOT NULL, criterion TEXT NOT NULL, appraiser TEXT NOT NULL,"
+    "  score REAL NOT NULL, note TEXT,"
+    "  PRIMARY KEY (run, model, criterion, appraiser)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE run_scripts ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  path TEXT NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL,"
+    "  PRIMARY KEY (run, path)"
+    ") WITHOUT ROWID;"
+    /* the run's statistics (stats.h) as counted at finalization: of its candidates (whole
+     * 0) and, for a whole-province run, of its year (whole 1); pos -1 is the total */
+    "CREATE TABLE run_stats ("
+    "  run INTEGER NOT NULL REFERENCES runs(id), whole INTEGER NOT NULL,"
+    "  successors INTEGER NOT NULL, grouping INTEGER NOT NULL, pos INTEGER NOT NULL,"
+    "  key TEXT NOT NULL, name TEXT NOT NULL, registered INTEGER NOT NULL,"
+    "  eligible INTEGER NOT NULL, recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL,"
+    "  proposed INTEGER NOT NULL, decided INTEGER NOT NULL,"
+    "  PRIMARY KEY (run, whole, successors, grouping, pos)"
+    ") WITHOUT ROWID;"
+    FROZEN_TRIGGERS("run_models") FROZEN_TRIGGERS("run_units") FROZEN_TRIGGERS("run_appraisals")
+    FROZEN_TRIGGERS("run_scripts") FROZEN_TRIGGERS("run_stats"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -585,11 +642,42 @@ int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *e
         "SELECT quote(province) || '|' || quote(year) || '|' || quote(level) || '|' || quote(unit)"
         " || '|' || quote(scripts) || '|' || quote(decision_number) || '|' || quote(decision_date)"
         " FROM runs WHERE id = ?1",
+        /* the frozen record (schema version 3) and the summary, which holds the rules */
+        "SELECT quote(summary) FROM runs WHERE id = ?1",
+        "SELECT " DVK_MODEL_ROW_TEXT("m") " FROM run_models m WHERE m.run = ?1 ORDER BY m.code",
+        "SELECT quote(code)||'|'||quote(name)||'|'||quote(name_key)||'|'||quote(kind)||'|'||"
+        " quote(parent)||'|'||quote(province)||'|'||quote(valid_from)||'|'||quote(valid_to)||'|'||"
+        " quote(successor) FROM run_units WHERE run = ?1 ORDER BY code",
+        "SELECT quote(m.code)||'|'||quote(a.criterion)||'|'||quote(a.appraiser)||'|'||quote(a.score)"
+        " ||'|'||quote(a.note) FROM run_appraisals a JOIN run_models m ON m.run = a.run"
+        " AND m.id = a.model WHERE a.run = ?1 ORDER BY m.code, a.criterion, a.appraiser",
+        "SELECT quote(path)||'|'||quote(sha256)||'|'||quote(text) FROM run_scripts WHERE run = ?1"
+        " ORDER BY path",
+        "SELECT quote(whole)||'|'||quote(successors)||'|'||quote(grouping)||'|'||quote(pos)||'|'||quote(key)||'|'||"
+        " quote(name)||'|'||quote(registered)||'|'||quote(eligible)||'|'||quote(recognised)||'|'||"
+        " quote(exemplary)||'|'||quote(proposed)||'|'||quote(decided) FROM run_stats WHERE run = ?1"
+        " ORDER BY whole, successors, grouping, pos",
+    };
+    /* a run made final before the record existed keeps the digest it was given then */
+    int frozen = dvk_store_run_frozen(s, run, err);
+    if (frozen < 0)
+        return err->code;
+    size_t nsql = frozen ? sizeof sql / sizeof sql[0] : 3;
+    /* a run with a record names its models by the record's codes, not today's table */
+    static const char *const frozen_sql[] = {
+        "SELECT quote(m.code) || '|' || quote(r.eligible) || '|' || quote(r.gate) || '|' ||"
+        " quote(r.total) || '|' || quote(r.outcome) || '|' || quote(r.outcome_index) || '|' ||"
+        " quote(r.rank) || '|' || quote(r.recognised) || '|' || quote(r.exemplary) || '|' ||"
+        " quote(r.proposed) || '|' || quote(r.reason) FROM results r JOIN run_models m"
+        " ON m.run = r.run AND m.id = r.model WHERE r.run = ?1 ORDER BY m.code",
+        "SELECT quote(m.code) || '|' || quote(x.criterion) || '|' || quote(x.points) || '|' ||"
+        " quote(x.max) || '|' || quote(x.note) FROM result_scores x JOIN run_models m"
+        " ON m.run = x.run AND m.id = x.model WHERE x.run = ?1 ORDER BY m.code, x.criterion",
     };
     dvk_sha256 c;
     dvk_sha256_init(&c);
-    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
+    for (size_t i = 0; i < nsql; i++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, frozen && i < 2 ? frozen_sql[i] : sql[i], err);
         if (!st) {
             dvk_sha256_final_hex(&c, out);   /* frees the digest's state */
             return err->code;
@@ -609,6 +697,47 @@ int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *e
     if (dvk_sha256_final_hex(&c, out) != 0)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory (hashing a run)");
     return DVK_OK;
+}
+
+int dvk_store_run_frozen(dvk_store *s, long long run, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM run_scripts WHERE run = ?1)", err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    int rc = sqlite3_step(st), frozen = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        dvk_store_fail(s, rc, err, "reading a run's record");
+    return frozen;
+}
+
+/* A frozen model row whose fields no longer hash to the hash written with it: DVK_EDATA
+ * naming the run and the model. */
+static int verify_frozen_models(dvk_store *s, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT m.run, m.code, m.hash, " DVK_MODEL_ROW_TEXT("m")
+                                            " FROM run_models m ORDER BY m.run, m.code", err);
+    if (!st)
+        return err->code;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char h[65];
+        const char *held = (const char *)sqlite3_column_text(st, 2);
+        if (dvk_sha256_hex(sqlite3_column_text(st, 3), (size_t)sqlite3_column_bytes(st, 3), h) != 0) {
+            sqlite3_finalize(st);
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory (hashing a run's record)");
+        }
+        if (!held || strcmp(h, held) != 0) {
+            dvk_error_set(err, DVK_EDATA, "%s: run %lld was altered after it was made final (its "
+                          "record of model %s was edited)", s->path,
+                          (long long)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1));
+            sqlite3_finalize(st);
+            return DVK_EDATA;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "checking final runs' records");
 }
 
 int dvk_store_verify(dvk_store *s, dvk_error *err)
@@ -677,6 +806,8 @@ int dvk_store_verify(dvk_store *s, dvk_error *err)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return dvk_store_fail(s, rc, err, "checking the fingerprints");
+    if (verify_frozen_models(s, err) != DVK_OK)
+        return err->code;
     /* Every run made final (by its status, or by a finalize record in the chained log) must
      * still be final, and its results must still hash to the digest that record holds. */
     st = dvk_store_prepare(s, "SELECT r.id, r.status, r.digest, (SELECT json_extract(a.detail, '$.digest') "
@@ -701,7 +832,7 @@ int dvk_store_verify(dvk_store *s, dvk_error *err)
         else if (!status || strcmp(status, "final") != 0)
             why = "the audit log says it was made final, but it is a draft again";
         else if (!digest || strcmp(digest, recorded) != 0 || strcmp(now, recorded) != 0)
-            why = "its results no longer match the digest recorded when it was made final";
+            why = "its results or its frozen record no longer match the digest recorded when it was made final";
         if (why) {
             dvk_error_set(err, DVK_EDATA, "%s: run %lld was altered after it was made final (%s)", s->path,
                           run, why);

@@ -57,14 +57,31 @@ static int adjacency(const dvk_units *t, const int *from, int **list, int **at)
     return 0;
 }
 
+static int load(dvk_store *s, const char *province, long long run, dvk_units **out,
+                dvk_error *err);
+
 int dvk_units_load(dvk_store *s, const char *province, dvk_units **out, dvk_error *err)
+{
+    return load(s, province, 0, out, err);
+}
+
+int dvk_units_load_run(dvk_store *s, long long run, dvk_units **out, dvk_error *err)
+{
+    return load(s, NULL, run, out, err);
+}
+
+/* The tree from the units table (run 0), or from final run's record of it (run_units). */
+static int load(dvk_store *s, const char *province, long long run, dvk_units **out,
+                dvk_error *err)
 {
     *out = NULL;
     dvk_units *t = calloc(1, sizeof *t);
     if (!t)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory loading units");
     /* 0 code, 1 name, 2 kind, 3 province, 4 valid_from, 5 valid_to, 6 parent, 7 successor */
-    sqlite3_stmt *st = dvk_store_prepare(s,
+    sqlite3_stmt *st = dvk_store_prepare(s, run ?
+        "SELECT code, name, kind, province, valid_from, valid_to, parent, successor FROM run_units"
+        " WHERE run = ?2" :
         "SELECT code, name, kind, province, valid_from, valid_to, parent, successor FROM units"
         " WHERE ?1 IS NULL OR province = ?1 OR code = ?1", err);
     if (!st) {
@@ -73,6 +90,8 @@ int dvk_units_load(dvk_store *s, const char *province, dvk_units **out, dvk_erro
     }
     if (province)
         sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
+    if (run)
+        sqlite3_bind_int64(st, 2, run);
     char **links = NULL;   /* parent and successor codes, two per unit, until resolved */
     int *par = NULL, *suc = NULL, *slot = NULL, oom = 0, rc = DVK_OK, src = SQLITE_DONE;
     size_t cap = 0, nlinks = 0;

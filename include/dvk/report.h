@@ -22,6 +22,13 @@ typedef struct dvk_report_opts {
     /* print() output of the report script (may be NULL: discarded) */
     void (*print)(void *ud, const char *s, size_t n);
     void *print_ud;
+    /* A final run renders with the scripts it recorded when it was made final (runs.h,
+     * "frozen record"); current_scripts 1: with scripts_dir's today (--current-script). */
+    int current_scripts;
+    /* one line for the user about the scripts a final run renders with (today's differ
+     * from the recorded ones, or --current-script); may be NULL: discarded */
+    void (*note)(void *ud, const char *line);
+    void *note_ud;
 } dvk_report_opts;
 
 /* Run report o->name over run o->run, writing into doc (which the caller owns and renders).

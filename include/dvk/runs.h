@@ -4,8 +4,9 @@
  * runs (the rules that changed and the models that moved), and a final run's receipt. Each
  * query fills a struct the caller frees; each *_text function builds the text the
  * `dvk` command prints from that struct into a dvk_buf (formatting, not printing: cli/ writes
- * the buffer). Reads runs, results, result_scores, models and units; writes only runs and
- * audit_log (finalize). */
+ * the buffer). Reads runs, results, result_scores, models and units (a final run's from its
+ * frozen record); writes only runs, audit_log and, at finalize, the frozen record (run_models,
+ * run_units, run_appraisals, run_scripts; run_stats through the freeze hook). */
 #ifndef DVK_RUNS_H
 #define DVK_RUNS_H
 
@@ -128,7 +129,11 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
  * (2023-02-31); a superseded draft (a newer run of the same province, year, level and unit
  * exists) unless flags has DVK_FINALIZE_SUPERSEDED; a date outside the run's year and the
  * next (a decision on 2023's models is dated 2023 or 2024) unless flags has
- * DVK_FINALIZE_FORCE_DATE. A date not written YYYY-MM-DD, or no number: DVK_EUSAGE.
+ * DVK_FINALIZE_FORCE_DATE; inputs that changed since decide (dvk_runs_inputs_digest: "models
+ * changed since run N was decided; decide again"); a script of runs.scripts missing from the
+ * scripts folder or whose SHA-256 changed since decide. Before the run turns final, in the same
+ * transaction, the frozen record is written (below), and the run digest covers it. A date not
+ * written YYYY-MM-DD, or no number: DVK_EUSAGE.
  * dvk_runs_finalize is dvk_runs_finalize_with without flags (the Lua dvk.finalize). */
 enum { DVK_FINALIZE_FORCE_DATE = 1, DVK_FINALIZE_SUPERSEDED = 2 };
 int dvk_runs_finalize_with(dvk_store *s, long long run, const char *number, const char *date,
@@ -143,6 +148,12 @@ typedef struct dvk_finalize_opts {
                                    (dvk_runs_write_receipt); NULL: none */
     const dvk_sign_key *sign;   /* sign the decision with the office's key (the signature in
                                    the finalize audit record; see "signatures"); NULL: not */
+    const char *scripts_dir;    /* the scripts folder whose files the record keeps (NULL:
+                                   dvk_paths_scripts(NULL)) */
+    /* called inside finalize's transaction once the record is written and before the run
+       turns final, to add to it (the CLI and the Lua dvk.finalize pass dvk_stats_freeze,
+       which sits above this module); NULL: nothing */
+    int (*freeze)(dvk_store *s, long long run, dvk_error *err);
 } dvk_finalize_opts;
 
 /* dvk_runs_finalize_with with options (o may be NULL). A receipt path the output-file rules
@@ -218,6 +229,47 @@ void dvk_run_sigchecks_free(dvk_run_sigcheck *v, size_t n);
 int dvk_runs_check_receipt_signature(dvk_store *s, const char *name, const char *text,
                                      size_t len, const dvk_store_seal *seal,
                                      const dvk_sign_public *key, dvk_error *err);
+/* ------------------------------------------------------------------ the frozen record */
+
+/* A final run keeps what its documents, explanations and exports show (schema version 3):
+ * its candidates' model rows (run_models), every unit (run_units), its candidates'
+ * appraisals (run_appraisals), the script files it was decided with and every library file
+ * its reports use, with their texts (run_scripts), and for a whole-province run the year's
+ * statistics (run_stats, written by the freeze hook). Finalize writes the record in the
+ * transaction that makes the run final; every reader of a final run reads it (the "source"
+ * below), so later imports and edits never alter a final decision. */
+
+/* The SHA-256 (hex) of what decide read for run: its candidates' model rows, their
+ * appraisals and the units of its province, in a canonical order. decide stores it in the
+ * run's summary ("inputs"); finalize refuses when it no longer matches. */
+int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error *err);
+
+/* Where run's models and units are read from: 1 for a final run's frozen record, 0 for the
+ * live tables (a draft; a run made final before schema version 3), -1 on a database error
+ * (err set). */
+int dvk_runs_source(dvk_store *s, long long run, dvk_error *err);
+/* The SQL joining alias m (models' columns, id = the model) to the results alias r, from
+ * source (dvk_runs_source): " JOIN models m ON m.id = r.model" or " JOIN run_models m ON
+ * m.run = r.run AND m.id = r.model". The aliases are the caller's constants. */
+void dvk_runs_join_models(dvk_buf *b, int source, const char *m, const char *r);
+/* The same for the units alias u of the unit code expression code; run is the SQL
+ * expression of the run (frozen source only). */
+void dvk_runs_join_units(dvk_buf *b, int source, const char *u, const char *code,
+                         const char *run);
+
+/* Write the scripts a final run recorded under a new private folder (mkdtemp under $TMPDIR
+ * or /tmp) laid out as a scripts folder (provinces/, lib/), for a report rendered from the
+ * record; dir gets its path (size 4096). current (may be NULL): today's scripts folder,
+ * compared file by file: *changed (may be NULL) gets how many recorded files differ from it
+ * (missing or another SHA-256) and first (size 1024, may be NULL) the first one's path
+ * ("scripts/lib/x.lua"). A run without recorded scripts: DVK_EDATA. Remove the folder with
+ * dvk_runs_scripts_remove. */
+int dvk_runs_scripts_write(dvk_store *s, long long run, const char *current, char *dir,
+                           int *changed, char *first, dvk_error *err);
+/* Compare only (no folder written): as dvk_runs_scripts_write's *changed and first. */
+int dvk_runs_scripts_compare(dvk_store *s, long long run, const char *current, int *changed,
+                             char *first, dvk_error *err);
+void dvk_runs_scripts_remove(const char *dir);
 
 /* ------------------------------------------------------------------ revoke and delete */
 

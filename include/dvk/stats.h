@@ -74,4 +74,15 @@ int dvk_stats_compute(dvk_store *s, const char *province, int year, const char *
                       dvk_error *err);
 void dvk_stats_free(dvk_stats *st);
 
+/* A final run's statistics (schema version 3, runs.h "frozen record"): what its reports
+ * count (run:stats), kept when it is made final. dvk_stats_freeze counts run's candidates
+ * (run_only, at its level and unit) and, for a whole-province run, its year (no level, the
+ * run standing for its own), each with and without successors, every grouping, into
+ * run_stats; it is finalize's freeze hook (runs.h dvk_finalize_opts). dvk_stats_frozen
+ * reads them back (whole: the year's, else the candidates'); *found is 0 (and out empty)
+ * when the run kept none. */
+int dvk_stats_freeze(dvk_store *s, long long run, dvk_error *err);
+int dvk_stats_frozen(dvk_store *s, long long run, int whole, int successors, const dvk_stats_by *by,
+                     int nby, dvk_stats *out, int *found, dvk_error *err);
+
 #endif

@@ -28,6 +28,11 @@
  *   revocations(id PK, run -> runs, model -> models (NULL: the whole run), decision_number,
  *           decision_date, reason, at)       (version 2) a final run or one of its models
  *           revoked; never changed or deleted (triggers)
+ *   run_models, run_units, run_appraisals, run_scripts (path, sha256, text), run_stats
+ *           (version 3) a final run's frozen record (runs.h): its models (with hash, the
+ *           SHA-256 of the row), every unit, its candidates' appraisals, the script files it
+ *           and its reports use, and a whole-province run's year statistics; written by
+ *           finalize before the run turns final, never changed after (triggers).
  * A final run, its results and scores cannot be changed or deleted (triggers). */
 #ifndef DVK_STORE_H
 #define DVK_STORE_H
@@ -36,7 +41,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 2
+#define DVK_SCHEMA_VERSION 3
 #define DVK_BUSY_TIMEOUT_MS 5000
 
 typedef struct dvk_store dvk_store;
@@ -88,9 +93,23 @@ int dvk_store_audit(dvk_store *s, const char *action, const char *detail_json, d
  * its tail, is caught only against a receipt or a printed fingerprint
  * (dvk_store_verify_receipt). */
 int dvk_store_verify(dvk_store *s, dvk_error *err);
-/* SHA-256 (hex) over a final run's results and scores, in a canonical order; used when a
- * run is finalized and by verify. out must hold 65 bytes. */
+/* SHA-256 (hex) over a final run's results and scores, in a canonical order, and, for a run
+ * with a frozen record (schema version 3), over that record and the run's summary (its rules
+ * included); used when a run is finalized and by verify. out must hold 65 bytes. */
 int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *err);
+/* The text a model row is hashed as (run_models.hash is its SHA-256), over a table alias
+ * holding the columns models and run_models share: an SQL expression. */
+#define DVK_MODEL_ROW_TEXT(m)                                                                  \
+    "quote(" m ".id)||'|'||quote(" m ".code)||'|'||quote(" m ".name)||'|'||quote(" m          \
+    ".name_key)||'|'||quote(" m ".unit)||'|'||quote(" m ".province)||'|'||quote(" m          \
+    ".kind)||'|'||quote(" m ".category)||'|'||quote(" m ".field)||'|'||quote(" m             \
+    ".level)||'|'||quote(" m ".year)||'|'||quote(" m ".registration)||'|'||quote(" m         \
+    ".started_on)||'|'||quote(" m ".address)||'|'||quote(" m ".description)||'|'||quote(" m  \
+    ".metrics)||'|'||quote(" m ".synthetic)"
+/* 1 when run has a frozen record (run_scripts rows: finalize records at least the province
+ * script), 0 when not (a draft, or a run made final before schema version 3), -1 on a
+ * database error (err set). */
+int dvk_store_run_frozen(dvk_store *s, long long run, dvk_error *err);
 
 /* ------------------------------------------------------------------ fingerprints, receipts
  * What was signed stays true even if the database file alone cannot be trusted (a forger

@@ -39,6 +39,8 @@ typedef struct dvk_units dvk_units;
 /* Load the units of one province (its root and everything whose units.province is it), or of
  * every province when province is NULL. *out is freed with dvk_units_free. */
 int dvk_units_load(dvk_store *s, const char *province, dvk_units **out, dvk_error *err);
+/* The tree a final run recorded (run_units, schema version 3; runs.h "frozen record"). */
+int dvk_units_load_run(dvk_store *s, long long run, dvk_units **out, dvk_error *err);
 void dvk_units_free(dvk_units *t);
 
 size_t dvk_units_count(const dvk_units *t);

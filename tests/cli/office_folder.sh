@@ -56,3 +56,10 @@ ln -s "$PWD/secret" office/lib/secret
 printf 'return require("secret.s")\n' > office/provinces/thai-nguyen.lua
 D decide --province thai-nguyen --year 2024 --level co-so 2>&1 | sed "s|$SRC/|SRC/|"
 cp tn.lua office/provinces/thai-nguyen.lua
+echo "--- finalized from the office folder: the record keeps the installed library it used and the office's own report"
+D decide --province thai-nguyen --year 2024 --level co-so | grep -E '^run'
+D runs finalize 2 --number 12-QĐ/BTGDVTU --date 2024-12-20 | sed 's/[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}/FFFF-FFFF-FFFF-FFFF/'
+sqlite3 o.db "SELECT path FROM run_scripts WHERE run = 2 AND path IN
+  ('scripts/provinces/thai-nguyen.lua', 'scripts/lib/chung.lua', 'scripts/lib/reports/quyet-dinh.lua', 'scripts/lib/reports/thong-ke.lua') ORDER BY path"
+D report 2 quyet-dinh -o qd-final.md 2>&1; echo "exit $? $(grep -c 'QUYẾT ĐỊNH' qd-final.md)"
+sqlite3 o.db "SELECT text LIKE '%văn phòng%' FROM run_scripts WHERE run = 2 AND path = 'scripts/lib/reports/thong-ke.lua'"
