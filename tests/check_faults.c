@@ -5,7 +5,8 @@
  * (the right code and a message) or a whole result, leave the database whole (integrity ok,
  * the work wholly present or wholly absent, the audit chain intact), allow a re-run, and
  * leak nothing (LeakSanitizer checks each forked test at exit). Also: export onto a full
- * disk leaves no file behind. */
+ * disk leaves no file behind; and the kill points (DVK_FAULT) arm only as documented and kill
+ * at exactly the Nth pass. */
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
@@ -429,6 +430,58 @@ START_TEST(export_disk_full)
 }
 END_TEST
 
+/* DVK_FAULT: only kill@POINT or kill@POINT:N (N >= 1) with a known POINT arms anything. */
+START_TEST(kill_point_parse)
+{
+    static const char *const bad[] = {"kill", "kill@", "kill@nowhere", "kill@decide-commit:",
+                                       "kill@decide-commit:0", "kill@decide-commit:-2",
+                                       "kill@decide-commit:2x", "crash@decide-commit",
+                                       "kill@decide-commi", "kill@decide-commitx:1"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("DVK_FAULT", bad[i], 1);
+        ck_assert_msg(dvk_fault_from_env() == -1, "%s accepted", bad[i]);
+        ck_assert_int_eq(dvk_fault_kill_armed, 0);
+    }
+    setenv("DVK_FAULT", "kill@import-row:7", 1);
+    ck_assert_int_eq(dvk_fault_from_env(), 0);
+    ck_assert_int_eq(dvk_fault_kill_armed, 1);
+    unsetenv("DVK_FAULT");
+    ck_assert_int_eq(dvk_fault_from_env(), 0);
+    ck_assert_int_eq(dvk_fault_kill_armed, 0);
+    ck_assert_ptr_nonnull(strstr(dvk_fault_point_names(), "export-close"));
+}
+END_TEST
+
+/* Armed at the third pass of decide-result: other points and the first two passes leave the
+ * process alive (this test), the third kills it (the next, which must die of SIGKILL). */
+static void pass_before_the_third(void)
+{
+    setenv("DVK_FAULT", "kill@decide-result:3", 1);
+    ck_assert_int_eq(dvk_fault_from_env(), 0);
+    for (int i = 0; i < 5; i++) {
+        DVK_FAULT_POINT("decide-commit");
+        DVK_FAULT_POINT("import-row");
+    }
+    DVK_FAULT_POINT("decide-result");
+    DVK_FAULT_POINT("decide-result");
+}
+
+START_TEST(kill_point_spares_earlier_passes)
+{
+    pass_before_the_third();
+    unsetenv("DVK_FAULT");
+    ck_assert_int_eq(dvk_fault_from_env(), 0);
+}
+END_TEST
+
+START_TEST(kill_point_kills_at_nth_pass)
+{
+    pass_before_the_third();
+    DVK_FAULT_POINT("decide-result");
+    ck_abort_msg("still alive after the third pass");
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
     Suite *s = suite_create("faults");
@@ -447,6 +500,11 @@ Suite *faults_suite(void)
     tc = tcase_create("crash");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, crash_every_write, WORK_IMPORT, WORK_DECIDE + 1);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("kill_points");
+    tcase_add_test(tc, kill_point_parse);
+    tcase_add_test(tc, kill_point_spares_earlier_passes);
+    tcase_add_test_raise_signal(tc, kill_point_kills_at_nth_pass, SIGKILL);
     suite_add_tcase(s, tc);
     return s;
 }

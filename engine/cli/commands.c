@@ -119,7 +119,13 @@ const dvk_command dvk_commands[] = {
      "                 them included)\n"
      "  --format F     table, box, csv, markdown or json\n"
      "  --successors   show units that no longer exist in their successors' rows\n"},
-    {"test", cmd_test, "dvk test [FILE_test.lua ...]", "run the province scripts' tests", NULL},
+    {"test", cmd_test, "dvk test [--coverage [--coverage-format text|json]] [FILE_test.lua ...]",
+     "run the province scripts' tests",
+     "  --coverage     also show what the tests exercised: for each script file the lines\n"
+     "                 run of its executable lines and the ranges never run, and for each\n"
+     "                 province its gates, criteria, outcomes and quotas, each with how many\n"
+     "                 cases reached it or NOT HIT\n"
+     "  --coverage-format F  text (default) or json (the test lines then go to stderr)\n"},
     {"repl", cmd_repl, "dvk repl [--province P]", "interactive Lua over the database",
      "Each line has 512 MiB, 2,000,000,000 instructions and 120 s (Ctrl-C stops it). Writes\n"
      "only through dvk.decide and dvk.finalize on your own lines; province scripts loaded\n"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "dvk/fault.h"
 #include "dvk/paths.h"
 #include "dvk/progress.h"
 
@@ -24,6 +25,9 @@ static void print_overview(FILE *out)
 int main(int argc, char **argv)
 {
     dvk_cli cli = {0};
+    if (dvk_fault_from_env() != 0)   /* the kill tests' DVK_FAULT=kill@POINT:N */
+        return cli_usage_error(NULL, "DVK_FAULT: expected kill@POINT or kill@POINT:N (N >= 1), "
+                               "POINT one of %s", dvk_fault_point_names());
     cli.db_path = dvk_store_default_path();
     const char *scripts = NULL, *eval = NULL;
     int i = 1;

@@ -316,3 +316,68 @@ int dvk_fault_vfs_register(void)
     fault_vfs.xCurrentTimeInt64 = fv_current_time64;
     return sqlite3_vfs_register(&fault_vfs, 1);
 }
+
+/* ---- kill points --------------------------------------------------------------------- */
+
+int dvk_fault_kill_armed;
+static const char *kill_point;  /* one of POINTS */
+static long kill_at, kill_passes;
+
+static const char *const POINTS[] = {
+    "decide-result", "decide-commit", "decide-committed", "import-row", "import-commit",
+    "import-committed", "export-row", "export-close", "sqlite-write", "sqlite-sync", NULL};
+
+const char *dvk_fault_point_names(void)
+{
+    static char names[256];
+    if (!names[0])
+        for (int i = 0; POINTS[i]; i++) {
+            if (i)
+                strcat(names, ", ");
+            strcat(names, POINTS[i]);
+        }
+    return names;
+}
+
+void dvk_fault_point_pass(const char *name)
+{
+    if (strcmp(name, kill_point) == 0 && ++kill_passes == kill_at)
+        raise(SIGKILL);
+}
+
+int dvk_fault_from_env(void)
+{
+    const char *v = getenv("DVK_FAULT");
+    dvk_fault_kill_armed = 0;
+    if (!v || !*v)
+        return 0;
+    if (strncmp(v, "kill@", 5) != 0)
+        return -1;
+    v += 5;
+    size_t len = strcspn(v, ":");
+    long n = 1;
+    if (v[len] == ':') {
+        char *end;
+        n = strtol(v + len + 1, &end, 10);
+        if (end == v + len + 1 || *end || n < 1)
+            return -1;
+    }
+    const char *point = NULL;
+    for (int i = 0; POINTS[i]; i++)
+        if (strlen(POINTS[i]) == len && strncmp(POINTS[i], v, len) == 0)
+            point = POINTS[i];
+    if (!point)
+        return -1;
+    if (strncmp(point, "sqlite-", 7) == 0) {
+        if (dvk_fault_vfs_register() != SQLITE_OK)
+            return -1;
+        dvk_fault_io_arm(n, point[7] == 'w' ? DVK_FAULT_IO_WRITE : DVK_FAULT_IO_SYNC,
+                         DVK_FAULT_CRASH);
+        return 0;
+    }
+    kill_point = point;
+    kill_at = n;
+    kill_passes = 0;
+    dvk_fault_kill_armed = 1;
+    return 0;
+}

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 
 #include "dvk/buf.h"
+#include "dvk/fault.h"
 #include "dvk/json.h"
 #include "dvk/runs.h"
 #include "dvk/sandbox.h"
@@ -841,6 +842,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             rc = dvk_store_fail(s, src, err, "saving results");
             goto done;
         }
+        DVK_FAULT_POINT("decide-result");
     }
 
     if (!o->dry_run) {
@@ -910,10 +912,12 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         ins_score = NULL;
         sqlite3_finalize(ins_result);
         ins_result = NULL;
+        DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, "RELEASE dvk_decide", err)
                                     : dvk_store_commit(s, err)) != DVK_OK)
             goto done;
         in_tx = 0;
+        DVK_FAULT_POINT("decide-committed");
     }
 done:
     sqlite3_finalize(st);

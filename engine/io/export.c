@@ -10,6 +10,7 @@
 #include "dvk/buf.h"
 #include "dvk/csv.h"
 #include "dvk/doc.h"
+#include "dvk/fault.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
 #include "dvk/outfile.h"
@@ -298,6 +299,7 @@ static int export_models(exporter *x, const dvk_export_opts *o, long long *rows,
         if (put_row(x, st, MODEL_COLS, 13, "metrics", *rows))
             goto io;
         (*rows)++;
+        DVK_FAULT_POINT("export-row");
     }
     if (s != SQLITE_DONE)
         rc = dvk_store_fail(x->s, s, err, "exporting models");
@@ -367,6 +369,7 @@ static int export_results(exporter *x, const dvk_export_opts *o, long long *rows
         if (put_row(x, st, RESULT_COLS, 16, "scores", *rows))
             goto io;
         (*rows)++;
+        DVK_FAULT_POINT("export-row");
     }
     if (s != SQLITE_DONE)
         rc = dvk_store_fail(x->s, s, err, "exporting results");
@@ -454,6 +457,8 @@ int dvk_export(dvk_store *s, int what, const char *path, const dvk_export_opts *
         rc = dvk_error_set(err, DVK_EIO, "write error (%s)", strerror(errno));
     if (rc && path && strcmp(path, "-") != 0 && err->msg[0] && strncmp(err->msg, "write error", 11) == 0)
         dvk_error_prefix(err, "%s", path);
+    if (!rc)
+        DVK_FAULT_POINT("export-close");
     int crc = dvk_outfile_close(&out, rc == DVK_OK, rc ? NULL : err);
     if (!rc)
         rc = crc;

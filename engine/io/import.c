@@ -13,6 +13,7 @@
 
 #include "dvk/buf.h"
 #include "dvk/csv.h"
+#include "dvk/fault.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
 #include "dvk/outfile.h"
@@ -1157,6 +1158,7 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         return db_fail(im, rc, err);
+    DVK_FAULT_POINT("import-row");
     if (sqlite3_changes(im->db) == 1) {
         im->res->inserted++;
         return DVK_OK;
@@ -1959,12 +1961,14 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
         goto done;
     /* An import that stores nothing new (the same file again) leaves no audit record
      * either: the database is exactly as it was. */
+    DVK_FAULT_POINT("import-commit");
     if ((rc = put_indexes_back(im, err)) ||
         (res->inserted + res->updated > 0 && (rc = audit(im, err))) ||
         (rc = dvk_store_commit(s, err)))
         goto done;
     in_tx = 0;
     res->committed = 1;
+    DVK_FAULT_POINT("import-committed");
 done:
     if (in_tx)
         dvk_store_rollback(s);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <lualib.h>
 
+#include "dvk/coverage.h"
 #include "dvk/fault.h"
 #include "dvk/format.h"
 #include "dvk/paths.h"
@@ -87,6 +88,7 @@ typedef struct sandbox {
     sb_file *files;
     size_t nfiles, capfiles;
     char traceback[8192];
+    dvk_coverage *cov;              /* dvk test --coverage: lines and calls counted; NULL */
 } sandbox;
 
 /* ------------------------------------------------------------------ state access */
@@ -106,6 +108,13 @@ static double now_monotonic(void)
 }
 
 static void sb_hook(lua_State *L, lua_Debug *ar);
+
+/* The hook's events outside a kill: the budget's count events, and with coverage on, line
+ * and call events too (off: exactly the budget's, so coverage costs nothing then). */
+static int sb_mask(const sandbox *sb)
+{
+    return sb->cov ? LUA_MASKCOUNT | LUA_MASKLINE | LUA_MASKCALL : LUA_MASKCOUNT;
+}
 
 /* Add units to the running call's count, saturating (a refused range may be near 2^63). */
 static void add_used(sandbox *sb, long long units)
@@ -240,10 +249,21 @@ static void oom_message(const sandbox *sb, char *buf, size_t n)
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
     sandbox *sb = sb_get(L);
+    if (sb->cov && ar->event != LUA_HOOKCOUNT && !sb->killed) {
+        /* coverage: a line or a call (the budget counts only count events) */
+        if (ar->event == LUA_HOOKLINE) {
+            if (lua_getinfo(L, "S", ar))
+                dvk_coverage_line(sb->cov, ar->source, ar->currentline);
+        } else if (lua_getinfo(L, "f", ar)) {
+            dvk_coverage_call(sb->cov, lua_topointer(L, -1));
+            lua_pop(L, 1);
+        }
+        return;
+    }
     if (!sb->killed) {
         if (lua_gethookcount(L) != HOOK_EVERY) {
             /* a thread armed by an earlier kill: back to normal counting */
-            lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+            lua_sethook(L, sb_hook, sb_mask(sb), HOOK_EVERY);
             return;
         }
         if (ar->event == LUA_HOOKCOUNT)
@@ -2105,6 +2125,17 @@ size_t dvk_sandbox_memory(lua_State *L) { return sb_get(L)->mem; }
 const char *dvk_sandbox_traceback(lua_State *L) { return sb_get(L)->traceback; }
 size_t dvk_sandbox_file_count(lua_State *L) { return sb_get(L)->nfiles; }
 
+void dvk_sandbox_set_coverage(lua_State *L, dvk_coverage *cov)
+{
+    sandbox *sb = sb_get(L);
+    sb->cov = cov;
+    if (cov)
+        dvk_coverage_new_state(cov);
+    lua_sethook(sb->main, sb_hook, sb_mask(sb), HOOK_EVERY);
+    if (L != sb->main)
+        lua_sethook(L, sb_hook, sb_mask(sb), HOOK_EVERY);
+}
+
 const char *dvk_sandbox_file(lua_State *L, size_t i, const char **sha256)
 {
     sandbox *sb = sb_get(L);
@@ -2215,7 +2246,7 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
         sb->killed = KILL_NONE;
         sb->run_deadline = sb->lim.call_seconds > 0 ? now_monotonic() + sb->lim.call_seconds
                                                     : 0;
-        lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+        lua_sethook(L, sb_hook, sb_mask(sb), HOOK_EVERY);
     }
     if ((sb->interrupt || (sb->lim.interrupt_flag && *sb->lim.interrupt_flag)) &&
         sb->depth == 0) {
@@ -2239,8 +2270,8 @@ int dvk_sandbox_call(lua_State *L, int nargs, int nresults, dvk_error *err)
         sb->killed = KILL_NONE;
         sb->run_deadline = 0;
         if (sb->main != L)
-            lua_sethook(sb->main, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
-        lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+            lua_sethook(sb->main, sb_hook, sb_mask(sb), HOOK_EVERY);
+        lua_sethook(L, sb_hook, sb_mask(sb), HOOK_EVERY);
     }
     if (rc == LUA_OK) {
         lua_remove(L, base);                                /* results */

@@ -1,7 +1,9 @@
 /* test.c: the province script tests (`dvk test`): each <code>_test.lua returns
  * dvk.test{province, year, level, units, cases}; every case's fixture model is evaluated
  * without a database by the province's description and its expectations (outcome, total,
- * points, gate, reason, flags) compared, one line per mismatch. */
+ * points, gate, reason, flags) compared, one line per mismatch. With coverage (`dvk test
+ * --coverage`), the lines the cases ran and the parts of the description they reached are
+ * counted (include/dvk/coverage.h). */
 #include "script_internal.h"
 
 #include <math.h>
@@ -12,7 +14,9 @@
 #include <lauxlib.h>
 
 #include "dvk/buf.h"
+#include "dvk/coverage.h"
 #include "dvk/sandbox.h"
+#include "dvk/sha256.h"
 
 /* ------------------------------------------------------------------ fixtures */
 
@@ -149,24 +153,6 @@ static int push_fixture_model(lua_State *L, int idx, const char *default_unit, i
 
 /* ------------------------------------------------------------------ script tests */
 
-typedef struct tester {
-    void (*out)(void *ud, const char *line);
-    void *ud;
-    int passed, failed;
-} tester;
-
-static void say(tester *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(tester *t, const char *fmt, ...)
-{
-    char line[DVK_ERROR_MAX + 256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (t->out)
-        t->out(t->ud, line);
-}
-
 static int is_test_file(const char *name)
 {
     size_t n = strlen(name);
@@ -192,6 +178,116 @@ static char *read_file(const char *path, size_t *len)
         return NULL;
     }
     return dvk_buf_take(&b, len);
+}
+
+typedef struct tester {
+    void (*out)(void *ud, const char *line);
+    void *ud;
+    int passed, failed;
+    dvk_coverage *cov;         /* NULL: no coverage */
+} tester;
+
+/* ------------------------------------------------------------------ coverage */
+
+/* What one test file's cases reached of province p (coverage on). */
+typedef struct reach {
+    int *gate_test, *crit_score;      /* watch handles of their functions */
+    long *turned_away;                /* per gate */
+    long *outcomes;                   /* per outcome */
+} reach;
+
+static void reach_free(reach *r)
+{
+    free(r->gate_test);
+    free(r->crit_score);
+    free(r->turned_away);
+    free(r->outcomes);
+    memset(r, 0, sizeof *r);
+}
+
+/* The watch handle of the function at registry reference ref (-1: out of memory). */
+static int watch_ref(lua_State *L, dvk_coverage *cov, int ref)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    int h = dvk_coverage_watch(cov, lua_topointer(L, -1));
+    lua_pop(L, 1);
+    return h;
+}
+
+/* Watch the gates' and criteria's functions of p; -1 when out of memory. */
+static int reach_init(reach *r, lua_State *L, dvk_coverage *cov, const dvk_province *p)
+{
+    int ng = p->ngates ? p->ngates : 1, nc = p->ncriteria ? p->ncriteria : 1;
+    r->gate_test = malloc((size_t)ng * sizeof(int));
+    r->crit_score = malloc((size_t)nc * sizeof(int));
+    r->turned_away = calloc((size_t)ng, sizeof(long));
+    r->outcomes = calloc((size_t)(p->noutcomes ? p->noutcomes : 1), sizeof(long));
+    if (!r->gate_test || !r->crit_score || !r->turned_away || !r->outcomes)
+        return -1;
+    for (int i = 0; i < p->ngates; i++)
+        if ((r->gate_test[i] = watch_ref(L, cov, p->gates[i].test_ref)) < 0)
+            return -1;
+    for (int i = 0; i < p->ncriteria; i++)
+        if ((r->crit_score[i] = watch_ref(L, cov, p->criteria[i].score_ref)) < 0)
+            return -1;
+    return 0;
+}
+
+/* Add what the cases of one file (at level) reached to cov: every gate, criterion, outcome
+ * and quota of p, hit or not; then the executable lines of every script file the state
+ * loaded (the province and the libraries it required). */
+static int reach_record(const reach *r, lua_State *L, dvk_coverage *cov, const dvk_province *p,
+                        const char *level, const char *scripts_dir, dvk_error *err)
+{
+    int bad = 0;
+    for (int i = 0; i < p->ngates; i++)
+        bad |= dvk_coverage_part(cov, p->code, "gate", p->gates[i].id,
+                                 dvk_coverage_calls(cov, r->gate_test[i]), r->turned_away[i]);
+    for (int i = 0; i < p->ncriteria; i++)
+        bad |= dvk_coverage_part(cov, p->code, "criterion", p->criteria[i].id,
+                                 dvk_coverage_calls(cov, r->crit_score[i]), 0);
+    for (int i = 0; i < p->noutcomes; i++)
+        bad |= dvk_coverage_part(cov, p->code, "outcome", p->outcomes[i].id, r->outcomes[i], 0);
+    for (int i = 0; i < p->nquotas; i++) {
+        const dvk_quota *q = &p->quotas[i];
+        char id[2 * DVK_SCRIPT_ID_MAX + 8];
+        snprintf(id, sizeof id, "%s %s", q->level, q->outcome);
+        long n = strcmp(q->level, level) == 0 ? r->outcomes[q->outcome_index] : 0;
+        bad |= dvk_coverage_part(cov, p->code, "quota", id, n, 0);
+    }
+    if (bad)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < dvk_sandbox_file_count(L); i++) {
+        const char *sha;
+        const char *path = dvk_sandbox_file(L, i, &sha);   /* "scripts/REL" */
+        char full[8192];
+        snprintf(full, sizeof full, "%s/%s", scripts_dir, path + strlen("scripts/"));
+        size_t len = 0;
+        char *src = read_file(full, &len);
+        if (!src)
+            return dvk_error_set(err, DVK_EIO, "%s: cannot read it again for the coverage", path);
+        char now[65];
+        dvk_sha256_hex(src, len, now);
+        int rc = strcmp(now, sha) != 0
+                     ? dvk_error_set(err, DVK_EDATA, "%s: changed while the tests ran", path)
+                     : dvk_coverage_add_file(cov, path, src, len, sha, err);
+        free(src);
+        if (rc != DVK_OK)
+            return rc;
+    }
+    return DVK_OK;
+}
+
+static void say(tester *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(tester *t, const char *fmt, ...)
+{
+    char line[DVK_ERROR_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (t->out)
+        t->out(t->ud, line);
 }
 
 /* Compare one case's expectations (table at eidx) with ev; report each mismatch. */
@@ -308,6 +404,9 @@ static int run_test_file(const char *scripts_dir, const char *path, tester *t, d
     dvk_province *p = NULL;
     dvk_eval ev;
     memset(&ev, 0, sizeof ev);
+    reach r;
+    memset(&r, 0, sizeof r);
+    int reaching = 0;
     lua_State *L = dvk_sandbox_new(NULL, scripts_dir, NULL, &e);
     char chunk[4200];
     snprintf(chunk, sizeof chunk, "@%s", path);
@@ -315,13 +414,21 @@ static int run_test_file(const char *scripts_dir, const char *path, tester *t, d
         free(src);
         return dvk_error_set(err, e.code, "%s", e.msg);
     }
+    if (t->cov)
+        dvk_sandbox_set_coverage(L, t->cov);
     int rc = dvk_sandbox_load(L, src, len, chunk, NULL, &e);
     if (rc == DVK_OK)
         rc = dvk_sandbox_call(L, 0, 1, &e);
     free(src);
     if (rc != DVK_OK) {
-        say(t, "%s: %s", path, e.msg);
+        /* a failed file, not an error of the whole run; the message names it when Lua's
+         * position does */
+        if (strncmp(e.msg, path, strlen(path)) == 0 && e.msg[strlen(path)] == ':')
+            say(t, "%s", e.msg);
+        else
+            say(t, "%s: %s", path, e.msg);
         t->failed++;
+        rc = DVK_OK;
         goto done;
     }
     int d = lua_gettop(L);
@@ -347,6 +454,13 @@ static int run_test_file(const char *scripts_dir, const char *path, tester *t, d
         say(t, "%s:%d: %s", path, line, e.msg);
         t->failed++;
         goto done;
+    }
+    if (t->cov) {
+        if (reach_init(&r, L, t->cov, p) != 0) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        reaching = 1;
     }
     if (year <= 0 || dvk_province_level(p, level) < 0) {
         say(t, "%s:%d: dvk.test needs year and one of the province's levels (found year %d, "
@@ -401,7 +515,15 @@ static int run_test_file(const char *scripts_dir, const char *path, tester *t, d
         if (dvk_script_eval(L, p, -1, cidx, mcode, &ev, &e) != DVK_OK) {
             say(t, "%s: case %s: %s", path, cname, e.msg);
             t->failed++;
-        } else if (check_case(L, t, path, cname, p, ci + 2, &ev)) {
+            lua_settop(L, cases);
+            continue;
+        }
+        if (reaching) {
+            r.outcomes[ev.outcome]++;
+            if (ev.gate >= 0)
+                r.turned_away[ev.gate]++;
+        }
+        if (check_case(L, t, path, cname, p, ci + 2, &ev)) {
             t->passed++;
         } else {
             t->failed++;
@@ -410,6 +532,11 @@ static int run_test_file(const char *scripts_dir, const char *path, tester *t, d
     }
     rc = DVK_OK;
 done:
+    if (reaching && rc == DVK_OK)
+        rc = reach_record(&r, L, t->cov, p, level, scripts_dir, err);
+    if (t->cov)
+        dvk_coverage_unwatch_all(t->cov);
+    reach_free(&r);
     dvk_eval_free(&ev, p ? p->ncriteria : 0);
     dvk_province_free(L, p);
     dvk_sandbox_free(L);
@@ -420,7 +547,14 @@ int dvk_script_test(const char *scripts_dir, char **files, int nfiles,
                     void (*out)(void *ud, const char *line), void *ud,
                     int *passed, int *failed, dvk_error *err)
 {
-    tester t = {out, ud, 0, 0};
+    return dvk_script_test_cover(scripts_dir, files, nfiles, out, ud, NULL, passed, failed, err);
+}
+
+int dvk_script_test_cover(const char *scripts_dir, char **files, int nfiles,
+                          void (*out)(void *ud, const char *line), void *ud, dvk_coverage *cov,
+                          int *passed, int *failed, dvk_error *err)
+{
+    tester t = {out, ud, 0, 0, cov};
     int rc = DVK_OK;
     if (nfiles > 0) {
         for (int i = 0; i < nfiles && rc == DVK_OK; i++)

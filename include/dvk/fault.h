@@ -2,8 +2,10 @@
  * engine's allocation wrappers (Lua's counting allocator, libcsv's realloc, and an SQLite
  * allocator that a test installs), and an SQLite VFS shim that fails the Nth write or sync
  * with SQLITE_IOERR or SQLITE_FULL. Nothing here is active unless a test arms it: disarmed,
- * dvk_fault_should_fail() is one load and one compare. Owns no data of the store; it must
- * never be armed by the dvk command itself. Not thread-safe (dvk is single-threaded). */
+ * dvk_fault_should_fail() is one load and one compare. Owns no data of the store. The dvk
+ * command arms nothing itself but the kill points below, and those only from the DVK_FAULT
+ * environment variable read once at start (dvk_fault_from_env); no province script can reach
+ * any of this. Not thread-safe (dvk is single-threaded). */
 #ifndef DVK_FAULT_H
 #define DVK_FAULT_H
 
@@ -56,5 +58,38 @@ void dvk_fault_io_disarm(void);
 /* Operations of the armed kinds seen since the last arm, and how many failed. */
 long dvk_fault_io_calls(void);
 long dvk_fault_io_failures(void);
+
+
+/* ---- kill points (DVK_FAULT=kill@POINT:N) -------------------------------------------- */
+
+/* Named places in the write paths where the kill tests (tests/cli/robust_*_kill.sh) stop the
+ * process with SIGKILL, deterministically instead of after a sleep: the Nth time POINT is
+ * passed. The points (each one a DVK_FAULT_POINT in the engine):
+ *   decide-result     after each result row of a decision is inserted (mid-batch)
+ *   decide-commit     a decision's rows and audit record written, just before COMMIT
+ *   decide-committed  just after a decision's COMMIT
+ *   import-row        after each row of an import is written (mid-import)
+ *   import-commit     an import's rows written, just before its indexes, audit and COMMIT
+ *   import-committed  just after an import's COMMIT
+ *   export-row        after each row of an export is written to its temporary file
+ *   export-close      every row in the temporary file, just before it is renamed in place
+ *   sqlite-write      the Nth write or truncate of any SQLite file (database, WAL, journal)
+ *   sqlite-sync       the Nth fsync of any SQLite file
+ * (the last two through the dvk-fault VFS, registered only when they are armed). Release
+ * builds have the points too: unarmed, each costs one load and one compare. */
+extern int dvk_fault_kill_armed;
+#define DVK_FAULT_POINT(name)                   \
+    do {                                         \
+        if (dvk_fault_kill_armed)                \
+            dvk_fault_point_pass(name);          \
+    } while (0)
+void dvk_fault_point_pass(const char *name);
+
+/* Reads DVK_FAULT once (the dvk command calls it first thing in main). Unset or empty: no
+ * kill point is armed. Returns 0, or -1 when the value is not kill@POINT or kill@POINT:N (N >= 1) with a
+ * POINT of the list above (nothing armed then). */
+int dvk_fault_from_env(void);
+/* The known points, comma-separated, for the message about a bad DVK_FAULT. */
+const char *dvk_fault_point_names(void);
 
 #endif

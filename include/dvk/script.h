@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <lua.h>
+#include "dvk/coverage.h"
 #include "dvk/error.h"
 #include "dvk/province.h"
 #include "dvk/store.h"
@@ -83,5 +84,11 @@ void dvk_eval_free(dvk_eval *ev, int ncriteria);
 int dvk_script_test(const char *scripts_dir, char **files, int nfiles,
                     void (*out)(void *ud, const char *line), void *ud,
                     int *passed, int *failed, dvk_error *err);
+/* The same, counting into cov (dvk_coverage_new) the lines each script file ran and the
+ * gates, criteria, outcomes and quotas of each province the cases reached (`dvk test
+ * --coverage`; include/dvk/coverage.h); cov NULL: no coverage, as dvk_script_test. */
+int dvk_script_test_cover(const char *scripts_dir, char **files, int nfiles,
+                          void (*out)(void *ud, const char *line), void *ud, dvk_coverage *cov,
+                          int *passed, int *failed, dvk_error *err);
 
 #endif

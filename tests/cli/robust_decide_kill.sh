@@ -1,69 +1,65 @@
-# robust_decide_kill: SIGKILL `dvk decide` at many random moments (KILLS, default 200).
-# After each kill: PRAGMA integrity_check is ok; the run is wholly present (its runs row,
-# every candidate's result and every criterion's score, and its audit record) or wholly
-# absent; every 10th time a re-run succeeds and is whole, and `dvk verify` passes. Kill
-# delays are spread over the time a whole decision takes on this machine (measured first).
+# robust_decide_kill: `dvk decide` killed (SIGKILL) at named points chosen by the fault hook
+# (DVK_FAULT=kill@POINT:N, include/dvk/fault.h), not after a sleep, so every kill lands where
+# the case says and the case cannot pass or fail by chance:
+#   decide-result     after the 1st, 2nd, middle, next-to-last and last result row: no run;
+#                     one pass more than there are results and the decision finishes
+#   decide-commit     rows and audit record written, before COMMIT: no run
+#   decide-committed  just after COMMIT: the whole run
+#   sqlite-write/-sync  the Nth write / fsync of the database or its WAL, for N spread over
+#                     every write (and every fsync) a decision makes, counted exactly first:
+#                     each kill leaves no run or the whole run, and once a kill leaves the
+#                     whole run every later one does too (the commit is one point in time)
+# After each kill: PRAGMA integrity_check ok, dvk opens the database (its schema check) and
+# `dvk verify` passes, the run is wholly present (its runs row, every candidate's result and
+# every criterion's score, its audit record) or wholly absent; then a re-run succeeds and is
+# whole.
 . "$SRC/tests/robust/lib.sh"
 need_sqlite3
-KILLS=${DVK_ROBUST_KILLS:-200}
-# Killed runs never reach their leak check (other tests check leaks): skipping it speeds up
-# sanitizer builds.
+# Killed runs never reach their leak check (other tests check leaks).
 export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 decide() { "$DVK" --quiet --db w.db decide --province example --year 2023 --level co-so; }
 
-# The whole run, for the expected counts; S and T as in robust_import_kill (T: the fastest
-# of three; the data doubles until T is at least 150 ms).
-N=300
-while :; do
-  rm -f base.db base.db-wal base.db-shm
-  seed_example base.db "$N"
-  fresh_copy base.db w.db
-  decide >/dev/null || fail "reference decide"
-  want=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results) || '|' || (SELECT count(*) FROM result_scores)")
-  [ "${want%%|*}" -gt 100 ] || fail "too few candidates for the test: $want"
-  T=999999
-  for i in 1 2 3; do fresh_copy base.db w.db; s=$(now_ms); decide >/dev/null; t=$(( $(now_ms) - s )); [ $t -lt $T ] && T=$t; done
-  [ "$T" -ge 150 ] || [ "$N" -ge 9600 ] && break
-  N=$((N * 2))
-done
-S=$(( $(s=$(now_ms); "$DVK" --quiet --db w.db runs >/dev/null; echo $(( $(now_ms) - s ))) ))
+seed_example base.db 300
+fresh_copy base.db w.db
+decide >/dev/null || fail "reference decide"
+want=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results) || '|' || (SELECT count(*) FROM result_scores)")
+R=${want%%|*}
+[ "$R" -gt 100 ] || fail "too few candidates for the test: $want"
 audit0=$(sqlite3 base.db "SELECT count(*) FROM audit_log")
 
-awk -v k="$KILLS" -v s="$S" -v t="$T" 'BEGIN { srand(20261126); lo = 0.9 * s; if (lo > 0.5 * t) lo = 0.5 * t; hi = 1.05 * t
-  for (i = 0; i < k; i++) printf "%.3f\n", (lo + rand() * (hi - lo)) / 1000 }' > delays
-absent=0; present=0; midcommit=0; finished=0; i=0
-while read -r delay; do
-  i=$((i + 1))
-  fresh_copy base.db w.db
-  "$DVK" --quiet --db w.db decide --province example --year 2023 --level co-so >/dev/null 2>&1 &
-  pid=$!
-  sleep "$delay"
-  kill -9 "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null && finished=$((finished + 1))
-  wal=0; [ -s w.db-wal ] && wal=1
+# check: the database after a kill (see above); sets st=absent|present.
+check() {
   out=$(sqlite3 w.db "PRAGMA integrity_check; SELECT count(*) FROM runs;
           SELECT (SELECT count(*) FROM results) || '|' || (SELECT count(*) FROM result_scores);
           SELECT count(*) FROM audit_log;" | tr '\n' ' ')
   set -- $out
-  [ "$1" = ok ] || fail "kill $i (after ${delay}s): integrity check: $out"
+  [ "$1" = ok ] || fail "$label: integrity check: $out"
   case "$2|$3" in
-    "0|0|0") [ "$4" = "$audit0" ] || fail "kill $i: no run but the audit log grew ($out)"
-             absent=$((absent + 1)); [ $wal = 1 ] && midcommit=$((midcommit + 1)) ;;
-    "1|$want") [ "$4" = $((audit0 + 1)) ] || fail "kill $i: a run without its audit record ($out)"
-             present=$((present + 1)) ;;
-    *) fail "kill $i (after ${delay}s): partial run: runs $2, results|scores $3 (expected 0 or 1 and $want)" ;;
+    "0|0|0") [ "$4" = "$audit0" ] || fail "$label: no run but the audit log grew ($out)"; st=absent ;;
+    "1|$want") [ "$4" = $((audit0 + 1)) ] || fail "$label: a run without its audit record ($out)"
+               st=present ;;
+    *) fail "$label: partial run: runs $2, results|scores $3 (expected 0 or 1 and $want)" ;;
   esac
-  if [ $((i % 10)) = 0 ]; then
-    decide >/dev/null || fail "kill $i: re-run failed"
-    r=$(sqlite3 w.db "SELECT max(id) FROM runs")
-    got=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results WHERE run = $r) || '|' ||
-                               (SELECT count(*) FROM result_scores WHERE run = $r)")
-    [ "$got" = "$want" ] || fail "kill $i: re-run stored $got, expected $want"
-    "$DVK" --quiet --db w.db verify >/dev/null || fail "kill $i: dvk verify after the re-run"
-  fi
-done < delays
+  "$DVK" --quiet --db w.db verify >verify.out 2>&1 || fail "$label: dvk verify: $(cat verify.out)"
+  decide >/dev/null 2>rerun.err || fail "$label: re-run failed: $(cat rerun.err)"
+  r=$(sqlite3 w.db "SELECT max(id) FROM runs")
+  got=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results WHERE run = $r) || '|' ||
+                             (SELECT count(*) FROM result_scores WHERE run = $r)")
+  [ "$got" = "$want" ] || fail "$label: re-run stored $got, expected $want"
+  "$DVK" --quiet --db w.db verify >verify.out 2>&1 || fail "$label: dvk verify after the re-run: $(cat verify.out)"
+}
 
-[ -n "${DVK_ROBUST_VERBOSE:-}" ] && echo "start ${S} ms, decide ${T} ms; $KILLS kills: $absent absent ($midcommit with WAL frames written), $present present ($finished finished)" >&2
-[ $absent -ge $((KILLS / 10)) ] || fail "only $absent of $KILLS kills landed before the commit"
-[ $present -ge 1 ] || fail "no kill landed after the commit"
-echo "$KILLS kills of dvk decide: integrity ok, all-or-nothing ok, re-runs ok"
+fresh() { fresh_copy base.db w.db; }
+victim() { decide; }
+for n in 1 2 $((R / 2)) $((R - 1)) $R; do kill_expect decide-result $n killed absent; done
+kill_expect decide-result $((R + 1)) finished present
+echo "decide-result: killed after the first, second, middle and last result rows: no run; it passes once per result"
+kill_expect decide-commit 1 killed absent
+kill_expect decide-commit 2 finished present
+echo "decide-commit: killed just before COMMIT: no run"
+kill_expect decide-committed 1 killed present
+echo "decide-committed: killed just after COMMIT: the whole run"
+kill_sweep sqlite-write 16
+echo "sqlite-write: kills spread over every write: each all-or-nothing, none before the commit left the run"
+kill_sweep sqlite-sync 16
+echo "sqlite-sync: kills at every fsync: each all-or-nothing, none before the commit left the run"

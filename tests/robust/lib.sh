@@ -52,3 +52,76 @@ seed_example() {
   "$DVK" --quiet --db "$1" synth --models "$2" --province example --year 2023 --seed 3 -o models.csv || fail "dvk synth"
   "$DVK" --quiet --db "$1" import models models.csv || fail "dvk import models"
 }
+
+# ---- kill points (tests/cli/robust_*_kill.sh) ----
+# A kill case defines three shell functions: fresh (restores the files the command works
+# on), victim (the command, killed at a point) and check (after a kill or an end: fails the
+# case, or sets st=absent when none of the work is there and st=present when all of it is).
+
+# kill_run POINT N CMD...: CMD (its output in kill.out) with DVK_FAULT=kill@POINT:N, which
+# makes dvk raise SIGKILL the Nth time it passes POINT (include/dvk/fault.h lists them).
+# Sets ran=killed when that kill stopped it, ran=finished when it ran to its end with status
+# 0 (it passed POINT fewer than N times); any other end fails the case.
+kill_run() {
+  _p=$1; _n=$2; shift 2
+  ( DVK_FAULT="kill@$_p:$_n"; export DVK_FAULT; "$@" ) >kill.out 2>&1; _st=$?
+  case $_st in
+    137) ran=killed ;;
+    0) ran=finished ;;
+    *) fail "DVK_FAULT=kill@$_p:$_n $*: exit $_st: $(head -3 kill.out)" ;;
+  esac
+}
+
+# kill_expect POINT N killed|finished absent|present: one run of victim killed at the Nth
+# pass of POINT; how it ended and what it left must be exactly these.
+kill_expect() {
+  label="kill@$1:$2"
+  fresh; kill_run "$1" "$2" victim
+  [ "$ran" = "$3" ] || fail "$label: the command $ran (expected $3)"
+  check
+  [ "$st" = "$4" ] || fail "$label: the work is $st (expected $4)"
+}
+
+# kill_count POINT: sets passes to exactly how many times victim passes POINT (killed at
+# N = passes, finished at passes + 1), by doubling then bisection.
+kill_count() {
+  _lo=0; _hi=1
+  while :; do
+    fresh; kill_run "$1" "$_hi" victim
+    [ "$ran" = finished ] && break
+    _lo=$_hi; _hi=$((_hi * 2))
+  done
+  while [ $((_hi - _lo)) -gt 1 ]; do
+    _m=$(((_lo + _hi) / 2))
+    fresh; kill_run "$1" "$_m" victim
+    if [ "$ran" = killed ]; then _lo=$_m; else _hi=$_m; fi
+  done
+  passes=$_lo
+}
+
+# kill_sweep POINT K: counts victim's passes of POINT, then kills it at the 1st, 2nd, 3rd,
+# about K more spread evenly, and the last three: each kill must stop it and leave all of
+# the work or none, none before the commit may leave it (once one kill leaves the work, every
+# later one does: the commit is one point in time), and at least the first leaves none.
+kill_sweep() {
+  kill_count "$1"
+  [ "$passes" -ge 1 ] || fail "$1: the command never passes it"
+  _absent=0; _present=0
+  for _n in $(awk -v t="$passes" -v k="$2" 'BEGIN { for (i = 1; i <= 3; i++) n[i] = 1
+      for (i = 1; i <= k; i++) n[int(i * t / (k + 1))] = 1
+      for (i = t - 2; i <= t; i++) n[i] = 1
+      for (i = 1; i <= t; i++) if (i in n) print i }'); do
+    label="kill@$1:$_n of $passes"
+    fresh; kill_run "$1" "$_n" victim
+    [ "$ran" = killed ] || fail "$label: the command $ran"
+    check
+    if [ "$st" = absent ]; then
+      [ "$_present" -gt 0 ] && fail "$label: none of the work, but an earlier kill left all of it"
+      _absent=$((_absent + 1))
+    else
+      _present=$((_present + 1))
+    fi
+  done
+  [ -n "${DVK_ROBUST_VERBOSE:-}" ] && echo "$1: $passes passes; $_absent kills left none of the work, $_present all of it" >&2
+  [ "$_absent" -ge 1 ] || fail "$1: no kill left the database without the work"
+}
