@@ -246,14 +246,31 @@ static void oom_message(const sandbox *sb, char *buf, size_t n)
  * it). Once it has decided to kill, it re-arms itself on every instruction of whatever
  * thread runs, so a pcall that catches the error gets the error again at its next
  * instruction, until control is back in C (dvk_sandbox_call), which clears the kill. */
+/* A library chunk is named by its real path ("@<root>/lib/x.lua"); coverage counts it under
+ * the name runs record ("@scripts/lib/x.lua"), whichever root it came from. */
+static const char *cov_source(const sandbox *sb, const char *source, char *buf, size_t n)
+{
+    for (int i = 0; source && i < 2; i++) {
+        const char *p = sb->lib_chunk[i];
+        size_t len = p ? strlen(p) : 0;
+        if (len && strncmp(source, p, len) == 0) {
+            snprintf(buf, n, "@scripts/lib/%s", source + len);
+            return buf;
+        }
+    }
+    return source;
+}
+
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
     sandbox *sb = sb_get(L);
+    char src[4200];
     if (sb->cov && ar->event != LUA_HOOKCOUNT && !sb->killed) {
         /* coverage: a line or a call (the budget counts only count events) */
         if (ar->event == LUA_HOOKLINE) {
             if (lua_getinfo(L, "S", ar))
-                dvk_coverage_line(sb->cov, ar->source, ar->currentline);
+                dvk_coverage_line(sb->cov, cov_source(sb, ar->source, src, sizeof src),
+                                  ar->currentline);
         } else if (lua_getinfo(L, "f", ar)) {
             dvk_coverage_call(sb->cov, lua_topointer(L, -1));
             lua_pop(L, 1);

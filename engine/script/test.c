@@ -16,6 +16,7 @@
 #include "dvk/buf.h"
 #include "dvk/coverage.h"
 #include "dvk/sandbox.h"
+#include "dvk/paths.h"
 #include "dvk/sha256.h"
 
 /* ------------------------------------------------------------------ fixtures */
@@ -264,6 +265,12 @@ static int reach_record(const reach *r, lua_State *L, dvk_coverage *cov, const d
         snprintf(full, sizeof full, "%s/%s", scripts_dir, path + strlen("scripts/"));
         size_t len = 0;
         char *src = read_file(full, &len);
+        const char *builtin = dvk_paths_builtin_scripts();
+        if (!src && builtin && strncmp(path, "scripts/lib/", 12) == 0) {
+            /* a library file the folder does not hold was read from the installed one */
+            snprintf(full, sizeof full, "%s/%s", builtin, path + strlen("scripts/"));
+            src = read_file(full, &len);
+        }
         if (!src)
             return dvk_error_set(err, DVK_EIO, "%s: cannot read it again for the coverage", path);
         char now[65];

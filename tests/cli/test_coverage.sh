@@ -34,3 +34,7 @@ LUA
 "$DVK" --scripts scripts test --coverage scripts/provinces/cov_loop_test.lua; echo "exit $?"
 echo "== bad format"
 "$DVK" --scripts scripts test --coverage-format html; echo "exit $?"
+echo "--- an office folder with only its province file: the installed library is covered too"
+mkdir -p office/provinces
+cp "$SRC/scripts/provinces/thai-nguyen.lua" "$SRC/scripts/provinces/thai-nguyen_test.lua" office/provinces/
+"$DVK" --scripts office test --coverage 2>&1 | grep -E '^  (scripts|total)|passed'
