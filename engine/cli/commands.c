@@ -8,8 +8,10 @@ const dvk_command dvk_commands[] = {
     {"init", cmd_init, "dvk init",
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
-    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
-     "import a CSV file: every row is checked; a bad file imports nothing",
+    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv|FILE.xlsx [--sheet NAME] [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
+     "import a CSV file or an Excel workbook: every row is checked; a bad file imports nothing",
+     "  --sheet NAME     the workbook's sheet to read (default: the first visible sheet whose\n"
+     "                   header names the table's columns; hidden sheets only when named)\n"
      "  --skip-bad FILE  import the good rows; write the bad ones to FILE with their line and reason\n"
      "  --dry-run        check the whole file, write nothing\n"
      "  --replace        models: a stored model's metrics become the file's, even when the\n"
@@ -47,7 +49,14 @@ const dvk_command dvk_commands[] = {
      "refused in every cell; codes (code, unit, parent, successor, model, criterion) also\n"
      "refuse TAB, line ends, bidirectional marks (U+200E/F, U+202A-202E, U+2066-2069) and\n"
      "zero-width characters (U+200B-200D, U+2060, U+FEFF); names (name, appraiser) have those\n"
-     "marks removed.\n"},
+     "marks removed.\n"
+     "Excel (.xlsx): the same rules, read from a sheet: title rows above the header and a\n"
+     "notes row right below it (first cell \"(ghi chú)...\", as `dvk template` writes) are\n"
+     "skipped; a merged cell counts in every cell it covers; date cells are dates; number\n"
+     "cells are numbers whatever --number-format says; problems name the cell\n"
+     "(FILE:Sheet!C7). A legacy .xls, an .ods, UTF-16 or Windows-1258 text or a CSV\n"
+     "separated by ';' or tabs is refused with how to save it (Excel: Save As \"CSV UTF-8\n"
+     "(Comma delimited)\" or \"Excel Workbook (.xlsx)\").\n"},
     {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json|xlsx] [--bom] [-o FILE]",
      "export models or a run's results",
      "  --format csv|json|xlsx  CSV (default), a JSON array of objects, or an Excel sheet\n"

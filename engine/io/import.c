@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "dvk/buf.h"
@@ -19,6 +20,7 @@
 #include "dvk/progress.h"
 #include "dvk/text.h"
 #include "dvk/units.h"
+#include "dvk/xlsx.h"
 
 /* ======================================================================================
  * Import: columns, header aliases and value checks
@@ -333,6 +335,12 @@ static int parse_number(const char *s, size_t n, int format, double *out)
     return 0;
 }
 
+/* How the cell of column col writes a number: a workbook's number cell is plain whatever
+ * the office's --number-format says (the file holds the value, not how it is shown). */
+#define number_format(im, col) \
+    ((im)->types && (col) >= 0 && (im)->types[(col)] == DVK_XLSX_NUMBER ? DVK_NUMBERS_PLAIN \
+                                                                      : (im)->opts->numbers)
+
 /* The message for a number parse_number refused (rc -1 or -2). */
 static const char *number_problem(int rc, const char *what)
 {
@@ -488,6 +496,7 @@ typedef struct importer {
     int pos[C_COUNT];                  /* enum col -> column, or -1 */
     metric metrics[DVK_CSV_COLUMNS_MAX];
     int order[DVK_CSV_COLUMNS_MAX];    /* metric indexes sorted by name */
+    int mcol[DVK_CSV_COLUMNS_MAX];     /* metric index -> column */
     int nmetrics;
     dvk_buf metric_names;              /* models: the metric columns as a JSON array */
     char *colname[DVK_CSV_COLUMNS_MAX];/* header text for messages */
@@ -517,7 +526,36 @@ typedef struct importer {
     size_t npend, cappend;
     dvk_progress *bar;
     int nidx;                          /* dvk's model indexes set aside by a bulk load */
+    /* the row source: CSV (sheet NULL) or a sheet of a workbook */
+    char *sheet;                       /* the sheet's name, for messages (malloc'd) */
+    long header_row;                   /* XLSX: the header's row (rows above it are titles) */
+    size_t col0;                       /* XLSX: empty columns left of the header */
+    const unsigned char *types;        /* XLSX: the current row's cell types (DVK_XLSX_*) */
+    int notes_checked;                 /* the row after the header was looked at */
+    char *xf[DVK_CSV_COLUMNS_MAX];     /* XLSX: the row padded to the header's width */
+    size_t xl[DVK_CSV_COLUMNS_MAX];
+    unsigned char xt[DVK_CSV_COLUMNS_MAX];
 } importer;
+
+/* Where a message points: "FILE:LINE" for CSV; for a sheet "FILE:Sheet!C7" (column >= 0:
+ * the header's column index) or "FILE:Sheet!row 7" (the row, or a column the file lacks). */
+static void where(const importer *im, long line, int column, char *out, size_t n)
+{
+    if (!im->sheet) {
+        snprintf(out, n, "%s:%ld", im->path, line);
+        return;
+    }
+    char ref[320];
+    if (column >= 0) {
+        dvk_xlsx_cell_ref(im->sheet, (size_t)column + im->col0, line, ref, sizeof ref);
+    } else {
+        dvk_xlsx_cell_ref(im->sheet, 0, line, ref, sizeof ref);
+        char *bang = strrchr(ref, '!');
+        if (bang)
+            snprintf(bang + 1, sizeof ref - (size_t)(bang + 1 - ref), "row %ld", line);
+    }
+    snprintf(out, n, "%s:%s", im->path, ref);
+}
 
 /* The column to name in a message: its position, or -2 - c when the file lacks it. */
 #define P(c) (im->pos[c] >= 0 ? im->pos[c] : -2 - (c))
@@ -535,7 +573,7 @@ static void problem(importer *im, long line, int column, const char *value, size
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     size_t o = 0;
-    if (column >= 0) {
+    if (column >= 0 && (size_t)column < im->ncols) {
         char col[160];
         dvk_csv_show(im->colname[column], strlen(im->colname[column]), col, sizeof col);
         o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", col);
@@ -553,9 +591,11 @@ static void problem(importer *im, long line, int column, const char *value, size
         dvk_buf_adds(&im->reason, "; ");
     dvk_buf_adds(&im->reason, text);
     if (im->res->nmessages < im->max_messages) {
-        char *msg = malloc(strlen(im->path) + strlen(text) + 32);
+        char at[700];
+        where(im, line, column, at, sizeof at);
+        char *msg = malloc(strlen(at) + strlen(text) + 4);
         if (msg) {
-            sprintf(msg, "%s:%ld: %s", im->path, line, text);
+            sprintf(msg, "%s: %s", at, text);
             im->res->messages[im->res->nmessages++] = msg;
         }
     }
@@ -681,8 +721,16 @@ static int write_reject_header(importer *im, const dvk_csv_record *rec)
     return write_reject_line(im, "line", 4, "reason", 6, rec);
 }
 
+/* How to save a file dvk can read, said by every message about a file's format. */
+#define SAVE_AS_CSV "Save it as UTF-8 CSV with commas: in Excel, File > Save As > \"CSV UTF-8 " \
+    "(Comma delimited) (*.csv)\"; in LibreOffice Calc, File > Save As > \"Text CSV (.csv)\" with " \
+    "character set \"Unicode (UTF-8)\" and field delimiter \",\" (or save it as .xlsx, which " \
+    "dvk reads too)"
+
 static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
 {
+    char at[700];   /* the header's place, for messages */
+    where(im, rec->line, -1, at, sizeof at);
     im->have_header = 1;
     im->ncols = rec->nfields;
     for (int c = 0; c < C_COUNT; c++)
@@ -702,11 +750,16 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         char shown[160];
         dvk_csv_show(s, n, shown, sizeof shown);
         if (n == 0)
-            return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu has no name in the header",
-                                 im->path, rec->line, i + 1);
+            return dvk_error_set(err, DVK_EDATA, "%s: column %zu has no name in the header",
+                                 at, i + 1);
         if (!dvk_text_valid_utf8(s, n))
-            return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu: header is not valid UTF-8 (%s)",
-                                 im->path, rec->line, i + 1, shown);
+            return dvk_error_set(err, DVK_EDATA, "%s: column %zu: the header is not UTF-8 text (%s): "
+                                 "the file is in another encoding (Windows-1258, TCVN3, ...). %s",
+                                 at, i + 1, shown, SAVE_AS_CSV);
+        if (!im->sheet && (memchr(s, ';', n) || memchr(s, '\t', n)))
+            return dvk_error_set(err, DVK_EDATA, "%s: the columns are separated by %s, and dvk reads "
+                                 "commas (%s). %s", at, memchr(s, ';', n) ? "semicolons (;)" : "tabs",
+                                 shown, SAVE_AS_CSV);
         char *key = header_key(s, n);
         if (!key)
             return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
@@ -718,8 +771,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
                 dvk_csv_show(im->colname[im->pos[c]], strlen(im->colname[im->pos[c]]), other,
                            sizeof other);
                 return dvk_error_set(err, DVK_EDATA,
-                                     "%s:%ld: column '%s' names column '%s' again (already column %d, '%s')",
-                                     im->path, rec->line, shown, COLS[c].name, im->pos[c] + 1, other);
+                                     "%s: column '%s' names column '%s' again (already column %d, '%s')",
+                                     at, shown, COLS[c].name, im->pos[c] + 1, other);
             }
             im->pos[c] = (int)i;
             im->colmap[i] = c;
@@ -730,8 +783,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
             for (int k = 0; k < C_COUNT; k++)
                 if (COLS[k].tables & im->tmask)
                     dvk_buf_printf(&known, "%s%s", known.len ? ", " : "", COLS[k].name);
-            dvk_error_set(err, DVK_EDATA, "%s:%ld: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
-                          im->path, rec->line, shown, dvk_buf_str(&known));
+            dvk_error_set(err, DVK_EDATA, "%s: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
+                          at, shown, dvk_buf_str(&known));
             dvk_buf_free(&known);
             return DVK_EDATA;
         }
@@ -743,8 +796,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
             if (strcmp(im->metrics[k].name, m->name) == 0) {
                 free(m->name);
                 m->name = NULL;
-                return dvk_error_set(err, DVK_EDATA, "%s:%ld: column '%s' appears twice in the header",
-                                     im->path, rec->line, shown);
+                return dvk_error_set(err, DVK_EDATA, "%s: column '%s' appears twice in the header",
+                                     at, shown);
             }
         dvk_buf jk = DVK_BUF_INIT;
         dvk_json_key(&jk, m->name, 1);   /* "name": */
@@ -752,6 +805,7 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
             return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
         im->order[im->nmetrics] = im->nmetrics;
         im->colmap[i] = -1 - im->nmetrics;
+        im->mcol[im->nmetrics] = (int)i;
         im->nmetrics++;
     }
     dvk_buf missing = DVK_BUF_INIT;
@@ -759,8 +813,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         if ((COLS[c].required & im->tmask) && im->pos[c] < 0)
             dvk_buf_printf(&missing, "%s'%s'", missing.len ? ", " : "", COLS[c].name);
     if (missing.len) {
-        dvk_error_set(err, DVK_EDATA, "%s:%ld: missing column%s %s (see `dvk import --help`)",
-                      im->path, rec->line, strchr(missing.p, ',') ? "s" : "", missing.p);
+        dvk_error_set(err, DVK_EDATA, "%s: missing column%s %s (see `dvk import --help`)",
+                      at, strchr(missing.p, ',') ? "s" : "", missing.p);
         dvk_buf_free(&missing);
         return DVK_EDATA;
     }
@@ -1240,7 +1294,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
         if (!im->mv[m])
             continue;
         double d;
-        int prc = parse_number(im->mv[m], im->mvl[m], im->opts->numbers, &d);
+        int prc = parse_number(im->mv[m], im->mvl[m], number_format(im, im->mcol[m]), &d);
         if (prc) {
             int col = 0;
             for (size_t i = 0; i < im->ncols; i++)
@@ -1418,7 +1472,7 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
     need(im, C_APPRAISER, bad);
     if (need(im, C_SCORE, bad)) {
         score_bad = 1;
-        int prc = parse_number(V(C_SCORE), L(C_SCORE), im->opts->numbers, &r->score);
+        int prc = parse_number(V(C_SCORE), L(C_SCORE), number_format(im, im->pos[C_SCORE]), &r->score);
         if (prc)
             problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "%s",
                     number_problem(prc, "must be a number"));
@@ -1479,6 +1533,14 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
     im->res->rows++;
     row_reset(im);
     im->rec = rec;
+    if (rec->nfields != im->ncols && im->sheet) {
+        size_t i = im->ncols;   /* the row source pads a row to the header: a value beyond it */
+        while (i + 1 < rec->nfields && !rec->len[i])
+            i++;
+        problem(im, rec->line, (int)i, rec->field[i], rec->len[i],
+                "a value right of the header's last column");
+        return write_reject(im, rec, err);
+    }
     if (rec->nfields != im->ncols) {
         problem(im, rec->line, -1, NULL, 0, "the row has %zu field%s, the header has %zu",
                 rec->nfields, rec->nfields == 1 ? "" : "s", im->ncols);
@@ -1502,7 +1564,8 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
             n = 0;
         } else if (n && !all_ascii(s, n)) {
             if (!dvk_text_valid_utf8(s, n)) {
-                problem(im, rec->line, (int)i, s, n, "not valid UTF-8 (save the file as UTF-8)");
+                problem(im, rec->line, (int)i, s, n, "not valid UTF-8 (save the file as UTF-8: "
+                        "\"CSV UTF-8 (Comma delimited)\" in Excel, or .xlsx)");
                 if (m >= 0)
                     bad[m] = 1;
                 n = 0;
@@ -1565,6 +1628,13 @@ static int on_record_import(void *ud, const dvk_csv_record *rec, dvk_error *err)
     importer *im = ud;
     if (!im->have_header)
         return on_header(im, rec, err);
+    if (!im->notes_checked) {
+        /* the notes row of a template (import.h): right below the header, marked */
+        im->notes_checked = 1;
+        size_t k = strlen(DVK_IMPORT_NOTES_MARK);
+        if (rec->nfields && rec->len[0] >= k && memcmp(rec->field[0], DVK_IMPORT_NOTES_MARK, k) == 0)
+            return DVK_OK;
+    }
     return on_row(im, rec, err);
 }
 
@@ -1572,6 +1642,215 @@ static void on_progress(void *ud, long long done, long long total)
 {
     importer *im = ud;
     dvk_progress_update(im->bar, done);
+}
+
+/* ======================================================================================
+ * Import: the row sources (a CSV file, or a sheet of a workbook)
+ * ==================================================================================== */
+
+#define PROBE_DONE 1000        /* stops the probe of a sheet: its header was found */
+#define HEADER_ROWS_MAX 20     /* non-empty rows a sheet may have above its header (titles) */
+
+/* What the first rows of a sheet say: the first non-empty row, and the row whose cells
+ * name every column the table requires (0: none within HEADER_ROWS_MAX rows). */
+typedef struct probe {
+    importer *im;
+    long first, header;
+    size_t col0, first_col0;   /* empty cells left of the header / the first row */
+    int seen;
+} probe;
+
+static size_t leading_empty(const dvk_xlsx_row *row)
+{
+    size_t i = 0;
+    while (i < row->ncells && !row->len[i])
+        i++;
+    return i;
+}
+
+/* 1 when the row's cells name every required column of the table, 0 when not, -1 out of
+ * memory. */
+static int header_matches(const importer *im, const dvk_xlsx_row *row)
+{
+    unsigned char have[C_COUNT] = {0};
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (!row->len[i])
+            continue;
+        char *key = header_key(row->cell[i], row->len[i]);
+        if (!key)
+            return -1;
+        int c = match_column(im->tmask, key);
+        free(key);
+        if (c >= 0)
+            have[c] = 1;
+    }
+    for (int c = 0; c < C_COUNT; c++)
+        if ((COLS[c].required & im->tmask) && !have[c])
+            return 0;
+    return 1;
+}
+
+static int probe_row(void *ud, const dvk_xlsx_row *row, dvk_error *err)
+{
+    probe *p = ud;
+    if (!p->seen++) {
+        p->first = row->row;
+        p->first_col0 = leading_empty(row);
+    }
+    int m = header_matches(p->im, row);
+    if (m < 0)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (m) {
+        p->header = row->row;
+        p->col0 = leading_empty(row);
+        return PROBE_DONE;
+    }
+    return p->seen >= HEADER_ROWS_MAX ? PROBE_DONE : DVK_OK;
+}
+
+static int probe_sheet(importer *im, dvk_xlsx *x, size_t i, probe *p, dvk_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->im = im;
+    int rc = dvk_xlsx_read(x, i, probe_row, p, err);
+    return rc == PROBE_DONE ? DVK_OK : rc;
+}
+
+/* A row of the sheet as a record of the pipeline: the cells from the header's first column,
+ * padded with empty cells to the header's width. Rows above the header (titles) and cells
+ * left of it are not part of the table. */
+static int xlsx_row(void *ud, const dvk_xlsx_row *row, dvk_error *err)
+{
+    static char empty[1];
+    importer *im = ud;
+    if (row->row < im->header_row)
+        return DVK_OK;
+    size_t n = row->ncells > im->col0 ? row->ncells - im->col0 : 0;
+    int any = 0;
+    for (size_t i = 0; i < n && !any; i++)
+        any = row->len[im->col0 + i] != 0;
+    if (!any)
+        return DVK_OK;
+    size_t w = im->have_header && im->ncols > n ? im->ncols : n;
+    for (size_t i = 0; i < w; i++) {
+        int in = i < n;
+        im->xf[i] = in ? row->cell[im->col0 + i] : empty;
+        im->xl[i] = in ? row->len[im->col0 + i] : 0;
+        im->xt[i] = in ? row->type[im->col0 + i] : DVK_XLSX_EMPTY;
+    }
+    dvk_csv_record rec = {row->row, w, im->xf, im->xl};
+    im->types = im->xt;
+    int rc = on_record_import(im, &rec, err);
+    im->types = NULL;
+    return rc;
+}
+
+/* The sheets of x for a message: 'A', 'B' (hidden), ... */
+static void sheet_list(dvk_xlsx *x, dvk_buf *b)
+{
+    for (size_t i = 0; i < dvk_xlsx_sheet_count(x); i++)
+        dvk_buf_printf(b, "%s'%s'%s", i ? ", " : "", dvk_xlsx_sheet_name(x, i),
+                       dvk_xlsx_sheet_hidden(x, i) ? " (hidden)" : "");
+}
+
+/* Import a sheet of the workbook at im->path: the one opts->sheet names, or else the first
+ * visible sheet whose first rows hold a header with the table's required columns (the only
+ * visible sheet whatever it holds, so that its header's problems are named). */
+static int read_xlsx(importer *im, dvk_error *err)
+{
+    dvk_xlsx *x = NULL;
+    int rc = dvk_xlsx_open(im->path, im->path, NULL, &x, err);
+    if (rc)
+        return rc;
+    int chosen = -1;
+    probe p;
+    memset(&p, 0, sizeof p);
+    dvk_buf b = DVK_BUF_INIT;
+    if (im->opts->sheet) {
+        if ((chosen = dvk_xlsx_sheet_find(x, im->opts->sheet)) < 0) {
+            sheet_list(x, &b);
+            rc = dvk_error_set(err, DVK_EDATA, "%s: no sheet named '%s' (sheets: %s)", im->path,
+                               im->opts->sheet, dvk_buf_str(&b));
+            goto done;
+        }
+        if ((rc = probe_sheet(im, x, (size_t)chosen, &p, err)))
+            goto done;
+    } else {
+        int visible = 0, only = -1;
+        for (size_t i = 0; i < dvk_xlsx_sheet_count(x) && chosen < 0; i++) {
+            if (dvk_xlsx_sheet_hidden(x, i))
+                continue;
+            visible++;
+            only = (int)i;
+            if ((rc = probe_sheet(im, x, i, &p, err)))
+                goto done;
+            if (p.header)
+                chosen = (int)i;
+        }
+        if (chosen < 0 && visible == 1) {
+            chosen = only;   /* p is its probe */
+        } else if (chosen < 0) {
+            for (int c = 0; c < C_COUNT; c++)
+                if (COLS[c].required & im->tmask)
+                    dvk_buf_printf(&b, "%s%s", b.len ? ", " : "", COLS[c].name);
+            dvk_buf_adds(&b, "; sheets: ");
+            sheet_list(x, &b);
+            rc = dvk_error_set(err, DVK_EDATA, "%s: no visible sheet has a header with the columns "
+                               "of %s (%s); name the sheet with --sheet NAME", im->path,
+                               dvk_import_table_name(im->table), dvk_buf_str(&b));
+            goto done;
+        }
+    }
+    if (!(im->sheet = strdup(dvk_xlsx_sheet_name(x, (size_t)chosen)))) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!p.seen) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: sheet '%s' is empty (a header row is expected)",
+                           im->path, im->sheet);
+        goto done;
+    }
+    /* without a matching header, the first non-empty row is read as one (and its problems
+     * named) */
+    im->header_row = p.header ? p.header : p.first;
+    im->col0 = p.header ? p.col0 : p.first_col0;
+    rc = dvk_xlsx_read(x, (size_t)chosen, xlsx_row, im, err);
+done:
+    dvk_buf_free(&b);
+    dvk_xlsx_close(x);
+    return rc;
+}
+
+/* The rows of the file: a workbook (by its first bytes) through read_xlsx, a CSV file through
+ * the CSV reader; other formats get a message saying how to save them. */
+static int read_rows(importer *im, FILE *in, long long total, dvk_error *err)
+{
+    unsigned char head[8] = {0};
+    size_t n = 0;
+    struct stat sb;
+    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) {   /* a pipe is read as CSV */
+        n = fread(head, 1, sizeof head, in);
+        rewind(in);
+    }
+    if (dvk_xlsx_is_zip(head, n) || dvk_xlsx_is_ole2(head, n))
+        return read_xlsx(im, err);
+    const char *ext = strrchr(im->path, '.');
+    if (ext && (strcasecmp(ext, ".xlsx") == 0 || strcasecmp(ext, ".xls") == 0 ||
+                strcasecmp(ext, ".xlsm") == 0 || strcasecmp(ext, ".ods") == 0))
+        return dvk_error_set(err, DVK_EDATA, "%s: named as a spreadsheet but it is not one (an "
+                             "HTML or text file renamed?): open it in Excel or LibreOffice Calc "
+                             "and save it as \"Excel Workbook (.xlsx)\" or as CSV UTF-8", im->path);
+    if (im->opts->sheet)
+        return dvk_error_set(err, DVK_EUSAGE, "%s: --sheet is for Excel workbooks; this is a CSV file",
+                             im->path);
+    int utf16 = n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
+    for (size_t i = 0; i < n && !utf16; i++)
+        utf16 = head[i] == 0;   /* UTF-16 without a BOM: every other byte of ASCII is 0 */
+    if (utf16)
+        return dvk_error_set(err, DVK_EDATA, "%s:1: the file is UTF-16 text (Excel's \"Unicode "
+                             "Text\"), and dvk reads UTF-8. " SAVE_AS_CSV, im->path);
+    return dvk_csv_read(in, im->path, im->opts->chunk, on_record_import, im, on_progress, im,
+                        total, err);
 }
 
 /* ======================================================================================
@@ -1666,6 +1945,7 @@ static void importer_free(importer *im)
     for (size_t i = 0; i < im->npend; i++)
         free(im->pend[i].successor);
     free(im->pend);
+    free(im->sheet);
 }
 
 /* Successors that were not known when their row was read must exist by the end. An unknown
@@ -1853,7 +2133,7 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
     char label[64];
     snprintf(label, sizeof label, "importing %s", TABLE_NAMES[table]);
     im->bar = dvk_progress_start(label, total);
-    rc = dvk_csv_read(in, path, opts->chunk, on_record_import, im, on_progress, im, total, err);
+    rc = read_rows(im, in, total, err);
     dvk_progress_finish(im->bar);
     im->bar = NULL;
     if (rc)
