@@ -69,6 +69,20 @@ const dvk_command dvk_commands[] = {
      "CSV text cells that start with = + - @ TAB or CR get a leading apostrophe so that a\n"
      "spreadsheet does not run them; `dvk import` removes it again. Numbers are written as\n"
      "they are. The same rule holds for every CSV dvk writes (stats, reports, tables).\n"},
+    {"template", cmd_template, "dvk template units|models|appraisals --province P [--year Y] [--level L] [--rows N] [-o FILE.xlsx]",
+     "write an Excel template to send out, fill in and import back",
+     "  --province P       the province (its units, fields, levels and criteria)\n"
+     "  --year Y           the year of the registrations (units and models of that year)\n"
+     "  --level L          models: the only level offered; appraisals: that level's models\n"
+     "  --rows N           rows with dropdowns and checks (default 1000)\n"
+     "  -o, --output FILE  default: mau-TABLE-P.xlsx\n"
+     "The first sheet has the columns `dvk import` reads, with Vietnamese headers, a notes row\n"
+     "(first cell \"(ghi chú)...\", skipped on import), dropdowns for kind, category, field,\n"
+     "level, registration, unit and model codes and criteria, date and number cells checked;\n"
+     "then an instructions sheet and a hidden sheet of lists (DanhMuc). Models templates add\n"
+     "the items of a registration dossier (situation, goals, method, scope, forces, resources,\n"
+     "timing, outputs, sustainability) as text columns: import stores them in the model's\n"
+     "description, one \"Heading: text\" line each. A filled template imports with no edits.\n"},
     {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE] [--dry-run] [--compare RUN] [--verbose] [--allow-missing-scores]",
      "run the province script over a year's candidates and store the decision run",
      "  --province P   the province code (scripts/provinces/P.lua)\n"

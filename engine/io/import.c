@@ -35,7 +35,10 @@ enum {
 enum col {
     C_CODE, C_NAME, C_UNIT, C_KIND, C_CATEGORY, C_FIELD, C_LEVEL, C_YEAR, C_REGISTRATION,
     C_STARTED_ON, C_ADDRESS, C_DESCRIPTION, C_SYNTHETIC, C_PARENT, C_VALID_FROM, C_VALID_TO,
-    C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE, C_COUNT
+    C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE,
+    /* models: the items of a registration dossier, written into description (import.h) */
+    C_D_SITUATION, C_D_GOALS, C_D_METHOD, C_D_SCOPE, C_D_FORCES, C_D_RESOURCES, C_D_TIMING,
+    C_D_OUTPUTS, C_D_SUSTAINABILITY, C_COUNT
 };
 
 /* The known columns: English id (the export's header), the tables that have it, and the
@@ -66,6 +69,29 @@ static const struct colspec {
     [C_APPRAISER] = {"appraiser", T_APPR, T_APPR},
     [C_SCORE] = {"score", T_APPR, T_APPR},
     [C_NOTE] = {"note", T_APPR, 0},
+    [C_D_SITUATION] = {"dossier_situation", T_MODELS, 0},
+    [C_D_GOALS] = {"dossier_goals", T_MODELS, 0},
+    [C_D_METHOD] = {"dossier_method", T_MODELS, 0},
+    [C_D_SCOPE] = {"dossier_scope", T_MODELS, 0},
+    [C_D_FORCES] = {"dossier_forces", T_MODELS, 0},
+    [C_D_RESOURCES] = {"dossier_resources", T_MODELS, 0},
+    [C_D_TIMING] = {"dossier_timing", T_MODELS, 0},
+    [C_D_OUTPUTS] = {"dossier_outputs", T_MODELS, 0},
+    [C_D_SUSTAINABILITY] = {"dossier_sustainability", T_MODELS, 0},
+};
+
+/* The dossier items' headings, as models.description holds them ("Heading: text" a line,
+ * after the description and a blank line) and as the template's headers write them. */
+const char *const dvk_import_dossier[DVK_IMPORT_DOSSIER_ITEMS][2] = {
+    {"dossier_situation", "Thực trạng và sự cần thiết"},
+    {"dossier_goals", "Mục tiêu và chỉ tiêu"},
+    {"dossier_method", "Nội dung và cách làm"},
+    {"dossier_scope", "Phạm vi và đối tượng thụ hưởng"},
+    {"dossier_forces", "Lực lượng tham gia và vai trò"},
+    {"dossier_resources", "Nguồn lực"},
+    {"dossier_timing", "Thời gian thực hiện"},
+    {"dossier_outputs", "Kết quả dự kiến"},
+    {"dossier_sustainability", "Tính bền vững và khả năng nhân rộng"},
 };
 
 /* Header aliases, as search keys (dvk_text_key, then '_' and '-' read as spaces): a header
@@ -130,6 +156,15 @@ static const struct alias {
     {T_APPR, "thanh vien", C_APPRAISER},
     {T_APPR, "diem", C_SCORE},
     {T_APPR, "ghi chu", C_NOTE},
+    {T_MODELS, "thuc trang va su can thiet", C_D_SITUATION},
+    {T_MODELS, "muc tieu va chi tieu", C_D_GOALS},
+    {T_MODELS, "noi dung va cach lam", C_D_METHOD},
+    {T_MODELS, "pham vi va doi tuong thu huong", C_D_SCOPE},
+    {T_MODELS, "luc luong tham gia va vai tro", C_D_FORCES},
+    {T_MODELS, "nguon luc", C_D_RESOURCES},
+    {T_MODELS, "thoi gian thuc hien", C_D_TIMING},
+    {T_MODELS, "ket qua du kien", C_D_OUTPUTS},
+    {T_MODELS, "tinh ben vung va kha nang nhan rong", C_D_SUSTAINABILITY},
 };
 
 /* Enumerations: the stored ids, then extra aliases (as keys). A value matches an id exactly,
@@ -1285,6 +1320,29 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
     r->synthetic = 0;
     if (V(C_SYNTHETIC) && parse_integer(V(C_SYNTHETIC), L(C_SYNTHETIC), 0, 1, &r->synthetic))
         problem(im, line, P(C_SYNTHETIC), V(C_SYNTHETIC), L(C_SYNTHETIC), "must be 0 or 1");
+    /* the dossier's items go into description, each on a line after its heading */
+    int items = 0;
+    for (int c = C_D_SITUATION; c <= C_D_SUSTAINABILITY; c++)
+        items += V(c) != NULL;
+    if (items) {
+        dvk_buf d = DVK_BUF_INIT;
+        if (V(C_DESCRIPTION)) {
+            dvk_buf_add(&d, V(C_DESCRIPTION), L(C_DESCRIPTION));
+            dvk_buf_adds(&d, "\n\n");
+        }
+        for (int c = C_D_SITUATION, k = 0; c <= C_D_SUSTAINABILITY; c++) {
+            if (!V(c))
+                continue;
+            dvk_buf_printf(&d, "%s%s: ", k++ ? "\n" : "", dvk_import_dossier[c - C_D_SITUATION][1]);
+            dvk_buf_add(&d, V(c), L(c));
+        }
+        size_t n;
+        char *t = dvk_buf_take(&d, &n);
+        if (!t)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        im->v[C_DESCRIPTION] = own(im, t);
+        im->vl[C_DESCRIPTION] = n;
+    }
     /* metrics, in name order, so that equal rows give equal JSON text */
     dvk_buf_reset(&im->json);
     dvk_buf_addc(&im->json, '{');

@@ -54,6 +54,11 @@
  * - Models: a row that updates a stored model whose metrics include one the file has no
  *   column for is a problem (a misspelled column would silently drop it) unless
  *   opts->replace; an empty cell in a present column is a deliberate "unknown".
+ * - Models: the items of a registration dossier may come as text columns (dossier_situation,
+ *   _goals, _method, _scope, _forces, _resources, _timing, _outputs, _sustainability, or
+ *   their Vietnamese headings in dvk_import_dossier). models has no column of its own for
+ *   them: they are stored in models.description, after the description (if any) and a
+ *   blank line, one "Heading: text" line each, in that order; empty ones left out.
  * - Appraisals: with opts->criteria, the criterion must be one of the model's province's
  *   criteria and the score at most its max (a province whose script declares no criteria, or
  *   that has no script, is not checked); the message names the appraiser and the model. */
@@ -66,6 +71,10 @@
 
 #define DVK_IMPORT_PROBLEMS_MAX 50       /* problems kept as messages; the rest are counted */
 #define DVK_IMPORT_NOTES_MARK "(ghi chú)" /* first cell of a template's notes row (above) */
+
+/* The dossier items (above): {English column id, Vietnamese heading}, in their order. */
+#define DVK_IMPORT_DOSSIER_ITEMS 9
+extern const char *const dvk_import_dossier[DVK_IMPORT_DOSSIER_ITEMS][2];
 
 typedef enum dvk_import_table {
     DVK_IMPORT_UNITS,
