@@ -30,6 +30,9 @@ typedef struct xsheet {
     char *name;
     char *part;          /* "xl/worksheets/sheet1.xml" */
     int hidden;
+    struct merge *merges;  /* its merged ranges, scanned once (the first read) */
+    size_t nmerges;
+    int scanned;
 } xsheet;
 
 typedef struct rel {
@@ -469,6 +472,7 @@ static void wb_start(void *ud, const char *name, const char **atts)
         return;
     }
     x->sheets = ns;
+    memset(&ns[x->nsheets], 0, sizeof ns[x->nsheets]);
     ns[x->nsheets].name = n2;
     ns[x->nsheets].part = part;
     ns[x->nsheets].hidden = !st ? 0 : strcmp(st, "veryHidden") == 0 ? 2 : strcmp(st, "hidden") == 0;
@@ -776,7 +780,7 @@ void dvk_xlsx_close(dvk_xlsx *x)
     if (x->uf)
         unzClose(x->uf);
     for (size_t i = 0; i < x->nsheets; i++)
-        free(x->sheets[i].name), free(x->sheets[i].part);
+        free(x->sheets[i].name), free(x->sheets[i].part), free(x->sheets[i].merges);
     free(x->sheets);
     dvk_buf_free(&x->sst);
     free(x->sst_off);
@@ -1249,41 +1253,45 @@ int dvk_xlsx_read(dvk_xlsx *x, size_t i, dvk_xlsx_row_fn fn, void *ud, dvk_error
 {
     if (i >= x->nsheets)
         return dvk_error_set(err, DVK_EUSAGE, "%s: no sheet %zu", x->name, i + 1);
-    const xsheet *sh = &x->sheets[i];
+    xsheet *sh = &x->sheets[i];
     int rc;
-    /* pass 1: the merged ranges */
-    mscan ms = {.x = x, .sheet = sh->name};
-    if (!(ms.buf = malloc(DVK_XLSX_CHUNK + sizeof ms.carry)))
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    rc = read_part(x, sh->part, x->lim.part_max, 0, mscan_chunk, &ms, err);
-    free(ms.buf);
-    if (rc) {
-        free(ms.m);
-        if (err && rc == DVK_EDATA && strstr(err->msg, "has no part"))
-            dvk_error_set(err, DVK_EDATA, "%s: sheet '%s' has no part %s (a damaged file; save it "
-                          "again as .xlsx)", x->name, sh->name, sh->part);
-        return rc;
+    /* pass 1, on the first read of the sheet: the merged ranges */
+    if (!sh->scanned) {
+        mscan ms = {.x = x, .sheet = sh->name};
+        if (!(ms.buf = malloc(DVK_XLSX_CHUNK + sizeof ms.carry)))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        rc = read_part(x, sh->part, x->lim.part_max, 0, mscan_chunk, &ms, err);
+        free(ms.buf);
+        if (rc) {
+            free(ms.m);
+            if (err && rc == DVK_EDATA && strstr(err->msg, "has no part"))
+                dvk_error_set(err, DVK_EDATA, "%s: sheet '%s' has no part %s (a damaged file; save "
+                              "it again as .xlsx)", x->name, sh->name, sh->part);
+            return rc;
+        }
+        if (ms.n)
+            qsort(ms.m, ms.n, sizeof *ms.m, cmp_merge);
+        sh->merges = ms.m;
+        sh->nmerges = ms.n;
+        sh->scanned = 1;
     }
-    if (ms.n)
-        qsort(ms.m, ms.n, sizeof *ms.m, cmp_merge);
     /* pass 2: the rows */
     sheetctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        free(ms.m);
+    if (!c)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
-    }
     c->x = x;
     c->sheet = sh->name;
     c->fn = fn;
     c->ud = ud;
-    c->merges = ms.m;
-    c->nmerges = ms.n;
+    c->merges = sh->merges;
+    c->nmerges = sh->nmerges;
     xml m = {.x = x, .ud = c, .start = sheet_start, .end = sheet_end, .text = sheet_text};
     c->m = &m;
     rc = parse_part(&m, sh->part, x->lim.part_max, 0, err);
-    for (size_t k = 0; k < ms.n; k++)
-        free(ms.m[k].val);
-    free(ms.m);
+    for (size_t k = 0; k < sh->nmerges; k++) {   /* the values belong to this read */
+        free(sh->merges[k].val);
+        sh->merges[k].val = NULL;
+    }
     dvk_buf_free(&c->val);
     dvk_buf_free(&c->rowbuf);
     free(c);
