@@ -361,6 +361,10 @@ START_TEST(test_hostile)
     write_book(path, dvk_buf_str(&longv), 0, NULL);
     ck_sheet_error(path, NULL, "'Đăng ký'!A1: a value longer than 65536 bytes");
     dvk_buf_free(&longv);
+    /* merged ranges over the whole sheet: their fill work is capped */
+    write_book(path, SHEET("<row><c><v>1</v></c></row>", "<mergeCells><mergeCell ref=\"A1:IV1048576\"/>"
+                           "</mergeCells>"), 0, NULL);
+    ck_sheet_error(path, NULL, "t.xlsx:Đăng ký: merged ranges cover more than 67108864 cells");
     /* a truncated file */
     write_book(path, SHEET("<row><c><v>1</v></c></row>", ""), 0, NULL);
     size_t n;

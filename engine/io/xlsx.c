@@ -23,6 +23,7 @@
 #define MAX_XFS 65536
 #define MAX_NUMFMTS 4096
 #define MAX_MERGES 100000
+#define MERGED_AREA_MAX (64LL << 20)
 #define ROW_MAX 1048576L
 #define COL_MAX 16384
 
@@ -837,6 +838,7 @@ typedef struct mscan {
     const char *sheet;
     merge *m;
     size_t n;
+    long long area;          /* cells the ranges cover (columns beyond the cap as one) */
     char carry[512];
     size_t ncarry;
     char *buf;
@@ -859,6 +861,13 @@ static int add_merge(mscan *s, const char *ref, size_t len, dvk_error *err)
     if (s->n >= MAX_MERGES)
         return dvk_error_set(err, DVK_EDATA, "%s:%s: more than %d merged ranges; refused",
                              s->x->name, s->sheet, MAX_MERGES);
+    size_t w = (c2 < DVK_XLSX_COLUMNS_MAX ? c2 : DVK_XLSX_COLUMNS_MAX - 1) -
+               (c1 < DVK_XLSX_COLUMNS_MAX ? c1 : DVK_XLSX_COLUMNS_MAX - 1) + 1;
+    s->area += (long long)(r2 - r1 + 1) * (long long)w;
+    if (s->area > MERGED_AREA_MAX)
+        return dvk_error_set(err, DVK_EDATA, "%s:%s: merged ranges cover more than %lld cells; "
+                             "refused as a damaged or hostile file", s->x->name, s->sheet,
+                             (long long)MERGED_AREA_MAX);
     merge *nm = realloc(s->m, (s->n + 1) * sizeof *nm);
     if (!nm)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
@@ -943,6 +952,7 @@ typedef struct sheetctx {
     size_t ncells;           /* 1 + the last column with a value */
     merge *merges;
     size_t nmerges, next_merge;
+    size_t *active, nactive;     /* the ranges over the current row (indexes) */
 } sheetctx;
 
 static char empty_cell[1];
@@ -1066,12 +1076,20 @@ static void row_begin(sheetctx *c, const char **atts)
 static int fill_merges(sheetctx *c)
 {
     size_t own = c->ncells;
-    for (size_t i = 0; i < c->nmerges; i++) {
-        merge *g = &c->merges[i];
-        if (g->r1 > c->row)
-            break;   /* sorted by first row */
-        if (g->r2 < c->row)
-            continue;
+    /* the ranges over this row: those starting by it (sorted by first row) that have not
+     * ended; the work is bounded by the area cap of the scan */
+    size_t k = 0;
+    for (size_t a = 0; a < c->nactive; a++)
+        if (c->merges[c->active[a]].r2 >= c->row)
+            c->active[k++] = c->active[a];
+    c->nactive = k;
+    while (c->next_merge < c->nmerges && c->merges[c->next_merge].r1 <= c->row) {
+        if (c->merges[c->next_merge].r2 >= c->row)
+            c->active[c->nactive++] = c->next_merge;
+        c->next_merge++;
+    }
+    for (size_t a = 0; a < c->nactive; a++) {
+        merge *g = &c->merges[c->active[a]];
         if (g->r1 == c->row && g->c1 < DVK_XLSX_COLUMNS_MAX && c->len[g->c1]) {
             free(g->val);
             if (!(g->val = strndup(c->rowbuf.p + c->off[g->c1], c->len[g->c1])))
@@ -1285,6 +1303,10 @@ int dvk_xlsx_read(dvk_xlsx *x, size_t i, dvk_xlsx_row_fn fn, void *ud, dvk_error
     c->ud = ud;
     c->merges = sh->merges;
     c->nmerges = sh->nmerges;
+    if (c->nmerges && !(c->active = malloc(c->nmerges * sizeof *c->active))) {
+        free(c);
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    }
     xml m = {.x = x, .ud = c, .start = sheet_start, .end = sheet_end, .text = sheet_text};
     c->m = &m;
     rc = parse_part(&m, sh->part, x->lim.part_max, 0, err);
@@ -1294,6 +1316,7 @@ int dvk_xlsx_read(dvk_xlsx *x, size_t i, dvk_xlsx_row_fn fn, void *ud, dvk_error
     }
     dvk_buf_free(&c->val);
     dvk_buf_free(&c->rowbuf);
+    free(c->active);
     free(c);
     return rc;
 }

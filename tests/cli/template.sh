@@ -61,3 +61,12 @@ $DVK template models --province so --level huyen -o x.xlsx
 $DVK template people --province so
 $DVK template models -o x.xlsx
 ls x.xlsx 2>/dev/null || echo "no file written"
+echo "--- dvk export models --format xlsx imports back to the same models"
+$DVK --quiet export models --province so --format xlsx -o export.xlsx
+$DVK --db copy.db --quiet init > /dev/null
+$DVK --db copy.db --quiet import units units0.csv
+$DVK --db copy.db --quiet import units don-vi-filled.xlsx
+$DVK --db copy.db import models export.xlsx
+q="SELECT code,name,unit,kind,category,field,level,year,registration,started_on,address,description,metrics,synthetic FROM models ORDER BY code"
+sqlite3 dvk.db "$q" > a.txt; sqlite3 copy.db "$q" > b.txt
+cmp a.txt b.txt && echo "same $(wc -l < a.txt) lines"
