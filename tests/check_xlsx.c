@@ -523,6 +523,61 @@ START_TEST(test_import_cell_messages)
 }
 END_TEST
 
+/* Files an office sends that dvk does not read: each refused with how to save it, nothing
+ * imported. */
+START_TEST(test_import_formats)
+{
+    char *dir = NULL;
+    dvk_store *s = units_store(&dir);
+    static const struct {
+        const char *name, *data;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {"a.csv", "\xFF\xFE" "c\0o\0d\0e\0", 10, "a.csv:1: the file is UTF-16 text (Excel's \"Unicode "
+         "Text\"), and dvk reads UTF-8. Save it as UTF-8 CSV with commas: in Excel, File > Save As > "
+         "\"CSV UTF-8 (Comma delimited) (*.csv)\""},
+        {"b.csv", "c\0o\0d\0e\0,\0", 10, "b.csv:1: the file is UTF-16 text"},
+        {"c.csv", "M\xE3 \xF0\xF4n v\xEF,T\xEAn\n", 0, "c.csv:1: column 1: the header is not UTF-8 text "
+         "(M\\xE3 \\xF0\\xF4n v\\xEF): the file is in another encoding (Windows-1258, TCVN3, ...). Save "
+         "it as UTF-8 CSV with commas"},
+        {"d.csv", "code;name;kind\np;P;province\n", 0, "d.csv:1: the columns are separated by semicolons "
+         "(;), and dvk reads commas (code;name;kind). Save it as UTF-8 CSV with commas"},
+        {"e.csv", "code\tname\tkind\n", 0, "e.csv:1: the columns are separated by tabs"},
+        {"f.xls", "<html><table><tr><td>code</td></tr></table></html>", 0, "f.xls: named as a "
+         "spreadsheet but it is not one (an HTML or text file renamed?): open it in Excel or "
+         "LibreOffice Calc and save it as \"Excel Workbook (.xlsx)\" or as CSV UTF-8"},
+        {"g.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12, "g.xls: a legacy Excel 97-2003 "
+         "workbook (.xls), which dvk does not read"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = tu_path(dir, cases[i].name);
+        tu_write(path, cases[i].data, cases[i].len ? cases[i].len : (size_t)-1);
+        dvk_import_result res;
+        dvk_error err;
+        int rc = import_xlsx(s, DVK_IMPORT_UNITS, path, NULL, &res, &err);
+        ck_assert_int_eq(rc, DVK_EDATA);
+        ck_assert_msg(strstr(err.msg, cases[i].want), "case %zu:\n got: %s\nwant: ...%s", i, err.msg,
+                      cases[i].want);
+        dvk_import_result_free(&res);
+        free(path);
+    }
+    /* --sheet on a CSV file */
+    char *path = tu_path(dir, "h.csv");
+    tu_write(path, "code,name,kind\n", (size_t)-1);
+    dvk_import_result res;
+    dvk_error err;
+    ck_assert_int_eq(import_xlsx(s, DVK_IMPORT_UNITS, path, "Sheet1", &res, &err), DVK_EUSAGE);
+    ck_assert_msg(strstr(err.msg, "h.csv: --sheet is for Excel workbooks; this is a CSV file"), "%s", err.msg);
+    dvk_import_result_free(&res);
+    free(path);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM units"), 2);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *xlsx_suite(void)
 {
     Suite *su = suite_create("xlsx");
@@ -537,6 +592,7 @@ Suite *xlsx_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_import_sheet);
     tcase_add_test(tc, test_import_cell_messages);
+    tcase_add_test(tc, test_import_formats);
     suite_add_tcase(su, tc);
     return su;
 }
