@@ -361,6 +361,12 @@ START_TEST(test_hostile)
     write_book(path, dvk_buf_str(&longv), 0, NULL);
     ck_sheet_error(path, NULL, "'Đăng ký'!A1: a value longer than 65536 bytes");
     dvk_buf_free(&longv);
+    /* a part whose name differs in case from its relationship's target is found */
+    const part cased[] = {{"xl/workbook.xml", WB(""), 0}, {"xl/_rels/workbook.xml.rels", WB_RELS, 0},
+                          {"xl/worksheets/S2.xml", SHEET("", ""), 0},
+                          {"XL/Worksheets/Sheet1.xml", SHEET("<row><c><v>5</v></c></row>", ""), 0}};
+    write_zip(path, cased, 4);
+    ck_sheet(path, "Đăng ký", NULL, "1: 5#n\n");
     /* merged ranges over the whole sheet: their fill work is capped */
     write_book(path, SHEET("<row><c><v>1</v></c></row>", "<mergeCells><mergeCell ref=\"A1:IV1048576\"/>"
                            "</mergeCells>"), 0, NULL);

@@ -172,7 +172,8 @@ typedef int (*chunk_fn)(void *ud, const char *data, size_t n, int last, dvk_erro
 static int read_part(dvk_xlsx *x, const char *part, long long max, int missing_ok, chunk_fn fn,
                      void *ud, dvk_error *err)
 {
-    if (unzLocateFile(x->uf, part, 1) != UNZ_OK) {
+    /* the name as the relationship writes it, or in another case (some programs differ) */
+    if (unzLocateFile(x->uf, part, 1) != UNZ_OK && unzLocateFile(x->uf, part, 2) != UNZ_OK) {
         if (missing_ok)
             return -1;
         return dvk_error_set(err, DVK_EDATA, "%s: the workbook has no part %s (a damaged or "
