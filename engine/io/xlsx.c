@@ -1051,10 +1051,8 @@ static void row_begin(sheetctx *c, const char **atts)
         char *end;
         row = strtol(r, &end, 10);
         if (*end || row < 1 || row > ROW_MAX) {
-            char what[64];
-            snprintf(what, sizeof what, "%s:%s: a row numbered '%.20s' (a damaged file)", c->x->name,
+            xml_fail(c->m, DVK_EDATA, "%s:%s: a row numbered '%.20s' (a damaged file)", c->x->name,
                      c->sheet, r);
-            xml_fail(c->m, DVK_EDATA, "%s", what);
             return;
         }
     }
