@@ -1879,17 +1879,33 @@ done:
     return rc;
 }
 
+/* The first bytes of a regular file (none of a pipe, which is read as CSV): *n of them. */
+static void file_head(FILE *in, unsigned char head[8], size_t *n)
+{
+    struct stat sb;
+    memset(head, 0, 8);
+    *n = 0;
+    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) {
+        *n = fread(head, 1, 8, in);
+        rewind(in);
+    }
+}
+
+static int is_workbook(FILE *in)
+{
+    unsigned char head[8];
+    size_t n;
+    file_head(in, head, &n);
+    return dvk_xlsx_is_zip(head, n) || dvk_xlsx_is_ole2(head, n);
+}
+
 /* The rows of the file: a workbook (by its first bytes) through read_xlsx, a CSV file through
  * the CSV reader; other formats get a message saying how to save them. */
 static int read_rows(importer *im, FILE *in, long long total, dvk_error *err)
 {
-    unsigned char head[8] = {0};
-    size_t n = 0;
-    struct stat sb;
-    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) {   /* a pipe is read as CSV */
-        n = fread(head, 1, sizeof head, in);
-        rewind(in);
-    }
+    unsigned char head[8];
+    size_t n;
+    file_head(in, head, &n);
     if (dvk_xlsx_is_zip(head, n) || dvk_xlsx_is_ole2(head, n))
         return read_xlsx(im, err);
     const char *ext = strrchr(im->path, '.');
@@ -2171,7 +2187,8 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
         rc = dvk_store_fail(s, mrc, err, "starting the import");
         goto done;
     }
-    if ((rc = set_indexes_aside(im, total, err)))
+    /* a workbook holds about a quarter of the bytes of the same rows as CSV (deflate) */
+    if ((rc = set_indexes_aside(im, is_workbook(in) ? total * 4 : total, err)))
         goto done;
     if (table == DVK_IMPORT_MODELS) {
         if ((rc = dvk_units_load(s, NULL, &im->units, err)))

@@ -24,6 +24,7 @@
 #define MAX_NUMFMTS 4096
 #define MAX_MERGES 100000
 #define MERGED_AREA_MAX (64LL << 20)
+#define SST_RESERVE_MAX (256LL << 20)
 #define ROW_MAX 1048576L
 #define COL_MAX 16384
 
@@ -488,11 +489,28 @@ typedef struct sstctx {
     xml *m;
     int in_si, in_t, in_rph;
     int bad;                /* the current string went over the cell limit */
+    long long part_bytes;   /* the part's declared size (a bound on its strings) */
 } sstctx;
 
 static void sst_start(void *ud, const char *name, const char **atts)
 {
     sstctx *c = ud;
+    if (strcmp(name, "sst") == 0 && !c->x->capsst) {
+        /* room for the strings it announces, as far as the part's size makes it plausible
+         * (a string takes at least "<si/>"): a hostile count reserves nothing more */
+        const char *u = attr(atts, "uniqueCount");
+        long long n = u ? strtoll(u, NULL, 10) : 0;
+        if (n > c->part_bytes / 5)
+            n = c->part_bytes / 5;
+        if (n > c->x->lim.strings_max)
+            n = c->x->lim.strings_max;
+        uint32_t *o = n > 0 ? malloc((size_t)n * sizeof *o) : NULL;
+        if (o) {
+            c->x->sst_off = o;
+            c->x->capsst = (size_t)n;
+        }
+        return;
+    }
     if (strcmp(name, "si") == 0) {
         c->in_si = 1;
         c->bad = 0;
@@ -743,6 +761,16 @@ int dvk_xlsx_open(const char *path, const char *name, const dvk_xlsx_limits *lim
     if (!sstpart || !stylepart)
         goto oom;
     sstctx sc = {.x = x};
+    /* The table's text is at most its part's size: reserved once (pages never written stay
+     * out of memory), so that no doubling copy makes the peak three times the text. */
+    unz_file_info64 si;
+    if (unzLocateFile(x->uf, sstpart, 1) == UNZ_OK &&
+        unzGetCurrentFileInfo64(x->uf, &si, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK) {
+        long long cap = x->lim.strings_bytes < SST_RESERVE_MAX ? x->lim.strings_bytes : SST_RESERVE_MAX;
+        sc.part_bytes = (long long)si.uncompressed_size;
+        dvk_buf_reserve(&x->sst, (size_t)(sc.part_bytes < cap ? sc.part_bytes : cap));
+        dvk_buf_reset(&x->sst);   /* keeps the memory; a failed reservation is not an error */
+    }
     xml ms = {.x = x, .ud = &sc, .start = sst_start, .end = sst_end, .text = sst_text};
     sc.m = &ms;
     rc = parse_part(&ms, sstpart, x->lim.part_max, 1, err);
