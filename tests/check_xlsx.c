@@ -171,6 +171,14 @@ START_TEST(test_handmade)
              "6: 1E-3#n|Huyện A|0#b|1900-03-01#d|7#n\n"
              "7: 1.149x|Huyện A||2024-01-01 18:00:00#d|60#n\n");
     ck_sheet(path, "Ẩn", NULL, "1: ẩn\n");
+    /* the same with the shared strings moved to a temporary file after the first one */
+    const dvk_xlsx_limits spill = {.strings_memory = 1};
+    ck_sheet(path, "Đăng ký", &spill,
+             "1: DANH SÁCH|DANH SÁCH|DANH SÁCH|DANH SÁCH|DANH SÁCH\n"
+             "3: Mã|Tên mô hình||Ngày|1#n\n"
+             "5: 1.149#n|Huyện A|1#b|2024-01-01#d|#N/A#e\n"
+             "6: 1E-3#n|Huyện A|0#b|1900-03-01#d|7#n\n"
+             "7: 1.149x|Huyện A||2024-01-01 18:00:00#d|60#n\n");
     /* the callback stops the reader with its own code */
     ck_assert_int_eq(dvk_xlsx_open(path, NULL, NULL, &x, &err), DVK_OK);
     dump d = {DVK_BUF_INIT, 77};

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 #include <unzip.h>
 
 #include "dvk/buf.h"
@@ -25,6 +27,14 @@
 #define MAX_MERGES 100000
 #define MERGED_AREA_MAX (64LL << 20)
 #define SST_RESERVE_MAX (256LL << 20)
+#define SST_CACHE 4096               /* spilled strings cached by index (direct-mapped) */
+#define SST_SLOT 120                 /* bytes of a cached string */
+
+typedef struct sst_slot {
+    size_t idx1;                     /* index + 1 of the string held (0: empty) */
+    size_t len;
+    char s[SST_SLOT + 1];
+} sst_slot;
 #define ROW_MAX 1048576L
 #define COL_MAX 16384
 
@@ -49,10 +59,17 @@ struct dvk_xlsx {
     int date1904;
     size_t nsheets;
     xsheet *sheets;
-    /* shared strings: NUL-terminated strings in one block; off[i] is string i's start */
+    /* shared strings: NUL-terminated strings in one block; off[i] is string i's start (and
+     * off[nsst] the end). Past lim.strings_memory the block goes to a temporary file
+     * (spill): sst then holds only the part not yet written, and a string is read back with
+     * pread through a small cache. */
     dvk_buf sst;
     uint32_t *sst_off;
     size_t nsst, capsst;
+    int spill;               /* the temporary file's descriptor, or -1 */
+    long long spilled;       /* bytes written to it */
+    struct sst_slot *cache;  /* SST_CACHE slots (spill only) */
+    char *scratch;           /* one string read back (spill only) */
     /* styles: the date kind (0 none, 1 date, 2 date and time) of each cell format */
     unsigned char *xf_date;
     size_t nxf;
@@ -65,6 +82,7 @@ struct dvk_xlsx {
 static const dvk_xlsx_limits DEFAULTS = {
     .part_max = 4LL << 30, .total_max = 8LL << 30, .ratio_max = 500,
     .strings_max = 16000000, .strings_bytes = 512LL << 20, .small_max = 16LL << 20,
+    .strings_memory = 16LL << 20,
 };
 
 static const char *local_name(const char *n)
@@ -492,6 +510,64 @@ typedef struct sstctx {
     long long part_bytes;   /* the part's declared size (a bound on its strings) */
 } sstctx;
 
+/* Bytes of the table so far (in the file and in memory). */
+static long long sst_size(const dvk_xlsx *x) { return x->spilled + (long long)x->sst.len; }
+
+/* Write what sst holds to the temporary file (created on the first call, in $TMPDIR, and
+ * unlinked at once). 0, or -1 (errno set). */
+static int sst_flush(dvk_xlsx *x)
+{
+    if (x->spill < 0) {
+        const char *dir = getenv("TMPDIR");
+        char path[4096];
+        snprintf(path, sizeof path, "%s/dvk-sst-XXXXXX", dir && *dir ? dir : "/tmp");
+        if ((x->spill = mkstemp(path)) < 0)
+            return -1;
+        unlink(path);
+    }
+    size_t done = 0;
+    while (done < x->sst.len) {
+        ssize_t w = write(x->spill, x->sst.p + done, x->sst.len - done);
+        if (w < 0)
+            return -1;
+        done += (size_t)w;
+    }
+    x->spilled += (long long)x->sst.len;
+    dvk_buf_reset(&x->sst);
+    return 0;
+}
+
+/* String i of the table (NUL-terminated) and its length; NULL when it cannot be read back
+ * or is longer than a cell may be (*len says which: SIZE_MAX for a read error). */
+static const char *sst_at(dvk_xlsx *x, size_t i, size_t *len)
+{
+    long long a = x->sst_off[i], b = x->sst_off[i + 1];
+    *len = (size_t)(b - a - 1);
+    if (x->spill < 0)
+        return x->sst.p + a;
+    if (*len > DVK_XLSX_CELL_MAX)
+        return NULL;
+    sst_slot *slot = &x->cache[i % SST_CACHE];
+    if (slot->idx1 == i + 1)
+        return slot->s;
+    char *to = *len <= SST_SLOT ? slot->s : x->scratch;
+    size_t got = 0;
+    while (got < *len) {
+        ssize_t r = pread(x->spill, to + got, *len - got, (off_t)(a + (long long)got));
+        if (r <= 0) {
+            *len = SIZE_MAX;
+            return NULL;
+        }
+        got += (size_t)r;
+    }
+    to[*len] = '\0';
+    if (to == slot->s) {
+        slot->idx1 = i + 1;
+        slot->len = *len;
+    }
+    return to;
+}
+
 static void sst_start(void *ud, const char *name, const char **atts)
 {
     sstctx *c = ud;
@@ -530,7 +606,7 @@ static void sst_start(void *ud, const char *name, const char **atts)
             x->sst_off = o;
             x->capsst = cap;
         }
-        x->sst_off[x->nsst] = (uint32_t)x->sst.len;
+        x->sst_off[x->nsst] = (uint32_t)sst_size(x);
     } else if (strcmp(name, "rPh") == 0) {
         c->in_rph = 1;
     } else if (strcmp(name, "t") == 0 && c->in_si && !c->in_rph) {
@@ -553,6 +629,11 @@ static void sst_end(void *ud, const char *name)
             return;
         }
         x->nsst++;
+        /* past the memory allowed: to the temporary file, then every 64 KiB */
+        if ((x->spill >= 0 ? (long long)x->sst.len >= DVK_XLSX_CHUNK
+                           : sst_size(x) > x->lim.strings_memory) && sst_flush(x))
+            xml_fail(c->m, DVK_EIO, "%s: cannot write the shared strings to a temporary file (%s)",
+                     x->name, strerror(errno));
     }
 }
 
@@ -562,8 +643,7 @@ static void sst_text(void *ud, const char *s, int n)
     dvk_xlsx *x = c->x;
     if (!c->in_t || c->bad)
         return;
-    if ((long long)(x->sst.len + (size_t)n) > x->lim.strings_bytes ||
-        x->sst.len + (size_t)n >= UINT32_MAX) {
+    if (sst_size(x) + n > x->lim.strings_bytes || sst_size(x) + n >= (long long)UINT32_MAX) {
         xml_fail(c->m, DVK_EDATA, "%s: the shared strings table is over %lld bytes; refused as a "
                  "damaged or hostile file", x->name, x->lim.strings_bytes);
         return;
@@ -681,6 +761,7 @@ int dvk_xlsx_open(const char *path, const char *name, const dvk_xlsx_limits *lim
     if (!x)
         return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     x->name = name ? name : path;
+    x->spill = -1;
     x->lim = DEFAULTS;
     if (lim) {
         const long long *in = &lim->part_max;
@@ -766,7 +847,7 @@ int dvk_xlsx_open(const char *path, const char *name, const dvk_xlsx_limits *lim
     unz_file_info64 si;
     if (unzLocateFile(x->uf, sstpart, 1) == UNZ_OK &&
         unzGetCurrentFileInfo64(x->uf, &si, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK) {
-        long long cap = x->lim.strings_bytes < SST_RESERVE_MAX ? x->lim.strings_bytes : SST_RESERVE_MAX;
+        long long cap = x->lim.strings_memory < SST_RESERVE_MAX ? x->lim.strings_memory : SST_RESERVE_MAX;
         sc.part_bytes = (long long)si.uncompressed_size;
         dvk_buf_reserve(&x->sst, (size_t)(sc.part_bytes < cap ? sc.part_bytes : cap));
         dvk_buf_reset(&x->sst);   /* keeps the memory; a failed reservation is not an error */
@@ -778,6 +859,26 @@ int dvk_xlsx_open(const char *path, const char *name, const dvk_xlsx_limits *lim
         rc = DVK_OK;   /* a workbook without text has no shared strings */
     if (rc)
         goto done;
+    /* the end of the last string, so that every string's length is known */
+    if (x->nsst == x->capsst) {
+        uint32_t *o = realloc(x->sst_off, (x->capsst + 1) * sizeof *o);
+        if (!o)
+            goto oom;
+        x->sst_off = o;
+        x->capsst++;
+    }
+    x->sst_off[x->nsst] = (uint32_t)sst_size(x);
+    if (x->spill >= 0) {
+        if (sst_flush(x)) {
+            rc = dvk_error_set(err, DVK_EIO, "%s: cannot write the shared strings to a temporary "
+                               "file (%s)", x->name, strerror(errno));
+            goto done;
+        }
+        dvk_buf_free(&x->sst);   /* the reserved block is not needed any more */
+        if (!(x->cache = calloc(SST_CACHE, sizeof *x->cache)) ||
+            !(x->scratch = malloc(DVK_XLSX_CELL_MAX + 1)))
+            goto oom;
+    }
     stylectx *stc = calloc(1, sizeof *stc);
     if (!stc)
         goto oom;
@@ -814,6 +915,10 @@ void dvk_xlsx_close(dvk_xlsx *x)
     free(x->sheets);
     dvk_buf_free(&x->sst);
     free(x->sst_off);
+    if (x->spill >= 0)
+        close(x->spill);
+    free(x->cache);
+    free(x->scratch);
     free(x->xf_date);
     free(x);
 }
@@ -1204,9 +1309,13 @@ static void cell_end(sheetctx *c)
                       "have (a damaged file)");
             return;
         }
-        const char *s = c->x->sst.p + c->x->sst_off[i];
-        size_t sl = strlen(s);
-        if (sl > DVK_XLSX_CELL_MAX) {
+        size_t sl;
+        const char *s = sst_at(c->x, i, &sl);
+        if (!s && sl == SIZE_MAX) {
+            cell_fail(c, c->col, "cannot read the shared string back from the temporary file");
+            return;
+        }
+        if (!s || sl > DVK_XLSX_CELL_MAX) {
             cell_fail(c, c->col, "a value longer than 65536 bytes");
             return;
         }

@@ -15,7 +15,8 @@
  *
  * Streaming: one sheet part is inflated and parsed in DVK_XLSX_CHUNK pieces and handed row
  * by row to a callback; memory holds one row, the shared strings table (inherent: a cell
- * names a string by its index; kept as one byte block and one 32-bit offset a string), the
+ * names a string by its index; kept as one byte block and one 32-bit offset a string, the
+ * block moved to an unlinked temporary file once it passes 16 MiB), the
  * styles' date flags and the merged ranges, never the rows. Rows with no non-empty cell are
  * skipped. Merged ranges (read by a first pass over the part that only inflates and scans
  * for <mergeCell>) give every cell they cover the value of their top-left cell, so a header
@@ -49,6 +50,9 @@ typedef struct dvk_xlsx_limits {
     long long strings_max;   /* shared strings (default 16,000,000) */
     long long strings_bytes; /* bytes of the shared strings table (default 512 MiB) */
     long long small_max;     /* workbook, relationships, styles (default 16 MiB) */
+    long long strings_memory;/* shared strings kept in memory; beyond, the table goes to a
+                                temporary file in $TMPDIR, read back through a cache
+                                (default 16 MiB) */
 } dvk_xlsx_limits;
 
 typedef struct dvk_xlsx dvk_xlsx;
