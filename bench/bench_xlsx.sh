@@ -9,6 +9,10 @@
 # Not part of ctest: run it alone on a quiet machine (the 1,000,000 rows take minutes).
 # Environment: DVK (default build/dvk), XLSX_TOOL (default build/tests/xlsx_tool), BENCH_DIR
 # (work folder; default a temporary one, removed at the end).
+# Measured (2026-11-26, 2 shared CPUs under load ~8-13, RelWithDebInfo): 1,000,000 rows,
+# CSV 334 MB, XLSX 113 MB: import from CSV 40.5 s wall, 17.8 s CPU, 40.9 MiB peak; from
+# XLSX 60.2 s wall, 32.0 s CPU, 41.3 MiB peak (xlsx/csv: wall 1.48x, CPU 1.80x), the same
+# rows. A 100,000-row workbook saved by LibreOffice (shared strings): 34 MiB peak, as its CSV.
 set -eu
 N=${1:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
