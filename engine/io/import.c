@@ -567,6 +567,7 @@ typedef struct importer {
     size_t col0;                       /* XLSX: empty columns left of the header */
     const unsigned char *types;        /* XLSX: the current row's cell types (DVK_XLSX_*) */
     int notes_checked;                 /* the row after the header was looked at */
+    long long file_bytes;              /* the file's size (the progress bar's total) */
     char *xf[DVK_CSV_COLUMNS_MAX];     /* XLSX: the row padded to the header's width */
     size_t xl[DVK_CSV_COLUMNS_MAX];
     unsigned char xt[DVK_CSV_COLUMNS_MAX];
@@ -1803,6 +1804,14 @@ static int xlsx_row(void *ud, const dvk_xlsx_row *row, dvk_error *err)
     return rc;
 }
 
+/* The bar counts the file's bytes: the sheet's inflated share of them. */
+static void xlsx_progress(void *ud, long long done, long long total)
+{
+    importer *im = ud;
+    if (total > 0 && im->file_bytes > 0)
+        dvk_progress_update(im->bar, (long long)((double)done / (double)total * (double)im->file_bytes));
+}
+
 /* The sheets of x for a message: 'A', 'B' (hidden), ... */
 static void sheet_list(dvk_xlsx *x, dvk_buf *b)
 {
@@ -1872,6 +1881,7 @@ static int read_xlsx(importer *im, dvk_error *err)
      * named) */
     im->header_row = p.header ? p.header : p.first;
     im->col0 = p.header ? p.col0 : p.first_col0;
+    dvk_xlsx_set_progress(x, xlsx_progress, im);
     rc = dvk_xlsx_read(x, (size_t)chosen, xlsx_row, im, err);
 done:
     dvk_buf_free(&b);
@@ -2208,6 +2218,7 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
     char label[64];
     snprintf(label, sizeof label, "importing %s", TABLE_NAMES[table]);
     im->bar = dvk_progress_start(label, total);
+    im->file_bytes = total;
     rc = read_rows(im, in, total, err);
     dvk_progress_finish(im->bar);
     im->bar = NULL;

@@ -73,6 +73,9 @@ struct dvk_xlsx {
     /* styles: the date kind (0 none, 1 date, 2 date and time) of each cell format */
     unsigned char *xf_date;
     size_t nxf;
+    dvk_xlsx_progress_fn progress;   /* told about the rows pass of a sheet */
+    void *progress_ud;
+    int reporting;           /* the part being read is that pass */
 };
 
 /* ======================================================================================
@@ -231,6 +234,8 @@ static int read_part(dvk_xlsx *x, const char *part, long long max, int missing_o
         }
         if ((rc = fn(ud, buf, (size_t)n, 0, err)))
             break;
+        if (x->reporting && x->progress)
+            x->progress(x->progress_ud, done, (long long)info.uncompressed_size);
     }
     if (!rc && n < 0)
         rc = dvk_error_set(err, DVK_EDATA, "%s: part %s is damaged (inflating failed, zip error "
@@ -923,6 +928,12 @@ void dvk_xlsx_close(dvk_xlsx *x)
     free(x);
 }
 
+void dvk_xlsx_set_progress(dvk_xlsx *x, dvk_xlsx_progress_fn fn, void *ud)
+{
+    x->progress = fn;
+    x->progress_ud = ud;
+}
+
 size_t dvk_xlsx_sheet_count(const dvk_xlsx *x) { return x->nsheets; }
 const char *dvk_xlsx_sheet_name(const dvk_xlsx *x, size_t i) { return x->sheets[i].name; }
 int dvk_xlsx_sheet_hidden(const dvk_xlsx *x, size_t i) { return x->sheets[i].hidden; }
@@ -1445,7 +1456,9 @@ int dvk_xlsx_read(dvk_xlsx *x, size_t i, dvk_xlsx_row_fn fn, void *ud, dvk_error
     }
     xml m = {.x = x, .ud = c, .start = sheet_start, .end = sheet_end, .text = sheet_text};
     c->m = &m;
+    x->reporting = 1;
     rc = parse_part(&m, sh->part, x->lim.part_max, 0, err);
+    x->reporting = 0;
     for (size_t k = 0; k < sh->nmerges; k++) {   /* the values belong to this read */
         free(sh->merges[k].val);
         sh->merges[k].val = NULL;

@@ -96,6 +96,11 @@ int dvk_xlsx_sheet_find(const dvk_xlsx *x, const char *name);
  * the same or another sheet. */
 int dvk_xlsx_read(dvk_xlsx *x, size_t i, dvk_xlsx_row_fn fn, void *ud, dvk_error *err);
 
+/* Called while dvk_xlsx_read parses a sheet, after each chunk, with the inflated bytes of
+ * its part so far and the part's size as the zip declares it (for a progress bar). */
+typedef void (*dvk_xlsx_progress_fn)(void *ud, long long done, long long total);
+void dvk_xlsx_set_progress(dvk_xlsx *x, dvk_xlsx_progress_fn fn, void *ud);   /* NULL: none */
+
 /* "C7" for column index col (0-based) and row number row, into out (at least 16 bytes);
  * "Sheet!C7" or "'Đăng ký'!C7" when sheet is not NULL (quoted as Excel does when the name
  * is not letters, digits and '_'). */
