@@ -142,6 +142,7 @@ START_TEST(test_handmade)
                "<row r=\"6\"><c r=\"A6\"><v>1E-3</v></c><c r=\"C6\" t=\"b\"><v>0</v></c>"
                "<c r=\"D6\" s=\"2\"><v>61</v></c><c r=\"E6\" s=\"3\"><v>7</v></c></row>"
                "<row r=\"7\"><c r=\"A7\" t=\"str\"><f>A5&amp;\"x\"</f><v>1.149x</v></c>"
+               "<c r=\"C7\"><f>SUM(A1)</f></c>"
                "<c r=\"D7\" s=\"4\"><v>45292.75</v></c><c r=\"E7\" s=\"1\"><v>60</v></c></row>",
                "<mergeCells count=\"2\"><mergeCell ref=\"A1:E1\"/><mergeCell ref=\"B5:B7\"/>"
                "</mergeCells>"), 0},
@@ -169,7 +170,7 @@ START_TEST(test_handmade)
              "3: Mã|Tên mô hình||Ngày|1#n\n"
              "5: 1.149#n|Huyện A|1#b|2024-01-01#d|#N/A#e\n"
              "6: 1E-3#n|Huyện A|0#b|1900-03-01#d|7#n\n"
-             "7: 1.149x|Huyện A||2024-01-01 18:00:00#d|60#n\n");
+             "7: 1.149x|Huyện A|#formula without a saved value#e|2024-01-01 18:00:00#d|60#n\n");
     ck_sheet(path, "Ẩn", NULL, "1: ẩn\n");
     /* the same with the shared strings moved to a temporary file after the first one */
     const dvk_xlsx_limits spill = {.strings_memory = 1};
@@ -178,7 +179,7 @@ START_TEST(test_handmade)
              "3: Mã|Tên mô hình||Ngày|1#n\n"
              "5: 1.149#n|Huyện A|1#b|2024-01-01#d|#N/A#e\n"
              "6: 1E-3#n|Huyện A|0#b|1900-03-01#d|7#n\n"
-             "7: 1.149x|Huyện A||2024-01-01 18:00:00#d|60#n\n");
+             "7: 1.149x|Huyện A|#formula without a saved value#e|2024-01-01 18:00:00#d|60#n\n");
     /* the callback stops the reader with its own code */
     ck_assert_int_eq(dvk_xlsx_open(path, NULL, NULL, &x, &err), DVK_OK);
     dump d = {DVK_BUF_INIT, 77};
@@ -530,6 +531,21 @@ START_TEST(test_import_cell_messages)
     }
     dvk_import_result_free(&res);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisals"), 0);
+    /* an error cell (#N/A) or a formula never computed is a problem, not a value */
+    write_book(path, SHEET("<row><c t=\"inlineStr\"><is><t>model</t></is></c><c t=\"inlineStr\">"
+                           "<is><t>criterion</t></is></c><c t=\"inlineStr\"><is><t>appraiser</t></is>"
+                           "</c><c t=\"inlineStr\"><is><t>score</t></is></c></row><row>"
+                           "<c t=\"inlineStr\"><is><t>M-9</t></is></c><c t=\"e\"><v>#N/A</v></c>"
+                           "<c><f>A1</f></c><c><v>5</v></c></row>", ""), 0, NULL);
+    rc = import_xlsx(s, DVK_IMPORT_APPRAISALS, path, NULL, &res, &err);
+    ck_assert_int_eq(rc, DVK_EDATA);
+    ck_assert_msg(res.nmessages >= 2 && strstr(res.messages[0], "a.xlsx:'Đăng ký'!B2: column "
+                  "'criterion': the cell shows an error, not a value") &&
+                  strstr(res.messages[1], "'Đăng ký'!C2: column 'appraiser': the cell shows an "
+                  "error, not a value: correct it in the workbook (or type the value instead of a "
+                  "formula) and save it (#formula without a saved value)"), "%s | %s",
+                  res.nmessages ? res.messages[0] : "", res.nmessages > 1 ? res.messages[1] : "");
+    dvk_import_result_free(&res);
     dvk_store_close(s);
     tu_rmdir(dir);
     free(dir);

@@ -1616,7 +1616,14 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
             n--;
         }
         int m = im->colmap[i];
-        if (n && memchr(s, '\0', n)) {
+        if (n && im->types && im->types[i] == DVK_XLSX_ERROR) {
+            /* a workbook's error value (#N/A, #REF!) or a formula never computed */
+            problem(im, rec->line, (int)i, s, n, "the cell shows an error, not a value: correct "
+                    "it in the workbook (or type the value instead of a formula) and save it");
+            if (m >= 0)
+                bad[m] = 1;
+            n = 0;
+        } else if (n && memchr(s, '\0', n)) {
             problem(im, rec->line, (int)i, s, n, "contains a NUL byte");
             if (m >= 0)
                 bad[m] = 1;

@@ -1083,6 +1083,7 @@ typedef struct sheetctx {
     dvk_xlsx_row_fn fn;
     void *ud;
     int in_data, in_row, in_cell, in_v, in_is_t, in_rph;
+    int has_f, has_v;        /* the cell has a formula / a value element */
     long row, prev_row;
     size_t col;              /* the current cell's column */
     long next_col;
@@ -1301,6 +1302,7 @@ static void cell_begin(sheetctx *c, const char **atts)
     snprintf(c->ctype, sizeof c->ctype, "%s", t ? t : "n");
     c->style = s ? strtol(s, NULL, 10) : 0;
     c->in_cell = 1;
+    c->has_f = c->has_v = 0;
     dvk_buf_reset(&c->val);
 }
 
@@ -1331,6 +1333,11 @@ static void cell_end(sheetctx *c)
             return;
         }
         return put_cell(c, c->col, s, sl, DVK_XLSX_TEXT);
+    }
+    if (c->has_f && !c->has_v) {
+        /* a formula the program that wrote the file never computed: no value to read */
+        static const char nv[] = "#formula without a saved value";
+        return put_cell(c, c->col, nv, sizeof nv - 1, DVK_XLSX_ERROR);
     }
     if (strcmp(t, "inlineStr") == 0 || strcmp(t, "str") == 0)
         return put_cell(c, c->col, v, n, DVK_XLSX_TEXT);
@@ -1373,9 +1380,11 @@ static void sheet_start(void *ud, const char *name, const char **atts)
     else if (strcmp(name, "c") == 0 && c->in_row && !c->in_cell)
         cell_begin(c, atts);
     else if (strcmp(name, "v") == 0 && c->in_cell)
-        c->in_v = 1;
+        c->in_v = c->has_v = 1;
     else if (strcmp(name, "rPh") == 0 && c->in_cell)
         c->in_rph = 1;
+    else if (strcmp(name, "f") == 0 && c->in_cell)
+        c->has_f = 1;
     else if (strcmp(name, "t") == 0 && c->in_cell && !c->in_rph)
         c->in_is_t = 1;
 }

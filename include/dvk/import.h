@@ -13,7 +13,8 @@
  *   named); several visible sheets and no header: an error listing the sheets. Rows above
  *   the header (titles) and empty columns left of it are not part of the table. Cells are
  *   read as xlsx.h says (a merged cell's value in every cell it covers, dates as ISO); a
- *   number cell is a plain number whatever opts->numbers says. A value right of the
+ *   number cell is a plain number whatever opts->numbers says; an error cell (#N/A,
+ *   a formula never computed) is a problem. A value right of the
  *   header's last column is a problem. Messages read "FILE:Sheet!C7: ..." (a cell) or
  *   "FILE:Sheet!row 7: ..."; the rejects file's line column holds the sheet's row number.
  * - A legacy .xls, an .ods, a file named .xls/.xlsx/.ods that is not one, UTF-16 text, a

@@ -7,7 +7,8 @@
  * text: shared strings (rich text runs joined, phonetic runs left out), inline strings,
  * formula results (the value the program that saved the file computed), numbers as written
  * in the file ("1020000000", "2.5", "1E-3"), booleans as "1" / "0", errors as their text
- * ("#N/A"), and numbers whose cell style has a date format (built-in ids 14-17, 22, 27-31,
+ * ("#N/A"; a formula with no saved result as the error "#formula without a saved
+ * value"), and numbers whose cell style has a date format (built-in ids 14-17, 22, 27-31,
  * 34-36, 50-58, or a custom format with day or year parts outside quotes and brackets; the
  * times of day 18-21 and 45-47 stay numbers) as ISO dates
  * "YYYY-MM-DD" ("YYYY-MM-DD HH:MM:SS" when the format shows a time and the value has one),
