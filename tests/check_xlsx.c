@@ -592,6 +592,16 @@ START_TEST(test_import_formats)
         dvk_import_result_free(&res);
         free(path);
     }
+    /* the row-number column of an office's list ("STT") is read, not stored nor refused */
+    char *stt = tu_path(dir, "stt.csv");
+    tu_write(stt, "STT,Mã đơn vị,Tên đơn vị,Loại đơn vị,Đơn vị cấp trên\n1,p/b,Xã B,Xã,p\n", (size_t)-1);
+    dvk_import_result sres;
+    dvk_error serr;
+    ck_assert_msg(import_xlsx(s, DVK_IMPORT_UNITS, stt, NULL, &sres, &serr) == DVK_OK, "%s", serr.msg);
+    ck_assert_int_eq(sres.inserted, 1);
+    dvk_import_result_free(&sres);
+    free(stt);
+    ck_assert_int_eq(tu_int(s, "DELETE FROM units WHERE code = 'p/b' RETURNING 1"), 1);
     /* --sheet on a CSV file */
     char *path = tu_path(dir, "h.csv");
     tu_write(path, "code,name,kind\n", (size_t)-1);

@@ -38,7 +38,7 @@ const dvk_command dvk_commands[] = {
      "              stored in description as \"Heading: text\" lines after it; any other\n"
      "              column is a numeric metric (empty cell: unknown)\n"
      "  appraisals: model (mô hình, mã mô hình), criterion (tiêu chí), appraiser (người chấm,\n"
-     "              thành viên), score (điểm), note (ghi chú)\n"
+     "              thành viên), score (điểm), note (ghi chú)\n"     "  any table:  stt (tt, số tt, số thứ tự): the row's number in the list, not stored\n"
      "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level one of\n"
      "the province script's levels, registration moi|tiep-tuc, unit kind province|district|commune|\n"
      "party-committee|agency|mass-organisation; Vietnamese words are accepted (\"Tập thể\",\n"

@@ -38,7 +38,9 @@ enum col {
     C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE,
     /* models: the items of a registration dossier, written into description (import.h) */
     C_D_SITUATION, C_D_GOALS, C_D_METHOD, C_D_SCOPE, C_D_FORCES, C_D_RESOURCES, C_D_TIMING,
-    C_D_OUTPUTS, C_D_SUSTAINABILITY, C_COUNT
+    C_D_OUTPUTS, C_D_SUSTAINABILITY,
+    C_ROW_NUMBER,   /* "STT": the row's number in the office's list, read and not stored */
+    C_COUNT
 };
 
 /* The known columns: English id (the export's header), the tables that have it, and the
@@ -78,6 +80,7 @@ static const struct colspec {
     [C_D_TIMING] = {"dossier_timing", T_MODELS, 0},
     [C_D_OUTPUTS] = {"dossier_outputs", T_MODELS, 0},
     [C_D_SUSTAINABILITY] = {"dossier_sustainability", T_MODELS, 0},
+    [C_ROW_NUMBER] = {"stt", T_UNITS | T_MODELS | T_APPR, 0},
 };
 
 /* The dossier items' headings, as models.description holds them ("Heading: text" a line,
@@ -165,6 +168,9 @@ static const struct alias {
     {T_MODELS, "thoi gian thuc hien", C_D_TIMING},
     {T_MODELS, "ket qua du kien", C_D_OUTPUTS},
     {T_MODELS, "tinh ben vung va kha nang nhan rong", C_D_SUSTAINABILITY},
+    {T_UNITS | T_MODELS | T_APPR, "tt", C_ROW_NUMBER},
+    {T_UNITS | T_MODELS | T_APPR, "so tt", C_ROW_NUMBER},
+    {T_UNITS | T_MODELS | T_APPR, "so thu tu", C_ROW_NUMBER},
 };
 
 /* Enumerations: the stored ids, then extra aliases (as keys). A value matches an id exactly,
@@ -817,7 +823,7 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         if (im->table != DVK_IMPORT_MODELS) {
             dvk_buf known = DVK_BUF_INIT;
             for (int k = 0; k < C_COUNT; k++)
-                if (COLS[k].tables & im->tmask)
+                if ((COLS[k].tables & im->tmask) && k != C_ROW_NUMBER)
                     dvk_buf_printf(&known, "%s%s", known.len ? ", " : "", COLS[k].name);
             dvk_error_set(err, DVK_EDATA, "%s: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
                           at, shown, dvk_buf_str(&known));

@@ -55,6 +55,8 @@
  * - Models: a row that updates a stored model whose metrics include one the file has no
  *   column for is a problem (a misspelled column would silently drop it) unless
  *   opts->replace; an empty cell in a present column is a deliberate "unknown".
+ * - A row-number column ("STT", "TT", "Số TT", "Số thứ tự"), which nearly every Vietnamese
+ *   list has first, is read and not stored (it is not a metric).
  * - Models: the items of a registration dossier may come as text columns (dossier_situation,
  *   _goals, _method, _scope, _forces, _resources, _timing, _outputs, _sustainability, or
  *   their Vietnamese headings in dvk_import_dossier). models has no column of its own for
