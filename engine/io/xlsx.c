@@ -5,6 +5,7 @@
 #include "dvk/xlsx.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <expat.h>
 #include <limits.h>
 #include <math.h>
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <unistd.h>
 #include <unzip.h>
 
