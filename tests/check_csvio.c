@@ -468,7 +468,7 @@ START_TEST(test_file_errors)
     }
     tu_write(path, "code,name,kind\nx,\xC3\x28,commune\n", (size_t)-1);
     ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, path, NULL, &res, &err), DVK_EDATA);
-    msg_is(&res, 0, "f.csv:2: column 'name': not valid UTF-8 (save the file as UTF-8) (\\xC3()");
+    msg_is(&res, 0, "f.csv:2: column 'name': not valid UTF-8 (save the file as UTF-8: \"CSV UTF-8 (Comma delimited)\" in Excel, or .xlsx) (\\xC3()");
     dvk_import_result_free(&res);
     tu_write(path, "code,name,kind,colour\n", (size_t)-1);
     ck_assert_int_eq(import(s, DVK_IMPORT_UNITS, path, NULL, &res, &err), DVK_EDATA);

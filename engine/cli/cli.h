@@ -56,6 +56,7 @@ int cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 int cmd_init(dvk_cli *, int, char **);
 int cmd_import(dvk_cli *, int, char **);
 int cmd_export(dvk_cli *, int, char **);
+int cmd_template(dvk_cli *, int, char **);
 int cmd_decide(dvk_cli *, int, char **);
 int cmd_runs(dvk_cli *, int, char **);
 int cmd_report(dvk_cli *, int, char **);

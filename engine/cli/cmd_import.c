@@ -1,7 +1,8 @@
-/* cmd_import.c: `dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv]
- * [--dry-run] [--replace] [--number-format auto|vi|plain]`: strict CSV import through the import module (levels and criteria
- * from the province scripts); prints every problem (up to a limit) as
- * `dvk: FILE:LINE: column 'x': reason (value)`. */
+/* cmd_import.c: `dvk import units|models|appraisals FILE.csv|FILE.xlsx [--sheet NAME]
+ * [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]`: strict
+ * CSV or Excel import through the import module (levels and criteria from the province
+ * scripts); prints every problem (up to a limit) as `dvk: FILE:LINE: column 'x': reason
+ * (value)` or `dvk: FILE:Sheet!C7: column 'x': reason (value)`. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -17,6 +18,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
                                          {"dry-run", no_argument, 0, 'n'},
                                          {"replace", no_argument, 0, 'r'},
                                          {"number-format", required_argument, 0, 'f'},
+                                         {"sheet", required_argument, 0, 'S'},
                                          {0, 0, 0, 0}};
     const dvk_command *self = cli_find_command("import");
     dvk_import_opts o;
@@ -31,6 +33,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
         case 's': o.rejects_path = cli_optarg; break;
         case 'n': o.dry_run = 1; break;
         case 'r': o.replace = 1; break;
+        case 'S': o.sheet = cli_optarg; break;
         case 'f':
             if (strcmp(cli_optarg, "auto") == 0)
                 o.numbers = DVK_NUMBERS_AUTO;
@@ -47,7 +50,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
         }
     }
     if (argc - cli_optind != 2)
-        return cli_usage_error("import", argc - cli_optind < 2 ? "what to import and a CSV file are needed"
+        return cli_usage_error("import", argc - cli_optind < 2 ? "what to import and a CSV or XLSX file are needed"
                                                                : "too many arguments");
     int table = dvk_import_table_parse(argv[cli_optind]);
     if (table < 0)

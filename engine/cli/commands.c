@@ -8,8 +8,10 @@ const dvk_command dvk_commands[] = {
     {"init", cmd_init, "dvk init",
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
-    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
-     "import a CSV file: every row is checked; a bad file imports nothing",
+    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv|FILE.xlsx [--sheet NAME] [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
+     "import a CSV file or an Excel workbook: every row is checked; a bad file imports nothing",
+     "  --sheet NAME     the workbook's sheet to read (default: the first visible sheet whose\n"
+     "                   header names the table's columns; hidden sheets only when named)\n"
      "  --skip-bad FILE  import the good rows; write the bad ones to FILE with their line and reason\n"
      "  --dry-run        check the whole file, write nothing\n"
      "  --replace        models: a stored model's metrics become the file's, even when the\n"
@@ -30,10 +32,13 @@ const dvk_command dvk_commands[] = {
      "              kind (loại, loại hình, đối tượng), category (phân loại), field (lĩnh vực),\n"
      "              level (cấp, cấp công nhận), year (năm), registration (đăng ký, hình thức\n"
      "              đăng ký), started_on (ngày bắt đầu), address (địa chỉ), description (mô tả,\n"
-     "              nội dung), synthetic (giả lập); any other column is a numeric metric\n"
-     "              (empty cell: unknown)\n"
+     "              nội dung), synthetic (giả lập); the registration dossier's items as text:\n"
+     "              dossier_situation, _goals, _method, _scope, _forces, _resources, _timing,\n"
+     "              _outputs, _sustainability (or their headings in `dvk template models`),\n"
+     "              stored in description as \"Heading: text\" lines after it; any other\n"
+     "              column is a numeric metric (empty cell: unknown)\n"
      "  appraisals: model (mô hình, mã mô hình), criterion (tiêu chí), appraiser (người chấm,\n"
-     "              thành viên), score (điểm), note (ghi chú)\n"
+     "              thành viên), score (điểm), note (ghi chú)\n"     "  any table:  stt (tt, số tt, số thứ tự): the row's number in the list, not stored\n"
      "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level one of\n"
      "the province script's levels, registration moi|tiep-tuc, unit kind province|district|commune|\n"
      "party-committee|agency|mass-organisation; Vietnamese words are accepted (\"Tập thể\",\n"
@@ -47,7 +52,14 @@ const dvk_command dvk_commands[] = {
      "refused in every cell; codes (code, unit, parent, successor, model, criterion) also\n"
      "refuse TAB, line ends, bidirectional marks (U+200E/F, U+202A-202E, U+2066-2069) and\n"
      "zero-width characters (U+200B-200D, U+2060, U+FEFF); names (name, appraiser) have those\n"
-     "marks removed.\n"},
+     "marks removed.\n"
+     "Excel (.xlsx): the same rules, read from a sheet: title rows above the header and a\n"
+     "notes row right below it (first cell \"(ghi chú)...\", as `dvk template` writes) are\n"
+     "skipped; a merged cell counts in every cell it covers; date cells are dates; number\n"
+     "cells are numbers whatever --number-format says; problems name the cell\n"
+     "(FILE:Sheet!C7). A legacy .xls, an .ods, UTF-16 or Windows-1258 text or a CSV\n"
+     "separated by ';' or tabs is refused with how to save it (Excel: Save As \"CSV UTF-8\n"
+     "(Comma delimited)\" or \"Excel Workbook (.xlsx)\").\n"},
     {"export", cmd_export, "dvk export models|results [--run N] [--format csv|json|xlsx] [--bom] [-o FILE]",
      "export models or a run's results",
      "  --format csv|json|xlsx  CSV (default), a JSON array of objects, or an Excel sheet\n"
@@ -60,6 +72,20 @@ const dvk_command dvk_commands[] = {
      "CSV text cells that start with = + - @ TAB or CR get a leading apostrophe so that a\n"
      "spreadsheet does not run them; `dvk import` removes it again. Numbers are written as\n"
      "they are. The same rule holds for every CSV dvk writes (stats, reports, tables).\n"},
+    {"template", cmd_template, "dvk template units|models|appraisals --province P [--year Y] [--level L] [--rows N] [-o FILE.xlsx]",
+     "write an Excel template to send out, fill in and import back",
+     "  --province P       the province (its units, fields, levels and criteria)\n"
+     "  --year Y           the year of the registrations (units and models of that year)\n"
+     "  --level L          models: the only level offered; appraisals: that level's models\n"
+     "  --rows N           rows with dropdowns and checks (default 1000)\n"
+     "  -o, --output FILE  default: mau-TABLE-P.xlsx\n"
+     "The first sheet has the columns `dvk import` reads, with Vietnamese headers, a notes row\n"
+     "(first cell \"(ghi chú)...\", skipped on import), dropdowns for kind, category, field,\n"
+     "level, registration, unit and model codes and criteria, date and number cells checked;\n"
+     "then an instructions sheet and a hidden sheet of lists (DanhMuc). Models templates add\n"
+     "the items of a registration dossier (situation, goals, method, scope, forces, resources,\n"
+     "timing, outputs, sustainability) as text columns: import stores them in the model's\n"
+     "description, one \"Heading: text\" line each. A filled template imports with no edits.\n"},
     {"decide", cmd_decide, "dvk decide --province P --year Y --level L [--unit CODE | --each-unit] [--dry-run] [--compare RUN] [--verbose] [--allow-missing-scores]",
      "run the province script over a year's candidates and store the decision run",
      "  --province P   the province code (scripts/provinces/P.lua)\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "dvk/buf.h"
@@ -20,6 +21,7 @@
 #include "dvk/progress.h"
 #include "dvk/text.h"
 #include "dvk/units.h"
+#include "dvk/xlsx.h"
 
 /* ======================================================================================
  * Import: columns, header aliases and value checks
@@ -34,7 +36,12 @@ enum {
 enum col {
     C_CODE, C_NAME, C_UNIT, C_KIND, C_CATEGORY, C_FIELD, C_LEVEL, C_YEAR, C_REGISTRATION,
     C_STARTED_ON, C_ADDRESS, C_DESCRIPTION, C_SYNTHETIC, C_PARENT, C_VALID_FROM, C_VALID_TO,
-    C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE, C_COUNT
+    C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE,
+    /* models: the items of a registration dossier, written into description (import.h) */
+    C_D_SITUATION, C_D_GOALS, C_D_METHOD, C_D_SCOPE, C_D_FORCES, C_D_RESOURCES, C_D_TIMING,
+    C_D_OUTPUTS, C_D_SUSTAINABILITY,
+    C_ROW_NUMBER,   /* "STT": the row's number in the office's list, read and not stored */
+    C_COUNT
 };
 
 /* The known columns: English id (the export's header), the tables that have it, and the
@@ -65,6 +72,30 @@ static const struct colspec {
     [C_APPRAISER] = {"appraiser", T_APPR, T_APPR},
     [C_SCORE] = {"score", T_APPR, T_APPR},
     [C_NOTE] = {"note", T_APPR, 0},
+    [C_D_SITUATION] = {"dossier_situation", T_MODELS, 0},
+    [C_D_GOALS] = {"dossier_goals", T_MODELS, 0},
+    [C_D_METHOD] = {"dossier_method", T_MODELS, 0},
+    [C_D_SCOPE] = {"dossier_scope", T_MODELS, 0},
+    [C_D_FORCES] = {"dossier_forces", T_MODELS, 0},
+    [C_D_RESOURCES] = {"dossier_resources", T_MODELS, 0},
+    [C_D_TIMING] = {"dossier_timing", T_MODELS, 0},
+    [C_D_OUTPUTS] = {"dossier_outputs", T_MODELS, 0},
+    [C_D_SUSTAINABILITY] = {"dossier_sustainability", T_MODELS, 0},
+    [C_ROW_NUMBER] = {"stt", T_UNITS | T_MODELS | T_APPR, 0},
+};
+
+/* The dossier items' headings, as models.description holds them ("Heading: text" a line,
+ * after the description and a blank line) and as the template's headers write them. */
+const char *const dvk_import_dossier[DVK_IMPORT_DOSSIER_ITEMS][2] = {
+    {"dossier_situation", "Thực trạng và sự cần thiết"},
+    {"dossier_goals", "Mục tiêu và chỉ tiêu"},
+    {"dossier_method", "Nội dung và cách làm"},
+    {"dossier_scope", "Phạm vi và đối tượng thụ hưởng"},
+    {"dossier_forces", "Lực lượng tham gia và vai trò"},
+    {"dossier_resources", "Nguồn lực"},
+    {"dossier_timing", "Thời gian thực hiện"},
+    {"dossier_outputs", "Kết quả dự kiến"},
+    {"dossier_sustainability", "Tính bền vững và khả năng nhân rộng"},
 };
 
 /* Header aliases, as search keys (dvk_text_key, then '_' and '-' read as spaces): a header
@@ -129,6 +160,18 @@ static const struct alias {
     {T_APPR, "thanh vien", C_APPRAISER},
     {T_APPR, "diem", C_SCORE},
     {T_APPR, "ghi chu", C_NOTE},
+    {T_MODELS, "thuc trang va su can thiet", C_D_SITUATION},
+    {T_MODELS, "muc tieu va chi tieu", C_D_GOALS},
+    {T_MODELS, "noi dung va cach lam", C_D_METHOD},
+    {T_MODELS, "pham vi va doi tuong thu huong", C_D_SCOPE},
+    {T_MODELS, "luc luong tham gia va vai tro", C_D_FORCES},
+    {T_MODELS, "nguon luc", C_D_RESOURCES},
+    {T_MODELS, "thoi gian thuc hien", C_D_TIMING},
+    {T_MODELS, "ket qua du kien", C_D_OUTPUTS},
+    {T_MODELS, "tinh ben vung va kha nang nhan rong", C_D_SUSTAINABILITY},
+    {T_UNITS | T_MODELS | T_APPR, "tt", C_ROW_NUMBER},
+    {T_UNITS | T_MODELS | T_APPR, "so tt", C_ROW_NUMBER},
+    {T_UNITS | T_MODELS | T_APPR, "so thu tu", C_ROW_NUMBER},
 };
 
 /* Enumerations: the stored ids, then extra aliases (as keys). A value matches an id exactly,
@@ -334,6 +377,12 @@ static int parse_number(const char *s, size_t n, int format, double *out)
     return 0;
 }
 
+/* How the cell of column col writes a number: a workbook's number cell is plain whatever
+ * the office's --number-format says (the file holds the value, not how it is shown). */
+#define number_format(im, col) \
+    ((im)->types && (col) >= 0 && (im)->types[(col)] == DVK_XLSX_NUMBER ? DVK_NUMBERS_PLAIN \
+                                                                      : (im)->opts->numbers)
+
 /* The message for a number parse_number refused (rc -1 or -2). */
 static const char *number_problem(int rc, const char *what)
 {
@@ -489,6 +538,7 @@ typedef struct importer {
     int pos[C_COUNT];                  /* enum col -> column, or -1 */
     metric metrics[DVK_CSV_COLUMNS_MAX];
     int order[DVK_CSV_COLUMNS_MAX];    /* metric indexes sorted by name */
+    int mcol[DVK_CSV_COLUMNS_MAX];     /* metric index -> column */
     int nmetrics;
     dvk_buf metric_names;              /* models: the metric columns as a JSON array */
     char *colname[DVK_CSV_COLUMNS_MAX];/* header text for messages */
@@ -519,7 +569,37 @@ typedef struct importer {
     size_t npend, cappend;
     dvk_progress *bar;
     int nidx;                          /* dvk's model indexes set aside by a bulk load */
+    /* the row source: CSV (sheet NULL) or a sheet of a workbook */
+    char *sheet;                       /* the sheet's name, for messages (malloc'd) */
+    long header_row;                   /* XLSX: the header's row (rows above it are titles) */
+    size_t col0;                       /* XLSX: empty columns left of the header */
+    const unsigned char *types;        /* XLSX: the current row's cell types (DVK_XLSX_*) */
+    int notes_checked;                 /* the row after the header was looked at */
+    long long file_bytes;              /* the file's size (the progress bar's total) */
+    char *xf[DVK_CSV_COLUMNS_MAX];     /* XLSX: the row padded to the header's width */
+    size_t xl[DVK_CSV_COLUMNS_MAX];
+    unsigned char xt[DVK_CSV_COLUMNS_MAX];
 } importer;
+
+/* Where a message points: "FILE:LINE" for CSV; for a sheet "FILE:Sheet!C7" (column >= 0:
+ * the header's column index) or "FILE:Sheet!row 7" (the row, or a column the file lacks). */
+static void where(const importer *im, long line, int column, char *out, size_t n)
+{
+    if (!im->sheet) {
+        snprintf(out, n, "%s:%ld", im->path, line);
+        return;
+    }
+    char ref[320];
+    if (column >= 0) {
+        dvk_xlsx_cell_ref(im->sheet, (size_t)column + im->col0, line, ref, sizeof ref);
+    } else {
+        dvk_xlsx_cell_ref(im->sheet, 0, line, ref, sizeof ref);
+        char *bang = strrchr(ref, '!');
+        if (bang)
+            snprintf(bang + 1, sizeof ref - (size_t)(bang + 1 - ref), "row %ld", line);
+    }
+    snprintf(out, n, "%s:%s", im->path, ref);
+}
 
 /* The column to name in a message: its position, or -2 - c when the file lacks it. */
 #define P(c) (im->pos[c] >= 0 ? im->pos[c] : -2 - (c))
@@ -537,7 +617,7 @@ static void problem(importer *im, long line, int column, const char *value, size
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     size_t o = 0;
-    if (column >= 0) {
+    if (column >= 0 && (size_t)column < im->ncols) {
         char col[160];
         dvk_csv_show(im->colname[column], strlen(im->colname[column]), col, sizeof col);
         o += (size_t)snprintf(text + o, sizeof text - o, "column '%s': ", col);
@@ -555,9 +635,11 @@ static void problem(importer *im, long line, int column, const char *value, size
         dvk_buf_adds(&im->reason, "; ");
     dvk_buf_adds(&im->reason, text);
     if (im->res->nmessages < im->max_messages) {
-        char *msg = malloc(strlen(im->path) + strlen(text) + 32);
+        char at[700];
+        where(im, line, column, at, sizeof at);
+        char *msg = malloc(strlen(at) + strlen(text) + 4);
         if (msg) {
-            sprintf(msg, "%s:%ld: %s", im->path, line, text);
+            sprintf(msg, "%s: %s", at, text);
             im->res->messages[im->res->nmessages++] = msg;
         }
     }
@@ -683,8 +765,16 @@ static int write_reject_header(importer *im, const dvk_csv_record *rec)
     return write_reject_line(im, "line", 4, "reason", 6, rec);
 }
 
+/* How to save a file dvk can read, said by every message about a file's format. */
+#define SAVE_AS_CSV "Save it as UTF-8 CSV with commas: in Excel, File > Save As > \"CSV UTF-8 " \
+    "(Comma delimited) (*.csv)\"; in LibreOffice Calc, File > Save As > \"Text CSV (.csv)\" with " \
+    "character set \"Unicode (UTF-8)\" and field delimiter \",\" (or save it as .xlsx, which " \
+    "dvk reads too)"
+
 static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
 {
+    char at[700];   /* the header's place, for messages */
+    where(im, rec->line, -1, at, sizeof at);
     im->have_header = 1;
     im->ncols = rec->nfields;
     for (int c = 0; c < C_COUNT; c++)
@@ -704,11 +794,16 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         char shown[160];
         dvk_csv_show(s, n, shown, sizeof shown);
         if (n == 0)
-            return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu has no name in the header",
-                                 im->path, rec->line, i + 1);
+            return dvk_error_set(err, DVK_EDATA, "%s: column %zu has no name in the header",
+                                 at, i + 1);
         if (!dvk_text_valid_utf8(s, n))
-            return dvk_error_set(err, DVK_EDATA, "%s:%ld: column %zu: header is not valid UTF-8 (%s)",
-                                 im->path, rec->line, i + 1, shown);
+            return dvk_error_set(err, DVK_EDATA, "%s: column %zu: the header is not UTF-8 text (%s): "
+                                 "the file is in another encoding (Windows-1258, TCVN3, ...). %s",
+                                 at, i + 1, shown, SAVE_AS_CSV);
+        if (!im->sheet && (memchr(s, ';', n) || memchr(s, '\t', n)))
+            return dvk_error_set(err, DVK_EDATA, "%s: the columns are separated by %s, and dvk reads "
+                                 "commas (%s). %s", at, memchr(s, ';', n) ? "semicolons (;)" : "tabs",
+                                 shown, SAVE_AS_CSV);
         char *key = header_key(s, n);
         if (!key)
             return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
@@ -720,8 +815,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
                 dvk_csv_show(im->colname[im->pos[c]], strlen(im->colname[im->pos[c]]), other,
                            sizeof other);
                 return dvk_error_set(err, DVK_EDATA,
-                                     "%s:%ld: column '%s' names column '%s' again (already column %d, '%s')",
-                                     im->path, rec->line, shown, COLS[c].name, im->pos[c] + 1, other);
+                                     "%s: column '%s' names column '%s' again (already column %d, '%s')",
+                                     at, shown, COLS[c].name, im->pos[c] + 1, other);
             }
             im->pos[c] = (int)i;
             im->colmap[i] = c;
@@ -730,10 +825,10 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         if (im->table != DVK_IMPORT_MODELS) {
             dvk_buf known = DVK_BUF_INIT;
             for (int k = 0; k < C_COUNT; k++)
-                if (COLS[k].tables & im->tmask)
+                if ((COLS[k].tables & im->tmask) && k != C_ROW_NUMBER)
                     dvk_buf_printf(&known, "%s%s", known.len ? ", " : "", COLS[k].name);
-            dvk_error_set(err, DVK_EDATA, "%s:%ld: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
-                          im->path, rec->line, shown, dvk_buf_str(&known));
+            dvk_error_set(err, DVK_EDATA, "%s: unknown column '%s' (expected: %s; see `dvk import --help` for the Vietnamese names)",
+                          at, shown, dvk_buf_str(&known));
             dvk_buf_free(&known);
             return DVK_EDATA;
         }
@@ -745,8 +840,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
             if (strcmp(im->metrics[k].name, m->name) == 0) {
                 free(m->name);
                 m->name = NULL;
-                return dvk_error_set(err, DVK_EDATA, "%s:%ld: column '%s' appears twice in the header",
-                                     im->path, rec->line, shown);
+                return dvk_error_set(err, DVK_EDATA, "%s: column '%s' appears twice in the header",
+                                     at, shown);
             }
         dvk_buf jk = DVK_BUF_INIT;
         dvk_json_key(&jk, m->name, 1);   /* "name": */
@@ -754,6 +849,7 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
             return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory", im->path);
         im->order[im->nmetrics] = im->nmetrics;
         im->colmap[i] = -1 - im->nmetrics;
+        im->mcol[im->nmetrics] = (int)i;
         im->nmetrics++;
     }
     dvk_buf missing = DVK_BUF_INIT;
@@ -761,8 +857,8 @@ static int on_header(importer *im, const dvk_csv_record *rec, dvk_error *err)
         if ((COLS[c].required & im->tmask) && im->pos[c] < 0)
             dvk_buf_printf(&missing, "%s'%s'", missing.len ? ", " : "", COLS[c].name);
     if (missing.len) {
-        dvk_error_set(err, DVK_EDATA, "%s:%ld: missing column%s %s (see `dvk import --help`)",
-                      im->path, rec->line, strchr(missing.p, ',') ? "s" : "", missing.p);
+        dvk_error_set(err, DVK_EDATA, "%s: missing column%s %s (see `dvk import --help`)",
+                      at, strchr(missing.p, ',') ? "s" : "", missing.p);
         dvk_buf_free(&missing);
         return DVK_EDATA;
     }
@@ -1310,6 +1406,29 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
     r->synthetic = 0;
     if (V(C_SYNTHETIC) && parse_integer(V(C_SYNTHETIC), L(C_SYNTHETIC), 0, 1, &r->synthetic))
         problem(im, line, P(C_SYNTHETIC), V(C_SYNTHETIC), L(C_SYNTHETIC), "must be 0 or 1");
+    /* the dossier's items go into description, each on a line after its heading */
+    int items = 0;
+    for (int c = C_D_SITUATION; c <= C_D_SUSTAINABILITY; c++)
+        items += V(c) != NULL;
+    if (items) {
+        dvk_buf d = DVK_BUF_INIT;
+        if (V(C_DESCRIPTION)) {
+            dvk_buf_add(&d, V(C_DESCRIPTION), L(C_DESCRIPTION));
+            dvk_buf_adds(&d, "\n\n");
+        }
+        for (int c = C_D_SITUATION, k = 0; c <= C_D_SUSTAINABILITY; c++) {
+            if (!V(c))
+                continue;
+            dvk_buf_printf(&d, "%s%s: ", k++ ? "\n" : "", dvk_import_dossier[c - C_D_SITUATION][1]);
+            dvk_buf_add(&d, V(c), L(c));
+        }
+        size_t n;
+        char *t = dvk_buf_take(&d, &n);
+        if (!t)
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        im->v[C_DESCRIPTION] = own(im, t);
+        im->vl[C_DESCRIPTION] = n;
+    }
     /* metrics, in name order, so that equal rows give equal JSON text */
     dvk_buf_reset(&im->json);
     dvk_buf_addc(&im->json, '{');
@@ -1319,7 +1438,7 @@ static int check_models(importer *im, rowvals *r, const int *bad, dvk_error *err
         if (!im->mv[m])
             continue;
         double d;
-        int prc = parse_number(im->mv[m], im->mvl[m], im->opts->numbers, &d);
+        int prc = parse_number(im->mv[m], im->mvl[m], number_format(im, im->mcol[m]), &d);
         if (prc) {
             int col = 0;
             for (size_t i = 0; i < im->ncols; i++)
@@ -1497,7 +1616,7 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
     need(im, C_APPRAISER, bad);
     if (need(im, C_SCORE, bad)) {
         score_bad = 1;
-        int prc = parse_number(V(C_SCORE), L(C_SCORE), im->opts->numbers, &r->score);
+        int prc = parse_number(V(C_SCORE), L(C_SCORE), number_format(im, im->pos[C_SCORE]), &r->score);
         if (prc)
             problem(im, line, P(C_SCORE), V(C_SCORE), L(C_SCORE), "%s",
                     number_problem(prc, "must be a number"));
@@ -1558,6 +1677,14 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
     im->res->rows++;
     row_reset(im);
     im->rec = rec;
+    if (rec->nfields != im->ncols && im->sheet) {
+        size_t i = im->ncols;   /* the row source pads a row to the header: a value beyond it */
+        while (i + 1 < rec->nfields && !rec->len[i])
+            i++;
+        problem(im, rec->line, (int)i, rec->field[i], rec->len[i],
+                "a value right of the header's last column");
+        return write_reject(im, rec, err);
+    }
     if (rec->nfields != im->ncols) {
         problem(im, rec->line, -1, NULL, 0, "the row has %zu field%s, the header has %zu",
                 rec->nfields, rec->nfields == 1 ? "" : "s", im->ncols);
@@ -1574,14 +1701,22 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
             n--;
         }
         int m = im->colmap[i];
-        if (n && memchr(s, '\0', n)) {
+        if (n && im->types && im->types[i] == DVK_XLSX_ERROR) {
+            /* a workbook's error value (#N/A, #REF!) or a formula never computed */
+            problem(im, rec->line, (int)i, s, n, "the cell shows an error, not a value: correct "
+                    "it in the workbook (or type the value instead of a formula) and save it");
+            if (m >= 0)
+                bad[m] = 1;
+            n = 0;
+        } else if (n && memchr(s, '\0', n)) {
             problem(im, rec->line, (int)i, s, n, "contains a NUL byte");
             if (m >= 0)
                 bad[m] = 1;
             n = 0;
         } else if (n && !all_ascii(s, n)) {
             if (!dvk_text_valid_utf8(s, n)) {
-                problem(im, rec->line, (int)i, s, n, "not valid UTF-8 (save the file as UTF-8)");
+                problem(im, rec->line, (int)i, s, n, "not valid UTF-8 (save the file as UTF-8: "
+                        "\"CSV UTF-8 (Comma delimited)\" in Excel, or .xlsx)");
                 if (m >= 0)
                     bad[m] = 1;
                 n = 0;
@@ -1644,6 +1779,13 @@ static int on_record_import(void *ud, const dvk_csv_record *rec, dvk_error *err)
     importer *im = ud;
     if (!im->have_header)
         return on_header(im, rec, err);
+    if (!im->notes_checked) {
+        /* the notes row of a template (import.h): right below the header, marked */
+        im->notes_checked = 1;
+        size_t k = strlen(DVK_IMPORT_NOTES_MARK);
+        if (rec->nfields && rec->len[0] >= k && memcmp(rec->field[0], DVK_IMPORT_NOTES_MARK, k) == 0)
+            return DVK_OK;
+    }
     return on_row(im, rec, err);
 }
 
@@ -1651,6 +1793,240 @@ static void on_progress(void *ud, long long done, long long total)
 {
     importer *im = ud;
     dvk_progress_update(im->bar, done);
+}
+
+/* ======================================================================================
+ * Import: the row sources (a CSV file, or a sheet of a workbook)
+ * ==================================================================================== */
+
+#define PROBE_DONE 1000        /* stops the probe of a sheet: its header was found */
+#define HEADER_ROWS_MAX 20     /* non-empty rows a sheet may have above its header (titles) */
+
+/* What the first rows of a sheet say: the first non-empty row, and the row whose cells
+ * name every column the table requires (0: none within HEADER_ROWS_MAX rows). */
+typedef struct probe {
+    importer *im;
+    long first, header;
+    size_t col0, first_col0;   /* empty cells left of the header / the first row */
+    int seen;
+} probe;
+
+static size_t leading_empty(const dvk_xlsx_row *row)
+{
+    size_t i = 0;
+    while (i < row->ncells && !row->len[i])
+        i++;
+    return i;
+}
+
+/* 1 when the row's cells name every required column of the table, 0 when not, -1 out of
+ * memory. */
+static int header_matches(const importer *im, const dvk_xlsx_row *row)
+{
+    unsigned char have[C_COUNT] = {0};
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (!row->len[i])
+            continue;
+        char *key = header_key(row->cell[i], row->len[i]);
+        if (!key)
+            return -1;
+        int c = match_column(im->tmask, key);
+        free(key);
+        if (c >= 0)
+            have[c] = 1;
+    }
+    for (int c = 0; c < C_COUNT; c++)
+        if ((COLS[c].required & im->tmask) && !have[c])
+            return 0;
+    return 1;
+}
+
+static int probe_row(void *ud, const dvk_xlsx_row *row, dvk_error *err)
+{
+    probe *p = ud;
+    if (!p->seen++) {
+        p->first = row->row;
+        p->first_col0 = leading_empty(row);
+    }
+    int m = header_matches(p->im, row);
+    if (m < 0)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (m) {
+        p->header = row->row;
+        p->col0 = leading_empty(row);
+        return PROBE_DONE;
+    }
+    return p->seen >= HEADER_ROWS_MAX ? PROBE_DONE : DVK_OK;
+}
+
+static int probe_sheet(importer *im, dvk_xlsx *x, size_t i, probe *p, dvk_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->im = im;
+    int rc = dvk_xlsx_read(x, i, probe_row, p, err);
+    return rc == PROBE_DONE ? DVK_OK : rc;
+}
+
+/* A row of the sheet as a record of the pipeline: the cells from the header's first column,
+ * padded with empty cells to the header's width. Rows above the header (titles) and cells
+ * left of it are not part of the table. */
+static int xlsx_row(void *ud, const dvk_xlsx_row *row, dvk_error *err)
+{
+    static char empty[1];
+    importer *im = ud;
+    if (row->row < im->header_row)
+        return DVK_OK;
+    size_t n = row->ncells > im->col0 ? row->ncells - im->col0 : 0;
+    int any = 0;
+    for (size_t i = 0; i < n && !any; i++)
+        any = row->len[im->col0 + i] != 0;
+    if (!any)
+        return DVK_OK;
+    size_t w = im->have_header && im->ncols > n ? im->ncols : n;
+    for (size_t i = 0; i < w; i++) {
+        int in = i < n;
+        im->xf[i] = in ? row->cell[im->col0 + i] : empty;
+        im->xl[i] = in ? row->len[im->col0 + i] : 0;
+        im->xt[i] = in ? row->type[im->col0 + i] : DVK_XLSX_EMPTY;
+    }
+    dvk_csv_record rec = {row->row, w, im->xf, im->xl};
+    im->types = im->xt;
+    int rc = on_record_import(im, &rec, err);
+    im->types = NULL;
+    return rc;
+}
+
+/* The bar counts the file's bytes: the sheet's inflated share of them. */
+static void xlsx_progress(void *ud, long long done, long long total)
+{
+    importer *im = ud;
+    if (total > 0 && im->file_bytes > 0)
+        dvk_progress_update(im->bar, (long long)((double)done / (double)total * (double)im->file_bytes));
+}
+
+/* The sheets of x for a message: 'A', 'B' (hidden), ... */
+static void sheet_list(dvk_xlsx *x, dvk_buf *b)
+{
+    for (size_t i = 0; i < dvk_xlsx_sheet_count(x); i++)
+        dvk_buf_printf(b, "%s'%s'%s", i ? ", " : "", dvk_xlsx_sheet_name(x, i),
+                       dvk_xlsx_sheet_hidden(x, i) ? " (hidden)" : "");
+}
+
+/* Import a sheet of the workbook at im->path: the one opts->sheet names, or else the first
+ * visible sheet whose first rows hold a header with the table's required columns (the only
+ * visible sheet whatever it holds, so that its header's problems are named). */
+static int read_xlsx(importer *im, dvk_error *err)
+{
+    dvk_xlsx *x = NULL;
+    int rc = dvk_xlsx_open(im->path, im->path, NULL, &x, err);
+    if (rc)
+        return rc;
+    int chosen = -1;
+    probe p;
+    memset(&p, 0, sizeof p);
+    dvk_buf b = DVK_BUF_INIT;
+    if (im->opts->sheet) {
+        if ((chosen = dvk_xlsx_sheet_find(x, im->opts->sheet)) < 0) {
+            sheet_list(x, &b);
+            rc = dvk_error_set(err, DVK_EDATA, "%s: no sheet named '%s' (sheets: %s)", im->path,
+                               im->opts->sheet, dvk_buf_str(&b));
+            goto done;
+        }
+        if ((rc = probe_sheet(im, x, (size_t)chosen, &p, err)))
+            goto done;
+    } else {
+        int visible = 0, only = -1;
+        for (size_t i = 0; i < dvk_xlsx_sheet_count(x) && chosen < 0; i++) {
+            if (dvk_xlsx_sheet_hidden(x, i))
+                continue;
+            visible++;
+            only = (int)i;
+            if ((rc = probe_sheet(im, x, i, &p, err)))
+                goto done;
+            if (p.header)
+                chosen = (int)i;
+        }
+        if (chosen < 0 && visible == 1) {
+            chosen = only;   /* p is its probe */
+        } else if (chosen < 0) {
+            for (int c = 0; c < C_COUNT; c++)
+                if (COLS[c].required & im->tmask)
+                    dvk_buf_printf(&b, "%s%s", b.len ? ", " : "", COLS[c].name);
+            dvk_buf_adds(&b, "; sheets: ");
+            sheet_list(x, &b);
+            rc = dvk_error_set(err, DVK_EDATA, "%s: no visible sheet has a header with the columns "
+                               "of %s (%s); name the sheet with --sheet NAME", im->path,
+                               dvk_import_table_name(im->table), dvk_buf_str(&b));
+            goto done;
+        }
+    }
+    if (!(im->sheet = strdup(dvk_xlsx_sheet_name(x, (size_t)chosen)))) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!p.seen) {
+        rc = dvk_error_set(err, DVK_EDATA, "%s: sheet '%s' is empty (a header row is expected)",
+                           im->path, im->sheet);
+        goto done;
+    }
+    /* without a matching header, the first non-empty row is read as one (and its problems
+     * named) */
+    im->header_row = p.header ? p.header : p.first;
+    im->col0 = p.header ? p.col0 : p.first_col0;
+    dvk_xlsx_set_progress(x, xlsx_progress, im);
+    rc = dvk_xlsx_read(x, (size_t)chosen, xlsx_row, im, err);
+done:
+    dvk_buf_free(&b);
+    dvk_xlsx_close(x);
+    return rc;
+}
+
+/* The first bytes of a regular file (none of a pipe, which is read as CSV): *n of them. */
+static void file_head(FILE *in, unsigned char head[8], size_t *n)
+{
+    struct stat sb;
+    memset(head, 0, 8);
+    *n = 0;
+    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) {
+        *n = fread(head, 1, 8, in);
+        rewind(in);
+    }
+}
+
+static int is_workbook(FILE *in)
+{
+    unsigned char head[8];
+    size_t n;
+    file_head(in, head, &n);
+    return dvk_xlsx_is_zip(head, n) || dvk_xlsx_is_ole2(head, n);
+}
+
+/* The rows of the file: a workbook (by its first bytes) through read_xlsx, a CSV file through
+ * the CSV reader; other formats get a message saying how to save them. */
+static int read_rows(importer *im, FILE *in, long long total, dvk_error *err)
+{
+    unsigned char head[8];
+    size_t n;
+    file_head(in, head, &n);
+    if (dvk_xlsx_is_zip(head, n) || dvk_xlsx_is_ole2(head, n))
+        return read_xlsx(im, err);
+    const char *ext = strrchr(im->path, '.');
+    if (ext && (strcasecmp(ext, ".xlsx") == 0 || strcasecmp(ext, ".xls") == 0 ||
+                strcasecmp(ext, ".xlsm") == 0 || strcasecmp(ext, ".ods") == 0))
+        return dvk_error_set(err, DVK_EDATA, "%s: named as a spreadsheet but it is not one (an "
+                             "HTML or text file renamed?): open it in Excel or LibreOffice Calc "
+                             "and save it as \"Excel Workbook (.xlsx)\" or as CSV UTF-8", im->path);
+    if (im->opts->sheet)
+        return dvk_error_set(err, DVK_EUSAGE, "%s: --sheet is for Excel workbooks; this is a CSV file",
+                             im->path);
+    int utf16 = n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
+    for (size_t i = 0; i < n && !utf16; i++)
+        utf16 = head[i] == 0;   /* UTF-16 without a BOM: every other byte of ASCII is 0 */
+    if (utf16)
+        return dvk_error_set(err, DVK_EDATA, "%s:1: the file is UTF-16 text (Excel's \"Unicode "
+                             "Text\"), and dvk reads UTF-8. " SAVE_AS_CSV, im->path);
+    return dvk_csv_read(in, im->path, im->opts->chunk, on_record_import, im, on_progress, im,
+                        total, err);
 }
 
 /* ======================================================================================
@@ -1747,6 +2123,7 @@ static void importer_free(importer *im)
     for (size_t i = 0; i < im->npend; i++)
         free(im->pend[i].successor);
     free(im->pend);
+    free(im->sheet);
 }
 
 /* Successors that were not known when their row was read must exist by the end. An unknown
@@ -1914,7 +2291,8 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
         rc = dvk_store_fail(s, mrc, err, "starting the import");
         goto done;
     }
-    if ((rc = set_indexes_aside(im, total, err)))
+    /* a workbook holds about a quarter of the bytes of the same rows as CSV (deflate) */
+    if ((rc = set_indexes_aside(im, is_workbook(in) ? total * 4 : total, err)))
         goto done;
     if (table == DVK_IMPORT_MODELS) {
         if ((rc = dvk_units_load(s, NULL, &im->units, err)))
@@ -1934,7 +2312,8 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
     char label[64];
     snprintf(label, sizeof label, "importing %s", TABLE_NAMES[table]);
     im->bar = dvk_progress_start(label, total);
-    rc = dvk_csv_read(in, path, opts->chunk, on_record_import, im, on_progress, im, total, err);
+    im->file_bytes = total;
+    rc = read_rows(im, in, total, err);
     dvk_progress_finish(im->bar);
     im->bar = NULL;
     if (rc)

@@ -1,9 +1,27 @@
 /* import.h: the importer of units, models and appraisals from CSV files (read by the csv.h
- * reader) with row-by-row validation. Owns the import file formats and their header aliases;
+ * reader) and Excel workbooks (read by the xlsx.h reader) with row-by-row validation. Owns the import file formats and their header aliases;
  * it writes only the units, models and appraisals tables (and one audit record per import),
  * and must not touch the schema, runs or results. Unit look-ups go through the unit tree
  * (units.h); the levels a models row may name come from its province's script, through the
  * caller (dvk_import_opts.levels), so that no list of levels lives here.
+ *
+ * Row sources: a file whose first bytes are a zip or an OLE2 file is a workbook, anything
+ * else CSV; both give the same rows to one pipeline, so every rule below holds for both.
+ * - A workbook: the sheet opts->sheet names (exactly, or ignoring case), or else the first
+ *   visible sheet whose header (within its first 20 non-empty rows) names every required
+ *   column; the only visible sheet is read whatever it holds (its header's problems are
+ *   named); several visible sheets and no header: an error listing the sheets. Rows above
+ *   the header (titles) and empty columns left of it are not part of the table. Cells are
+ *   read as xlsx.h says (a merged cell's value in every cell it covers, dates as ISO); a
+ *   number cell is a plain number whatever opts->numbers says; an error cell (#N/A,
+ *   a formula never computed) is a problem. A value right of the
+ *   header's last column is a problem. Messages read "FILE:Sheet!C7: ..." (a cell) or
+ *   "FILE:Sheet!row 7: ..."; the rejects file's line column holds the sheet's row number.
+ * - A legacy .xls, an .ods, a file named .xls/.xlsx/.ods that is not one, UTF-16 text, a
+ *   header that is not UTF-8 (Windows-1258, TCVN3) or whose columns are separated by ';' or
+ *   TAB: an error saying how to save the file so that dvk reads it.
+ * - The notes row: a row right below the header whose first cell starts with
+ *   DVK_IMPORT_NOTES_MARK (the templates of `dvk template` have one) is not data.
  *
  * Import rules (the contract `dvk import` documents):
  * - The first non-empty record is the header; columns may come in any order and may be named
@@ -37,6 +55,13 @@
  * - Models: a row that updates a stored model whose metrics include one the file has no
  *   column for is a problem (a misspelled column would silently drop it) unless
  *   opts->replace; an empty cell in a present column is a deliberate "unknown".
+ * - A row-number column ("STT", "TT", "Số TT", "Số thứ tự"), which nearly every Vietnamese
+ *   list has first, is read and not stored (it is not a metric).
+ * - Models: the items of a registration dossier may come as text columns (dossier_situation,
+ *   _goals, _method, _scope, _forces, _resources, _timing, _outputs, _sustainability, or
+ *   their Vietnamese headings in dvk_import_dossier). models has no column of its own for
+ *   them: they are stored in models.description, after the description (if any) and a
+ *   blank line, one "Heading: text" line each, in that order; empty ones left out.
  * - Appraisals: with opts->criteria, the criterion must be one of the model's province's
  *   criteria and the score at most its max (a province whose script declares no criteria, or
  *   that has no script, is not checked); the message names the appraiser and the model. */
@@ -48,6 +73,11 @@
 #include "dvk/store.h"
 
 #define DVK_IMPORT_PROBLEMS_MAX 50       /* problems kept as messages; the rest are counted */
+#define DVK_IMPORT_NOTES_MARK "(ghi chú)" /* first cell of a template's notes row (above) */
+
+/* The dossier items (above): {English column id, Vietnamese heading}, in their order. */
+#define DVK_IMPORT_DOSSIER_ITEMS 9
+extern const char *const dvk_import_dossier[DVK_IMPORT_DOSSIER_ITEMS][2];
 
 typedef enum dvk_import_table {
     DVK_IMPORT_UNITS,
@@ -86,6 +116,7 @@ typedef struct dvk_import_opts {
     int replace;                /* models: a stored model's metrics become the file's even when
                                    the file lacks one of them (--replace) */
     int numbers;                /* how numbers are written (--number-format): DVK_NUMBERS_* */
+    const char *sheet;          /* a workbook's sheet (--sheet; NULL: found by its header) */
 } dvk_import_opts;
 
 /* How a file writes numbers (metrics, scores). AUTO reads plain ("1020000", "2.5") and
