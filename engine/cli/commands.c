@@ -8,7 +8,7 @@ const dvk_command dvk_commands[] = {
     {"init", cmd_init, "dvk init",
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
-    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
+    {"import", cmd_import, "dvk import units|models|appraisals|appraisers FILE.csv [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
      "import a CSV file: every row is checked; a bad file imports nothing",
      "  --skip-bad FILE  import the good rows; write the bad ones to FILE with their line and reason\n"
      "  --dry-run        check the whole file, write nothing\n"
@@ -33,7 +33,12 @@ const dvk_command dvk_commands[] = {
      "              nội dung), synthetic (giả lập); any other column is a numeric metric\n"
      "              (empty cell: unknown)\n"
      "  appraisals: model (mô hình, mã mô hình), criterion (tiêu chí), appraiser (người chấm,\n"
-     "              thành viên), score (điểm), note (ghi chú)\n"
+     "              thành viên), score (điểm), note (ghi chú), level (cấp: the council's\n"
+     "              round; absent or empty: the model's own level), origin (nguồn, phiếu\n"
+     "              chấm: the score sheet the score came from)\n"
+     "  appraisers: the council's members: code (mã, mã thành viên), name (tên, họ tên),\n"
+     "              unit (đơn vị, đơn vị công tác), role (chức vụ, vai trò), province (tỉnh:\n"
+     "              for a member without a unit of the province)\n"
      "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level one of\n"
      "the province script's levels, registration moi|tiep-tuc, unit kind province|district|commune|\n"
      "party-committee|agency|mass-organisation; Vietnamese words are accepted (\"Tập thể\",\n"
@@ -43,7 +48,10 @@ const dvk_command dvk_commands[] = {
      "importing a file twice changes nothing. A cell written by `dvk export` as '=... (an\n"
      "apostrophe before = + - @ TAB or CR) is read back without that one apostrophe.\n"
      "Appraisals: criterion is one of the province script's criteria and score is from 0 to\n"
-     "its max. Text: control characters (ESC, BEL, any C0 but TAB and line ends, DEL, C1) are\n"
+     "its max; one score per model, level, criterion and appraiser. The scores of one level\n"
+     "are that level's council's round: a level with no scores of its own reads none. A\n"
+     "member (appraisers, matched by code or name) who scores a model of their own unit is\n"
+     "refused (recusal), unless the province script sets council.recusal = \"none\". Text: control characters (ESC, BEL, any C0 but TAB and line ends, DEL, C1) are\n"
      "refused in every cell; codes (code, unit, parent, successor, model, criterion) also\n"
      "refuse TAB, line ends, bidirectional marks (U+200E/F, U+202A-202E, U+2066-2069) and\n"
      "zero-width characters (U+200B-200D, U+2060, U+FEFF); names (name, appraiser) have those\n"

@@ -617,23 +617,24 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         }
     }
 
-    /* Council scores: when any model of the province and year has appraisals, each eligible
-     * candidate is asked for its own (see decide.h). */
-    /* 0 1 when (province, year) has appraisals */
+    /* Council scores: when any model of the province and year has appraisals at this level
+     * (the council's round), each eligible candidate is asked for its own (see decide.h). */
+    /* 0 1 when (province, year) has appraisals at level ?3 */
     if (!(st = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM appraisals a JOIN models m"
-                                    " ON m.id = a.model WHERE m.province = ?1 AND m.year = ?2)",
-                                 err))) {
+                                    " ON m.id = a.model WHERE m.province = ?1 AND m.year = ?2"
+                                    " AND a.level = ?3)", err))) {
         rc = err->code;
         goto done;
     }
     sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, o->year);
+    sqlite3_bind_text(st, 3, o->level, -1, SQLITE_STATIC);
     int council = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     st = NULL;
-    /* 0 1 when model ?1 has appraisals */
+    /* 0 1 when model ?1 has appraisals at level ?2 */
     if (council && !(scored = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM appraisals"
-                                                   " WHERE model = ?1)", err))) {
+                                                   " WHERE model = ?1 AND level = ?2)", err))) {
         rc = err->code;
         goto done;
     }
@@ -703,6 +704,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         if (scored && ev.eligible) {
             sqlite3_reset(scored);
             sqlite3_bind_int64(scored, 1, id);
+            sqlite3_bind_text(scored, 2, o->level, -1, SQLITE_STATIC);
             int src = sqlite3_step(scored);
             if (src != SQLITE_ROW) {
                 rc = dvk_store_fail(s, src, err, "reading appraisals");

@@ -184,6 +184,34 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'a revocation cannot be changed'); END;"
     "CREATE TRIGGER revocations_no_delete BEFORE DELETE ON revocations"
     " BEGIN SELECT RAISE(ABORT, 'a revocation cannot be changed'); END;",
+    /* 4 (the council's round; the lead renumbers it to follow migration 3 at merge): the
+     * council's members and their units (recusal), and appraisals that belong to a level
+     * (the commune council's and the province council's scores of one model are separate
+     * rounds) with their origin (the score sheet they came back on). Scores stored before
+     * take the model's own level. */
+    "CREATE TABLE appraisers ("
+    "  province TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  unit TEXT REFERENCES units(code),"
+    "  role TEXT,"
+    "  PRIMARY KEY (province, code)"
+    ");"
+    "CREATE TABLE appraisals_by_level ("
+    "  model INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    "  level TEXT NOT NULL,"
+    "  criterion TEXT NOT NULL,"
+    "  appraiser TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  note TEXT,"
+    "  origin TEXT,"
+    "  PRIMARY KEY (model, level, criterion, appraiser)"
+    ");"
+    "INSERT INTO appraisals_by_level(model, level, criterion, appraiser, score, note)"
+    " SELECT a.model, m.level, a.criterion, a.appraiser, a.score, a.note"
+    " FROM appraisals a JOIN models m ON m.id = a.model;"
+    "DROP TABLE appraisals;"
+    "ALTER TABLE appraisals_by_level RENAME TO appraisals;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
