@@ -82,7 +82,23 @@ const dvk_command dvk_commands[] = {
      "                 scores (appraisals) while other models of the province and year have\n"
      "                 some (refused otherwise, naming them)\n"
      "No candidates (no models of the year at the level, no proposals from the level below):\n"
-     "refused, nothing stored (a dry run says so too).\n"},
+     "refused, nothing stored (a dry run says so too). What `dvk check` calls an error is\n"
+     "refused first, nothing stored.\n"},
+    {"check", cmd_check, "dvk check --province P --year Y [--level L] [--unit CODE]",
+     "before deciding: what would go wrong (exit 1 on an error, 0 with warnings only)",
+     "  --province P   the province code\n"
+     "  --year Y       the year of the registrations\n"
+     "  --level L      only this level (default: every level of the province, lowest first)\n"
+     "  --unit CODE    only the candidates of this unit's subtree\n"
+     "Each candidate is evaluated with the province script, as dvk decide would (nothing is\n"
+     "stored). Errors (a decision would be wrong; dvk decide refuses them): a candidate whose\n"
+     "unit is not in the province's unit tree, whose field the script does not declare, or\n"
+     "that started after the cutoff; a council criterion with fewer scores than the script's\n"
+     "council.min_members (below = \"error\"); a script error on a candidate. Warnings: a\n"
+     "metric the script reads that candidates lack (by name, with how many lack it); models\n"
+     "council.min_members makes ineligible; eligible candidates without council scores at the\n"
+     "level while others have some (dvk decide refuses them unless --allow-missing-scores).\n"
+     "Models are named, the first 10 of each finding.\n"},
     {"runs", cmd_runs, "dvk runs [--province P] [--year Y] | runs show N [MODEL] | runs finalize N --number NUMBER --date DATE [--force-date] [--superseded]",
      "list runs, explain a run's models, or make a run final",
      "  --province P, --year Y   only these runs; with both, also the units with no run\n"

@@ -307,6 +307,23 @@ static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const ch
         sqlite3_bind_text(st, 5, below, -1, SQLITE_STATIC);
 }
 
+sqlite3_stmt *dvk_decide_candidates(dvk_store *s, const dvk_decide_opts *o,
+                                    const struct dvk_units *t, const char *below,
+                                    dvk_error *err)
+{
+    char *scope = NULL;
+    if (o->unit && !(scope = dvk_units_subtree_json(t, o->unit, DVK_UNITS_MERGED, err)))
+        return NULL;
+    sqlite3_stmt *st = dvk_store_prepare(s, CANDIDATES_SQL, err);
+    if (st) {
+        bind_candidates(st, o, scope, below);
+        if (scope)      /* bound STATIC above: bind a copy that outlives scope */
+            sqlite3_bind_text(st, 4, scope, -1, SQLITE_TRANSIENT);
+    }
+    free(scope);
+    return st;
+}
+
 /* Check that o->province is a province and o->unit (if any) one of its units, and load the
  * province's unit tree into r (once per run). With o->unit, *scope gets the JSON list of the
  * units under it, units merged into them included (DVK_UNITS_MERGED: `--unit b` decides for
@@ -484,6 +501,29 @@ static void rules_json(dvk_buf *b, const dvk_province *p, const char *level)
     dvk_buf_adds(b, "}}");
 }
 
+/* dvk_check without evaluating (the run evaluates): its errors refuse the run, the first
+ * ones named. */
+static int check_first(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
+                       dvk_error *err)
+{
+    dvk_check_opts co = {o->province, o->year, o->level, o->unit, 0};
+    dvk_check_report rep;
+    int rc = dvk_check(s, scripts_dir, &co, &rep, err);
+    if (rc == DVK_OK && rep.errors > 0) {
+        dvk_buf b = DVK_BUF_INIT;
+        int shown = 0;
+        for (size_t i = 0; i < rep.n && shown < 3; i++)
+            if (rep.items[i].error)
+                dvk_buf_printf(&b, "%s%s", shown++ ? "; " : "", rep.items[i].text);
+        rc = dvk_error_set(err, DVK_EDATA, "dvk check finds %lld error%s: %s%s; nothing decided",
+                           rep.errors, rep.errors == 1 ? "" : "s", dvk_buf_str(&b),
+                           rep.errors > shown ? "; ... (dvk check lists them all)" : "");
+        dvk_buf_free(&b);
+    }
+    dvk_check_report_free(&rep);
+    return rc;
+}
+
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                dvk_decide_summary *sum, dvk_error *err)
 {
@@ -544,6 +584,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         goto done;
     }
     const char *below = li > 0 ? p->levels[li - 1] : NULL;
+    /* what dvk check calls an error is refused before anything is evaluated */
+    if ((rc = check_first(s, scripts_dir, o, err)) != DVK_OK)
+        goto done;
     /* criteria used as tie-breakers at this level */
     for (int qi = 0; qi < p->nquotas; qi++) {
         if (strcmp(p->quotas[qi].level, o->level) != 0)

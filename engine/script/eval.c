@@ -166,6 +166,23 @@ static int too_few(const dvk_province *p, const dvk_criterion *c, const char *mc
     return DVK_OK;
 }
 
+int dvk_script_applies(lua_State *L, const dvk_province *p, int ci, int midx, int cidx,
+                       const char *model_code, int *applies, dvk_error *err)
+{
+    const dvk_criterion *c = &p->criteria[ci];
+    *applies = 1;
+    if (c->applies_ref == LUA_NOREF)
+        return DVK_OK;
+    midx = lua_absindex(L, midx);
+    cidx = lua_absindex(L, cidx);
+    int top = lua_gettop(L);
+    if (call_fn(L, c->applies_ref, midx, cidx, 1, err) != DVK_OK)
+        return script_fail(err, model_code ? model_code : "?", "criterion", c->id);
+    *applies = lua_toboolean(L, -1);
+    lua_settop(L, top);
+    return DVK_OK;
+}
+
 int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                     const char *model_code, dvk_eval *ev, dvk_error *err)
 {

@@ -555,6 +555,81 @@ void script_wrap_model(lua_State *L, long long id, int year, const char *level)
     lua_setmetatable(L, -2);
 }
 
+/* ------------------------------------------------------------------ tracing metrics */
+
+static const char REG_TRACE = 'R';      /* metric name -> models that read it absent; absent:
+                                           no tracing */
+
+/* __index of a traced metrics table: an absent metric read (upvalue 1: the counts, 2: the
+ * names this model has read absent already) counts once per model; the value stays nil. */
+static int traced_index(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, lua_upvalueindex(2)) == LUA_TNIL) {
+            lua_pushvalue(L, 2);
+            lua_pushboolean(L, 1);
+            lua_rawset(L, lua_upvalueindex(2));
+            lua_pushvalue(L, 2);
+            lua_pushvalue(L, 2);
+            lua_Integer n = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER
+                          ? lua_tointeger(L, -1) : 0;
+            lua_pop(L, 1);
+            lua_pushinteger(L, n + 1);
+            lua_rawset(L, lua_upvalueindex(1));
+        }
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
+/* With tracing on, give the metrics data table on top a metatable whose __index counts the
+ * absent metrics read (the read-only view looks misses up in it). */
+static void trace_metrics(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_TRACE) != LUA_TTABLE) {   /* data counts|nil */
+        lua_pop(L, 1);
+        return;
+    }
+    lua_newtable(L);                                        /* data counts seen */
+    lua_pushcclosure(L, traced_index, 2);                   /* data index */
+    lua_createtable(L, 0, 1);                               /* data index mt */
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");                         /* data mt */
+    lua_setmetatable(L, -2);                                /* data */
+}
+
+int dvk_script_trace_metrics(lua_State *L, int on)
+{
+    if (!lua_checkstack(L, 2))
+        return DVK_ENOMEM;
+    if (on)
+        lua_newtable(L);
+    else
+        lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_TRACE);
+    return DVK_OK;
+}
+
+int dvk_script_traced_metrics(lua_State *L, void (*each)(void *ud, const char *name,
+                                                         long long models), void *ud)
+{
+    if (!lua_checkstack(L, 4))
+        return DVK_ENOMEM;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_TRACE) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return DVK_OK;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING)
+            each(ud, lua_tostring(L, -2), (long long)lua_tointeger(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return DVK_OK;
+}
+
 /* Build the model object from the current row of st (DVK_SCRIPT_MODEL_COLS: 0 id, 1 code,
  * 2 name, 3 kind, 4 category, 5 field, 6 level, 7 year, 8 registration, 9 started_on,
  * 10 address, 11 description, 12 synthetic, 13 metrics, 14 unit, 15 province) and push it,
@@ -601,6 +676,7 @@ static void push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char 
                  code ? code : "?", cut, mt ? mt : "");
         luaL_error(L, "%s", msg);
     }
+    trace_metrics(L);                                       /* dvk check: reads of absent ones */
     dvk_sandbox_push_view(L, -1);                           /* lv d metrics view */
     lua_setfield(L, -3, "metrics");
     lua_pop(L, 1);                                          /* lv d */
