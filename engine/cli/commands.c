@@ -99,6 +99,30 @@ const dvk_command dvk_commands[] = {
      "council.min_members makes ineligible; eligible candidates without council scores at the\n"
      "level while others have some (dvk decide refuses them unless --allow-missing-scores).\n"
      "Models are named, the first 10 of each finding.\n"},
+    {"sheets", cmd_sheets, "dvk sheets --province P --year Y --level L [--unit CODE] [-o DIR]",
+     "write one XLSX score sheet per council member, for the council's round at a level",
+     "  --province P   the province code\n"
+     "  --year Y       the year of the registrations\n"
+     "  --level L      the council's level (the candidates are dvk decide's at that level)\n"
+     "  --unit CODE    only the candidates of this unit's subtree\n"
+     "  -o, --output DIR  the folder to write to (default: the current folder); one file per\n"
+     "                 member, named <member code>.xlsx, replaced whole\n"
+     "The members are the province's appraisers (dvk import appraisers). A sheet lists the\n"
+     "member's candidates (the models of their own unit left out: recusal, unless the\n"
+     "province script sets council.recusal = \"none\") and each criterion the council scores\n"
+     "(council = true) with its maximum; the score cells accept a number from 0 to it. The\n"
+     "first sheet is the appraisals import layout (its extra columns - model name, criterion\n"
+     "name, maximum - are ignored by the import; origin names the file), so a filled sheet\n"
+     "imports back with `dvk import appraisals`. The second sheet holds the instructions and\n"
+     "the signature line.\n"},
+    {"council", cmd_council, "dvk council --run N [--model CODE]",
+     "each council member's scores beside the run's result, and who recused",
+     "  --run N        the run\n"
+     "  --model CODE   only this model\n"
+     "For every model of the run with council scores at the run's level: per criterion the\n"
+     "score of each member (appraiser) and the points the run gave (-> points / max), then\n"
+     "the province's members who recused (their unit is the model's; dvk import appraisers).\n"
+     "`dvk runs show N MODEL` ends with the same lines for one model.\n"},
     {"runs", cmd_runs, "dvk runs [--province P] [--year Y] | runs show N [MODEL] | runs finalize N --number NUMBER --date DATE [--force-date] [--superseded]",
      "list runs, explain a run's models, or make a run final",
      "  --province P, --year Y   only these runs; with both, also the units with no run\n"

@@ -58,14 +58,14 @@ static int add_item(dvk_check_report *rep, int error, const char *level, dvk_buf
     return DVK_OK;
 }
 
-/* One finding about the models in x ("N candidate(s) <what>: A, B, ..."), when there are. */
+/* One finding about the models in x ("<what>: N candidate(s): A, B, ..."), when there are. */
 static int add_named(dvk_check_report *rep, int error, const char *level, named *x,
                      const char *what, dvk_error *err)
 {
     if (x->n == 0)
         return DVK_OK;
     dvk_buf t = DVK_BUF_INIT;
-    dvk_buf_printf(&t, "%lld candidate%s %s: %s%s", x->n, x->n == 1 ? "" : "s", what,
+    dvk_buf_printf(&t, "%s: %lld candidate%s: %s%s", what, x->n, x->n == 1 ? "" : "s",
                    dvk_buf_str(&x->codes), x->n > DVK_CHECK_NAMED ? ", ..." : "");
     return add_item(rep, error, level, &t, err);
 }
@@ -259,24 +259,23 @@ static int check_level(dvk_store *s, lua_State *L, const dvk_province *p, const 
             goto done;
     }
     char what[256];
-    snprintf(what, sizeof what, "ha%s fewer council scores than council.min_members (%d) on "
-             "a council criterion", ls.too_few.n == 1 ? "s" : "ve", p->council.min_members);
+    snprintf(what, sizeof what, "fewer council scores than council.min_members (%d) on a "
+             "council criterion%s", p->council.min_members,
+             p->council.below == DVK_BELOW_INELIGIBLE ? ", so not eligible" : "");
     char after[128];
     snprintf(after, sizeof after, "started after the cutoff %s (started_on)", cutoff);
+    /* an ineligible model is what the province asked for: a warning */
     if ((rc = add_named(rep, 1, level, &ls.unit_unknown,
-                        "belong to a unit that is not in the province's unit tree", err)) ||
+                        "unit not in the province's unit tree", err)) ||
         (rc = add_named(rep, 1, level, &ls.field_unknown,
-                        "have a field the province script does not declare", err)) ||
+                        "field the province script does not declare", err)) ||
         (rc = add_named(rep, 1, level, &ls.after_cutoff, after, err)) ||
         (rc = add_named(rep, p->council.below != DVK_BELOW_INELIGIBLE, level, &ls.too_few,
-                        p->council.below == DVK_BELOW_INELIGIBLE
-                            ? "will not be eligible: fewer council scores than "
-                              "council.min_members on a council criterion"
-                            : what, err)))
+                        what, err)))
         goto done;
     if (eligible_without > 0 && ls.scored > 0 &&
         (rc = add_named(rep, 0, level, &ls.no_scores,
-                        "eligible but without council scores at this level while others have "
+                        "eligible without council scores at this level while others have "
                         "some (dvk decide refuses them unless --allow-missing-scores)", err)))
         goto done;
     if (o->evaluate) {

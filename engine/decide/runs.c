@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvk/council.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
 #include "dvk/outfile.h"
@@ -450,6 +451,8 @@ static void explain_text(const dvk_run_result *r, dvk_buf *b)
                    str(r->registration));
     if (r->eligible)
         dvk_buf_adds(b, "  gates: all passed\n");
+    else if (!r->gate)      /* too few council scores (council.below = "ineligible") */
+        dvk_buf_adds(b, "  gates: all passed, not eligible (see the reason)\n");
     else
         dvk_buf_printf(b, "  gates: failed '%s'\n", str(r->gate));
     for (size_t i = 0; i < r->nscores; i++) {
@@ -519,6 +522,13 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
         return NULL;
     dvk_buf b = DVK_BUF_INIT;
     int bad = dvk_run_explain_text(&e, &b);
+    /* one model: each council member's score beside the run's points, and who recused */
+    if (!bad && model_code && e.nresults == 1 &&
+        dvk_council_model_text(s, run, e.results[0].model, &b, err) != DVK_OK) {
+        dvk_run_explain_free(&e);
+        dvk_buf_free(&b);
+        return NULL;
+    }
     dvk_run_explain_free(&e);
     char *text = bad ? NULL : dvk_buf_take(&b, NULL);
     dvk_buf_free(&b);

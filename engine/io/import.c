@@ -35,7 +35,7 @@ enum col {
     C_CODE, C_NAME, C_UNIT, C_KIND, C_CATEGORY, C_FIELD, C_LEVEL, C_YEAR, C_REGISTRATION,
     C_STARTED_ON, C_ADDRESS, C_DESCRIPTION, C_SYNTHETIC, C_PARENT, C_VALID_FROM, C_VALID_TO,
     C_SUCCESSOR, C_MODEL, C_CRITERION, C_APPRAISER, C_SCORE, C_NOTE, C_ORIGIN, C_ROLE,
-    C_PROVINCE, C_COUNT
+    C_PROVINCE, C_MODEL_NAME, C_CRITERION_NAME, C_MAX, C_COUNT
 };
 
 /* The known columns: English id (the export's header), the tables that have it, and the
@@ -69,6 +69,10 @@ static const struct colspec {
     [C_ORIGIN] = {"origin", T_APPR, 0},
     [C_ROLE] = {"role", T_MEMBERS, 0},
     [C_PROVINCE] = {"province", T_MEMBERS, 0},
+    /* read and ignored: the informational columns of a score sheet (dvk sheets) */
+    [C_MODEL_NAME] = {"model_name", T_APPR, 0},
+    [C_CRITERION_NAME] = {"criterion_name", T_APPR, 0},
+    [C_MAX] = {"max", T_APPR, 0},
 };
 
 /* Header aliases, as search keys (dvk_text_key, then '_' and '-' read as spaces): a header
@@ -84,6 +88,8 @@ static const struct colspec {
  *   valid_to: hiệu lực đến, đến ngày   successor: kế thừa, đơn vị kế thừa, sáp nhập vào
  *   model: mô hình, mã mô hình    criterion: tiêu chí    appraiser: người chấm, thành viên
  *   score: điểm                   note: ghi chú             origin: nguồn, phiếu chấm
+ *   model_name: tên mô hình; criterion_name: tên tiêu chí; max: điểm tối đa (appraisals:
+ *   read and ignored, the informational columns of a score sheet)
  *   appraisers: code: mã thành viên; name: họ tên, họ và tên; unit: đơn vị công tác;
  *   role: chức vụ, vai trò; province: tỉnh */
 static const struct alias {
@@ -148,6 +154,9 @@ static const struct alias {
     {T_MEMBERS, "chuc vu", C_ROLE},
     {T_MEMBERS, "vai tro", C_ROLE},
     {T_MEMBERS, "tinh", C_PROVINCE},
+    {T_APPR, "ten mo hinh", C_MODEL_NAME},
+    {T_APPR, "ten tieu chi", C_CRITERION_NAME},
+    {T_APPR, "diem toi da", C_MAX},
 };
 
 /* Enumerations: the stored ids, then extra aliases (as keys). A value matches an id exactly,

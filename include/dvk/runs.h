@@ -114,7 +114,8 @@ void dvk_run_explain_free(dvk_run_explain *e);
 /* The text `dvk runs show` prints. 0, or -1 when out of memory. */
 int dvk_run_explain_text(const dvk_run_explain *e, dvk_buf *b);
 /* dvk_runs_explain + dvk_run_explain_text in one (for the Lua bindings): malloc'd text equal
- * to what `dvk runs show RUN [MODEL]` prints, or NULL with err set. */
+ * to what `dvk runs show RUN [MODEL]` prints, or NULL with err set. With MODEL, each council
+ * member's scores at the run's level and who recused follow (dvk_council_model_text). */
 char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
                             dvk_error *err);
 
