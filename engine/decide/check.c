@@ -196,8 +196,9 @@ static int check_level(dvk_store *s, lua_State *L, const dvk_province *p, const 
         const char *started = (const char *)sqlite3_column_text(cands, 9);
         if (started && strcmp(started, cutoff) > 0)
             name_add(&ls.after_cutoff, code);
-        int any;
-        if ((rc = council_counts(s, cnt, id, level, p, counts, &any, err)) != DVK_OK)
+        int any = 0;    /* the scores are counted only when something reads the counts */
+        if ((o->evaluate || p->council.min_members > 0) &&
+            (rc = council_counts(s, cnt, id, level, p, counts, &any, err)) != DVK_OK)
             goto done;
         ls.scored += any;
         if (need_model &&

@@ -24,7 +24,7 @@ EX-4,Camera,example/dong,tap-the,mo-hinh,quoc-phong-an-ninh,huyen,2023,moi,2020-
 CSV
 $DVK --quiet import units units.csv
 $DVK --quiet import models models.csv
-echo "== a clean year: warnings only"
+echo "== a level without candidates"
 $DVK check --province example --year 2023 --level co-so || echo "exit $?"
 echo "== what would go wrong"
 # EX-3 started after the cutoff (11-30); EX-2 and EX-4 lack beneficiaries (the script reads it)
