@@ -29,6 +29,12 @@ EX-T1,Camera an ninh thôn Tây,example/tay,tap-the,mo-hinh,quoc-phong-an-ninh,h
 CSV
 $DVK --quiet import units units.csv
 $DVK --quiet import models models.csv
+echo "== no sheets without members, council criteria or candidates"
+mkdir sheets
+$DVK sheets --province example --year 2023 --level huyen -o sheets || echo "exit $?"
+$DVK --scripts "$SRC/tests/data/example" sheets --province example --year 2023 --level huyen -o sheets || echo "exit $?"
+$DVK sheets --province example --year 2023 --level xa -o sheets || echo "exit $?"
+$DVK sheets --province example --year 2023 --level huyen -o nowhere || echo "exit $?"
 echo "== the council's members"
 cat > bad-members.csv <<'CSV'
 Mã thành viên,Họ tên,Đơn vị công tác,Chức vụ
@@ -46,9 +52,15 @@ CSV
 $DVK import appraisers members.csv
 $DVK import appraisers members.csv
 echo "== score sheets out"
-mkdir sheets
+$DVK sheets --province example --year 2023 --level tinh -o sheets || echo "exit $?"
 $DVK sheets --province example --year 2023 --level huyen -o sheets
 ls sheets
+echo "== a sheet: scores validated 0..max, the instructions and the signature line"
+unzip -p sheets/TV1.xlsx xl/worksheets/sheet1.xml |
+  grep -o '<dataValidation type="decimal"[^>]*sqref="H[0-9]*"><formula1>[^<]*</formula1><formula2>[^<]*</formula2>' |
+  sed -E 's/ (allowBlank|showInputMessage|showErrorMessage|errorTitle|error)="[^"]*"//g'
+unzip -p sheets/TV1.xlsx xl/sharedStrings.xml | grep -o '<t[^>]*>[^<]*</t>' | sed 's/<[^>]*>//g' |
+  grep -E "Thành viên|Số mô hình|NGƯỜI CHẤM|tối đa [0-9]"
 echo "== and back: LibreOffice writes each sheet's first page as CSV"
 SOFFICE=$(command -v soffice || command -v libreoffice || true)
 [ -n "$SOFFICE" ] || { echo "LibreOffice is needed (Debian: libreoffice-calc-nogui)"; exit 1; }
