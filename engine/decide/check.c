@@ -156,7 +156,8 @@ static int check_level(dvk_store *s, lua_State *L, const dvk_province *p, const 
     /* 0 criterion, 1 members' scores */
     if (!(cnt = dvk_store_prepare(s, "SELECT criterion, count(*) FROM appraisals WHERE model = ?1"
                                      " AND level = ?2 GROUP BY criterion", err)) ||
-        !(cands = dvk_decide_candidates(s, &d, t, li > 0 ? p->levels[li - 1] : NULL, err))) {
+        !(cands = dvk_decide_candidates(s, &d, t, li > 0 ? p->levels[li - 1] : NULL,
+                                        !need_model, err))) {
         rc = err->code;
         goto done;
     }

@@ -308,13 +308,17 @@ static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const ch
 }
 
 sqlite3_stmt *dvk_decide_candidates(dvk_store *s, const dvk_decide_opts *o,
-                                    const struct dvk_units *t, const char *below,
+                                    const struct dvk_units *t, const char *below, int light,
                                     dvk_error *err)
 {
     char *scope = NULL;
     if (o->unit && !(scope = dvk_units_subtree_json(t, o->unit, DVK_UNITS_MERGED, err)))
         return NULL;
-    sqlite3_stmt *st = dvk_store_prepare(s, CANDIDATES_SQL, err);
+    char sql[2048];
+    /* the same rows; the columns a light pass does not read left NULL, in their places */
+    snprintf(sql, sizeof sql, "SELECT id, code, name, NULL, NULL, field, NULL, NULL, NULL,"
+             " started_on, NULL, NULL, NULL, NULL, unit, NULL FROM (%s)", CANDIDATES_SQL);
+    sqlite3_stmt *st = dvk_store_prepare(s, light ? sql : CANDIDATES_SQL, err);
     if (st) {
         bind_candidates(st, o, scope, below);
         if (scope)      /* bound STATIC above: bind a copy that outlives scope */

@@ -298,7 +298,8 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
     dopts.year = o->year;
     dopts.level = p->levels[li];
     dopts.unit = o->unit;
-    if (!(st = dvk_decide_candidates(s, &dopts, t, li > 0 ? p->levels[li - 1] : NULL, err))) {
+    if (!(st = dvk_decide_candidates(s, &dopts, t, li > 0 ? p->levels[li - 1] : NULL, 1,
+                                     err))) {
         rc = err->code;
         goto done;
     }

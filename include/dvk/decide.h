@@ -67,9 +67,11 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
 /* The candidates of (o->province, o->year, o->level[, o->unit]) exactly as dvk_decide reads
  * them: a prepared statement over DVK_SCRIPT_MODEL_COLS (script.h) in model-code order,
  * bound; below is the level under o->level whose proposals are candidates too (NULL at the
- * lowest level). o->unit must be a unit of the province (t: the province's unit tree). */
+ * lowest level). o->unit must be a unit of the province (t: the province's unit tree). With
+ * light, only the columns id (0), code (1), name (2), field (5), started_on (9) and unit
+ * (14) are read (the others are NULL): a pass that builds no model objects. */
 sqlite3_stmt *dvk_decide_candidates(dvk_store *s, const dvk_decide_opts *o,
-                                    const struct dvk_units *t, const char *below,
+                                    const struct dvk_units *t, const char *below, int light,
                                     dvk_error *err);
 
 /* ------------------------------------------------------------------ check (check.c) */
