@@ -75,6 +75,7 @@ int dvk_council_model_text(dvk_store *s, long long run, long long model, dvk_buf
     st = dvk_store_prepare(s,
         "SELECT p.code, p.name, p.unit FROM runs r JOIN models m ON m.id = ?2"
         " JOIN appraisers p ON p.province = r.province AND p.unit = m.unit"
+        "  AND " DVK_COUNCIL_SITS_AT("r.level")
         " WHERE r.id = ?1 AND NOT EXISTS (SELECT 1 FROM appraisals a WHERE a.model = m.id"
         "  AND a.level = r.level AND (a.appraiser = p.code OR a.appraiser = p.name))"
         " ORDER BY p.code", err);

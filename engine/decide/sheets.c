@@ -249,11 +249,13 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
     }
     /* the members: 0 code, 1 name, 2 unit, 3 role */
     if (!(st = dvk_store_prepare(s, "SELECT code, name, unit, role FROM appraisers"
-                                    " WHERE province = ?1 ORDER BY code", err))) {
+                                    " WHERE province = ?1 AND " DVK_COUNCIL_SITS_AT("?2")
+                                    " ORDER BY code", err))) {
         rc = err->code;
         goto done;
     }
     sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->levels[li], -1, SQLITE_STATIC);
     size_t cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (d.nm == cap) {
@@ -287,8 +289,9 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
         goto done;
     }
     if (d.nm == 0) {
-        rc = dvk_error_set(err, DVK_EDATA, "%s has no council members: import them first "
-                           "(dvk import appraisers FILE.csv)", o->province);
+        rc = dvk_error_set(err, DVK_EDATA, "%s has no council members at level %s: import "
+                           "them first (dvk import appraisers FILE.csv)", o->province,
+                           o->level);
         goto done;
     }
     /* the candidates, as dvk decide takes them */

@@ -50,7 +50,7 @@ static const struct colspec {
     [C_KIND] = {"kind", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
     [C_CATEGORY] = {"category", T_MODELS, T_MODELS},
     [C_FIELD] = {"field", T_MODELS, T_MODELS},
-    [C_LEVEL] = {"level", T_MODELS | T_APPR, T_MODELS},
+    [C_LEVEL] = {"level", T_MODELS | T_APPR | T_MEMBERS, T_MODELS},
     [C_YEAR] = {"year", T_MODELS, T_MODELS},
     [C_REGISTRATION] = {"registration", T_MODELS, T_MODELS},
     [C_STARTED_ON] = {"started_on", T_MODELS, 0},
@@ -154,6 +154,9 @@ static const struct alias {
     {T_MEMBERS, "chuc vu", C_ROLE},
     {T_MEMBERS, "vai tro", C_ROLE},
     {T_MEMBERS, "tinh", C_PROVINCE},
+    {T_MEMBERS, "cap", C_LEVEL},
+    {T_MEMBERS, "levels", C_LEVEL},
+    {T_MEMBERS, "cap hoi dong", C_LEVEL},
     {T_APPR, "ten mo hinh", C_MODEL_NAME},
     {T_APPR, "ten tieu chi", C_CRITERION_NAME},
     {T_APPR, "diem toi da", C_MAX},
@@ -606,8 +609,8 @@ static const char *SQL_INSERT[] = {
         ("INSERT INTO appraisals(model,level,criterion,appraiser,score,note,origin)"
          " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(model,level,criterion,appraiser) DO NOTHING"),
     [DVK_IMPORT_APPRAISERS] =
-        ("INSERT INTO appraisers(province,code,name,unit,role) VALUES(?1,?2,?3,?4,?5)"
-         " ON CONFLICT(province,code) DO NOTHING"),
+        ("INSERT INTO appraisers(province,code,name,unit,role,levels)"
+         " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(province,code) DO NOTHING"),
 };
 static const char *SQL_FIND[] = {
     [DVK_IMPORT_UNITS] = "SELECT rowid, province FROM units WHERE code=?1",
@@ -635,8 +638,8 @@ static const char *SQL_UPDATE[] = {
         "UPDATE appraisals SET score=?5, note=?6, origin=?7 WHERE rowid=?8 AND model=?1 AND"
         " level=?2 AND criterion=?3 AND appraiser=?4 AND (score,note,origin) IS NOT (?5,?6,?7)",
     [DVK_IMPORT_APPRAISERS] =
-        "UPDATE appraisers SET name=?3, unit=?4, role=?5 WHERE rowid=?6 AND province=?1 AND"
-        " code=?2 AND (name,unit,role) IS NOT (?3,?4,?5)",
+        "UPDATE appraisers SET name=?3, unit=?4, role=?5, levels=?6 WHERE rowid=?7 AND"
+        " province=?1 AND code=?2 AND (name,unit,role,levels) IS NOT (?3,?4,?5,?6)",
 };
 static const char *SQL_MAXROWID[] = {
     [DVK_IMPORT_UNITS] = "SELECT coalesce(max(rowid),0) FROM units",
@@ -918,7 +921,8 @@ static province *load_province(importer *im, const char *code, dvk_error *err)
         return NULL;
     }
     /* The levels, from the province's script through the caller (models only). */
-    if ((im->table == DVK_IMPORT_MODELS || (im->table == DVK_IMPORT_APPRAISALS && im->opts->levels)) &&
+    if ((im->table == DVK_IMPORT_MODELS ||
+         (im->table != DVK_IMPORT_UNITS && im->opts->levels)) &&
         im->opts->levels(im->opts->levels_ud, code, &p->levels, &p->nlevels, err))
         return NULL;
     dvk_buf what = DVK_BUF_INIT;
@@ -1001,6 +1005,7 @@ typedef struct rowvals {
     long long year, synthetic, model;
     double score;
     char appr_level[DVK_IMPORT_ID_MAX];   /* appraisals: the council's round */
+    const char *member_levels;            /* appraisers: "huyen,tinh", or NULL: every level */
     char started_on[11], valid_from[11], valid_to[11];
 } rowvals;
 
@@ -1059,6 +1064,7 @@ static void bind_row(importer *im, sqlite3_stmt *st, const rowvals *r)
         sqlite3_bind_text(st, 3, V(C_NAME), (int)L(C_NAME), SQLITE_STATIC);
         bind_opt(st, 4, V(C_UNIT), L(C_UNIT));
         bind_opt(st, 5, V(C_ROLE), L(C_ROLE));
+        bind_opt(st, 6, r->member_levels, r->member_levels ? strlen(r->member_levels) : 0);
         break;
     }
 }
@@ -1584,6 +1590,38 @@ static int check_appraisers(importer *im, rowvals *r, const int *bad, dvk_error 
     } else if (!pv && !bad[C_UNIT] && !bad[C_PROVINCE]) {
         problem(im, line, P(C_UNIT), NULL, 0, "a member needs a unit (or, for a member from "
                 "outside the province's units, a province column)");
+    }
+    /* the levels whose council the member sits on: the province's levels, separated by
+     * commas, semicolons or spaces, stored as ids joined by commas */
+    if (V(C_LEVEL) && r->province && im->opts->levels) {
+        province *p = load_province(im, r->province, err);
+        if (!p)
+            return err->code ? err->code : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        dvk_buf ids = DVK_BUF_INIT;
+        const char *v = V(C_LEVEL), *end = v + L(C_LEVEL);
+        while (v < end) {
+            size_t skip = strspn(v, ",; ");
+            v += skip;
+            if (v >= end)
+                break;
+            size_t n = strcspn(v, ",;");
+            if (v + n > end)
+                n = (size_t)(end - v);
+            while (n > 0 && v[n - 1] == ' ')
+                n--;
+            const char *lv = match_level(p, v, n);
+            if (!lv) {
+                problem(im, line, P(C_LEVEL), v, n, "must be %s (several: separated by commas)",
+                        p->levels_text);
+                break;
+            }
+            dvk_buf_printf(&ids, "%s%s", ids.len ? "," : "", lv);
+            v += n;
+        }
+        char *joined = dvk_buf_take(&ids, NULL);
+        if (!joined || !own(im, joined))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        r->member_levels = joined[0] ? joined : NULL;
     }
     return DVK_OK;
 }

@@ -195,6 +195,7 @@ static const char *const migrations[] = {
     "  name TEXT NOT NULL,"
     "  unit TEXT REFERENCES units(code),"
     "  role TEXT,"
+    "  levels TEXT,"
     "  PRIMARY KEY (province, code)"
     ");"
     "CREATE TABLE appraisals_by_level ("

@@ -10,6 +10,12 @@
 #include "dvk/error.h"
 #include "dvk/store.h"
 
+/* SQL: the appraisers row in the query (its column levels, unqualified) sits on the council
+ * of level LEVEL (an SQL expression): levels NULL (every level) or naming it in its comma
+ * list. */
+#define DVK_COUNCIL_SITS_AT(LEVEL) \
+    "(levels IS NULL OR instr(',' || levels || ',', ',' || " LEVEL " || ',') > 0)"
+
 /* The council's part of model id's explanation in run: per council criterion each member's
  * score at the run's level and the run's points, then the province's members who recused
  * (their unit is the model's and they gave no score), appended to b as lines indented by

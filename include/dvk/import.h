@@ -50,7 +50,8 @@
  *   otherwise recuse from every model of it). Such a row is a problem naming the member and
  *   the model, unless the province script sets council.recusal = "none".
  * - Appraisers: code and name required; unit (a known unit: the member's province is its
- *   province) or province; key (province, code). */
+ *   province) or province; level: the levels whose council the member sits on, separated by
+ *   commas (stored as ids joined by commas; empty: every level); key (province, code). */
 #ifndef DVK_IMPORT_H
 #define DVK_IMPORT_H
 

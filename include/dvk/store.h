@@ -15,7 +15,8 @@
  *          metrics (JSON object of numbers), synthetic 0|1)
  *   appraisals(model -> models, level (the council's round), criterion, appraiser, score,
  *           note, origin (the score sheet it came from), PK(model,level,criterion,appraiser))
- *   appraisers(province, code, name, unit -> units, role, PK(province,code))   council members
+ *   appraisers(province, code, name, unit -> units, role, levels (the levels whose council
+ *           they sit on, "huyen,tinh"; NULL: every level), PK(province,code))   council members
  *   runs(id PK, province, year, level, unit, script_path, scripts (JSON {path: sha256}),
  *        started_at, finished_at, status draft|final, decision_number, decision_date,
  *        summary (JSON))

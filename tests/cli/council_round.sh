@@ -37,21 +37,24 @@ $DVK sheets --province example --year 2023 --level xa -o sheets || echo "exit $?
 $DVK sheets --province example --year 2023 --level huyen -o nowhere || echo "exit $?"
 echo "== the council's members"
 cat > bad-members.csv <<'CSV'
-Mã thành viên,Họ tên,Đơn vị công tác,Chức vụ
-TV1,Nguyễn Văn An,example/nam,Trưởng ban
-TV2,,example/tay,Ủy viên
+Mã thành viên,Họ tên,Đơn vị công tác,Chức vụ,Cấp
+TV1,Nguyễn Văn An,example/nam,Trưởng ban,
+TV2,,example/tay,Ủy viên,huyen
+TV3,Lê Văn Cường,example/bdv,,"huyen, xa"
 CSV
 $DVK import appraisers bad-members.csv || echo "exit $?"
 cat > members.csv <<'CSV'
-Mã thành viên,Họ tên,Đơn vị công tác,Chức vụ
-TV1,Nguyễn Văn An,example/dong,Ủy viên
-TV2,Trần Thị Bình,example/tay,Ủy viên
-TV3,Lê Văn Cường,example/bdv,Chủ tịch hội đồng
-TV4,Phạm Thị Dung,example/bdv,Thư ký
+Mã thành viên,Họ tên,Đơn vị công tác,Chức vụ,Cấp
+TV1,Nguyễn Văn An,example/dong,Ủy viên,Cấp huyện
+TV2,Trần Thị Bình,example/tay,Ủy viên,huyen
+TV3,Lê Văn Cường,example/bdv,Chủ tịch hội đồng,
+TV4,Phạm Thị Dung,example/bdv,Thư ký,"huyen, tinh"
+TV5,Hoàng Văn Em,example/bdv,Ủy viên,tinh
 CSV
 $DVK import appraisers members.csv
 $DVK import appraisers members.csv
-echo "== score sheets out"
+sqlite3 dvk.db "SELECT code, coalesce(levels, '(every level)') FROM appraisers ORDER BY code"
+echo "== score sheets out: the members who sit at the district level (not TV5)"
 $DVK sheets --province example --year 2023 --level tinh -o sheets || echo "exit $?"
 $DVK sheets --province example --year 2023 --level huyen -o sheets
 ls sheets
