@@ -920,7 +920,8 @@ static province *load_province(importer *im, const char *code, dvk_error *err)
         dvk_store_fail(im->s, rc, err, "reading the fields");
         return NULL;
     }
-    /* The levels, from the province's script through the caller (models only). */
+    /* The levels, from the province's script through the caller (models; appraisals and
+     * appraisers name levels too when the caller gives them). */
     if ((im->table == DVK_IMPORT_MODELS ||
          (im->table != DVK_IMPORT_UNITS && im->opts->levels)) &&
         im->opts->levels(im->opts->levels_ud, code, &p->levels, &p->nlevels, err))
