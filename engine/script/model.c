@@ -344,9 +344,12 @@ static int model_combine(lua_State *L, int mi)
         lua_setiuservalue(L, mi, 2);                        /* found once */
     }
     int combine = DVK_COMBINE_MEAN;
-    if (lua_istable(L, -1) && lua_getfield(L, -1, SCRIPT_COMBINE_KEY) == LUA_TNUMBER)
-        combine = (int)lua_tointeger(L, -1);
-    lua_settop(L, lua_gettop(L) - (lua_istable(L, -2) ? 2 : 1));
+    if (lua_istable(L, -1)) {                               /* ranks */
+        if (lua_getfield(L, -1, SCRIPT_COMBINE_KEY) == LUA_TNUMBER)
+            combine = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);                                          /* */
     return combine;
 }
 

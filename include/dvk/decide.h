@@ -57,8 +57,11 @@ typedef struct dvk_decide_summary {
  * criterion C: msg"; nothing is written. Refused with DVK_EDATA, nothing written (dry run
  * or not):
  * - no candidates: "no candidates for P Y L[ unit U]: nothing decided";
- * - missing council scores: when any model of (province, year) has appraisal rows (the
- *   office scores by council that year), every eligible candidate must have at least one;
+ * - what dvk_check (without evaluating) calls an error, before any candidate is evaluated:
+ *   "dvk check finds N errors: ...; nothing decided";
+ * - missing council scores: when any model of (province, year) has appraisal rows at the
+ *   run's level (the office scores by council that year, at that level), every eligible
+ *   candidate must have at least one there;
  *   those without are counted and the first 10 named, unless o->allow_missing_scores (then
  *   sum->missing_scores counts them). A rule on data, not on the script: the engine cannot
  *   tell which criteria read m.appraisal. */
