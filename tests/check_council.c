@@ -321,6 +321,39 @@ START_TEST(test_members_and_recusal)
 }
 END_TEST
 
+/* A model object outside a run (dvk.models in the REPL) reads the scores of its own level,
+ * combined by its province's rule; a province without a script reads the mean. */
+START_TEST(test_model_outside_run)
+{
+    exec_sql("INSERT INTO units(code, name, name_key, kind, parent, province) VALUES"
+             " ('zz', 'Tỉnh Z', 'tinh z', 'province', NULL, 'zz');"
+             "INSERT INTO models(id, code, name, name_key, unit, province, kind, category, field,"
+             " level, year, registration) VALUES"
+             " (9, 'Z1', 'Z1', 'z1', 'zz', 'zz', 'tap-the', 'mo-hinh', 'f', 'tinh', 2023, 'moi');"
+             "INSERT INTO appraisals(model, level, criterion, appraiser, score) VALUES"
+             " (9, 'tinh', 'a', 'A', 1), (9, 'tinh', 'a', 'B', 2), (9, 'tinh', 'a', 'C', 9),"
+             " (9, 'huyen', 'a', 'A', 50)");
+    write_province("council = {combine = 'median'},");
+    static const struct {
+        long long id;
+        const char *want;
+    } cases[] = {{9, "4.0 3 x"}, {1, "11.0 5 x"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dvk_sandbox_limits lim = dvk_sandbox_defaults();
+        dvk_error err;
+        lua_State *L = dvk_sandbox_new(store, scripts, &lim, &err);
+        ck_assert_ptr_nonnull(L);
+        const char *code = "local m = ... local t = {'x'}"
+                           " return m.appraisal.a .. ' ' .. #m.appraisals .. ' ' .. t[1]";
+        ck_assert_int_eq(dvk_sandbox_load(L, code, strlen(code), "=t", NULL, &err), DVK_OK);
+        ck_assert_int_eq(dvk_script_push_model(L, NULL, cases[i].id, NULL, &err), DVK_OK);
+        ck_assert_msg(dvk_sandbox_call(L, 1, 1, &err) == DVK_OK, "%s", err.msg);
+        ck_assert_str_eq(dvk_sandbox_tostring(L, -1), cases[i].want);
+        dvk_sandbox_free(L);
+    }
+}
+END_TEST
+
 Suite *council_suite(void)
 {
     Suite *s = suite_create("council");
@@ -333,6 +366,7 @@ Suite *council_suite(void)
     tcase_add_test(tc, test_min_members);
     tcase_add_test(tc, test_options_checked);
     tcase_add_test(tc, test_members_and_recusal);
+    tcase_add_test(tc, test_model_outside_run);
     suite_add_tcase(s, tc);
     return s;
 }
