@@ -38,6 +38,11 @@ sqlite3 dvk.db "PRAGMA foreign_keys = ON; UPDATE models SET unit = 'other/x' WHE
 $DVK check --province example --year 2023 || echo "exit $?"
 cp "$SRC/tests/data/example/provinces/example.lua" s/provinces/example.lua
 sqlite3 dvk.db "UPDATE models SET unit = 'example/dong' WHERE code = 'EX-1'"
+echo "== a script error on one candidate: named, and the others still checked"
+sed 's/if m.address == nil or m.address == "" then/if m.code == "EX-2" then error("hỏng") end if m.address == nil then/' \
+    "$SRC/tests/data/example/provinces/example.lua" > s/provinces/example.lua
+$DVK check --province example --year 2023 --level huyen || echo "exit $?"
+cp "$SRC/tests/data/example/provinces/example.lua" s/provinces/example.lua
 echo "== council scores: some candidates without, then a minimum of members"
 cat > a.csv <<'CSV'
 model,criterion,appraiser,score
