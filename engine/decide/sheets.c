@@ -30,6 +30,7 @@ typedef struct member {
 
 typedef struct sheet_data {
     const dvk_province *p;
+    const dvk_units *t;         /* the province's unit tree (units' names) */
     const char *level;
     cand *c;
     size_t nc;
@@ -133,9 +134,10 @@ static int write_book(const sheet_data *d, const dvk_sheets_opts *o, const membe
     snprintf(line, sizeof line, "PHIẾU CHẤM ĐIỂM MÔ HÌNH \"DÂN VẬN KHÉO\" - %s, năm %d, %s",
              d->p->name, o->year, dvk_level_title(d->p, d->level));
     worksheet_write_string(help, r++, 0, line, bold);
+    int ui = m->unit ? dvk_units_find(d->t, m->unit) : -1;
     snprintf(line, sizeof line, "Thành viên hội đồng: %s (mã %s)%s%s%s%s", m->name, m->code,
-             m->role ? ", " : "", m->role ? m->role : "", m->unit ? ", đơn vị " : "",
-             m->unit ? m->unit : "");
+             m->role ? ", " : "", m->role ? m->role : "", m->unit ? ", đơn vị: " : "",
+             ui >= 0 ? dvk_units_at(d->t, (size_t)ui)->name : m->unit ? m->unit : "");
     worksheet_write_string(help, r++, 0, line, NULL);
     snprintf(line, sizeof line, "Số mô hình chấm: %lld; không chấm %lld mô hình của đơn vị "
              "mình (tránh xung đột lợi ích).", nmodels, nrecused);
@@ -233,6 +235,7 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
         goto done;
     }
     d.p = p;
+    d.t = t;
     int li = dvk_province_level(p, o->level);
     if (li < 0) {
         rc = dvk_error_set(err, DVK_EUSAGE, "level '%s' is not one of %s's levels", o->level,
