@@ -513,7 +513,7 @@ START_TEST(test_appraisals)
     msg_is(&res, 0, "a.csv:3: column 'Mô hình': unknown model code (import the models file first) (M404)");
     msg_is(&res, 1, "a.csv:4: column 'Điểm': must not be negative (-1)");
     msg_is(&res, 2, "a.csv:6: column 'Người chấm': this appraiser already scored this criterion "
-                    "of this model earlier in the file (Y)");
+                    "of this model at this level earlier in the file (Y)");
     dvk_import_result_free(&res);
     ck_text(s, "SELECT sum(score) FROM appraisals", "64.5");
     free(path);

@@ -543,7 +543,7 @@ START_TEST(test_missing_scores)
     /* no appraisals at all: the province does not score by council this year */
     ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_OK);
     ck_assert_int_eq(sum.missing_scores, 0);
-    exec_sql("INSERT INTO appraisals(model, criterion, appraiser, score) SELECT id, 'a', 'X', 10"
+    exec_sql("INSERT INTO appraisals(model, level, criterion, appraiser, score) SELECT id, level, 'a', 'X', 10"
              " FROM models WHERE code IN ('H1', 'K1')");
     for (int dry = 0; dry < 2; dry++) {
         o.dry_run = dry;

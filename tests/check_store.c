@@ -33,6 +33,23 @@ static void seed(dvk_store *s)
                "INSERT INTO result_scores(run,model,criterion,points,max) VALUES (1,1,'hq',30,30);");
 }
 
+/* Take a current database back to version 2: no frozen records (migration 3), no
+ * appraisers, appraisals as migration 1 made them (no level, no origin; migration 4). */
+static void to_v2(dvk_store *s)
+{
+    exec_ok(s, "DROP TABLE run_models; DROP TABLE run_units; DROP TABLE run_appraisals; DROP TABLE run_appraisers;"
+               " DROP TABLE run_scripts; DROP TABLE run_stats;"
+               "DROP TABLE appraisers; DROP TABLE appraisals;"
+               "CREATE TABLE appraisals ("
+               "  model INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+               "  criterion TEXT NOT NULL,"
+               "  appraiser TEXT NOT NULL,"
+               "  score REAL NOT NULL,"
+               "  note TEXT,"
+               "  PRIMARY KEY (model, criterion, appraiser)"
+               "); PRAGMA user_version = 2");
+}
+
 static void finalize(dvk_store *s)
 {
     dvk_error err;
@@ -56,7 +73,7 @@ START_TEST(creates_schema)
     dvk_store *s = tu_store(&dir);
     ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('units','fields','models',"
-                               "'appraisals','runs','results','result_scores','audit_log','current_runs')"), 9);
+                               "'appraisals','runs','results','result_scores','audit_log','current_runs','appraisers')"), 10);
     ck_assert_int_eq(tu_int(s, "PRAGMA foreign_keys"), 1);
     ck_assert_int_eq(tu_int(s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     char *path = strdup(dvk_store_path(s));
@@ -80,9 +97,8 @@ START_TEST(migrates_v1_to_v2)
     char *dir;
     dvk_store *s = tu_store(&dir);
     seed(s);
-    exec_ok(s, "DROP TABLE revocations; DROP TABLE run_models; DROP TABLE run_units;"
-               " DROP TABLE run_appraisals; DROP TABLE run_scripts; DROP TABLE run_stats;"
-               " PRAGMA user_version = 1");
+    to_v2(s);
+    exec_ok(s, "DROP TABLE revocations; PRAGMA user_version = 1");
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'revocations'"), 0);
     char *path = strdup(dvk_store_path(s));
     dvk_store_close(s);
@@ -96,6 +112,41 @@ START_TEST(migrates_v1_to_v2)
     /* the table, its index and its two triggers */
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'revocations'"), 4);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 2);
+    dvk_store_close(s);
+    s = dvk_store_open(path, DVK_STORE_READONLY, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Migration 4 (numbered 3 on this branch until the merge): scores stored before appraisals
+ * had a level take their model's own level; the council's members get their table. */
+START_TEST(migrates_appraisals_to_levels)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    to_v2(s);
+    exec_ok(s, "INSERT INTO appraisals(model, criterion, appraiser, score, note) VALUES"
+               " (1, 'hq', 'An', 20, 'tốt'), (2, 'hq', 'An', 15, NULL)");
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    dvk_error err;
+    dvk_error_clear(&err);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisals WHERE level = 'huyen'"
+                               " AND origin IS NULL"), 2);
+    ck_assert_int_eq(tu_int(s, "SELECT sum(score) FROM appraisals"), 35);
+    /* a second round of the same model at another level is a row of its own */
+    exec_ok(s, "INSERT INTO appraisals(model, level, criterion, appraiser, score) VALUES"
+               " (1, 'tinh', 'hq', 'An', 25)");
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisals WHERE model = 1"), 2);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisers"), 0);
     dvk_store_close(s);
     s = dvk_store_open(path, DVK_STORE_READONLY, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
@@ -485,6 +536,7 @@ Suite *store_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, creates_schema);
     tcase_add_test(tc, migrates_v1_to_v2);
+    tcase_add_test(tc, migrates_appraisals_to_levels);
     tcase_add_test(tc, revocations_immutable);
     tcase_add_test(tc, missing_file_without_create);
     tcase_add_test(tc, newer_schema_refused);

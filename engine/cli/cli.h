@@ -69,6 +69,9 @@ int cmd_demo(dvk_cli *, int, char **);
 int cmd_synth(dvk_cli *, int, char **);
 int cmd_verify(dvk_cli *, int, char **);
 int cmd_keys(dvk_cli *, int, char **);
+int cmd_check(dvk_cli *, int, char **);
+int cmd_council(dvk_cli *, int, char **);
+int cmd_sheets(dvk_cli *, int, char **);
 /* `dvk -e CODE`: run one chunk of Lua with the REPL's API (engine/cli/cmd_exec.c). */
 int cmd_eval(dvk_cli *, const char *code);
 

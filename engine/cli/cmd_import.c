@@ -1,4 +1,4 @@
-/* cmd_import.c: `dvk import units|models|appraisals FILE.csv|FILE.xlsx [--sheet NAME]
+/* cmd_import.c: `dvk import units|models|appraisals|appraisers FILE.csv|FILE.xlsx [--sheet NAME]
  * [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]`: strict
  * CSV or Excel import through the import module (levels and criteria from the province
  * scripts); prints every problem (up to a limit) as `dvk: FILE:LINE: column 'x': reason
@@ -27,6 +27,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
     o.levels_ud = (void *)cli->scripts_dir;
     o.criteria = dvk_script_criteria;   /* appraisals are checked against them */
     o.criteria_ud = (void *)cli->scripts_dir;
+    o.recusal = dvk_script_recusal;     /* appraisals: council.recusal of the script */
     int c;
     while ((c = cli_getopt(self, argc, argv, "", opts)) != -1) {
         switch (c) {
@@ -54,7 +55,7 @@ int cmd_import(dvk_cli *cli, int argc, char **argv)
                                                                : "too many arguments");
     int table = dvk_import_table_parse(argv[cli_optind]);
     if (table < 0)
-        return cli_usage_error("import", "can import units, models or appraisals (got '%s')",
+        return cli_usage_error("import", "can import units, models, appraisals or appraisers (got '%s')",
                                argv[cli_optind]);
     const char *path = argv[cli_optind + 1];
     int status;

@@ -8,7 +8,7 @@ const dvk_command dvk_commands[] = {
     {"init", cmd_init, "dvk init",
      "create the database, or upgrade it to this version's schema",
      "  loads the fields declared by every province script into the database\n"},
-    {"import", cmd_import, "dvk import units|models|appraisals FILE.csv|FILE.xlsx [--sheet NAME] [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
+    {"import", cmd_import, "dvk import units|models|appraisals|appraisers FILE.csv|FILE.xlsx [--sheet NAME] [--skip-bad REJECTS.csv] [--dry-run] [--replace] [--number-format auto|vi|plain]",
      "import a CSV file or an Excel workbook: every row is checked; a bad file imports nothing",
      "  --sheet NAME     the workbook's sheet to read (default: the first visible sheet whose\n"
      "                   header names the table's columns; hidden sheets only when named)\n"
@@ -38,7 +38,17 @@ const dvk_command dvk_commands[] = {
      "              stored in description as \"Heading: text\" lines after it; any other\n"
      "              column is a numeric metric (empty cell: unknown)\n"
      "  appraisals: model (mô hình, mã mô hình), criterion (tiêu chí), appraiser (người chấm,\n"
-     "              thành viên), score (điểm), note (ghi chú)\n"     "  any table:  stt (tt, số tt, số thứ tự): the row's number in the list, not stored\n"
+     "              thành viên), score (điểm), note (ghi chú), level (cấp: the council's\n"
+     "              round; absent or empty: the model's own level), origin (nguồn, phiếu\n"
+     "              chấm: the score sheet the score came from); model_name (tên mô hình),\n"
+     "              criterion_name (tên tiêu chí) and max (điểm tối đa), the informational\n"
+     "              columns of a score sheet (dvk sheets), are read and ignored\n"
+     "  appraisers: the council's members: code (mã, mã thành viên), name (tên, họ tên),\n"
+     "              unit (đơn vị, đơn vị công tác), role (chức vụ, vai trò), province (tỉnh:\n"
+     "              for a member without a unit of the province), level (cấp, cấp hội đồng:\n"
+     "              the levels whose council they sit on, separated by commas; empty: every\n"
+     "              level)\n"
+     "  any table:  stt (tt, số tt, số thứ tự): the row's number in the list, not stored\n"
      "Values: kind tap-the|ca-nhan|ho-gia-dinh, category mo-hinh|dien-hinh, level one of\n"
      "the province script's levels, registration moi|tiep-tuc, unit kind province|district|commune|\n"
      "party-committee|agency|mass-organisation; Vietnamese words are accepted (\"Tập thể\",\n"
@@ -48,7 +58,10 @@ const dvk_command dvk_commands[] = {
      "importing a file twice changes nothing. A cell written by `dvk export` as '=... (an\n"
      "apostrophe before = + - @ TAB or CR) is read back without that one apostrophe.\n"
      "Appraisals: criterion is one of the province script's criteria and score is from 0 to\n"
-     "its max. Text: control characters (ESC, BEL, any C0 but TAB and line ends, DEL, C1) are\n"
+     "its max; one score per model, level, criterion and appraiser. The scores of one level\n"
+     "are that level's council's round: a level with no scores of its own reads none. A\n"
+     "member (appraisers, matched by code or name) who scores a model of their own unit is\n"
+     "refused (recusal), unless the province script sets council.recusal = \"none\". Text: control characters (ESC, BEL, any C0 but TAB and line ends, DEL, C1) are\n"
      "refused in every cell; codes (code, unit, parent, successor, model, criterion) also\n"
      "refuse TAB, line ends, bidirectional marks (U+200E/F, U+202A-202E, U+2066-2069) and\n"
      "zero-width characters (U+200B-200D, U+2060, U+FEFF); names (name, appraiser) have those\n"
@@ -105,7 +118,48 @@ const dvk_command dvk_commands[] = {
      "                 scores (appraisals) while other models of the province and year have\n"
      "                 some (refused otherwise, naming them)\n"
      "No candidates (no models of the year at the level, no proposals from the level below):\n"
-     "refused, nothing stored (a dry run says so too).\n"},
+     "refused, nothing stored (a dry run says so too). What `dvk check` calls an error is\n"
+     "refused first, nothing stored.\n"},
+    {"check", cmd_check, "dvk check --province P --year Y [--level L] [--unit CODE]",
+     "before deciding: what would go wrong (exit 1 on an error, 0 with warnings only)",
+     "  --province P   the province code\n"
+     "  --year Y       the year of the registrations\n"
+     "  --level L      only this level (default: every level of the province, lowest first)\n"
+     "  --unit CODE    only the candidates of this unit's subtree\n"
+     "Each candidate is evaluated with the province script, as dvk decide would (nothing is\n"
+     "stored). Errors (a decision would be wrong; dvk decide refuses them): a candidate whose\n"
+     "unit is not in the province's unit tree, whose field the script does not declare, or\n"
+     "that started after the cutoff; a council criterion with fewer scores than the script's\n"
+     "council.min_members (below = \"error\"); a script error on a candidate. Warnings: a\n"
+     "metric the script reads that candidates lack (by name, with how many lack it); models\n"
+     "council.min_members makes ineligible; eligible candidates without council scores at the\n"
+     "level while others have some (dvk decide refuses them unless --allow-missing-scores).\n"
+     "Models are named, the first 10 of each finding.\n"},
+    {"sheets", cmd_sheets, "dvk sheets --province P --year Y --level L [--unit CODE] [-o DIR]",
+     "write one XLSX score sheet per council member, for the council's round at a level",
+     "  --province P   the province code\n"
+     "  --year Y       the year of the registrations\n"
+     "  --level L      the council's level (the candidates are dvk decide's at that level)\n"
+     "  --unit CODE    only the candidates of this unit's subtree\n"
+     "  -o, --output DIR  the folder to write to (default: the current folder); one file per\n"
+     "                 member, named <member code>.xlsx, replaced whole\n"
+     "The members are the province's appraisers who sit at the level (dvk import appraisers,\n"
+     "its level column). A sheet lists the\n"
+     "member's candidates (the models of their own unit left out: recusal, unless the\n"
+     "province script sets council.recusal = \"none\") and each criterion the council scores\n"
+     "(council = true) with its maximum; the score cells accept a number from 0 to it. The\n"
+     "first sheet is the appraisals import layout (its extra columns - model name, criterion\n"
+     "name, maximum - are ignored by the import; origin names the file), so a filled sheet\n"
+     "imports back with `dvk import appraisals`. The second sheet holds the instructions and\n"
+     "the signature line.\n"},
+    {"council", cmd_council, "dvk council --run N [--model CODE]",
+     "each council member's scores beside the run's result, and who recused",
+     "  --run N        the run\n"
+     "  --model CODE   only this model\n"
+     "For every model of the run with council scores at the run's level: per criterion the\n"
+     "score of each member (appraiser) and the points the run gave (-> points / max), then\n"
+     "the province's members who recused (their unit is the model's; dvk import appraisers).\n"
+     "`dvk runs show N MODEL` ends with the same lines for one model.\n"},
     {"runs", cmd_runs, "dvk runs [--province P] [--year Y] | runs show N [MODEL] | runs finalize N --number NUMBER --date DATE [--force-date] [--superseded]",
      "list runs, explain a run's models, or make a run final",
      "  --province P, --year Y   only these runs; with both, also the units with no run\n"

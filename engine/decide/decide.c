@@ -309,6 +309,27 @@ static void bind_candidates(sqlite3_stmt *st, const dvk_decide_opts *o, const ch
         sqlite3_bind_text(st, 5, below, -1, SQLITE_STATIC);
 }
 
+sqlite3_stmt *dvk_decide_candidates(dvk_store *s, const dvk_decide_opts *o,
+                                    const struct dvk_units *t, const char *below, int light,
+                                    dvk_error *err)
+{
+    char *scope = NULL;
+    if (o->unit && !(scope = dvk_units_subtree_json(t, o->unit, DVK_UNITS_MERGED, err)))
+        return NULL;
+    char sql[2048];
+    /* the same rows; the columns a light pass does not read left NULL, in their places */
+    snprintf(sql, sizeof sql, "SELECT id, code, name, NULL, NULL, field, NULL, NULL, NULL,"
+             " started_on, NULL, NULL, NULL, NULL, unit, NULL FROM (%s)", CANDIDATES_SQL);
+    sqlite3_stmt *st = dvk_store_prepare(s, light ? sql : CANDIDATES_SQL, err);
+    if (st) {
+        bind_candidates(st, o, scope, below);
+        if (scope)      /* bound STATIC above: bind a copy that outlives scope */
+            sqlite3_bind_text(st, 4, scope, -1, SQLITE_TRANSIENT);
+    }
+    free(scope);
+    return st;
+}
+
 /* Check that o->province is a province and o->unit (if any) one of its units, and load the
  * province's unit tree into r (once per run). With o->unit, *scope gets the JSON list of the
  * units under it, units merged into them included (DVK_UNITS_MERGED: `--unit b` decides for
@@ -486,11 +507,42 @@ static void rules_json(dvk_buf *b, const dvk_province *p, const char *level)
     dvk_buf_adds(b, "}}");
 }
 
+const char *dvk_level_below(const struct dvk_province *p, int li, int year)
+{
+    for (int k = li - 1; k >= 0; k--)
+        if (dvk_level_in_year(p->levels[k], year))
+            return p->levels[k];
+    return NULL;
+}
+
 /* Run one SQL statement of the savepoint that holds a run inside the caller's transaction. */
 static int savepoint(dvk_store *s, const char *sql, dvk_error *err)
 {
     int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? DVK_OK : dvk_store_fail(s, rc, err, "a decision run's savepoint");
+}
+
+/* dvk_check without evaluating (the run evaluates): its errors refuse the run, the first
+ * ones named. */
+static int check_first(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
+                       dvk_error *err)
+{
+    dvk_check_opts co = {o->province, o->year, o->level, o->unit, 0};
+    dvk_check_report rep;
+    int rc = dvk_check(s, scripts_dir, &co, &rep, err);
+    if (rc == DVK_OK && rep.errors > 0) {
+        dvk_buf b = DVK_BUF_INIT;
+        int shown = 0;
+        for (size_t i = 0; i < rep.n && shown < 3; i++)
+            if (rep.items[i].error)
+                dvk_buf_printf(&b, "%s%s", shown++ ? "; " : "", rep.items[i].text);
+        rc = dvk_error_set(err, DVK_EDATA, "dvk check finds %lld error%s: %s%s; nothing decided",
+                           rep.errors, rep.errors == 1 ? "" : "s", dvk_buf_str(&b),
+                           rep.errors > shown ? "; ... (dvk check lists them all)" : "");
+        dvk_buf_free(&b);
+    }
+    dvk_check_report_free(&rep);
+    return rc;
 }
 
 int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
@@ -559,11 +611,10 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                            o->level, o->year);
         goto done;
     }
-    /* The level below: the nearest lower one that still exists in the year. */
-    const char *below = NULL;
-    for (int k = li - 1; k >= 0 && !below; k--)
-        if (dvk_level_in_year(p->levels[k], o->year))
-            below = p->levels[k];
+    const char *below = dvk_level_below(p, li, o->year);
+    /* what dvk check calls an error is refused before anything is evaluated */
+    if ((rc = check_first(s, scripts_dir, o, err)) != DVK_OK)
+        goto done;
     /* criteria used as tie-breakers at this level */
     for (int qi = 0; qi < p->nquotas; qi++) {
         if (strcmp(p->quotas[qi].level, o->level) != 0)
@@ -639,23 +690,24 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         }
     }
 
-    /* Council scores: when any model of the province and year has appraisals, each eligible
-     * candidate is asked for its own (see decide.h). */
-    /* 0 1 when (province, year) has appraisals */
+    /* Council scores: when any model of the province and year has appraisals at this level
+     * (the council's round), each eligible candidate is asked for its own (see decide.h). */
+    /* 0 1 when (province, year) has appraisals at level ?3 */
     if (!(st = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM appraisals a JOIN models m"
-                                    " ON m.id = a.model WHERE m.province = ?1 AND m.year = ?2)",
-                                 err))) {
+                                    " ON m.id = a.model WHERE m.province = ?1 AND m.year = ?2"
+                                    " AND a.level = ?3)", err))) {
         rc = err->code;
         goto done;
     }
     sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, o->year);
+    sqlite3_bind_text(st, 3, o->level, -1, SQLITE_STATIC);
     int council = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     st = NULL;
-    /* 0 1 when model ?1 has appraisals */
+    /* 0 1 when model ?1 has appraisals at level ?2 */
     if (council && !(scored = dvk_store_prepare(s, "SELECT EXISTS (SELECT 1 FROM appraisals"
-                                                   " WHERE model = ?1)", err))) {
+                                                   " WHERE model = ?1 AND level = ?2)", err))) {
         rc = err->code;
         goto done;
     }
@@ -725,6 +777,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         if (scored && ev.eligible) {
             sqlite3_reset(scored);
             sqlite3_bind_int64(scored, 1, id);
+            sqlite3_bind_text(scored, 2, o->level, -1, SQLITE_STATIC);
             int src = sqlite3_step(scored);
             if (src != SQLITE_ROW) {
                 rc = dvk_store_fail(s, src, err, "reading appraisals");

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dvk/council.h"
 #include "dvk/format.h"
 #include "dvk/json.h"
 #include "dvk/outfile.h"
@@ -465,6 +466,8 @@ static void explain_text(const dvk_run_result *r, dvk_buf *b)
                    str(r->registration));
     if (r->eligible)
         dvk_buf_adds(b, "  gates: all passed\n");
+    else if (!r->gate)      /* too few council scores (council.below = "ineligible") */
+        dvk_buf_adds(b, "  gates: all passed, not eligible (see the reason)\n");
     else
         dvk_buf_printf(b, "  gates: failed '%s'\n", str(r->gate));
     for (size_t i = 0; i < r->nscores; i++) {
@@ -534,6 +537,13 @@ char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
         return NULL;
     dvk_buf b = DVK_BUF_INIT;
     int bad = dvk_run_explain_text(&e, &b);
+    /* one model: each council member's score beside the run's points, and who recused */
+    if (!bad && model_code && e.nresults == 1 &&
+        dvk_council_model_text(s, run, e.results[0].model, &b, err) != DVK_OK) {
+        dvk_run_explain_free(&e);
+        dvk_buf_free(&b);
+        return NULL;
+    }
     dvk_run_explain_free(&e);
     char *text = bad ? NULL : dvk_buf_take(&b, NULL);
     dvk_buf_free(&b);
@@ -828,7 +838,8 @@ int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error 
         " m.year, m.registration, m.started_on, m.address, m.description, m.metrics"
         " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY r.model",
         "SELECT a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
-        " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1"
+        " JOIN runs x ON x.id = r.run"
+        " JOIN appraisals a ON a.model = r.model AND a.level = x.level WHERE r.run = ?1"
         " ORDER BY a.model, a.criterion, a.appraiser",
         "SELECT u.code, u.name, u.kind, u.parent, u.province, u.valid_from, u.valid_to,"
         " u.successor FROM runs x JOIN units u ON u.province = x.province"
@@ -1075,7 +1086,7 @@ static int clear_record(dvk_store *s, long long run, dvk_error *err)
     static const char *const sql[] = {
         "DELETE FROM run_models WHERE run = ?1", "DELETE FROM run_units WHERE run = ?1",
         "DELETE FROM run_appraisals WHERE run = ?1", "DELETE FROM run_scripts WHERE run = ?1",
-        "DELETE FROM run_stats WHERE run = ?1",
+        "DELETE FROM run_stats WHERE run = ?1", "DELETE FROM run_appraisers WHERE run = ?1",
     };
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = dvk_store_prepare(s, sql[i], err);
@@ -1106,7 +1117,8 @@ static void sql_row_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
 }
 
 /* Copy run's candidates' models (each with its row's hash), every unit and the candidates'
- * appraisals into the frozen record, after clearing what a draft may hold. */
+ * appraisals at the run's level and the province's council members into the frozen
+ * record, after clearing what a draft may hold. */
 static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
 {
     static const char *const sql[] = {
@@ -1121,7 +1133,11 @@ static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
         " valid_from, valid_to, successor FROM units",
         "INSERT INTO run_appraisals(run, model, criterion, appraiser, score, note)"
         " SELECT ?1, a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
-        " JOIN appraisals a ON a.model = r.model WHERE r.run = ?1",
+        " JOIN runs x ON x.id = r.run"
+        " JOIN appraisals a ON a.model = r.model AND a.level = x.level WHERE r.run = ?1",
+        "INSERT INTO run_appraisers(run, code, name, unit, role, levels)"
+        " SELECT ?1, p.code, p.name, p.unit, p.role, p.levels FROM runs x"
+        " JOIN appraisers p ON p.province = x.province WHERE x.id = ?1",
     };
     if (clear_record(s, run, err) != DVK_OK)
         return err->code;

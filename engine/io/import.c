@@ -30,7 +30,8 @@
 enum {
     T_UNITS = 1 << DVK_IMPORT_UNITS,
     T_MODELS = 1 << DVK_IMPORT_MODELS,
-    T_APPR = 1 << DVK_IMPORT_APPRAISALS
+    T_APPR = 1 << DVK_IMPORT_APPRAISALS,
+    T_MEMBERS = 1 << DVK_IMPORT_APPRAISERS
 };
 
 enum col {
@@ -41,6 +42,7 @@ enum col {
     C_D_SITUATION, C_D_GOALS, C_D_METHOD, C_D_SCOPE, C_D_FORCES, C_D_RESOURCES, C_D_TIMING,
     C_D_OUTPUTS, C_D_SUSTAINABILITY,
     C_ROW_NUMBER,   /* "STT": the row's number in the office's list, read and not stored */
+    C_ORIGIN, C_ROLE, C_PROVINCE, C_MODEL_NAME, C_CRITERION_NAME, C_MAX,
     C_COUNT
 };
 
@@ -50,13 +52,13 @@ static const struct colspec {
     const char *name;
     unsigned tables, required;
 } COLS[C_COUNT] = {
-    [C_CODE] = {"code", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
-    [C_NAME] = {"name", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
-    [C_UNIT] = {"unit", T_MODELS, T_MODELS},
+    [C_CODE] = {"code", T_UNITS | T_MODELS | T_MEMBERS, T_UNITS | T_MODELS | T_MEMBERS},
+    [C_NAME] = {"name", T_UNITS | T_MODELS | T_MEMBERS, T_UNITS | T_MODELS | T_MEMBERS},
+    [C_UNIT] = {"unit", T_MODELS | T_MEMBERS, T_MODELS},
     [C_KIND] = {"kind", T_UNITS | T_MODELS, T_UNITS | T_MODELS},
     [C_CATEGORY] = {"category", T_MODELS, T_MODELS},
     [C_FIELD] = {"field", T_MODELS, T_MODELS},
-    [C_LEVEL] = {"level", T_MODELS, T_MODELS},
+    [C_LEVEL] = {"level", T_MODELS | T_APPR | T_MEMBERS, T_MODELS},
     [C_YEAR] = {"year", T_MODELS, T_MODELS},
     [C_REGISTRATION] = {"registration", T_MODELS, T_MODELS},
     [C_STARTED_ON] = {"started_on", T_MODELS, 0},
@@ -82,6 +84,13 @@ static const struct colspec {
     [C_D_OUTPUTS] = {"dossier_outputs", T_MODELS, 0},
     [C_D_SUSTAINABILITY] = {"dossier_sustainability", T_MODELS, 0},
     [C_ROW_NUMBER] = {"stt", T_UNITS | T_MODELS | T_APPR, 0},
+    [C_ORIGIN] = {"origin", T_APPR, 0},
+    [C_ROLE] = {"role", T_MEMBERS, 0},
+    [C_PROVINCE] = {"province", T_MEMBERS, 0},
+    /* read and ignored: the informational columns of a score sheet (dvk sheets) */
+    [C_MODEL_NAME] = {"model_name", T_APPR, 0},
+    [C_CRITERION_NAME] = {"criterion_name", T_APPR, 0},
+    [C_MAX] = {"max", T_APPR, 0},
 };
 
 /* The dossier items' headings, as models.description holds them ("Heading: text" a line,
@@ -110,7 +119,11 @@ const char *const dvk_import_dossier[DVK_IMPORT_DOSSIER_ITEMS][2] = {
  *   parent: cấp trên, đơn vị cấp trên, trực thuộc   valid_from: hiệu lực từ, từ ngày
  *   valid_to: hiệu lực đến, đến ngày   successor: kế thừa, đơn vị kế thừa, sáp nhập vào
  *   model: mô hình, mã mô hình    criterion: tiêu chí    appraiser: người chấm, thành viên
- *   score: điểm                   note: ghi chú */
+ *   score: điểm                   note: ghi chú             origin: nguồn, phiếu chấm
+ *   model_name: tên mô hình; criterion_name: tên tiêu chí; max: điểm tối đa (appraisals:
+ *   read and ignored, the informational columns of a score sheet)
+ *   appraisers: code: mã thành viên; name: họ tên, họ và tên; unit: đơn vị công tác;
+ *   role: chức vụ, vai trò; province: tỉnh */
 static const struct alias {
     unsigned tables;
     const char *key;
@@ -172,6 +185,25 @@ static const struct alias {
     {T_UNITS | T_MODELS | T_APPR, "tt", C_ROW_NUMBER},
     {T_UNITS | T_MODELS | T_APPR, "so tt", C_ROW_NUMBER},
     {T_UNITS | T_MODELS | T_APPR, "so thu tu", C_ROW_NUMBER},
+    {T_APPR, "cap", C_LEVEL},
+    {T_APPR, "nguon", C_ORIGIN},
+    {T_APPR, "phieu cham", C_ORIGIN},
+    {T_MEMBERS, "ma", C_CODE},
+    {T_MEMBERS, "ma thanh vien", C_CODE},
+    {T_MEMBERS, "ten", C_NAME},
+    {T_MEMBERS, "ho ten", C_NAME},
+    {T_MEMBERS, "ho va ten", C_NAME},
+    {T_MEMBERS, "don vi", C_UNIT},
+    {T_MEMBERS, "don vi cong tac", C_UNIT},
+    {T_MEMBERS, "chuc vu", C_ROLE},
+    {T_MEMBERS, "vai tro", C_ROLE},
+    {T_MEMBERS, "tinh", C_PROVINCE},
+    {T_MEMBERS, "cap", C_LEVEL},
+    {T_MEMBERS, "levels", C_LEVEL},
+    {T_MEMBERS, "cap hoi dong", C_LEVEL},
+    {T_APPR, "ten mo hinh", C_MODEL_NAME},
+    {T_APPR, "ten tieu chi", C_CRITERION_NAME},
+    {T_APPR, "diem toi da", C_MAX},
 };
 
 /* Enumerations: the stored ids, then extra aliases (as keys). A value matches an id exactly,
@@ -465,6 +497,8 @@ typedef struct province {
     int ncriteria;              /* 0: not checked (no script) */
     char **crit_ids;
     double *crit_max;
+    int recusal_loaded;         /* appraisals: council.recusal was asked for */
+    int recusal;                /* DVK_IMPORT_RECUSAL_* */
     struct province *next;
 } province;
 
@@ -656,14 +690,18 @@ static const char *SQL_INSERT[] = {
          " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
          " ON CONFLICT(code) DO NOTHING"),
     [DVK_IMPORT_APPRAISALS] =
-        ("INSERT INTO appraisals(model,criterion,appraiser,score,note) VALUES(?1,?2,?3,?4,?5)"
-         " ON CONFLICT(model,criterion,appraiser) DO NOTHING"),
+        ("INSERT INTO appraisals(model,level,criterion,appraiser,score,note,origin)"
+         " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(model,level,criterion,appraiser) DO NOTHING"),
+    [DVK_IMPORT_APPRAISERS] =
+        ("INSERT INTO appraisers(province,code,name,unit,role,levels)"
+         " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(province,code) DO NOTHING"),
 };
 static const char *SQL_FIND[] = {
     [DVK_IMPORT_UNITS] = "SELECT rowid, province FROM units WHERE code=?1",
     [DVK_IMPORT_MODELS] = "SELECT id FROM models WHERE code=?1",
     [DVK_IMPORT_APPRAISALS] =
-        "SELECT rowid FROM appraisals WHERE model=?1 AND criterion=?2 AND appraiser=?3",
+        "SELECT rowid FROM appraisals WHERE model=?1 AND level=?2 AND criterion=?3 AND appraiser=?4",
+    [DVK_IMPORT_APPRAISERS] = "SELECT rowid FROM appraisers WHERE province=?1 AND code=?2",
 };
 /* Update only when something differs, so that sqlite3_changes() tells updated from
  * unchanged; the last parameter is the rowid found. */
@@ -681,13 +719,17 @@ static const char *SQL_UPDATE[] = {
         "started_on,address,description,metrics,synthetic)"
         " IS NOT (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
     [DVK_IMPORT_APPRAISALS] =
-        "UPDATE appraisals SET score=?4, note=?5 WHERE rowid=?6 AND model=?1 AND"
-        " criterion=?2 AND appraiser=?3 AND (score,note) IS NOT (?4,?5)",
+        "UPDATE appraisals SET score=?5, note=?6, origin=?7 WHERE rowid=?8 AND model=?1 AND"
+        " level=?2 AND criterion=?3 AND appraiser=?4 AND (score,note,origin) IS NOT (?5,?6,?7)",
+    [DVK_IMPORT_APPRAISERS] =
+        "UPDATE appraisers SET name=?3, unit=?4, role=?5, levels=?6 WHERE rowid=?7 AND"
+        " province=?1 AND code=?2 AND (name,unit,role,levels) IS NOT (?3,?4,?5,?6)",
 };
 static const char *SQL_MAXROWID[] = {
     [DVK_IMPORT_UNITS] = "SELECT coalesce(max(rowid),0) FROM units",
     [DVK_IMPORT_MODELS] = "SELECT coalesce(max(id),0) FROM models",
     [DVK_IMPORT_APPRAISALS] = "SELECT coalesce(max(rowid),0) FROM appraisals",
+    [DVK_IMPORT_APPRAISERS] = "SELECT coalesce(max(rowid),0) FROM appraisers",
 };
 
 /* ======================================================================================
@@ -976,8 +1018,10 @@ static province *load_province(importer *im, const char *code, dvk_error *err)
         dvk_store_fail(im->s, rc, err, "reading the fields");
         return NULL;
     }
-    /* The levels, from the province's script through the caller (models only). */
-    if (im->table == DVK_IMPORT_MODELS &&
+    /* The levels, from the province's script through the caller (models; appraisals and
+     * appraisers name levels too when the caller gives them). */
+    if ((im->table == DVK_IMPORT_MODELS ||
+         (im->table != DVK_IMPORT_UNITS && im->opts->levels)) &&
         im->opts->levels(im->opts->levels_ud, code, &p->levels, &p->nlevels, err))
         return NULL;
     dvk_buf what = DVK_BUF_INIT;
@@ -1059,6 +1103,8 @@ typedef struct rowvals {
     const char *parent, *successor;
     long long year, synthetic, model;
     double score;
+    char appr_level[DVK_IMPORT_ID_MAX];   /* appraisals: the council's round */
+    const char *member_levels;            /* appraisers: "huyen,tinh", or NULL: every level */
     char started_on[11], valid_from[11], valid_to[11];
 } rowvals;
 
@@ -1104,10 +1150,20 @@ static void bind_row(importer *im, sqlite3_stmt *st, const rowvals *r)
         break;
     case DVK_IMPORT_APPRAISALS:
         sqlite3_bind_int64(st, 1, r->model);
-        sqlite3_bind_text(st, 2, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
-        sqlite3_bind_double(st, 4, r->score);
-        bind_opt(st, 5, V(C_NOTE), L(C_NOTE));
+        sqlite3_bind_text(st, 2, r->appr_level, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
+        sqlite3_bind_double(st, 5, r->score);
+        bind_opt(st, 6, V(C_NOTE), L(C_NOTE));
+        bind_opt(st, 7, V(C_ORIGIN), L(C_ORIGIN));
+        break;
+    case DVK_IMPORT_APPRAISERS:
+        sqlite3_bind_text(st, 1, r->province, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, V(C_NAME), (int)L(C_NAME), SQLITE_STATIC);
+        bind_opt(st, 4, V(C_UNIT), L(C_UNIT));
+        bind_opt(st, 5, V(C_ROLE), L(C_ROLE));
+        bind_opt(st, 6, r->member_levels, r->member_levels ? strlen(r->member_levels) : 0);
         break;
     }
 }
@@ -1263,8 +1319,12 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
     sqlite3_reset(st);
     if (im->table == DVK_IMPORT_APPRAISALS) {
         sqlite3_bind_int64(st, 1, r->model);
-        sqlite3_bind_text(st, 2, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->appr_level, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, V(C_CRITERION), (int)L(C_CRITERION), SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
+    } else if (im->table == DVK_IMPORT_APPRAISERS) {
+        sqlite3_bind_text(st, 1, r->province, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
     } else {
         sqlite3_bind_text(st, 1, V(C_CODE), (int)L(C_CODE), SQLITE_STATIC);
     }
@@ -1287,7 +1347,8 @@ static int write_row(importer *im, const rowvals *r, dvk_error *err)
         free(old_province);
         if (im->table == DVK_IMPORT_APPRAISALS)
             problem(im, im->rec->line, P(C_APPRAISER), V(C_APPRAISER), L(C_APPRAISER),
-                    "this appraiser already scored this criterion of this model earlier in the file");
+                    "this appraiser already scored this criterion of this model at this level "
+                    "earlier in the file");
         else
             problem(im, im->rec->line, P(C_CODE), V(C_CODE), L(C_CODE),
                     "duplicate code: an earlier row of this file has it");
@@ -1590,10 +1651,48 @@ static int check_criterion(importer *im, const rowvals *r, const char *prov, con
     return DVK_OK;
 }
 
+/* Recusal (import.h): a known member of prov scoring a model of their own unit (munit) is a
+ * problem naming both, unless the province's script sets council.recusal = "none". */
+static int check_recusal(importer *im, const char *prov, const char *munit, dvk_error *err)
+{
+    province *p = load_province(im, prov, err);
+    if (!p)
+        return err->code ? err->code : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (!p->recusal_loaded) {
+        p->recusal_loaded = 1;
+        if (im->opts->recusal &&
+            im->opts->recusal(im->opts->criteria_ud, prov, &p->recusal, err) != DVK_OK)
+            return err->code;
+    }
+    if (p->recusal == DVK_IMPORT_RECUSAL_NONE)
+        return DVK_OK;
+    /* 0 code, 1 unit: the member named by code, else by name */
+    if (!im->look2 && !(im->look2 = dvk_store_prepare(im->s,
+            "SELECT code, unit FROM appraisers WHERE province = ?1 AND (code = ?2 OR name = ?2)"
+            " ORDER BY code <> ?2, code LIMIT 1", err)))
+        return err->code;
+    sqlite3_stmt *st = im->look2;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, prov, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, V(C_APPRAISER), (int)L(C_APPRAISER), SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(st, 1);
+        if (unit && strcmp(unit, munit) == 0)
+            problem(im, im->rec->line, P(C_APPRAISER), NULL, 0,
+                    "member %.*s (unit %s) does not score model %.*s of their own unit "
+                    "(recusal; a province script may allow it with council.recusal = \"none\")",
+                    (int)L(C_APPRAISER), V(C_APPRAISER), unit, (int)L(C_MODEL), V(C_MODEL));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DVK_OK : db_fail(im, rc, err);
+}
+
 static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error *err)
 {
     long line = im->rec->line;
     char prov[256] = "";       /* the model's province */
+    char munit[256] = "";      /* the model's unit */
     int score_bad = 0;
     if (need(im, C_MODEL, bad)) {
         sqlite3_stmt *st = im->look;
@@ -1604,6 +1703,10 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
             r->model = sqlite3_column_int64(st, 0);
             const char *pc = (const char *)sqlite3_column_text(st, 1);
             snprintf(prov, sizeof prov, "%s", pc ? pc : "");
+            const char *lv = (const char *)sqlite3_column_text(st, 2);
+            snprintf(r->appr_level, sizeof r->appr_level, "%s", lv ? lv : "");
+            const char *u = (const char *)sqlite3_column_text(st, 3);
+            snprintf(munit, sizeof munit, "%s", u ? u : "");
         }
         sqlite3_reset(st);
         if (rc == SQLITE_DONE)
@@ -1625,11 +1728,99 @@ static int check_appraisals(importer *im, rowvals *r, const int *bad, dvk_error 
         else
             score_bad = 0;
     }
+    /* the level: one of the model's province's levels; absent: the model's own */
+    if (prov[0] && V(C_LEVEL) && im->opts->levels) {
+        province *p = load_province(im, prov, err);
+        if (!p)
+            return err->code ? err->code : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        const char *lv = match_level(p, V(C_LEVEL), L(C_LEVEL));
+        if (lv)
+            snprintf(r->appr_level, sizeof r->appr_level, "%s", lv);
+        else
+            problem(im, line, P(C_LEVEL), V(C_LEVEL), L(C_LEVEL), "must be %s", p->levels_text);
+    }
+    if (prov[0] && V(C_APPRAISER) && !bad[C_APPRAISER]) {
+        int rc = check_recusal(im, prov, munit, err);
+        if (rc)
+            return rc;
+    }
     if (prov[0] && im->opts->criteria) {
         int b2[C_COUNT];
         memcpy(b2, bad, sizeof b2);
         b2[C_SCORE] |= score_bad;
         return check_criterion(im, r, prov, b2, err);
+    }
+    return DVK_OK;
+}
+
+/* A council member: code, name, and a unit (their province is its province) or a province. */
+static int check_appraisers(importer *im, rowvals *r, const int *bad, dvk_error *err)
+{
+    long line = im->rec->line;
+    need(im, C_CODE, bad);
+    need(im, C_NAME, bad);
+    const char *pv = V(C_PROVINCE) ? own(im, strndup(V(C_PROVINCE), L(C_PROVINCE))) : NULL;
+    if (V(C_PROVINCE) && !pv)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    r->province = pv;
+    if (V(C_UNIT) && !bad[C_UNIT]) {
+        sqlite3_stmt *st = im->look;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, V(C_UNIT), (int)L(C_UNIT), SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *up = (const char *)sqlite3_column_text(st, 0);
+            const char *u = up ? own(im, strdup(up)) : NULL;
+            if (up && !u) {
+                sqlite3_reset(st);
+                return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            }
+            if (pv && u && strcmp(pv, u) != 0)
+                problem(im, line, P(C_PROVINCE), V(C_PROVINCE), L(C_PROVINCE),
+                        "the unit %.*s belongs to province %s", (int)L(C_UNIT), V(C_UNIT), u);
+            r->province = u;
+        }
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+            problem(im, line, P(C_UNIT), V(C_UNIT), L(C_UNIT),
+                    "unknown unit (import the units file first)");
+        else if (rc != SQLITE_ROW)
+            return db_fail(im, rc, err);
+    } else if (!pv && !bad[C_UNIT] && !bad[C_PROVINCE]) {
+        problem(im, line, P(C_UNIT), NULL, 0, "a member needs a unit (or, for a member from "
+                "outside the province's units, a province column)");
+    }
+    /* the levels whose council the member sits on: the province's levels, separated by
+     * commas, semicolons or spaces, stored as ids joined by commas */
+    if (V(C_LEVEL) && r->province && im->opts->levels) {
+        province *p = load_province(im, r->province, err);
+        if (!p)
+            return err->code ? err->code : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        dvk_buf ids = DVK_BUF_INIT;
+        const char *v = V(C_LEVEL), *end = v + L(C_LEVEL);
+        while (v < end) {
+            size_t skip = strspn(v, ",; ");
+            v += skip;
+            if (v >= end)
+                break;
+            size_t n = strcspn(v, ",;");
+            if (v + n > end)
+                n = (size_t)(end - v);
+            while (n > 0 && v[n - 1] == ' ')
+                n--;
+            const char *lv = match_level(p, v, n);
+            if (!lv) {
+                problem(im, line, P(C_LEVEL), v, n, "must be %s (several: separated by commas)",
+                        p->levels_text);
+                break;
+            }
+            dvk_buf_printf(&ids, "%s%s", ids.len ? "," : "", lv);
+            v += n;
+        }
+        char *joined = dvk_buf_take(&ids, NULL);
+        if (!joined || !own(im, joined))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        r->member_levels = joined[0] ? joined : NULL;
     }
     return DVK_OK;
 }
@@ -1750,6 +1941,7 @@ static int on_row(importer *im, const dvk_csv_record *rec, dvk_error *err)
     memset(&r, 0, sizeof r);
     int rc = im->table == DVK_IMPORT_MODELS ? check_models(im, &r, bad, err)
            : im->table == DVK_IMPORT_UNITS  ? check_units(im, &r, bad, err)
+           : im->table == DVK_IMPORT_APPRAISERS ? check_appraisers(im, &r, bad, err)
                                          : check_appraisals(im, &r, bad, err);
     if (rc)
         return rc;
@@ -2033,11 +2225,11 @@ static int read_rows(importer *im, FILE *in, long long total, dvk_error *err)
  * Import: the whole file
  * ==================================================================================== */
 
-static const char *const TABLE_NAMES[] = {"units", "models", "appraisals"};
+static const char *const TABLE_NAMES[] = {"units", "models", "appraisals", "appraisers"};
 
 int dvk_import_table_parse(const char *name)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, TABLE_NAMES[i]) == 0)
             return i;
     return -1;
@@ -2074,7 +2266,8 @@ static long long pragma_int(sqlite3 *db, const char *sql)
 static const char *SQL_LOOK[] = {
     [DVK_IMPORT_UNITS] = "SELECT province FROM units WHERE code=?1",
     [DVK_IMPORT_MODELS] = NULL,   /* models ask the unit tree */
-    [DVK_IMPORT_APPRAISALS] = "SELECT id, province FROM models WHERE code=?1",
+    [DVK_IMPORT_APPRAISALS] = "SELECT id, province, level, unit FROM models WHERE code=?1",
+    [DVK_IMPORT_APPRAISERS] = "SELECT province FROM units WHERE code=?1",
 };
 
 static void importer_free(importer *im)

@@ -115,6 +115,74 @@ static int note_of(lua_State *L, int idx, char **out)
     return *out ? 0 : -1;
 }
 
+typedef struct count_args {
+    const dvk_province *p;
+    int *members;               /* p->ncriteria counts */
+} count_args;
+
+/* script_protect() body: count the council's scores of each criterion in m.appraisals
+ * (the scores of the run's level: one per member and criterion). */
+static int p_count_members(lua_State *L)
+{
+    count_args *a = lua_touserdata(L, 1);
+    lua_getfield(L, 2, "appraisals");                       /* list */
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -1, i);                                 /* list row */
+        lua_getfield(L, -1, "criterion");                   /* list row criterion */
+        const char *id = lua_tostring(L, -1);
+        int ci = id ? dvk_province_criterion(a->p, id) : -1;
+        if (ci >= 0)
+            a->members[ci]++;
+        lua_pop(L, 2);
+    }
+    return 0;
+}
+
+/* A council criterion with k scores, fewer than council.min_members: the model is not
+ * eligible (below = "ineligible", with the reason) or the run is an error naming it. */
+static int too_few(const dvk_province *p, const dvk_criterion *c, const char *mc, int k,
+                   dvk_eval *ev, dvk_error *err)
+{
+    if (p->council.below != DVK_BELOW_INELIGIBLE)
+        return dvk_error_set(err, DVK_EDATA, "%s:%d: model %s, criterion %s: %d council "
+                             "score%s; council.min_members is %d (import the missing scores, "
+                             "or set council.below = \"ineligible\")", p->path, c->line, mc,
+                             c->id, k, k == 1 ? "" : "s", p->council.min_members);
+    dvk_buf b = DVK_BUF_INIT;
+    dvk_buf_printf(&b, "hội đồng chấm tiêu chí \"%s\" chưa đủ %d thành viên (có %d)", c->name,
+                   p->council.min_members, k);
+    if (!(ev->reason = dvk_buf_take(&b, NULL)))
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
+    for (int i = 0; i < p->ncriteria; i++) {
+        ev->points[i] = NAN;
+        free(ev->notes[i]);
+        ev->notes[i] = NULL;
+    }
+    ev->eligible = 0;
+    ev->gate = -1;
+    ev->outcome = p->noutcomes - 1;
+    ev->total = 0;
+    return DVK_OK;
+}
+
+int dvk_script_applies(lua_State *L, const dvk_province *p, int ci, int midx, int cidx,
+                       const char *model_code, int *applies, dvk_error *err)
+{
+    const dvk_criterion *c = &p->criteria[ci];
+    *applies = 1;
+    if (c->applies_ref == LUA_NOREF)
+        return DVK_OK;
+    midx = lua_absindex(L, midx);
+    cidx = lua_absindex(L, cidx);
+    int top = lua_gettop(L);
+    if (call_fn(L, c->applies_ref, midx, cidx, 1, err) != DVK_OK)
+        return script_fail(err, model_code ? model_code : "?", "criterion", c->id);
+    *applies = lua_toboolean(L, -1);
+    lua_settop(L, top);
+    return DVK_OK;
+}
+
 int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                     const char *model_code, dvk_eval *ev, dvk_error *err)
 {
@@ -164,18 +232,38 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
         lua_settop(L, top);
     }
     double sum = 0, summax = 0;
+    int *members = NULL;        /* council scores per criterion, when a minimum is set */
+    if (p->council.min_members > 0) {
+        if (!(members = calloc((size_t)p->ncriteria + 1, sizeof *members)))
+            return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
+        count_args a = {p, members};
+        lua_pushvalue(L, midx);
+        if (script_protect(L, p_count_members, &a, 1, 0, "counting council scores", err)) {
+            free(members);
+            return err->code;
+        }
+    }
     for (int i = 0; i < p->ncriteria; i++) {
         const dvk_criterion *c = &p->criteria[i];
         if (c->applies_ref != LUA_NOREF) {
-            if (call_fn(L, c->applies_ref, midx, cidx, 1, err) != DVK_OK)
+            if (call_fn(L, c->applies_ref, midx, cidx, 1, err) != DVK_OK) {
+                free(members);
                 return script_fail(err, mc, "criterion", c->id);
+            }
             int applies = lua_toboolean(L, -1);
             lua_settop(L, top);
             if (!applies)
                 continue;
         }
-        if (call_fn(L, c->score_ref, midx, cidx, 2, err) != DVK_OK)
+        if (members && c->council && members[i] < p->council.min_members) {
+            int k = members[i];
+            free(members);
+            return too_few(p, c, mc, k, ev, err);
+        }
+        if (call_fn(L, c->score_ref, midx, cidx, 2, err) != DVK_OK) {
+            free(members);
             return script_fail(err, mc, "criterion", c->id);
+        }
         if (lua_type(L, -2) != LUA_TNUMBER) {
             const char *tn = luaL_typename(L, -2);
             const char *sv = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -212,6 +300,7 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
         sum += pts;
         summax += c->max;
     }
+    free(members);
     if (p->scale_to > 0)
         ev->total = summax > 0 ? round2(sum / summax * p->scale_to) : 0;
     else

@@ -332,6 +332,84 @@ static void push_history(lua_State *L, int mi, const model_ud *mu)
     lua_pop(L, 1);                                          /* t */
 }
 
+/* How the council's scores of mi's province combine (DVK_COMBINE_*), from the levels
+ * table of its province (loaded when this state has not described it yet). */
+static int model_combine(lua_State *L, int mi)
+{
+    if (lua_getiuservalue(L, mi, 2) == LUA_TSTRING) {       /* code */
+        const char *code = lua_tostring(L, -1);
+        script_push_levels(L, code, 1);                     /* code ranks|nil */
+        lua_remove(L, -2);                                  /* ranks|nil */
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, mi, 2);                        /* found once */
+    }
+    int combine = DVK_COMBINE_MEAN;
+    if (lua_istable(L, -1)) {                               /* ranks */
+        if (lua_getfield(L, -1, SCRIPT_COMBINE_KEY) == LUA_TNUMBER)
+            combine = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);                                          /* */
+    return combine;
+}
+
+/* The median (the middle score; the mean of the two middle ones for an even count) or the
+ * trimmed mean (the highest and the lowest score dropped; with fewer than 3 scores nothing
+ * is dropped) of the n scores v, lowest first. */
+double dvk_council_combine(int combine, const double *v, int n)
+{
+    if (n <= 0)
+        return 0;
+    if (combine == DVK_COMBINE_MEDIAN)
+        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    int lo = 0, hi = n;
+    if (combine == DVK_COMBINE_TRIMMED && n >= 3) {
+        lo = 1;
+        hi = n - 1;
+    }
+    double sum = 0;
+    for (int i = lo; i < hi; i++)
+        sum += v[i];
+    return sum / (hi - lo);
+}
+
+/* Step st (criterion, score; lowest first per criterion) and set t[criterion] (t on top) to
+ * the combined score of each criterion; the scores are kept in a Lua userdata, so that a
+ * memory error raised on the way leaks nothing. Returns the last sqlite3_step result. */
+static int combine_scores(lua_State *L, sqlite3_stmt *st, int combine)
+{
+    int t = lua_gettop(L);
+    luaL_checkstack(L, 6, "appraisal");
+    int n = 0, cap = 16, src;
+    double *v = lua_newuserdatauv(L, (size_t)cap * sizeof *v, 0);  /* t buf */
+    lua_pushnil(L);                                         /* t buf crit */
+    for (;;) {
+        src = sqlite3_step(st);
+        const char *c = src == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        if (n > 0 && (!c || strcmp(c, lua_tostring(L, t + 2)) != 0)) {
+            lua_pushvalue(L, t + 2);
+            lua_pushnumber(L, dvk_council_combine(combine, v, n));
+            lua_rawset(L, t);
+            n = 0;
+        }
+        if (src != SQLITE_ROW || !c)
+            break;
+        if (n == cap) {
+            double *nv = lua_newuserdatauv(L, (size_t)(cap *= 2) * sizeof *v, 0);
+            memcpy(nv, v, (size_t)n * sizeof *v);
+            lua_replace(L, t + 1);
+            v = nv;
+        }
+        if (n == 0) {
+            lua_pushstring(L, c);
+            lua_replace(L, t + 2);
+        }
+        v[n++] = sqlite3_column_double(st, 1);
+    }
+    lua_settop(L, t);
+    return src;
+}
+
 /* Load a lazy field (appraisal, appraisals, history) of model object mi into its data table
  * (at index d) and push it. */
 static void load_lazy(lua_State *L, int mi, const model_ud *mu, int d, const char *k)
@@ -341,20 +419,28 @@ static void load_lazy(lua_State *L, int mi, const model_ud *mu, int d, const cha
     sqlite3_stmt *st = NULL;
     int src = SQLITE_DONE;
     if (strcmp(k, "appraisal") == 0) {
+        int combine = mu->id ? model_combine(L, mi) : DVK_COMBINE_MEAN;
         lua_newtable(L);                                    /* t */
-        if (mu->id && (st = script_cached(L, ST_APPRAISAL))) {
+        if (mu->id && combine == DVK_COMBINE_MEAN && (st = script_cached(L, ST_APPRAISAL))) {
+            /* the mean as SQLite computes it: the same numbers as before levels existed */
             sqlite3_bind_int64(st, 1, mu->id);
+            sqlite3_bind_text(st, 2, mu->level, -1, SQLITE_TRANSIENT);
             while ((src = sqlite3_step(st)) == SQLITE_ROW) {
                 script_push_text_col(L, st, 0);
                 lua_pushnumber(L, sqlite3_column_double(st, 1));
                 lua_rawset(L, -3);
             }
+        } else if (mu->id && (st = script_cached(L, ST_APPRAISAL_SCORES))) {
+            sqlite3_bind_int64(st, 1, mu->id);
+            sqlite3_bind_text(st, 2, mu->level, -1, SQLITE_TRANSIENT);
+            src = combine_scores(L, st, combine);
         }
         dvk_sandbox_push_view(L, -1);                       /* t view */
     } else if (strcmp(k, "appraisals") == 0) {
         lua_newtable(L);                                    /* t */
         if (mu->id && (st = script_cached(L, ST_APPRAISALS))) {
             sqlite3_bind_int64(st, 1, mu->id);
+            sqlite3_bind_text(st, 2, mu->level, -1, SQLITE_TRANSIENT);
             lua_Integer n = 0;
             while ((src = sqlite3_step(st)) == SQLITE_ROW) {
                 lua_createtable(L, 0, 4);
@@ -472,6 +558,81 @@ void script_wrap_model(lua_State *L, long long id, int year, const char *level)
     lua_setmetatable(L, -2);
 }
 
+/* ------------------------------------------------------------------ tracing metrics */
+
+static const char REG_TRACE = 'R';      /* metric name -> models that read it absent; absent:
+                                           no tracing */
+
+/* __index of a traced metrics table: an absent metric read (upvalue 1: the counts, 2: the
+ * names this model has read absent already) counts once per model; the value stays nil. */
+static int traced_index(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, lua_upvalueindex(2)) == LUA_TNIL) {
+            lua_pushvalue(L, 2);
+            lua_pushboolean(L, 1);
+            lua_rawset(L, lua_upvalueindex(2));
+            lua_pushvalue(L, 2);
+            lua_pushvalue(L, 2);
+            lua_Integer n = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER
+                          ? lua_tointeger(L, -1) : 0;
+            lua_pop(L, 1);
+            lua_pushinteger(L, n + 1);
+            lua_rawset(L, lua_upvalueindex(1));
+        }
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
+/* With tracing on, give the metrics data table on top a metatable whose __index counts the
+ * absent metrics read (the read-only view looks misses up in it). */
+static void trace_metrics(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_TRACE) != LUA_TTABLE) {   /* data counts|nil */
+        lua_pop(L, 1);
+        return;
+    }
+    lua_newtable(L);                                        /* data counts seen */
+    lua_pushcclosure(L, traced_index, 2);                   /* data index */
+    lua_createtable(L, 0, 1);                               /* data index mt */
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");                         /* data mt */
+    lua_setmetatable(L, -2);                                /* data */
+}
+
+int dvk_script_trace_metrics(lua_State *L, int on)
+{
+    if (!lua_checkstack(L, 2))
+        return DVK_ENOMEM;
+    if (on)
+        lua_newtable(L);
+    else
+        lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_TRACE);
+    return DVK_OK;
+}
+
+int dvk_script_traced_metrics(lua_State *L, void (*each)(void *ud, const char *name,
+                                                         long long models), void *ud)
+{
+    if (!lua_checkstack(L, 4))
+        return DVK_ENOMEM;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &REG_TRACE) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return DVK_OK;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING)
+            each(ud, lua_tostring(L, -2), (long long)lua_tointeger(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return DVK_OK;
+}
+
 /* Build the model object from the current row of st (DVK_SCRIPT_MODEL_COLS: 0 id, 1 code,
  * 2 name, 3 kind, 4 category, 5 field, 6 level, 7 year, 8 registration, 9 started_on,
  * 10 address, 11 description, 12 synthetic, 13 metrics, 14 unit, 15 province) and push it,
@@ -518,6 +679,7 @@ static void push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char 
                  code ? code : "?", cut, mt ? mt : "");
         luaL_error(L, "%s", msg);
     }
+    trace_metrics(L);                                       /* dvk check: reads of absent ones */
     dvk_sandbox_push_view(L, -1);                           /* lv d metrics view */
     lua_setfield(L, -3, "metrics");
     lua_pop(L, 1);                                          /* lv d */

@@ -286,13 +286,88 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One of names (NULL-terminated) as the string field key of the table at idx: its index in
+ * *out, or dflt when absent. */
+static int check_choice(checker *k, int idx, const char *key, const char *what,
+                        const char *const *names, int dflt, int *out, int line)
+{
+    char *v = NULL;
+    int rc = get_string(k, idx, key, what, 0, &v, line);
+    *out = dflt;
+    if (rc || !v)
+        return rc;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(v, names[i]) == 0) {
+            *out = i;
+            free(v);
+            return DVK_OK;
+        }
+    dvk_buf list = DVK_BUF_INIT;
+    for (int i = 0; names[i]; i++)
+        dvk_buf_printf(&list, "%s\"%s\"", i ? ", " : "", names[i]);
+    rc = list.oom ? dvk_error_set(k->err, DVK_ENOMEM, "out of memory")
+                  : fail(k, line, "%s: '%s' must be one of %s (found \"%s\")", what, key,
+                         dvk_buf_str(&list), v);
+    dvk_buf_free(&list);
+    free(v);
+    return rc;
+}
+
+/* council = {combine = "mean"|"median"|"trimmed", min_members = N, below = "error"|
+ * "ineligible", recusal = "unit"|"none"} (docs/lua-api.md, "The council"). */
+static int check_council(checker *k, int d, dvk_province *p)
+{
+    lua_State *L = k->L;
+    static const char *const COMBINE[] = {"mean", "median", "trimmed", NULL};
+    static const char *const BELOW[] = {"error", "ineligible", NULL};
+    static const char *const RECUSAL[] = {"unit", "none", NULL};
+    static const char *const keys[] = {"combine", "min_members", "below", "recusal", NULL};
+    memset(&p->council, 0, sizeof p->council);
+    int t = lua_getfield(L, d, "council");
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        return DVK_OK;
+    }
+    if (t != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return fail(k, 0, "council: must be a table {combine, min_members, below, recusal} "
+                    "(found %s)", lua_typename(L, t));
+    }
+    int rc, present = 0;
+    double mm = 0;
+    if ((rc = check_keys(k, -1, "council", keys, 0)) ||
+        (rc = check_choice(k, -1, "combine", "council", COMBINE, DVK_COMBINE_MEAN,
+                           &p->council.combine, 0)) ||
+        (rc = check_choice(k, -1, "below", "council", BELOW, DVK_BELOW_ERROR,
+                           &p->council.below, 0)) ||
+        (rc = check_choice(k, -1, "recusal", "council", RECUSAL, DVK_RECUSAL_UNIT,
+                           &p->council.recusal, 0)) ||
+        (rc = check_number(k, -1, "min_members", "council", 0, &mm, &present, 0))) {
+        lua_pop(L, 1);
+        return rc;
+    }
+    lua_pop(L, 1);
+    if (present && !(mm >= 1 && mm <= 1000 && mm == floor(mm)))
+        return fail(k, 0, "council: min_members must be a whole number from 1 to 1000 (found %g)",
+                    mm);
+    p->council.min_members = present ? (int)mm : 0;
+    int any = 0;
+    for (int i = 0; i < p->ncriteria; i++)
+        any |= p->criteria[i].council;
+    if (present && !any)
+        return fail(k, 0, "council: min_members is set but no criterion has council = true "
+                    "(mark the criteria the council scores)");
+    return DVK_OK;
+}
+
 /* The checks, on the description at index d. */
 static int check_description(checker *k, int d, dvk_province *p)
 {
     lua_State *L = k->L;
     int rc;
     static const char *const top_keys[] = {"code", "name", "basis", "levels", "fields", "cutoff",
-        "gates", "criteria", "outcomes", "quotas", "decision", "reports", "scale_to", NULL};
+        "gates", "criteria", "outcomes", "quotas", "decision", "reports", "scale_to", "council",
+        NULL};
     if ((rc = check_keys(k, d, "dvk.province", top_keys, 0)))
         return rc;
     if ((rc = get_string(k, d, "code", "dvk.province", 1, &p->code, 0)) ||
@@ -443,7 +518,8 @@ static int check_description(checker *k, int d, dvk_province *p)
             lua_pop(L, 2);
             return fail(k, 0, "%s: must be a table {id, name, max, score = function}", what);
         }
-        static const char *const ckeys[] = {"id", "name", "max", "score", "applies", NULL};
+        static const char *const ckeys[] = {"id", "name", "max", "score", "applies", "council",
+                                            NULL};
         dvk_criterion *c = &p->criteria[p->ncriteria++];
         c->score_ref = c->applies_ref = LUA_NOREF;
         lua_getfield(L, -1, "score");
@@ -454,7 +530,8 @@ static int check_description(checker *k, int d, dvk_province *p)
             (rc = get_string(k, -1, "name", what, 1, &c->name, cl)) ||
             (rc = check_number(k, -1, "max", what, 1, &c->max, NULL, cl)) ||
             (rc = check_fn(k, -1, "score", 1, what, &c->score_ref, &c->line, cl)) ||
-            (rc = check_fn(k, -1, "applies", 0, what, &c->applies_ref, NULL, cl))) {
+            (rc = check_fn(k, -1, "applies", 0, what, &c->applies_ref, NULL, cl)) ||
+            (rc = check_bool(k, -1, "council", what, 0, &c->council, cl))) {
             lua_pop(L, 2);
             return rc;
         }
@@ -476,6 +553,8 @@ static int check_description(checker *k, int d, dvk_province *p)
     lua_pop(L, 1);
     if (p->ncriteria == 0)
         return fail(k, 0, "criteria: at least one criterion is needed");
+    if ((rc = check_council(k, d, p)))
+        return rc;
 
     /* outcomes */
     if ((n = get_list(k, d, "outcomes", 1, 0)) < 0)
@@ -935,5 +1014,28 @@ int dvk_script_criteria(void *scripts_dir, const char *code, char ***ids, double
     *ids = v;
     *max = m;
     *n = count;
+    return DVK_OK;
+}
+
+int dvk_script_recusal(void *scripts_dir, const char *code, int *recusal, dvk_error *err)
+{
+    const char *dir = scripts_dir;
+    char path[4096];
+    int scripted = code[0] != '\0' && strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(code);
+    *recusal = 0;
+    snprintf(path, sizeof path, "%s/provinces/%s.lua", dir, code);
+    FILE *f = scripted ? fopen(path, "rb") : NULL;
+    if (!f)
+        return DVK_OK;   /* no script: recusal by unit */
+    fclose(f);
+    lua_State *L = NULL;
+    dvk_province *p = NULL;
+    if (!(L = dvk_sandbox_new(NULL, dir, NULL, err)) || !(p = dvk_script_load(L, code, err))) {
+        dvk_sandbox_free(L);
+        return err->code;
+    }
+    *recusal = p->council.recusal == DVK_RECUSAL_NONE;
+    dvk_province_free(L, p);
+    dvk_sandbox_free(L);
     return DVK_OK;
 }

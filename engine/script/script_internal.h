@@ -17,7 +17,7 @@
 
 /* The cached statements; their SQL and result columns are in state.c (CACHE_SQL). */
 enum {
-    ST_MODEL, ST_APPRAISAL, ST_APPRAISALS, ST_HISTORY, ST_COUNT, ST_REPL, ST_CTX_HISTORY,
+    ST_MODEL, ST_APPRAISAL, ST_APPRAISAL_SCORES, ST_APPRAISALS, ST_HISTORY, ST_COUNT, ST_REPL, ST_CTX_HISTORY,
     ST_N
 };
 
@@ -46,7 +46,11 @@ int script_protect(lua_State *L, lua_CFunction fn, void *ud, int nargs, int nres
  * kept until the state closes), or NULL when the state has no store. Raises on failure. */
 const dvk_units *script_units(lua_State *L, const char *province);
 
-/* Remember the order of p's levels in this state (dvk_script_check does it). */
+/* The key of a levels table that holds the province's council.combine (DVK_COMBINE_*):
+ * not a level id (ids have no spaces). */
+#define SCRIPT_COMBINE_KEY " combine"
+/* Remember the order of p's levels in this state (dvk_script_check does it), and how its
+ * council's scores combine. */
 void script_set_levels(lua_State *L, const dvk_province *p);
 /* Push the levels table {id = rank (0 lowest)} of province and return 1, or push nil and
  * return 0 when no description of it was checked in this state. With load set, a province

@@ -20,12 +20,15 @@ static const char REG_LEVELS = 'L';     /* province code -> {level = rank}, or f
 static const char *const CACHE_SQL[ST_N] = {
     /* the model columns (DVK_SCRIPT_MODEL_COLS, numbered there) */
     [ST_MODEL] = "SELECT " DVK_SCRIPT_MODEL_COLS " FROM models m WHERE m.id = ?1",
-    /* 0 criterion, 1 mean score */
+    /* 0 criterion, 1 mean score; ?1 model, ?2 level (the council's round) */
     [ST_APPRAISAL] = "SELECT criterion, avg(score) FROM appraisals WHERE model = ?1"
-                     " GROUP BY criterion ORDER BY criterion",
+                     " AND level = ?2 GROUP BY criterion ORDER BY criterion",
+    /* 0 criterion, 1 score, lowest first (median, trimmed mean) */
+    [ST_APPRAISAL_SCORES] = "SELECT criterion, score FROM appraisals WHERE model = ?1"
+                            " AND level = ?2 ORDER BY criterion, score",
     /* 0 criterion, 1 appraiser, 2 score, 3 note */
     [ST_APPRAISALS] = "SELECT criterion, appraiser, score, note FROM appraisals"
-                      " WHERE model = ?1 ORDER BY criterion, appraiser",
+                      " WHERE model = ?1 AND level = ?2 ORDER BY criterion, appraiser",
     /* 0 year, 1 level, 2 outcome, 3 recognised, 4 exemplary, 5 run */
     [ST_HISTORY] = "SELECT r.year, r.level, s.outcome, s.recognised, s.exemplary, r.id"
                    " FROM results s JOIN current_runs r ON r.id = s.run"
@@ -223,6 +226,8 @@ void script_set_levels(lua_State *L, const dvk_province *p)
         lua_pushinteger(L, i);
         lua_setfield(L, -2, p->levels[i]);
     }
+    lua_pushinteger(L, p->council.combine);     /* " combine": a key no level id can be */
+    lua_setfield(L, -2, SCRIPT_COMBINE_KEY);
     lua_setfield(L, -2, p->code);                           /* levels */
     lua_pop(L, 1);
 }

@@ -241,6 +241,42 @@ static const char *const migrations[] = {
     ") WITHOUT ROWID;"
     FROZEN_TRIGGERS("run_models") FROZEN_TRIGGERS("run_units") FROZEN_TRIGGERS("run_appraisals")
     FROZEN_TRIGGERS("run_scripts") FROZEN_TRIGGERS("run_stats"),
+    /* 4: the council's round: the council's members and their units (recusal), and appraisals that belong to a level
+     * (the commune council's and the province council's scores of one model are separate
+     * rounds) with their origin (the score sheet they came back on). Scores stored before
+     * take the model's own level. */
+    "CREATE TABLE appraisers ("
+    "  province TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  unit TEXT REFERENCES units(code),"
+    "  role TEXT,"
+    "  levels TEXT,"
+    "  PRIMARY KEY (province, code)"
+    ");"
+    "CREATE TABLE appraisals_by_level ("
+    "  model INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    "  level TEXT NOT NULL,"
+    "  criterion TEXT NOT NULL,"
+    "  appraiser TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  note TEXT,"
+    "  origin TEXT,"
+    "  PRIMARY KEY (model, level, criterion, appraiser)"
+    ");"
+    "INSERT INTO appraisals_by_level(model, level, criterion, appraiser, score, note)"
+    " SELECT a.model, m.level, a.criterion, a.appraiser, a.score, a.note"
+    " FROM appraisals a JOIN models m ON m.id = a.model;"
+    "DROP TABLE appraisals;"
+    "ALTER TABLE appraisals_by_level RENAME TO appraisals;"
+    /* a final run keeps its province's council members as they were (the recusals its
+     * explanation shows) */
+    "CREATE TABLE run_appraisers ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  code TEXT NOT NULL, name TEXT NOT NULL, unit TEXT, role TEXT, levels TEXT,"
+    "  PRIMARY KEY (run, code)"
+    ") WITHOUT ROWID;"
+    FROZEN_TRIGGERS("run_appraisers"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -657,6 +693,8 @@ int dvk_store_run_digest(dvk_store *s, long long run, char out[65], dvk_error *e
         " quote(name)||'|'||quote(registered)||'|'||quote(eligible)||'|'||quote(recognised)||'|'||"
         " quote(exemplary)||'|'||quote(proposed)||'|'||quote(decided) FROM run_stats WHERE run = ?1"
         " ORDER BY whole, successors, grouping, pos",
+        "SELECT quote(code)||'|'||quote(name)||'|'||quote(unit)||'|'||quote(role)||'|'||"
+        " quote(levels) FROM run_appraisers WHERE run = ?1 ORDER BY code",
     };
     /* a run made final before the record existed keeps the digest it was given then */
     int frozen = dvk_store_run_frozen(s, run, err);

@@ -14,6 +14,7 @@
 #include "dvk/store.h"
 
 struct dvk_province;   /* dvk/script.h */
+struct dvk_units;      /* dvk/units.h */
 
 typedef struct dvk_decide_opts {
     const char *province;     /* province code = root unit code = scripts/provinces/<code>.lua */
@@ -62,8 +63,11 @@ typedef struct dvk_decide_summary {
  * criterion C: msg"; nothing is written. Refused with DVK_EDATA, nothing written (dry run
  * or not):
  * - no candidates: "no candidates for P Y L[ unit U]: nothing decided";
- * - missing council scores: when any model of (province, year) has appraisal rows (the
- *   office scores by council that year), every eligible candidate must have at least one;
+ * - what dvk_check (without evaluating) calls an error, before any candidate is evaluated:
+ *   "dvk check finds N errors: ...; nothing decided";
+ * - missing council scores: when any model of (province, year) has appraisal rows at the
+ *   run's level (the office scores by council that year, at that level), every eligible
+ *   candidate must have at least one there;
  *   those without are counted and the first 10 named, unless o->allow_missing_scores (then
  *   sum->missing_scores counts them). A rule on data, not on the script: the engine cannot
  *   tell which criteria read m.appraisal. */
@@ -90,6 +94,64 @@ typedef struct dvk_decide_unit {
  * unit code order. */
 int dvk_decide_each(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                     dvk_decide_unit **units, size_t *n, dvk_error *err);
+
+/* The level whose proposals reach level index li of p in year: the nearest lower level
+ * that still exists that year (dvk_level_in_year: from 2025 the district level is gone, so
+ * the communes' proposals reach the province); NULL at the lowest level. */
+const char *dvk_level_below(const struct dvk_province *p, int li, int year);
+
+/* The candidates of (o->province, o->year, o->level[, o->unit]) exactly as dvk_decide reads
+ * them: a prepared statement over DVK_SCRIPT_MODEL_COLS (script.h) in model-code order,
+ * bound; below is the level under o->level whose proposals are candidates too (NULL at the
+ * lowest level). o->unit must be a unit of the province (t: the province's unit tree). With
+ * light, only the columns id (0), code (1), name (2), field (5), started_on (9) and unit
+ * (14) are read (the others are NULL): a pass that builds no model objects. */
+sqlite3_stmt *dvk_decide_candidates(dvk_store *s, const dvk_decide_opts *o,
+                                    const struct dvk_units *t, const char *below, int light,
+                                    dvk_error *err);
+
+/* ------------------------------------------------------------------ check (check.c) */
+
+/* `dvk check`: what would go wrong if (province, year, level[, unit]) were decided now.
+ * Errors (a decision would be wrong; `dvk decide` refuses them): candidates whose unit is
+ * not in the province's unit tree; candidates whose field the script does not declare (when
+ * it declares fields); candidates that started after the cutoff (started_on > ctx.cutoff);
+ * council criteria with fewer scores at the level than council.min_members when
+ * council.below = "error"; with evaluate, any script error on a candidate (each named,
+ * the run goes on to the next). Warnings: with evaluate, metrics the script read that
+ * candidates lack (by name, with how many candidates lacked each); models that
+ * council.min_members makes ineligible (below = "ineligible"); eligible candidates without
+ * any council score at the level while others have some (decide refuses them unless
+ * --allow-missing-scores). */
+typedef struct dvk_check_opts {
+    const char *province;
+    int year;
+    const char *level;        /* NULL: every level of the province, lowest first */
+    const char *unit;         /* NULL: the whole province */
+    int evaluate;             /* run the script over every candidate (dvk check; decide: 0,
+                                 it evaluates them itself) */
+} dvk_check_opts;
+
+typedef struct dvk_check_item {
+    int error;                /* 1 error, 0 warning */
+    char *level;              /* the level checked */
+    char *text;               /* one line, no newline */
+} dvk_check_item;
+
+typedef struct dvk_check_report {
+    size_t n, cap;
+    dvk_check_item *items;    /* in the order found: by level, then by kind */
+    long long errors, warnings, candidates;
+} dvk_check_report;
+
+#define DVK_CHECK_NAMED 10        /* models named per finding; the rest counted */
+
+int dvk_check(dvk_store *s, const char *scripts_dir, const dvk_check_opts *o,
+              dvk_check_report *rep, dvk_error *err);
+void dvk_check_report_free(dvk_check_report *rep);
+/* The report as `dvk check` prints it: one line per finding ("error: ..."/"warning: ...",
+ * "level L: " first), then a count line. 0, or -1 when out of memory. */
+int dvk_check_report_text(const dvk_check_report *rep, const dvk_check_opts *o, dvk_buf *b);
 
 /* The summary as `dvk decide` prints it (also for --dry-run), from the summary and the
  * options the run was made with, appended to b. 0, or -1 when out of memory. */

@@ -64,7 +64,19 @@
  *   blank line, one "Heading: text" line each, in that order; empty ones left out.
  * - Appraisals: with opts->criteria, the criterion must be one of the model's province's
  *   criteria and the score at most its max (a province whose script declares no criteria, or
- *   that has no script, is not checked); the message names the appraiser and the model. */
+ *   that has no script, is not checked); the message names the appraiser and the model.
+ * - Appraisals belong to a level (the council's round): the level column names one of the
+ *   model's province's levels; a file without it (or an empty cell) scores the model's own
+ *   level. The key is (model, level, criterion, appraiser). origin records where the score
+ *   came from (a score sheet's file name; `dvk sheets` fills it in).
+ * - Recusal: an appraiser who is a member in the appraisers table (matched by code, else by
+ *   name, in the model's province) does not score the models of their own unit (the same
+ *   unit code; the units under it are not included: a member sitting for a commune would
+ *   otherwise recuse from every model of it). Such a row is a problem naming the member and
+ *   the model, unless the province script sets council.recusal = "none".
+ * - Appraisers: code and name required; unit (a known unit: the member's province is its
+ *   province) or province; level: the levels whose council the member sits on, separated by
+ *   commas (stored as ids joined by commas; empty: every level); key (province, code). */
 #ifndef DVK_IMPORT_H
 #define DVK_IMPORT_H
 
@@ -82,8 +94,19 @@ extern const char *const dvk_import_dossier[DVK_IMPORT_DOSSIER_ITEMS][2];
 typedef enum dvk_import_table {
     DVK_IMPORT_UNITS,
     DVK_IMPORT_MODELS,
-    DVK_IMPORT_APPRAISALS
+    DVK_IMPORT_APPRAISALS,
+    DVK_IMPORT_APPRAISERS       /* the council's members: code, name, unit, role, province */
 } dvk_import_table;
+
+#define DVK_IMPORT_ID_MAX 72        /* room for a level id (DVK_SCRIPT_ID_MAX) */
+
+/* Whether the council's members recuse themselves from the models of their own unit
+ * (the province script's council.recusal, docs/lua-api.md "The council"). */
+enum { DVK_IMPORT_RECUSAL_UNIT = 0, DVK_IMPORT_RECUSAL_NONE = 1 };
+/* The recusal rule of province into *recusal (DVK_IMPORT_RECUSAL_*; a province without a
+ * script recuses by unit). Asked once per province an appraisals file's models belong to. */
+typedef int (*dvk_import_recusal_fn)(void *ud, const char *province, int *recusal,
+                                     dvk_error *err);
 
 /* The levels of province (its script's `levels`, lowest first): *levels gets a malloc'd
  * array of *n malloc'd ids that the importer frees. Asked once per province that a models
@@ -117,6 +140,8 @@ typedef struct dvk_import_opts {
                                    the file lacks one of them (--replace) */
     int numbers;                /* how numbers are written (--number-format): DVK_NUMBERS_* */
     const char *sheet;          /* a workbook's sheet (--sheet; NULL: found by its header) */
+    dvk_import_recusal_fn recusal;  /* appraisals: the province's recusal rule (NULL: by
+                                   unit); dvk_script_recusal in province.h; criteria_ud */
 } dvk_import_opts;
 
 /* How a file writes numbers (metrics, scores). AUTO reads plain ("1020000", "2.5") and

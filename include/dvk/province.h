@@ -28,7 +28,29 @@ typedef struct dvk_criterion {
     double max;           /* > 0 */
     int line;             /* line of its score function */
     int score_ref, applies_ref;
+    int council;          /* 1: the council scores it (`council = true`): score sheets list it,
+                             council.min_members counts its scores, dvk check looks at it */
 } dvk_criterion;
+
+/* How the council's scores of one criterion combine into m.appraisal[id] (`council =
+ * {combine = ...}`, docs/lua-api.md "The council"). */
+enum { DVK_COMBINE_MEAN = 0, DVK_COMBINE_MEDIAN, DVK_COMBINE_TRIMMED };
+/* What happens to a model whose council criterion has fewer scores than min_members. */
+enum { DVK_BELOW_ERROR = 0, DVK_BELOW_INELIGIBLE };
+/* Which members recuse themselves from a model (a member scores no model of their unit). */
+enum { DVK_RECUSAL_UNIT = 0, DVK_RECUSAL_NONE };
+
+/* The council's combined score of the n scores v (lowest first) by combine: mean; median
+ * (the middle one, the mean of the two middle ones for an even n); trimmed mean (the highest
+ * and the lowest dropped; fewer than 3 scores are all kept). 0 for n = 0. */
+double dvk_council_combine(int combine, const double *v, int n);
+
+typedef struct dvk_council {
+    int combine;          /* DVK_COMBINE_*; mean by default */
+    int min_members;      /* 0: no minimum */
+    int below;            /* DVK_BELOW_* */
+    int recusal;          /* DVK_RECUSAL_* */
+} dvk_council;
 
 typedef struct dvk_outcome {
     char *id, *name;
@@ -62,6 +84,8 @@ typedef struct dvk_province {
     int noutcomes; dvk_outcome *outcomes;  /* last one has no min: the catch-all */
     int nquotas;  dvk_quota *quotas;
     int nreports; char **reports;          /* report names, sorted bytewise */
+    dvk_council council;  /* how the council's scores combine (defaults: mean, no minimum,
+                             recusal by unit) */
     int ref;              /* registry reference of the description table */
 } dvk_province;
 
@@ -107,5 +131,9 @@ int dvk_script_levels(void *scripts_dir, const char *code, char ***levels, int *
  * without a script. A script that fails to load is its error. */
 int dvk_script_criteria(void *scripts_dir, const char *code, char ***ids, double **max, int *n,
                         dvk_error *err);
+/* The recusal rule of province code (a dvk_import_recusal_fn, scripts_dir as ud): 1
+ * (DVK_IMPORT_RECUSAL_NONE) when its script sets council.recusal = "none", else 0; 0 for a
+ * province without a script. A script that fails to load is its error. */
+int dvk_script_recusal(void *scripts_dir, const char *code, int *recusal, dvk_error *err);
 
 #endif

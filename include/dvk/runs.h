@@ -116,7 +116,8 @@ void dvk_run_explain_free(dvk_run_explain *e);
 /* The text `dvk runs show` prints. 0, or -1 when out of memory. */
 int dvk_run_explain_text(const dvk_run_explain *e, dvk_buf *b);
 /* dvk_runs_explain + dvk_run_explain_text in one (for the Lua bindings): malloc'd text equal
- * to what `dvk runs show RUN [MODEL]` prints, or NULL with err set. */
+ * to what `dvk runs show RUN [MODEL]` prints, or NULL with err set. With MODEL, each council
+ * member's scores at the run's level and who recused follow (dvk_council_model_text). */
 char *dvk_runs_explain_text(dvk_store *s, long long run, const char *model_code,
                             dvk_error *err);
 
@@ -233,7 +234,7 @@ int dvk_runs_check_receipt_signature(dvk_store *s, const char *name, const char 
 
 /* A final run keeps what its documents, explanations and exports show (schema version 3):
  * its candidates' model rows (run_models), every unit (run_units), its candidates'
- * appraisals (run_appraisals), the script files it was decided with and every library file
+ * appraisals at the run's level (run_appraisals), the script files it was decided with and every library file
  * its reports use, with their texts (run_scripts), and for a whole-province run the year's
  * statistics (run_stats, written by the freeze hook). Finalize writes the record in the
  * transaction that makes the run final; every reader of a final run reads it (the "source"

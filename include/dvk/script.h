@@ -64,6 +64,17 @@ typedef struct dvk_eval {
     char **notes;         /* ncriteria entries (malloc'd or NULL) */
 } dvk_eval;
 
+/* dvk check: with on, model objects built from now on in L count the metrics a script
+ * reads that the model does not have (each name once per model); off forgets the counts.
+ * dvk_script_traced_metrics calls each(name, models) for every such name (any order). */
+int dvk_script_trace_metrics(lua_State *L, int on);
+int dvk_script_traced_metrics(lua_State *L, void (*each)(void *ud, const char *name,
+                                                         long long models), void *ud);
+/* Whether criterion ci applies to the model at midx (its applies function; none: 1), into
+ * *applies. A script error is DVK_EDATA naming the model and criterion. */
+int dvk_script_applies(lua_State *L, const dvk_province *p, int ci, int midx, int cidx,
+                       const char *model_code, int *applies, dvk_error *err);
+
 /* Evaluate the model object at stack index midx with the ctx at cidx: gates in order (the
  * first failure decides: catch-all outcome, eligible 0), then every applicable criterion
  * (points must be a number in [0, max]: anything else is DVK_EDATA naming the model,

@@ -13,7 +13,10 @@
  *   models(id PK, code UNIQUE, name, name_key, unit -> units, province, kind, category,
  *          field, level, year, registration, started_on, address, description,
  *          metrics (JSON object of numbers), synthetic 0|1)
- *   appraisals(model -> models, criterion, appraiser, score, note, PK(model,criterion,appraiser))
+ *   appraisals(model -> models, level (the council's round), criterion, appraiser, score,
+ *           note, origin (the score sheet it came from), PK(model,level,criterion,appraiser))
+ *   appraisers(province, code, name, unit -> units, role, levels (the levels whose council
+ *           they sit on, "huyen,tinh"; NULL: every level), PK(province,code))   council members
  *   runs(id PK, province, year, level, unit, script_path, scripts (JSON {path: sha256}),
  *        started_at, finished_at, status draft|final, decision_number, decision_date,
  *        summary (JSON))
@@ -41,7 +44,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 3
+#define DVK_SCHEMA_VERSION 4
 #define DVK_BUSY_TIMEOUT_MS 5000
 
 typedef struct dvk_store dvk_store;

@@ -113,7 +113,7 @@ end
 -- t = {id, name, max, applies}
 function M.tieu_chi_hoi_dong(t)
   return {
-    id = t.id, name = t.name, max = t.max, applies = t.applies,
+    id = t.id, name = t.name, max = t.max, applies = t.applies, council = true,
     score = function(m, ctx)
       local v = m.appraisal and m.appraisal[t.id]
       if v == nil then return 0, "hội đồng chưa chấm tiêu chí này" end

@@ -129,6 +129,14 @@ return dvk.province {
     { id = "khong-cong-nhan", name = "Không công nhận" },
   },
 
+  -- HỘI ĐỒNG (council), khi văn bản của tỉnh có quy định: cách tính điểm các thành viên
+  -- (combine = "mean" bình quân - mặc định, "median" trung vị, "trimmed" bỏ điểm cao nhất và
+  -- thấp nhất), số thành viên chấm tối thiểu (min_members) và khi thiếu: below = "error"
+  -- (dừng, nêu tên mô hình) hoặc "ineligible" (mô hình không đủ điều kiện, có lý do);
+  -- recusal = "unit": thành viên không chấm mô hình của đơn vị mình (mặc định), "none".
+  -- Điểm hội đồng thuộc từng cấp: hội đồng cấp tỉnh chấm lại, không dùng điểm cấp huyện.
+  -- council = { combine = "trimmed", min_members = 3, below = "ineligible" },
+
   -- CHỈ TIÊU (quotas), chỉ khi văn bản của tỉnh có quy định: ở cấp `level`, tối đa `max` mô
   -- hình được kết quả `outcome` (per = "unit": tính cho từng đơn vị); phần vượt, theo thứ hạng
   -- và các tiêu chí phân định khi bằng điểm (`tiebreak`), chuyển xuống kết quả kế tiếp.

@@ -10,6 +10,7 @@ for f in 00-tinh 01-thai-nguyen-2025 bac-kan thai-nguyen; do
 done
 $D import models "$SRC/datasets/models/thai-nguyen-2025.csv" > /dev/null
 $D import appraisals "$SRC/datasets/appraisals/thai-nguyen-2025.csv" > /dev/null
+$D import appraisals "$SRC/datasets/appraisals/thai-nguyen-2025.tinh.csv" > /dev/null   # the province council's own round
 echo "--- no district level in 2025"
 $D decide --province thai-nguyen --year 2025 --level huyen 2>&1; echo "exit $?"
 $D decide --province thai-nguyen --year 2025 --level huyen --each-unit 2>&1; echo "exit $?"

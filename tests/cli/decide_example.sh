@@ -69,6 +69,17 @@ mkdir -p s/provinces
 sed 's/min = 85, exemplary/min = 89, exemplary/' "$DVK_SCRIPTS/provinces/example.lua" > s/provinces/example.lua
 $DVK --scripts s decide --province example --year 2023 --level huyen --compare 1 --allow-missing-scores | mask
 echo "== province level: candidates are the proposals"
+# the province council scores the proposals itself: the district council's scores are a
+# round of their own (appraisals belong to a level)
+cat > appraisals-tinh.csv <<'CSV'
+model,level,criterion,appraiser,score
+EX-D1,tinh,kho-khan,A,15
+EX-D1,tinh,kho-khan,B,14
+EX-D1,tinh,sang-tao,A,15
+EX-D3,tinh,kho-khan,A,15
+EX-D3,tinh,sang-tao,A,15
+CSV
+$DVK --quiet import appraisals appraisals-tinh.csv
 $DVK decide --province example --year 2023 --level tinh
 echo "== finalize"
 # run 3 (the what-if) is newer for the same scope: run 2 is finalized on purpose

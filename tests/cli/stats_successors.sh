@@ -13,6 +13,8 @@ $D import models "$SRC/datasets/models/bac-kan-2023.csv" > /dev/null
 $D import models "$SRC/datasets/models/thai-nguyen-2023-2024.csv" > /dev/null
 $D import appraisals "$SRC/datasets/appraisals/bac-kan-2023.csv" > /dev/null
 $D import appraisals "$SRC/datasets/appraisals/thai-nguyen-2023-2024.csv" > /dev/null
+$D import appraisals "$SRC/datasets/appraisals/thai-nguyen-2023-2024.huyen.csv" > /dev/null
+$D import appraisals "$SRC/datasets/appraisals/thai-nguyen-2023-2024.tinh.csv" > /dev/null
 for l in co-so huyen tinh; do $D decide --province bac-kan --year 2023 --level $l > /dev/null; done
 for l in co-so huyen; do $D decide --province thai-nguyen --year 2023 --level $l > /dev/null; done
 total() { $D stats "$@" --format csv | tail -n 1; }
