@@ -800,7 +800,9 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
 /* ------------------------------------------------------------------ the frozen record */
 
 /* SHA-256 over every column of every row of sql (bound ?1 = run) into c: each value as its
- * type and bytes (numbers in SQLite's text form), so that no text is built for the hash. */
+ * type and bytes (numbers in SQLite's text form), so that no text is built for the hash.
+ * A row's bytes are gathered first and hashed in one update (the same bytes, so the same
+ * digest, as value by value: it is the number of calls into libcrypto that costs). */
 static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run, dvk_error *err)
 {
     sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
@@ -808,11 +810,13 @@ static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run
         return err->code;
     sqlite3_bind_int64(st, 1, run);
     int rc, n = sqlite3_column_count(st);
+    dvk_buf row = DVK_BUF_INIT;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        dvk_buf_reset(&row);
         for (int i = 0; i < n; i++) {
             int type = sqlite3_column_type(st, i);
-            unsigned char tag[2] = {0x1f, (unsigned char)('0' + type)};
-            dvk_sha256_update(c, tag, 2);
+            char tag[2] = {0x1f, (char)('0' + type)};
+            dvk_buf_add(&row, tag, 2);
             if (type == SQLITE_NULL)
                 continue;
             const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
@@ -820,13 +824,18 @@ static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run
             size_t len = (size_t)sqlite3_column_bytes(st, i);
             char lenbuf[24];
             int k = snprintf(lenbuf, sizeof lenbuf, "%zu:", len);
-            dvk_sha256_update(c, lenbuf, (size_t)k);
+            dvk_buf_add(&row, lenbuf, (size_t)k);
             if (v)
-                dvk_sha256_update(c, v, len);
+                dvk_buf_add(&row, v, len);
         }
-        dvk_sha256_update(c, "\n", 1);
+        dvk_buf_addc(&row, '\n');
+        dvk_sha256_update(c, row.p, row.len);
     }
+    int oom = row.oom;
+    dvk_buf_free(&row);
     sqlite3_finalize(st);
+    if (oom)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "hashing a run's inputs");
 }
 
