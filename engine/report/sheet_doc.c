@@ -123,7 +123,7 @@ int dvk_sheet_layout_load(dvk_store *s, const char *scripts_dir, const dvk_sheet
 /* The empty cells to write in hold no-break spaces, so that every renderer gives them room
  * by their content (a width in characters is a cap, not a minimum: doc.h): BLANK_SCORE
  * characters for a score, BLANK_NOTE for a note. */
-enum { BLANK_SCORE = 8, BLANK_NOTE = 18 };
+enum { BLANK_SCORE = 6, BLANK_NOTE = 10 };
 
 static void blank(char *buf, int n)
 {
@@ -137,7 +137,8 @@ static const char *const STEPS[] = {
     "Hướng dẫn: ghi vào cột \"Điểm chấm\" điểm của từng tiêu chí, một số từ 0 đến điểm tối đa "
     "(có thể ghi số thập phân: 7,5); nhận xét, lý do không chấm (nếu có) ghi vào cột \"Ghi "
     "chú\". Ký, ghi rõ họ tên và gửi lại phiếu cho cơ quan thường trực của Hội đồng, nơi nhập "
-    "điểm vào phiếu XLSX cùng tên để đưa vào dvk (dvk import appraisals).",
+    "điểm vào phiếu XLSX cùng tên để đưa vào dvk (dvk import appraisals). Phiếu nhiều trang: "
+    "ký nháy vào từng trang.",
     NULL};
 
 int dvk_sheet_doc(const dvk_sheets_data *d, const dvk_sheet_layout *lay, size_t mi,
@@ -184,10 +185,15 @@ int dvk_sheet_doc(const dvk_sheets_data *d, const dvk_sheet_layout *lay, size_t 
         rc = dvk_doc_paragraph(doc, STEPS[i], DVK_DOC_ITALIC, err);
     /* one table: a model's first row carries its number and name, then a row per criterion
      * and its "Cộng" (rows never split across pages; the header repeats on each page) */
-    dvk_doc_table *t = rc == DVK_OK ? dvk_doc_table_add(doc, "", err) : NULL;
-    if (rc == DVK_OK && !t)
+    if (rc == DVK_OK && n == 0) {   /* nothing to score: said, not an empty table */
+        snprintf(line, sizeof line, "Không có mô hình để chấm: cả %zu mô hình của đợt xét là của "
+                 "đơn vị mình (tránh xung đột lợi ích).", nrec);
+        rc = dvk_doc_paragraph(doc, line, DVK_DOC_BOLD, err);
+    }
+    dvk_doc_table *t = rc == DVK_OK && n > 0 ? dvk_doc_table_add(doc, "", err) : NULL;
+    if (rc == DVK_OK && n > 0 && !t)
         rc = err->code;
-    if (rc == DVK_OK &&
+    if (rc == DVK_OK && t &&
         ((rc = dvk_doc_table_column(doc, t, "stt", "STT", DVK_COL_TEXT, 4, err)) ||
          (rc = dvk_doc_table_column(doc, t, "mo-hinh", "Mô hình", DVK_COL_TEXT, 0, err)) ||
          (rc = dvk_doc_table_column(doc, t, "tieu-chi", "Tiêu chí", DVK_COL_TEXT, 0, err)) ||
@@ -199,7 +205,7 @@ int dvk_sheet_doc(const dvk_sheets_data *d, const dvk_sheet_layout *lay, size_t 
     blank(blank_score, BLANK_SCORE);
     blank(blank_note, BLANK_NOTE);
     size_t k = 0;
-    for (size_t ci = 0; rc == DVK_OK && ci < d->ncands; ci++) {
+    for (size_t ci = 0; rc == DVK_OK && t && ci < d->ncands; ci++) {
         if (dvk_sheets_recused(d, mi, ci))
             continue;
         const dvk_sheet_candidate *c = &d->cands[ci];

@@ -64,6 +64,8 @@ mkdir party
 $DVK sheets --province example --year 2023 --level huyen --unit example/tay --format docx -o party
 docx_text party/TV1.docx | sed -n '1,12p'
 ls party
+echo "-- TV2 sits in Huyện Tây: nothing to score, said instead of an empty table"
+docx_text party/TV2.docx | grep -E 'Số mô hình|Không có|STT|NGƯỜI CHẤM'
 echo "== PDF: without a converter, nothing written"
 mkdir nopdf
 PATH=/nonexistent $DVK sheets --province example --year 2023 --level huyen --format pdf -o nopdf || echo "exit $?"
