@@ -158,9 +158,9 @@ const dvk_command dvk_commands[] = {
      "imports back with `dvk import appraisals`. The second sheet holds the instructions and\n"
      "the signature line. The printable form has the letterhead of the deciding body's\n"
      "decisions (the province's family and `decision` table, docs/reports.md), the member,\n"
-     "the instructions, a table per candidate (each criterion, its maximum, an empty score\n"
-     "and \"Ghi chú\"), the date line and \"NGƯỜI CHẤM (ký, ghi rõ họ tên)\"; the office\n"
-     "types the scores into the member's XLSX to import them.\n"},
+     "the instructions, one table (each candidate's criteria with their maximum, an empty\n"
+     "score and \"Ghi chú\"), the date line and \"NGƯỜI CHẤM (ký, ghi rõ họ tên)\"; the\n"
+     "office types the scores into the member's XLSX to import them.\n"},
     {"council", cmd_council, "dvk council --run N [--model CODE]",
      "each council member's scores beside the run's result, and who recused",
      "  --run N        the run\n"
