@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvk/render.h"
+
 char *cli_optarg;
 int cli_optind;
 
@@ -121,4 +123,14 @@ dvk_store *cli_open_store(dvk_cli *cli, int flags, int *status)
     else
         *status = 0;
     return s;
+}
+
+const char *cli_pdf_tool(const char *command, char *prog, size_t n)
+{
+    const char *tool = dvk_render_pdf_tool(prog, n);
+    if (!tool)
+        fprintf(stderr, "dvk %s: PDF needs LibreOffice (soffice) or Chromium, and neither is "
+                "installed: install libreoffice-writer-nogui, or write --format docx (or html) "
+                "and print that; nothing written\n", command);
+    return tool;
 }

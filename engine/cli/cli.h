@@ -32,6 +32,9 @@ extern const dvk_command dvk_commands[];
 int cli_fail(const dvk_error *err);
 /* Print "dvk: <formatted>" and the command's usage line to stderr; returns 2. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The PDF converter of `dvk COMMAND --format pdf` (render.h, dvk_render_pdf_tool) with its
+ * path in prog; NULL after saying on stderr that none is installed and what to do. */
+const char *cli_pdf_tool(const char *command, char *prog, size_t n);
 /* Print a command's usage, summary and help to out. */
 void cli_print_help(const dvk_command *cmd, FILE *out);
 const dvk_command *cli_find_command(const char *name);

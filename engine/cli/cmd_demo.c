@@ -313,9 +313,8 @@ static int write_report(dvk_cli *cli, dvk_store *s, const char *dir, long long r
     return rc;
 }
 
-/* The decision of every run (of a "*" row: not one file per unit, the province's decision
- * above them lists what reached it), and for each province's last run its statistics and
- * coverage. */
+/* The decision of every run (of a "*" row: one per deciding unit, named by the unit's
+ * code after its last '/'), and for each province's last run its statistics and coverage. */
 static int write_reports(dvk_cli *cli, dvk_store *s, const char *dir, const demo_run *runs, int nruns,
                          int *written, dvk_error *err)
 {
@@ -332,8 +331,7 @@ static int write_reports(dvk_cli *cli, dvk_store *s, const char *dir, const demo
         const char *slash = strrchr(r->unit, '/');
         snprintf(unit, sizeof unit, "%s%s", *r->unit ? "-" : "", slash ? slash + 1 : r->unit);
         snprintf(file, sizeof file, "%s-%d-%s%s-quyet-dinh", r->province, r->year, r->level, unit);
-        if (!r->each)
-            rc = write_report(cli, s, rdir, r->id, "quyet-dinh", file, decision, 2, written, err);
+        rc = write_report(cli, s, rdir, r->id, "quyet-dinh", file, decision, 2, written, err);
         int last = i + 1 == nruns || strcmp(runs[i + 1].province, r->province) != 0;
         if (rc == DVK_OK && last) {
             snprintf(file, sizeof file, "%s-%d-thong-ke", r->province, r->year);

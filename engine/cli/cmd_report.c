@@ -99,12 +99,8 @@ int cmd_report(dvk_cli *cli, int argc, char **argv)
                                ? "DOCX" : "PDF", dvk_render_format_name((dvk_format)format));
     char pdf_prog[4096];
     const char *pdf_tool = NULL;
-    if (format == DVK_FORMAT_PDF && !(pdf_tool = dvk_render_pdf_tool(pdf_prog, sizeof pdf_prog))) {
-        fprintf(stderr, "dvk report: PDF needs LibreOffice (soffice) or Chromium, and neither is "
-                "installed: install libreoffice-writer-nogui, or write --format docx (or html) "
-                "and print that; nothing written\n");
+    if (format == DVK_FORMAT_PDF && !(pdf_tool = cli_pdf_tool("report", pdf_prog, sizeof pdf_prog)))
         return 1;
-    }
 
     int status = 0;
     dvk_store *s = cli_open_store(cli, DVK_STORE_READONLY, &status);

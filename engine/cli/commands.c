@@ -135,14 +135,19 @@ const dvk_command dvk_commands[] = {
      "council.min_members makes ineligible; eligible candidates without council scores at the\n"
      "level while others have some (dvk decide refuses them unless --allow-missing-scores).\n"
      "Models are named, the first 10 of each finding.\n"},
-    {"sheets", cmd_sheets, "dvk sheets --province P --year Y --level L [--unit CODE] [-o DIR]",
-     "write one XLSX score sheet per council member, for the council's round at a level",
+    {"sheets", cmd_sheets, "dvk sheets --province P --year Y --level L [--unit CODE] "
+     "[--format xlsx|docx|html|pdf] [-o DIR]",
+     "write one score sheet per council member (XLSX, or a printable form), for the "
+     "council's round at a level",
      "  --province P   the province code\n"
      "  --year Y       the year of the registrations\n"
      "  --level L      the council's level (the candidates are dvk decide's at that level)\n"
      "  --unit CODE    only the candidates of this unit's subtree\n"
+     "  --format F     xlsx (default): the sheet to fill in and import back; docx, html or\n"
+     "                 pdf: the same sheet as a form to print, fill in by hand and sign (PDF\n"
+     "                 through LibreOffice or Chromium, as dvk report)\n"
      "  -o, --output DIR  the folder to write to (default: the current folder); one file per\n"
-     "                 member, named <member code>.xlsx, replaced whole\n"
+     "                 member, named <member code>.<format>, replaced whole\n"
      "The members are the province's appraisers who sit at the level (dvk import appraisers,\n"
      "its level column). A sheet lists the\n"
      "member's candidates (the models of their own unit left out: recusal, unless the\n"
@@ -151,7 +156,11 @@ const dvk_command dvk_commands[] = {
      "first sheet is the appraisals import layout (its extra columns - model name, criterion\n"
      "name, maximum - are ignored by the import; origin names the file), so a filled sheet\n"
      "imports back with `dvk import appraisals`. The second sheet holds the instructions and\n"
-     "the signature line.\n"},
+     "the signature line. The printable form has the letterhead of the deciding body's\n"
+     "decisions (the province's family and `decision` table, docs/reports.md), the member,\n"
+     "the instructions, one table (each candidate's criteria with their maximum, an empty\n"
+     "score and \"Ghi chú\"), the date line and \"NGƯỜI CHẤM (ký, ghi rõ họ tên)\"; the\n"
+     "office types the scores into the member's XLSX to import them.\n"},
     {"council", cmd_council, "dvk council --run N [--model CODE]",
      "each council member's scores beside the run's result, and who recused",
      "  --run N        the run\n"

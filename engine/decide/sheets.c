@@ -1,10 +1,12 @@
-/* sheets.c: `dvk sheets`, one XLSX score sheet per council member (council.h). The first
- * sheet is the appraisals import layout (import.h): model, level, criterion, appraiser,
- * score, note, origin, with informational columns the import ignores (the model's and the
- * criterion's names, the maximum); every score cell is validated 0..max. The second sheet
- * holds the instructions and the signature line. The candidates are dvk decide's
- * (dvk_decide_candidates); a member's recused models (their own unit) are left out unless
- * the province script says council.recusal = "none". */
+/* sheets.c: `dvk sheets`: the council's round as data (dvk_sheets_load: the members, the
+ * candidates as dvk decide takes them, the council's criteria, who recuses from what) and
+ * each member's XLSX score sheet from it (council.h). The printable forms (HTML, DOCX, PDF)
+ * are built from the same data by report/sheet_doc.c. The XLSX's first sheet is the
+ * appraisals import layout (import.h): model, level, criterion, appraiser, score, note,
+ * origin, with informational columns the import ignores (the model's and the criterion's
+ * names, the maximum); every score cell is validated 0..max. The second sheet holds the
+ * instructions and the signature line. A member's recused models (their own unit) are left
+ * out unless the province script says council.recusal = "none". */
 #include "dvk/council.h"
 
 #include <stdio.h>
@@ -20,24 +22,6 @@
 #include "dvk/script.h"
 #include "dvk/units.h"
 
-typedef struct cand {
-    char *code, *name, *unit;
-} cand;
-
-typedef struct member {
-    char *code, *name, *unit, *role;
-} member;
-
-typedef struct sheet_data {
-    const dvk_province *p;
-    const dvk_units *t;         /* the province's unit tree (units' names) */
-    const char *level;
-    cand *c;
-    size_t nc;
-    member *m;
-    size_t nm;
-} sheet_data;
-
 static char *dup_col(sqlite3_stmt *st, int i, int *oom)
 {
     return dvk_store_column_dup(st, i, oom);
@@ -51,17 +35,28 @@ enum { H_MODEL, H_MODEL_NAME, H_LEVEL, H_CRIT, H_CRIT_NAME, H_MAX, H_WHO, H_SCOR
        H_ORIGIN, H_N };
 static const double WIDTH[H_N] = {16, 44, 8, 14, 36, 10, 12, 8, 24, 16};
 
-/* Does member m recuse from candidate c? */
-static int recused(const sheet_data *d, const member *m, const cand *c)
+int dvk_sheets_recused(const dvk_sheets_data *d, size_t mi, size_t ci)
 {
-    return d->p->council.recusal == DVK_RECUSAL_UNIT && m->unit && c->unit &&
-           strcmp(m->unit, c->unit) == 0;
+    const dvk_sheet_member *m = &d->members[mi];
+    const dvk_sheet_candidate *c = &d->cands[ci];
+    return d->recusal && m->unit && c->unit && strcmp(m->unit, c->unit) == 0;
 }
 
-/* Write member m's workbook at path (the temporary file). */
-static int write_book(const sheet_data *d, const dvk_sheets_opts *o, const member *m,
-                      const char *path, const char *file, dvk_error *err)
+size_t dvk_sheets_count(const dvk_sheets_data *d, size_t mi, size_t *nrecused)
 {
+    size_t n = 0, r = 0;
+    for (size_t i = 0; i < d->ncands; i++)
+        dvk_sheets_recused(d, mi, i) ? r++ : n++;
+    if (nrecused)
+        *nrecused = r;
+    return n;
+}
+
+/* Write member mi's workbook at path (the temporary file). */
+static int write_book(const dvk_sheets_data *d, size_t mi, const char *path, const char *file,
+                      dvk_error *err)
+{
+    const dvk_sheet_member *m = &d->members[mi];
     lxw_workbook_options opt = {0};
     const char *tmpdir = getenv("TMPDIR");
     opt.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL;
@@ -89,18 +84,13 @@ static int write_book(const sheet_data *d, const dvk_sheets_opts *o, const membe
     }
     worksheet_freeze_panes(ws, 1, 0);
     lxw_row_t row = 1;
-    long long nmodels = 0, nrecused = 0;
-    for (size_t i = 0; i < d->nc && xe == LXW_NO_ERROR; i++) {
-        const cand *c = &d->c[i];
-        if (recused(d, m, c)) {
-            nrecused++;
+    size_t nrecused = 0, nmodels = dvk_sheets_count(d, mi, &nrecused);
+    for (size_t i = 0; i < d->ncands && xe == LXW_NO_ERROR; i++) {
+        const dvk_sheet_candidate *c = &d->cands[i];
+        if (dvk_sheets_recused(d, mi, i))
             continue;
-        }
-        nmodels++;
-        for (int k = 0; k < d->p->ncriteria && xe == LXW_NO_ERROR; k++) {
-            const dvk_criterion *cr = &d->p->criteria[k];
-            if (!cr->council)
-                continue;
+        for (size_t k = 0; k < d->ncrit && xe == LXW_NO_ERROR; k++) {
+            const dvk_sheet_criterion *cr = &d->crit[k];
             if (row >= LXW_ROW_MAX) {
                 workbook_close(wb);
                 return dvk_error_set(err, DVK_EDATA, "%s: more rows than an Excel sheet holds "
@@ -132,14 +122,13 @@ static int write_book(const sheet_data *d, const dvk_sheets_opts *o, const membe
     lxw_row_t r = 0;
     worksheet_set_column(help, 0, 0, 100, NULL);
     snprintf(line, sizeof line, "PHIẾU CHẤM ĐIỂM MÔ HÌNH \"DÂN VẬN KHÉO\" - %s, năm %d, %s",
-             d->p->name, o->year, dvk_level_title(d->p, d->level));
+             d->province_name, d->year, d->level_title);
     worksheet_write_string(help, r++, 0, line, bold);
-    int ui = m->unit ? dvk_units_find(d->t, m->unit) : -1;
     snprintf(line, sizeof line, "Thành viên hội đồng: %s (mã %s)%s%s%s%s", m->name, m->code,
              m->role ? ", " : "", m->role ? m->role : "", m->unit ? ", đơn vị: " : "",
-             ui >= 0 ? dvk_units_at(d->t, (size_t)ui)->name : m->unit ? m->unit : "");
+             m->unit_name ? m->unit_name : m->unit ? m->unit : "");
     worksheet_write_string(help, r++, 0, line, NULL);
-    snprintf(line, sizeof line, "Số mô hình chấm: %lld; không chấm %lld mô hình của đơn vị "
+    snprintf(line, sizeof line, "Số mô hình chấm: %zu; không chấm %zu mô hình của đơn vị "
              "mình (tránh xung đột lợi ích).", nmodels, nrecused);
     worksheet_write_string(help, r++, 0, line, NULL);
     r++;
@@ -157,10 +146,8 @@ static int write_book(const sheet_data *d, const dvk_sheets_opts *o, const membe
         worksheet_write_string(help, r++, 0, steps[i], i == 0 ? bold : NULL);
     r++;
     worksheet_write_string(help, r++, 0, "Tiêu chí do hội đồng chấm:", bold);
-    for (int k = 0; k < d->p->ncriteria; k++) {
-        const dvk_criterion *cr = &d->p->criteria[k];
-        if (!cr->council)
-            continue;
+    for (size_t k = 0; k < d->ncrit; k++) {
+        const dvk_sheet_criterion *cr = &d->crit[k];
         dvk_format_vi(cr->max, 2, 0, mx, sizeof mx);
         snprintf(line, sizeof line, "- %s (%s): tối đa %s điểm", cr->name, cr->id, mx);
         worksheet_write_string(help, r++, 0, line, NULL);
@@ -185,39 +172,88 @@ static int file_safe(const char *code)
            strlen(code) < 200;
 }
 
-static void free_data(sheet_data *d)
+static void *grow(void *v, size_t n, size_t *cap, size_t size, int *oom)
 {
-    for (size_t i = 0; i < d->nc; i++) {
-        free(d->c[i].code);
-        free(d->c[i].name);
-        free(d->c[i].unit);
+    if (n < *cap)
+        return v;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *nv = realloc(v, nc * size);
+    if (!nv) {
+        *oom = 1;
+        return v;
     }
-    for (size_t i = 0; i < d->nm; i++) {
-        free(d->m[i].code);
-        free(d->m[i].name);
-        free(d->m[i].unit);
-        free(d->m[i].role);
-    }
-    free(d->c);
-    free(d->m);
+    *cap = nc;
+    return nv;
 }
 
-int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, int *written,
-               dvk_error *err)
+static char *dup_str(const char *s, int *oom)
 {
-    *written = 0;
-    if (!o->province || !o->level || o->year <= 0 || !o->dir)
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *oom = 1;
+    return d;
+}
+
+void dvk_sheets_data_free(dvk_sheets_data *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->ncands; i++) {
+        free(d->cands[i].code);
+        free(d->cands[i].name);
+        free(d->cands[i].unit);
+        free(d->cands[i].unit_name);
+    }
+    for (size_t i = 0; i < d->nmembers; i++) {
+        free(d->members[i].code);
+        free(d->members[i].name);
+        free(d->members[i].unit);
+        free(d->members[i].unit_name);
+        free(d->members[i].role);
+    }
+    for (size_t i = 0; i < d->ncrit; i++) {
+        free(d->crit[i].id);
+        free(d->crit[i].name);
+    }
+    free(d->cands);
+    free(d->members);
+    free(d->crit);
+    free(d->province);
+    free(d->province_name);
+    free(d->level);
+    free(d->level_title);
+    free(d->unit);
+    free(d->unit_name);
+    free(d->unit_kind);
+    free(d);
+}
+
+/* The name of unit code in t, or NULL. */
+static const char *unit_name(const dvk_units *t, const char *code)
+{
+    int i = code ? dvk_units_find(t, code) : -1;
+    return i >= 0 ? dvk_units_at(t, (size_t)i)->name : NULL;
+}
+
+int dvk_sheets_load(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o,
+                    dvk_sheets_data **out, dvk_error *err)
+{
+    *out = NULL;
+    if (!o->province || !o->level || o->year <= 0)
         return dvk_error_set(err, DVK_EUSAGE, "sheets needs --province, --year and --level");
-    sheet_data d;
-    memset(&d, 0, sizeof d);
-    d.level = o->level;
+    dvk_sheets_data *d = calloc(1, sizeof *d);
+    if (!d)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    d->year = o->year;
     dvk_units *t = NULL;
     lua_State *L = NULL;
     dvk_province *p = NULL;
     sqlite3_stmt *st = NULL;
     int rc = dvk_units_load(s, o->province, &t, err), oom = 0;
     if (rc != DVK_OK)
-        return rc;
+        goto done;
     if (dvk_units_find(t, o->province) < 0) {
         rc = dvk_error_set(err, DVK_EDATA, "unknown province '%s' (import units first)",
                            o->province);
@@ -234,18 +270,41 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
         rc = err->code;
         goto done;
     }
-    d.p = p;
-    d.t = t;
     int li = dvk_province_level(p, o->level);
     if (li < 0) {
         rc = dvk_error_set(err, DVK_EUSAGE, "level '%s' is not one of %s's levels", o->level,
                            p->code);
         goto done;
     }
-    int ncouncil = 0;
-    for (int k = 0; k < p->ncriteria; k++)
-        ncouncil += p->criteria[k].council;
-    if (ncouncil == 0) {
+    d->province = dup_str(p->code, &oom);
+    d->province_name = dup_str(p->name, &oom);
+    d->level = dup_str(p->levels[li], &oom);
+    d->level_title = dup_str(dvk_level_title(p, p->levels[li]), &oom);
+    d->recusal = p->council.recusal == DVK_RECUSAL_UNIT;
+    if (o->unit) {
+        const dvk_unit *u = dvk_units_at(t, (size_t)dvk_units_find(t, o->unit));
+        d->unit = dup_str(u->code, &oom);
+        d->unit_name = dup_str(u->name, &oom);
+        d->unit_kind = dup_str(u->kind, &oom);
+    }
+    size_t cap = 0;
+    for (int k = 0; k < p->ncriteria && !oom; k++) {
+        const dvk_criterion *cr = &p->criteria[k];
+        if (!cr->council)
+            continue;
+        d->crit = grow(d->crit, d->ncrit, &cap, sizeof *d->crit, &oom);
+        if (oom)
+            break;
+        dvk_sheet_criterion *c = &d->crit[d->ncrit++];
+        c->id = dup_str(cr->id, &oom);
+        c->name = dup_str(cr->name, &oom);
+        c->max = cr->max;
+    }
+    if (oom) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (d->ncrit == 0) {
         rc = dvk_error_set(err, DVK_EDATA, "%s: no criterion has council = true: the council "
                            "scores nothing (docs/lua-api.md, \"The council\")", p->path);
         goto done;
@@ -259,22 +318,18 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
     }
     sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, p->levels[li], -1, SQLITE_STATIC);
-    size_t cap = 0;
+    cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (d.nm == cap) {
-            cap = cap ? cap * 2 : 16;
-            member *nm = realloc(d.m, cap * sizeof *nm);
-            if (!nm) {
-                oom = 1;
-                break;
-            }
-            d.m = nm;
-        }
-        member *m = &d.m[d.nm++];
+        d->members = grow(d->members, d->nmembers, &cap, sizeof *d->members, &oom);
+        if (oom)
+            break;
+        dvk_sheet_member *m = &d->members[d->nmembers++];
+        memset(m, 0, sizeof *m);
         m->code = dup_col(st, 0, &oom);
         m->name = dup_col(st, 1, &oom);
         m->unit = dup_col(st, 2, &oom);
         m->role = dup_col(st, 3, &oom);
+        m->unit_name = dup_str(unit_name(t, m->unit), &oom);
         if (!oom && !file_safe(m->code ? m->code : "")) {
             rc = dvk_error_set(err, DVK_EDATA, "member code '%s' cannot name a file (no '/', "
                                "no leading '.')", m->code ? m->code : "");
@@ -291,7 +346,7 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
         rc = dvk_store_fail(s, rc, err, "reading the council's members");
         goto done;
     }
-    if (d.nm == 0) {
+    if (d->nmembers == 0) {
         rc = dvk_error_set(err, DVK_EDATA, "%s has no council members at level %s: import "
                            "them first (dvk import appraisers FILE.csv)", o->province,
                            o->level);
@@ -311,19 +366,15 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
     }
     cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (d.nc == cap) {
-            cap = cap ? cap * 2 : 64;
-            cand *nc = realloc(d.c, cap * sizeof *nc);
-            if (!nc) {
-                oom = 1;
-                break;
-            }
-            d.c = nc;
-        }
-        cand *c = &d.c[d.nc++];
+        d->cands = grow(d->cands, d->ncands, &cap, sizeof *d->cands, &oom);
+        if (oom)
+            break;
+        dvk_sheet_candidate *c = &d->cands[d->ncands++];
+        memset(c, 0, sizeof *c);
         c->code = dup_col(st, 1, &oom);
         c->name = dup_col(st, 2, &oom);
         c->unit = dup_col(st, 14, &oom);
+        c->unit_name = dup_str(unit_name(t, c->unit), &oom);
         if (oom)
             break;
     }
@@ -337,33 +388,37 @@ int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, 
         rc = dvk_store_fail(s, rc, err, "reading candidates");
         goto done;
     }
-    if (d.nc == 0) {
+    if (d->ncands == 0) {
         rc = dvk_error_set(err, DVK_EDATA, "no candidates for %s %d %s%s%s: no sheets written",
                            o->province, o->year, o->level, o->unit ? " unit " : "",
                            o->unit ? o->unit : "");
         goto done;
     }
     rc = DVK_OK;
-    dvk_outfile_keep keep = {o->db_path, NULL};
-    for (size_t i = 0; i < d.nm && rc == DVK_OK; i++) {
-        char file[256], path[4096];
-        snprintf(file, sizeof file, "%s.xlsx", d.m[i].code);
-        snprintf(path, sizeof path, "%s/%s", o->dir, file);
-        dvk_outfile out;
-        if ((rc = dvk_outfile_open(&out, path, &keep, DVK_OUTFILE_BY_NAME, err)) != DVK_OK)
-            break;
-        rc = write_book(&d, o, &d.m[i], out.tmp ? out.tmp : path, file, err);
-        int crc = dvk_outfile_close(&out, rc == DVK_OK, rc ? NULL : err);
-        if (rc == DVK_OK)
-            rc = crc;
-        if (rc == DVK_OK)
-            (*written)++;
-    }
 done:
     sqlite3_finalize(st);
-    free_data(&d);
     dvk_province_free(L, p);
     dvk_sandbox_free(L);
     dvk_units_free(t);
+    if (rc == DVK_OK)
+        *out = d;
+    else
+        dvk_sheets_data_free(d);
     return rc;
+}
+
+int dvk_sheets_xlsx(const dvk_sheets_data *d, size_t mi, const char *dir, const char *db_path,
+                    dvk_error *err)
+{
+    char file[256], path[4096];
+    snprintf(file, sizeof file, "%s.xlsx", d->members[mi].code);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    dvk_outfile_keep keep = {db_path, NULL};
+    dvk_outfile out;
+    int rc = dvk_outfile_open(&out, path, &keep, DVK_OUTFILE_BY_NAME, err);
+    if (rc != DVK_OK)
+        return rc;
+    rc = write_book(d, mi, out.tmp ? out.tmp : path, file, err);
+    int crc = dvk_outfile_close(&out, rc == DVK_OK, rc ? NULL : err);
+    return rc == DVK_OK ? crc : rc;
 }

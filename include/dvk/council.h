@@ -1,6 +1,6 @@
 /* council.h: the council's round as data and documents: each member's scores beside the
  * run's result (`dvk runs show N MODEL`, `dvk council --run N`), and the members' score
- * sheets (`dvk sheets`, engine/io/sheets.c). The scores are the appraisals of the run's
+ * sheets (`dvk sheets`, engine/decide/sheets.c). The scores are the appraisals of the run's
  * level; the members are the appraisers table (import.h); a member recuses from the models
  * of their own unit (docs/lua-api.md, "The council"). Reads only. */
 #ifndef DVK_COUNCIL_H
@@ -28,22 +28,58 @@ int dvk_council_model_text(dvk_store *s, long long run, long long model, dvk_buf
 int dvk_council_run_text(dvk_store *s, long long run, const char *model_code, dvk_buf *b,
                          dvk_error *err);
 
-/* `dvk sheets`: one XLSX score sheet per council member of the province into dir, named
- * <member code>.xlsx, for the candidates of (province, year, level[, unit]) as dvk decide
- * would take them, the member's recused ones left out. *written gets the number of files.
- * The first sheet is the appraisals import layout (import.h) with informational columns the
- * import ignores; scores are validated 0..max; a second sheet holds the instructions and the
- * signature line. */
+/* `dvk sheets`: the council's round at (province, year, level[, unit]) as data, then one
+ * score sheet per member from it: XLSX here (dvk_sheets_xlsx), HTML, DOCX and PDF through
+ * the document model (report/sheet_doc.c). One data source for every format. */
 typedef struct dvk_sheets_opts {
     const char *province;
     int year;
     const char *level;
     const char *unit;          /* NULL: the whole province */
-    const char *dir;           /* output folder (exists) */
-    const char *db_path;       /* never replaced (outfile.h) */
 } dvk_sheets_opts;
 
-int dvk_sheets(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o, int *written,
-               dvk_error *err);
+typedef struct dvk_sheet_criterion {
+    char *id, *name;
+    double max;
+} dvk_sheet_criterion;
+
+typedef struct dvk_sheet_member {
+    char *code, *name, *unit, *unit_name, *role;   /* unit, unit_name, role may be NULL */
+} dvk_sheet_member;
+
+typedef struct dvk_sheet_candidate {
+    char *code, *name, *unit, *unit_name;          /* name, unit_name may be NULL */
+} dvk_sheet_candidate;
+
+typedef struct dvk_sheets_data {
+    char *province, *province_name;
+    int year;
+    char *level, *level_title;                     /* "huyen", "Cấp huyện" */
+    char *unit, *unit_name, *unit_kind;            /* the --unit scope, NULL: the province */
+    int recusal;                                   /* 1: members skip their own unit's models */
+    dvk_sheet_criterion *crit;                     /* the criteria with council = true */
+    size_t ncrit;
+    dvk_sheet_member *members;                     /* who sits at the level, by code */
+    size_t nmembers;
+    dvk_sheet_candidate *cands;                    /* dvk decide's candidates, in its order */
+    size_t ncands;
+} dvk_sheets_data;
+
+/* Load the round: the province script's council criteria, the appraisers who sit at the
+ * level (codes that can name a file), and the candidates as dvk decide would take them
+ * (dvk_decide_candidates). No member, no council criterion or no candidate is DVK_EDATA
+ * saying what to do; nothing is written. Free *out with dvk_sheets_data_free. */
+int dvk_sheets_load(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts *o,
+                    dvk_sheets_data **out, dvk_error *err);
+void dvk_sheets_data_free(dvk_sheets_data *d);
+/* 1 when member mi does not score candidate ci (same unit, and the script recuses). */
+int dvk_sheets_recused(const dvk_sheets_data *d, size_t mi, size_t ci);
+/* The candidates member mi scores; *nrecused (may be NULL) gets those left out. */
+size_t dvk_sheets_count(const dvk_sheets_data *d, size_t mi, size_t *nrecused);
+/* Member mi's XLSX sheet as dir/<member code>.xlsx (outfile.h: complete or not at all, never
+ * db_path): the appraisals import layout with informational columns the import ignores,
+ * scores validated 0..max, a second sheet with the instructions and the signature line. */
+int dvk_sheets_xlsx(const dvk_sheets_data *d, size_t mi, const char *dir, const char *db_path,
+                    dvk_error *err);
 
 #endif

@@ -44,4 +44,24 @@ int dvk_report_builtin(const char *scripts_dir, char ***names, char ***descripti
                        size_t *n, dvk_error *err);
 void dvk_report_names_free(char **names, char **descriptions, size_t n);
 
+/* A council member's printable score sheet (`dvk sheets --format html|docx|pdf`,
+ * report/sheet_doc.c) from the round decide/sheets.c loads (council.h). The layout is the
+ * deciding body's, from scripts/lib/bao_cao.lua's ban_hanh (the_thuc.lua and the province's
+ * `decision` table) for the round as a draft of its year: load it once per round. */
+struct dvk_sheets_data;
+typedef struct dvk_sheet_layout {
+    int family;                         /* DVK_DOC_STATE or DVK_DOC_PARTY */
+    char *parent_issuer, *issuer, *place;
+    int body_pt, name_pt;               /* 0: the family's default */
+} dvk_sheet_layout;
+int dvk_sheet_layout_load(dvk_store *s, const char *scripts_dir,
+                          const struct dvk_sheets_data *d, dvk_sheet_layout *lay,
+                          dvk_error *err);
+void dvk_sheet_layout_free(dvk_sheet_layout *lay);
+/* Member mi's sheet into doc: the letterhead, "PHIẾU CHẤM ĐIỂM", the member, the
+ * instructions, one table per candidate they score (each council criterion, its maximum, an
+ * empty score and "Ghi chú"), and the signature "NGƯỜI CHẤM (ký, ghi rõ họ tên)". */
+int dvk_sheet_doc(const struct dvk_sheets_data *d, const dvk_sheet_layout *lay, size_t mi,
+                  dvk_doc *doc, dvk_error *err);
+
 #endif

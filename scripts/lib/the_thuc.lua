@@ -168,8 +168,9 @@ M.CO_QUAN = {
         chua_doi_chieu = true,
         thi_hanh = "Các chi bộ, tổ chức đảng trực thuộc {Ten} và các tập thể, cá nhân có tên tại Điều 1 "
           .. "căn cứ Quyết định thi hành.",
-        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" }, nguon = "như agency; mặc định dvk" },
+        noi_nhan = { "Như Điều 3;", "{BAN_TU} (b/c);", "{LUU}" },
         kinh_gui = "{BAN_TU} {Tinh}",
+        nguon = "như agency; mặc định dvk" },
     },
   },
   state = {
@@ -198,7 +199,6 @@ M.CO_QUAN = {
           .. "tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
         noi_nhan = { "Như Điều 3;", "Ủy ban nhân dân tỉnh (b/c);", "Thường trực {Uy} (b/c);", "{LUU}" },
         kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}" },
-        kinh_gui = "Ủy ban nhân dân tỉnh {Tinh}",
     },
     commune = {
       { co_quan = "ỦY BAN NHÂN DÂN\n{DV}", cap_tren = "",

@@ -79,6 +79,15 @@ return dvk.province {
         full = "Ban Tuyên giáo và Dân vận Tỉnh ủy", symbol = "BTGDVTU" },
     },
     place = "Lâm Đồng",
+    -- Căn cứ riêng của tỉnh trên quyết định (thay `basis`, một ghi chú cho người soạn, không
+    -- in được): hướng dẫn của Ban Tuyên giáo và Dân vận Tỉnh ủy Lâm Đồng (tỉnh mới từ
+    -- 01/7/2025, DOMAIN.md: The 2025 reorganisation); dvk chưa có số và ngày của hướng dẫn nên
+    -- để chỗ trống điền tay như số quyết định. CẦN ĐỐI CHIẾU: tỉnh ghi số, ngày vào đây.
+    bases = {
+      { tu = "2025-07-01",
+        text = "Hướng dẫn số ......-HD/BTGDVTU ngày ..... tháng ..... năm 2025 của Ban Tuyên "
+          .. "giáo và Dân vận Tỉnh ủy Lâm Đồng về phong trào thi đua \"Dân vận khéo\"" },
+    },
     recipients = { "Như Điều 3;", "Thường trực Tỉnh ủy (b/c);",
                    "Ban Tuyên giáo và Dân vận Trung ương (b/c);",
                    "Đảng ủy các xã, phường, đặc khu;", "Lưu Văn phòng Ban." },

@@ -85,5 +85,12 @@ return dvk.province {
       { tu = "2025-03-01", name = "BAN TUYÊN GIÁO VÀ DÂN VẬN",
         full = "Ban Tuyên giáo và Dân vận Tỉnh ủy", symbol = "BTGDVTU" },
     },
+    -- Xã, phường công nhận mô hình cấp mình bằng quyết định của Đảng ủy xã (văn bản của Đảng:
+    -- "ĐẢNG BỘ TỈNH THÁI NGUYÊN / ĐẢNG ỦY XÃ …", ký T/M ĐẢNG ỦY / BÍ THƯ), không phải của
+    -- Chủ tịch UBND xã. Nguồn: DOMAIN.md, Decisions and documents ("commune Party committees
+    -- recognise models at their own level", SGGP 17/10/2025, Đảng ủy xã Kim Long; mẫu 05-HD
+    -- "ĐẢNG BỘ TỈNH LÂM ĐỒNG / ĐẢNG ỦY ĐẶC KHU PHÚ QUÝ"). CẦN ĐỐI CHIẾU với hướng dẫn của
+    -- Ban Tuyên giáo và Dân vận Tỉnh ủy Thái Nguyên (2025).
+    kinds = { commune = { family = "party" } },
   },
 }
