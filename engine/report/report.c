@@ -228,6 +228,11 @@ static int l_results(lua_State *L)
         const char *top = top_code(c, COL(3), scope);
         set_str(L, "top_unit_code", top);
         set_str(L, "top_unit_name", unit_name(c, top));
+        {   /* the kinds: who issues a unit's decisions (bao_cao.don_vi_quyet_dinh) */
+            int u = dvk_units_find(c->units, COL(3)), tu = dvk_units_find(c->units, top);
+            set_str(L, "unit_kind", u >= 0 ? dvk_units_at(c->units, (size_t)u)->kind : NULL);
+            set_str(L, "top_unit_kind", tu >= 0 ? dvk_units_at(c->units, (size_t)tu)->kind : NULL);
+        }
         set_str(L, "field", COL(5));
         set_str(L, "field_name", field_name(c->p, COL(5)));
         set_str(L, "kind", COL(6));

@@ -407,4 +407,120 @@ function M.ghi_doi_tuong(n)
   return table.concat(parts, ", ", 1, #parts - 1) .. " và " .. parts[#parts]
 end
 
+-- Đợt xét toàn tỉnh ở một cấp dưới cấp tỉnh (run.unit nil, cấp không phải cấp cao nhất
+-- trong province_info.levels): mỗi đơn vị quyết định ban hành quyết định của mình, như
+-- `dvk decide --each-unit` chọn (engine/decide/each.c): ở cấp thấp nhất là đơn vị của mô hình
+-- (xã, phường, cơ quan, đoàn thể không có đơn vị dưới), ở cấp giữa là đơn vị trực thuộc tỉnh
+-- chứa nó. Trả về nil cho đợt xét của một đơn vị hay của cấp tỉnh (in như cũ); nếu không, danh
+-- sách các "đợt xét của đơn vị" theo thứ tự đơn vị (tên đơn vị trực thuộc tỉnh, rồi tên đơn
+-- vị, theo thứ tự tiếng Việt), mỗi cái có ít nhất một mô hình được công nhận, và số đơn vị có
+-- mô hình được xét mà không công nhận mô hình nào. Mỗi đợt xét của đơn vị đọc như run (mọi
+-- trường khác lấy từ run) với unit, unit_name, unit_kind của đơn vị quyết định, results() chỉ
+-- các mô hình của đơn vị, revocations của các mô hình ấy (và của cả đợt), và không có số quyết
+-- định (mỗi đơn vị ghi số của mình; ngày quyết định giữ nguyên).
+function M.don_vi_quyet_dinh(run)
+  local levels = run.province_info and run.province_info.levels
+  if run.unit ~= nil or levels == nil or #levels == 0 or run.level == levels[#levels] then
+    return nil
+  end
+  local thap_nhat = run.level == levels[1]
+  local by, list = {}, {}
+  for _, r in ipairs(run:results{}) do
+    local code = thap_nhat and r.unit_code or r.top_unit_code
+    local e = by[code]
+    if not e then
+      e = { code = code, rows = {}, recognised = 0,
+            name = thap_nhat and r.unit_name or r.top_unit_name,
+            kind = thap_nhat and r.unit_kind or r.top_unit_kind,
+            top = r.top_unit_name or "" }
+      by[code] = e
+      list[#list + 1] = e
+    end
+    e.rows[#e.rows + 1] = r
+    if r.recognised then e.recognised = e.recognised + 1 end
+  end
+  table.sort(list, function(a, b)
+    local c = dvk.collate(a.top, b.top)
+    if c ~= 0 then return c < 0 end
+    c = dvk.collate(a.name or a.code, b.name or b.code)
+    if c ~= 0 then return c < 0 end
+    return a.code < b.code
+  end)
+  local out, khong = {}, 0
+  for _, e in ipairs(list) do
+    if e.recognised == 0 then
+      khong = khong + 1
+    else
+      local cua = {}
+      for _, r in ipairs(e.rows) do cua[r.code] = true end
+      local revs = {}
+      for _, v in ipairs(run.revocations or {}) do
+        if v.model_code == nil or cua[v.model_code] then revs[#revs + 1] = v end
+      end
+      local rows = e.rows
+      local view = { unit = e.code, unit_name = e.name or e.code, unit_kind = e.kind,
+                     revocations = revs, so_mo_hinh = e.recognised, truc_thuoc = e.top }
+      function view.results(_, f)
+        local kept = {}
+        for _, r in ipairs(rows) do
+          local ok = true
+          if type(f) == "table" then
+            for _, k in ipairs{ "recognised", "exemplary", "proposed", "eligible" } do
+              if f[k] ~= nil and (r[k] and true or false) ~= (f[k] and true or false) then
+                ok = false
+              end
+            end
+            if f.outcome ~= nil and r.outcome ~= f.outcome then ok = false end
+          end
+          if ok then kept[#kept + 1] = r end
+        end
+        return kept
+      end
+      out[#out + 1] = setmetatable(view, { __index = function(_, k)
+        if k == "decision_number" then return nil end
+        return run[k]
+      end })
+    end
+  end
+  return out, khong
+end
+
+-- Phần mở đầu của tập văn bản của các đơn vị (cac: M.don_vi_quyet_dinh; loai: "quyết định",
+-- "tờ trình"...; khong: số đơn vị không công nhận mô hình nào): dòng nói đây là tập văn bản
+-- của các đơn vị, mỗi đơn vị ký văn bản của mình (không có chữ ký chung của tỉnh), và bảng
+-- các đơn vị theo thứ tự in. Mỗi văn bản sau đó bắt đầu ở trang mới.
+function M.dau_tap(run, doc, loai, cac, khong)
+  local cap = M.cap(run)
+  doc:paragraph(string.format("Tập %s của các đơn vị %s - %s năm %d", loai, cap,
+                              run.province_name, run.year), "bold center")
+  local s = string.format("Đợt xét số %d (toàn tỉnh, %s) được quyết định ở từng đơn vị: %s "
+    .. "đơn vị có mô hình, điển hình được công nhận, mỗi đơn vị ban hành và ký %s của mình "
+    .. "(số văn bản do đơn vị ghi; không có chữ ký chung của tỉnh).", run.id, cap,
+    dvk.number(#cac), loai)
+  if khong > 0 then
+    s = s .. string.format(" %s đơn vị khác không có mô hình, điển hình nào được công nhận.",
+                           dvk.number(khong))
+  end
+  if #cac == 0 then
+    s = string.format("Đợt xét số %d (toàn tỉnh, %s) không có mô hình, điển hình nào được "
+      .. "công nhận: không có %s nào.", run.id, cap, loai)
+  end
+  doc:paragraph(s, "italic")
+  if #cac == 0 then return end
+  -- Cột "Trực thuộc" (đơn vị trực thuộc tỉnh chứa đơn vị quyết định) khi có đơn vị ở dưới.
+  local rows, tong, duoi = {}, 0, false
+  for i, v in ipairs(cac) do
+    rows[i] = { stt = i, don_vi = v.unit_name, tren = v.truc_thuoc, so = v.so_mo_hinh }
+    if v.truc_thuoc ~= v.unit_name then duoi = true end
+    tong = tong + v.so_mo_hinh
+  end
+  local columns = { { id = "stt", title = "STT", type = "int", width = 5 },
+                    { id = "don_vi", title = "Đơn vị quyết định" } }
+  if duoi then columns[#columns + 1] = { id = "tren", title = "Trực thuộc" } end
+  columns[#columns + 1] = { id = "so", title = "Số mô hình, điển hình được công nhận",
+                            type = "int" }
+  doc:table{ title = "Các đơn vị ban hành", columns = columns, rows = rows,
+             totals = { don_vi = "Tổng cộng", so = tong } }
+end
+
 return M

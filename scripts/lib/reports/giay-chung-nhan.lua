@@ -8,12 +8,14 @@
 
 local bc = dvk.require("bao_cao")
 
-return function(run, doc)
+local function mot(run, doc, tieu_de)
   local cap = bc.cap(run)
   local o = bc.ban_hanh(run)
   local rows = run:results{ recognised = true }
-  doc:title(string.format("Giấy chứng nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d - %s",
-                          cap, run.year, run.unit_name or run.province_name))
+  if tieu_de then
+    doc:title(string.format("Giấy chứng nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d - %s",
+                            cap, run.year, run.unit_name or run.province_name))
+  end
   if #rows == 0 then
     doc:paragraph(string.format("Đợt xét %s năm %d không có mô hình, điển hình nào được công "
       .. "nhận: không có giấy chứng nhận.", cap, run.year), "italic center")
@@ -40,5 +42,19 @@ return function(run, doc)
                   "italic")
     bc.chu_ky(run, doc)
     bc.ma_kiem_tra(run, doc)
+  end
+end
+
+-- Đợt xét toàn tỉnh ở cấp dưới (bao_cao.don_vi_quyet_dinh): văn bản của từng đơn vị quyết
+-- định (cơ quan ban hành là đơn vị ấy), mỗi đơn vị từ trang mới, theo thứ tự đơn vị.
+return function(run, doc)
+  local cac, khong = bc.don_vi_quyet_dinh(run)
+  if not cac then return mot(run, doc, true) end
+  doc:title(string.format("Giấy chứng nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d "
+    .. "của các đơn vị - %s", bc.cap(run), run.year, run.province_name))
+  bc.dau_tap(run, doc, "giấy chứng nhận", cac, khong)
+  for _, v in ipairs(cac) do
+    doc:page_break()
+    mot(v, doc, false)
   end
 end

@@ -8,7 +8,8 @@
 
 local bc = dvk.require("bao_cao")
 
-return function(run, doc)
+-- Quyết định của một đơn vị (hay của đợt xét), tieu_de: có đặt tên tài liệu.
+local function mot(run, doc, tieu_de)
   local cap = bc.cap(run)
   local o = bc.ban_hanh(run)
   local rows = run:results{ recognised = true }
@@ -19,8 +20,10 @@ return function(run, doc)
     if r.exemplary then exemplary = exemplary + 1 end
   end
 
-  doc:title(string.format("Quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d - %s",
-                          cap, run.year, run.unit_name or run.province_name))
+  if tieu_de then
+    doc:title(string.format("Quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d - %s",
+                            cap, run.year, run.unit_name or run.province_name))
+  end
   -- Quyết định đã bị thu hồi (Luật Thi đua, Khen thưởng 2022, Chương VII): bản gốc vẫn in,
   -- có ghi chú thu hồi; thu hồi từng mô hình được liệt kê sau danh sách kèm theo.
   for _, v in ipairs(run.revocations or {}) do
@@ -71,4 +74,19 @@ return function(run, doc)
   doc:page_break()
   bc.danh_sach(run, doc, o)
   bc.ma_kiem_tra(run, doc)
+end
+
+-- Đợt xét toàn tỉnh ở cấp dưới (bao_cao.don_vi_quyet_dinh): mỗi đơn vị quyết định một quyết
+-- định, cơ quan ban hành là đơn vị ấy, Điều 1 và danh sách của riêng nó, mỗi quyết định từ
+-- trang mới, theo thứ tự đơn vị. Đợt xét của một đơn vị hay của cấp tỉnh: một quyết định.
+return function(run, doc)
+  local cac, khong = bc.don_vi_quyet_dinh(run)
+  if not cac then return mot(run, doc, true) end
+  doc:title(string.format("Các quyết định công nhận mô hình \"Dân vận khéo\" %s năm %d của các "
+    .. "đơn vị - %s", bc.cap(run), run.year, run.province_name))
+  bc.dau_tap(run, doc, "quyết định", cac, khong)
+  for _, v in ipairs(cac) do
+    doc:page_break()
+    mot(v, doc, false)
+  end
 end

@@ -7,7 +7,7 @@
 
 local bc = dvk.require("bao_cao")
 
-return function(run, doc)
+local function mot(run, doc, tieu_de)
   local cap = bc.cap(run)
   local o = bc.ban_hanh(run)
   local rows = run:results{ recognised = true }
@@ -16,8 +16,10 @@ return function(run, doc)
   for _, r in ipairs(rows) do
     if r.exemplary then exemplary = exemplary + 1 end
   end
-  doc:title(string.format("Tờ trình đề nghị công nhận mô hình, điển hình \"Dân vận khéo\" năm %d"
-    .. " - %s", run.year, run.unit_name or run.province_name))
+  if tieu_de then
+    doc:title(string.format("Tờ trình đề nghị công nhận mô hình, điển hình \"Dân vận khéo\" "
+      .. "năm %d - %s", run.year, run.unit_name or run.province_name))
+  end
   bc.phan_dau(run, doc, "TTr")
   doc:heading("TỜ TRÌNH", 1)
   doc:paragraph(string.format("Về việc đề nghị công nhận, khen thưởng mô hình, điển hình "
@@ -60,4 +62,18 @@ return function(run, doc)
   doc:recipients{ "Như trên;", o.luu }
   bc.chu_ky(run, doc)
   bc.ma_kiem_tra(run, doc)
+end
+
+-- Đợt xét toàn tỉnh ở cấp dưới (bao_cao.don_vi_quyet_dinh): văn bản của từng đơn vị quyết
+-- định (cơ quan ban hành là đơn vị ấy), mỗi đơn vị từ trang mới, theo thứ tự đơn vị.
+return function(run, doc)
+  local cac, khong = bc.don_vi_quyet_dinh(run)
+  if not cac then return mot(run, doc, true) end
+  doc:title(string.format("Tờ trình đề nghị công nhận mô hình, điển hình \"Dân vận khéo\" %s năm %d "
+    .. "của các đơn vị - %s", bc.cap(run), run.year, run.province_name))
+  bc.dau_tap(run, doc, "tờ trình", cac, khong)
+  for _, v in ipairs(cac) do
+    doc:page_break()
+    mot(v, doc, false)
+  end
 end
