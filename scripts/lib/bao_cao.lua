@@ -510,8 +510,9 @@ function M.dau_tap(run, doc, loai, cac, khong)
   -- Cột "Trực thuộc" (đơn vị trực thuộc tỉnh chứa đơn vị quyết định) khi có đơn vị ở dưới.
   local rows, tong, duoi = {}, 0, false
   for i, v in ipairs(cac) do
-    rows[i] = { stt = i, don_vi = v.unit_name, tren = v.truc_thuoc, so = v.so_mo_hinh }
-    if v.truc_thuoc ~= v.unit_name then duoi = true end
+    local tren = v.truc_thuoc ~= v.unit_name and v.truc_thuoc or nil
+    rows[i] = { stt = i, don_vi = v.unit_name, tren = tren, so = v.so_mo_hinh }
+    if tren then duoi = true end
     tong = tong + v.so_mo_hinh
   end
   local columns = { { id = "stt", title = "STT", type = "int", width = 5 },
