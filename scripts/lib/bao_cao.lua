@@ -506,6 +506,9 @@ function M.dau_tap(run, doc, loai, cac, khong)
       .. "công nhận: không có %s nào.", run.id, cap, loai)
   end
   doc:paragraph(s, "italic")
+  -- Mã kiểm tra của đợt xét (hay "DỰ THẢO") cả ở trang đầu: tập không có quyết định nào vẫn
+  -- đối chiếu được với `dvk verify --receipt`.
+  M.ma_kiem_tra(run, doc)
   if #cac == 0 then return end
   -- Cột "Trực thuộc" (đơn vị trực thuộc tỉnh chứa đơn vị quyết định) khi có đơn vị ở dưới.
   local rows, tong, duoi = {}, 0, false
