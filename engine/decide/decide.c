@@ -679,7 +679,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         }
         run = sqlite3_last_insert_rowid(dvk_store_db(s));
         ins_score = dvk_store_prepare(s, "INSERT INTO result_scores(run, model, criterion, points,"
-                                         " max, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+                                         " max, note, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
         ins_result = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
                                           " outcome, outcome_index, rank, recognised, exemplary,"
                                           " proposed, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
@@ -800,6 +800,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                     sqlite3_bind_text(ins_score, 6, ev.notes[ci], -1, SQLITE_STATIC);
                 else
                     sqlite3_bind_null(ins_score, 6);
+                sqlite3_bind_int(ins_score, 7, ci);
                 int src = sqlite3_step(ins_score);
                 if (src != SQLITE_DONE) {
                     rc = dvk_store_fail(s, src, err, "saving scores");

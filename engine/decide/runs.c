@@ -320,7 +320,7 @@ static int read_scores(dvk_store *s, long long run, dvk_run_result *r, dvk_error
     /* 0 criterion, 1 points, 2 max, 3 note */
     sqlite3_stmt *sc = dvk_store_prepare(s,
         "SELECT criterion, points, max, note FROM result_scores"
-        " WHERE run = ?1 AND model = ?2 ORDER BY rowid", err);
+        " WHERE run = ?1 AND model = ?2 ORDER BY pos", err);
     if (!sc)
         return err->code;
     sqlite3_bind_int64(sc, 1, run);
@@ -808,24 +808,53 @@ static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run
         return err->code;
     sqlite3_bind_int64(st, 1, run);
     int rc, n = sqlite3_column_count(st);
+    /* Per value: 0x1f, '0' + type, and unless NULL "<length>:" and the bytes; "\n" per row.
+     * The small pieces go through buf so that the digest sees few, large updates. */
+    unsigned char buf[4096];
+    size_t used = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < n; i++) {
             int type = sqlite3_column_type(st, i);
-            unsigned char tag[2] = {0x1f, (unsigned char)('0' + type)};
-            dvk_sha256_update(c, tag, 2);
+            if (used + 32 > sizeof buf) {
+                dvk_sha256_update(c, buf, used);
+                used = 0;
+            }
+            buf[used++] = 0x1f;
+            buf[used++] = (unsigned char)('0' + type);
             if (type == SQLITE_NULL)
                 continue;
             const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
                                                 : (const void *)sqlite3_column_text(st, i);
             size_t len = (size_t)sqlite3_column_bytes(st, i);
-            char lenbuf[24];
-            int k = snprintf(lenbuf, sizeof lenbuf, "%zu:", len);
-            dvk_sha256_update(c, lenbuf, (size_t)k);
-            if (v)
+            char digits[24];
+            int k = 0;
+            do
+                digits[k++] = (char)('0' + len % 10);
+            while ((len /= 10) > 0);
+            while (k > 0)
+                buf[used++] = (unsigned char)digits[--k];
+            buf[used++] = ':';
+            len = (size_t)sqlite3_column_bytes(st, i);
+            if (!v || len == 0)
+                continue;
+            if (used + len > sizeof buf) {
+                dvk_sha256_update(c, buf, used);
+                used = 0;
+            }
+            if (len > sizeof buf) {
                 dvk_sha256_update(c, v, len);
+            } else {
+                memcpy(buf + used, v, len);
+                used += len;
+            }
         }
-        dvk_sha256_update(c, "\n", 1);
+        if (used + 1 > sizeof buf) {
+            dvk_sha256_update(c, buf, used);
+            used = 0;
+        }
+        buf[used++] = '\n';
     }
+    dvk_sha256_update(c, buf, used);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "hashing a run's inputs");
 }
