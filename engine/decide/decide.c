@@ -271,6 +271,134 @@ static int assign_ranks(run_state *r)
     return 0;
 }
 
+/* ------------------------------------------------------------------ batched inserts */
+
+/* Rows of one INSERT held until BATCH_ROWS of them are written by one statement of that
+ * many VALUES rows (a statement's fixed cost, its transaction and statement-journal steps,
+ * its cursors, paid once for BATCH_ROWS rows); the rows left at the end go one by one. */
+#define BATCH_ROWS 32
+#define BATCH_COLS 12
+
+typedef struct batch_val {
+    int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_NULL */
+    long long i;
+    double d;
+    size_t off;             /* of the text in batch.text, NUL-terminated */
+} batch_val;
+
+typedef struct batch {
+    sqlite3_stmt *one, *many;
+    int ncols, n;
+    dvk_buf text;
+    batch_val v[BATCH_ROWS * BATCH_COLS];
+} batch;
+
+/* Prepare the 1-row and the BATCH_ROWS-row INSERT INTO head VALUES (?, ...) of ncols. */
+static int batch_open(dvk_store *s, batch *b, const char *head, int ncols, dvk_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->ncols = ncols;
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_printf(&sql, "INSERT INTO %s VALUES ", head);
+    for (int r = 0; r < BATCH_ROWS; r++) {
+        dvk_buf_adds(&sql, r ? ",(" : "(");
+        for (int c = 0; c < ncols; c++)
+            dvk_buf_adds(&sql, c ? ",?" : "?");
+        dvk_buf_addc(&sql, ')');
+        if (r == 0 && !sql.oom)
+            b->one = dvk_store_prepare(s, dvk_buf_str(&sql), err);
+        if (r == 0 && !b->one)
+            break;
+    }
+    if (b->one && !sql.oom)
+        b->many = dvk_store_prepare(s, dvk_buf_str(&sql), err);
+    int oom = sql.oom;
+    dvk_buf_free(&sql);
+    if (oom)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    return b->one && b->many ? DVK_OK : err->code;
+}
+
+static void batch_close(batch *b)
+{
+    sqlite3_finalize(b->one);
+    sqlite3_finalize(b->many);
+    b->one = b->many = NULL;
+    dvk_buf_free(&b->text);
+}
+
+static batch_val *bv(batch *b, int col) { return &b->v[b->n * b->ncols + col]; }
+
+static void batch_int(batch *b, int col, long long x)
+{
+    batch_val *v = bv(b, col);
+    v->type = SQLITE_INTEGER;
+    v->i = x;
+}
+
+static void batch_double(batch *b, int col, double x)
+{
+    batch_val *v = bv(b, col);
+    v->type = SQLITE_FLOAT;
+    v->d = x;
+}
+
+/* text NULL: an SQL NULL */
+static void batch_text(batch *b, int col, const char *text)
+{
+    batch_val *v = bv(b, col);
+    v->type = text ? SQLITE_TEXT : SQLITE_NULL;
+    if (text) {
+        v->off = b->text.len;
+        dvk_buf_add(&b->text, text, strlen(text) + 1);
+    }
+}
+
+/* Write rows [from, to) held in b with st (whose parameters are (to - from) rows). */
+static int batch_step(dvk_store *s, batch *b, sqlite3_stmt *st, int from, int to,
+                      const char *what, dvk_error *err)
+{
+    int k = 1;
+    for (int i = from * b->ncols; i < to * b->ncols; i++, k++) {
+        const batch_val *v = &b->v[i];
+        if (v->type == SQLITE_INTEGER)
+            sqlite3_bind_int64(st, k, v->i);
+        else if (v->type == SQLITE_FLOAT)
+            sqlite3_bind_double(st, k, v->d);
+        else if (v->type == SQLITE_TEXT)
+            sqlite3_bind_text(st, k, b->text.p + v->off, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, k);
+    }
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, src, err, what);
+}
+
+/* The row being filled is complete: write the batch when it is full. */
+static int batch_row(dvk_store *s, batch *b, const char *what, dvk_error *err)
+{
+    if (b->text.oom)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (++b->n < BATCH_ROWS)
+        return DVK_OK;
+    int rc = batch_step(s, b, b->many, 0, b->n, what, err);
+    b->n = 0;
+    dvk_buf_reset(&b->text);
+    return rc;
+}
+
+/* Write the rows still held, one by one. */
+static int batch_flush(dvk_store *s, batch *b, const char *what, dvk_error *err)
+{
+    int rc = DVK_OK;
+    for (int r = 0; r < b->n && rc == DVK_OK; r++)
+        rc = batch_step(s, b, b->one, r, r + 1, what, err);
+    b->n = 0;
+    dvk_buf_reset(&b->text);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ the run */
 
 static void print_to(void *ud, const char *s, size_t n)
@@ -554,7 +682,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     r.o = o;
     r.last_unit = -1;
     memset(sum, 0, sizeof *sum);
-    sqlite3_stmt *cands = NULL, *ins_score = NULL, *ins_result = NULL, *st = NULL;
+    sqlite3_stmt *cands = NULL, *st = NULL;
+    batch *ins_score = NULL, *ins_result = NULL;   /* not in a dry run */
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
     long long nmissing = 0;
@@ -678,14 +807,25 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             goto done;
         }
         run = sqlite3_last_insert_rowid(dvk_store_db(s));
-        ins_score = dvk_store_prepare(s, "INSERT INTO result_scores(run, model, criterion, points,"
-                                         " max, note, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
-        ins_result = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
-                                          " outcome, outcome_index, rank, recognised, exemplary,"
-                                          " proposed, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                                          " ?8, ?9, ?10, ?11, ?12)", err);
+        ins_score = malloc(sizeof *ins_score);
+        ins_result = malloc(sizeof *ins_result);
         if (!ins_score || !ins_result) {
-            rc = err->code;
+            free(ins_score);
+            free(ins_result);
+            ins_score = ins_result = NULL;
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        int brc = batch_open(s, ins_score, "result_scores(run, model, criterion, points, max,"
+                                           " note, pos)", 7, err);
+        if (brc == DVK_OK)
+            brc = batch_open(s, ins_result, "results(run, model, eligible, gate, total, outcome,"
+                                            " outcome_index, rank, recognised, exemplary, proposed,"
+                                            " reason)", 12, err);
+        else
+            memset(ins_result, 0, sizeof *ins_result);
+        if (brc != DVK_OK) {
+            rc = brc;
             goto done;
         }
     }
@@ -790,22 +930,15 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             for (int ci = 0; ci < p->ncriteria; ci++) {
                 if (isnan(ev.points[ci]))
                     continue;
-                sqlite3_reset(ins_score);
-                sqlite3_bind_int64(ins_score, 1, run);
-                sqlite3_bind_int64(ins_score, 2, id);
-                sqlite3_bind_text(ins_score, 3, p->criteria[ci].id, -1, SQLITE_STATIC);
-                sqlite3_bind_double(ins_score, 4, ev.points[ci]);
-                sqlite3_bind_double(ins_score, 5, p->criteria[ci].max);
-                if (ev.notes[ci])
-                    sqlite3_bind_text(ins_score, 6, ev.notes[ci], -1, SQLITE_STATIC);
-                else
-                    sqlite3_bind_null(ins_score, 6);
-                sqlite3_bind_int(ins_score, 7, ci);
-                int src = sqlite3_step(ins_score);
-                if (src != SQLITE_DONE) {
-                    rc = dvk_store_fail(s, src, err, "saving scores");
+                batch_int(ins_score, 0, run);
+                batch_int(ins_score, 1, id);
+                batch_text(ins_score, 2, p->criteria[ci].id);
+                batch_double(ins_score, 3, ev.points[ci]);
+                batch_double(ins_score, 4, p->criteria[ci].max);
+                batch_text(ins_score, 5, ev.notes[ci]);
+                batch_int(ins_score, 6, ci);
+                if ((rc = batch_row(s, ins_score, "saving scores", err)) != DVK_OK)
                     goto done;
-                }
             }
         }
         if (o->progress && r.n % 500 == 0)
@@ -815,6 +948,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rc = dvk_store_fail(s, step, err, "reading candidates");
         goto done;
     }
+    if (ins_score && (rc = batch_flush(s, ins_score, "saving scores", err)) != DVK_OK)
+        goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
     if (r.n == 0 && o->empty_ok)
@@ -867,37 +1002,27 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         sum->proposed += proposed;
         if (!ins_result)
             continue;
-        sqlite3_reset(ins_result);
-        sqlite3_bind_int64(ins_result, 1, run);
-        sqlite3_bind_int64(ins_result, 2, c->id);
-        sqlite3_bind_int(ins_result, 3, c->eligible);
-        if (c->gate >= 0)
-            sqlite3_bind_text(ins_result, 4, p->gates[c->gate].id, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(ins_result, 4);
-        sqlite3_bind_double(ins_result, 5, c->total);
-        sqlite3_bind_text(ins_result, 6, oc->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int(ins_result, 7, c->outcome);
-        sqlite3_bind_int(ins_result, 8, c->rank);
-        sqlite3_bind_int(ins_result, 9, oc->recognised);
-        sqlite3_bind_int(ins_result, 10, oc->exemplary);
-        sqlite3_bind_int(ins_result, 11, proposed);
+        batch_int(ins_result, 0, run);
+        batch_int(ins_result, 1, c->id);
+        batch_int(ins_result, 2, c->eligible);
+        batch_text(ins_result, 3, c->gate >= 0 ? p->gates[c->gate].id : NULL);
+        batch_double(ins_result, 4, c->total);
+        batch_text(ins_result, 5, oc->id);
+        batch_int(ins_result, 6, c->outcome);
+        batch_int(ins_result, 7, c->rank);
+        batch_int(ins_result, 8, oc->recognised);
+        batch_int(ins_result, 9, oc->exemplary);
+        batch_int(ins_result, 10, proposed);
         char qtext[1024];
-        if (c->quota >= 0) {
+        if (c->quota >= 0)
             quota_text(&r, c->quota, c->qrank, c->unit, qtext, sizeof qtext);
-            sqlite3_bind_text(ins_result, 12, qtext, -1, SQLITE_TRANSIENT);
-        } else if (c->reason) {
-            sqlite3_bind_text(ins_result, 12, c->reason, -1, SQLITE_STATIC);
-        } else {
-            sqlite3_bind_null(ins_result, 12);
-        }
-        int src = sqlite3_step(ins_result);
-        if (src != SQLITE_DONE) {
-            rc = dvk_store_fail(s, src, err, "saving results");
+        batch_text(ins_result, 11, c->quota >= 0 ? qtext : c->reason);
+        if ((rc = batch_row(s, ins_result, "saving results", err)) != DVK_OK)
             goto done;
-        }
         DVK_FAULT_POINT("decide-result");
     }
+    if (ins_result && (rc = batch_flush(s, ins_result, "saving results", err)) != DVK_OK)
+        goto done;
 
     if (!o->dry_run) {
         /* scripts loaded (province and libs), summary, audit */
@@ -962,10 +1087,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         st = NULL;
         sqlite3_finalize(cands);
         cands = NULL;
-        sqlite3_finalize(ins_score);
-        ins_score = NULL;
-        sqlite3_finalize(ins_result);
-        ins_result = NULL;
+        batch_close(ins_score);
+        batch_close(ins_result);
         DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, "RELEASE dvk_decide", err)
                                     : dvk_store_commit(s, err)) != DVK_OK)
@@ -978,8 +1101,12 @@ done:
     sqlite3_finalize(scored);
     dvk_buf_free(&missing);
     sqlite3_finalize(cands);
-    sqlite3_finalize(ins_score);
-    sqlite3_finalize(ins_result);
+    if (ins_score) {
+        batch_close(ins_score);
+        batch_close(ins_result);
+        free(ins_score);
+        free(ins_result);
+    }
     if (in_tx && o->in_transaction)
         sqlite3_exec(dvk_store_db(s), "ROLLBACK TO dvk_decide; RELEASE dvk_decide", NULL, NULL,
                      NULL);
