@@ -597,7 +597,7 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     int readonly = flags & DVK_STORE_READONLY;
     int oflags = readonly ? SQLITE_OPEN_READONLY
                           : SQLITE_OPEN_READWRITE | ((flags & DVK_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    int rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         if (rc == SQLITE_CANTOPEN && !(flags & DVK_STORE_CREATE))
             dvk_error_set(err, DVK_EDATA, "%s: no database there (run `dvk init` or `dvk demo` first)", path);
