@@ -2422,10 +2422,12 @@ static int models_checked(importer *im, dvk_error *err)
     sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
     im->checks_once = 0;
     sqlite3_stmt *st;
-    int x = sqlite3_prepare_v2(im->db, "SELECT code FROM models WHERE NOT (" MODELS_CHECKS
-                                       ") LIMIT 1", -1, &st, NULL);
+    /* the rows added (ids above those there before), and every row when some were updated */
+    int x = sqlite3_prepare_v2(im->db, "SELECT code FROM models WHERE id > ?1 AND NOT ("
+                                       MODELS_CHECKS ") LIMIT 1", -1, &st, NULL);
     if (x != SQLITE_OK)
         return dvk_store_fail(im->s, x, err, "checking the imported models");
+    sqlite3_bind_int64(st, 1, im->res->updated > 0 ? 0 : im->max_before);
     x = sqlite3_step(st);
     int rc = DVK_OK;
     if (x == SQLITE_ROW)
