@@ -20,12 +20,13 @@
 
 /* ------------------------------------------------------------------ candidates in memory */
 
-/* What a run keeps per candidate until quotas are applied: about 48 bytes. Candidates are
+/* What a run keeps per candidate until quotas are applied: 40 bytes. Candidates are
  * numbered in model-code order, so the index is the last tie-breaker. */
 typedef struct cand {
     long long id;
     double total;
-    char *reason;          /* gate reason, or quota reasons after a second demotion, or NULL */
+    int reason;            /* gate reason, or quota reasons after a second demotion: index
+                              into the interned reasons (many candidates share one), -1 none */
     int unit;              /* index into the interned unit codes */
     int rank;
     int qrank;             /* place within the quota that demoted it (when quota >= 0) */
@@ -39,6 +40,15 @@ typedef struct cand {
 #define BLOCK_BITS 15
 #define BLOCK ((size_t)1 << BLOCK_BITS)
 
+/* Interned strings: each text once, named by its index. */
+typedef struct strset {
+    char **s;
+    int n, cap;
+    int *slots;            /* open-addressing hash of the texts: index into s, -1 empty */
+    int nslots;
+    int last;              /* the last one found (-1 none): runs of the same text are cheap */
+} strset;
+
 typedef struct run_state {
     dvk_store *s;
     const dvk_decide_opts *o;
@@ -49,11 +59,8 @@ typedef struct run_state {
     size_t n, nblocks, capblocks;  /* BLOCK * ntb per block (criteria in tb_crit) */
     int ntb;
     int tb_crit[16];
-    char **units;          /* interned unit codes */
-    int nunits, capunits;
-    int *slots;            /* hash of unit codes: index into units, -1 empty */
-    int nslots;
-    int last_unit;
+    strset units;          /* interned unit codes */
+    strset reasons;        /* interned reasons */
     dvk_units *tree;       /* the province's unit tree, loaded once per run */
     int root;              /* the province's index in tree */
 } run_state;
@@ -76,47 +83,57 @@ static unsigned long hash_str(const char *s)
     return h;
 }
 
-/* Index of unit code in r->units, adding it when new (open-addressing hash of indexes). */
-static int intern_unit(run_state *r, const char *code)
+/* Index of text in set, adding it when new; -1 when out of memory. */
+static int intern(strset *set, const char *text)
 {
-    if (r->last_unit >= 0 && strcmp(r->units[r->last_unit], code) == 0)
-        return r->last_unit;
-    if (2 * (r->nunits + 1) > r->nslots) {
-        int nslots = r->nslots ? r->nslots * 2 : 256;
+    if (set->last >= 0 && set->last < set->n && strcmp(set->s[set->last], text) == 0)
+        return set->last;
+    if (2 * (set->n + 1) > set->nslots) {
+        int nslots = set->nslots ? set->nslots * 2 : 256;
         int *slots = malloc((size_t)nslots * sizeof *slots);
         if (!slots)
             return -1;
         for (int i = 0; i < nslots; i++)
             slots[i] = -1;
-        for (int u = 0; u < r->nunits; u++) {
-            size_t h = hash_str(r->units[u]) & (size_t)(nslots - 1);
+        for (int u = 0; u < set->n; u++) {
+            size_t h = hash_str(set->s[u]) & (size_t)(nslots - 1);
             while (slots[h] >= 0)
                 h = (h + 1) & (size_t)(nslots - 1);
             slots[h] = u;
         }
-        free(r->slots);
-        r->slots = slots;
-        r->nslots = nslots;
+        free(set->slots);
+        set->slots = slots;
+        set->nslots = nslots;
     }
-    size_t h = hash_str(code) & (size_t)(r->nslots - 1);
-    while (r->slots[h] >= 0) {
-        if (strcmp(r->units[r->slots[h]], code) == 0)
-            return r->last_unit = r->slots[h];
-        h = (h + 1) & (size_t)(r->nslots - 1);
+    size_t h = hash_str(text) & (size_t)(set->nslots - 1);
+    while (set->slots[h] >= 0) {
+        if (strcmp(set->s[set->slots[h]], text) == 0)
+            return set->last = set->slots[h];
+        h = (h + 1) & (size_t)(set->nslots - 1);
     }
-    if (r->nunits == r->capunits) {
-        int cap = r->capunits ? r->capunits * 2 : 64;
-        char **nu = realloc(r->units, (size_t)cap * sizeof *nu);
+    if (set->n == set->cap) {
+        int cap = set->cap ? set->cap * 2 : 64;
+        char **nu = realloc(set->s, (size_t)cap * sizeof *nu);
         if (!nu)
             return -1;
-        r->units = nu;
-        r->capunits = cap;
+        set->s = nu;
+        set->cap = cap;
     }
-    r->units[r->nunits] = strdup(code);
-    if (!r->units[r->nunits])
+    set->s[set->n] = strdup(text);
+    if (!set->s[set->n])
         return -1;
-    r->slots[h] = r->nunits;
-    return r->last_unit = r->nunits++;
+    set->slots[h] = set->n;
+    return set->last = set->n++;
+}
+
+static void strset_free(strset *set)
+{
+    for (int i = 0; i < set->n; i++)
+        free(set->s[i]);
+    free(set->s);
+    free(set->slots);
+    memset(set, 0, sizeof *set);
+    set->last = -1;
 }
 
 /* Sorting context for qsort_r-less C11: a file-level pointer, set just before sorting. */
@@ -153,18 +170,24 @@ static int tb_positions(const run_state *r, const dvk_quota *q, int *pos)
     return n;
 }
 
-static void add_reason(cand *c, const char *text)
+/* c's reason followed by text ("; " between). Returns 0, or -1 when out of memory. */
+static int add_reason(run_state *r, cand *c, const char *text)
 {
-    size_t n = strlen(text) + (c->reason ? strlen(c->reason) + 2 : 0) + 1;
-    char *r = malloc(n);
-    if (!r)
-        return;
-    if (c->reason)
-        snprintf(r, n, "%s; %s", c->reason, text);
+    const char *old = c->reason >= 0 ? r->reasons.s[c->reason] : NULL;
+    size_t n = strlen(text) + (old ? strlen(old) + 2 : 0) + 1;
+    char *t = malloc(n);
+    if (!t)
+        return -1;
+    if (old)
+        snprintf(t, n, "%s; %s", old, text);
     else
-        snprintf(r, n, "%s", text);
-    free(c->reason);
-    c->reason = r;
+        snprintf(t, n, "%s", text);
+    int i = intern(&r->reasons, t);
+    free(t);
+    if (i < 0)
+        return -1;
+    c->reason = i;
+    return 0;
 }
 
 /* The reason a quota gives (Vietnamese): "vượt chỉ tiêu 22 mô hình "X" cấp tỉnh: xếp hạng 23,
@@ -176,7 +199,7 @@ static void quota_text(const run_state *r, int qi, long long place, int unit, ch
     const dvk_quota *q = &p->quotas[qi];
     int oi = q->outcome_index;
     if (q->per_unit) {
-        const char *un = dvk_units_name(r->tree, r->units[unit]);   /* code when unknown */
+        const char *un = dvk_units_name(r->tree, r->units.s[unit]);   /* code when unknown */
         snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp hạng %lld trong đơn "
                  "vị, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name, un, place,
                  p->outcomes[oi + 1].name);
@@ -194,7 +217,7 @@ static long long apply_quotas(run_state *r)
     const dvk_province *p = r->p;
     long long demoted = 0;
     size_t *idx = malloc((r->n + 1) * sizeof *idx);
-    long long *count = calloc((size_t)r->nunits + 1, sizeof *count);
+    long long *count = calloc((size_t)r->units.n + 1, sizeof *count);
     if (!idx || !count) {
         free(idx);
         free(count);
@@ -214,7 +237,7 @@ static long long apply_quotas(run_state *r)
             sort_tb = pos;
             sort_ntb = tb_positions(r, q, pos);
             qsort(idx, m, sizeof *idx, cmp_rank);
-            memset(count, 0, ((size_t)r->nunits + 1) * sizeof *count);
+            memset(count, 0, ((size_t)r->units.n + 1) * sizeof *count);
             long long global = 0;
             for (size_t k = 0; k < m; k++) {
                 cand *c = cand_at(r, idx[k]);
@@ -225,19 +248,22 @@ static long long apply_quotas(run_state *r)
                 if (c->quota >= 0) {              /* demoted twice: keep both texts */
                     char first[1024];
                     quota_text(r, c->quota, c->qrank, c->unit, first, sizeof first);
-                    add_reason(c, first);
+                    if (add_reason(r, c, first) != 0)
+                        demoted = -1;
                     c->quota = -2;
                 }
                 if (c->quota == -2) {
                     char text[1024];
                     quota_text(r, qi, *cnt, c->unit, text, sizeof text);
-                    add_reason(c, text);
+                    if (add_reason(r, c, text) != 0)
+                        demoted = -1;
                 } else {
                     c->quota = (signed char)qi;
                     c->qrank = (int)*cnt;
                 }
                 c->outcome = (signed char)(oi + 1);
-                demoted++;
+                if (demoted >= 0)
+                    demoted++;
             }
         }
     }
@@ -495,8 +521,6 @@ static int check_scope(dvk_store *s, const dvk_decide_opts *o, run_state *r, cha
 
 static void free_run(run_state *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free(cand_at(r, i)->reason);
     for (size_t b = 0; b < r->nblocks; b++) {
         free(r->blocks[b]);
         if (r->tbblocks)
@@ -504,10 +528,8 @@ static void free_run(run_state *r)
     }
     free(r->blocks);
     free(r->tbblocks);
-    for (int i = 0; i < r->nunits; i++)
-        free(r->units[i]);
-    free(r->units);
-    free(r->slots);
+    strset_free(&r->units);
+    strset_free(&r->reasons);
     dvk_units_free(r->tree);
 }
 
@@ -680,7 +702,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     memset(&r, 0, sizeof r);
     r.s = s;
     r.o = o;
-    r.last_unit = -1;
+    r.units.last = r.reasons.last = -1;
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *st = NULL;
     batch *ins_score = NULL, *ins_result = NULL;   /* not in a dry run */
@@ -900,11 +922,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         c->gate = (short)ev.gate;
         c->outcome = (signed char)ev.outcome;
         c->quota = -1;
-        c->reason = ev.reason;
-        ev.reason = NULL;
+        c->reason = ev.reason ? intern(&r.reasons, ev.reason) : -1;
+        if (ev.reason && c->reason < 0) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
         if (!unit)
             unit = "";
-        c->unit = intern_unit(&r, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
+        c->unit = intern(&r.units, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
         if (c->unit < 0) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
@@ -1016,7 +1041,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         char qtext[1024];
         if (c->quota >= 0)
             quota_text(&r, c->quota, c->qrank, c->unit, qtext, sizeof qtext);
-        batch_text(ins_result, 11, c->quota >= 0 ? qtext : c->reason);
+        batch_text(ins_result, 11, c->quota >= 0 ? qtext
+                                   : c->reason >= 0 ? r.reasons.s[c->reason] : NULL);
         if ((rc = batch_row(s, ins_result, "saving results", err)) != DVK_OK)
             goto done;
         DVK_FAULT_POINT("decide-result");
