@@ -33,11 +33,13 @@ static void seed(dvk_store *s)
                "INSERT INTO result_scores(run,model,criterion,points,max) VALUES (1,1,'hq',30,30);");
 }
 
-/* results and result_scores as migration 1 made them (rowid tables; migration 5 rebuilds
- * them WITHOUT ROWID), their rows kept in the order they are in. */
+/* What migration 5 changes, undone: results and result_scores as migration 1 made them
+ * (rowid tables; migration 5 rebuilds them WITHOUT ROWID), their rows kept in the order they
+ * are in, and no models_pyc index. */
 static void results_to_v1(dvk_store *s)
 {
-    exec_ok(s, "CREATE TEMP TABLE keep_r AS SELECT * FROM results ORDER BY run, model;"
+    exec_ok(s, "DROP INDEX models_pyc;"
+               "CREATE TEMP TABLE keep_r AS SELECT * FROM results ORDER BY run, model;"
                "CREATE TEMP TABLE keep_s AS SELECT run, model, criterion, points, max, note"
                " FROM result_scores ORDER BY run, model, pos;"
                "DROP TABLE results; DROP TABLE result_scores;"
@@ -217,7 +219,7 @@ END_TEST
 
 /* A revocation, once recorded, is never changed or deleted. */
 /* Migration 5: results and result_scores of a version-4 file become WITHOUT ROWID tables
- * with the same rows; the scores keep the order they were stored in (pos), a run's digest
+ * with the same rows (and models gets models_pyc); the scores keep the order they were stored in (pos), a run's digest
  * is the one the same rows give in a new file, and a final run's rows still cannot change. */
 START_TEST(migrates_results_without_rowid)
 {
@@ -242,6 +244,7 @@ START_TEST(migrates_results_without_rowid)
         }
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                    " ('results', 'result_scores') AND sql LIKE '%WITHOUT ROWID'"), 2);
+        ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'models_pyc'"), 1);
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM results"), 2);
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores"), 2);
         ck_assert_int_eq(tu_int(s, "SELECT (SELECT group_concat(criterion, ',') FROM (SELECT"

@@ -27,9 +27,13 @@ struct dvk_store {
 #define IDX_MODELS_UNIT "CREATE INDEX models_unit ON models(unit, year)"
 #define IDX_MODELS_FIELD "CREATE INDEX models_field ON models(province, field)"
 #define IDX_MODELS_KEY "CREATE INDEX models_key ON models(name_key)"
+/* migration 5: a run's candidates (province, year) in model-code order without sorting their
+ * rows (decide.c CANDIDATES_SQL: no temporary B-tree of every candidate's columns) */
+#define IDX_MODELS_PYC "CREATE INDEX models_pyc ON models(province, year, code)"
 static const char *const MODEL_INDEXES[][2] = {
     {"models_field", IDX_MODELS_FIELD}, {"models_key", IDX_MODELS_KEY},
-    {"models_pyl", IDX_MODELS_PYL},     {"models_unit", IDX_MODELS_UNIT},
+    {"models_pyc", IDX_MODELS_PYC},     {"models_pyl", IDX_MODELS_PYL},
+    {"models_unit", IDX_MODELS_UNIT},
 };
 
 /* The triggers that keep a table of the frozen record (migration 3) as finalize wrote it:
@@ -303,7 +307,7 @@ static const char *const migrations[] = {
      * decision run writes them in key order; the rowid table kept a second B-tree, the
      * primary key's index, beside every row). A score's pos is its criterion's place in the
      * province's list, the order the run stored the scores in (was: rowid order). Same
-     * columns, keys, index, foreign keys and triggers. */
+     * columns, keys, index, foreign keys and triggers. And models_pyc (IDX_MODELS_PYC). */
     "DROP TRIGGER results_final_insert; DROP TRIGGER results_final_update;"
     " DROP TRIGGER results_final_delete; DROP TRIGGER scores_final_insert;"
     " DROP TRIGGER scores_final_update; DROP TRIGGER scores_final_delete;"
@@ -342,7 +346,8 @@ static const char *const migrations[] = {
     " FROM result_scores;"
     "DROP TABLE result_scores;"
     "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
-    RESULTS_TRIGGERS,
+    RESULTS_TRIGGERS
+    IDX_MODELS_PYC ";",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
