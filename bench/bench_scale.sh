@@ -84,6 +84,30 @@ for t in bench py; do
     { echo "bench_scale: $t disagrees with dvk decide on $diff models ($extra extra rows, $scores scores)" >&2; exit 1; }
 done
 put agree "yes"
+# The limits: what the machine does with the same work and nothing else.
+# limit_write: SQLite alone copies the run's rows (results, one score row per eligible model
+# and criterion) with INSERT ... SELECT into tables of dvk's layout (migration 5: WITHOUT
+# ROWID, keyed (run, model[, criterion])) in a new file, one transaction, WAL,
+# synchronous=FULL; no foreign keys or triggers (their parent tables are not in that file).
+sqlite3 limit.db "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+  CREATE TABLE results(run INTEGER NOT NULL, model INTEGER NOT NULL, eligible INTEGER NOT NULL,
+    gate TEXT, total REAL NOT NULL, outcome TEXT NOT NULL, outcome_index INTEGER NOT NULL,
+    rank INTEGER, recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL,
+    proposed INTEGER NOT NULL, reason TEXT, PRIMARY KEY (run, model)) WITHOUT ROWID;
+  CREATE INDEX results_model ON results(model);
+  CREATE TABLE result_scores(run INTEGER NOT NULL, model INTEGER NOT NULL,
+    criterion TEXT NOT NULL, points REAL NOT NULL, max REAL NOT NULL, note TEXT,
+    pos INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run, model, criterion)) WITHOUT ROWID;" >/dev/null
+measure limit_write sqlite3 limit.db "PRAGMA synchronous=FULL; ATTACH 'dvk.db' AS d; BEGIN;
+  INSERT INTO results SELECT * FROM d.results WHERE run = $run;
+  INSERT INTO result_scores SELECT * FROM d.result_scores WHERE run = $run; COMMIT;"
+rm -f limit.db limit.db-wal limit.db-shm
+# limit_eval: the evaluation alone (the bench province's gates, criteria, total and outcome)
+# in plain Lua 5.4 over N models held as plain tables: CPU seconds of the evaluation only.
+if command -v lua5.4 >/dev/null; then
+  measure limit_eval_run lua5.4 "$here/eval_limit.lua" "$N"
+  put limit_eval_cpu "$(sed -n 's/^eval_cpu //p' limit_eval_run.stdout)"
+fi
 put outcomes "$(sqlite3 dvk.db "SELECT group_concat(outcome || '=' || n, ',') FROM (SELECT outcome, count(*) n FROM results WHERE run = $run GROUP BY outcome ORDER BY outcome)")"
 # The comparison tables are not dvk's: dvk refuses a database whose schema it did not make.
 sqlite3 dvk.db "DROP TABLE bench_results; DROP TABLE bench_scores; DROP TABLE py_results; DROP TABLE py_scores"

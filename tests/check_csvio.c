@@ -754,6 +754,38 @@ START_TEST(test_bulk_indexes)
 }
 END_TEST
 
+/* A bulk load checks the models table's CHECK constraints once, before COMMIT, rather than
+ * row by row: a row that breaks one (here made so behind the importer's back by a temporary
+ * trigger) fails the import with nothing written, and afterwards the connection enforces
+ * CHECKs row by row again, after a failed and after a successful bulk load. */
+START_TEST(test_bulk_checks_once)
+{
+    char *dir;
+    dvk_store *s = fixture_store(&dir);
+    dvk_import_opts o = {.bulk_min_bytes = 1};
+    dvk_import_result res;
+    dvk_error err;
+    sqlite3 *db = dvk_store_db(s);
+    ck_assert_int_eq(sqlite3_exec(db, "CREATE TEMP TRIGGER spoil AFTER INSERT ON models"
+                                      " WHEN NEW.code = 'M002' BEGIN UPDATE models SET kind = 'nope'"
+                                      " WHERE id = NEW.id; END", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", &o, &res, &err), DVK_EDATA);
+    dvk_import_result_free(&res);
+    ck_assert_msg(strstr(err.msg, "CHECK") && strstr(err.msg, "nothing imported"), "%s", err.msg);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 0);
+    ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER spoil", NULL, NULL, NULL), SQLITE_OK);
+    const char *bad = "UPDATE models SET kind = 'nope'";
+    ck_assert_int_eq(import(s, DVK_IMPORT_MODELS, DATA "models.csv", &o, &res, &err), DVK_OK);
+    dvk_import_result_free(&res);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models"), 3);
+    ck_assert_int_eq(sqlite3_exec(db, bad, NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
+    ck_assert_int_eq(tu_int(s, "PRAGMA ignore_check_constraints"), 0);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- export and the round trip ------------------------------------------------------ */
 
 START_TEST(test_round_trip)
@@ -1084,6 +1116,7 @@ Suite *csvio_suite(void)
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_fast_text_paths);
     tcase_add_test(tc, test_bulk_indexes);
+    tcase_add_test(tc, test_bulk_checks_once);
     tcase_add_test(tc, test_export_results);
     tcase_add_test(tc, test_round_trip_metric_names);
     tcase_add_test(tc, test_round_trip_formulas);

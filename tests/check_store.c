@@ -33,10 +33,70 @@ static void seed(dvk_store *s)
                "INSERT INTO result_scores(run,model,criterion,points,max) VALUES (1,1,'hq',30,30);");
 }
 
+/* What migration 5 changes, undone: results and result_scores as migration 1 made them
+ * (rowid tables; migration 5 rebuilds them WITHOUT ROWID), their rows kept in the order they
+ * are in, and no models_pyc index. */
+static void results_to_v1(dvk_store *s)
+{
+    exec_ok(s, "DROP INDEX models_pyc;"
+               "CREATE TEMP TABLE keep_r AS SELECT * FROM results ORDER BY run, model;"
+               "CREATE TEMP TABLE keep_s AS SELECT run, model, criterion, points, max, note"
+               " FROM result_scores ORDER BY run, model, pos;"
+               "DROP TABLE results; DROP TABLE result_scores;"
+               "CREATE TABLE results ("
+               "  run INTEGER NOT NULL REFERENCES runs(id),"
+               "  model INTEGER NOT NULL REFERENCES models(id),"
+               "  eligible INTEGER NOT NULL,"
+               "  gate TEXT,"
+               "  total REAL NOT NULL,"
+               "  outcome TEXT NOT NULL,"
+               "  outcome_index INTEGER NOT NULL,"
+               "  rank INTEGER,"
+               "  recognised INTEGER NOT NULL,"
+               "  exemplary INTEGER NOT NULL,"
+               "  proposed INTEGER NOT NULL,"
+               "  reason TEXT,"
+               "  PRIMARY KEY (run, model)"
+               ");"
+               "CREATE INDEX results_model ON results(model);"
+               "CREATE TABLE result_scores ("
+               "  run INTEGER NOT NULL REFERENCES runs(id),"
+               "  model INTEGER NOT NULL REFERENCES models(id),"
+               "  criterion TEXT NOT NULL,"
+               "  points REAL NOT NULL,"
+               "  max REAL NOT NULL,"
+               "  note TEXT,"
+               "  PRIMARY KEY (run, model, criterion)"
+               ");"
+               "INSERT INTO results SELECT * FROM keep_r;"
+               "INSERT INTO result_scores SELECT * FROM keep_s;"
+               "DROP TABLE keep_r; DROP TABLE keep_s;"
+               "CREATE TRIGGER results_final_insert BEFORE INSERT ON results"
+               " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+               "CREATE TRIGGER results_final_update BEFORE UPDATE ON results"
+               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+               "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"
+               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+               "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"
+               " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+               "CREATE TRIGGER scores_final_update BEFORE UPDATE ON result_scores"
+               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+               "CREATE TRIGGER scores_final_delete BEFORE DELETE ON result_scores"
+               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;");
+}
+
 /* Take a current database back to version 2: no frozen records (migration 3), no
- * appraisers, appraisals as migration 1 made them (no level, no origin; migration 4). */
+ * appraisers, appraisals as migration 1 made them (no level, no origin; migration 4),
+ * results and scores as migration 1 made them (migration 5). */
 static void to_v2(dvk_store *s)
 {
+    results_to_v1(s);
     exec_ok(s, "DROP TABLE run_models; DROP TABLE run_units; DROP TABLE run_appraisals; DROP TABLE run_appraisers;"
                " DROP TABLE run_scripts; DROP TABLE run_stats;"
                "DROP TABLE appraisers; DROP TABLE appraisals;"
@@ -158,6 +218,54 @@ START_TEST(migrates_appraisals_to_levels)
 END_TEST
 
 /* A revocation, once recorded, is never changed or deleted. */
+/* Migration 5: results and result_scores of a version-4 file become WITHOUT ROWID tables
+ * with the same rows (and models gets models_pyc); the scores keep the order they were stored in (pos), a run's digest
+ * is the one the same rows give in a new file, and a final run's rows still cannot change. */
+START_TEST(migrates_results_without_rowid)
+{
+    char *dirs[2], digest[2][65];
+    for (int i = 0; i < 2; i++) {
+        dvk_store *s = tu_store(&dirs[i]);
+        seed(s);
+        /* stored after 'hq', sorts before it: the stored order is not the key's */
+        exec_ok(s, "INSERT INTO result_scores(run,model,criterion,points,max,note,pos)"
+                   " VALUES (1,1,'aa',5,10,'x',1)");
+        if (i == 1) {
+            results_to_v1(s);
+            exec_ok(s, "PRAGMA user_version = 4");
+            char *path = strdup(dvk_store_path(s));
+            dvk_store_close(s);
+            dvk_error err;
+            dvk_error_clear(&err);
+            s = dvk_store_open(path, 0, &err);
+            ck_assert_msg(s != NULL, "%s", err.msg);
+            free(path);
+            ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+        }
+        ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                   " ('results', 'result_scores') AND sql LIKE '%WITHOUT ROWID'"), 2);
+        ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'models_pyc'"), 1);
+        ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM results"), 2);
+        ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores"), 2);
+        ck_assert_int_eq(tu_int(s, "SELECT (SELECT group_concat(criterion, ',') FROM (SELECT"
+                                   " criterion FROM result_scores WHERE run = 1 AND model = 1"
+                                   " ORDER BY pos)) = 'hq,aa'"), 1);
+        dvk_error err;
+        ck_assert_int_eq(dvk_store_run_digest(s, 1, digest[i], &err), DVK_OK);
+        finalize(s);
+        char *msg = NULL;
+        ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "UPDATE result_scores SET points = 0",
+                                      NULL, NULL, &msg), SQLITE_OK);
+        ck_assert_msg(msg && strstr(msg, "run is final"), "%s", msg ? msg : "");
+        sqlite3_free(msg);
+        dvk_store_close(s);
+        tu_rmdir(dirs[i]);
+        free(dirs[i]);
+    }
+    ck_assert_str_eq(digest[0], digest[1]);
+}
+END_TEST
+
 START_TEST(revocations_immutable)
 {
     char *dir;
@@ -537,6 +645,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, creates_schema);
     tcase_add_test(tc, migrates_v1_to_v2);
     tcase_add_test(tc, migrates_appraisals_to_levels);
+    tcase_add_test(tc, migrates_results_without_rowid);
     tcase_add_test(tc, revocations_immutable);
     tcase_add_test(tc, missing_file_without_create);
     tcase_add_test(tc, newer_schema_refused);

@@ -20,12 +20,13 @@
 
 /* ------------------------------------------------------------------ candidates in memory */
 
-/* What a run keeps per candidate until quotas are applied: about 48 bytes. Candidates are
+/* What a run keeps per candidate until quotas are applied: 40 bytes. Candidates are
  * numbered in model-code order, so the index is the last tie-breaker. */
 typedef struct cand {
     long long id;
     double total;
-    char *reason;          /* gate reason, or quota reasons after a second demotion, or NULL */
+    int reason;            /* gate reason, or quota reasons after a second demotion: index
+                              into the interned reasons (many candidates share one), -1 none */
     int unit;              /* index into the interned unit codes */
     int rank;
     int qrank;             /* place within the quota that demoted it (when quota >= 0) */
@@ -39,6 +40,15 @@ typedef struct cand {
 #define BLOCK_BITS 15
 #define BLOCK ((size_t)1 << BLOCK_BITS)
 
+/* Interned strings: each text once, named by its index. */
+typedef struct strset {
+    char **s;
+    int n, cap;
+    int *slots;            /* open-addressing hash of the texts: index into s, -1 empty */
+    int nslots;
+    int last;              /* the last one found (-1 none): runs of the same text are cheap */
+} strset;
+
 typedef struct run_state {
     dvk_store *s;
     const dvk_decide_opts *o;
@@ -49,11 +59,8 @@ typedef struct run_state {
     size_t n, nblocks, capblocks;  /* BLOCK * ntb per block (criteria in tb_crit) */
     int ntb;
     int tb_crit[16];
-    char **units;          /* interned unit codes */
-    int nunits, capunits;
-    int *slots;            /* hash of unit codes: index into units, -1 empty */
-    int nslots;
-    int last_unit;
+    strset units;          /* interned unit codes */
+    strset reasons;        /* interned reasons */
     dvk_units *tree;       /* the province's unit tree, loaded once per run */
     int root;              /* the province's index in tree */
 } run_state;
@@ -76,47 +83,57 @@ static unsigned long hash_str(const char *s)
     return h;
 }
 
-/* Index of unit code in r->units, adding it when new (open-addressing hash of indexes). */
-static int intern_unit(run_state *r, const char *code)
+/* Index of text in set, adding it when new; -1 when out of memory. */
+static int intern(strset *set, const char *text)
 {
-    if (r->last_unit >= 0 && strcmp(r->units[r->last_unit], code) == 0)
-        return r->last_unit;
-    if (2 * (r->nunits + 1) > r->nslots) {
-        int nslots = r->nslots ? r->nslots * 2 : 256;
+    if (set->last >= 0 && set->last < set->n && strcmp(set->s[set->last], text) == 0)
+        return set->last;
+    if (2 * (set->n + 1) > set->nslots) {
+        int nslots = set->nslots ? set->nslots * 2 : 256;
         int *slots = malloc((size_t)nslots * sizeof *slots);
         if (!slots)
             return -1;
         for (int i = 0; i < nslots; i++)
             slots[i] = -1;
-        for (int u = 0; u < r->nunits; u++) {
-            size_t h = hash_str(r->units[u]) & (size_t)(nslots - 1);
+        for (int u = 0; u < set->n; u++) {
+            size_t h = hash_str(set->s[u]) & (size_t)(nslots - 1);
             while (slots[h] >= 0)
                 h = (h + 1) & (size_t)(nslots - 1);
             slots[h] = u;
         }
-        free(r->slots);
-        r->slots = slots;
-        r->nslots = nslots;
+        free(set->slots);
+        set->slots = slots;
+        set->nslots = nslots;
     }
-    size_t h = hash_str(code) & (size_t)(r->nslots - 1);
-    while (r->slots[h] >= 0) {
-        if (strcmp(r->units[r->slots[h]], code) == 0)
-            return r->last_unit = r->slots[h];
-        h = (h + 1) & (size_t)(r->nslots - 1);
+    size_t h = hash_str(text) & (size_t)(set->nslots - 1);
+    while (set->slots[h] >= 0) {
+        if (strcmp(set->s[set->slots[h]], text) == 0)
+            return set->last = set->slots[h];
+        h = (h + 1) & (size_t)(set->nslots - 1);
     }
-    if (r->nunits == r->capunits) {
-        int cap = r->capunits ? r->capunits * 2 : 64;
-        char **nu = realloc(r->units, (size_t)cap * sizeof *nu);
+    if (set->n == set->cap) {
+        int cap = set->cap ? set->cap * 2 : 64;
+        char **nu = realloc(set->s, (size_t)cap * sizeof *nu);
         if (!nu)
             return -1;
-        r->units = nu;
-        r->capunits = cap;
+        set->s = nu;
+        set->cap = cap;
     }
-    r->units[r->nunits] = strdup(code);
-    if (!r->units[r->nunits])
+    set->s[set->n] = strdup(text);
+    if (!set->s[set->n])
         return -1;
-    r->slots[h] = r->nunits;
-    return r->last_unit = r->nunits++;
+    set->slots[h] = set->n;
+    return set->last = set->n++;
+}
+
+static void strset_free(strset *set)
+{
+    for (int i = 0; i < set->n; i++)
+        free(set->s[i]);
+    free(set->s);
+    free(set->slots);
+    memset(set, 0, sizeof *set);
+    set->last = -1;
 }
 
 /* Sorting context for qsort_r-less C11: a file-level pointer, set just before sorting. */
@@ -153,18 +170,24 @@ static int tb_positions(const run_state *r, const dvk_quota *q, int *pos)
     return n;
 }
 
-static void add_reason(cand *c, const char *text)
+/* c's reason followed by text ("; " between). Returns 0, or -1 when out of memory. */
+static int add_reason(run_state *r, cand *c, const char *text)
 {
-    size_t n = strlen(text) + (c->reason ? strlen(c->reason) + 2 : 0) + 1;
-    char *r = malloc(n);
-    if (!r)
-        return;
-    if (c->reason)
-        snprintf(r, n, "%s; %s", c->reason, text);
+    const char *old = c->reason >= 0 ? r->reasons.s[c->reason] : NULL;
+    size_t n = strlen(text) + (old ? strlen(old) + 2 : 0) + 1;
+    char *t = malloc(n);
+    if (!t)
+        return -1;
+    if (old)
+        snprintf(t, n, "%s; %s", old, text);
     else
-        snprintf(r, n, "%s", text);
-    free(c->reason);
-    c->reason = r;
+        snprintf(t, n, "%s", text);
+    int i = intern(&r->reasons, t);
+    free(t);
+    if (i < 0)
+        return -1;
+    c->reason = i;
+    return 0;
 }
 
 /* The reason a quota gives (Vietnamese): "vượt chỉ tiêu 22 mô hình "X" cấp tỉnh: xếp hạng 23,
@@ -176,7 +199,7 @@ static void quota_text(const run_state *r, int qi, long long place, int unit, ch
     const dvk_quota *q = &p->quotas[qi];
     int oi = q->outcome_index;
     if (q->per_unit) {
-        const char *un = dvk_units_name(r->tree, r->units[unit]);   /* code when unknown */
+        const char *un = dvk_units_name(r->tree, r->units.s[unit]);   /* code when unknown */
         snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp hạng %lld trong đơn "
                  "vị, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name, un, place,
                  p->outcomes[oi + 1].name);
@@ -194,7 +217,7 @@ static long long apply_quotas(run_state *r)
     const dvk_province *p = r->p;
     long long demoted = 0;
     size_t *idx = malloc((r->n + 1) * sizeof *idx);
-    long long *count = calloc((size_t)r->nunits + 1, sizeof *count);
+    long long *count = calloc((size_t)r->units.n + 1, sizeof *count);
     if (!idx || !count) {
         free(idx);
         free(count);
@@ -214,7 +237,7 @@ static long long apply_quotas(run_state *r)
             sort_tb = pos;
             sort_ntb = tb_positions(r, q, pos);
             qsort(idx, m, sizeof *idx, cmp_rank);
-            memset(count, 0, ((size_t)r->nunits + 1) * sizeof *count);
+            memset(count, 0, ((size_t)r->units.n + 1) * sizeof *count);
             long long global = 0;
             for (size_t k = 0; k < m; k++) {
                 cand *c = cand_at(r, idx[k]);
@@ -225,19 +248,22 @@ static long long apply_quotas(run_state *r)
                 if (c->quota >= 0) {              /* demoted twice: keep both texts */
                     char first[1024];
                     quota_text(r, c->quota, c->qrank, c->unit, first, sizeof first);
-                    add_reason(c, first);
+                    if (add_reason(r, c, first) != 0)
+                        demoted = -1;
                     c->quota = -2;
                 }
                 if (c->quota == -2) {
                     char text[1024];
                     quota_text(r, qi, *cnt, c->unit, text, sizeof text);
-                    add_reason(c, text);
+                    if (add_reason(r, c, text) != 0)
+                        demoted = -1;
                 } else {
                     c->quota = (signed char)qi;
                     c->qrank = (int)*cnt;
                 }
                 c->outcome = (signed char)(oi + 1);
-                demoted++;
+                if (demoted >= 0)
+                    demoted++;
             }
         }
     }
@@ -269,6 +295,134 @@ static int assign_ranks(run_state *r)
         cand_at(r, idx[k])->rank = (int)k + 1;
     free(idx);
     return 0;
+}
+
+/* ------------------------------------------------------------------ batched inserts */
+
+/* Rows of one INSERT held until BATCH_ROWS of them are written by one statement of that
+ * many VALUES rows (a statement's fixed cost, its transaction and statement-journal steps,
+ * its cursors, paid once for BATCH_ROWS rows); the rows left at the end go one by one. */
+#define BATCH_ROWS 32
+#define BATCH_COLS 12
+
+typedef struct batch_val {
+    int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_NULL */
+    long long i;
+    double d;
+    size_t off;             /* of the text in batch.text, NUL-terminated */
+} batch_val;
+
+typedef struct batch {
+    sqlite3_stmt *one, *many;
+    int ncols, n;
+    dvk_buf text;
+    batch_val v[BATCH_ROWS * BATCH_COLS];
+} batch;
+
+/* Prepare the 1-row and the BATCH_ROWS-row INSERT INTO head VALUES (?, ...) of ncols. */
+static int batch_open(dvk_store *s, batch *b, const char *head, int ncols, dvk_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->ncols = ncols;
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_printf(&sql, "INSERT INTO %s VALUES ", head);
+    for (int r = 0; r < BATCH_ROWS; r++) {
+        dvk_buf_adds(&sql, r ? ",(" : "(");
+        for (int c = 0; c < ncols; c++)
+            dvk_buf_adds(&sql, c ? ",?" : "?");
+        dvk_buf_addc(&sql, ')');
+        if (r == 0 && !sql.oom)
+            b->one = dvk_store_prepare(s, dvk_buf_str(&sql), err);
+        if (r == 0 && !b->one)
+            break;
+    }
+    if (b->one && !sql.oom)
+        b->many = dvk_store_prepare(s, dvk_buf_str(&sql), err);
+    int oom = sql.oom;
+    dvk_buf_free(&sql);
+    if (oom)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    return b->one && b->many ? DVK_OK : err->code;
+}
+
+static void batch_close(batch *b)
+{
+    sqlite3_finalize(b->one);
+    sqlite3_finalize(b->many);
+    b->one = b->many = NULL;
+    dvk_buf_free(&b->text);
+}
+
+static batch_val *bv(batch *b, int col) { return &b->v[b->n * b->ncols + col]; }
+
+static void batch_int(batch *b, int col, long long x)
+{
+    batch_val *v = bv(b, col);
+    v->type = SQLITE_INTEGER;
+    v->i = x;
+}
+
+static void batch_double(batch *b, int col, double x)
+{
+    batch_val *v = bv(b, col);
+    v->type = SQLITE_FLOAT;
+    v->d = x;
+}
+
+/* text NULL: an SQL NULL */
+static void batch_text(batch *b, int col, const char *text)
+{
+    batch_val *v = bv(b, col);
+    v->type = text ? SQLITE_TEXT : SQLITE_NULL;
+    if (text) {
+        v->off = b->text.len;
+        dvk_buf_add(&b->text, text, strlen(text) + 1);
+    }
+}
+
+/* Write rows [from, to) held in b with st (whose parameters are (to - from) rows). */
+static int batch_step(dvk_store *s, batch *b, sqlite3_stmt *st, int from, int to,
+                      const char *what, dvk_error *err)
+{
+    int k = 1;
+    for (int i = from * b->ncols; i < to * b->ncols; i++, k++) {
+        const batch_val *v = &b->v[i];
+        if (v->type == SQLITE_INTEGER)
+            sqlite3_bind_int64(st, k, v->i);
+        else if (v->type == SQLITE_FLOAT)
+            sqlite3_bind_double(st, k, v->d);
+        else if (v->type == SQLITE_TEXT)
+            sqlite3_bind_text(st, k, b->text.p + v->off, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, k);
+    }
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, src, err, what);
+}
+
+/* The row being filled is complete: write the batch when it is full. */
+static int batch_row(dvk_store *s, batch *b, const char *what, dvk_error *err)
+{
+    if (b->text.oom)
+        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    if (++b->n < BATCH_ROWS)
+        return DVK_OK;
+    int rc = batch_step(s, b, b->many, 0, b->n, what, err);
+    b->n = 0;
+    dvk_buf_reset(&b->text);
+    return rc;
+}
+
+/* Write the rows still held, one by one. */
+static int batch_flush(dvk_store *s, batch *b, const char *what, dvk_error *err)
+{
+    int rc = DVK_OK;
+    for (int r = 0; r < b->n && rc == DVK_OK; r++)
+        rc = batch_step(s, b, b->one, r, r + 1, what, err);
+    b->n = 0;
+    dvk_buf_reset(&b->text);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ the run */
@@ -367,8 +521,6 @@ static int check_scope(dvk_store *s, const dvk_decide_opts *o, run_state *r, cha
 
 static void free_run(run_state *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free(cand_at(r, i)->reason);
     for (size_t b = 0; b < r->nblocks; b++) {
         free(r->blocks[b]);
         if (r->tbblocks)
@@ -376,10 +528,8 @@ static void free_run(run_state *r)
     }
     free(r->blocks);
     free(r->tbblocks);
-    for (int i = 0; i < r->nunits; i++)
-        free(r->units[i]);
-    free(r->units);
-    free(r->slots);
+    strset_free(&r->units);
+    strset_free(&r->reasons);
     dvk_units_free(r->tree);
 }
 
@@ -552,9 +702,10 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     memset(&r, 0, sizeof r);
     r.s = s;
     r.o = o;
-    r.last_unit = -1;
+    r.units.last = r.reasons.last = -1;
     memset(sum, 0, sizeof *sum);
-    sqlite3_stmt *cands = NULL, *ins_score = NULL, *ins_result = NULL, *st = NULL;
+    sqlite3_stmt *cands = NULL, *st = NULL;
+    batch *ins_score = NULL, *ins_result = NULL;   /* not in a dry run */
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
     long long nmissing = 0;
@@ -678,14 +829,25 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             goto done;
         }
         run = sqlite3_last_insert_rowid(dvk_store_db(s));
-        ins_score = dvk_store_prepare(s, "INSERT INTO result_scores(run, model, criterion, points,"
-                                         " max, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
-        ins_result = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
-                                          " outcome, outcome_index, rank, recognised, exemplary,"
-                                          " proposed, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                                          " ?8, ?9, ?10, ?11, ?12)", err);
+        ins_score = malloc(sizeof *ins_score);
+        ins_result = malloc(sizeof *ins_result);
         if (!ins_score || !ins_result) {
-            rc = err->code;
+            free(ins_score);
+            free(ins_result);
+            ins_score = ins_result = NULL;
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        int brc = batch_open(s, ins_score, "result_scores(run, model, criterion, points, max,"
+                                           " note, pos)", 7, err);
+        if (brc == DVK_OK)
+            brc = batch_open(s, ins_result, "results(run, model, eligible, gate, total, outcome,"
+                                            " outcome_index, rank, recognised, exemplary, proposed,"
+                                            " reason)", 12, err);
+        else
+            memset(ins_result, 0, sizeof *ins_result);
+        if (brc != DVK_OK) {
+            rc = brc;
             goto done;
         }
     }
@@ -760,11 +922,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         c->gate = (short)ev.gate;
         c->outcome = (signed char)ev.outcome;
         c->quota = -1;
-        c->reason = ev.reason;
-        ev.reason = NULL;
+        c->reason = ev.reason ? intern(&r.reasons, ev.reason) : -1;
+        if (ev.reason && c->reason < 0) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
         if (!unit)
             unit = "";
-        c->unit = intern_unit(&r, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
+        c->unit = intern(&r.units, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
         if (c->unit < 0) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
@@ -790,21 +955,15 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             for (int ci = 0; ci < p->ncriteria; ci++) {
                 if (isnan(ev.points[ci]))
                     continue;
-                sqlite3_reset(ins_score);
-                sqlite3_bind_int64(ins_score, 1, run);
-                sqlite3_bind_int64(ins_score, 2, id);
-                sqlite3_bind_text(ins_score, 3, p->criteria[ci].id, -1, SQLITE_STATIC);
-                sqlite3_bind_double(ins_score, 4, ev.points[ci]);
-                sqlite3_bind_double(ins_score, 5, p->criteria[ci].max);
-                if (ev.notes[ci])
-                    sqlite3_bind_text(ins_score, 6, ev.notes[ci], -1, SQLITE_STATIC);
-                else
-                    sqlite3_bind_null(ins_score, 6);
-                int src = sqlite3_step(ins_score);
-                if (src != SQLITE_DONE) {
-                    rc = dvk_store_fail(s, src, err, "saving scores");
+                batch_int(ins_score, 0, run);
+                batch_int(ins_score, 1, id);
+                batch_text(ins_score, 2, p->criteria[ci].id);
+                batch_double(ins_score, 3, ev.points[ci]);
+                batch_double(ins_score, 4, p->criteria[ci].max);
+                batch_text(ins_score, 5, ev.notes[ci]);
+                batch_int(ins_score, 6, ci);
+                if ((rc = batch_row(s, ins_score, "saving scores", err)) != DVK_OK)
                     goto done;
-                }
             }
         }
         if (o->progress && r.n % 500 == 0)
@@ -814,6 +973,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rc = dvk_store_fail(s, step, err, "reading candidates");
         goto done;
     }
+    if (ins_score && (rc = batch_flush(s, ins_score, "saving scores", err)) != DVK_OK)
+        goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
     if (r.n == 0 && o->empty_ok)
@@ -866,37 +1027,28 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         sum->proposed += proposed;
         if (!ins_result)
             continue;
-        sqlite3_reset(ins_result);
-        sqlite3_bind_int64(ins_result, 1, run);
-        sqlite3_bind_int64(ins_result, 2, c->id);
-        sqlite3_bind_int(ins_result, 3, c->eligible);
-        if (c->gate >= 0)
-            sqlite3_bind_text(ins_result, 4, p->gates[c->gate].id, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(ins_result, 4);
-        sqlite3_bind_double(ins_result, 5, c->total);
-        sqlite3_bind_text(ins_result, 6, oc->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int(ins_result, 7, c->outcome);
-        sqlite3_bind_int(ins_result, 8, c->rank);
-        sqlite3_bind_int(ins_result, 9, oc->recognised);
-        sqlite3_bind_int(ins_result, 10, oc->exemplary);
-        sqlite3_bind_int(ins_result, 11, proposed);
+        batch_int(ins_result, 0, run);
+        batch_int(ins_result, 1, c->id);
+        batch_int(ins_result, 2, c->eligible);
+        batch_text(ins_result, 3, c->gate >= 0 ? p->gates[c->gate].id : NULL);
+        batch_double(ins_result, 4, c->total);
+        batch_text(ins_result, 5, oc->id);
+        batch_int(ins_result, 6, c->outcome);
+        batch_int(ins_result, 7, c->rank);
+        batch_int(ins_result, 8, oc->recognised);
+        batch_int(ins_result, 9, oc->exemplary);
+        batch_int(ins_result, 10, proposed);
         char qtext[1024];
-        if (c->quota >= 0) {
+        if (c->quota >= 0)
             quota_text(&r, c->quota, c->qrank, c->unit, qtext, sizeof qtext);
-            sqlite3_bind_text(ins_result, 12, qtext, -1, SQLITE_TRANSIENT);
-        } else if (c->reason) {
-            sqlite3_bind_text(ins_result, 12, c->reason, -1, SQLITE_STATIC);
-        } else {
-            sqlite3_bind_null(ins_result, 12);
-        }
-        int src = sqlite3_step(ins_result);
-        if (src != SQLITE_DONE) {
-            rc = dvk_store_fail(s, src, err, "saving results");
+        batch_text(ins_result, 11, c->quota >= 0 ? qtext
+                                   : c->reason >= 0 ? r.reasons.s[c->reason] : NULL);
+        if ((rc = batch_row(s, ins_result, "saving results", err)) != DVK_OK)
             goto done;
-        }
         DVK_FAULT_POINT("decide-result");
     }
+    if (ins_result && (rc = batch_flush(s, ins_result, "saving results", err)) != DVK_OK)
+        goto done;
 
     if (!o->dry_run) {
         /* scripts loaded (province and libs), summary, audit */
@@ -961,10 +1113,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         st = NULL;
         sqlite3_finalize(cands);
         cands = NULL;
-        sqlite3_finalize(ins_score);
-        ins_score = NULL;
-        sqlite3_finalize(ins_result);
-        ins_result = NULL;
+        batch_close(ins_score);
+        batch_close(ins_result);
         DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, "RELEASE dvk_decide", err)
                                     : dvk_store_commit(s, err)) != DVK_OK)
@@ -977,8 +1127,12 @@ done:
     sqlite3_finalize(scored);
     dvk_buf_free(&missing);
     sqlite3_finalize(cands);
-    sqlite3_finalize(ins_score);
-    sqlite3_finalize(ins_result);
+    if (ins_score) {
+        batch_close(ins_score);
+        batch_close(ins_result);
+        free(ins_score);
+        free(ins_result);
+    }
     if (in_tx && o->in_transaction)
         sqlite3_exec(dvk_store_db(s), "ROLLBACK TO dvk_decide; RELEASE dvk_decide", NULL, NULL,
                      NULL);

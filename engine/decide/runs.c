@@ -320,7 +320,7 @@ static int read_scores(dvk_store *s, long long run, dvk_run_result *r, dvk_error
     /* 0 criterion, 1 points, 2 max, 3 note */
     sqlite3_stmt *sc = dvk_store_prepare(s,
         "SELECT criterion, points, max, note FROM result_scores"
-        " WHERE run = ?1 AND model = ?2 ORDER BY rowid", err);
+        " WHERE run = ?1 AND model = ?2 ORDER BY pos", err);
     if (!sc)
         return err->code;
     sqlite3_bind_int64(sc, 1, run);
@@ -801,8 +801,8 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
 
 /* SHA-256 over every column of every row of sql (bound ?1 = run) into c: each value as its
  * type and bytes (numbers in SQLite's text form), so that no text is built for the hash.
- * A row's bytes are gathered first and hashed in one update (the same bytes, so the same
- * digest, as value by value: it is the number of calls into libcrypto that costs). */
+ * The bytes are gathered in a buffer and hashed in few updates (the same bytes, so the
+ * same digest, as value by value: it is the number of calls into libcrypto that costs). */
 static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run, dvk_error *err)
 {
     sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
@@ -810,32 +810,54 @@ static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run
         return err->code;
     sqlite3_bind_int64(st, 1, run);
     int rc, n = sqlite3_column_count(st);
-    dvk_buf row = DVK_BUF_INIT;
+    /* Per value: 0x1f, '0' + type, and unless NULL "<length>:" and the bytes; "\n" per row.
+     * The small pieces go through buf so that the digest sees few, large updates. */
+    unsigned char buf[4096];
+    size_t used = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        dvk_buf_reset(&row);
         for (int i = 0; i < n; i++) {
             int type = sqlite3_column_type(st, i);
-            char tag[2] = {0x1f, (char)('0' + type)};
-            dvk_buf_add(&row, tag, 2);
+            if (used + 32 > sizeof buf) {
+                dvk_sha256_update(c, buf, used);
+                used = 0;
+            }
+            buf[used++] = 0x1f;
+            buf[used++] = (unsigned char)('0' + type);
             if (type == SQLITE_NULL)
                 continue;
             const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
                                                 : (const void *)sqlite3_column_text(st, i);
             size_t len = (size_t)sqlite3_column_bytes(st, i);
-            char lenbuf[24];
-            int k = snprintf(lenbuf, sizeof lenbuf, "%zu:", len);
-            dvk_buf_add(&row, lenbuf, (size_t)k);
-            if (v)
-                dvk_buf_add(&row, v, len);
+            char digits[24];
+            int k = 0;
+            do
+                digits[k++] = (char)('0' + len % 10);
+            while ((len /= 10) > 0);
+            while (k > 0)
+                buf[used++] = (unsigned char)digits[--k];
+            buf[used++] = ':';
+            len = (size_t)sqlite3_column_bytes(st, i);
+            if (!v || len == 0)
+                continue;
+            if (used + len > sizeof buf) {
+                dvk_sha256_update(c, buf, used);
+                used = 0;
+            }
+            if (len > sizeof buf) {
+                dvk_sha256_update(c, v, len);
+            } else {
+                memcpy(buf + used, v, len);
+                used += len;
+            }
         }
-        dvk_buf_addc(&row, '\n');
-        dvk_sha256_update(c, row.p, row.len);
+        if (used + 1 > sizeof buf) {
+            dvk_sha256_update(c, buf, used);
+            used = 0;
+        }
+        buf[used++] = '\n';
     }
-    int oom = row.oom;
-    dvk_buf_free(&row);
+    dvk_sha256_update(c, buf, used);
     sqlite3_finalize(st);
-    if (oom)
-        return dvk_error_set(err, DVK_ENOMEM, "out of memory");
     return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "hashing a run's inputs");
 }
 

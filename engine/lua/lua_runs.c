@@ -116,7 +116,7 @@ int dvk_lua_result(lua_State *L)
     lua_setfield(L, -2, "code");                                        /* res */
     st = dvk_store_prepare(s,
         "SELECT criterion, points, max, note FROM result_scores WHERE run = ? AND model = ?"
-        " ORDER BY rowid", &err);
+        " ORDER BY pos", &err);
     if (!st)
         return dvk_lua_error(L, &err);
     sqlite3_bind_int64(st, 1, run);

@@ -27,9 +27,13 @@ struct dvk_store {
 #define IDX_MODELS_UNIT "CREATE INDEX models_unit ON models(unit, year)"
 #define IDX_MODELS_FIELD "CREATE INDEX models_field ON models(province, field)"
 #define IDX_MODELS_KEY "CREATE INDEX models_key ON models(name_key)"
+/* migration 5: a run's candidates (province, year) in model-code order without sorting their
+ * rows (decide.c CANDIDATES_SQL: no temporary B-tree of every candidate's columns) */
+#define IDX_MODELS_PYC "CREATE INDEX models_pyc ON models(province, year, code)"
 static const char *const MODEL_INDEXES[][2] = {
     {"models_field", IDX_MODELS_FIELD}, {"models_key", IDX_MODELS_KEY},
-    {"models_pyl", IDX_MODELS_PYL},     {"models_unit", IDX_MODELS_UNIT},
+    {"models_pyc", IDX_MODELS_PYC},     {"models_pyl", IDX_MODELS_PYL},
+    {"models_unit", IDX_MODELS_UNIT},
 };
 
 /* The triggers that keep a table of the frozen record (migration 3) as finalize wrote it:
@@ -43,6 +47,28 @@ static const char *const MODEL_INDEXES[][2] = {
     "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                      \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'a final run''s record cannot be changed'); END;"
+
+/* A final run's results and scores cannot be changed (migration 1; recreated by migration 5
+ * over the rebuilt tables, the same text). */
+#define RESULTS_TRIGGERS                                                                      \
+    "CREATE TRIGGER results_final_insert BEFORE INSERT ON results"                            \
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"         \
+    "CREATE TRIGGER results_final_update BEFORE UPDATE ON results"                            \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"         \
+    "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"                            \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"         \
+    "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"                       \
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
+    "CREATE TRIGGER scores_final_update BEFORE UPDATE ON result_scores"                       \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
+    "CREATE TRIGGER scores_final_delete BEFORE DELETE ON result_scores"                       \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
 
 /* Migration N takes a database at user_version N-1 to N. Never edit a released migration:
  * add the next one. */
@@ -277,6 +303,51 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (run, code)"
     ") WITHOUT ROWID;"
     FROZEN_TRIGGERS("run_appraisers"),
+    /* 5: results and result_scores as WITHOUT ROWID tables keyed by their primary keys (a
+     * decision run writes them in key order; the rowid table kept a second B-tree, the
+     * primary key's index, beside every row). A score's pos is its criterion's place in the
+     * province's list, the order the run stored the scores in (was: rowid order). Same
+     * columns, keys, index, foreign keys and triggers. And models_pyc (IDX_MODELS_PYC). */
+    "DROP TRIGGER results_final_insert; DROP TRIGGER results_final_update;"
+    " DROP TRIGGER results_final_delete; DROP TRIGGER scores_final_insert;"
+    " DROP TRIGGER scores_final_update; DROP TRIGGER scores_final_delete;"
+    "DROP INDEX results_model;"
+    "CREATE TABLE results_v5 ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER NOT NULL REFERENCES models(id),"
+    "  eligible INTEGER NOT NULL,"
+    "  gate TEXT,"
+    "  total REAL NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  outcome_index INTEGER NOT NULL,"
+    "  rank INTEGER,"
+    "  recognised INTEGER NOT NULL,"
+    "  exemplary INTEGER NOT NULL,"
+    "  proposed INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  PRIMARY KEY (run, model)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO results_v5 SELECT run, model, eligible, gate, total, outcome, outcome_index,"
+    " rank, recognised, exemplary, proposed, reason FROM results;"
+    "DROP TABLE results;"
+    "ALTER TABLE results_v5 RENAME TO results;"
+    "CREATE INDEX results_model ON results(model);"
+    "CREATE TABLE result_scores_v5 ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER NOT NULL REFERENCES models(id),"
+    "  criterion TEXT NOT NULL,"
+    "  points REAL NOT NULL,"
+    "  max REAL NOT NULL,"
+    "  note TEXT,"
+    "  pos INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (run, model, criterion)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO result_scores_v5 SELECT run, model, criterion, points, max, note, rowid"
+    " FROM result_scores;"
+    "DROP TABLE result_scores;"
+    "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
+    RESULTS_TRIGGERS
+    IDX_MODELS_PYC ";",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -531,7 +602,7 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     int readonly = flags & DVK_STORE_READONLY;
     int oflags = readonly ? SQLITE_OPEN_READONLY
                           : SQLITE_OPEN_READWRITE | ((flags & DVK_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    int rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         if (rc == SQLITE_CANTOPEN && !(flags & DVK_STORE_CREATE))
             dvk_error_set(err, DVK_EDATA, "%s: no database there (run `dvk init` or `dvk demo` first)", path);

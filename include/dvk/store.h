@@ -26,7 +26,9 @@
  *           effect, Vietnamese text), PK(run,model))
  *   current_runs (view): per (province, year, level, unit) the run whose results count: the
  *           latest final run, else the latest draft.
- *   result_scores(run, model, criterion, points, max, note, PK(run,model,criterion))
+ *   result_scores(run, model, criterion, points, max, note, pos (the criterion's place in the
+ *           province's list: the order the run stored them), PK(run,model,criterion))
+ *           (version 5: results and result_scores are WITHOUT ROWID tables)
  *   audit_log(id PK, at, actor, action, detail (JSON), prev_hash, hash)
  *   revocations(id PK, run -> runs, model -> models (NULL: the whole run), decision_number,
  *           decision_date, reason, at)       (version 2) a final run or one of its models
@@ -44,7 +46,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 4
+#define DVK_SCHEMA_VERSION 5
 #define DVK_BUSY_TIMEOUT_MS 5000
 
 typedef struct dvk_store dvk_store;
