@@ -665,10 +665,12 @@ const char *dvk_level_below(const struct dvk_province *p, int li, int year)
     return NULL;
 }
 
-/* Run one SQL statement of the savepoint that holds a run inside the caller's transaction. */
-static int savepoint(dvk_store *s, const char *sql, dvk_error *err)
+/* Open (release 0) or release (1) the savepoint that holds a run inside the caller's
+ * transaction. */
+static int savepoint(dvk_store *s, int release, dvk_error *err)
 {
-    int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, NULL);
+    int rc = sqlite3_exec(dvk_store_db(s), release ? "RELEASE dvk_decide" : "SAVEPOINT dvk_decide",
+                          NULL, NULL, NULL);
     return rc == SQLITE_OK ? DVK_OK : dvk_store_fail(s, rc, err, "a decision run's savepoint");
 }
 
@@ -798,7 +800,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
 
     if (!o->dry_run) {
         /* Inside the caller's transaction (dvk_decide_each), the run is a savepoint of it. */
-        if ((rc = o->in_transaction ? savepoint(s, "SAVEPOINT dvk_decide", err)
+        if ((rc = o->in_transaction ? savepoint(s, 0, err)
                                     : dvk_store_begin(s, err)) != DVK_OK)
             goto done;
         in_tx = 1;
@@ -1116,7 +1118,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         batch_close(ins_score);
         batch_close(ins_result);
         DVK_FAULT_POINT("decide-commit");
-        if ((rc = o->in_transaction ? savepoint(s, "RELEASE dvk_decide", err)
+        if ((rc = o->in_transaction ? savepoint(s, 1, err)
                                     : dvk_store_commit(s, err)) != DVK_OK)
             goto done;
         in_tx = 0;
