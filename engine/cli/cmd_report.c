@@ -25,8 +25,12 @@ static int list_reports(dvk_cli *cli)
     dvk_error err;
     if (dvk_report_builtin(cli->scripts_dir, &names, &desc, &n, &err) != DVK_OK)
         return cli_fail(&err);
+    int w = 12;   /* the name column: as wide as the longest name (ASCII ids) */
     for (size_t i = 0; i < n; i++)
-        printf("%-12s %s\n", names[i], desc[i]);
+        if ((int)strlen(names[i]) > w)
+            w = (int)strlen(names[i]);
+    for (size_t i = 0; i < n; i++)
+        printf("%-*s %s\n", w, names[i], desc[i]);
     dvk_report_names_free(names, desc, n);
     return 0;
 }
