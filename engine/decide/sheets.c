@@ -22,11 +22,6 @@
 #include "dvk/script.h"
 #include "dvk/units.h"
 
-static char *dup_col(sqlite3_stmt *st, int i, int *oom)
-{
-    return dvk_store_column_dup(st, i, oom);
-}
-
 /* The headers of the data sheet: the import's Vietnamese aliases (import.h), in this order. */
 static const char *const HEAD[] = {"Mã mô hình", "Tên mô hình", "Cấp", "Tiêu chí",
                                    "Tên tiêu chí", "Điểm tối đa", "Người chấm", "Điểm",
@@ -325,10 +320,10 @@ int dvk_sheets_load(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts
             break;
         dvk_sheet_member *m = &d->members[d->nmembers++];
         memset(m, 0, sizeof *m);
-        m->code = dup_col(st, 0, &oom);
-        m->name = dup_col(st, 1, &oom);
-        m->unit = dup_col(st, 2, &oom);
-        m->role = dup_col(st, 3, &oom);
+        m->code = dvk_store_column_dup(st, 0, &oom);
+        m->name = dvk_store_column_dup(st, 1, &oom);
+        m->unit = dvk_store_column_dup(st, 2, &oom);
+        m->role = dvk_store_column_dup(st, 3, &oom);
         m->unit_name = dup_str(unit_name(t, m->unit), &oom);
         if (!oom && !file_safe(m->code ? m->code : "")) {
             rc = dvk_error_set(err, DVK_EDATA, "member code '%s' cannot name a file (no '/', "
@@ -371,9 +366,9 @@ int dvk_sheets_load(dvk_store *s, const char *scripts_dir, const dvk_sheets_opts
             break;
         dvk_sheet_candidate *c = &d->cands[d->ncands++];
         memset(c, 0, sizeof *c);
-        c->code = dup_col(st, 1, &oom);
-        c->name = dup_col(st, 2, &oom);
-        c->unit = dup_col(st, 14, &oom);
+        c->code = dvk_store_column_dup(st, 1, &oom);
+        c->name = dvk_store_column_dup(st, 2, &oom);
+        c->unit = dvk_store_column_dup(st, 14, &oom);
         c->unit_name = dup_str(unit_name(t, c->unit), &oom);
         if (oom)
             break;
