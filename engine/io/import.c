@@ -2254,16 +2254,6 @@ void dvk_import_result_free(dvk_import_result *res)
 #endif
 #define DVK_CSV_BULK_CACHE_KIB "-12288"  /* 12 MiB while rebuilding indexes */
 
-static long long pragma_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static const char *SQL_LOOK[] = {
     [DVK_IMPORT_UNITS] = "SELECT province FROM units WHERE code=?1",
     [DVK_IMPORT_MODELS] = NULL,   /* models ask the unit tree */
@@ -2469,7 +2459,7 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
     importer *im = calloc(1, sizeof *im);
     FILE *in = NULL;
     int rc = DVK_OK, in_tx = 0;
-    long long cache_before = 0;
+    int cache_raised = 0;
     if (!opts)
         opts = &defaults;
     if (!im)
@@ -2506,8 +2496,8 @@ int dvk_import(dvk_store *s, dvk_import_table table, const char *path,
     }
     /* A bigger page cache while importing: the name_key index takes rows in random order,
      * and with SQLite's default 2 MiB most of the time goes to re-reading pages. Bounded,
-     * so memory still does not grow with the file; restored at the end. */
-    cache_before = pragma_int(im->db, "PRAGMA cache_size");
+     * so memory still does not grow with the file; set back to the store's at the end. */
+    cache_raised = 1;
     sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_CSV_CACHE_KIB, NULL, NULL, NULL);
     if ((rc = dvk_store_begin(s, err)))
         goto done;
@@ -2587,11 +2577,8 @@ done:
         dvk_store_rollback(s);
     if (im->checks_once)
         sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
-    if (cache_before) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", cache_before);
-        sqlite3_exec(im->db, sql, NULL, NULL, NULL);
-    }
+    if (cache_raised)
+        sqlite3_exec(im->db, "PRAGMA cache_size = " DVK_STORE_CACHE_KIB, NULL, NULL, NULL);
     if (in)
         fclose(in);
     if (im->rejects_open) {

@@ -623,7 +623,8 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     if (exec(s, "PRAGMA foreign_keys = ON", err, "opening the database"))
         goto fail;
     int version = 0;
-    if (check_kind(s, &version, err) || check_schema(s, version, err))
+    if (check_kind(s, &version, err) || check_schema(s, version, err) ||
+        exec(s, "PRAGMA cache_size = " DVK_STORE_CACHE_KIB, err, "opening the database"))
         goto fail;
     if (!readonly && exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
         goto fail;

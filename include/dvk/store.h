@@ -47,6 +47,10 @@
 #include "dvk/error.h"
 
 #define DVK_SCHEMA_VERSION 5
+
+/* The page cache of every connection dvk opens (negative: KiB; SQLite's own default, 2 MiB).
+ * A bulk import raises it for its work and sets it back to this. */
+#define DVK_STORE_CACHE_KIB "-2000"
 #define DVK_BUSY_TIMEOUT_MS 5000
 
 typedef struct dvk_store dvk_store;
