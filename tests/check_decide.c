@@ -233,14 +233,36 @@ END_TEST
 
 START_TEST(test_dry_run_writes_nothing)
 {
+    /* A dry run ranks and applies the quotas in temporary tables of its own (rolled back):
+     * nothing reaches the database's files, and no table is left behind. */
     dvk_decide_summary sum;
-    int before = sqlite3_total_changes(dvk_store_db(store));
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", dvk_store_path(store));
+    struct stat db0, wal0, db1, wal1;
+    memset(&wal0, 0, sizeof wal0);
+    memset(&wal1, 0, sizeof wal1);
+    ck_assert_int_eq(stat(dvk_store_path(store), &db0), 0);
+    stat(wal, &wal0);
     decide("huyen", NULL, 1, &sum);
     ck_assert_int_eq(sum.run, 0);
     ck_assert_int_eq(sum.candidates, 6);
     ck_assert_int_eq(sum.demoted, 1);
-    ck_assert_int_eq(sqlite3_total_changes(dvk_store_db(store)), before);
+    ck_assert_int_eq(stat(dvk_store_path(store), &db1), 0);
+    stat(wal, &wal1);
+    ck_assert(db1.st_size == db0.st_size && db1.st_mtime == db0.st_mtime);
+    ck_assert(wal1.st_size == wal0.st_size);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log WHERE action = 'decide'"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master"), 0);
+    /* the same run for real: the same counts, its tables gone after the commit too */
+    dvk_decide_summary real;
+    decide("huyen", NULL, 0, &real);
+    ck_assert_int_eq(real.candidates, sum.candidates);
+    ck_assert_int_eq(real.demoted, sum.demoted);
+    ck_assert_int_eq(real.eligible, sum.eligible);
+    for (int i = 0; i < sum.noutcomes; i++)
+        ck_assert_int_eq(real.outcome_count[i], sum.outcome_count[i]);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master"), 0);
 }
 END_TEST
 

@@ -18,27 +18,32 @@
 #include "dvk/script.h"
 #include "dvk/units.h"
 
-/* ------------------------------------------------------------------ candidates in memory */
+/* ------------------------------------------------------------------ candidates */
 
-/* What a run keeps per candidate until quotas are applied: 40 bytes. Candidates are
- * numbered in model-code order, so the index is the last tie-breaker. */
-typedef struct cand {
-    long long id;
-    double total;
-    int reason;            /* gate reason, or quota reasons after a second demotion: index
-                              into the interned reasons (many candidates share one), -1 none */
-    int unit;              /* index into the interned unit codes */
-    int rank;
-    int qrank;             /* place within the quota that demoted it (when quota >= 0) */
-    short gate;            /* failed gate index or -1 */
-    signed char outcome;   /* after quotas */
-    unsigned char eligible;
-    signed char quota;     /* the quota that demoted it (text made when written), -1 none,
-                              -2 reasons already in reason */
-} cand;
-
-#define BLOCK_BITS 15
-#define BLOCK ((size_t)1 << BLOCK_BITS)
+/* A run's candidates wait for the quotas and the ranks in a temporary table, temp.dvk_cand:
+ * one row per candidate in model-code order (k, from 0, the last tie-breaker), with its
+ * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit) and the
+ * reasons. SQLite sorts them for each quota and for the ranks (spilling to temporary files
+ * past its cache) and the results are written from them by one INSERT ... SELECT, so that a
+ * run's memory stays the same whatever the number of its candidates. Only the interned unit
+ * codes (at most the province's units) are held in memory. The tables live in the run's
+ * transaction: a rollback removes them, and they are dropped before it commits. */
+static const char *CAND_TABLES =
+    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_rank;"
+    " DROP TABLE IF EXISTS temp.dvk_outcome; DROP TABLE IF EXISTS temp.dvk_gate;"
+    "CREATE TEMP TABLE dvk_cand (k INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
+    " eligible INTEGER NOT NULL, total REAL NOT NULL, gate INTEGER, outcome INTEGER NOT NULL,"
+    " unit INTEGER NOT NULL, reason TEXT, qtext TEXT, ndem INTEGER NOT NULL,"
+    " t0 REAL, t1 REAL, t2 REAL, t3 REAL, t4 REAL, t5 REAL, t6 REAL, t7 REAL, t8 REAL, t9 REAL,"
+    " t10 REAL, t11 REAL, t12 REAL, t13 REAL, t14 REAL, t15 REAL);"
+    "CREATE TEMP TABLE dvk_rank (k INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
+    "CREATE TEMP TABLE dvk_outcome (i INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+    " recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL, propose INTEGER NOT NULL);"
+    "CREATE TEMP TABLE dvk_gate (i INTEGER PRIMARY KEY, id TEXT NOT NULL);";
+static const char *CAND_DROP =
+    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_rank; DROP TABLE temp.dvk_outcome;"
+    " DROP TABLE temp.dvk_gate;";
+#define CAND_TB_MAX 16
 
 /* Interned strings: each text once, named by its index. */
 typedef struct strset {
@@ -54,26 +59,13 @@ typedef struct run_state {
     const dvk_decide_opts *o;
     dvk_province *p;
     lua_State *L;
-    cand **blocks;         /* candidates in blocks of BLOCK (no realloc copies: memory */
-    double **tbblocks;     /* stays at what the candidates need); tie-break points: */
-    size_t n, nblocks, capblocks;  /* BLOCK * ntb per block (criteria in tb_crit) */
+    size_t n;              /* candidates so far */
     int ntb;
-    int tb_crit[16];
+    int tb_crit[CAND_TB_MAX];   /* criteria used as tie-breakers at this level */
     strset units;          /* interned unit codes */
-    strset reasons;        /* interned reasons */
     dvk_units *tree;       /* the province's unit tree, loaded once per run */
     int root;              /* the province's index in tree */
 } run_state;
-
-static cand *cand_at(const run_state *r, size_t i)
-{
-    return &r->blocks[i >> BLOCK_BITS][i & (BLOCK - 1)];
-}
-
-static double *tb_at(const run_state *r, size_t i)
-{
-    return &r->tbblocks[i >> BLOCK_BITS][(i & (BLOCK - 1)) * (size_t)r->ntb];
-}
 
 static unsigned long hash_str(const char *s)
 {
@@ -136,58 +128,21 @@ static void strset_free(strset *set)
     set->last = -1;
 }
 
-/* Sorting context for qsort_r-less C11: a file-level pointer, set just before sorting. */
-static const run_state *sort_run;
-static const int *sort_tb;     /* indexes into tb_crit order */
-static int sort_ntb;
-
-/* total desc, tie-break criteria desc, model code asc (candidate index). */
-static int cmp_rank(const void *pa, const void *pb)
+/* Run SQL text (no parameters, no rows) on s; what names the work in an error. */
+static int exec_sql(dvk_store *s, const char *sql, const char *what, dvk_error *err)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    const cand *ca = cand_at(sort_run, a), *cb = cand_at(sort_run, b);
-    if (ca->eligible != cb->eligible)
-        return ca->eligible ? -1 : 1;
-    if (ca->total != cb->total)
-        return ca->total > cb->total ? -1 : 1;
-    for (int i = 0; i < sort_ntb; i++) {
-        double x = tb_at(sort_run, a)[sort_tb[i]];
-        double y = tb_at(sort_run, b)[sort_tb[i]];
-        if (x != y)
-            return x > y ? -1 : 1;
-    }
-    return a < b ? -1 : a > b;
+    int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? DVK_OK : dvk_store_fail(s, rc, err, what);
 }
 
-/* Positions (in r->tb_crit) of a quota's tie-break criteria. */
-static int tb_positions(const run_state *r, const dvk_quota *q, int *pos)
+/* ", t2 DESC, t0 DESC": the ORDER BY terms of quota q's tie-break criteria (positions in
+ * r->tb_crit), after eligibility and total. */
+static void tb_order(const run_state *r, const dvk_quota *q, dvk_buf *sql)
 {
-    int n = 0;
-    for (int i = 0; i < q->ntiebreak; i++)
+    for (int i = 0; q && i < q->ntiebreak; i++)
         for (int j = 0; j < r->ntb; j++)
             if (r->tb_crit[j] == q->tiebreak[i])
-                pos[n++] = j;
-    return n;
-}
-
-/* c's reason followed by text ("; " between). Returns 0, or -1 when out of memory. */
-static int add_reason(run_state *r, cand *c, const char *text)
-{
-    const char *old = c->reason >= 0 ? r->reasons.s[c->reason] : NULL;
-    size_t n = strlen(text) + (old ? strlen(old) + 2 : 0) + 1;
-    char *t = malloc(n);
-    if (!t)
-        return -1;
-    if (old)
-        snprintf(t, n, "%s; %s", old, text);
-    else
-        snprintf(t, n, "%s", text);
-    int i = intern(&r->reasons, t);
-    free(t);
-    if (i < 0)
-        return -1;
-    c->reason = i;
-    return 0;
+                dvk_buf_printf(sql, ", t%d DESC", j);
 }
 
 /* The reason a quota gives (Vietnamese): "vượt chỉ tiêu 22 mô hình "X" cấp tỉnh: xếp hạng 23,
@@ -211,90 +166,112 @@ static void quota_text(const run_state *r, int qi, long long place, int unit, ch
 }
 
 /* Apply the quotas of this level, in outcome order: the overflow of each (by rank within
- * the outcome, per unit when per = "unit") moves to the next outcome with the reason. */
-static long long apply_quotas(run_state *r)
+ * the outcome: eligible first, total, the quota's tie-breakers, model code; per unit when per
+ * = "unit") moves to the next outcome with the reason. The candidates of the outcome come
+ * sorted from SQLite (all of them are in its sorter before the first row is returned, so the
+ * updates of the demoted ones do not disturb the pass). Returns the number of demotions, or
+ * -1 (err set). */
+static long long apply_quotas(run_state *r, dvk_error *err)
 {
     const dvk_province *p = r->p;
     long long demoted = 0;
-    size_t *idx = malloc((r->n + 1) * sizeof *idx);
     long long *count = calloc((size_t)r->units.n + 1, sizeof *count);
-    if (!idx || !count) {
-        free(idx);
-        free(count);
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    dvk_buf sql = DVK_BUF_INIT, text = DVK_BUF_INIT;
+    if (!count) {
+        dvk_error_set(err, DVK_ENOMEM, "out of memory");
         return -1;
     }
-    for (int oi = 0; oi < p->noutcomes - 1; oi++) {
-        for (int qi = 0; qi < p->nquotas; qi++) {
+    /* demoted: the quota's text after those of earlier demotions ("; " between) */
+    if (!(upd = dvk_store_prepare(r->s, "UPDATE temp.dvk_cand SET outcome = ?2, ndem = ndem + 1,"
+                                        " qtext = ?3 WHERE k = ?1", err)))
+        demoted = -1;
+    for (int oi = 0; demoted >= 0 && oi < p->noutcomes - 1; oi++) {
+        for (int qi = 0; demoted >= 0 && qi < p->nquotas; qi++) {
             const dvk_quota *q = &p->quotas[qi];
             if (q->outcome_index != oi || strcmp(q->level, r->o->level) != 0)
                 continue;
-            size_t m = 0;
-            for (size_t i = 0; i < r->n; i++)
-                if (cand_at(r, i)->outcome == oi)
-                    idx[m++] = i;
-            int pos[16];
-            sort_run = r;
-            sort_tb = pos;
-            sort_ntb = tb_positions(r, q, pos);
-            qsort(idx, m, sizeof *idx, cmp_rank);
+            dvk_buf_reset(&sql);
+            dvk_buf_adds(&sql, "SELECT k, unit, ndem, qtext FROM temp.dvk_cand WHERE outcome = ?1"
+                               " ORDER BY eligible DESC, total DESC");
+            tb_order(r, q, &sql);
+            dvk_buf_adds(&sql, ", k");
+            if (sql.oom) {
+                demoted = -1;
+                dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                break;
+            }
+            if (!(sel = dvk_store_prepare(r->s, dvk_buf_str(&sql), err))) {
+                demoted = -1;
+                break;
+            }
+            sqlite3_bind_int(sel, 1, oi);
             memset(count, 0, ((size_t)r->units.n + 1) * sizeof *count);
             long long global = 0;
-            for (size_t k = 0; k < m; k++) {
-                cand *c = cand_at(r, idx[k]);
-                long long *cnt = q->per_unit ? &count[c->unit] : &global;
-                (*cnt)++;
-                if (*cnt <= q->max)
+            int src;
+            while ((src = sqlite3_step(sel)) == SQLITE_ROW) {
+                int unit = sqlite3_column_int(sel, 1);
+                long long *cnt = q->per_unit && unit >= 0 && unit < r->units.n ? &count[unit]
+                                                                                 : &global;
+                if (++*cnt <= q->max)
                     continue;
-                if (c->quota >= 0) {              /* demoted twice: keep both texts */
-                    char first[1024];
-                    quota_text(r, c->quota, c->qrank, c->unit, first, sizeof first);
-                    if (add_reason(r, c, first) != 0)
-                        demoted = -1;
-                    c->quota = -2;
+                char line[1024];
+                quota_text(r, qi, *cnt, unit, line, sizeof line);
+                dvk_buf_reset(&text);
+                if (sqlite3_column_int(sel, 2) > 0) {
+                    dvk_buf_adds(&text, (const char *)sqlite3_column_text(sel, 3));
+                    dvk_buf_adds(&text, "; ");
                 }
-                if (c->quota == -2) {
-                    char text[1024];
-                    quota_text(r, qi, *cnt, c->unit, text, sizeof text);
-                    if (add_reason(r, c, text) != 0)
-                        demoted = -1;
-                } else {
-                    c->quota = (signed char)qi;
-                    c->qrank = (int)*cnt;
+                dvk_buf_adds(&text, line);
+                if (text.oom) {
+                    dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                    demoted = -1;
+                    break;
                 }
-                c->outcome = (signed char)(oi + 1);
-                if (demoted >= 0)
-                    demoted++;
+                sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+                sqlite3_bind_int(upd, 2, oi + 1);
+                sqlite3_bind_text(upd, 3, dvk_buf_str(&text), -1, SQLITE_STATIC);
+                int urc = sqlite3_step(upd);
+                sqlite3_reset(upd);
+                if (urc != SQLITE_DONE) {
+                    dvk_store_fail(r->s, urc, err, "applying the quotas");
+                    demoted = -1;
+                    break;
+                }
+                demoted++;
             }
+            if (demoted >= 0 && src != SQLITE_DONE) {
+                dvk_store_fail(r->s, src, err, "applying the quotas");
+                demoted = -1;
+            }
+            sqlite3_finalize(sel);
+            sel = NULL;
         }
     }
-    free(idx);
+    sqlite3_finalize(upd);
+    dvk_buf_free(&sql);
+    dvk_buf_free(&text);
     free(count);
     return demoted;
 }
 
 /* Overall rank: eligible first, total desc, the first quota's tie-breakers of this level,
- * model code asc. */
-static int assign_ranks(run_state *r)
+ * model code asc; into temp.dvk_rank, written in k order. */
+static int assign_ranks(run_state *r, dvk_error *err)
 {
-    size_t *idx = malloc((r->n + 1) * sizeof *idx);
-    if (!idx)
-        return -1;
-    for (size_t i = 0; i < r->n; i++)
-        idx[i] = i;
-    int pos[16];
-    sort_run = r;
-    sort_tb = pos;
-    sort_ntb = 0;
-    for (int qi = 0; qi < r->p->nquotas; qi++)
-        if (strcmp(r->p->quotas[qi].level, r->o->level) == 0) {
-            sort_ntb = tb_positions(r, &r->p->quotas[qi], pos);
-            break;
-        }
-    qsort(idx, r->n, sizeof *idx, cmp_rank);
-    for (size_t k = 0; k < r->n; k++)
-        cand_at(r, idx[k])->rank = (int)k + 1;
-    free(idx);
-    return 0;
+    const dvk_quota *first = NULL;
+    for (int qi = 0; qi < r->p->nquotas && !first; qi++)
+        if (strcmp(r->p->quotas[qi].level, r->o->level) == 0)
+            first = &r->p->quotas[qi];
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql, "INSERT INTO temp.dvk_rank (k, rank) SELECT k, row_number() OVER"
+                       " (ORDER BY eligible DESC, total DESC");
+    tb_order(r, first, &sql);
+    dvk_buf_adds(&sql, ", k) FROM temp.dvk_cand ORDER BY k");
+    int rc = sql.oom ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
+                     : exec_sql(r->s, dvk_buf_str(&sql), "ranking the candidates", err);
+    dvk_buf_free(&sql);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ batched inserts */
@@ -303,7 +280,7 @@ static int assign_ranks(run_state *r)
  * many VALUES rows (a statement's fixed cost, its transaction and statement-journal steps,
  * its cursors, paid once for BATCH_ROWS rows); the rows left at the end go one by one. */
 #define BATCH_ROWS 32
-#define BATCH_COLS 12
+#define BATCH_COLS 26
 
 typedef struct batch_val {
     int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_NULL */
@@ -521,15 +498,7 @@ static int check_scope(dvk_store *s, const dvk_decide_opts *o, run_state *r, cha
 
 static void free_run(run_state *r)
 {
-    for (size_t b = 0; b < r->nblocks; b++) {
-        free(r->blocks[b]);
-        if (r->tbblocks)
-            free(r->tbblocks[b]);
-    }
-    free(r->blocks);
-    free(r->tbblocks);
     strset_free(&r->units);
-    strset_free(&r->reasons);
     dvk_units_free(r->tree);
 }
 
@@ -544,34 +513,6 @@ static const char *deciding_unit(const run_state *r, const char *unit)
         return r->o->unit;
     int top = dvk_units_top(r->tree, dvk_units_find(r->tree, unit), r->root, 0);
     return top >= 0 ? dvk_units_at(r->tree, (size_t)top)->code : unit;
-}
-
-/* Room for candidate r->n: a new block when the last one is full. */
-static int grow(run_state *r)
-{
-    if (r->n < r->nblocks * BLOCK)
-        return 0;
-    if (r->nblocks == r->capblocks) {
-        size_t cap = r->capblocks ? r->capblocks * 2 : 16;
-        cand **nb = realloc(r->blocks, cap * sizeof *nb);
-        if (!nb)
-            return -1;
-        r->blocks = nb;
-        double **nt = realloc(r->tbblocks, cap * sizeof *nt);
-        if (!nt)
-            return -1;
-        r->tbblocks = nt;
-        r->capblocks = cap;
-    }
-    r->blocks[r->nblocks] = malloc(BLOCK * sizeof **r->blocks);
-    r->tbblocks[r->nblocks] = malloc(BLOCK * (size_t)(r->ntb ? r->ntb : 1) * sizeof **r->tbblocks);
-    if (!r->blocks[r->nblocks] || !r->tbblocks[r->nblocks]) {
-        free(r->blocks[r->nblocks]);
-        free(r->tbblocks[r->nblocks]);
-        return -1;
-    }
-    r->nblocks++;
-    return 0;
 }
 
 /* The rules a run was decided by, as the "rules" object of its summary, so that `dvk diff`
@@ -704,10 +645,11 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     memset(&r, 0, sizeof r);
     r.s = s;
     r.o = o;
-    r.units.last = r.reasons.last = -1;
+    r.units.last = -1;
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *st = NULL;
-    batch *ins_score = NULL, *ins_result = NULL;   /* not in a dry run */
+    batch *ins_score = NULL;   /* not in a dry run */
+    batch *ins_cand = NULL;
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
     long long nmissing = 0;
@@ -776,7 +718,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             int ci = p->quotas[qi].tiebreak[t], have = 0;
             for (int j = 0; j < r.ntb; j++)
                 have |= r.tb_crit[j] == ci;
-            if (!have && r.ntb < 16)
+            if (!have && r.ntb < CAND_TB_MAX)
                 r.tb_crit[r.ntb++] = ci;
         }
     }
@@ -831,28 +773,73 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             goto done;
         }
         run = sqlite3_last_insert_rowid(dvk_store_db(s));
-        ins_score = malloc(sizeof *ins_score);
-        ins_result = malloc(sizeof *ins_result);
-        if (!ins_score || !ins_result) {
-            free(ins_score);
-            free(ins_result);
-            ins_score = ins_result = NULL;
+        if (!(ins_score = malloc(sizeof *ins_score))) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
         }
-        int brc = batch_open(s, ins_score, "result_scores(run, model, criterion, points, max,"
-                                           " note, pos)", 7, err);
-        if (brc == DVK_OK)
-            brc = batch_open(s, ins_result, "results(run, model, eligible, gate, total, outcome,"
-                                            " outcome_index, rank, recognised, exemplary, proposed,"
-                                            " reason)", 12, err);
-        else
-            memset(ins_result, 0, sizeof *ins_result);
-        if (brc != DVK_OK) {
-            rc = brc;
+        if ((rc = batch_open(s, ins_score, "result_scores(run, model, criterion, points, max,"
+                                           " note, pos)", 7, err)) != DVK_OK)
             goto done;
-        }
+    } else {
+        /* a dry run writes only its temporary tables, rolled back at the end */
+        if ((rc = savepoint(s, 0, err)) != DVK_OK)
+            goto done;
+        in_tx = 1;
     }
+    /* the candidates' table, the outcomes and gates they refer to by index */
+    if ((rc = exec_sql(s, CAND_TABLES, "preparing the run", err)) != DVK_OK)
+        goto done;
+    if (!(st = dvk_store_prepare(s, "INSERT INTO temp.dvk_outcome VALUES (?1, ?2, ?3, ?4, ?5)",
+                                 err))) {
+        rc = err->code;
+        goto done;
+    }
+    for (int i = 0; i < p->noutcomes && rc == DVK_OK; i++) {
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, p->outcomes[i].id, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, p->outcomes[i].recognised);
+        sqlite3_bind_int(st, 4, p->outcomes[i].exemplary);
+        sqlite3_bind_int(st, 5, p->outcomes[i].propose);
+        int src = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (src != SQLITE_DONE)
+            rc = dvk_store_fail(s, src, err, "preparing the run");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != DVK_OK)
+        goto done;
+    if (!(st = dvk_store_prepare(s, "INSERT INTO temp.dvk_gate VALUES (?1, ?2)", err))) {
+        rc = err->code;
+        goto done;
+    }
+    for (int i = 0; i < p->ngates && rc == DVK_OK; i++) {
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, p->gates[i].id, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (src != SQLITE_DONE)
+            rc = dvk_store_fail(s, src, err, "preparing the run");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != DVK_OK)
+        goto done;
+    if (!(ins_cand = malloc(sizeof *ins_cand))) {
+        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        goto done;
+    }
+    {
+        char head[512];
+        int len = snprintf(head, sizeof head, "temp.dvk_cand(k, id, eligible, total, gate, outcome,"
+                           " unit, reason, qtext, ndem");
+        for (int t = 0; t < r.ntb; t++)
+            len += snprintf(head + len, sizeof head - (size_t)len, ", t%d", t);
+        snprintf(head + len, sizeof head - (size_t)len, ")");
+        if ((rc = batch_open(s, ins_cand, head, 10 + r.ntb, err)) != DVK_OK)
+            goto done;
+    }
+
 
     /* Council scores: when any model of the province and year has appraisals at this level
      * (the council's round), each eligible candidate is asked for its own (see decide.h). */
@@ -897,10 +884,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                                r.n);
             goto done;
         }
-        if (grow(&r) != 0) {
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            goto done;
-        }
         long long id = sqlite3_column_int64(cands, 0);
         char code[256];
         snprintf(code, sizeof code, "%s", (const char *)sqlite3_column_text(cands, 1));
@@ -916,30 +899,33 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         lua_settop(L, cidx);
         if (rc != DVK_OK)
             goto done;
-        cand *c = cand_at(&r, r.n);
-        memset(c, 0, sizeof *c);
-        c->id = id;
-        c->total = ev.total;
-        c->eligible = (unsigned char)ev.eligible;
-        c->gate = (short)ev.gate;
-        c->outcome = (signed char)ev.outcome;
-        c->quota = -1;
-        c->reason = ev.reason ? intern(&r.reasons, ev.reason) : -1;
-        if (ev.reason && c->reason < 0) {
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            goto done;
-        }
         if (!unit)
             unit = "";
-        c->unit = intern(&r.units, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
-        if (c->unit < 0) {
+        int ui = intern(&r.units, r.p->nquotas > 0 ? deciding_unit(&r, unit) : unit);
+        if (ui < 0) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
         }
+        batch_int(ins_cand, 0, (long long)r.n);
+        batch_int(ins_cand, 1, id);
+        batch_int(ins_cand, 2, ev.eligible != 0);
+        batch_double(ins_cand, 3, ev.total);
+        if (ev.gate >= 0)
+            batch_int(ins_cand, 4, ev.gate);
+        else
+            batch_text(ins_cand, 4, NULL);
+        batch_int(ins_cand, 5, ev.outcome);
+        batch_int(ins_cand, 6, ui);
+        batch_text(ins_cand, 7, ev.reason);
+        batch_text(ins_cand, 8, NULL);
+        batch_int(ins_cand, 9, 0);
         for (int t = 0; t < r.ntb; t++) {
             double v = ev.points[r.tb_crit[t]];
-            tb_at(&r, r.n)[t] = isnan(v) ? -1 : v;
+            batch_double(ins_cand, 10 + t, isnan(v) ? -1 : v);
         }
+        if ((rc = batch_row(s, ins_cand, "holding the candidates", err)) != DVK_OK)
+            goto done;
+        DVK_FAULT_POINT("decide-result");
         r.n++;
         if (scored && ev.eligible) {
             sqlite3_reset(scored);
@@ -950,7 +936,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                 rc = dvk_store_fail(s, src, err, "reading appraisals");
                 goto done;
             }
-            if (!sqlite3_column_int(scored, 0) && nmissing++ < 10)
+            int has = sqlite3_column_int(scored, 0);
+            sqlite3_reset(scored);   /* no statement left running: the run drops its tables */
+            if (!has && nmissing++ < 10)
                 dvk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", code);
         }
         if (ins_score && ev.eligible) {
@@ -977,6 +965,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
     if (ins_score && (rc = batch_flush(s, ins_score, "saving scores", err)) != DVK_OK)
         goto done;
+    if ((rc = batch_flush(s, ins_cand, "holding the candidates", err)) != DVK_OK)
+        goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
     if (r.n == 0 && o->empty_ok)
@@ -1002,9 +992,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
     sum->missing_scores = nmissing;
 
-    long long demoted = apply_quotas(&r);
-    if (demoted < 0 || assign_ranks(&r) != 0) {
-        rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+    long long demoted = apply_quotas(&r, err);
+    if (demoted < 0) {
+        rc = err->code;
         goto done;
     }
 
@@ -1018,39 +1008,64 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         snprintf(sum->outcome_id[i], sizeof sum->outcome_id[i], "%s", p->outcomes[i].id);
         snprintf(sum->outcome_name[i], sizeof sum->outcome_name[i], "%s", p->outcomes[i].name);
     }
-    for (size_t i = 0; i < r.n; i++) {
-        const cand *c = cand_at(&r, i);
-        const dvk_outcome *oc = &p->outcomes[c->outcome];
-        int proposed = oc->propose && c->eligible && li < p->nlevels - 1;  /* none above top */
-        sum->eligible += c->eligible;
-        sum->outcome_count[c->outcome]++;
-        sum->recognised += oc->recognised;
-        sum->exemplary += oc->exemplary;
-        sum->proposed += proposed;
-        if (!ins_result)
-            continue;
-        batch_int(ins_result, 0, run);
-        batch_int(ins_result, 1, c->id);
-        batch_int(ins_result, 2, c->eligible);
-        batch_text(ins_result, 3, c->gate >= 0 ? p->gates[c->gate].id : NULL);
-        batch_double(ins_result, 4, c->total);
-        batch_text(ins_result, 5, oc->id);
-        batch_int(ins_result, 6, c->outcome);
-        batch_int(ins_result, 7, c->rank);
-        batch_int(ins_result, 8, oc->recognised);
-        batch_int(ins_result, 9, oc->exemplary);
-        batch_int(ins_result, 10, proposed);
-        char qtext[1024];
-        if (c->quota >= 0)
-            quota_text(&r, c->quota, c->qrank, c->unit, qtext, sizeof qtext);
-        batch_text(ins_result, 11, c->quota >= 0 ? qtext
-                                   : c->reason >= 0 ? r.reasons.s[c->reason] : NULL);
-        if ((rc = batch_row(s, ins_result, "saving results", err)) != DVK_OK)
-            goto done;
-        DVK_FAULT_POINT("decide-result");
-    }
-    if (ins_result && (rc = batch_flush(s, ins_result, "saving results", err)) != DVK_OK)
+    int top = li >= p->nlevels - 1;   /* no level above to propose to */
+    if (!(st = dvk_store_prepare(s, "SELECT outcome, eligible, count(*) FROM temp.dvk_cand"
+                                    " GROUP BY outcome, eligible", err))) {
+        rc = err->code;
         goto done;
+    }
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        int oi = sqlite3_column_int(st, 0), el = sqlite3_column_int(st, 1);
+        long long n = sqlite3_column_int64(st, 2);
+        if (oi < 0 || oi >= p->noutcomes)
+            continue;
+        const dvk_outcome *oc = &p->outcomes[oi];
+        sum->eligible += el ? n : 0;
+        sum->outcome_count[oi] += n;
+        sum->recognised += oc->recognised ? n : 0;
+        sum->exemplary += oc->exemplary ? n : 0;
+        sum->proposed += oc->propose && el && !top ? n : 0;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (src != SQLITE_DONE) {
+        rc = dvk_store_fail(s, src, err, "counting the outcomes");
+        goto done;
+    }
+
+    if (!o->dry_run) {
+        if ((rc = assign_ranks(&r, err)) != DVK_OK)
+            goto done;
+        /* the results, in model-code order; a quota's texts replace the script's reason, and
+         * after a second demotion follow it */
+        if (!(st = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
+                                        " outcome, outcome_index, rank, recognised, exemplary,"
+                                        " proposed, reason)"
+                                        " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id,"
+                                        " c.outcome, x.rank, o.recognised, o.exemplary,"
+                                        " o.propose AND c.eligible AND NOT ?2,"
+                                        " CASE c.ndem WHEN 0 THEN c.reason WHEN 1 THEN c.qtext"
+                                        " ELSE coalesce(c.reason || '; ', '') || c.qtext END"
+                                        " FROM temp.dvk_cand c JOIN temp.dvk_rank x ON x.k = c.k"
+                                        " JOIN temp.dvk_outcome o ON o.i = c.outcome"
+                                        " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k",
+                                     err))) {
+            rc = err->code;
+            goto done;
+        }
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int(st, 2, top);
+        src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (src != SQLITE_DONE) {
+            rc = dvk_store_fail(s, src, err, "saving results");
+            goto done;
+        }
+        if ((rc = exec_sql(s, CAND_DROP, "saving results", err)) != DVK_OK)
+            goto done;
+    }
 
     if (!o->dry_run) {
         /* scripts loaded (province and libs), summary, audit */
@@ -1090,7 +1105,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         sqlite3_bind_int64(st, 1, run);
         sqlite3_bind_text(st, 2, dvk_buf_str(&scripts), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, dvk_buf_str(&json), -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
+        src = sqlite3_step(st);
         dvk_buf_free(&scripts);
         if (src != SQLITE_DONE) {
             rc = dvk_store_fail(s, src, err, "finishing the run");
@@ -1116,7 +1131,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         sqlite3_finalize(cands);
         cands = NULL;
         batch_close(ins_score);
-        batch_close(ins_result);
+        batch_close(ins_cand);
         DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, 1, err)
                                     : dvk_store_commit(s, err)) != DVK_OK)
@@ -1131,11 +1146,13 @@ done:
     sqlite3_finalize(cands);
     if (ins_score) {
         batch_close(ins_score);
-        batch_close(ins_result);
         free(ins_score);
-        free(ins_result);
     }
-    if (in_tx && o->in_transaction)
+    if (ins_cand) {
+        batch_close(ins_cand);
+        free(ins_cand);
+    }
+    if (in_tx && (o->in_transaction || o->dry_run))
         sqlite3_exec(dvk_store_db(s), "ROLLBACK TO dvk_decide; RELEASE dvk_decide", NULL, NULL,
                      NULL);
     else if (in_tx)
