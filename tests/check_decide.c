@@ -442,11 +442,15 @@ START_TEST(test_frozen_inputs)
     decide("huyen", NULL, 0, &sum);
     dvk_error err;
     dvk_error_clear(&err);
-    char before[65], after[65];
-    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, before, &err), DVK_OK);
+    char before[65], after[65], by_id[65];
+    /* decide hashes the models as it reads them (model-code order); finalize reads them
+     * back in that order: the same digest */
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, 1, before, &err), DVK_OK);
     expect_text("SELECT json_extract(summary, '$.inputs') FROM runs WHERE id = 1", before);
+    expect_text("SELECT json_extract(summary, '$.inputs_by') FROM runs WHERE id = 1", "code");
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, 0, by_id, &err), DVK_OK);
     exec_sql("UPDATE models SET metrics = '{\"a\":1,\"b\":1}' WHERE code = 'K2'");
-    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, after, &err), DVK_OK);
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, 1, after, &err), DVK_OK);
     ck_assert_str_ne(before, after);
     const dvk_finalize_opts o = {.scripts_dir = scripts};
     ck_assert_int_eq(dvk_runs_finalize_opts(store, 1, "12", "2023-12-20", "t", &o, &err), DVK_EDATA);
@@ -462,6 +466,37 @@ START_TEST(test_frozen_inputs)
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log WHERE action = 'finalize'"), 0);
     write_province(PROVINCE);
     ck_assert_msg(dvk_runs_finalize_opts(store, 2, "12", "2023-12-20", "t", &o, &err) == DVK_OK, "%s", err.msg);
+}
+END_TEST
+
+/* A draft decided by an earlier dvk holds a digest of its models in the order of their ids
+ * and no "inputs_by": finalize checks it that way, and still refuses a changed model. */
+START_TEST(test_inputs_by_id)
+{
+    dvk_decide_summary sum;
+    /* ids not in code order, so that the two orders differ */
+    exec_sql("UPDATE models SET id = id + 100 WHERE code = 'H1'");
+    decide("huyen", NULL, 0, &sum);
+    decide("huyen", NULL, 0, &sum);
+    dvk_error err;
+    dvk_error_clear(&err);
+    char by_id[65], by_code[65];
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, 0, by_id, &err), DVK_OK);
+    ck_assert_int_eq(dvk_runs_inputs_digest(store, 1, 1, by_code, &err), DVK_OK);
+    ck_assert_str_ne(by_id, by_code);
+    for (int run = 1; run <= 2; run++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "UPDATE runs SET summary = json_set(json_remove(summary,"
+                 " '$.inputs_by'), '$.inputs', '%s') WHERE id = %d", by_id, run);
+        exec_sql(sql);
+    }
+    const dvk_finalize_opts o = {.flags = DVK_FINALIZE_SUPERSEDED, .scripts_dir = scripts};
+    ck_assert_msg(dvk_runs_finalize_opts(store, 1, "12", "2023-12-20", "t", &o, &err) == DVK_OK,
+                  "%s", err.msg);
+    exec_sql("UPDATE models SET name = 'H2 mới' WHERE code = 'H2'");
+    ck_assert_int_eq(dvk_runs_finalize_opts(store, 2, "13", "2023-12-20", "t", &o, &err),
+                     DVK_EDATA);
+    ck_assert_msg(strstr(err.msg, "models changed since run 2 was decided"), "%s", err.msg);
 }
 END_TEST
 
@@ -1078,6 +1113,7 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_summary_text);
     tcase_add_test(tc, test_frozen_record);
     tcase_add_test(tc, test_frozen_inputs);
+    tcase_add_test(tc, test_inputs_by_id);
     suite_add_tcase(s, tc);
     return s;
 }

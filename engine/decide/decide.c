@@ -656,6 +656,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     dvk_eval ev;
     memset(&ev, 0, sizeof ev);
     dvk_buf json = DVK_BUF_INIT;
+    dvk_runs_inputs inputs_h;  /* what the run reads, hashed as it reads it (runs.h) */
+    int inputs_open = 0;
     char *scope = NULL;        /* JSON list of the --unit scope's units */
     int rc = DVK_OK, in_tx = 0;
     long long run = 0;
@@ -877,6 +879,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         goto done;
     }
     bind_candidates(cands, o, scope, below);
+    dvk_runs_inputs_begin(&inputs_h);
+    inputs_open = 1;
     int step;
     while ((step = sqlite3_step(cands)) == SQLITE_ROW) {
         if (o->interrupted && *o->interrupted) {
@@ -884,6 +888,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                                r.n);
             goto done;
         }
+        if (!o->dry_run)      /* first: reading a value as text can change its type */
+            dvk_runs_inputs_model(&inputs_h, cands);
         long long id = sqlite3_column_int64(cands, 0);
         char code[256];
         snprintf(code, sizeof code, "%s", (const char *)sqlite3_column_text(cands, 1));
@@ -1090,11 +1096,12 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rules_json(&json, p, o->level);
         /* what the run read, so that finalize can tell whether it changed since (runs.h) */
         char inputs[65];
-        if ((rc = dvk_runs_inputs_digest(s, run, inputs, err)) != DVK_OK) {
+        inputs_open = 0;
+        if ((rc = dvk_runs_inputs_end(s, &inputs_h, run, inputs, err)) != DVK_OK) {
             dvk_buf_free(&scripts);
             goto done;
         }
-        dvk_buf_printf(&json, ",\"inputs\":\"%s\"}", inputs);
+        dvk_buf_printf(&json, ",\"inputs\":\"%s\",\"inputs_by\":\"code\"}", inputs);
         st = dvk_store_prepare(s, "UPDATE runs SET scripts = ?2, summary = ?3, finished_at ="
                                   " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", err);
         if (!st || scripts.oom || json.oom) {
@@ -1140,6 +1147,10 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         DVK_FAULT_POINT("decide-committed");
     }
 done:
+    if (inputs_open) {
+        char unused[65];
+        dvk_sha256_final_hex(&inputs_h.c, unused);   /* frees its state */
+    }
     sqlite3_finalize(st);
     sqlite3_finalize(scored);
     dvk_buf_free(&missing);

@@ -799,75 +799,95 @@ int dvk_runs_finalize_opts(dvk_store *s, long long run, const char *number, cons
 
 /* ------------------------------------------------------------------ the frozen record */
 
-/* SHA-256 over every column of every row of sql (bound ?1 = run) into c: each value as its
- * type and bytes (numbers in SQLite's text form), so that no text is built for the hash.
- * The bytes are gathered in a buffer and hashed in few updates (the same bytes, so the
- * same digest, as value by value: it is the number of calls into libcrypto that costs). */
-static int hash_rows(dvk_store *s, dvk_sha256 *c, const char *sql, long long run, dvk_error *err)
+/* Per value: 0x1f, '0' + type, and unless NULL "<length>:" and the bytes (numbers in
+ * SQLite's text form, so that no text is built for the hash); "\n" per row. The small pieces
+ * go through h->buf so that the digest sees few, large updates (the same bytes, so the same
+ * digest, as value by value: it is the number of calls into libcrypto that costs). cols: the
+ * statement's columns to hash, in order (NULL: 0 .. n-1). */
+static void hash_row(dvk_runs_inputs *h, sqlite3_stmt *st, const int *cols, int n)
+{
+    unsigned char *buf = h->buf;
+    const size_t cap = sizeof h->buf;
+    for (int j = 0; j < n; j++) {
+        int i = cols ? cols[j] : j;
+        int type = sqlite3_column_type(st, i);
+        if (h->used + 32 > cap) {
+            dvk_sha256_update(&h->c, buf, h->used);
+            h->used = 0;
+        }
+        buf[h->used++] = 0x1f;
+        buf[h->used++] = (unsigned char)('0' + type);
+        if (type == SQLITE_NULL)
+            continue;
+        const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                            : (const void *)sqlite3_column_text(st, i);
+        size_t len = (size_t)sqlite3_column_bytes(st, i);
+        char digits[24];
+        int k = 0;
+        size_t d = len;
+        do
+            digits[k++] = (char)('0' + d % 10);
+        while ((d /= 10) > 0);
+        while (k > 0)
+            buf[h->used++] = (unsigned char)digits[--k];
+        buf[h->used++] = ':';
+        if (!v || len == 0)
+            continue;
+        if (h->used + len > cap) {
+            dvk_sha256_update(&h->c, buf, h->used);
+            h->used = 0;
+        }
+        if (len > cap) {
+            dvk_sha256_update(&h->c, v, len);
+        } else {
+            memcpy(buf + h->used, v, len);
+            h->used += len;
+        }
+    }
+    if (h->used + 1 > cap) {
+        dvk_sha256_update(&h->c, buf, h->used);
+        h->used = 0;
+    }
+    buf[h->used++] = '\n';
+}
+
+/* Every column of every row of sql (bound ?1 = run) into h. */
+static int hash_rows(dvk_store *s, dvk_runs_inputs *h, const char *sql, long long run,
+                     dvk_error *err)
 {
     sqlite3_stmt *st = dvk_store_prepare(s, sql, err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, run);
     int rc, n = sqlite3_column_count(st);
-    /* Per value: 0x1f, '0' + type, and unless NULL "<length>:" and the bytes; "\n" per row.
-     * The small pieces go through buf so that the digest sees few, large updates. */
-    unsigned char buf[4096];
-    size_t used = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; i < n; i++) {
-            int type = sqlite3_column_type(st, i);
-            if (used + 32 > sizeof buf) {
-                dvk_sha256_update(c, buf, used);
-                used = 0;
-            }
-            buf[used++] = 0x1f;
-            buf[used++] = (unsigned char)('0' + type);
-            if (type == SQLITE_NULL)
-                continue;
-            const void *v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
-                                                : (const void *)sqlite3_column_text(st, i);
-            size_t len = (size_t)sqlite3_column_bytes(st, i);
-            char digits[24];
-            int k = 0;
-            do
-                digits[k++] = (char)('0' + len % 10);
-            while ((len /= 10) > 0);
-            while (k > 0)
-                buf[used++] = (unsigned char)digits[--k];
-            buf[used++] = ':';
-            len = (size_t)sqlite3_column_bytes(st, i);
-            if (!v || len == 0)
-                continue;
-            if (used + len > sizeof buf) {
-                dvk_sha256_update(c, buf, used);
-                used = 0;
-            }
-            if (len > sizeof buf) {
-                dvk_sha256_update(c, v, len);
-            } else {
-                memcpy(buf + used, v, len);
-                used += len;
-            }
-        }
-        if (used + 1 > sizeof buf) {
-            dvk_sha256_update(c, buf, used);
-            used = 0;
-        }
-        buf[used++] = '\n';
-    }
-    dvk_sha256_update(c, buf, used);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        hash_row(h, st, NULL, n);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? DVK_OK : dvk_store_fail(s, rc, err, "hashing a run's inputs");
 }
 
-int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error *err)
+/* The columns of a candidate row (DVK_SCRIPT_MODEL_COLS) in the order the digest takes a
+ * model's: id, code, name, unit, province, kind, category, field, level, year, registration,
+ * started_on, address, description, metrics. */
+static const int MODEL_DIGEST_COLS[] = {0, 1, 2, 14, 15, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13};
+#define N_MODEL_DIGEST_COLS ((int)(sizeof MODEL_DIGEST_COLS / sizeof MODEL_DIGEST_COLS[0]))
+
+void dvk_runs_inputs_begin(dvk_runs_inputs *h)
+{
+    dvk_sha256_init(&h->c);
+    h->used = 0;
+}
+
+void dvk_runs_inputs_model(dvk_runs_inputs *h, sqlite3_stmt *cand)
+{
+    hash_row(h, cand, MODEL_DIGEST_COLS, N_MODEL_DIGEST_COLS);
+}
+
+int dvk_runs_inputs_end(dvk_store *s, dvk_runs_inputs *h, long long run, char out[65],
+                        dvk_error *err)
 {
     /* in the order of the tables' keys: nothing to sort */
     static const char *const sql[] = {
-        "SELECT m.id, m.code, m.name, m.unit, m.province, m.kind, m.category, m.field, m.level,"
-        " m.year, m.registration, m.started_on, m.address, m.description, m.metrics"
-        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY r.model",
         "SELECT a.model, a.criterion, a.appraiser, a.score, a.note FROM results r"
         " JOIN runs x ON x.id = r.run"
         " JOIN appraisals a ON a.model = r.model AND a.level = x.level WHERE r.run = ?1"
@@ -876,18 +896,37 @@ int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error 
         " u.successor FROM runs x JOIN units u ON u.province = x.province"
         " OR u.code = x.province WHERE x.id = ?1 ORDER BY u.code",
     };
-    dvk_sha256 c;
-    dvk_sha256_init(&c);
-    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        int rc = hash_rows(s, &c, sql[i], run, err);
-        if (rc != DVK_OK) {
-            dvk_sha256_final_hex(&c, out);
-            return rc;
-        }
-    }
-    if (dvk_sha256_final_hex(&c, out) != 0)
+    int rc = DVK_OK;
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0] && rc == DVK_OK; i++)
+        rc = hash_rows(s, h, sql[i], run, err);
+    dvk_sha256_update(&h->c, h->buf, h->used);
+    h->used = 0;
+    if (dvk_sha256_final_hex(&h->c, out) != 0 && rc == DVK_OK)
         return nomem(err);
-    return DVK_OK;
+    return rc;
+}
+
+int dvk_runs_inputs_digest(dvk_store *s, long long run, int by_code, char out[65],
+                           dvk_error *err)
+{
+    /* the candidates' models: in model-code order, as decide reads them (by_code), or, for a
+     * run decided before dvk hashed them while reading, in the order of the models' ids */
+    static const char *const models_sql[] = {
+        "SELECT m.id, m.code, m.name, m.unit, m.province, m.kind, m.category, m.field, m.level,"
+        " m.year, m.registration, m.started_on, m.address, m.description, m.metrics"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY r.model",
+        "SELECT m.id, m.code, m.name, m.unit, m.province, m.kind, m.category, m.field, m.level,"
+        " m.year, m.registration, m.started_on, m.address, m.description, m.metrics"
+        " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1 ORDER BY m.code",
+    };
+    dvk_runs_inputs h;
+    dvk_runs_inputs_begin(&h);
+    int rc = hash_rows(s, &h, models_sql[by_code != 0], run, err);
+    if (rc != DVK_OK) {
+        dvk_sha256_final_hex(&h.c, out);
+        return rc;
+    }
+    return dvk_runs_inputs_end(s, &h, run, out, err);
 }
 
 int dvk_runs_source(dvk_store *s, long long run, dvk_error *err)
@@ -1193,17 +1232,20 @@ static int freeze_rows(dvk_store *s, long long run, dvk_error *err)
     return rc;
 }
 
-/* The inputs digest decide stored for run (summary.inputs), compared with today's: refused
- * when they differ. A run decided before dvk stored it is not checked. */
+/* The inputs digest decide stored for run (summary.inputs; summary.inputs_by "code" when
+ * the models were hashed in model-code order, as decide reads them), compared with today's:
+ * refused when they differ. A run decided before dvk stored it is not checked. */
 static int check_inputs(dvk_store *s, long long run, dvk_error *err)
 {
-    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT json_extract(summary, '$.inputs') FROM runs"
-                                            " WHERE id = ?1 AND json_valid(summary)", err);
+    sqlite3_stmt *st = dvk_store_prepare(s, "SELECT json_extract(summary, '$.inputs'),"
+                                            " json_extract(summary, '$.inputs_by') = 'code'"
+                                            " FROM runs WHERE id = ?1 AND json_valid(summary)", err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, run);
     int src = sqlite3_step(st), oom = 0;
     char *held = src == SQLITE_ROW ? dvk_store_column_dup(st, 0, &oom) : NULL;
+    int by_code = src == SQLITE_ROW && sqlite3_column_int(st, 1);
     sqlite3_finalize(st);
     if (oom)
         return nomem(err);
@@ -1212,7 +1254,7 @@ static int check_inputs(dvk_store *s, long long run, dvk_error *err)
     if (!held)
         return DVK_OK;
     char now[65];
-    int rc = dvk_runs_inputs_digest(s, run, now, err);
+    int rc = dvk_runs_inputs_digest(s, run, by_code, now, err);
     if (rc == DVK_OK && strcmp(now, held) != 0)
         rc = dvk_error_set(err, DVK_EDATA, "models changed since run %lld was decided; decide again "
                            "(its candidates, their appraisals or the province's units were "

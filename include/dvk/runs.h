@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "dvk/buf.h"
 #include "dvk/error.h"
+#include "dvk/sha256.h"
 #include "dvk/sign.h"
 #include "dvk/store.h"
 
@@ -243,7 +244,22 @@ int dvk_runs_check_receipt_signature(dvk_store *s, const char *name, const char 
 /* The SHA-256 (hex) of what decide read for run: its candidates' model rows, their
  * appraisals and the units of its province, in a canonical order. decide stores it in the
  * run's summary ("inputs"); finalize refuses when it no longer matches. */
-int dvk_runs_inputs_digest(dvk_store *s, long long run, char out[65], dvk_error *err);
+int dvk_runs_inputs_digest(dvk_store *s, long long run, int by_code, char out[65],
+                           dvk_error *err);
+/* The same digest (by_code) as decide builds it while it reads its candidates, so that they
+ * are not read twice: begin; each candidate row (DVK_SCRIPT_MODEL_COLS, in model-code order)
+ * before anything converts its values; then, once the run's results are written, end adds
+ * the appraisals and units and writes the hex digest into out. by_code 0 hashes the models
+ * in the order of their ids, as an earlier dvk did at decide (summary without "inputs_by"). */
+typedef struct dvk_runs_inputs {
+    dvk_sha256 c;
+    size_t used;
+    unsigned char buf[4096];
+} dvk_runs_inputs;
+void dvk_runs_inputs_begin(dvk_runs_inputs *h);
+void dvk_runs_inputs_model(dvk_runs_inputs *h, sqlite3_stmt *cand);
+int dvk_runs_inputs_end(dvk_store *s, dvk_runs_inputs *h, long long run, char out[65],
+                        dvk_error *err);
 
 /* Where run's models and units are read from: 1 for a final run's frozen record, 0 for the
  * live tables (a draft; a run made final before schema version 3), -1 on a database error
