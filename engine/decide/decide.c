@@ -29,20 +29,18 @@
  * codes (at most the province's units) are held in memory. The tables live in the run's
  * transaction: a rollback removes them, and they are dropped before it commits. */
 static const char *CAND_TABLES =
-    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_rank;"
-    " DROP TABLE IF EXISTS temp.dvk_outcome; DROP TABLE IF EXISTS temp.dvk_gate;"
+    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_outcome;"
+    " DROP TABLE IF EXISTS temp.dvk_gate;"
     "CREATE TEMP TABLE dvk_cand (k INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
     " eligible INTEGER NOT NULL, total REAL NOT NULL, gate INTEGER, outcome INTEGER NOT NULL,"
     " unit INTEGER NOT NULL, reason TEXT, qtext TEXT, ndem INTEGER NOT NULL,"
     " t0 REAL, t1 REAL, t2 REAL, t3 REAL, t4 REAL, t5 REAL, t6 REAL, t7 REAL, t8 REAL, t9 REAL,"
     " t10 REAL, t11 REAL, t12 REAL, t13 REAL, t14 REAL, t15 REAL);"
-    "CREATE TEMP TABLE dvk_rank (k INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
     "CREATE TEMP TABLE dvk_outcome (i INTEGER PRIMARY KEY, id TEXT NOT NULL,"
     " recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL, propose INTEGER NOT NULL);"
     "CREATE TEMP TABLE dvk_gate (i INTEGER PRIMARY KEY, id TEXT NOT NULL);";
 static const char *CAND_DROP =
-    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_rank; DROP TABLE temp.dvk_outcome;"
-    " DROP TABLE temp.dvk_gate;";
+    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_outcome; DROP TABLE temp.dvk_gate;";
 #define CAND_TB_MAX 16
 
 /* Interned strings: each text once, named by its index. */
@@ -255,23 +253,17 @@ static long long apply_quotas(run_state *r, dvk_error *err)
     return demoted;
 }
 
-/* Overall rank: eligible first, total desc, the first quota's tie-breakers of this level,
- * model code asc; into temp.dvk_rank, written in k order. */
-static int assign_ranks(run_state *r, dvk_error *err)
+/* The overall rank: eligible first, total desc, the first quota's tie-breakers of this
+ * level, model code asc, as the window term of the results' INSERT ... SELECT. */
+static void rank_window(const run_state *r, dvk_buf *sql)
 {
     const dvk_quota *first = NULL;
     for (int qi = 0; qi < r->p->nquotas && !first; qi++)
         if (strcmp(r->p->quotas[qi].level, r->o->level) == 0)
             first = &r->p->quotas[qi];
-    dvk_buf sql = DVK_BUF_INIT;
-    dvk_buf_adds(&sql, "INSERT INTO temp.dvk_rank (k, rank) SELECT k, row_number() OVER"
-                       " (ORDER BY eligible DESC, total DESC");
-    tb_order(r, first, &sql);
-    dvk_buf_adds(&sql, ", k) FROM temp.dvk_cand ORDER BY k");
-    int rc = sql.oom ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
-                     : exec_sql(r->s, dvk_buf_str(&sql), "ranking the candidates", err);
-    dvk_buf_free(&sql);
-    return rc;
+    dvk_buf_adds(sql, "row_number() OVER (ORDER BY eligible DESC, total DESC");
+    tb_order(r, first, sql);
+    dvk_buf_adds(sql, ", k)");
 }
 
 /* ------------------------------------------------------------------ batched inserts */
@@ -1041,22 +1033,29 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
 
     if (!o->dry_run) {
-        if ((rc = assign_ranks(&r, err)) != DVK_OK)
+        /* the results, in model-code order, ranked; a quota's texts replace the script's
+         * reason, and after a second demotion follow it */
+        dvk_buf q = DVK_BUF_INIT;
+        dvk_buf_adds(&q, "INSERT INTO results(run, model, eligible, gate, total, outcome,"
+                            " outcome_index, rank, recognised, exemplary, proposed, reason)"
+                            " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id, c.outcome, c.rank,"
+                            " o.recognised, o.exemplary, o.propose AND c.eligible AND NOT ?2,"
+                            " CASE c.ndem WHEN 0 THEN c.reason WHEN 1 THEN c.qtext"
+                            " ELSE coalesce(c.reason || '; ', '') || c.qtext END"
+                            " FROM (SELECT k, id, eligible, total, gate, outcome, reason, qtext,"
+                            " ndem, ");
+        rank_window(&r, &q);
+        dvk_buf_adds(&q, " AS rank FROM temp.dvk_cand) c"
+                            " JOIN temp.dvk_outcome o ON o.i = c.outcome"
+                            " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k");
+        if (q.oom) {
+            dvk_buf_free(&q);
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
-        /* the results, in model-code order; a quota's texts replace the script's reason, and
-         * after a second demotion follow it */
-        if (!(st = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
-                                        " outcome, outcome_index, rank, recognised, exemplary,"
-                                        " proposed, reason)"
-                                        " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id,"
-                                        " c.outcome, x.rank, o.recognised, o.exemplary,"
-                                        " o.propose AND c.eligible AND NOT ?2,"
-                                        " CASE c.ndem WHEN 0 THEN c.reason WHEN 1 THEN c.qtext"
-                                        " ELSE coalesce(c.reason || '; ', '') || c.qtext END"
-                                        " FROM temp.dvk_cand c JOIN temp.dvk_rank x ON x.k = c.k"
-                                        " JOIN temp.dvk_outcome o ON o.i = c.outcome"
-                                        " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k",
-                                     err))) {
+        }
+        st = dvk_store_prepare(s, dvk_buf_str(&q), err);
+        dvk_buf_free(&q);
+        if (!st) {
             rc = err->code;
             goto done;
         }
