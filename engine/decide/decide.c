@@ -1,6 +1,6 @@
 /* decide.c: a recognition run: candidates streamed from SQLite through the province script,
- * ranks, quotas, and the run stored whole in one transaction (runs, results, result_scores,
- * audit); the summary as text. Listing, explaining, finalizing and diffing runs are in
+ * ranks, quotas, and the run stored whole in one transaction (runs, results with their
+ * packed scores, audit); the summary as text. Listing, explaining, finalizing and diffing runs are in
  * runs.c; level names in levels.c. */
 #include "dvk/decide.h"
 
@@ -15,6 +15,7 @@
 #include "dvk/json.h"
 #include "dvk/runs.h"
 #include "dvk/sandbox.h"
+#include "dvk/scores.h"
 #include "dvk/script.h"
 #include "dvk/units.h"
 
@@ -35,6 +36,9 @@ typedef struct cand {
     unsigned char eligible;
     signed char quota;     /* the quota that demoted it (text made when written), -1 none,
                               -2 reasons already in reason */
+    size_t scores;         /* its packed scores (dvk/scores.h) start at this offset of
+                              run_state.scores and end where the next candidate's start (or at
+                              the end); none (results.scores NULL) when they are empty */
 } cand;
 
 #define BLOCK_BITS 15
@@ -63,6 +67,8 @@ typedef struct run_state {
     strset reasons;        /* interned reasons */
     dvk_units *tree;       /* the province's unit tree, loaded once per run */
     int root;              /* the province's index in tree */
+    dvk_buf scores;        /* every candidate's packed scores, in candidate order (not in a
+                              dry run) */
 } run_state;
 
 static cand *cand_at(const run_state *r, size_t i)
@@ -303,13 +309,15 @@ static int assign_ranks(run_state *r)
  * many VALUES rows (a statement's fixed cost, its transaction and statement-journal steps,
  * its cursors, paid once for BATCH_ROWS rows); the rows left at the end go one by one. */
 #define BATCH_ROWS 32
-#define BATCH_COLS 12
+#define BATCH_COLS 13
 
 typedef struct batch_val {
-    int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_NULL */
+    int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_BLOB
+                               (off, len), SQLITE_NULL */
     long long i;
     double d;
-    size_t off;             /* of the text in batch.text, NUL-terminated */
+    size_t off;             /* of the text in batch.text, NUL-terminated; of the blob */
+    size_t len;             /* of the blob */
 } batch_val;
 
 typedef struct batch {
@@ -380,6 +388,18 @@ static void batch_text(batch *b, int col, const char *text)
     }
 }
 
+/* bytes NULL or n 0: an SQL NULL */
+static void batch_blob(batch *b, int col, const void *bytes, size_t n)
+{
+    batch_val *v = bv(b, col);
+    v->type = bytes && n ? SQLITE_BLOB : SQLITE_NULL;
+    if (bytes && n) {
+        v->off = b->text.len;
+        v->len = n;
+        dvk_buf_add(&b->text, bytes, n);
+    }
+}
+
 /* Write rows [from, to) held in b with st (whose parameters are (to - from) rows). */
 static int batch_step(dvk_store *s, batch *b, sqlite3_stmt *st, int from, int to,
                       const char *what, dvk_error *err)
@@ -393,6 +413,8 @@ static int batch_step(dvk_store *s, batch *b, sqlite3_stmt *st, int from, int to
             sqlite3_bind_double(st, k, v->d);
         else if (v->type == SQLITE_TEXT)
             sqlite3_bind_text(st, k, b->text.p + v->off, -1, SQLITE_STATIC);
+        else if (v->type == SQLITE_BLOB)
+            sqlite3_bind_blob(st, k, b->text.p + v->off, (int)v->len, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, k);
     }
@@ -531,6 +553,7 @@ static void free_run(run_state *r)
     strset_free(&r->units);
     strset_free(&r->reasons);
     dvk_units_free(r->tree);
+    dvk_buf_free(&r->scores);
 }
 
 /* The unit a per-unit quota counts a model of `unit` under: the run's own unit when the run
@@ -707,7 +730,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     r.units.last = r.reasons.last = -1;
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *st = NULL;
-    batch *ins_score = NULL, *ins_result = NULL;   /* not in a dry run */
+    batch *ins_result = NULL;   /* not in a dry run */
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
     long long nmissing = 0;
@@ -831,23 +854,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             goto done;
         }
         run = sqlite3_last_insert_rowid(dvk_store_db(s));
-        ins_score = malloc(sizeof *ins_score);
         ins_result = malloc(sizeof *ins_result);
-        if (!ins_score || !ins_result) {
-            free(ins_score);
-            free(ins_result);
-            ins_score = ins_result = NULL;
+        if (!ins_result) {
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
         }
-        int brc = batch_open(s, ins_score, "result_scores(run, model, criterion, points, max,"
-                                           " note, pos)", 7, err);
-        if (brc == DVK_OK)
-            brc = batch_open(s, ins_result, "results(run, model, eligible, gate, total, outcome,"
+        int brc = batch_open(s, ins_result, "results(run, model, eligible, gate, total, outcome,"
                                             " outcome_index, rank, recognised, exemplary, proposed,"
-                                            " reason)", 12, err);
-        else
-            memset(ins_result, 0, sizeof *ins_result);
+                                            " reason, scores)", 13, err);
         if (brc != DVK_OK) {
             rc = brc;
             goto done;
@@ -953,19 +967,20 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             if (!sqlite3_column_int(scored, 0) && nmissing++ < 10)
                 dvk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", code);
         }
-        if (ins_score && ev.eligible) {
-            for (int ci = 0; ci < p->ncriteria; ci++) {
+        c->scores = r.scores.len;
+        if (ins_result && ev.eligible) {
+            /* its scores, packed (dvk/scores.h), written with its result */
+            for (int ci = 0, any = 0; ci < p->ncriteria; ci++) {
                 if (isnan(ev.points[ci]))
                     continue;
-                batch_int(ins_score, 0, run);
-                batch_int(ins_score, 1, id);
-                batch_text(ins_score, 2, p->criteria[ci].id);
-                batch_double(ins_score, 3, ev.points[ci]);
-                batch_double(ins_score, 4, p->criteria[ci].max);
-                batch_text(ins_score, 5, ev.notes[ci]);
-                batch_int(ins_score, 6, ci);
-                if ((rc = batch_row(s, ins_score, "saving scores", err)) != DVK_OK)
-                    goto done;
+                if (!any++)
+                    dvk_scores_begin(&r.scores);   /* none scored: NULL, no blob */
+                dvk_scores_pack(&r.scores, p->criteria[ci].id, ev.points[ci],
+                                p->criteria[ci].max, ev.notes[ci], ci);
+            }
+            if (r.scores.oom) {
+                rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                goto done;
             }
         }
         if (o->progress && r.n % 500 == 0)
@@ -975,8 +990,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rc = dvk_store_fail(s, step, err, "reading candidates");
         goto done;
     }
-    if (ins_score && (rc = batch_flush(s, ins_score, "saving scores", err)) != DVK_OK)
-        goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
     if (r.n == 0 && o->empty_ok)
@@ -1045,6 +1058,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             quota_text(&r, c->quota, c->qrank, c->unit, qtext, sizeof qtext);
         batch_text(ins_result, 11, c->quota >= 0 ? qtext
                                    : c->reason >= 0 ? r.reasons.s[c->reason] : NULL);
+        size_t end = i + 1 < r.n ? cand_at(&r, i + 1)->scores : r.scores.len;
+        batch_blob(ins_result, 12, r.scores.p + c->scores, end - c->scores);
         if ((rc = batch_row(s, ins_result, "saving results", err)) != DVK_OK)
             goto done;
         DVK_FAULT_POINT("decide-result");
@@ -1115,7 +1130,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         st = NULL;
         sqlite3_finalize(cands);
         cands = NULL;
-        batch_close(ins_score);
         batch_close(ins_result);
         DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, 1, err)
@@ -1129,10 +1143,8 @@ done:
     sqlite3_finalize(scored);
     dvk_buf_free(&missing);
     sqlite3_finalize(cands);
-    if (ins_score) {
-        batch_close(ins_score);
+    if (ins_result) {
         batch_close(ins_result);
-        free(ins_score);
         free(ins_result);
     }
     if (in_tx && o->in_transaction)

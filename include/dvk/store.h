@@ -46,7 +46,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 5
+#define DVK_SCHEMA_VERSION 6
 
 /* The page cache of every connection dvk opens (negative: KiB; SQLite's own default, 2 MiB).
  * A bulk import raises it for its work and sets it back to this. */
