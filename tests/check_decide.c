@@ -412,9 +412,9 @@ START_TEST(test_frozen_record)
 }
 END_TEST
 
-/* A run decided and made final at schema version 5 (score rows), the file then opened by
- * this dvk (migration 6 packs them into results.scores): its explanations and digest are the
- * same bytes as version 5 gave, and dvk verify passes. */
+/* A run made final, its file taken back to schema version 5 (score rows) and opened again
+ * (migration 6 packs them into results.scores): its explanations are the same bytes, its
+ * digest the one version 5's rows give and the one recorded at finalize, dvk verify passes. */
 START_TEST(test_scores_migrated)
 {
     dvk_decide_summary sum;
@@ -424,18 +424,19 @@ START_TEST(test_scores_migrated)
     const dvk_finalize_opts o = {.scripts_dir = scripts};
     ck_assert_msg(dvk_runs_finalize_opts(store, 1, "12", "2023-12-20", "t", &o, &err) == DVK_OK, "%s", err.msg);
     decide("huyen", NULL, 0, &sum);   /* run 2 stays a draft */
-    tu_store_to_v5(store);
-    /* 5 eligible candidates (H4 fails its gate) with 2 criteria, in each run */
-    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM main.result_scores"), 20);
+    /* the explanations as decided; the runs' digests over version 5's score rows */
     static const char *const codes[] = {"H1", "H2", "H3", "H4", "K1", "K2"};
     char *v5[2][6], digest[2][65];
-    for (int run = 1; run <= 2; run++) {
+    for (int run = 1; run <= 2; run++)
         for (int i = 0; i < 6; i++) {
             v5[run - 1][i] = dvk_runs_explain_text(store, run, codes[i], &err);
             ck_assert_msg(v5[run - 1][i] != NULL, "%s", err.msg);
         }
+    tu_store_to_v5(store);
+    /* 5 eligible candidates (H4 fails its gate) with 2 criteria, in each run */
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM main.result_scores"), 20);
+    for (int run = 1; run <= 2; run++)
         ck_assert_int_eq(dvk_store_run_digest(store, run, digest[run - 1], &err), DVK_OK);
-    }
     expect_text("SELECT digest FROM runs WHERE id = 1", digest[0]);
     char *path = strdup(dvk_store_path(store));
     dvk_store_close(store);
