@@ -359,7 +359,8 @@ START_TEST(scores_malformed_refused)
             ck_assert_int_eq(err.code, DVK_EDATA);
         free(copy);
     }
-    unsigned char bad[64];
+    unsigned char bad[256];
+    ck_assert_uint_le(b.len, sizeof bad);
     memcpy(bad, b.p, b.len);
     bad[0] = 2;   /* another version */
     dvk_error_clear(&err);
