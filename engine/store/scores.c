@@ -261,7 +261,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr, i
         return SQLITE_OK;   /* no scores: no row */
     const void *b = sqlite3_value_blob(argv[0]);
     int n = sqlite3_value_bytes(argv[0]);
-    if (n > 0 && !(c->blob = sqlite3_malloc(n)))
+    if (n > 0 && (!b || !(c->blob = sqlite3_malloc(n))))
         return SQLITE_NOMEM;
     if (n > 0)
         memcpy(c->blob, b, (size_t)n);
