@@ -380,6 +380,30 @@ START_TEST(scores_malformed_refused)
             free(copy);
         }
     }
+    /* random bytes changed (a fixed sequence, the same every run): every entry read stays
+     * inside the blob (each copy has exactly its size: a sanitizer sees any read past it) */
+    unsigned long long seed = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 20000; round++) {
+        unsigned char *copy = malloc(b.len);
+        memcpy(copy, b.p, b.len);
+        for (int k = 0; k < 1 + round % 4; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            copy[(seed >> 33) % b.len] = (unsigned char)(seed >> 17);
+        }
+        size_t n = round % 3 ? b.len : (size_t)(seed >> 40) % (b.len + 1);
+        dvk_scores_iter it2;
+        dvk_score sc2;
+        dvk_error_clear(&err);
+        if (dvk_scores_open(&it2, copy, n, &err) == DVK_OK) {
+            int r2;
+            while ((r2 = dvk_scores_next(&it2, &sc2, &err)) == 1) {
+                ck_assert((const unsigned char *)sc2.criterion + sc2.criterion_len <= copy + n);
+                ck_assert(!sc2.note || (const unsigned char *)sc2.note + sc2.note_len <= copy + n);
+            }
+            ck_assert_int_eq(dvk_scores_next(&it2, &sc2, &err), 0);   /* stays at the end */
+        }
+        free(copy);
+    }
     /* through SQL: an error, never a partial list; NULL and the version byte alone: no row */
     char *dir;
     dvk_store *s = tu_store(&dir);
