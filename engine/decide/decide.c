@@ -1,7 +1,7 @@
 /* decide.c: a recognition run: candidates streamed from SQLite through the province script,
  * ranks, quotas, and the run stored whole in one transaction (runs, results with their
- * packed scores, audit); the summary as text. Listing, explaining, finalizing and diffing runs are in
- * runs.c; level names in levels.c. */
+ * packed scores, audit); the summary as text. Listing, explaining, finalizing and diffing
+ * runs are in runs.c; level names in levels.c. */
 #include "dvk/decide.h"
 
 #include <math.h>
@@ -21,7 +21,7 @@
 
 /* ------------------------------------------------------------------ candidates in memory */
 
-/* What a run keeps per candidate until quotas are applied: 40 bytes. Candidates are
+/* What a run keeps per candidate until quotas are applied: 48 bytes (and its packed scores). Candidates are
  * numbered in model-code order, so the index is the last tie-breaker. */
 typedef struct cand {
     long long id;
