@@ -21,8 +21,9 @@
 
 /* ------------------------------------------------------------------ candidates in memory */
 
-/* What a run keeps per candidate until quotas are applied: 48 bytes (and its packed scores). Candidates are
- * numbered in model-code order, so the index is the last tie-breaker. */
+/* What a run keeps per candidate until quotas are applied: 48 bytes, and its packed scores
+ * (run_state.scores). Candidates are numbered in model-code order, so the index is the last
+ * tie-breaker. */
 typedef struct cand {
     long long id;
     double total;
