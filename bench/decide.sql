@@ -4,7 +4,7 @@
 -- 0.01 as dvk.round does; an ineligible model gets total 0 and no scores, as in dvk; the same
 -- outcomes, rank (eligible first, total, then huong-loi, then code) and quota (1000
 -- tieu-bieu, the overflow demoted to cong-nhan). Writes bench_results and bench_scores (one
--- row per eligible model and criterion, as dvk writes result_scores) in one transaction,
+-- row per eligible model and criterion, as dvk's result_scores view shows them) in one transaction,
 -- then prints the outcome counts and the sum of totals.
 DROP TABLE IF EXISTS bench_results;
 DROP TABLE IF EXISTS bench_scores;

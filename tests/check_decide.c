@@ -434,6 +434,60 @@ START_TEST(test_frozen_record)
 }
 END_TEST
 
+/* A run made final, its file taken back to schema version 5 (score rows) and opened again
+ * (migration 6 packs them into results.scores): its explanations are the same bytes, its
+ * digest the one version 5's rows give and the one recorded at finalize, dvk verify passes. */
+START_TEST(test_scores_migrated)
+{
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    dvk_error err;
+    dvk_error_clear(&err);
+    const dvk_finalize_opts o = {.scripts_dir = scripts};
+    ck_assert_msg(dvk_runs_finalize_opts(store, 1, "12", "2023-12-20", "t", &o, &err) == DVK_OK, "%s", err.msg);
+    decide("huyen", NULL, 0, &sum);   /* run 2 stays a draft */
+    /* the explanations as decided; the runs' digests over version 5's score rows */
+    static const char *const codes[] = {"H1", "H2", "H3", "H4", "K1", "K2"};
+    char *v5[2][6], digest[2][65];
+    for (int run = 1; run <= 2; run++)
+        for (int i = 0; i < 6; i++) {
+            v5[run - 1][i] = dvk_runs_explain_text(store, run, codes[i], &err);
+            ck_assert_msg(v5[run - 1][i] != NULL, "%s", err.msg);
+        }
+    tu_store_to_v5(store);
+    /* 5 eligible candidates (H4 fails its gate) with 2 criteria, in each run */
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM main.result_scores"), 20);
+    for (int run = 1; run <= 2; run++)
+        ck_assert_int_eq(dvk_store_run_digest(store, run, digest[run - 1], &err), DVK_OK);
+    expect_text("SELECT digest FROM runs WHERE id = 1", digest[0]);
+    char *path = strdup(dvk_store_path(store));
+    dvk_store_close(store);
+    store = dvk_store_open(path, 0, &err);
+    free(path);
+    ck_assert_msg(store != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(store), 6);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM result_scores"), 20);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results WHERE scores IS NULL"), 2);   /* H4 */
+    for (int run = 1; run <= 2; run++) {
+        for (int i = 0; i < 6; i++) {
+            char *now = dvk_runs_explain_text(store, run, codes[i], &err);
+            ck_assert_msg(now != NULL, "%s", err.msg);
+            ck_assert_str_eq(now, v5[run - 1][i]);
+            free(now);
+            free(v5[run - 1][i]);
+        }
+        char d[65];
+        ck_assert_int_eq(dvk_store_run_digest(store, run, d, &err), DVK_OK);
+        ck_assert_str_eq(d, digest[run - 1]);
+    }
+    ck_assert_msg(dvk_store_verify(store, &err) == DVK_OK, "%s", err.msg);
+    /* a new run of the same data stores the same scores as the migrated draft */
+    decide("huyen", NULL, 0, &sum);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results a JOIN results b ON b.model = a.model"
+                                   " AND b.run = 3 WHERE a.run = 2 AND a.scores IS b.scores"), 6);
+}
+END_TEST
+
 /* decide keeps a digest of what it read; finalize refuses when it changed since, and
  * refuses a script that changed since, writing nothing. */
 START_TEST(test_frozen_inputs)
@@ -1112,6 +1166,7 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_diff_reason_and_total);
     tcase_add_test(tc, test_summary_text);
     tcase_add_test(tc, test_frozen_record);
+    tcase_add_test(tc, test_scores_migrated);
     tcase_add_test(tc, test_frozen_inputs);
     tcase_add_test(tc, test_inputs_by_id);
     suite_add_tcase(s, tc);

@@ -1,11 +1,15 @@
 /* check_store.c: schema creation and versions, foreign files, immutability of final runs,
  * the audit hash chain, busy handling, SHA-256 test vectors, fingerprints and receipts. */
 #include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dvk/buf.h"
+#include "dvk/scores.h"
 #include "dvk/sha256.h"
 #include "dvk/store.h"
 #include "testutil.h"
@@ -28,16 +32,17 @@ static void seed(dvk_store *s)
                "        ('M2','Mô hình 2','mo hinh 2','p/a','p','ca-nhan','mo-hinh','kt','huyen',2023,'moi');"
                "INSERT INTO runs(id,province,year,level,script_path,scripts,started_at) VALUES"
                " (1,'p',2023,'huyen','scripts/provinces/p.lua','{}','2023-12-31T00:00:00Z');"
-               "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,rank,recognised,exemplary,proposed)"
-               " VALUES (1,1,1,80,'cong-nhan',1,1,1,0,0),(1,2,1,60,'khong',2,2,0,0,0);"
-               "INSERT INTO result_scores(run,model,criterion,points,max) VALUES (1,1,'hq',30,30);");
+               "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,rank,recognised,exemplary,proposed,scores)"
+               " VALUES (1,1,1,80,'cong-nhan',1,1,1,0,0,(SELECT dvk_scores_pack('hq',30,30,NULL,0))),"
+               " (1,2,1,60,'khong',2,2,0,0,0,NULL);");
 }
 
-/* What migration 5 changes, undone: results and result_scores as migration 1 made them
- * (rowid tables; migration 5 rebuilds them WITHOUT ROWID), their rows kept in the order they
- * are in, and no models_pyc index. */
+/* What migrations 6 and 5 change, undone: results and result_scores as migration 1 made them
+ * (rowid tables; migration 5 rebuilds them WITHOUT ROWID, migration 6 packs the scores into
+ * results), their rows kept in the order they are in, and no models_pyc index. */
 static void results_to_v1(dvk_store *s)
 {
+    tu_store_to_v5(s);
     exec_ok(s, "DROP INDEX models_pyc;"
                "CREATE TEMP TABLE keep_r AS SELECT * FROM results ORDER BY run, model;"
                "CREATE TEMP TABLE keep_s AS SELECT run, model, criterion, points, max, note"
@@ -133,7 +138,11 @@ START_TEST(creates_schema)
     dvk_store *s = tu_store(&dir);
     ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('units','fields','models',"
-                               "'appraisals','runs','results','result_scores','audit_log','current_runs','appraisers')"), 10);
+                               "'appraisals','runs','results','audit_log','current_runs','appraisers')"), 9);
+    /* result_scores: no table (version 6), a view of this connection's own */
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'result_scores'"), 0);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_temp_master WHERE type = 'view'"
+                               " AND name = 'result_scores'"), 1);
     ck_assert_int_eq(tu_int(s, "PRAGMA foreign_keys"), 1);
     ck_assert_int_eq(tu_int(s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     char *path = strdup(dvk_store_path(s));
@@ -228,8 +237,9 @@ START_TEST(migrates_results_without_rowid)
         dvk_store *s = tu_store(&dirs[i]);
         seed(s);
         /* stored after 'hq', sorts before it: the stored order is not the key's */
-        exec_ok(s, "INSERT INTO result_scores(run,model,criterion,points,max,note,pos)"
-                   " VALUES (1,1,'aa',5,10,'x',1)");
+        exec_ok(s, "UPDATE results SET scores = (WITH v(c, p, m, n, pos) AS (VALUES"
+                   " ('aa',5,10,'x',1), ('hq',30,30,NULL,0)) SELECT dvk_scores_pack(c, p, m, n, pos)"
+                   " FROM v) WHERE run = 1 AND model = 1");
         if (i == 1) {
             results_to_v1(s);
             exec_ok(s, "PRAGMA user_version = 4");
@@ -243,7 +253,7 @@ START_TEST(migrates_results_without_rowid)
             ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
         }
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                   " ('results', 'result_scores') AND sql LIKE '%WITHOUT ROWID'"), 2);
+                                   " ('results', 'result_scores') AND sql LIKE '%WITHOUT ROWID'"), 1);
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'models_pyc'"), 1);
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM results"), 2);
         ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores"), 2);
@@ -254,7 +264,7 @@ START_TEST(migrates_results_without_rowid)
         ck_assert_int_eq(dvk_store_run_digest(s, 1, digest[i], &err), DVK_OK);
         finalize(s);
         char *msg = NULL;
-        ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "UPDATE result_scores SET points = 0",
+        ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "UPDATE results SET scores = NULL",
                                       NULL, NULL, &msg), SQLITE_OK);
         ck_assert_msg(msg && strstr(msg, "run is final"), "%s", msg ? msg : "");
         sqlite3_free(msg);
@@ -263,6 +273,268 @@ START_TEST(migrates_results_without_rowid)
         free(dirs[i]);
     }
     ck_assert_str_eq(digest[0], digest[1]);
+}
+END_TEST
+
+/* The packed format is the documented one (scores.h), byte for byte, and every double comes
+ * back with the same bits: -0.0, a subnormal, 0.1 + 0.2, NaN's payload. */
+START_TEST(scores_pack_exact)
+{
+    dvk_buf b = DVK_BUF_INIT;
+    ck_assert_int_eq(dvk_scores_begin(&b), 0);
+    ck_assert_int_eq(dvk_scores_pack(&b, "a", 1.0, 2.0, NULL, 3), 0);
+    static const unsigned char want[] = {
+        0x01,                                                   /* version */
+        0x01, 0x00, 0x00, 0x00, 'a',                            /* criterion */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x3f,         /* 1.0 */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,         /* 2.0 */
+        0xff, 0xff, 0xff, 0xff,                                 /* no note */
+        0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,         /* pos */
+    };
+    ck_assert_uint_eq(b.len, sizeof want);
+    ck_assert_int_eq(memcmp(b.p, want, sizeof want), 0);
+    volatile double tenth = 0.1, fifth = 0.2;
+    const double pts[] = {-0.0, 4.9e-324, tenth + fifth, DBL_MAX, NAN, -1.0 / 3};
+    const char *notes[] = {"", "ghi chú \xe2\x80\x94 đạt", NULL, "x", NULL, "n"};
+    const long long pos[] = {0, -1, (long long)1 << 40, INT64_MAX, INT64_MIN, 7};
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(dvk_scores_pack(&b, i % 2 ? "tiêu-chí" : "hq", pts[i], 100 - i, notes[i], pos[i]), 0);
+    /* read from a copy of exactly its size: a read past the end is a sanitizer error */
+    unsigned char *copy = malloc(b.len);
+    memcpy(copy, b.p, b.len);
+    dvk_scores_iter it;
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_scores_open(&it, copy, b.len, &err), DVK_OK);
+    dvk_score sc;
+    ck_assert_int_eq(dvk_scores_next(&it, &sc, &err), 1);
+    ck_assert(sc.criterion_len == 1 && sc.criterion[0] == 'a' && sc.points == 1.0 && sc.max == 2.0);
+    ck_assert(sc.note == NULL && sc.pos == 3);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(dvk_scores_next(&it, &sc, &err), 1);
+        const char *crit = i % 2 ? "tiêu-chí" : "hq";
+        ck_assert_uint_eq(sc.criterion_len, strlen(crit));
+        ck_assert_int_eq(memcmp(sc.criterion, crit, strlen(crit)), 0);
+        ck_assert_int_eq(memcmp(&sc.points, &pts[i], sizeof(double)), 0);
+        ck_assert(sc.max == 100 - i);
+        if (notes[i]) {
+            ck_assert_ptr_nonnull(sc.note);
+            ck_assert_uint_eq(sc.note_len, strlen(notes[i]));
+            ck_assert_int_eq(memcmp(sc.note, notes[i], sc.note_len), 0);
+        } else {
+            ck_assert_ptr_null(sc.note);
+        }
+        ck_assert(sc.pos == pos[i]);
+    }
+    ck_assert_int_eq(dvk_scores_next(&it, &sc, &err), 0);
+    ck_assert_int_eq(dvk_scores_count(copy, b.len, &err), 7);
+    free(copy);
+    dvk_buf_free(&b);
+}
+END_TEST
+
+/* A blob is input that may have been edited: a prefix that cuts an entry, another version,
+ * a length beyond the end (up to 2^32 - 1) is refused, and nothing is read past the blob. */
+START_TEST(scores_malformed_refused)
+{
+    dvk_buf b = DVK_BUF_INIT;
+    dvk_scores_begin(&b);
+    size_t ends[3];
+    ends[0] = b.len;
+    dvk_scores_pack(&b, "hq", 30, 30, "tốt", 0);
+    ends[1] = b.len;
+    dvk_scores_pack(&b, "b", 5, 10, NULL, 1);
+    ends[2] = b.len;
+    dvk_error err;
+    for (size_t n = 0; n <= b.len; n++) {
+        unsigned char *copy = malloc(n ? n : 1);
+        memcpy(copy, b.p, n);
+        dvk_error_clear(&err);
+        long long want = -1;
+        for (int k = 0; k < 3; k++)
+            if (n == ends[k])
+                want = k;
+        ck_assert_msg(dvk_scores_count(copy, n, &err) == want, "prefix of %zu bytes", n);
+        if (want < 0)
+            ck_assert_int_eq(err.code, DVK_EDATA);
+        free(copy);
+    }
+    unsigned char bad[256];
+    ck_assert_uint_le(b.len, sizeof bad);
+    memcpy(bad, b.p, b.len);
+    bad[0] = 2;   /* another version */
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_scores_count(bad, b.len, &err), -1);
+    ck_assert_msg(strstr(err.msg, "version 2"), "%s", err.msg);
+    const uint32_t huge[] = {0xffffffffu, 0xfffffffeu, 0x7fffffffu, 0x80000000u, 200};
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        for (int field = 0; field < 2; field++) {   /* the criterion's length, the note's */
+            memcpy(bad, b.p, b.len);
+            size_t at = field == 0 ? 1 : 1 + 4 + 2 + 16;
+            for (int k = 0; k < 4; k++)
+                bad[at + k] = (unsigned char)(huge[i] >> (8 * k));
+            unsigned char *copy = malloc(b.len);
+            memcpy(copy, bad, b.len);
+            dvk_error_clear(&err);
+            ck_assert_msg(dvk_scores_count(copy, b.len, &err) == -1, "length %u at %zu", huge[i], at);
+            free(copy);
+        }
+    }
+    /* random bytes changed (a fixed sequence, the same every run): every entry read stays
+     * inside the blob (each copy has exactly its size: a sanitizer sees any read past it) */
+    unsigned long long seed = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 20000; round++) {
+        unsigned char *copy = malloc(b.len);
+        memcpy(copy, b.p, b.len);
+        for (int k = 0; k < 1 + round % 4; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            copy[(seed >> 33) % b.len] = (unsigned char)(seed >> 17);
+        }
+        size_t n = round % 3 ? b.len : (size_t)(seed >> 40) % (b.len + 1);
+        dvk_scores_iter it2;
+        dvk_score sc2;
+        dvk_error_clear(&err);
+        if (dvk_scores_open(&it2, copy, n, &err) == DVK_OK) {
+            int r2;
+            while ((r2 = dvk_scores_next(&it2, &sc2, &err)) == 1) {
+                ck_assert((const unsigned char *)sc2.criterion + sc2.criterion_len <= copy + n);
+                ck_assert(!sc2.note || (const unsigned char *)sc2.note + sc2.note_len <= copy + n);
+            }
+            ck_assert_int_eq(dvk_scores_next(&it2, &sc2, &err), 0);   /* stays at the end */
+        }
+        free(copy);
+    }
+    /* through SQL: an error, never a partial list; NULL and the version byte alone: no row */
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    sqlite3 *db = dvk_store_db(s);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM dvk_scores(?1)", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, b.p, (int)b.len, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+    sqlite3_reset(st);
+    sqlite3_bind_blob(st, 1, b.p, (int)b.len - 1, SQLITE_STATIC);
+    ck_assert_int_ne(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_msg(strstr(sqlite3_errmsg(db), "packed scores"), "%s", sqlite3_errmsg(db));
+    sqlite3_reset(st);
+    sqlite3_bind_null(st, 1);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+    sqlite3_reset(st);
+    sqlite3_bind_blob(st, 1, b.p, 1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    ck_assert_int_ne(sqlite3_exec(db, "SELECT * FROM dvk_scores", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING dvk_scores", NULL, NULL, NULL), SQLITE_OK);
+    /* the view is read-only */
+    ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO result_scores VALUES (1,1,'a',1,1,NULL,0)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+    dvk_buf_free(&b);
+}
+END_TEST
+
+/* Migration 6: a version-5 file's score rows become each model's packed scores, in pos
+ * order, with the same bits; a run made final at version 5 keeps its digest (dvk verify
+ * passes), the rows read back through result_scores are the same text, and the final run's
+ * scores still cannot be changed. */
+START_TEST(migrates_scores_packed)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    tu_store_to_v5(s);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'result_scores'"), 1);
+    /* pos not in the key's order; doubles that print long; a note '' beside NULL */
+    exec_ok(s, "INSERT INTO result_scores(run,model,criterion,points,max,note,pos) VALUES"
+               " (1,1,'x',0.1 + 0.2,1.0 / 3,'ghi chú',2), (1,1,'b',4.9e-324,1e308,'',1)");
+    finalize(s);   /* at version 5: the digest over the table */
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_msg(dvk_store_verify(s, &err) == DVK_OK, "%s", err.msg);
+    static const char *const rows =
+        "SELECT group_concat(quote(run)||'|'||quote(model)||'|'||quote(criterion)||'|'||quote(points)"
+        "||'|'||quote(max)||'|'||quote(note)||'|'||quote(pos), ';') FROM (SELECT * FROM result_scores"
+        " ORDER BY run, model, pos)";
+    sqlite3_stmt *st = dvk_store_prepare(s, rows, &err);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    char *before = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), 6);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'result_scores'"
+                               " OR name LIKE 'scores_final%'"), 0);
+    st = dvk_store_prepare(s, rows, &err);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), before);
+    sqlite3_finalize(st);
+    ck_assert_int_eq(tu_int(s, "SELECT points = 0.1 + 0.2 AND max = 1.0 / 3 FROM result_scores WHERE criterion = 'x'"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT (SELECT group_concat(criterion) FROM dvk_scores(scores)) = 'hq,b,x'"
+                               " FROM results WHERE run = 1 AND model = 1"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT scores IS NULL FROM results WHERE run = 1 AND model = 2"), 1);
+    dvk_error_clear(&err);
+    ck_assert_msg(dvk_store_verify(s, &err) == DVK_OK, "%s", err.msg);
+    char digest[65];
+    ck_assert_int_eq(dvk_store_run_digest(s, 1, digest, &err), DVK_OK);
+    st = dvk_store_prepare(s, "SELECT digest FROM runs WHERE id = 1", &err);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), digest);
+    sqlite3_finalize(st);
+    char *msg = NULL;
+    ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "UPDATE results SET scores = NULL WHERE run = 1",
+                                  NULL, NULL, &msg), SQLITE_OK);
+    ck_assert_msg(msg && strstr(msg, "run is final"), "%s", msg ? msg : "");
+    sqlite3_free(msg);
+    dvk_store_close(s);
+    /* read-only opens see the same rows */
+    s = dvk_store_open(path, DVK_STORE_READONLY, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    st = dvk_store_prepare(s, rows, &err);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), before);
+    sqlite3_finalize(st);
+    dvk_store_close(s);
+    free(before);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Behind the triggers' back, a final run's scores swapped between two models or one byte
+ * changed: verify names the run. */
+START_TEST(verify_detects_scores_tampering)
+{
+    const char *edits[] = {
+        "UPDATE results SET scores = (SELECT scores FROM results WHERE run = 1 AND model = 1)"
+        " WHERE run = 1 AND model = 2",
+        /* 30 points become 31: the top byte of the double, 0x3e, made 0x3f */
+        "UPDATE results SET scores = CAST(substr(scores, 1, 13) || X'3f' || substr(scores, 15) AS BLOB)"
+        " WHERE run = 1 AND model = 1",
+        "UPDATE results SET scores = substr(scores, 1, length(scores) - 1) WHERE run = 1 AND model = 1",
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char *dir;
+        dvk_store *s = tu_store(&dir);
+        seed(s);
+        finalize(s);
+        exec_ok(s, "DROP TRIGGER results_final_update");
+        exec_ok(s, edits[i]);
+        dvk_error err;
+        dvk_error_clear(&err);
+        ck_assert_msg(dvk_store_verify(s, &err) == DVK_EDATA, "not seen: %s", edits[i]);
+        ck_assert_msg(strstr(err.msg, "run 1") || strstr(err.msg, "packed scores"), "%s", err.msg);
+        dvk_store_close(s);
+        tu_rmdir(dir);
+        free(dir);
+    }
 }
 END_TEST
 
@@ -371,8 +643,9 @@ START_TEST(final_run_immutable)
         "DELETE FROM results WHERE run = 1",
         "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,recognised,exemplary,proposed)"
         " VALUES (1,2,1,99,'x',0,1,1,1)",
-        "UPDATE result_scores SET points = 0",
-        "DELETE FROM result_scores",
+        "UPDATE results SET scores = NULL WHERE run = 1",
+        "UPDATE results SET scores = (SELECT dvk_scores_pack('hq',0,30,NULL,0)) WHERE run = 1 AND model = 1",
+        "UPDATE results SET scores = substr(scores, 1, 5) || X'00' || substr(scores, 7) WHERE run = 1",
         "UPDATE runs SET status = 'draft' WHERE id = 1",
         "DELETE FROM runs WHERE id = 1",
         "UPDATE audit_log SET actor = 'x'",
@@ -646,6 +919,10 @@ Suite *store_suite(void)
     tcase_add_test(tc, migrates_v1_to_v2);
     tcase_add_test(tc, migrates_appraisals_to_levels);
     tcase_add_test(tc, migrates_results_without_rowid);
+    tcase_add_test(tc, migrates_scores_packed);
+    tcase_add_test(tc, scores_pack_exact);
+    tcase_add_test(tc, scores_malformed_refused);
+    tcase_add_test(tc, verify_detects_scores_tampering);
     tcase_add_test(tc, revocations_immutable);
     tcase_add_test(tc, missing_file_without_create);
     tcase_add_test(tc, newer_schema_refused);

@@ -285,9 +285,12 @@ static int dot_schema(repl *r, int argc, char **argv)
     dvk_error err;
     dvk_error_clear(&err);
     sqlite3_stmt *st = dvk_store_prepare(db,
-        argc > 1 ? "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name = ?"
+        /* the file's schema and the connection's own view result_scores (store.h) */
+        argc > 1 ? "SELECT sql FROM (SELECT * FROM sqlite_master UNION ALL SELECT * FROM"
+                   " sqlite_temp_master) WHERE sql IS NOT NULL AND tbl_name = ?"
                    " ORDER BY type <> 'table', type, name"
-                 : "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"
+                 : "SELECT sql FROM (SELECT * FROM sqlite_master UNION ALL SELECT * FROM"
+                   " sqlite_temp_master) WHERE sql IS NOT NULL"
                    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
                    " ORDER BY tbl_name, type <> 'table', type, name",
         &err);

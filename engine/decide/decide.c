@@ -1,7 +1,7 @@
 /* decide.c: a recognition run: candidates streamed from SQLite through the province script,
- * ranks, quotas, and the run stored whole in one transaction (runs, results, result_scores,
- * audit); the summary as text. Listing, explaining, finalizing and diffing runs are in
- * runs.c; level names in levels.c. */
+ * ranks, quotas, and the run stored whole in one transaction (runs, results with their
+ * packed scores, audit); the summary as text. Listing, explaining, finalizing and diffing
+ * runs are in runs.c; level names in levels.c. */
 #include "dvk/decide.h"
 
 #include <math.h>
@@ -15,6 +15,7 @@
 #include "dvk/json.h"
 #include "dvk/runs.h"
 #include "dvk/sandbox.h"
+#include "dvk/scores.h"
 #include "dvk/script.h"
 #include "dvk/units.h"
 
@@ -22,8 +23,8 @@
 
 /* A run's candidates wait for the quotas and the ranks in a temporary table, temp.dvk_cand:
  * one row per candidate in model-code order (k, from 0, the last tie-breaker), with its
- * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit) and the
- * reasons. SQLite sorts them for each quota and for the ranks (spilling to temporary files
+ * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit), the
+ * reasons and its packed scores (dvk/scores.h). SQLite sorts them for each quota and for the ranks (spilling to temporary files
  * past its cache) and the results are written from them by one INSERT ... SELECT, so that a
  * run's memory stays the same whatever the number of its candidates. Only the interned unit
  * codes (at most the province's units) are held in memory. The tables live in the run's
@@ -33,7 +34,7 @@ static const char *CAND_TABLES =
     " DROP TABLE IF EXISTS temp.dvk_gate;"
     "CREATE TEMP TABLE dvk_cand (k INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
     " eligible INTEGER NOT NULL, total REAL NOT NULL, gate INTEGER, outcome INTEGER NOT NULL,"
-    " unit INTEGER NOT NULL, reason TEXT, qtext TEXT, ndem INTEGER NOT NULL,"
+    " unit INTEGER NOT NULL, reason TEXT, qtext TEXT, ndem INTEGER NOT NULL, scores BLOB,"
     " t0 REAL, t1 REAL, t2 REAL, t3 REAL, t4 REAL, t5 REAL, t6 REAL, t7 REAL, t8 REAL, t9 REAL,"
     " t10 REAL, t11 REAL, t12 REAL, t13 REAL, t14 REAL, t15 REAL);"
     "CREATE TEMP TABLE dvk_outcome (i INTEGER PRIMARY KEY, id TEXT NOT NULL,"
@@ -272,13 +273,15 @@ static void rank_window(const run_state *r, dvk_buf *sql)
  * many VALUES rows (a statement's fixed cost, its transaction and statement-journal steps,
  * its cursors, paid once for BATCH_ROWS rows); the rows left at the end go one by one. */
 #define BATCH_ROWS 32
-#define BATCH_COLS 26
+#define BATCH_COLS (11 + CAND_TB_MAX)
 
 typedef struct batch_val {
-    int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_NULL */
+    int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_BLOB
+                               (off, len), SQLITE_NULL */
     long long i;
     double d;
-    size_t off;             /* of the text in batch.text, NUL-terminated */
+    size_t off;             /* of the text in batch.text, NUL-terminated; of the blob */
+    size_t len;             /* of the blob */
 } batch_val;
 
 typedef struct batch {
@@ -349,6 +352,18 @@ static void batch_text(batch *b, int col, const char *text)
     }
 }
 
+/* bytes NULL or n 0: an SQL NULL */
+static void batch_blob(batch *b, int col, const void *bytes, size_t n)
+{
+    batch_val *v = bv(b, col);
+    v->type = bytes && n ? SQLITE_BLOB : SQLITE_NULL;
+    if (bytes && n) {
+        v->off = b->text.len;
+        v->len = n;
+        dvk_buf_add(&b->text, bytes, n);
+    }
+}
+
 /* Write rows [from, to) held in b with st (whose parameters are (to - from) rows). */
 static int batch_step(dvk_store *s, batch *b, sqlite3_stmt *st, int from, int to,
                       const char *what, dvk_error *err)
@@ -362,6 +377,8 @@ static int batch_step(dvk_store *s, batch *b, sqlite3_stmt *st, int from, int to
             sqlite3_bind_double(st, k, v->d);
         else if (v->type == SQLITE_TEXT)
             sqlite3_bind_text(st, k, b->text.p + v->off, -1, SQLITE_STATIC);
+        else if (v->type == SQLITE_BLOB)
+            sqlite3_bind_blob(st, k, b->text.p + v->off, (int)v->len, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, k);
     }
@@ -640,8 +657,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     r.units.last = -1;
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *st = NULL;
-    batch *ins_score = NULL;   /* not in a dry run */
-    batch *ins_cand = NULL;
+    batch *ins_cand = NULL;    /* rows of temp.dvk_cand */
+    dvk_buf packed = DVK_BUF_INIT;  /* a candidate's scores (not in a dry run) */
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
     long long nmissing = 0;
@@ -767,13 +784,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             goto done;
         }
         run = sqlite3_last_insert_rowid(dvk_store_db(s));
-        if (!(ins_score = malloc(sizeof *ins_score))) {
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
-            goto done;
-        }
-        if ((rc = batch_open(s, ins_score, "result_scores(run, model, criterion, points, max,"
-                                           " note, pos)", 7, err)) != DVK_OK)
-            goto done;
     } else {
         /* a dry run writes only its temporary tables, rolled back at the end */
         if ((rc = savepoint(s, 0, err)) != DVK_OK)
@@ -826,11 +836,11 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     {
         char head[512];
         int len = snprintf(head, sizeof head, "temp.dvk_cand(k, id, eligible, total, gate, outcome,"
-                           " unit, reason, qtext, ndem");
+                           " unit, reason, qtext, ndem, scores");
         for (int t = 0; t < r.ntb; t++)
             len += snprintf(head + len, sizeof head - (size_t)len, ", t%d", t);
         snprintf(head + len, sizeof head - (size_t)len, ")");
-        if ((rc = batch_open(s, ins_cand, head, 10 + r.ntb, err)) != DVK_OK)
+        if ((rc = batch_open(s, ins_cand, head, 11 + r.ntb, err)) != DVK_OK)
             goto done;
     }
 
@@ -917,9 +927,24 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         batch_text(ins_cand, 7, ev.reason);
         batch_text(ins_cand, 8, NULL);
         batch_int(ins_cand, 9, 0);
+        /* its scores, packed (dvk/scores.h), written with its result; none scored: NULL */
+        dvk_buf_reset(&packed);
+        for (int ci = 0; !o->dry_run && ev.eligible && ci < p->ncriteria; ci++) {
+            if (isnan(ev.points[ci]))
+                continue;
+            if (packed.len == 0)
+                dvk_scores_begin(&packed);
+            dvk_scores_pack(&packed, p->criteria[ci].id, ev.points[ci], p->criteria[ci].max,
+                            ev.notes[ci], ci);
+        }
+        if (packed.oom) {
+            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
+        batch_blob(ins_cand, 10, packed.p, packed.len);
         for (int t = 0; t < r.ntb; t++) {
             double v = ev.points[r.tb_crit[t]];
-            batch_double(ins_cand, 10 + t, isnan(v) ? -1 : v);
+            batch_double(ins_cand, 11 + t, isnan(v) ? -1 : v);
         }
         if ((rc = batch_row(s, ins_cand, "holding the candidates", err)) != DVK_OK)
             goto done;
@@ -939,21 +964,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             if (!has && nmissing++ < 10)
                 dvk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", code);
         }
-        if (ins_score && ev.eligible) {
-            for (int ci = 0; ci < p->ncriteria; ci++) {
-                if (isnan(ev.points[ci]))
-                    continue;
-                batch_int(ins_score, 0, run);
-                batch_int(ins_score, 1, id);
-                batch_text(ins_score, 2, p->criteria[ci].id);
-                batch_double(ins_score, 3, ev.points[ci]);
-                batch_double(ins_score, 4, p->criteria[ci].max);
-                batch_text(ins_score, 5, ev.notes[ci]);
-                batch_int(ins_score, 6, ci);
-                if ((rc = batch_row(s, ins_score, "saving scores", err)) != DVK_OK)
-                    goto done;
-            }
-        }
         if (o->progress && r.n % 500 == 0)
             o->progress(o->progress_ud, (long long)r.n, total_cands);
     }
@@ -961,8 +971,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         rc = dvk_store_fail(s, step, err, "reading candidates");
         goto done;
     }
-    if (ins_score && (rc = batch_flush(s, ins_score, "saving scores", err)) != DVK_OK)
-        goto done;
     if ((rc = batch_flush(s, ins_cand, "holding the candidates", err)) != DVK_OK)
         goto done;
     if (o->progress)
@@ -1037,13 +1045,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
          * reason, and after a second demotion follow it */
         dvk_buf q = DVK_BUF_INIT;
         dvk_buf_adds(&q, "INSERT INTO results(run, model, eligible, gate, total, outcome,"
-                            " outcome_index, rank, recognised, exemplary, proposed, reason)"
+                            " outcome_index, rank, recognised, exemplary, proposed, reason,"
+                            " scores)"
                             " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id, c.outcome, c.rank,"
                             " o.recognised, o.exemplary, o.propose AND c.eligible AND NOT ?2,"
                             " CASE c.ndem WHEN 0 THEN c.reason WHEN 1 THEN c.qtext"
-                            " ELSE coalesce(c.reason || '; ', '') || c.qtext END"
+                            " ELSE coalesce(c.reason || '; ', '') || c.qtext END, c.scores"
                             " FROM (SELECT k, id, eligible, total, gate, outcome, reason, qtext,"
-                            " ndem, ");
+                            " ndem, scores, ");
         rank_window(&r, &q);
         dvk_buf_adds(&q, " AS rank FROM temp.dvk_cand) c"
                             " JOIN temp.dvk_outcome o ON o.i = c.outcome"
@@ -1136,7 +1145,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         st = NULL;
         sqlite3_finalize(cands);
         cands = NULL;
-        batch_close(ins_score);
         batch_close(ins_cand);
         DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, 1, err)
@@ -1154,10 +1162,7 @@ done:
     sqlite3_finalize(scored);
     dvk_buf_free(&missing);
     sqlite3_finalize(cands);
-    if (ins_score) {
-        batch_close(ins_score);
-        free(ins_score);
-    }
+    dvk_buf_free(&packed);
     if (ins_cand) {
         batch_close(ins_cand);
         free(ins_cand);

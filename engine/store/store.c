@@ -10,6 +10,7 @@
 
 #include "dvk/buf.h"
 #include "dvk/json.h"
+#include "dvk/scores.h"
 #include "dvk/sha256.h"
 #include "dvk/text.h"
 
@@ -49,8 +50,9 @@ static const char *const MODEL_INDEXES[][2] = {
     " BEGIN SELECT RAISE(ABORT, 'a final run''s record cannot be changed'); END;"
 
 /* A final run's results and scores cannot be changed (migration 1; recreated by migration 5
- * over the rebuilt tables, the same text). */
-#define RESULTS_TRIGGERS                                                                      \
+ * over the rebuilt tables, the same text; migration 6 recreates the results' three over the
+ * table that holds the scores too). */
+#define RESULTS_ONLY_TRIGGERS                                                                 \
     "CREATE TRIGGER results_final_insert BEFORE INSERT ON results"                            \
     " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"         \
@@ -59,7 +61,9 @@ static const char *const MODEL_INDEXES[][2] = {
     " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"         \
     "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"                            \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
-    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"         \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+#define RESULTS_TRIGGERS                                                                      \
+    RESULTS_ONLY_TRIGGERS                                                                     \
     "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"                       \
     " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
@@ -348,6 +352,41 @@ static const char *const migrations[] = {
     "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
     RESULTS_TRIGGERS
     IDX_MODELS_PYC ";",
+    /* 6: a model's scores packed into one value, results.scores (scores.h: the format; NULL
+     * when the model has none), instead of one result_scores row per criterion with its own
+     * trigger and foreign-key checks. Existing rows are packed in pos order; result_scores is
+     * dropped (every connection reads it back through a TEMP VIEW of that name, scores.h).
+     * The table is rebuilt (an UPDATE of a final run's rows would be refused by its
+     * triggers), with the same keys, index and results triggers. */
+    "DROP TRIGGER results_final_insert; DROP TRIGGER results_final_update;"
+    " DROP TRIGGER results_final_delete; DROP TRIGGER scores_final_insert;"
+    " DROP TRIGGER scores_final_update; DROP TRIGGER scores_final_delete;"
+    "DROP INDEX results_model;"
+    "CREATE TABLE results_v6 ("
+    "  run INTEGER NOT NULL REFERENCES runs(id),"
+    "  model INTEGER NOT NULL REFERENCES models(id),"
+    "  eligible INTEGER NOT NULL,"
+    "  gate TEXT,"
+    "  total REAL NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  outcome_index INTEGER NOT NULL,"
+    "  rank INTEGER,"
+    "  recognised INTEGER NOT NULL,"
+    "  exemplary INTEGER NOT NULL,"
+    "  proposed INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  scores BLOB,"
+    "  PRIMARY KEY (run, model)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO results_v6 SELECT r.run, r.model, r.eligible, r.gate, r.total, r.outcome,"
+    " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.reason,"
+    " (SELECT dvk_scores_pack(x.criterion, x.points, x.max, x.note, x.pos) FROM result_scores x"
+    "  WHERE x.run = r.run AND x.model = r.model) FROM results r;"
+    "DROP TABLE result_scores;"
+    "DROP TABLE results;"
+    "ALTER TABLE results_v6 RENAME TO results;"
+    "CREATE INDEX results_model ON results(model);"
+    RESULTS_ONLY_TRIGGERS,
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -516,6 +555,8 @@ static int check_schema(dvk_store *s, int version, dvk_error *err)
     int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc == SQLITE_OK)
         rc = dvk_text_register(mem);
+    if (rc == SQLITE_OK)
+        rc = dvk_scores_register(mem);   /* migration 6 packs scores */
     for (int v = 0; rc == SQLITE_OK && v < version && v < N_MIGRATIONS; v++)
         rc = sqlite3_exec(mem, migrations[v], NULL, NULL, NULL);
     if (rc == SQLITE_OK)
@@ -620,6 +661,10 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
         dvk_store_fail(s, sqlite3_errcode(s->db), err, "registering the vi collation");
         goto fail;
     }
+    if (dvk_scores_register(s->db) != SQLITE_OK) {
+        dvk_store_fail(s, sqlite3_errcode(s->db), err, "registering the scores functions");
+        goto fail;
+    }
     if (exec(s, "PRAGMA foreign_keys = ON", err, "opening the database"))
         goto fail;
     int version = 0;
@@ -630,6 +675,11 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
         goto fail;
     if (migrate(s, version, readonly, err))
         goto fail;
+    /* result_scores: the packed scores as rows, for every reader (temp: not in the schema) */
+    if (dvk_scores_view(s->db) != SQLITE_OK) {
+        dvk_store_fail(s, sqlite3_errcode(s->db), err, "opening the database");
+        goto fail;
+    }
     return s;
 fail:
     dvk_store_close(s);

@@ -1,9 +1,9 @@
 /* decide.h: recognition runs: candidates of a (province, year, level[, unit]) streamed from
- * SQLite through the province script, ranks, quotas, and the run stored whole (runs, results,
- * result_scores, audit) in one BEGIN IMMEDIATE transaction, and the summary it returns.
- * Listing, explaining, finalizing and diffing stored runs are in runs.h (included here).
- * Writes only runs, results, result_scores and audit_log (through dvk_store_audit); never
- * changes the schema. */
+ * SQLite through the province script, ranks, quotas, and the run stored whole (runs, results
+ * with each model's packed scores, audit) in one BEGIN IMMEDIATE transaction, and the summary
+ * it returns. Listing, explaining, finalizing and diffing stored runs are in runs.h (included
+ * here). Writes only runs, results (scores packed in results.scores, scores.h) and audit_log
+ * (through dvk_store_audit); never changes the schema. */
 #ifndef DVK_DECIDE_H
 #define DVK_DECIDE_H
 

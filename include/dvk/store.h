@@ -23,12 +23,14 @@
  *   results(run -> runs, model -> models, eligible 0|1, gate (id of the first failed gate or
  *           NULL), total, outcome (outcome id), outcome_index (0 = best), rank (1 = best),
  *           recognised 0|1, exemplary 0|1, proposed 0|1, reason (why not recognised / quota
- *           effect, Vietnamese text), PK(run,model))
+ *           effect, Vietnamese text), scores (version 6: the model's scores packed, scores.h;
+           NULL when it has none), PK(run,model))
  *   current_runs (view): per (province, year, level, unit) the run whose results count: the
  *           latest final run, else the latest draft.
  *   result_scores(run, model, criterion, points, max, note, pos (the criterion's place in the
- *           province's list: the order the run stored them), PK(run,model,criterion))
- *           (version 5: results and result_scores are WITHOUT ROWID tables)
+ *           province's list: the order the run stored them))   a TEMP VIEW every connection
+ *           creates over results.scores (scores.h); a table until version 6 (version 5:
+ *           results and result_scores are WITHOUT ROWID tables), dropped by migration 6
  *   audit_log(id PK, at, actor, action, detail (JSON), prev_hash, hash)
  *   revocations(id PK, run -> runs, model -> models (NULL: the whole run), decision_number,
  *           decision_date, reason, at)       (version 2) a final run or one of its models
@@ -46,7 +48,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 5
+#define DVK_SCHEMA_VERSION 6
 
 /* The page cache of every connection dvk opens (negative: KiB; SQLite's own default, 2 MiB).
  * A bulk import raises it for its work and sets it back to this. */

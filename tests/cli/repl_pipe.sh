@@ -53,6 +53,7 @@ print("printed into the file too")
 .bogus
 .province
 .tables
+.schema result_scores
 .quit
 "not reached"
 LUA

@@ -11,7 +11,7 @@
 #                     whole run every later one does too (the commit is one point in time)
 # After each kill: PRAGMA integrity_check ok, dvk opens the database (its schema check) and
 # `dvk verify` passes, the run is wholly present (its runs row, every candidate's result and
-# every criterion's score, its audit record) or wholly absent; then a re-run succeeds and is
+# its packed scores, its audit record) or wholly absent; then a re-run succeeds and is
 # whole.
 . "$SRC/tests/robust/lib.sh"
 need_sqlite3
@@ -22,7 +22,9 @@ decide() { "$DVK" --quiet --db w.db decide --province example --year 2023 --leve
 seed_example base.db 300
 fresh_copy base.db w.db
 decide >/dev/null || fail "reference decide"
-want=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results) || '|' || (SELECT count(*) FROM result_scores)")
+# scores are packed per model in results.scores: the models with scores and their bytes
+SCORES="count(scores) || ':' || total(length(scores))"
+want=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results) || '|' || (SELECT $SCORES FROM results)")
 R=${want%%|*}
 [ "$R" -gt 100 ] || fail "too few candidates for the test: $want"
 audit0=$(sqlite3 base.db "SELECT count(*) FROM audit_log")
@@ -30,12 +32,12 @@ audit0=$(sqlite3 base.db "SELECT count(*) FROM audit_log")
 # check: the database after a kill (see above); sets st=absent|present.
 check() {
   out=$(sqlite3 w.db "PRAGMA integrity_check; SELECT count(*) FROM runs;
-          SELECT (SELECT count(*) FROM results) || '|' || (SELECT count(*) FROM result_scores);
+          SELECT (SELECT count(*) FROM results) || '|' || (SELECT $SCORES FROM results);
           SELECT count(*) FROM audit_log;" | tr '\n' ' ')
   set -- $out
   [ "$1" = ok ] || fail "$label: integrity check: $out"
   case "$2|$3" in
-    "0|0|0") [ "$4" = "$audit0" ] || fail "$label: no run but the audit log grew ($out)"; st=absent ;;
+    "0|0|0:0.0") [ "$4" = "$audit0" ] || fail "$label: no run but the audit log grew ($out)"; st=absent ;;
     "1|$want") [ "$4" = $((audit0 + 1)) ] || fail "$label: a run without its audit record ($out)"
                st=present ;;
     *) fail "$label: partial run: runs $2, results|scores $3 (expected 0 or 1 and $want)" ;;
@@ -44,7 +46,7 @@ check() {
   decide >/dev/null 2>rerun.err || fail "$label: re-run failed: $(cat rerun.err)"
   r=$(sqlite3 w.db "SELECT max(id) FROM runs")
   got=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results WHERE run = $r) || '|' ||
-                             (SELECT count(*) FROM result_scores WHERE run = $r)")
+                             (SELECT $SCORES FROM results WHERE run = $r)")
   [ "$got" = "$want" ] || fail "$label: re-run stored $got, expected $want"
   "$DVK" --quiet --db w.db verify >verify.out 2>&1 || fail "$label: dvk verify after the re-run: $(cat verify.out)"
 }
