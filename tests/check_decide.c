@@ -253,7 +253,7 @@ START_TEST(test_dry_run_writes_nothing)
     ck_assert(wal1.st_size == wal0.st_size);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs"), 0);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log WHERE action = 'decide'"), 0);
-    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master WHERE type = 'table'"), 0);
     /* the same run for real: the same counts, its tables gone after the commit too */
     dvk_decide_summary real;
     decide("huyen", NULL, 0, &real);
@@ -262,7 +262,7 @@ START_TEST(test_dry_run_writes_nothing)
     ck_assert_int_eq(real.eligible, sum.eligible);
     for (int i = 0; i < sum.noutcomes; i++)
         ck_assert_int_eq(real.outcome_count[i], sum.outcome_count[i]);
-    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master"), 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master WHERE type = 'table'"), 0);
 }
 END_TEST
 
