@@ -23,25 +23,37 @@
 
 /* A run's candidates wait for the quotas and the ranks in a temporary table, temp.dvk_cand:
  * one row per candidate in model-code order (k, from 0, the last tie-breaker), with its
- * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit), the
- * reasons and its packed scores (dvk/scores.h). SQLite sorts them for each quota and for the ranks (spilling to temporary files
+ * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit) and the
+ * reasons; its packed scores (dvk/scores.h) beside, in temp.dvk_packed, so that the passes
+ * that scan and sort the candidates do not carry them; the ranks in temp.dvk_rank. SQLite sorts them for each quota and for the ranks (spilling to temporary files
  * past its cache) and the results are written from them by one INSERT ... SELECT, so that a
  * run's memory stays the same whatever the number of its candidates. Only the interned unit
  * codes (at most the province's units) are held in memory. The tables live in the run's
  * transaction: a rollback removes them, and they are dropped before it commits. */
 static const char *CAND_TABLES =
-    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_outcome;"
-    " DROP TABLE IF EXISTS temp.dvk_gate;"
+    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_packed;"
+    " DROP TABLE IF EXISTS temp.dvk_rank; DROP TABLE IF EXISTS temp.dvk_outcome;"
+    " DROP TABLE IF EXISTS temp.dvk_gate; DROP TABLE IF EXISTS temp.dvk_dem;"
+    " DROP TABLE IF EXISTS temp.dvk_qtext;"
     "CREATE TEMP TABLE dvk_cand (k INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
     " eligible INTEGER NOT NULL, total REAL NOT NULL, gate INTEGER, outcome INTEGER NOT NULL,"
-    " unit INTEGER NOT NULL, reason TEXT, qtext TEXT, ndem INTEGER NOT NULL, scores BLOB,"
+    " unit INTEGER NOT NULL, reason TEXT,"
     " t0 REAL, t1 REAL, t2 REAL, t3 REAL, t4 REAL, t5 REAL, t6 REAL, t7 REAL, t8 REAL, t9 REAL,"
     " t10 REAL, t11 REAL, t12 REAL, t13 REAL, t14 REAL, t15 REAL);"
+    "CREATE TEMP TABLE dvk_packed (k INTEGER PRIMARY KEY, scores BLOB NOT NULL);"
+    "CREATE TEMP TABLE dvk_rank (k INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
+    "CREATE TEMP TABLE dvk_dem (k INTEGER PRIMARY KEY, outcome INTEGER NOT NULL,"
+    " ndem INTEGER NOT NULL, qi INTEGER NOT NULL, unit INTEGER NOT NULL, place INTEGER NOT NULL,"
+    " prev TEXT);"
+    "CREATE TEMP TABLE dvk_qtext (qi INTEGER NOT NULL, unit INTEGER NOT NULL, head TEXT NOT NULL,"
+    " tail TEXT NOT NULL, PRIMARY KEY (qi, unit));"
     "CREATE TEMP TABLE dvk_outcome (i INTEGER PRIMARY KEY, id TEXT NOT NULL,"
     " recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL, propose INTEGER NOT NULL);"
     "CREATE TEMP TABLE dvk_gate (i INTEGER PRIMARY KEY, id TEXT NOT NULL);";
 static const char *CAND_DROP =
-    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_outcome; DROP TABLE temp.dvk_gate;";
+    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_packed; DROP TABLE temp.dvk_rank;"
+    " DROP TABLE temp.dvk_outcome; DROP TABLE temp.dvk_gate; DROP TABLE temp.dvk_dem;"
+    " DROP TABLE temp.dvk_qtext;";
 #define CAND_TB_MAX 16
 
 /* Interned strings: each text once, named by its index. */
@@ -145,45 +157,82 @@ static void tb_order(const run_state *r, const dvk_quota *q, dvk_buf *sql)
 }
 
 /* The reason a quota gives (Vietnamese): "vượt chỉ tiêu 22 mô hình "X" cấp tỉnh: xếp hạng 23,
- * chuyển xuống "Y"", or "... của <unit name>: xếp hạng 4 trong đơn vị, ..." per unit. */
-static void quota_text(const run_state *r, int qi, long long place, int unit, char *buf,
-                       size_t n)
+ * chuyển xuống "Y"", or "... của <unit name>: xếp hạng 4 trong đơn vị, ..." per unit: the
+ * text before the place (head) and after it (tail). unit: an index into r->units (per-unit
+ * quotas only). */
+static void quota_parts(const run_state *r, int qi, int unit, char *head, char *tail, size_t n)
 {
     const dvk_province *p = r->p;
     const dvk_quota *q = &p->quotas[qi];
     int oi = q->outcome_index;
     if (q->per_unit) {
         const char *un = dvk_units_name(r->tree, r->units.s[unit]);   /* code when unknown */
-        snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp hạng %lld trong đơn "
-                 "vị, chuyển xuống \"%s\"", q->max, p->outcomes[oi].name, un, place,
-                 p->outcomes[oi + 1].name);
+        snprintf(head, n, "vượt chỉ tiêu %lld mô hình \"%s\" của %s: xếp hạng ", q->max,
+                 p->outcomes[oi].name, un);
+        snprintf(tail, n, " trong đơn vị, chuyển xuống \"%s\"", p->outcomes[oi + 1].name);
     } else {
-        snprintf(buf, n, "vượt chỉ tiêu %lld mô hình \"%s\" cấp %s: xếp hạng %lld, chuyển "
-                 "xuống \"%s\"", q->max, p->outcomes[oi].name, dvk_level_name(p, q->level), place,
-                 p->outcomes[oi + 1].name);
+        snprintf(head, n, "vượt chỉ tiêu %lld mô hình \"%s\" cấp %s: xếp hạng ", q->max,
+                 p->outcomes[oi].name, dvk_level_name(p, q->level));
+        snprintf(tail, n, ", chuyển xuống \"%s\"", p->outcomes[oi + 1].name);
     }
 }
+
+/* The texts of the quotas of this level (quota_parts) into temp.dvk_qtext, by quota and
+ * unit (-1 for a quota per level), for the results' INSERT ... SELECT to put the place in. */
+static int quota_texts(run_state *r, dvk_error *err)
+{
+    sqlite3_stmt *st = dvk_store_prepare(r->s, "INSERT INTO temp.dvk_qtext VALUES (?1, ?2, ?3, ?4)",
+                                         err);
+    if (!st)
+        return err->code;
+    int rc = DVK_OK;
+    for (int qi = 0; qi < r->p->nquotas && rc == DVK_OK; qi++) {
+        const dvk_quota *q = &r->p->quotas[qi];
+        if (strcmp(q->level, r->o->level) != 0)
+            continue;
+        for (int u = q->per_unit ? 0 : -1; u < (q->per_unit ? r->units.n : 0) && rc == DVK_OK;
+             u++) {
+            char head[512], tail[512];
+            quota_parts(r, qi, u, head, tail, sizeof head);
+            sqlite3_bind_int(st, 1, qi);
+            sqlite3_bind_int(st, 2, u);
+            sqlite3_bind_text(st, 3, head, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, tail, -1, SQLITE_STATIC);
+            int src = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (src != SQLITE_DONE)
+                rc = dvk_store_fail(r->s, src, err, "applying the quotas");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The candidates with their outcome after the demotions so far (temp.dvk_dem). */
+#define CAND_NOW "temp.dvk_cand c LEFT JOIN temp.dvk_dem d ON d.k = c.k"
+#define OUTCOME_NOW "coalesce(d.outcome, c.outcome)"
 
 /* Apply the quotas of this level, in outcome order: the overflow of each (by rank within
  * the outcome: eligible first, total, the quota's tie-breakers, model code; per unit when per
  * = "unit") moves to the next outcome with the reason. The candidates of the outcome come
  * sorted from SQLite (all of them are in its sorter before the first row is returned, so the
- * updates of the demoted ones do not disturb the pass). Returns the number of demotions, or
- * -1 (err set). */
+ * demotions written meanwhile do not disturb the pass). A demotion is a row of the narrow
+ * temp.dvk_dem (the candidate's outcome now, the number of its demotions, the last one's quota,
+ * unit and place, and the texts of those before it), not a rewrite of the candidate's row.
+ * Returns the number of demotions, or -1 (err set). */
 static long long apply_quotas(run_state *r, dvk_error *err)
 {
     const dvk_province *p = r->p;
     long long demoted = 0;
     long long *count = calloc((size_t)r->units.n + 1, sizeof *count);
-    sqlite3_stmt *sel = NULL, *upd = NULL;
-    dvk_buf sql = DVK_BUF_INIT, text = DVK_BUF_INIT;
+    sqlite3_stmt *sel = NULL, *dem = NULL;
+    dvk_buf sql = DVK_BUF_INIT, prev = DVK_BUF_INIT;
     if (!count) {
         dvk_error_set(err, DVK_ENOMEM, "out of memory");
         return -1;
     }
-    /* demoted: the quota's text after those of earlier demotions ("; " between) */
-    if (!(upd = dvk_store_prepare(r->s, "UPDATE temp.dvk_cand SET outcome = ?2, ndem = ndem + 1,"
-                                        " qtext = ?3 WHERE k = ?1", err)))
+    if (!(dem = dvk_store_prepare(r->s, "INSERT OR REPLACE INTO temp.dvk_dem VALUES"
+                                        " (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err)))
         demoted = -1;
     for (int oi = 0; demoted >= 0 && oi < p->noutcomes - 1; oi++) {
         for (int qi = 0; demoted >= 0 && qi < p->nquotas; qi++) {
@@ -191,10 +240,11 @@ static long long apply_quotas(run_state *r, dvk_error *err)
             if (q->outcome_index != oi || strcmp(q->level, r->o->level) != 0)
                 continue;
             dvk_buf_reset(&sql);
-            dvk_buf_adds(&sql, "SELECT k, unit, ndem, qtext FROM temp.dvk_cand WHERE outcome = ?1"
+            dvk_buf_adds(&sql, "SELECT c.k, c.unit, d.ndem, d.qi, d.unit, d.place, d.prev FROM "
+                               CAND_NOW " WHERE " OUTCOME_NOW " = ?1"
                                " ORDER BY eligible DESC, total DESC");
             tb_order(r, q, &sql);
-            dvk_buf_adds(&sql, ", k");
+            dvk_buf_adds(&sql, ", c.k");
             if (sql.oom) {
                 demoted = -1;
                 dvk_error_set(err, DVK_ENOMEM, "out of memory");
@@ -214,26 +264,37 @@ static long long apply_quotas(run_state *r, dvk_error *err)
                                                                                  : &global;
                 if (++*cnt <= q->max)
                     continue;
-                char line[1024];
-                quota_text(r, qi, *cnt, unit, line, sizeof line);
-                dvk_buf_reset(&text);
-                if (sqlite3_column_int(sel, 2) > 0) {
-                    dvk_buf_adds(&text, (const char *)sqlite3_column_text(sel, 3));
-                    dvk_buf_adds(&text, "; ");
+                int ndem = sqlite3_column_int(sel, 2);   /* 0: NULL, never demoted */
+                /* a second demotion: the texts of the earlier ones go to prev */
+                dvk_buf_reset(&prev);
+                if (ndem > 0) {
+                    const char *before = (const char *)sqlite3_column_text(sel, 6);
+                    char head[512], tail[512];
+                    quota_parts(r, sqlite3_column_int(sel, 3), sqlite3_column_int(sel, 4),
+                                head, tail, sizeof head);
+                    if (before)
+                        dvk_buf_printf(&prev, "%s; ", before);
+                    dvk_buf_printf(&prev, "%s%lld%s", head, sqlite3_column_int64(sel, 5), tail);
+                    if (prev.oom) {
+                        dvk_error_set(err, DVK_ENOMEM, "out of memory");
+                        demoted = -1;
+                        break;
+                    }
                 }
-                dvk_buf_adds(&text, line);
-                if (text.oom) {
-                    dvk_error_set(err, DVK_ENOMEM, "out of memory");
-                    demoted = -1;
-                    break;
-                }
-                sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
-                sqlite3_bind_int(upd, 2, oi + 1);
-                sqlite3_bind_text(upd, 3, dvk_buf_str(&text), -1, SQLITE_STATIC);
-                int urc = sqlite3_step(upd);
-                sqlite3_reset(upd);
-                if (urc != SQLITE_DONE) {
-                    dvk_store_fail(r->s, urc, err, "applying the quotas");
+                sqlite3_bind_int64(dem, 1, sqlite3_column_int64(sel, 0));
+                sqlite3_bind_int(dem, 2, oi + 1);
+                sqlite3_bind_int(dem, 3, ndem + 1);
+                sqlite3_bind_int(dem, 4, qi);
+                sqlite3_bind_int(dem, 5, q->per_unit ? unit : -1);
+                sqlite3_bind_int64(dem, 6, *cnt);
+                if (ndem > 0)
+                    sqlite3_bind_text(dem, 7, dvk_buf_str(&prev), -1, SQLITE_STATIC);
+                else
+                    sqlite3_bind_null(dem, 7);
+                int drc = sqlite3_step(dem);
+                sqlite3_reset(dem);
+                if (drc != SQLITE_DONE) {
+                    dvk_store_fail(r->s, drc, err, "applying the quotas");
                     demoted = -1;
                     break;
                 }
@@ -247,24 +308,33 @@ static long long apply_quotas(run_state *r, dvk_error *err)
             sel = NULL;
         }
     }
-    sqlite3_finalize(upd);
+    sqlite3_finalize(dem);
     dvk_buf_free(&sql);
-    dvk_buf_free(&text);
+    dvk_buf_free(&prev);
     free(count);
+    if (demoted > 0 && quota_texts(r, err) != DVK_OK)
+        return -1;
     return demoted;
 }
 
 /* The overall rank: eligible first, total desc, the first quota's tie-breakers of this
- * level, model code asc, as the window term of the results' INSERT ... SELECT. */
-static void rank_window(const run_state *r, dvk_buf *sql)
+ * level, model code asc; into temp.dvk_rank, written in k order (a window over the narrow
+ * candidates' table, sorted back by k, so that the results are then written in k order). */
+static int assign_ranks(run_state *r, dvk_error *err)
 {
     const dvk_quota *first = NULL;
     for (int qi = 0; qi < r->p->nquotas && !first; qi++)
         if (strcmp(r->p->quotas[qi].level, r->o->level) == 0)
             first = &r->p->quotas[qi];
-    dvk_buf_adds(sql, "row_number() OVER (ORDER BY eligible DESC, total DESC");
-    tb_order(r, first, sql);
-    dvk_buf_adds(sql, ", k)");
+    dvk_buf sql = DVK_BUF_INIT;
+    dvk_buf_adds(&sql, "INSERT INTO temp.dvk_rank (k, rank) SELECT k, row_number() OVER"
+                       " (ORDER BY eligible DESC, total DESC");
+    tb_order(r, first, &sql);
+    dvk_buf_adds(&sql, ", k) FROM temp.dvk_cand ORDER BY k");
+    int rc = sql.oom ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
+                     : exec_sql(r->s, dvk_buf_str(&sql), "ranking the candidates", err);
+    dvk_buf_free(&sql);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ batched inserts */
@@ -273,7 +343,7 @@ static void rank_window(const run_state *r, dvk_buf *sql)
  * many VALUES rows (a statement's fixed cost, its transaction and statement-journal steps,
  * its cursors, paid once for BATCH_ROWS rows); the rows left at the end go one by one. */
 #define BATCH_ROWS 32
-#define BATCH_COLS (11 + CAND_TB_MAX)
+#define BATCH_COLS (8 + CAND_TB_MAX)
 
 typedef struct batch_val {
     int type;               /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT (off), SQLITE_BLOB
@@ -658,6 +728,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *st = NULL;
     batch *ins_cand = NULL;    /* rows of temp.dvk_cand */
+    batch *ins_packed = NULL;  /* rows of temp.dvk_packed (not in a dry run) */
     dvk_buf packed = DVK_BUF_INIT;  /* a candidate's scores (not in a dry run) */
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
@@ -836,12 +907,18 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     {
         char head[512];
         int len = snprintf(head, sizeof head, "temp.dvk_cand(k, id, eligible, total, gate, outcome,"
-                           " unit, reason, qtext, ndem, scores");
+                           " unit, reason");
         for (int t = 0; t < r.ntb; t++)
             len += snprintf(head + len, sizeof head - (size_t)len, ", t%d", t);
         snprintf(head + len, sizeof head - (size_t)len, ")");
-        if ((rc = batch_open(s, ins_cand, head, 11 + r.ntb, err)) != DVK_OK)
+        if ((rc = batch_open(s, ins_cand, head, 8 + r.ntb, err)) != DVK_OK)
             goto done;
+        if (!o->dry_run && (!(ins_packed = malloc(sizeof *ins_packed)) ||
+                            (rc = batch_open(s, ins_packed, "temp.dvk_packed(k, scores)", 2,
+                                             err)) != DVK_OK)) {
+            rc = ins_packed ? rc : dvk_error_set(err, DVK_ENOMEM, "out of memory");
+            goto done;
+        }
     }
 
 
@@ -925,8 +1002,6 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         batch_int(ins_cand, 5, ev.outcome);
         batch_int(ins_cand, 6, ui);
         batch_text(ins_cand, 7, ev.reason);
-        batch_text(ins_cand, 8, NULL);
-        batch_int(ins_cand, 9, 0);
         /* its scores, packed (dvk/scores.h), written with its result; none scored: NULL */
         dvk_buf_reset(&packed);
         for (int ci = 0; !o->dry_run && ev.eligible && ci < p->ncriteria; ci++) {
@@ -941,13 +1016,18 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
         }
-        batch_blob(ins_cand, 10, packed.p, packed.len);
         for (int t = 0; t < r.ntb; t++) {
             double v = ev.points[r.tb_crit[t]];
-            batch_double(ins_cand, 11 + t, isnan(v) ? -1 : v);
+            batch_double(ins_cand, 8 + t, isnan(v) ? -1 : v);
         }
         if ((rc = batch_row(s, ins_cand, "holding the candidates", err)) != DVK_OK)
             goto done;
+        if (packed.len) {
+            batch_int(ins_packed, 0, (long long)r.n);
+            batch_blob(ins_packed, 1, packed.p, packed.len);
+            if ((rc = batch_row(s, ins_packed, "holding the scores", err)) != DVK_OK)
+                goto done;
+        }
         DVK_FAULT_POINT("decide-result");
         r.n++;
         if (scored && ev.eligible) {
@@ -972,6 +1052,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         goto done;
     }
     if ((rc = batch_flush(s, ins_cand, "holding the candidates", err)) != DVK_OK)
+        goto done;
+    if (ins_packed && (rc = batch_flush(s, ins_packed, "holding the scores", err)) != DVK_OK)
         goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
@@ -1015,8 +1097,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         snprintf(sum->outcome_name[i], sizeof sum->outcome_name[i], "%s", p->outcomes[i].name);
     }
     int top = li >= p->nlevels - 1;   /* no level above to propose to */
-    if (!(st = dvk_store_prepare(s, "SELECT outcome, eligible, count(*) FROM temp.dvk_cand"
-                                    " GROUP BY outcome, eligible", err))) {
+    if (!(st = dvk_store_prepare(s, "SELECT " OUTCOME_NOW ", c.eligible, count(*) FROM " CAND_NOW
+                                    " GROUP BY 1, 2", err))) {
         rc = err->code;
         goto done;
     }
@@ -1041,30 +1123,27 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
 
     if (!o->dry_run) {
-        /* the results, in model-code order, ranked; a quota's texts replace the script's
-         * reason, and after a second demotion follow it */
-        dvk_buf q = DVK_BUF_INIT;
-        dvk_buf_adds(&q, "INSERT INTO results(run, model, eligible, gate, total, outcome,"
-                            " outcome_index, rank, recognised, exemplary, proposed, reason,"
-                            " scores)"
-                            " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id, c.outcome, c.rank,"
-                            " o.recognised, o.exemplary, o.propose AND c.eligible AND NOT ?2,"
-                            " CASE c.ndem WHEN 0 THEN c.reason WHEN 1 THEN c.qtext"
-                            " ELSE coalesce(c.reason || '; ', '') || c.qtext END, c.scores"
-                            " FROM (SELECT k, id, eligible, total, gate, outcome, reason, qtext,"
-                            " ndem, scores, ");
-        rank_window(&r, &q);
-        dvk_buf_adds(&q, " AS rank FROM temp.dvk_cand) c"
-                            " JOIN temp.dvk_outcome o ON o.i = c.outcome"
-                            " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k");
-        if (q.oom) {
-            dvk_buf_free(&q);
-            rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
+        if ((rc = assign_ranks(&r, err)) != DVK_OK)
             goto done;
-        }
-        st = dvk_store_prepare(s, dvk_buf_str(&q), err);
-        dvk_buf_free(&q);
-        if (!st) {
+        /* the results, in model-code order (the three tables are read along their keys);
+         * a quota's texts replace the script's reason, and after a second demotion follow it */
+        if (!(st = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
+                                        " outcome, outcome_index, rank, recognised, exemplary,"
+                                        " proposed, reason, scores)"
+                                        " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id,"
+                                        " o.i, x.rank, o.recognised, o.exemplary,"
+                                        " o.propose AND c.eligible AND NOT ?2,"
+                                        " CASE WHEN d.k IS NULL THEN c.reason"
+                                        " WHEN d.ndem = 1 THEN q.head || d.place || q.tail"
+                                        " ELSE coalesce(c.reason || '; ', '') || d.prev || '; '"
+                                        " || q.head || d.place || q.tail END,"
+                                        " s.scores"
+                                        " FROM " CAND_NOW " JOIN temp.dvk_rank x ON x.k = c.k"
+                                        " LEFT JOIN temp.dvk_packed s ON s.k = c.k"
+                                        " LEFT JOIN temp.dvk_qtext q ON q.qi = d.qi AND q.unit = d.unit"
+                                        " JOIN temp.dvk_outcome o ON o.i = " OUTCOME_NOW
+                                        " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k",
+                                     err))) {
             rc = err->code;
             goto done;
         }
@@ -1146,6 +1225,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         sqlite3_finalize(cands);
         cands = NULL;
         batch_close(ins_cand);
+        if (ins_packed)
+            batch_close(ins_packed);
         DVK_FAULT_POINT("decide-commit");
         if ((rc = o->in_transaction ? savepoint(s, 1, err)
                                     : dvk_store_commit(s, err)) != DVK_OK)
@@ -1163,6 +1244,10 @@ done:
     dvk_buf_free(&missing);
     sqlite3_finalize(cands);
     dvk_buf_free(&packed);
+    if (ins_packed) {
+        batch_close(ins_packed);
+        free(ins_packed);
+    }
     if (ins_cand) {
         batch_close(ins_cand);
         free(ins_cand);
