@@ -74,7 +74,7 @@ run=$(sqlite3 dvk.db "SELECT max(id) FROM runs")
 put candidates "$(sqlite3 dvk.db "SELECT count(*) FROM results WHERE run = $run")"
 measure sql_decide sqlite3 dvk.db ".read $here/decide.sql"
 measure py_decide "$PYTHON" "$here/decide.py" dvk.db
-# dvk's scores are packed per model in results.scores (schema 6): counted as rows through
+# dvk's scores are packed per model in result_scores_packed (schema 6): counted as rows through
 # dvk's own read-only path, the REPL's .tables (result_scores: every run's; this file has one)
 [ "$(sqlite3 dvk.db 'SELECT count(*) FROM runs')" = 1 ] || { echo "bench_scale: more than one run" >&2; exit 1; }
 dvk_scores=$(printf '.tables\n' | "$DVK" --db dvk.db repl | awk '$1 == "result_scores" { print $2 }')
@@ -84,24 +84,27 @@ for t in bench py; do
     OR r.rank IS NOT b.rank OR r.total <> b.total)")
   extra=$(sqlite3 dvk.db "SELECT (SELECT count(*) FROM ${t}_results) - (SELECT count(*) FROM results WHERE run = $run)")
   scores=$(sqlite3 dvk.db "SELECT (SELECT count(*) FROM ${t}_scores) - ${dvk_scores:-0} +
-    (SELECT count(DISTINCT model) FROM ${t}_scores) - (SELECT count(scores) FROM results WHERE run = $run)")
+    (SELECT count(DISTINCT model) FROM ${t}_scores) - (SELECT count(*) FROM result_scores_packed WHERE run = $run)")
   [ "$diff" = 0 ] && [ "$extra" = 0 ] && [ "$scores" = 0 ] ||
     { echo "bench_scale: $t disagrees with dvk decide on $diff models ($extra extra rows, $scores scores)" >&2; exit 1; }
 done
 put agree "yes"
 # The limits: what the machine does with the same work and nothing else.
-# limit_write: SQLite alone copies the run's rows (results with each model's packed scores)
-# with INSERT ... SELECT into a table of dvk's layout (migration 6: WITHOUT ROWID, keyed
-# (run, model), scores BLOB) in a new file, one transaction, WAL, synchronous=FULL; no
-# foreign keys or triggers (their parent tables are not in that file).
+# limit_write: SQLite alone copies the run's rows (results, and each model's packed scores)
+# with INSERT ... SELECT into tables of dvk's layout (migration 6: WITHOUT ROWID, keyed
+# (run, model)) in a new file, one transaction, WAL, synchronous=FULL; no foreign keys or
+# triggers (their parent tables are not in that file).
 sqlite3 limit.db "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
   CREATE TABLE results(run INTEGER NOT NULL, model INTEGER NOT NULL, eligible INTEGER NOT NULL,
     gate TEXT, total REAL NOT NULL, outcome TEXT NOT NULL, outcome_index INTEGER NOT NULL,
     rank INTEGER, recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL,
-    proposed INTEGER NOT NULL, reason TEXT, scores BLOB, PRIMARY KEY (run, model)) WITHOUT ROWID;
-  CREATE INDEX results_model ON results(model);" >/dev/null
+    proposed INTEGER NOT NULL, reason TEXT, PRIMARY KEY (run, model)) WITHOUT ROWID;
+  CREATE INDEX results_model ON results(model);
+  CREATE TABLE result_scores_packed(run INTEGER NOT NULL, model INTEGER NOT NULL,
+    scores BLOB NOT NULL, PRIMARY KEY (run, model)) WITHOUT ROWID;" >/dev/null
 measure limit_write sqlite3 limit.db "PRAGMA synchronous=FULL; ATTACH 'dvk.db' AS d; BEGIN;
-  INSERT INTO results SELECT * FROM d.results WHERE run = $run; COMMIT;"
+  INSERT INTO results SELECT * FROM d.results WHERE run = $run;
+  INSERT INTO result_scores_packed SELECT * FROM d.result_scores_packed WHERE run = $run; COMMIT;"
 rm -f limit.db limit.db-wal limit.db-shm
 # limit_eval: the evaluation alone (the bench province's gates, criteria, total and outcome)
 # in plain Lua 5.4 over N models held as plain tables: CPU seconds of the evaluation only.

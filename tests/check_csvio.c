@@ -898,10 +898,11 @@ START_TEST(test_export_results)
     exec_sql(s, "INSERT INTO runs(id,province,year,level,script_path,scripts,started_at)"
                 " VALUES(1,'tinh-a',2023,'co-so','x.lua','{}','2026-01-01T00:00:00Z');"
                 "INSERT INTO results(run,model,eligible,gate,total,outcome,outcome_index,rank,"
-                "recognised,exemplary,proposed,reason,scores) VALUES"
-                "(1,1,1,NULL,87.5,'cong-nhan',1,1,1,0,0,NULL,(WITH v(c,p,m,pos) AS (VALUES"
-                " ('hieu-qua',27.5,30,0),('sang-tao',15,15,1)) SELECT dvk_scores_pack(c,p,m,NULL,pos) FROM v)),"
-                "(1,2,0,'thoi-gian',0,'khong-cong-nhan',2,NULL,0,0,0,'=chưa đủ 12 tháng',NULL);");
+                "recognised,exemplary,proposed,reason) VALUES"
+                "(1,1,1,NULL,87.5,'cong-nhan',1,1,1,0,0,NULL),"
+                "(1,2,0,'thoi-gian',0,'khong-cong-nhan',2,NULL,0,0,0,'=chưa đủ 12 tháng');"
+                "INSERT INTO result_scores_packed VALUES (1,1,(WITH v(c,p,m,pos) AS (VALUES"
+                " ('hieu-qua',27.5,30,0),('sang-tao',15,15,1)) SELECT dvk_scores_pack(c,p,m,NULL,pos) FROM v));");
     char *out = tu_path(dir, "r.csv");
     long long rows = 0;
     ck_assert_int_eq(dvk_export(s, DVK_EXPORT_RESULTS, out, NULL, &rows, &err), DVK_OK);

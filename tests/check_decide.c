@@ -435,7 +435,7 @@ START_TEST(test_frozen_record)
 END_TEST
 
 /* A run made final, its file taken back to schema version 5 (score rows) and opened again
- * (migration 6 packs them into results.scores): its explanations are the same bytes, its
+ * (migration 6 packs them into result_scores_packed): its explanations are the same bytes, its
  * digest the one version 5's rows give and the one recorded at finalize, dvk verify passes. */
 START_TEST(test_scores_migrated)
 {
@@ -467,7 +467,9 @@ START_TEST(test_scores_migrated)
     ck_assert_msg(store != NULL, "%s", err.msg);
     ck_assert_int_eq(dvk_store_version(store), 6);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM result_scores"), 20);
-    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results WHERE scores IS NULL"), 2);   /* H4 */
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results r WHERE NOT EXISTS (SELECT 1"
+                                   " FROM result_scores_packed p WHERE p.run = r.run AND p.model ="
+                                   " r.model)"), 2);   /* H4 */
     for (int run = 1; run <= 2; run++) {
         for (int i = 0; i < 6; i++) {
             char *now = dvk_runs_explain_text(store, run, codes[i], &err);
@@ -483,8 +485,10 @@ START_TEST(test_scores_migrated)
     ck_assert_msg(dvk_store_verify(store, &err) == DVK_OK, "%s", err.msg);
     /* a new run of the same data stores the same scores as the migrated draft */
     decide("huyen", NULL, 0, &sum);
-    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results a JOIN results b ON b.model = a.model"
-                                   " AND b.run = 3 WHERE a.run = 2 AND a.scores IS b.scores"), 6);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results r"
+                                   " LEFT JOIN result_scores_packed a ON a.run = 2 AND a.model = r.model"
+                                   " LEFT JOIN result_scores_packed b ON b.run = 3 AND b.model = r.model"
+                                   " WHERE r.run = 2 AND a.scores IS b.scores"), 6);
 }
 END_TEST
 

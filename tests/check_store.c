@@ -32,14 +32,14 @@ static void seed(dvk_store *s)
                "        ('M2','Mô hình 2','mo hinh 2','p/a','p','ca-nhan','mo-hinh','kt','huyen',2023,'moi');"
                "INSERT INTO runs(id,province,year,level,script_path,scripts,started_at) VALUES"
                " (1,'p',2023,'huyen','scripts/provinces/p.lua','{}','2023-12-31T00:00:00Z');"
-               "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,rank,recognised,exemplary,proposed,scores)"
-               " VALUES (1,1,1,80,'cong-nhan',1,1,1,0,0,(SELECT dvk_scores_pack('hq',30,30,NULL,0))),"
-               " (1,2,1,60,'khong',2,2,0,0,0,NULL);");
+               "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,rank,recognised,exemplary,proposed)"
+               " VALUES (1,1,1,80,'cong-nhan',1,1,1,0,0), (1,2,1,60,'khong',2,2,0,0,0);"
+               "INSERT INTO result_scores_packed VALUES (1,1,(SELECT dvk_scores_pack('hq',30,30,NULL,0)));");
 }
 
 /* What migrations 6 and 5 change, undone: results and result_scores as migration 1 made them
  * (rowid tables; migration 5 rebuilds them WITHOUT ROWID, migration 6 packs the scores into
- * results), their rows kept in the order they are in, and no models_pyc index. */
+ * result_scores_packed), their rows kept in the order they are in, and no models_pyc index. */
 static void results_to_v1(dvk_store *s)
 {
     tu_store_to_v5(s);
@@ -237,7 +237,7 @@ START_TEST(migrates_results_without_rowid)
         dvk_store *s = tu_store(&dirs[i]);
         seed(s);
         /* stored after 'hq', sorts before it: the stored order is not the key's */
-        exec_ok(s, "UPDATE results SET scores = (WITH v(c, p, m, n, pos) AS (VALUES"
+        exec_ok(s, "UPDATE result_scores_packed SET scores = (WITH v(c, p, m, n, pos) AS (VALUES"
                    " ('aa',5,10,'x',1), ('hq',30,30,NULL,0)) SELECT dvk_scores_pack(c, p, m, n, pos)"
                    " FROM v) WHERE run = 1 AND model = 1");
         if (i == 1) {
@@ -264,7 +264,7 @@ START_TEST(migrates_results_without_rowid)
         ck_assert_int_eq(dvk_store_run_digest(s, 1, digest[i], &err), DVK_OK);
         finalize(s);
         char *msg = NULL;
-        ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "UPDATE results SET scores = NULL",
+        ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "DELETE FROM result_scores_packed",
                                       NULL, NULL, &msg), SQLITE_OK);
         ck_assert_msg(msg && strstr(msg, "run is final"), "%s", msg ? msg : "");
         sqlite3_free(msg);
@@ -477,8 +477,8 @@ START_TEST(migrates_scores_packed)
     sqlite3_finalize(st);
     ck_assert_int_eq(tu_int(s, "SELECT points = 0.1 + 0.2 AND max = 1.0 / 3 FROM result_scores WHERE criterion = 'x'"), 1);
     ck_assert_int_eq(tu_int(s, "SELECT (SELECT group_concat(criterion) FROM dvk_scores(scores)) = 'hq,b,x'"
-                               " FROM results WHERE run = 1 AND model = 1"), 1);
-    ck_assert_int_eq(tu_int(s, "SELECT scores IS NULL FROM results WHERE run = 1 AND model = 2"), 1);
+                               " FROM result_scores_packed WHERE run = 1 AND model = 1"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) = 0 FROM result_scores_packed WHERE run = 1 AND model = 2"), 1);
     dvk_error_clear(&err);
     ck_assert_msg(dvk_store_verify(s, &err) == DVK_OK, "%s", err.msg);
     char digest[65];
@@ -488,7 +488,7 @@ START_TEST(migrates_scores_packed)
     ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), digest);
     sqlite3_finalize(st);
     char *msg = NULL;
-    ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "UPDATE results SET scores = NULL WHERE run = 1",
+    ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), "DELETE FROM result_scores_packed WHERE run = 1",
                                   NULL, NULL, &msg), SQLITE_OK);
     ck_assert_msg(msg && strstr(msg, "run is final"), "%s", msg ? msg : "");
     sqlite3_free(msg);
@@ -508,24 +508,26 @@ START_TEST(migrates_scores_packed)
 }
 END_TEST
 
-/* Behind the triggers' back, a final run's scores swapped between two models or one byte
- * changed: verify names the run. */
+/* Behind the triggers' back, a final run's scores given to another model, removed, one byte
+ * changed or cut short: verify names the run. */
 START_TEST(verify_detects_scores_tampering)
 {
     const char *edits[] = {
-        "UPDATE results SET scores = (SELECT scores FROM results WHERE run = 1 AND model = 1)"
-        " WHERE run = 1 AND model = 2",
-        /* 30 points become 31: the top byte of the double, 0x3e, made 0x3f */
-        "UPDATE results SET scores = CAST(substr(scores, 1, 13) || X'3f' || substr(scores, 15) AS BLOB)"
+        "INSERT INTO result_scores_packed SELECT 1, 2, scores FROM result_scores_packed"
         " WHERE run = 1 AND model = 1",
-        "UPDATE results SET scores = substr(scores, 1, length(scores) - 1) WHERE run = 1 AND model = 1",
+        "DELETE FROM result_scores_packed WHERE run = 1 AND model = 1",
+        /* 30 points become 31: the top byte of the double, 0x3e, made 0x3f */
+        "UPDATE result_scores_packed SET scores = CAST(substr(scores, 1, 13) || X'3f' || substr(scores, 15) AS BLOB)"
+        " WHERE run = 1 AND model = 1",
+        "UPDATE result_scores_packed SET scores = substr(scores, 1, length(scores) - 1) WHERE run = 1 AND model = 1",
     };
     for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
         char *dir;
         dvk_store *s = tu_store(&dir);
         seed(s);
         finalize(s);
-        exec_ok(s, "DROP TRIGGER results_final_update");
+        exec_ok(s, "DROP TRIGGER packed_final_insert; DROP TRIGGER packed_final_update;"
+                   " DROP TRIGGER packed_final_delete");
         exec_ok(s, edits[i]);
         dvk_error err;
         dvk_error_clear(&err);
@@ -643,9 +645,10 @@ START_TEST(final_run_immutable)
         "DELETE FROM results WHERE run = 1",
         "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,recognised,exemplary,proposed)"
         " VALUES (1,2,1,99,'x',0,1,1,1)",
-        "UPDATE results SET scores = NULL WHERE run = 1",
-        "UPDATE results SET scores = (SELECT dvk_scores_pack('hq',0,30,NULL,0)) WHERE run = 1 AND model = 1",
-        "UPDATE results SET scores = substr(scores, 1, 5) || X'00' || substr(scores, 7) WHERE run = 1",
+        "DELETE FROM result_scores_packed WHERE run = 1",
+        "INSERT INTO result_scores_packed VALUES (1, 2, (SELECT dvk_scores_pack('hq',9,30,NULL,0)))",
+        "UPDATE result_scores_packed SET scores = (SELECT dvk_scores_pack('hq',0,30,NULL,0)) WHERE run = 1 AND model = 1",
+        "UPDATE result_scores_packed SET scores = substr(scores, 1, 5) || X'00' || substr(scores, 7) WHERE run = 1",
         "UPDATE runs SET status = 'draft' WHERE id = 1",
         "DELETE FROM runs WHERE id = 1",
         "UPDATE audit_log SET actor = 'x'",

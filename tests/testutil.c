@@ -73,33 +73,13 @@ dvk_store *tu_store(char **dir)
 void tu_store_to_v5(dvk_store *s)
 {
     static const char *const sql =
+        "CREATE TEMP TABLE keep_s AS SELECT run, model, criterion, points, max, note, pos"
+        " FROM temp.result_scores;"
         "DROP VIEW temp.result_scores;"
-        "CREATE TEMP TABLE keep_s AS SELECT r.run, r.model, s.criterion, s.points, s.max, s.note,"
-        " s.pos FROM main.results r, dvk_scores(r.scores) s;"
-        "CREATE TEMP TABLE keep_r AS SELECT run, model, eligible, gate, total, outcome,"
-        " outcome_index, rank, recognised, exemplary, proposed, reason FROM main.results;"
-        "DROP TRIGGER results_final_insert; DROP TRIGGER results_final_update;"
-        " DROP TRIGGER results_final_delete; DROP INDEX results_model; DROP TABLE main.results;"
-        /* as migration 5 made them: created under another name and renamed (the schema
-         * check compares the text SQLite keeps) */
-        "CREATE TABLE results_v5 ("
-        "  run INTEGER NOT NULL REFERENCES runs(id),"
-        "  model INTEGER NOT NULL REFERENCES models(id),"
-        "  eligible INTEGER NOT NULL,"
-        "  gate TEXT,"
-        "  total REAL NOT NULL,"
-        "  outcome TEXT NOT NULL,"
-        "  outcome_index INTEGER NOT NULL,"
-        "  rank INTEGER,"
-        "  recognised INTEGER NOT NULL,"
-        "  exemplary INTEGER NOT NULL,"
-        "  proposed INTEGER NOT NULL,"
-        "  reason TEXT,"
-        "  PRIMARY KEY (run, model)"
-        ") WITHOUT ROWID;"
-        "INSERT INTO results_v5 SELECT * FROM temp.keep_r;"
-        "ALTER TABLE results_v5 RENAME TO results;"
-        "CREATE INDEX results_model ON results(model);"
+        "DROP TRIGGER packed_final_insert; DROP TRIGGER packed_final_update;"
+        " DROP TRIGGER packed_final_delete; DROP TABLE main.result_scores_packed;"
+        /* as migration 5 made it: created under another name and renamed (the schema check
+         * compares the text SQLite keeps) */
         "CREATE TABLE result_scores_v5 ("
         "  run INTEGER NOT NULL REFERENCES runs(id),"
         "  model INTEGER NOT NULL REFERENCES models(id),"
@@ -112,16 +92,7 @@ void tu_store_to_v5(dvk_store *s)
         ") WITHOUT ROWID;"
         "INSERT INTO result_scores_v5 SELECT * FROM temp.keep_s;"
         "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
-        "DROP TABLE temp.keep_r; DROP TABLE temp.keep_s;"
-        "CREATE TRIGGER results_final_insert BEFORE INSERT ON results"
-        " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
-        " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
-        "CREATE TRIGGER results_final_update BEFORE UPDATE ON results"
-        " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
-        " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
-        "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"
-        " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
-        " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+        "DROP TABLE temp.keep_s;"
         "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"
         " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
         " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
@@ -141,7 +112,8 @@ void tu_store_to_v5(dvk_store *s)
 long long tu_int(dvk_store *s, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(dvk_store_db(s), sql, -1, &st, NULL) == SQLITE_OK, "%s: %s",
+                  sql, sqlite3_errmsg(dvk_store_db(s)));
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
     long long v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);

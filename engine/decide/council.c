@@ -26,7 +26,7 @@ int dvk_council_model_text(dvk_store *s, long long run, long long model, dvk_buf
     /* 0 criterion, 1 appraiser, 2 score, 3 points (NULL: not scored in the run), 4 max,
      * 5 level; ?1 run, ?2 model */
     /* a final run's record (runs.h) keeps the scores and members as they were; the run's
-     * points unpacked from the model's own result (through the result_scores view, a LEFT
+     * points unpacked from the model's own packed scores (through the result_scores view, a LEFT
      * JOIN would unpack every result of the database first) */
     int frozen = dvk_runs_source(s, run, err);
     if (frozen < 0)
@@ -34,12 +34,12 @@ int dvk_council_model_text(dvk_store *s, long long run, long long model, dvk_buf
     sqlite3_stmt *st = dvk_store_prepare(s, frozen
         ? "SELECT a.criterion, a.appraiser, a.score, rs.points, rs.max, r.level"
           " FROM runs r JOIN run_appraisals a ON a.run = r.id AND a.model = ?2"
-          " LEFT JOIN results x ON x.run = r.id AND x.model = a.model"
+          " LEFT JOIN result_scores_packed x ON x.run = r.id AND x.model = a.model"
           " LEFT JOIN dvk_scores(x.scores) rs ON rs.criterion = a.criterion"
           " WHERE r.id = ?1 ORDER BY a.criterion, a.appraiser"
         : "SELECT a.criterion, a.appraiser, a.score, rs.points, rs.max, r.level"
           " FROM runs r JOIN appraisals a ON a.model = ?2 AND a.level = r.level"
-          " LEFT JOIN results x ON x.run = r.id AND x.model = a.model"
+          " LEFT JOIN result_scores_packed x ON x.run = r.id AND x.model = a.model"
           " LEFT JOIN dvk_scores(x.scores) rs ON rs.criterion = a.criterion"
           " WHERE r.id = ?1 ORDER BY a.criterion, a.appraiser", err);
     if (!st)

@@ -24,15 +24,15 @@
 /* A run's candidates wait for the quotas and the ranks in a temporary table, temp.dvk_cand:
  * one row per candidate in model-code order (k, from 0, the last tie-breaker), with its
  * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit) and the
- * reasons; its packed scores (dvk/scores.h) beside, in temp.dvk_packed, so that the passes
- * that scan and sort the candidates do not carry them; the ranks in temp.dvk_rank. SQLite sorts them for each quota and for the ranks (spilling to temporary files
+ * reasons; the ranks in temp.dvk_rank, the demotions in temp.dvk_dem. Its packed scores
+ * (dvk/scores.h) need no rank: they are written to result_scores_packed as it is read, once,
+ * so that the passes that scan and sort the candidates do not carry them. SQLite sorts them for each quota and for the ranks (spilling to temporary files
  * past its cache) and the results are written from them by one INSERT ... SELECT, so that a
  * run's memory stays the same whatever the number of its candidates. Only the interned unit
  * codes (at most the province's units) are held in memory. The tables live in the run's
  * transaction: a rollback removes them, and they are dropped before it commits. */
 static const char *CAND_TABLES =
-    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_packed;"
-    " DROP TABLE IF EXISTS temp.dvk_rank; DROP TABLE IF EXISTS temp.dvk_outcome;"
+    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_rank; DROP TABLE IF EXISTS temp.dvk_outcome;"
     " DROP TABLE IF EXISTS temp.dvk_gate; DROP TABLE IF EXISTS temp.dvk_dem;"
     " DROP TABLE IF EXISTS temp.dvk_qtext;"
     "CREATE TEMP TABLE dvk_cand (k INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
@@ -40,7 +40,6 @@ static const char *CAND_TABLES =
     " unit INTEGER NOT NULL, reason TEXT,"
     " t0 REAL, t1 REAL, t2 REAL, t3 REAL, t4 REAL, t5 REAL, t6 REAL, t7 REAL, t8 REAL, t9 REAL,"
     " t10 REAL, t11 REAL, t12 REAL, t13 REAL, t14 REAL, t15 REAL);"
-    "CREATE TEMP TABLE dvk_packed (k INTEGER PRIMARY KEY, scores BLOB NOT NULL);"
     "CREATE TEMP TABLE dvk_rank (k INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
     "CREATE TEMP TABLE dvk_dem (k INTEGER PRIMARY KEY, outcome INTEGER NOT NULL,"
     " ndem INTEGER NOT NULL, qi INTEGER NOT NULL, unit INTEGER NOT NULL, place INTEGER NOT NULL,"
@@ -51,7 +50,7 @@ static const char *CAND_TABLES =
     " recognised INTEGER NOT NULL, exemplary INTEGER NOT NULL, propose INTEGER NOT NULL);"
     "CREATE TEMP TABLE dvk_gate (i INTEGER PRIMARY KEY, id TEXT NOT NULL);";
 static const char *CAND_DROP =
-    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_packed; DROP TABLE temp.dvk_rank;"
+    "DROP TABLE temp.dvk_cand; DROP TABLE temp.dvk_rank;"
     " DROP TABLE temp.dvk_outcome; DROP TABLE temp.dvk_gate; DROP TABLE temp.dvk_dem;"
     " DROP TABLE temp.dvk_qtext;";
 #define CAND_TB_MAX 16
@@ -728,7 +727,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     memset(sum, 0, sizeof *sum);
     sqlite3_stmt *cands = NULL, *st = NULL;
     batch *ins_cand = NULL;    /* rows of temp.dvk_cand */
-    batch *ins_packed = NULL;  /* rows of temp.dvk_packed (not in a dry run) */
+    batch *ins_packed = NULL;  /* rows of result_scores_packed (not in a dry run) */
     dvk_buf packed = DVK_BUF_INIT;  /* a candidate's scores (not in a dry run) */
     sqlite3_stmt *scored = NULL;   /* does a model have appraisals (council scores)? */
     dvk_buf missing = DVK_BUF_INIT; /* the first candidates without them, "A, B, C" */
@@ -914,8 +913,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         if ((rc = batch_open(s, ins_cand, head, 8 + r.ntb, err)) != DVK_OK)
             goto done;
         if (!o->dry_run && (!(ins_packed = malloc(sizeof *ins_packed)) ||
-                            (rc = batch_open(s, ins_packed, "temp.dvk_packed(k, scores)", 2,
-                                             err)) != DVK_OK)) {
+                            (rc = batch_open(s, ins_packed, "result_scores_packed(run, model,"
+                                             " scores)", 3, err)) != DVK_OK)) {
             rc = ins_packed ? rc : dvk_error_set(err, DVK_ENOMEM, "out of memory");
             goto done;
         }
@@ -1002,7 +1001,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         batch_int(ins_cand, 5, ev.outcome);
         batch_int(ins_cand, 6, ui);
         batch_text(ins_cand, 7, ev.reason);
-        /* its scores, packed (dvk/scores.h), written with its result; none scored: NULL */
+        /* its scores, packed (dvk/scores.h), written to result_scores_packed now; none scored:
+         * no row */
         dvk_buf_reset(&packed);
         for (int ci = 0; !o->dry_run && ev.eligible && ci < p->ncriteria; ci++) {
             if (isnan(ev.points[ci]))
@@ -1023,8 +1023,9 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         if ((rc = batch_row(s, ins_cand, "holding the candidates", err)) != DVK_OK)
             goto done;
         if (packed.len) {
-            batch_int(ins_packed, 0, (long long)r.n);
-            batch_blob(ins_packed, 1, packed.p, packed.len);
+            batch_int(ins_packed, 0, run);
+            batch_int(ins_packed, 1, id);
+            batch_blob(ins_packed, 2, packed.p, packed.len);
             if ((rc = batch_row(s, ins_packed, "holding the scores", err)) != DVK_OK)
                 goto done;
         }
@@ -1129,17 +1130,15 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
          * a quota's texts replace the script's reason, and after a second demotion follow it */
         if (!(st = dvk_store_prepare(s, "INSERT INTO results(run, model, eligible, gate, total,"
                                         " outcome, outcome_index, rank, recognised, exemplary,"
-                                        " proposed, reason, scores)"
+                                        " proposed, reason)"
                                         " SELECT ?1, c.id, c.eligible, g.id, c.total, o.id,"
                                         " o.i, x.rank, o.recognised, o.exemplary,"
                                         " o.propose AND c.eligible AND NOT ?2,"
                                         " CASE WHEN d.k IS NULL THEN c.reason"
                                         " WHEN d.ndem = 1 THEN q.head || d.place || q.tail"
                                         " ELSE coalesce(c.reason || '; ', '') || d.prev || '; '"
-                                        " || q.head || d.place || q.tail END,"
-                                        " s.scores"
+                                        " || q.head || d.place || q.tail END"
                                         " FROM " CAND_NOW " JOIN temp.dvk_rank x ON x.k = c.k"
-                                        " LEFT JOIN temp.dvk_packed s ON s.k = c.k"
                                         " LEFT JOIN temp.dvk_qtext q ON q.qi = d.qi AND q.unit = d.unit"
                                         " JOIN temp.dvk_outcome o ON o.i = " OUTCOME_NOW
                                         " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k",

@@ -1616,7 +1616,8 @@ done:
 
 int dvk_runs_delete(dvk_store *s, long long run, const char *actor, dvk_error *err)
 {
-    static const char *const sql[] = {"DELETE FROM results WHERE run = ?1",   /* and scores */
+    static const char *const sql[] = {"DELETE FROM result_scores_packed WHERE run = ?1",
+                                      "DELETE FROM results WHERE run = ?1",
                                       "DELETE FROM runs WHERE id = ?1"};
     int rc = dvk_store_begin(s, err);
     if (rc != DVK_OK)

@@ -207,7 +207,7 @@ static int vt_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
         return SQLITE_CONSTRAINT;   /* another plan gives the blob first */
     if (found < 0) {
         sqlite3_free(vt->zErrMsg);
-        vt->zErrMsg = sqlite3_mprintf("dvk_scores needs its blob: dvk_scores(results.scores)");
+        vt->zErrMsg = sqlite3_mprintf("dvk_scores needs its blob: dvk_scores(result_scores_packed.scores)");
         return SQLITE_ERROR;
     }
     info->aConstraintUsage[found].argvIndex = 1;
@@ -452,6 +452,6 @@ int dvk_scores_view(sqlite3 *db)
 {
     return sqlite3_exec(db, "CREATE TEMP VIEW IF NOT EXISTS result_scores(run, model, criterion,"
                             " points, max, note, pos) AS SELECT r.run, r.model, s.criterion,"
-                            " s.points, s.max, s.note, s.pos FROM main.results r,"
+                            " s.points, s.max, s.note, s.pos FROM main.result_scores_packed r,"
                             " dvk_scores(r.scores) s", NULL, NULL, NULL);
 }

@@ -62,6 +62,17 @@ static const char *const MODEL_INDEXES[][2] = {
     "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"                            \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
+/* A final run's packed scores cannot be changed (migration 6). */
+#define PACKED_TRIGGERS                                                                       \
+    "CREATE TRIGGER packed_final_insert BEFORE INSERT ON result_scores_packed"                \
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
+    "CREATE TRIGGER packed_final_update BEFORE UPDATE ON result_scores_packed"                \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
+    "CREATE TRIGGER packed_final_delete BEFORE DELETE ON result_scores_packed"                \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
 #define RESULTS_TRIGGERS                                                                      \
     RESULTS_ONLY_TRIGGERS                                                                     \
     "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"                       \
@@ -352,41 +363,23 @@ static const char *const migrations[] = {
     "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
     RESULTS_TRIGGERS
     IDX_MODELS_PYC ";",
-    /* 6: a model's scores packed into one value, results.scores (scores.h: the format; NULL
-     * when the model has none), instead of one result_scores row per criterion with its own
-     * trigger and foreign-key checks. Existing rows are packed in pos order; result_scores is
-     * dropped (every connection reads it back through a TEMP VIEW of that name, scores.h).
-     * The table is rebuilt (an UPDATE of a final run's rows would be refused by its
-     * triggers), with the same keys, index and results triggers. */
-    "DROP TRIGGER results_final_insert; DROP TRIGGER results_final_update;"
-    " DROP TRIGGER results_final_delete; DROP TRIGGER scores_final_insert;"
-    " DROP TRIGGER scores_final_update; DROP TRIGGER scores_final_delete;"
-    "DROP INDEX results_model;"
-    "CREATE TABLE results_v6 ("
+    /* 6: a model's scores packed into one value (scores.h: the format), one row of
+     * result_scores_packed per (run, model) that has scores, instead of one result_scores row
+     * per criterion with its own trigger and foreign-key checks. Existing rows are packed in
+     * pos order; result_scores is dropped (every connection reads it back through a TEMP VIEW
+     * of that name, scores.h). A final run's packed scores cannot be changed either. */
+    "DROP TRIGGER scores_final_insert; DROP TRIGGER scores_final_update;"
+    " DROP TRIGGER scores_final_delete;"
+    "CREATE TABLE result_scores_packed ("
     "  run INTEGER NOT NULL REFERENCES runs(id),"
-    "  model INTEGER NOT NULL REFERENCES models(id),"
-    "  eligible INTEGER NOT NULL,"
-    "  gate TEXT,"
-    "  total REAL NOT NULL,"
-    "  outcome TEXT NOT NULL,"
-    "  outcome_index INTEGER NOT NULL,"
-    "  rank INTEGER,"
-    "  recognised INTEGER NOT NULL,"
-    "  exemplary INTEGER NOT NULL,"
-    "  proposed INTEGER NOT NULL,"
-    "  reason TEXT,"
-    "  scores BLOB,"
+    "  model INTEGER NOT NULL,"
+    "  scores BLOB NOT NULL,"
     "  PRIMARY KEY (run, model)"
     ") WITHOUT ROWID;"
-    "INSERT INTO results_v6 SELECT r.run, r.model, r.eligible, r.gate, r.total, r.outcome,"
-    " r.outcome_index, r.rank, r.recognised, r.exemplary, r.proposed, r.reason,"
-    " (SELECT dvk_scores_pack(x.criterion, x.points, x.max, x.note, x.pos) FROM result_scores x"
-    "  WHERE x.run = r.run AND x.model = r.model) FROM results r;"
+    "INSERT INTO result_scores_packed SELECT run, model,"
+    " dvk_scores_pack(criterion, points, max, note, pos) FROM result_scores GROUP BY run, model;"
     "DROP TABLE result_scores;"
-    "DROP TABLE results;"
-    "ALTER TABLE results_v6 RENAME TO results;"
-    "CREATE INDEX results_model ON results(model);"
-    RESULTS_ONLY_TRIGGERS,
+    PACKED_TRIGGERS,
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -1,5 +1,5 @@
-/* scores.h: a decision run's scores of one model, packed into one value (results.scores,
- * schema version 6), and the SQL that reads them back as rows.
+/* scores.h: a decision run's scores of one model, packed into one value
+ * (result_scores_packed.scores, schema version 6), and the SQL that reads them back as rows.
  *
  * Format (version 1), for anyone who reads a dvk database without dvk:
  *   byte 0          the format version, 1
@@ -11,7 +11,7 @@
  *                   bytes of UTF-8 (none when NULL)
  *     i64 LE        pos: the criterion's place in the province's list (two's complement)
  *   the blob ends exactly after the last entry. A model with no scores (ineligible) has
- *   results.scores NULL; a blob of the version byte alone holds no entry.
+ *   no result_scores_packed row; a blob of the version byte alone holds no entry.
  * The reader (dvk_scores_open/next) refuses a blob that is not exactly this: another version,
  * a length that runs past the end, bytes left over. It never reads past the blob.
  *
@@ -22,8 +22,8 @@
  *   dvk_scores_pack(criterion, points, max, note, pos)   aggregate: the blob of the rows
  *                      it saw, ordered by pos (then criterion); NULL over no row.
  *   result_scores      TEMP VIEW (dvk_scores_view) with the columns of the table it replaced
- *                      (run, model, criterion, points, max, note, pos): results joined with
- *                      dvk_scores(results.scores). Read-only, as every view.
+ *                      (run, model, criterion, points, max, note, pos): the table
+ *                      result_scores_packed joined with dvk_scores(its scores). Read-only.
  * Owns no table; writes nothing but the TEMP VIEW of its connection. */
 #ifndef DVK_SCORES_H
 #define DVK_SCORES_H

@@ -62,8 +62,8 @@ $DVK runs show 99 || echo "exit $?"
 echo "== re-run"
 $DVK decide --province example --year 2023 --level huyen --allow-missing-scores | head -1
 sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, eligible, gate, total, outcome, rank, recognised, exemplary, proposed, reason FROM results WHERE run = 1 EXCEPT SELECT model, eligible, gate, total, outcome, rank, recognised, exemplary, proposed, reason FROM results WHERE run = 2)"
-# the scores, packed per model (results.scores): the same bytes are the same scores
-sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, scores FROM results WHERE run = 1 EXCEPT SELECT model, scores FROM results WHERE run = 2)"
+# the scores, packed per model (result_scores_packed): the same bytes are the same scores
+sqlite3 dvk.db "SELECT count(*) FROM (SELECT model, scores FROM result_scores_packed WHERE run = 1 EXCEPT SELECT model, scores FROM result_scores_packed WHERE run = 2)"
 $DVK diff 1 2
 echo "== a what-if: a stricter threshold, compared with run 1"
 mkdir -p s/provinces

@@ -22,9 +22,9 @@ decide() { "$DVK" --quiet --db w.db decide --province example --year 2023 --leve
 seed_example base.db 300
 fresh_copy base.db w.db
 decide >/dev/null || fail "reference decide"
-# scores are packed per model in results.scores: the models with scores and their bytes
+# scores are packed per model in result_scores_packed: the models with scores and their bytes
 SCORES="count(scores) || ':' || total(length(scores))"
-want=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results) || '|' || (SELECT $SCORES FROM results)")
+want=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results) || '|' || (SELECT $SCORES FROM result_scores_packed)")
 R=${want%%|*}
 [ "$R" -gt 100 ] || fail "too few candidates for the test: $want"
 audit0=$(sqlite3 base.db "SELECT count(*) FROM audit_log")
@@ -32,7 +32,7 @@ audit0=$(sqlite3 base.db "SELECT count(*) FROM audit_log")
 # check: the database after a kill (see above); sets st=absent|present.
 check() {
   out=$(sqlite3 w.db "PRAGMA integrity_check; SELECT count(*) FROM runs;
-          SELECT (SELECT count(*) FROM results) || '|' || (SELECT $SCORES FROM results);
+          SELECT (SELECT count(*) FROM results) || '|' || (SELECT $SCORES FROM result_scores_packed);
           SELECT count(*) FROM audit_log;" | tr '\n' ' ')
   set -- $out
   [ "$1" = ok ] || fail "$label: integrity check: $out"
@@ -46,7 +46,7 @@ check() {
   decide >/dev/null 2>rerun.err || fail "$label: re-run failed: $(cat rerun.err)"
   r=$(sqlite3 w.db "SELECT max(id) FROM runs")
   got=$(sqlite3 w.db "SELECT (SELECT count(*) FROM results WHERE run = $r) || '|' ||
-                             (SELECT $SCORES FROM results WHERE run = $r)")
+                             (SELECT $SCORES FROM result_scores_packed WHERE run = $r)")
   [ "$got" = "$want" ] || fail "$label: re-run stored $got, expected $want"
   "$DVK" --quiet --db w.db verify >verify.out 2>&1 || fail "$label: dvk verify after the re-run: $(cat verify.out)"
 }

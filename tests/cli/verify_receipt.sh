@@ -72,12 +72,14 @@ attack "log rewritten: every record removed, the unchanged run finalized again" 
 # Records from the decide record on replaced: as many records as before, other hashes.
 attack "log rewritten: the decide record replaced, the run finalized again" \
   "DELETE FROM audit_log WHERE id >= 3; UPDATE runs SET status = 'draft', digest = NULL WHERE id = 1;
-   DELETE FROM results WHERE run = 2; DELETE FROM runs WHERE id = 2" \
+   DELETE FROM result_scores_packed WHERE run = 2; DELETE FROM results WHERE run = 2;
+   DELETE FROM runs WHERE id = 2" \
   '"$DVK" --db t.db runs finalize 1 --number "12/QĐ-BDVTU" --date 2024-01-15 >/dev/null &&
    "$DVK" --db t.db --quiet decide --province example --year 2023 --level huyen >/dev/null'
 attack "the decision date changed and the run finalized again" \
   "DELETE FROM audit_log WHERE id >= 4; UPDATE runs SET status = 'draft', digest = NULL WHERE id = 1" \
   '"$DVK" --db t.db runs finalize 1 --number "12/QĐ-BDVTU" --date 2024-01-16 >/dev/null'
 attack "the run deleted with its records" \
-  "DELETE FROM results WHERE run = 1; DELETE FROM runs WHERE id = 1;
+  "DELETE FROM result_scores_packed WHERE run = 1; DELETE FROM results WHERE run = 1;
+   DELETE FROM runs WHERE id = 1;
    DELETE FROM audit_log WHERE id >= 4"

@@ -8,15 +8,17 @@ seed_example dvk.db 60
 "$DVK" runs finalize 1 --number "12/QĐ-BDVTU" --date 2024-01-15 >/dev/null || fail "finalize"
 "$DVK" verify >v.txt 2>&1; st=$?; sed "s/head [0-9a-f]*/head HASH/" v.txt; echo "verify: exit $st"
 m=$(sqlite3 dvk.db "SELECT model FROM results WHERE run = 1 ORDER BY model LIMIT 1")
-# scores are packed per model in results.scores (schema 6): ms and ms2 have scores that differ
-ms=$(sqlite3 dvk.db "SELECT model FROM results WHERE run = 1 AND scores IS NOT NULL ORDER BY model LIMIT 1")
-ms2=$(sqlite3 dvk.db "SELECT model FROM results WHERE run = 1 AND scores IS NOT NULL AND scores <> (SELECT scores FROM results WHERE run = 1 AND model = $ms) ORDER BY model LIMIT 1")
+# scores are packed per model in result_scores_packed (schema 6): ms and ms2 have scores that differ
+ms=$(sqlite3 dvk.db "SELECT model FROM result_scores_packed WHERE run = 1 ORDER BY model LIMIT 1")
+ms2=$(sqlite3 dvk.db "SELECT model FROM result_scores_packed WHERE run = 1 AND scores <> (SELECT scores FROM result_scores_packed WHERE run = 1 AND model = $ms) ORDER BY model LIMIT 1")
+mn=$(sqlite3 dvk.db "SELECT model FROM results r WHERE run = 1 AND NOT EXISTS (SELECT 1 FROM result_scores_packed p WHERE p.run = 1 AND p.model = r.model) ORDER BY model LIMIT 1")
 echo "== edits refused by triggers"
 for sql in "UPDATE results SET total = 99 WHERE run = 1 AND model = $m" \
            "DELETE FROM results WHERE run = 1 AND model = $m" \
            "INSERT INTO results(run,model,eligible,total,outcome,outcome_index,rank,recognised,exemplary,proposed) SELECT 1, id, 1, 99, 'tieu-bieu', 0, 1, 1, 1, 1 FROM models WHERE id NOT IN (SELECT model FROM results WHERE run = 1) LIMIT 1" \
-           "UPDATE results SET scores = NULL WHERE run = 1 AND model = $ms" \
-           "UPDATE results SET scores = (SELECT scores FROM results WHERE run = 1 AND model = $ms2) WHERE run = 1 AND model = $ms" \
+           "DELETE FROM result_scores_packed WHERE run = 1 AND model = $ms" \
+           "UPDATE result_scores_packed SET scores = (SELECT scores FROM result_scores_packed WHERE run = 1 AND model = $ms2) WHERE run = 1 AND model = $ms" \
+           "INSERT INTO result_scores_packed SELECT 1, $mn, scores FROM result_scores_packed WHERE run = 1 AND model = $ms" \
            "UPDATE runs SET status = 'draft' WHERE id = 1" \
            "UPDATE runs SET decision_number = '13/QĐ-BDVTU' WHERE id = 1" \
            "DELETE FROM runs WHERE id = 1" \
@@ -62,11 +64,12 @@ schema "an index's stored SQL rewritten" "PRAGMA writable_schema = ON; UPDATE sq
 tamper "a total" "UPDATE results SET total = total + 1 WHERE run = 1 AND model = $m"
 tamper "an outcome" "UPDATE results SET outcome = 'tieu-bieu', recognised = 1 WHERE run = 1 AND model = $m"
 tamper "a result removed" "DELETE FROM results WHERE run = 1 AND model = $m"
-tamper "a model's scores swapped with another's" "UPDATE results SET scores = (SELECT scores FROM results WHERE run = 1 AND model = $ms2) WHERE run = 1 AND model = $ms"
+tamper "a model's scores swapped with another's" "UPDATE result_scores_packed SET scores = (SELECT scores FROM result_scores_packed WHERE run = 1 AND model = $ms2) WHERE run = 1 AND model = $ms"
 # byte 6 is the first criterion's first letter (scores.h: version, u32 length, the id)
-tamper "a byte of a criterion changed" "UPDATE results SET scores = CAST(substr(scores, 1, 5) || X'58' || substr(scores, 7) AS BLOB) WHERE run = 1 AND model = $ms"
-tamper "a model's scores removed" "UPDATE results SET scores = NULL WHERE run = 1 AND model = $ms"
-tamper "the scores cut short" "UPDATE results SET scores = substr(scores, 1, length(scores) - 1) WHERE run = 1 AND model = $ms"
+tamper "a byte of a criterion changed" "UPDATE result_scores_packed SET scores = CAST(substr(scores, 1, 5) || X'58' || substr(scores, 7) AS BLOB) WHERE run = 1 AND model = $ms"
+tamper "a model's scores removed" "DELETE FROM result_scores_packed WHERE run = 1 AND model = $ms"
+tamper "scores given to a model without" "INSERT INTO result_scores_packed SELECT 1, $mn, scores FROM result_scores_packed WHERE run = 1 AND model = $ms"
+tamper "the scores cut short" "UPDATE result_scores_packed SET scores = substr(scores, 1, length(scores) - 1) WHERE run = 1 AND model = $ms"
 tamper "the decision number" "UPDATE runs SET decision_number = '13/QĐ-BDVTU' WHERE id = 1"
 tamper "the digest replaced" "UPDATE results SET total = total + 1 WHERE run = 1 AND model = $m; UPDATE runs SET digest = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id = 1"
 tamper "an audit record" "UPDATE audit_log SET actor = 'someone' WHERE id = 2"
