@@ -72,12 +72,14 @@ put import_rows "$(sqlite3 dvk.db 'SELECT count(*) FROM models')"
 measure decide "$DVK" --quiet --db dvk.db --scripts scripts decide --province gia-lap --year 2023 --level co-so
 run=$(sqlite3 dvk.db "SELECT max(id) FROM runs")
 put candidates "$(sqlite3 dvk.db "SELECT count(*) FROM results WHERE run = $run")"
-measure sql_decide sqlite3 dvk.db ".read $here/decide.sql"
-measure py_decide "$PYTHON" "$here/decide.py" dvk.db
 # dvk's scores are packed per model in result_scores_packed (schema 6): counted as rows through
-# dvk's own read-only path, the REPL's .tables (result_scores: every run's; this file has one)
+# dvk's own read-only path, the REPL's .tables (result_scores: every run's; this file has one), before the SQL
+# and Python baselines add their tables (dvk refuses a schema it did not make)
 [ "$(sqlite3 dvk.db 'SELECT count(*) FROM runs')" = 1 ] || { echo "bench_scale: more than one run" >&2; exit 1; }
 dvk_scores=$(printf '.tables\n' | "$DVK" --db dvk.db repl | awk '$1 == "result_scores" { print $2 }')
+measure sql_decide sqlite3 dvk.db ".read $here/decide.sql"
+measure py_decide "$PYTHON" "$here/decide.py" dvk.db
+
 for t in bench py; do
   diff=$(sqlite3 dvk.db "SELECT count(*) FROM results r LEFT JOIN ${t}_results b ON b.model = r.model
     WHERE r.run = $run AND (b.model IS NULL OR r.outcome <> b.outcome OR r.eligible <> b.eligible
