@@ -65,7 +65,8 @@ long dvk_fault_io_failures(void);
 /* Named places in the write paths where the kill tests (tests/cli/robust_*_kill.sh) stop the
  * process with SIGKILL, deterministically instead of after a sleep: the Nth time POINT is
  * passed. The points (each one a DVK_FAULT_POINT in the engine):
- *   decide-result     after each result row of a decision is inserted (mid-batch)
+ *   decide-result     after each candidate of a decision is held (its row of the run's
+ *                     temporary table batched, its packed scores written), mid-run
  *   decide-commit     a decision's rows and audit record written, just before COMMIT
  *   decide-committed  just after a decision's COMMIT
  *   import-row        after each row of an import is written (mid-import)
