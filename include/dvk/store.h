@@ -23,13 +23,14 @@
  *   results(run -> runs, model -> models, eligible 0|1, gate (id of the first failed gate or
  *           NULL), total, outcome (outcome id), outcome_index (0 = best), rank (1 = best),
  *           recognised 0|1, exemplary 0|1, proposed 0|1, reason (why not recognised / quota
- *           effect, Vietnamese text), scores (version 6: the model's scores packed, scores.h;
-           NULL when it has none), PK(run,model))
+ *           effect, Vietnamese text), PK(run,model))
+ *   result_scores_packed(run -> runs, model, scores (the model's scores packed, scores.h),
+ *           PK(run,model))   (version 6) one row per result that has scores
  *   current_runs (view): per (province, year, level, unit) the run whose results count: the
  *           latest final run, else the latest draft.
  *   result_scores(run, model, criterion, points, max, note, pos (the criterion's place in the
  *           province's list: the order the run stored them))   a TEMP VIEW every connection
- *           creates over results.scores (scores.h); a table until version 6 (version 5:
+ *           creates over result_scores_packed (scores.h); a table until version 6 (version 5:
  *           results and result_scores are WITHOUT ROWID tables), dropped by migration 6
  *   audit_log(id PK, at, actor, action, detail (JSON), prev_hash, hash)
  *   revocations(id PK, run -> runs, model -> models (NULL: the whole run), decision_number,
