@@ -33,11 +33,21 @@ static void seed(dvk_store *s)
                "INSERT INTO result_scores(run,model,criterion,points,max) VALUES (1,1,'hq',30,30);");
 }
 
+/* What migration 7 changes (issue 15: one index in place of two), undone: models_pyl and
+ * models_field as migration 1 made them, no models_pylf. */
+static void model_indexes_to_v5(dvk_store *s)
+{
+    exec_ok(s, "DROP INDEX models_pylf;"
+               "CREATE INDEX models_pyl ON models(province, year, level);"
+               "CREATE INDEX models_field ON models(province, field);");
+}
+
 /* What migration 5 changes, undone: results and result_scores as migration 1 made them
  * (rowid tables; migration 5 rebuilds them WITHOUT ROWID), their rows kept in the order they
  * are in, and no models_pyc index. */
 static void results_to_v1(dvk_store *s)
 {
+    model_indexes_to_v5(s);
     exec_ok(s, "DROP INDEX models_pyc;"
                "CREATE TEMP TABLE keep_r AS SELECT * FROM results ORDER BY run, model;"
                "CREATE TEMP TABLE keep_s AS SELECT run, model, criterion, points, max, note"
@@ -136,6 +146,7 @@ START_TEST(creates_schema)
                                "'appraisals','runs','results','result_scores','audit_log','current_runs','appraisers')"), 10);
     ck_assert_int_eq(tu_int(s, "PRAGMA foreign_keys"), 1);
     ck_assert_int_eq(tu_int(s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    ck_assert_int_eq(tu_int(s, "PRAGMA page_size"), atoi(DVK_STORE_PAGE_SIZE));
     char *path = strdup(dvk_store_path(s));
     dvk_store_close(s);
     /* Reopening leaves it as it is. */
@@ -209,6 +220,77 @@ START_TEST(migrates_appraisals_to_levels)
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisers"), 0);
     dvk_store_close(s);
     s = dvk_store_open(path, DVK_STORE_READONLY, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* A file made with SQLite's 4 KiB pages (before DVK_STORE_PAGE_SIZE) keeps them: it opens,
+ * migrates and takes writes as before. */
+START_TEST(keeps_page_size)
+{
+    char *dir = tu_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE x(a); DROP TABLE x", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_store *s = dvk_store_open(path, DVK_STORE_CREATE, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "PRAGMA page_size"), 4096);
+    seed(s);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Migration 7: a file from before it gets models_pylf in place of models_pyl and
+ * models_field, with its rows; a filter on province, year, level and field is answered from
+ * that index alone, and the file passes the schema check when opened again. */
+START_TEST(migrates_model_indexes)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    model_indexes_to_v5(s);
+    char sql[64];   /* the version before migration 7: the last one */
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DVK_SCHEMA_VERSION - 1);
+    exec_ok(s, sql);
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    dvk_error err;
+    dvk_error_clear(&err);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                               " ('models_pyl', 'models_field')"), 0);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'models_pylf'"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM pragma_index_info('models_pylf')"), 4);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models INDEXED BY models_pylf"
+                               " WHERE province = 'p' AND year = 2023"),
+                     tu_int(s, "SELECT count(*) FROM models WHERE province = 'p' AND year = 2023"));
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s), "EXPLAIN QUERY PLAN SELECT count(*)"
+                                        " FROM models WHERE province = 'p' AND year = 2023"
+                                        " AND level = 'huyen' AND field = 'f'", -1, &st, NULL),
+                     SQLITE_OK);
+    int covering = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        covering |= strstr((const char *)sqlite3_column_text(st, 3),
+                           "COVERING INDEX models_pylf") != NULL;
+    sqlite3_finalize(st);
+    ck_assert_msg(covering, "the count is not answered from models_pylf alone");
+    dvk_store_close(s);
+    s = dvk_store_open(path, 0, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
     dvk_store_close(s);
     free(path);
@@ -644,6 +726,8 @@ Suite *store_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, creates_schema);
     tcase_add_test(tc, migrates_v1_to_v2);
+    tcase_add_test(tc, migrates_model_indexes);
+    tcase_add_test(tc, keeps_page_size);
     tcase_add_test(tc, migrates_appraisals_to_levels);
     tcase_add_test(tc, migrates_results_without_rowid);
     tcase_add_test(tc, revocations_immutable);

@@ -30,10 +30,14 @@ struct dvk_store {
 /* migration 5: a run's candidates (province, year) in model-code order without sorting their
  * rows (decide.c CANDIDATES_SQL: no temporary B-tree of every candidate's columns) */
 #define IDX_MODELS_PYC "CREATE INDEX models_pyc ON models(province, year, code)"
+/* migration 7 (issue 15, import speed): one index (province, year, level, field) in place
+ * of models_pyl and models_field: a bulk import builds four indexes instead of five (each
+ * one a scan of the table and a sort), and a filter on province, year, level and field is
+ * answered from the index alone (dvk.models{...}:count(), stats --by field). */
+#define IDX_MODELS_PYLF "CREATE INDEX models_pylf ON models(province, year, level, field)"
 static const char *const MODEL_INDEXES[][2] = {
-    {"models_field", IDX_MODELS_FIELD}, {"models_key", IDX_MODELS_KEY},
-    {"models_pyc", IDX_MODELS_PYC},     {"models_pyl", IDX_MODELS_PYL},
-    {"models_unit", IDX_MODELS_UNIT},
+    {"models_key", IDX_MODELS_KEY},   {"models_pyc", IDX_MODELS_PYC},
+    {"models_pylf", IDX_MODELS_PYLF}, {"models_unit", IDX_MODELS_UNIT},
 };
 
 /* The triggers that keep a table of the frozen record (migration 3) as finalize wrote it:
@@ -348,6 +352,9 @@ static const char *const migrations[] = {
     "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
     RESULTS_TRIGGERS
     IDX_MODELS_PYC ";",
+    /* 7 (numbered after migration 6, packed scores): models_pylf replaces models_pyl and
+     * models_field (IDX_MODELS_PYLF). */
+    "DROP INDEX models_pyl; DROP INDEX models_field;" IDX_MODELS_PYLF ";",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -625,6 +632,11 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     int version = 0;
     if (check_kind(s, &version, err) || check_schema(s, version, err) ||
         exec(s, "PRAGMA cache_size = " DVK_STORE_CACHE_KIB, err, "opening the database"))
+        goto fail;
+    /* A new file gets DVK_STORE_PAGE_SIZE pages (set before its first page is written; an
+     * existing file keeps its own: SQLite ignores the pragma there). */
+    if (!readonly && version == 0 &&
+        exec(s, "PRAGMA page_size = " DVK_STORE_PAGE_SIZE, err, "opening the database"))
         goto fail;
     if (!readonly && exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
         goto fail;
