@@ -86,6 +86,55 @@ START_TEST(quick_nfc_agrees)
 }
 END_TEST
 
+/* dvk_text_find as its definition reads: decode every character, the first one of a class
+ * in mask. */
+static size_t find_slow(const char *s, size_t n, int mask, long *cp)
+{
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        long x = dvk_text_next(s, n, &i);
+        if (x >= 0 && (dvk_text_class_at(s, n, at, x) & mask)) {
+            *cp = x;
+            return at;
+        }
+    }
+    return n;
+}
+
+/* dvk_text_find skips whole sequences that no class holds; it finds what decoding every
+ * character finds: each code point below U+3000 and U+FEFF after a Vietnamese letter and
+ * before one, and malformed or cut sequences (a lead byte without its continuations). */
+START_TEST(find_agrees)
+{
+    static const char *const bad[] = {"\xe1\xbb", "\xe1\x41\x42", "\xc3", "\xc3\x41",
+                                      "\xe1\xbb\x87\xc2\x85", "\xe2\x80\x8b\xe1",
+                                      "a\xe1\xbb\x87\xef\xbb\xbf", "\xdf\xbf\x09"};
+    char s[32];
+    for (int k = 0; k < 2 + (int)(sizeof bad / sizeof bad[0]); k++) {
+        for (unsigned c = 1; c < 0x3000 || c == 0xFEFF; c = c == 0x2FFF ? 0xFEFF : c + 1) {
+            size_t n;
+            if (k < 2) {
+                memcpy(s, "\xe1\xbb\x87", 3);   /* ệ */
+                n = 3 + put_utf8(s + 3, c);
+                if (k == 1)
+                    n += put_utf8(s + n, 0x1EA1);   /* ạ */
+            } else {
+                n = strlen(bad[k - 2]);
+                memcpy(s, bad[k - 2], n);
+                if (c > 1)
+                    break;
+            }
+            for (int mask = 1; mask <= 7; mask++) {
+                long a = -2, b = -2;
+                size_t fa = dvk_text_find(s, n, mask, &a), fb = find_slow(s, n, mask, &b);
+                ck_assert_msg(fa == fb && a == b, "U+%04X case %d mask %d: %zu/%ld vs %zu/%ld",
+                              c, k, mask, fa, a, fb, b);
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(search_key)
 {
     const char *cases[][2] = {
@@ -161,6 +210,7 @@ Suite *text_suite(void)
     tcase_add_test(tc, valid_utf8);
     tcase_add_test(tc, nfc_composes_nfd);
     tcase_add_test(tc, quick_nfc_agrees);
+    tcase_add_test(tc, find_agrees);
     tcase_add_test(tc, search_key);
     tcase_add_test(tc, lower_keeps_marks);
     tcase_add_test(tc, width);

@@ -406,6 +406,19 @@ size_t dvk_text_find(const char *s, size_t n, int mask, long *cp)
             i++;
             continue;
         }
+        /* Whole sequences that no class holds: U+00C0..U+07FF (lead C3..DF) and U+1000..U+1FFF
+         * (lead E1: the precomposed Vietnamese letters). The classes lie in U+0000..U+009F
+         * (lead C2), U+2000.. (E2) and U+FEFF (EF). Anything else, malformed included, is
+         * decoded below as before. */
+        if (c >= 0xC3 && c <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
+        if (c == 0xE1 && i + 2 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         size_t at = i;
         long x = dvk_text_next(s, n, &i);
         if (x >= 0 && (dvk_text_class_at(s, n, at, x) & mask)) {
