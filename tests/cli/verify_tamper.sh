@@ -55,7 +55,7 @@ schema "a table added" "CREATE TABLE notes(x)"
 # The bulk importer used to run the CREATE INDEX text stored in the file: an index whose
 # stored SQL carries more statements is refused at open, and dvk rebuilds indexes from its
 # own SQL.
-schema "an index's stored SQL rewritten" "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX models_pylf ON models(province, year, level, field); DELETE FROM audit_log' WHERE name = 'models_pylf'"
+schema "an index's stored SQL rewritten" "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX models_pyl ON models(province, year, level); DELETE FROM audit_log' WHERE name = 'models_pyl'"
 tamper "a total" "UPDATE results SET total = total + 1 WHERE run = 1 AND model = $m"
 tamper "an outcome" "UPDATE results SET outcome = 'tieu-bieu', recognised = 1 WHERE run = 1 AND model = $m"
 tamper "a result removed" "DELETE FROM results WHERE run = 1 AND model = $m"
