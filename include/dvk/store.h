@@ -13,6 +13,8 @@
  *   models(id PK, code UNIQUE, name, name_key, unit -> units, province, kind, category,
  *          field, level, year, registration, started_on, address, description,
  *          metrics (JSON object of numbers), synthetic 0|1)
+ *          indexes (province, year, level), (unit, year), (name_key), (province, year, code);
+ *          (province, field) until migration 7 (numbered 6 until the merge with migration 6)
  *   appraisals(model -> models, level (the council's round), criterion, appraiser, score,
  *           note, origin (the score sheet it came from), PK(model,level,criterion,appraiser))
  *   appraisers(province, code, name, unit -> units, role, levels (the levels whose council
