@@ -2,14 +2,16 @@
 # bench_scale.sh N OUT: one run of every dvk benchmark on N synthetic models (dvk synth, the
 # built-in province gia-lap), each next to its baseline, measured with GNU time (wall
 # seconds, peak RSS). Writes "key value" lines to OUT (read by run.sh) and prints them.
-#   import   dvk import models          vs  sqlite3 shell .import --csv into a plain table
+#   import   dvk import models          vs  sqlite3 shell .import --csv into a plain table;
+#            the same rows from an .xlsx (up to BENCH_XLSX_MAX models, default 100,000)
 #   decide   dvk decide (bench/bench_province.lua: 2 gates, 6 criteria, 3 outcomes, 1 quota)
 #            vs  bench/decide.sql in the sqlite3 shell  vs  bench/decide.py (Python sqlite3)
 #            The three must agree on every model's eligibility, total, outcome and rank,
 #            else the run stops: the ratios compare equal work.
 #   report   dvk report RUN thong-ke (the statistics report, HTML) and dvk stats --by field
 #   query    dvk -e 'dvk.models{...}:count()' (a REPL-style filtered count) and a name search
-# Environment: DVK (default build/dvk), BENCH_DIR (work folder; default a temporary one,
+# Environment: DVK (default build/dvk), XLSX_TOOL (default tests/xlsx_tool beside DVK),
+# BENCH_XLSX_MAX, BENCH_DIR (work folder; default a temporary one,
 # removed at the end), PYTHON (default python3).
 set -eu
 N=$1; OUT=$2
@@ -67,6 +69,26 @@ sqlite3 indexed.db "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
 measure sqlite_import_idx sqlite3 indexed.db ".import --csv --skip 1 models.csv models"
 rm -f indexed.db indexed.db-wal indexed.db-shm
 put import_rows "$(sqlite3 dvk.db 'SELECT count(*) FROM models')"
+# The same rows from an .xlsx (written from the CSV by build/tests/xlsx_tool, as
+# bench_xlsx.sh does) into a new database, at sizes up to BENCH_XLSX_MAX models (default
+# 100,000: writing a 1,000,000-row workbook takes minutes); both imports must store the
+# same rows, else the run stops.
+TOOL=${XLSX_TOOL:-$(dirname "$DVK")/tests/xlsx_tool}
+if [ "$N" -le "${BENCH_XLSX_MAX:-100000}" ] && [ -x "$TOOL" ]; then
+  "$TOOL" from-csv models.csv models.xlsx >/dev/null
+  put xlsx_bytes "$(wc -c < models.xlsx)"
+  "$DVK" --quiet --db xlsx.db --scripts scripts init >/dev/null
+  "$DVK" --quiet --db xlsx.db --scripts scripts import units units.csv
+  measure import_xlsx "$DVK" --quiet --db xlsx.db --scripts scripts import models models.xlsx
+  digest() {
+    sqlite3 "$1" "SELECT code,name,name_key,unit,province,kind,category,field,level,year,
+      registration,started_on,address,description,metrics,synthetic FROM models ORDER BY code" |
+      sha256sum | cut -c1-16
+  }
+  [ "$(digest dvk.db)" = "$(digest xlsx.db)" ] ||
+    { echo "bench_scale: the XLSX import differs from the CSV import" >&2; exit 1; }
+  rm -f xlsx.db xlsx.db-wal xlsx.db-shm models.xlsx
+fi
 
 # decide vs pure SQL vs Python
 measure decide "$DVK" --quiet --db dvk.db --scripts scripts decide --province gia-lap --year 2023 --level co-so

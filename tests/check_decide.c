@@ -465,7 +465,7 @@ START_TEST(test_scores_migrated)
     store = dvk_store_open(path, 0, &err);
     free(path);
     ck_assert_msg(store != NULL, "%s", err.msg);
-    ck_assert_int_eq(dvk_store_version(store), 6);
+    ck_assert_int_eq(dvk_store_version(store), DVK_SCHEMA_VERSION);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM result_scores"), 20);
     ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM results r WHERE NOT EXISTS (SELECT 1"
                                    " FROM result_scores_packed p WHERE p.run = r.run AND p.model ="

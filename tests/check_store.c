@@ -37,12 +37,20 @@ static void seed(dvk_store *s)
                "INSERT INTO result_scores_packed VALUES (1,1,(SELECT dvk_scores_pack('hq',30,30,NULL,0)));");
 }
 
-/* What migrations 6 and 5 change, undone: results and result_scores as migration 1 made them
- * (rowid tables; migration 5 rebuilds them WITHOUT ROWID, migration 6 packs the scores into
- * result_scores_packed), their rows kept in the order they are in, and no models_pyc index. */
+/* What migration 7 changes (issue 15: one index fewer to build), undone: models_field as
+ * migration 1 made it. */
+static void model_indexes_to_v6(dvk_store *s)
+{
+    exec_ok(s, "CREATE INDEX models_field ON models(province, field);");
+}
+
+/* What migrations 7, 6 and 5 change, undone: models_field back, results and result_scores as
+ * migration 1 made them (rowid tables; migration 5 rebuilds them WITHOUT ROWID, migration 6
+ * packs the scores into result_scores_packed), their rows kept in the order they are in, and
+ * no models_pyc index. */
 static void results_to_v1(dvk_store *s)
 {
-    tu_store_to_v5(s);
+    tu_store_to_v5(s);   /* models_field included */
     exec_ok(s, "DROP INDEX models_pyc;"
                "CREATE TEMP TABLE keep_r AS SELECT * FROM results ORDER BY run, model;"
                "CREATE TEMP TABLE keep_s AS SELECT run, model, criterion, points, max, note"
@@ -145,6 +153,7 @@ START_TEST(creates_schema)
                                " AND name = 'result_scores'"), 1);
     ck_assert_int_eq(tu_int(s, "PRAGMA foreign_keys"), 1);
     ck_assert_int_eq(tu_int(s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    ck_assert_int_eq(tu_int(s, "PRAGMA page_size"), atoi(DVK_STORE_PAGE_SIZE));
     char *path = strdup(dvk_store_path(s));
     dvk_store_close(s);
     /* Reopening leaves it as it is. */
@@ -218,6 +227,74 @@ START_TEST(migrates_appraisals_to_levels)
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM appraisers"), 0);
     dvk_store_close(s);
     s = dvk_store_open(path, DVK_STORE_READONLY, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* A file made with SQLite's 4 KiB pages (before DVK_STORE_PAGE_SIZE) keeps them: it opens,
+ * migrates and takes writes as before. */
+START_TEST(keeps_page_size)
+{
+    char *dir = tu_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE x(a); DROP TABLE x", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    dvk_error err;
+    dvk_error_clear(&err);
+    dvk_store *s = dvk_store_open(path, DVK_STORE_CREATE, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "PRAGMA page_size"), 4096);
+    seed(s);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Migration 7: a file from before it loses models_field and keeps its other indexes and
+ * rows; a filter on province and field still searches an index on province; the file passes
+ * the schema check when opened again. */
+START_TEST(migrates_model_indexes)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    model_indexes_to_v6(s);
+    char sql[64];   /* the version before migration 7: the last one */
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DVK_SCHEMA_VERSION - 1);
+    exec_ok(s, sql);
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    dvk_error err;
+    dvk_error_clear(&err);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'models_field'"), 0);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+                               " ('models_pyl', 'models_pyc', 'models_unit', 'models_key')"), 4);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM models WHERE province = 'p' AND field = 'kt'"), 2);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(dvk_store_db(s), "EXPLAIN QUERY PLAN SELECT count(*)"
+                                        " FROM models WHERE province = 'p' AND field = 'kt'", -1,
+                                        &st, NULL), SQLITE_OK);
+    int by_province = 0;   /* SEARCH m USING INDEX models_pyl|models_pyc (province=?) */
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        by_province |= strncmp(d, "SEARCH", 6) == 0 && strstr(d, "(province=?)") != NULL;
+    }
+    sqlite3_finalize(st);
+    ck_assert_msg(by_province, "a province and field filter scans the whole table");
+    dvk_store_close(s);
+    s = dvk_store_open(path, 0, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
     dvk_store_close(s);
     free(path);
@@ -468,7 +545,7 @@ START_TEST(migrates_scores_packed)
     dvk_store_close(s);
     s = dvk_store_open(path, 0, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
-    ck_assert_int_eq(dvk_store_version(s), 6);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
     ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'result_scores'"
                                " OR name LIKE 'scores_final%'"), 0);
     st = dvk_store_prepare(s, rows, &err);
@@ -920,6 +997,8 @@ Suite *store_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, creates_schema);
     tcase_add_test(tc, migrates_v1_to_v2);
+    tcase_add_test(tc, migrates_model_indexes);
+    tcase_add_test(tc, keeps_page_size);
     tcase_add_test(tc, migrates_appraisals_to_levels);
     tcase_add_test(tc, migrates_results_without_rowid);
     tcase_add_test(tc, migrates_scores_packed);

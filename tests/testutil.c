@@ -102,6 +102,8 @@ void tu_store_to_v5(dvk_store *s)
         "CREATE TRIGGER scores_final_delete BEFORE DELETE ON result_scores"
         " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
         " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+        /* migration 7 undone too */
+        "CREATE INDEX models_field ON models(province, field);"
         "PRAGMA user_version = 5;";
     char *msg = NULL;
     int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, &msg);

@@ -17,10 +17,10 @@ void tu_write(const char *path, const char *data, size_t len);
 char *tu_read(const char *path, size_t *len);
 /* A new database in a fresh folder, migrated; the folder is returned through *dir. */
 dvk_store *tu_store(char **dir);
-/* Take a current (version 6) database back to version 5, as the connection stays open:
- * results without the scores column, result_scores the table migration 5 made with every
- * packed score as a row (the TEMP VIEW of that name dropped, so that this connection's
- * readers read the table), its triggers; final runs included. The next open migrates it. */
+/* Take a current (version 7) database back to version 5, as the connection stays open:
+ * result_scores the table migration 5 made with every packed score as a row (the TEMP VIEW
+ * of that name dropped, so that this connection's readers read the table), its triggers,
+ * models_field; final runs included. The next open migrates it. */
 void tu_store_to_v5(dvk_store *s);
 /* Run one SQL query that returns one integer. */
 long long tu_int(dvk_store *s, const char *sql);

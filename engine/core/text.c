@@ -79,6 +79,8 @@ static int surely_nfc(const char *s, size_t len)
     return 1;
 }
 
+int dvk_text_quick_nfc(const char *s, size_t len) { return surely_nfc(s, len); }
+
 char *dvk_text_nfc(const char *s, size_t len)
 {
     /* Plain ASCII, and the common Vietnamese text, is already NFC: a copy. */
@@ -402,6 +404,19 @@ size_t dvk_text_find(const char *s, size_t n, int mask, long *cp)
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7F) {   /* printable ASCII: the common case */
             i++;
+            continue;
+        }
+        /* Whole sequences that no class holds: U+00C0..U+07FF (lead C3..DF) and U+1000..U+1FFF
+         * (lead E1: the precomposed Vietnamese letters). The classes lie in U+0000..U+009F
+         * (lead C2), U+2000.. (E2) and U+FEFF (EF). Anything else, malformed included, is
+         * decoded below as before. */
+        if (c >= 0xC3 && c <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
+        if (c == 0xE1 && i + 2 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
             continue;
         }
         size_t at = i;

@@ -1299,7 +1299,12 @@ static void cell_begin(sheetctx *c, const char **atts)
     }
     c->col = col;
     c->next_col = (long)col + 1;
-    snprintf(c->ctype, sizeof c->ctype, "%s", t ? t : "n");
+    /* the type, cut to fit as snprintf would (once per cell: snprintf's cost showed) */
+    const char *ty = t ? t : "n";
+    size_t k = 0;
+    for (; ty[k] && k + 1 < sizeof c->ctype; k++)
+        c->ctype[k] = ty[k];
+    c->ctype[k] = '\0';
     c->style = s ? strtol(s, NULL, 10) : 0;
     c->in_cell = 1;
     c->has_f = c->has_v = 0;

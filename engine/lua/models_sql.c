@@ -230,7 +230,7 @@ int dvk_query_models_sql(const dvk_model_filter *f, const dvk_units *units, int 
         dvk_buf_adds(&b, limited ? "SELECT count(*) FROM (SELECT m.id FROM models m WHERE 1"
                                  : "SELECT count(*) FROM models m WHERE 1");
     else {
-        /* "+col": grouping must not make SQLite walk an index in col's order (models_field
+        /* "+col": grouping must not make SQLite walk an index in col's order (models_unit
          * over a whole province) when the filters have a narrower one (province, year). */
         dvk_buf_adds(&b, limited ? "SELECT k, count(*) FROM (SELECT +" : "SELECT +");
         dvk_buf_adds(&b, model_columns[group].sql);

@@ -31,10 +31,17 @@ struct dvk_store {
 /* migration 5: a run's candidates (province, year) in model-code order without sorting their
  * rows (decide.c CANDIDATES_SQL: no temporary B-tree of every candidate's columns) */
 #define IDX_MODELS_PYC "CREATE INDEX models_pyc ON models(province, year, code)"
+/* migration 7 (issue 15, import speed): models_field dropped: a bulk import builds four
+ * indexes instead of five (each one a scan of the table and a sort). A filter on province
+ * and field alone searches an index on province (models_pyl or models_pyc) and reads the
+ * rows; with a year, SQLite chose models_pyl before too. (One index (province, year, level,
+ * field) in place of models_pyl and models_field was measured as well: counts got faster,
+ * but the queries that read all the rows of a province and year, stats and the name
+ * search, fetched them in (level, field) order, about 30 passes over the table instead of
+ * 3, and took half as long again.) */
 static const char *const MODEL_INDEXES[][2] = {
-    {"models_field", IDX_MODELS_FIELD}, {"models_key", IDX_MODELS_KEY},
-    {"models_pyc", IDX_MODELS_PYC},     {"models_pyl", IDX_MODELS_PYL},
-    {"models_unit", IDX_MODELS_UNIT},
+    {"models_key", IDX_MODELS_KEY}, {"models_pyc", IDX_MODELS_PYC},
+    {"models_pyl", IDX_MODELS_PYL}, {"models_unit", IDX_MODELS_UNIT},
 };
 
 /* The triggers that keep a table of the frozen record (migration 3) as finalize wrote it:
@@ -380,6 +387,8 @@ static const char *const migrations[] = {
     " dvk_scores_pack(criterion, points, max, note, pos) FROM result_scores GROUP BY run, model;"
     "DROP TABLE result_scores;"
     PACKED_TRIGGERS,
+    /* 7: models_field dropped (MODEL_INDEXES): a bulk import rebuilds one index fewer. */
+    "DROP INDEX models_field;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -663,6 +672,11 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
     int version = 0;
     if (check_kind(s, &version, err) || check_schema(s, version, err) ||
         exec(s, "PRAGMA cache_size = " DVK_STORE_CACHE_KIB, err, "opening the database"))
+        goto fail;
+    /* A new file gets DVK_STORE_PAGE_SIZE pages (set before its first page is written; an
+     * existing file keeps its own: SQLite ignores the pragma there). */
+    if (!readonly && version == 0 &&
+        exec(s, "PRAGMA page_size = " DVK_STORE_PAGE_SIZE, err, "opening the database"))
         goto fail;
     if (!readonly && exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err, "opening the database"))
         goto fail;

@@ -13,6 +13,10 @@ int dvk_text_valid_utf8(const char *s, size_t len);
 /* NFC form of s[0..len). Returns a malloc'd NUL-terminated string, or NULL on invalid UTF-8
  * or out of memory. The caller frees it. */
 char *dvk_text_nfc(const char *s, size_t len);
+/* 1 when s[0..len), valid UTF-8, is NFC for certain by a quick scan (ASCII, Latin up to
+ * U+02FF, the precomposed Vietnamese letters, general punctuation): dvk_text_nfc would
+ * return the same bytes. 0: it may not be; ask dvk_text_nfc. */
+int dvk_text_quick_nfc(const char *s, size_t len);
 /* Search key of s: NFC, case-folded, diacritics stripped, đ/Đ mapped to d, runs of white
  * space folded to one space and trimmed. "Dân Vận Khéo" -> "dan van kheo". malloc'd; the
  * caller frees it. NULL on invalid UTF-8 or out of memory. */

@@ -6,9 +6,6 @@ need_sqlite3() {
   command -v sqlite3 >/dev/null || { echo "sqlite3 shell not found (apt-get install sqlite3)"; exit 1; }
 }
 
-# now_ms: wall clock in milliseconds.
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
 # fail MESSAGE: print it and stop the case with status 1.
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -30,12 +27,6 @@ fresh_copy() {
   rm -f "$2" "$2-wal" "$2-shm"
   cp "$1" "$2"
 }
-
-# rand_ms SEED LO HI: a pseudo-random integer in [LO, HI] from SEED (awk).
-rand_ms() { awk -v s="$1" -v lo="$2" -v hi="$3" 'BEGIN { srand(s); printf "%d\n", lo + int(rand() * (hi - lo + 1)) }'; }
-
-# sleep_ms MS: sleep MS milliseconds (GNU sleep takes fractions).
-sleep_ms() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 # seed_example DB N: a database with the example province, five units and N synthetic
 # models of 2023 (about two thirds at co-so), imported. The example province is a test
