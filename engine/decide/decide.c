@@ -593,6 +593,35 @@ static const char *deciding_unit(const run_state *r, const char *unit)
     return top >= 0 ? dvk_units_at(r->tree, (size_t)top)->code : unit;
 }
 
+/* The outcomes (index, id, recognised, exemplary, propose) and gates (index, id) of p into
+ * temp.dvk_outcome and temp.dvk_gate, which the results' INSERT ... SELECT reads by index. */
+static int cand_lookups(dvk_store *s, const dvk_province *p, dvk_error *err)
+{
+    static const char *const sql[2] = {"INSERT INTO temp.dvk_outcome VALUES (?1, ?2, ?3, ?4, ?5)",
+                                       "INSERT INTO temp.dvk_gate VALUES (?1, ?2)"};
+    int rc = DVK_OK;
+    for (int t = 0; t < 2 && rc == DVK_OK; t++) {
+        sqlite3_stmt *st = dvk_store_prepare(s, sql[t], err);
+        if (!st)
+            return err->code;
+        for (int i = 0; i < (t ? p->ngates : p->noutcomes) && rc == DVK_OK; i++) {
+            sqlite3_bind_int(st, 1, i);
+            sqlite3_bind_text(st, 2, t ? p->gates[i].id : p->outcomes[i].id, -1, SQLITE_STATIC);
+            if (t == 0) {
+                sqlite3_bind_int(st, 3, p->outcomes[i].recognised);
+                sqlite3_bind_int(st, 4, p->outcomes[i].exemplary);
+                sqlite3_bind_int(st, 5, p->outcomes[i].propose);
+            }
+            int src = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (src != SQLITE_DONE)
+                rc = dvk_store_fail(s, src, err, "preparing the run");
+        }
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
 /* The rules a run was decided by, as the "rules" object of its summary, so that `dvk diff`
  * can name the thresholds, quotas and gates that changed between two runs without the script
  * texts (runs keep only their digests): {"province": {code: {"scale_to"}}, "outcome": {id:
@@ -863,41 +892,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     /* the candidates' table, the outcomes and gates they refer to by index */
     if ((rc = exec_sql(s, CAND_TABLES, "preparing the run", err)) != DVK_OK)
         goto done;
-    if (!(st = dvk_store_prepare(s, "INSERT INTO temp.dvk_outcome VALUES (?1, ?2, ?3, ?4, ?5)",
-                                 err))) {
-        rc = err->code;
-        goto done;
-    }
-    for (int i = 0; i < p->noutcomes && rc == DVK_OK; i++) {
-        sqlite3_bind_int(st, 1, i);
-        sqlite3_bind_text(st, 2, p->outcomes[i].id, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, p->outcomes[i].recognised);
-        sqlite3_bind_int(st, 4, p->outcomes[i].exemplary);
-        sqlite3_bind_int(st, 5, p->outcomes[i].propose);
-        int src = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (src != SQLITE_DONE)
-            rc = dvk_store_fail(s, src, err, "preparing the run");
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc != DVK_OK)
-        goto done;
-    if (!(st = dvk_store_prepare(s, "INSERT INTO temp.dvk_gate VALUES (?1, ?2)", err))) {
-        rc = err->code;
-        goto done;
-    }
-    for (int i = 0; i < p->ngates && rc == DVK_OK; i++) {
-        sqlite3_bind_int(st, 1, i);
-        sqlite3_bind_text(st, 2, p->gates[i].id, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (src != SQLITE_DONE)
-            rc = dvk_store_fail(s, src, err, "preparing the run");
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc != DVK_OK)
+    if ((rc = cand_lookups(s, p, err)) != DVK_OK)
         goto done;
     if (!(ins_cand = malloc(sizeof *ins_cand))) {
         rc = dvk_error_set(err, DVK_ENOMEM, "out of memory");
