@@ -24,23 +24,25 @@
 /* A run's candidates wait for the quotas and the ranks in a temporary table, temp.dvk_cand:
  * one row per candidate in model-code order (k, from 0, the last tie-breaker), with its
  * total, outcome, tie-break points (t0..t15: the criteria in run_state.tb_crit) and the
- * reasons; the ranks in temp.dvk_rank, the demotions in temp.dvk_dem. Its packed scores
- * (dvk/scores.h) need no rank: they are written to result_scores_packed as it is read, once,
- * so that the passes that scan and sort the candidates do not carry them. SQLite sorts them for each quota and for the ranks (spilling to temporary files
- * past its cache) and the results are written from them by one INSERT ... SELECT, so that a
- * run's memory stays the same whatever the number of its candidates. Only the interned unit
- * codes (at most the province's units) are held in memory. The tables live in the run's
- * transaction: a rollback removes them, and they are dropped before it commits. */
+ * reason; the demotions in temp.dvk_dem, the ranks in temp.dvk_rank. SQLite sorts the
+ * candidates for each quota and for the ranks (spilling to temporary files past its cache)
+ * and the results are written from them by one INSERT ... SELECT, so that a run's memory
+ * stays the same whatever the number of its candidates. Their packed scores (dvk/scores.h)
+ * need no rank: each candidate's are written to result_scores_packed once, as it is read, so
+ * that the passes that scan and sort the candidates do not carry them. Only the interned
+ * unit codes (at most the province's units) are held in memory. The tables live in the
+ * run's transaction: a rollback removes them, and they are dropped before it commits. */
 static const char *CAND_TABLES =
-    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_rank; DROP TABLE IF EXISTS temp.dvk_outcome;"
-    " DROP TABLE IF EXISTS temp.dvk_gate; DROP TABLE IF EXISTS temp.dvk_dem;"
+    "DROP TABLE IF EXISTS temp.dvk_cand; DROP TABLE IF EXISTS temp.dvk_rank;"
+    " DROP TABLE IF EXISTS temp.dvk_outcome; DROP TABLE IF EXISTS temp.dvk_gate;"
+    " DROP TABLE IF EXISTS temp.dvk_dem;"
     " DROP TABLE IF EXISTS temp.dvk_qtext;"
     "CREATE TEMP TABLE dvk_cand (k INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
     " eligible INTEGER NOT NULL, total REAL NOT NULL, gate INTEGER, outcome INTEGER NOT NULL,"
     " unit INTEGER NOT NULL, reason TEXT,"
     " t0 REAL, t1 REAL, t2 REAL, t3 REAL, t4 REAL, t5 REAL, t6 REAL, t7 REAL, t8 REAL, t9 REAL,"
     " t10 REAL, t11 REAL, t12 REAL, t13 REAL, t14 REAL, t15 REAL);"
-    "CREATE TEMP TABLE dvk_rank (k INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
+    "CREATE TEMP TABLE dvk_rank (rank INTEGER PRIMARY KEY, k INTEGER NOT NULL);"
     "CREATE TEMP TABLE dvk_dem (k INTEGER PRIMARY KEY, outcome INTEGER NOT NULL,"
     " ndem INTEGER NOT NULL, qi INTEGER NOT NULL, unit INTEGER NOT NULL, place INTEGER NOT NULL,"
     " prev TEXT);"
@@ -317,8 +319,10 @@ static long long apply_quotas(run_state *r, dvk_error *err)
 }
 
 /* The overall rank: eligible first, total desc, the first quota's tie-breakers of this
- * level, model code asc; into temp.dvk_rank, written in k order (a window over the narrow
- * candidates' table, sorted back by k, so that the results are then written in k order). */
+ * level, model code asc. The candidates' keys, sorted by SQLite, go into temp.dvk_rank in
+ * that order, so that each gets the next rowid: its rank (the table is new and empty, so the
+ * rowids are 1, 2, 3, ...); then an index by k, for the results' INSERT ... SELECT to read the
+ * ranks in model-code order. */
 static int assign_ranks(run_state *r, dvk_error *err)
 {
     const dvk_quota *first = NULL;
@@ -326,10 +330,10 @@ static int assign_ranks(run_state *r, dvk_error *err)
         if (strcmp(r->p->quotas[qi].level, r->o->level) == 0)
             first = &r->p->quotas[qi];
     dvk_buf sql = DVK_BUF_INIT;
-    dvk_buf_adds(&sql, "INSERT INTO temp.dvk_rank (k, rank) SELECT k, row_number() OVER"
-                       " (ORDER BY eligible DESC, total DESC");
+    dvk_buf_adds(&sql, "INSERT INTO temp.dvk_rank (k) SELECT k FROM temp.dvk_cand"
+                       " ORDER BY eligible DESC, total DESC");
     tb_order(r, first, &sql);
-    dvk_buf_adds(&sql, ", k) FROM temp.dvk_cand ORDER BY k");
+    dvk_buf_adds(&sql, ", k; CREATE INDEX temp.dvk_rank_k ON dvk_rank(k);");
     int rc = sql.oom ? dvk_error_set(err, DVK_ENOMEM, "out of memory")
                      : exec_sql(r->s, dvk_buf_str(&sql), "ranking the candidates", err);
     dvk_buf_free(&sql);
@@ -1134,7 +1138,8 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                                         " ELSE coalesce(c.reason || '; ', '') || d.prev || '; '"
                                         " || q.head || d.place || q.tail END"
                                         " FROM " CAND_NOW " JOIN temp.dvk_rank x ON x.k = c.k"
-                                        " LEFT JOIN temp.dvk_qtext q ON q.qi = d.qi AND q.unit = d.unit"
+                                        " LEFT JOIN temp.dvk_qtext q"
+                                        " ON q.qi = d.qi AND q.unit = d.unit"
                                         " JOIN temp.dvk_outcome o ON o.i = " OUTCOME_NOW
                                         " LEFT JOIN temp.dvk_gate g ON g.i = c.gate ORDER BY c.k",
                                      err))) {
