@@ -1025,7 +1025,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
             batch_int(ins_packed, 0, run);
             batch_int(ins_packed, 1, id);
             batch_blob(ins_packed, 2, packed.p, packed.len);
-            if ((rc = batch_row(s, ins_packed, "holding the scores", err)) != DVK_OK)
+            if ((rc = batch_row(s, ins_packed, "saving scores", err)) != DVK_OK)
                 goto done;
         }
         DVK_FAULT_POINT("decide-result");
@@ -1053,7 +1053,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     }
     if ((rc = batch_flush(s, ins_cand, "holding the candidates", err)) != DVK_OK)
         goto done;
-    if (ins_packed && (rc = batch_flush(s, ins_packed, "holding the scores", err)) != DVK_OK)
+    if (ins_packed && (rc = batch_flush(s, ins_packed, "saving scores", err)) != DVK_OK)
         goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
