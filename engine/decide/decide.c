@@ -140,7 +140,10 @@ static void strset_free(strset *set)
     set->last = -1;
 }
 
-/* Run SQL text (no parameters, no rows) on s; what names the work in an error. */
+/* Run SQL text (no parameters, no rows) on s; what names the work in an error. Only this
+ * file's constant DDL (CAND_TABLES, CAND_DROP) and assign_ranks' statement, whose only
+ * variable parts are the column names t0..t15 made from integers: no value from a script or
+ * the data is ever put into the text (those are bound, as everywhere else). */
 static int exec_sql(dvk_store *s, const char *sql, const char *what, dvk_error *err)
 {
     int rc = sqlite3_exec(dvk_store_db(s), sql, NULL, NULL, NULL);
