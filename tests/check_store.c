@@ -44,6 +44,32 @@ static void model_indexes_to_v6(dvk_store *s)
     exec_ok(s, "CREATE INDEX models_field ON models(province, field);");
 }
 
+/* What migration 8 changes, undone: result_scores_packed with its run an immediate foreign
+ * key and the insert trigger RAISE(ABORT), as migration 6 made them (the same text), the
+ * rows kept. Triggers dropped first: the final run's rows must be copied. */
+static void packed_to_v7(dvk_store *s)
+{
+    exec_ok(s, "DROP TRIGGER packed_final_insert; DROP TRIGGER packed_final_update;"
+               " DROP TRIGGER packed_final_delete;"
+               "ALTER TABLE result_scores_packed RENAME TO packed_v8;"
+               "CREATE TABLE result_scores_packed ("
+               "  run INTEGER NOT NULL REFERENCES runs(id),"
+               "  model INTEGER NOT NULL,"
+               "  scores BLOB NOT NULL,"
+               "  PRIMARY KEY (run, model)"
+               ") WITHOUT ROWID;"
+               "INSERT INTO result_scores_packed SELECT * FROM packed_v8; DROP TABLE packed_v8;"
+               "CREATE TRIGGER packed_final_insert BEFORE INSERT ON result_scores_packed"
+               " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+               "CREATE TRIGGER packed_final_update BEFORE UPDATE ON result_scores_packed"
+               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+               "CREATE TRIGGER packed_final_delete BEFORE DELETE ON result_scores_packed"
+               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
+               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;");
+}
+
 /* What migrations 7, 6 and 5 change, undone: models_field back, results and result_scores as
  * migration 1 made them (rowid tables; migration 5 rebuilds them WITHOUT ROWID, migration 6
  * packs the scores into result_scores_packed), their rows kept in the order they are in, and
@@ -267,10 +293,9 @@ START_TEST(migrates_model_indexes)
     char *dir;
     dvk_store *s = tu_store(&dir);
     seed(s);
+    packed_to_v7(s);
     model_indexes_to_v6(s);
-    char sql[64];   /* the version before migration 7: the last one */
-    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DVK_SCHEMA_VERSION - 1);
-    exec_ok(s, sql);
+    exec_ok(s, "PRAGMA user_version = 6");   /* the version before migration 7 */
     char *path = strdup(dvk_store_path(s));
     dvk_store_close(s);
     dvk_error err;
@@ -293,6 +318,61 @@ START_TEST(migrates_model_indexes)
     }
     sqlite3_finalize(st);
     ck_assert_msg(by_province, "a province and field filter scans the whole table");
+    dvk_store_close(s);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    dvk_store_close(s);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+/* Migration 8: a file from before it, with a final run, keeps every packed row and the
+ * run's digest; the run is a deferred foreign key; a final run's scores still refuse a new
+ * row (now with FAIL), an update and a deletion; verify passes; opened again, the schema is
+ * dvk's. */
+START_TEST(migrates_packed_deferred)
+{
+    char *dir;
+    dvk_store *s = tu_store(&dir);
+    seed(s);
+    finalize(s);
+    char before[65], after[65];
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_store_run_digest(s, 1, before, &err), DVK_OK);
+    long long rows = tu_int(s, "SELECT count(*) FROM result_scores_packed");
+    ck_assert_int_gt(rows, 0);
+    packed_to_v7(s);
+    exec_ok(s, "PRAGMA user_version = 7");
+    char *path = strdup(dvk_store_path(s));
+    dvk_store_close(s);
+    s = dvk_store_open(path, 0, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    ck_assert_int_eq(dvk_store_version(s), DVK_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores_packed"), rows);
+    ck_assert_int_eq(dvk_store_run_digest(s, 1, after, &err), DVK_OK);
+    ck_assert_str_eq(after, before);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'result_scores_packed'"
+                               " AND sql LIKE '%REFERENCES runs(id) DEFERRABLE INITIALLY DEFERRED%'"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'packed_final_insert'"
+                               " AND sql LIKE '%RAISE(FAIL,%'"), 1);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'packed_v%'"), 0);
+    const char *attempts[] = {
+        "INSERT INTO result_scores_packed VALUES (1, 9, (SELECT dvk_scores_pack('hq',9,30,NULL,0)))",
+        "UPDATE result_scores_packed SET scores = scores || x'00' WHERE run = 1",
+        "DELETE FROM result_scores_packed WHERE run = 1",
+    };
+    for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+        char *msg = NULL;
+        ck_assert_int_ne(sqlite3_exec(dvk_store_db(s), attempts[i], NULL, NULL, &msg), SQLITE_OK);
+        ck_assert_msg(msg && strstr(msg, "run is final: its scores cannot be changed"), "%s: %s",
+                      attempts[i], msg ? msg : "");
+        sqlite3_free(msg);
+    }
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores_packed"), rows);
+    ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
     dvk_store_close(s);
     s = dvk_store_open(path, 0, &err);
     ck_assert_msg(s != NULL, "%s", err.msg);
@@ -717,6 +797,7 @@ START_TEST(final_run_immutable)
     seed(s);
     finalize(s);
     sqlite3 *db = dvk_store_db(s);
+    long long packed = tu_int(s, "SELECT count(*) FROM result_scores_packed WHERE run = 1");
     const char *attempts[] = {
         "UPDATE results SET outcome = 'dien-hinh' WHERE run = 1",
         "DELETE FROM results WHERE run = 1",
@@ -726,6 +807,12 @@ START_TEST(final_run_immutable)
         "INSERT INTO result_scores_packed VALUES (1, 2, (SELECT dvk_scores_pack('hq',9,30,NULL,0)))",
         "UPDATE result_scores_packed SET scores = (SELECT dvk_scores_pack('hq',0,30,NULL,0)) WHERE run = 1 AND model = 1",
         "UPDATE result_scores_packed SET scores = substr(scores, 1, 5) || X'00' || substr(scores, 7) WHERE run = 1",
+        /* migration 8: the insert trigger FAILs (no statement journal): still no row, the
+         * first refused as well as later ones, and OR REPLACE meets the trigger first */
+        "INSERT INTO result_scores_packed VALUES (1, 3, (SELECT dvk_scores_pack('hq',9,30,NULL,0))),"
+        " (1, 4, (SELECT dvk_scores_pack('hq',9,30,NULL,0)))",
+        "INSERT OR REPLACE INTO result_scores_packed VALUES (1, 1, (SELECT dvk_scores_pack('hq',0,30,NULL,0)))",
+        "INSERT OR IGNORE INTO result_scores_packed VALUES (1, 5, (SELECT dvk_scores_pack('hq',9,30,NULL,0)))",
         "UPDATE runs SET status = 'draft' WHERE id = 1",
         "DELETE FROM runs WHERE id = 1",
         "UPDATE audit_log SET actor = 'x'",
@@ -738,6 +825,16 @@ START_TEST(final_run_immutable)
         ck_assert_msg(msg && (strstr(msg, "final") || strstr(msg, "audit log")), "%s: %s", attempts[i], msg);
         sqlite3_free(msg);
     }
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores_packed WHERE run = 1"), packed);
+    /* the packed scores' run is still a foreign key (deferred since migration 8: checked when
+     * the statement's transaction commits) */
+    char *msg = NULL;
+    ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO result_scores_packed VALUES (99, 1,"
+                                      " (SELECT dvk_scores_pack('hq',9,30,NULL,0)))", NULL, NULL, &msg),
+                     SQLITE_OK);
+    ck_assert_msg(msg && strstr(msg, "FOREIGN KEY"), "%s", msg ? msg : "(no message)");
+    sqlite3_free(msg);
+    ck_assert_int_eq(tu_int(s, "SELECT count(*) FROM result_scores_packed WHERE run = 99"), 0);
     dvk_error err;
     dvk_error_clear(&err);
     ck_assert_int_eq(dvk_store_verify(s, &err), DVK_OK);
@@ -998,6 +1095,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, creates_schema);
     tcase_add_test(tc, migrates_v1_to_v2);
     tcase_add_test(tc, migrates_model_indexes);
+    tcase_add_test(tc, migrates_packed_deferred);
     tcase_add_test(tc, keeps_page_size);
     tcase_add_test(tc, migrates_appraisals_to_levels);
     tcase_add_test(tc, migrates_results_without_rowid);

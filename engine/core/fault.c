@@ -115,7 +115,34 @@ static int io_should_fail(int kind)
 typedef struct fault_file {
     sqlite3_file base;
     sqlite3_file *real;  /* follows this struct in the same allocation */
+    int flags;           /* its xOpen flags: which kind of file it is */
 } fault_file;
+
+/* Bytes written since the last dvk_fault_io_written_reset(), by the kind of file (the
+ * SQLITE_OPEN_* flag bit of its xOpen, one of MAIN_DB .. WAL). */
+static long long io_written[32];
+
+void dvk_fault_io_written_reset(void) { memset(io_written, 0, sizeof io_written); }
+
+long long dvk_fault_io_written(int open_flag)
+{
+    long long n = 0;
+    for (int b = 0; b < 32; b++)
+        if (open_flag & (1 << b))
+            n += io_written[b];
+    return n;
+}
+
+static void count_written(const sqlite3_file *f, int n)
+{
+    int kinds = ((const fault_file *)f)->flags &
+                (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB |
+                 SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_SUBJOURNAL |
+                 SQLITE_OPEN_SUPER_JOURNAL | SQLITE_OPEN_WAL);
+    for (int b = 0; b < 32; b++)
+        if (kinds & (1 << b))
+            io_written[b] += n;
+}
 
 static sqlite3_vfs fault_vfs;
 #define REAL_VFS ((sqlite3_vfs *)fault_vfs.pAppData)
@@ -137,7 +164,10 @@ static int ff_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int ff_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
     int rc = io_should_fail(DVK_FAULT_IO_WRITE);
-    return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
+    if (rc != SQLITE_OK)
+        return rc;
+    count_written(f, n);
+    return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
 }
 
 static int ff_truncate(sqlite3_file *f, sqlite3_int64 size)
@@ -213,6 +243,7 @@ static int fv_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flag
     fault_file *ff = (fault_file *)f;
     ff->real = (sqlite3_file *)(ff + 1);
     memset(ff->real, 0, (size_t)REAL_VFS->szOsFile);
+    ff->flags = flags;
     f->pMethods = NULL;
     int rc = REAL_VFS->xOpen(REAL_VFS, name, ff->real, flags, out_flags);
     if (ff->real->pMethods) {

@@ -373,7 +373,7 @@ static int batch_open(dvk_store *s, batch *b, const char *head, int ncols, dvk_e
     memset(b, 0, sizeof *b);
     b->ncols = ncols;
     dvk_buf sql = DVK_BUF_INIT;
-    dvk_buf_printf(&sql, "INSERT INTO %s VALUES ", head);
+    dvk_buf_printf(&sql, "INSERT OR FAIL INTO %s VALUES ", head);
     for (int r = 0; r < BATCH_ROWS; r++) {
         dvk_buf_adds(&sql, r ? ",(" : "(");
         for (int c = 0; c < ncols; c++)
@@ -863,6 +863,11 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
                                     : dvk_store_begin(s, err)) != DVK_OK)
             goto done;
         in_tx = 1;
+        /* Foreign keys checked at the commit (SQLite turns this off at every COMMIT and
+         * ROLLBACK): with the OR FAIL of the batched inserts, no statement of the run can
+         * ABORT halfway, so none keeps a statement journal of the pages it spills. */
+        if ((rc = exec_sql(s, "PRAGMA defer_foreign_keys = ON", "preparing the run", err)) != DVK_OK)
+            goto done;
         /* A run number is never given twice, even after a draft was deleted: the next one is
          * above every run that exists and every run the (append-only) audit log names. */
         st = dvk_store_prepare(s, "INSERT INTO runs(id, province, year, level, unit, script_path,"
@@ -935,7 +940,14 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     sqlite3_bind_text(st, 1, o->province, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, o->year);
     sqlite3_bind_text(st, 3, o->level, -1, SQLITE_STATIC);
-    int council = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    /* A failure here must stop the run: SQLite answers an out-of-memory or I/O error in any
+     * statement by rolling the whole transaction back (the run's temporary tables with it). */
+    int csrc = sqlite3_step(st);
+    if (csrc != SQLITE_ROW) {
+        rc = dvk_store_fail(s, csrc, err, "reading appraisals");
+        goto done;
+    }
+    int council = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     st = NULL;
     /* 0 1 when model ?1 has appraisals at level ?2 */

@@ -80,6 +80,17 @@ static const char *const MODEL_INDEXES[][2] = {
     "CREATE TRIGGER packed_final_delete BEFORE DELETE ON result_scores_packed"                \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+/* migration 8: the same with RAISE(FAIL) on insert (see there) */
+#define PACKED_TRIGGERS_V8                                                                    \
+    "CREATE TRIGGER packed_final_insert BEFORE INSERT ON result_scores_packed"                \
+    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(FAIL, 'run is final: its scores cannot be changed'); END;"           \
+    "CREATE TRIGGER packed_final_update BEFORE UPDATE ON result_scores_packed"                \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
+    "CREATE TRIGGER packed_final_delete BEFORE DELETE ON result_scores_packed"                \
+    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
+    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
 #define RESULTS_TRIGGERS                                                                      \
     RESULTS_ONLY_TRIGGERS                                                                     \
     "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"                       \
@@ -389,6 +400,24 @@ static const char *const migrations[] = {
     PACKED_TRIGGERS,
     /* 7: models_field dropped (MODEL_INDEXES): a bulk import rebuilds one index fewer. */
     "DROP INDEX models_field;",
+    /* 8: a final run's packed scores refuse a new row with RAISE(FAIL) instead of
+     * RAISE(ABORT): the refused row, and every later one, is not written either way (FAIL
+     * stops the statement there and no row can come before it for a final run: the trigger
+     * fires on the first), but a statement that cannot ABORT needs no statement journal,
+     * so decide's batched inserts of packed scores (INSERT OR FAIL, foreign keys deferred
+     * to the commit) do not copy every page the page cache spills into one (issue 15). */
+    "DROP TRIGGER packed_final_insert; DROP TRIGGER packed_final_update;"
+    " DROP TRIGGER packed_final_delete;"
+    "ALTER TABLE result_scores_packed RENAME TO result_scores_packed_v7;"
+    "CREATE TABLE result_scores_packed ("
+    "  run INTEGER NOT NULL REFERENCES runs(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  model INTEGER NOT NULL,"
+    "  scores BLOB NOT NULL,"
+    "  PRIMARY KEY (run, model)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO result_scores_packed SELECT run, model, scores FROM result_scores_packed_v7;"
+    "DROP TABLE result_scores_packed_v7;"
+    PACKED_TRIGGERS_V8,
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

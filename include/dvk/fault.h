@@ -58,6 +58,10 @@ void dvk_fault_io_disarm(void);
 /* Operations of the armed kinds seen since the last arm, and how many failed. */
 long dvk_fault_io_calls(void);
 long dvk_fault_io_failures(void);
+/* Bytes written through the dvk-fault VFS since the last reset to files of the kinds in
+ * open_flags (SQLITE_OPEN_SUBJOURNAL, SQLITE_OPEN_WAL, ...: how SQLite opened them). */
+void dvk_fault_io_written_reset(void);
+long long dvk_fault_io_written(int open_flags);
 
 
 /* ---- kill points (DVK_FAULT=kill@POINT:N) -------------------------------------------- */

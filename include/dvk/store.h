@@ -27,7 +27,10 @@
  *           recognised 0|1, exemplary 0|1, proposed 0|1, reason (why not recognised / quota
  *           effect, Vietnamese text), PK(run,model))
  *   result_scores_packed(run -> runs, model, scores (the model's scores packed, scores.h),
- *           PK(run,model))   (version 6) one row per result that has scores
+ *           PK(run,model))   (version 6) one row per result that has scores; since version
+ *           8 the run is a deferred foreign key (checked at COMMIT) and a new row for a final
+ *           run is refused with RAISE(FAIL): decide's batched inserts need no statement
+ *           journal (store.c, migration 8)
  *   current_runs (view): per (province, year, level, unit) the run whose results count: the
  *           latest final run, else the latest draft.
  *   result_scores(run, model, criterion, points, max, note, pos (the criterion's place in the
@@ -51,7 +54,7 @@
 #include "dvk/buf.h"
 #include "dvk/error.h"
 
-#define DVK_SCHEMA_VERSION 7
+#define DVK_SCHEMA_VERSION 8
 
 /* The page cache of every connection dvk opens (negative: KiB; SQLite's own default, 2 MiB).
  * A bulk import raises it for its work and sets it back to this. */
