@@ -128,19 +128,19 @@ long long dvk_fault_io_written(int open_flag)
 {
     long long n = 0;
     for (int b = 0; b < 32; b++)
-        if (open_flag & (1 << b))
+        if ((unsigned)open_flag & (1u << b))
             n += io_written[b];
     return n;
 }
 
 static void count_written(const sqlite3_file *f, int n)
 {
-    int kinds = ((const fault_file *)f)->flags &
+    unsigned kinds = (unsigned)((const fault_file *)f)->flags &
                 (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB |
                  SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_SUBJOURNAL |
                  SQLITE_OPEN_SUPER_JOURNAL | SQLITE_OPEN_WAL);
     for (int b = 0; b < 32; b++)
-        if (kinds & (1 << b))
+        if (kinds & (1u << b))
             io_written[b] += n;
 }
 
