@@ -5,6 +5,7 @@
  * comes from units.h; nothing here walks parent or successor links. */
 #include "dvk/stats.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,79 +187,18 @@ typedef struct model_result {
     long long oi;
     const char *outcome;   /* the pool's copy */
     long long el, rec, ex, prop;
-    int run;               /* the run's place among the counted runs (ties of model sort by it) */
 } model_result;
 
-/* The model_results, sorted by model once they are all read, and a cursor: the models are
- * looked up mostly in order of id, so a look-up starts from the last one. */
+/* The counted runs' results, read in order of model (SQL_RESULTS_BY_MODEL) and merged model
+ * by model while the models are counted, in order of id too (SQL_MODELS): the two streams
+ * meet like a merge join, and only the model at hand is held (memory does not grow with the
+ * number of models; issue 15). */
 typedef struct results {
-    model_result *v;
-    size_t n, cap;
-    size_t at;             /* the cursor: where the last look-up ended */
+    sqlite3_stmt *st;      /* on a row not yet merged while step is SQLITE_ROW */
+    int step;              /* the statement's last status */
+    model_result m;        /* the model merged last */
+    int valid;             /* m holds a model */
 } results;
-
-static int cmp_result(const void *a, const void *b)
-{
-    const model_result *x = a, *y = b;
-    if (x->model != y->model)
-        return x->model < y->model ? -1 : 1;
-    return (x->run > y->run) - (x->run < y->run);
-}
-
-/* Sort r by model (each run's results come in that order: with one run nothing moves) and
- * merge the results of each model into its first. */
-static void results_merge(results *r)
-{
-    size_t i = 1;
-    while (i < r->n && r->v[i - 1].model < r->v[i].model)
-        i++;
-    if (i < r->n)
-        qsort(r->v, r->n, sizeof *r->v, cmp_result);
-    size_t k = 0;
-    for (i = 0; i < r->n; i++) {
-        model_result *e = &r->v[i];
-        if (k > 0 && r->v[k - 1].model == e->model) {
-            model_result *m = &r->v[k - 1];
-            if (e->oi < m->oi) {
-                m->oi = e->oi;
-                m->outcome = e->outcome;
-            }
-            m->el += e->el;
-            m->rec += e->rec;
-            m->ex += e->ex;
-            m->prop += e->prop;
-        } else {
-            r->v[k++] = *e;
-        }
-    }
-    r->n = k;
-}
-
-/* The result of model id, or NULL: galloping on from the cursor when id lies beyond it, else
- * a binary search of the whole. */
-static const model_result *results_find(results *r, long long id)
-{
-    size_t lo = 0, hi = r->n;
-    if (r->at < r->n && r->v[r->at].model <= id) {
-        size_t step = 1;
-        lo = r->at;   /* v[lo].model <= id < v[hi].model (or hi == n) */
-        for (hi = lo + 1; hi < r->n && r->v[hi].model <= id; hi = lo + step) {
-            lo = hi;
-            step *= 2;
-        }
-        if (hi > r->n)
-            hi = r->n;
-    }
-    while (lo < hi) {   /* the first with model >= id */
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->v[mid].model < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    r->at = lo;
-    return lo < r->n && r->v[lo].model == id ? &r->v[lo] : NULL;
-}
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
@@ -471,19 +411,29 @@ static const char SQL_RUNS[] =
     "   AND g.year = c.year AND g.level = c.level AND g.unit IS c.unit)"
     " UNION SELECT id FROM runs WHERE id = ?4 ORDER BY 1";
 
-/* One run's results in the order of the primary key (run, model). ?1 the run. Columns:
- * 0 model, 1 outcome_index, 2 outcome, 3 eligible, 4 recognised, 5 exemplary, 6 proposed. */
-static const char SQL_RESULTS[] =
-    "SELECT model, outcome_index, outcome, eligible, recognised, exemplary, proposed"
-    " FROM results WHERE run = ?1";
+/* The counted runs' results in order of model, then of run. ?1 the runs (JSON array).
+ * Columns: 0 model, 1 outcome_index, 2 outcome, 3 eligible, 4 recognised, 5 exemplary,
+ * 6 proposed, 7 revoked (1: the run, or the model in it, was revoked). SQLite sorts them
+ * (in bounded memory, spilling to temporary files). */
+static const char SQL_RESULTS_BY_MODEL[] =
+    "SELECT r.model, r.outcome_index, r.outcome, r.eligible, r.recognised, r.exemplary,"
+    " r.proposed, EXISTS (SELECT 1 FROM revocations v WHERE v.run = r.run"
+    "  AND (v.model IS NULL OR v.model = r.model))"
+    " FROM results r WHERE r.run IN (SELECT value FROM json_each(?1)) ORDER BY r.model, r.run";
+/* The same for one run (?1 its id), in the order of results' primary key: no sort. */
+static const char SQL_RESULTS_ONE_RUN[] =
+    "SELECT r.model, r.outcome_index, r.outcome, r.eligible, r.recognised, r.exemplary,"
+    " r.proposed, EXISTS (SELECT 1 FROM revocations v WHERE v.run = r.run"
+    "  AND (v.model IS NULL OR v.model = r.model))"
+    " FROM results r WHERE r.run = ?1 ORDER BY r.model";
 
-/* The models of the provinces and year, in the scope. ?1 the provinces (JSON array), ?2 year,
+/* The models of the provinces and year, in the scope, in order of id (results_find). ?1 the provinces (JSON array), ?2 year,
  * ?3 the scope's units (JSON array) or NULL. Columns: 0 id, 1 province, then the keys in
  * dvk_stats_by order: 2 field, 3 unit, 4 level, 5 kind, 6 registration, 7 category. */
 static const char SQL_MODELS[] =
     "SELECT id, province, field, unit, level, kind, registration, category FROM models"
     " WHERE province IN (SELECT value FROM json_each(?1)) AND year = ?2"
-    "  AND (?3 IS NULL OR unit IN (SELECT value FROM json_each(?3)))";
+    "  AND (?3 IS NULL OR unit IN (SELECT value FROM json_each(?3))) ORDER BY id";
 
 /* One run's candidates with their results, in the order of results' primary key. ?1 the
  * run. Columns 0..7 as SQL_MODELS, then 8 outcome, 9 eligible, 10 recognised, 11 exemplary,
@@ -525,43 +475,59 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return s ? s : "";
 }
 
-/* Append the results of run (place k among the counted runs) to a->res. An SQLite status;
- * *oom set when memory is short. */
-static int read_results(agg *a, sqlite3_stmt *rs, long long run, int k, int *oom)
+/* Merge the next model's rows of a->res into a->res.m. An SQLite status; *oom set when
+ * memory is short. */
+static int results_next(agg *a, int *oom)
 {
-    int step;
     results *r = &a->res;
-    sqlite3_reset(rs);
-    sqlite3_bind_int64(rs, 1, run);
-    while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
-        if (r->n == r->cap) {
-            size_t ncap = r->cap ? 2 * r->cap : 1024;
-            model_result *nv = realloc(r->v, ncap * sizeof *nv);
-            if (!nv) {
+    sqlite3_stmt *st = r->st;
+    model_result *m = &r->m;
+    r->valid = 0;
+    if (r->step != SQLITE_ROW)
+        return r->step == SQLITE_DONE ? SQLITE_OK : r->step;
+    memset(m, 0, sizeof *m);
+    m->model = sqlite3_column_int64(st, 0);
+    m->oi = LLONG_MAX;
+    do {
+        long long oi = sqlite3_column_int64(st, 1);
+        if (oi < m->oi) {   /* the first run's, unless a later one's is better */
+            if (!(m->outcome = pool_intern(&a->pool, col_text(st, 2)))) {
                 *oom = 1;
-                break;
+                return SQLITE_OK;
             }
-            r->v = nv;
-            r->cap = ncap;
+            m->oi = oi;
         }
-        model_result *e = &r->v[r->n];
-        if (!(e->outcome = pool_intern(&a->pool, col_text(rs, 2)))) {
-            *oom = 1;
-            break;
+        m->el += sqlite3_column_int64(st, 3);
+        if (!sqlite3_column_int(st, 7)) {   /* revoked: not recognised, exemplary, proposed */
+            m->rec += sqlite3_column_int64(st, 4);
+            m->ex += sqlite3_column_int64(st, 5);
+            m->prop += sqlite3_column_int64(st, 6);
         }
-        e->model = sqlite3_column_int64(rs, 0);
-        e->oi = sqlite3_column_int64(rs, 1);
-        e->el = sqlite3_column_int64(rs, 3);
-        e->rec = sqlite3_column_int64(rs, 4);
-        e->ex = sqlite3_column_int64(rs, 5);
-        e->prop = sqlite3_column_int64(rs, 6);
-        if (is_revoked(a, e->model))
-            e->rec = e->ex = e->prop = 0;
-        e->run = k;
-        r->n++;
+        r->step = sqlite3_step(st);
+    } while (r->step == SQLITE_ROW && sqlite3_column_int64(st, 0) == m->model);
+    r->valid = 1;
+    return SQLITE_OK;
+}
+
+/* The merged result of model id, or NULL; ids must come in ascending order. *status set to
+ * an SQLite error, *oom when memory is short. */
+static const model_result *results_find(agg *a, long long id, int *status, int *oom)
+{
+    results *r = &a->res;
+    while (!(r->valid && r->m.model >= id)) {
+        if (r->step != SQLITE_ROW) {
+            r->valid = 0;
+            if (r->step != SQLITE_DONE)
+                *status = r->step;
+            return NULL;
+        }
+        int rc = results_next(a, oom);
+        if (rc != SQLITE_OK || *oom) {
+            *status = rc;
+            return NULL;
+        }
     }
-    sqlite3_reset(rs);
-    return *oom || step == SQLITE_DONE ? SQLITE_OK : step;
+    return r->m.model == id ? &r->m : NULL;
 }
 
 /* Count the rows of st, a statement of SQL_MODELS (res 0: the outcomes are in a->res) or of
@@ -583,7 +549,12 @@ static int count_rows(agg *a, sqlite3_stmt *st, int res, const char *level, int 
             if (is_revoked(a, sqlite3_column_int64(st, 0)))
                 v[2] = v[3] = v[4] = 0;
         } else {
-            const model_result *e = results_find(&a->res, sqlite3_column_int64(st, 0));
+            int rstatus = SQLITE_OK;
+            const model_result *e = results_find(a, sqlite3_column_int64(st, 0), &rstatus, oom);
+            if (*oom)
+                break;
+            if (rstatus != SQLITE_OK)
+                return rstatus;
             v[0] = !level || strcmp(col[DVK_BY_LEVEL], level) == 0;
             if (!v[0] && !e)
                 continue;   /* of another level and not taken up at this one */
@@ -614,7 +585,7 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     dvk_units *t = NULL;
     sqlite3_stmt *runs_st = NULL, *rs = NULL, *st = NULL, *fname = NULL, *runs = NULL;
     sqlite3_stmt *rv = NULL;
-    char *provs = NULL, *scope_json = NULL;
+    char *provs = NULL, *scope_json = NULL, *ids_json = NULL;
     long long *ids = NULL;
     int nids = 0, capids = 0;
     unit_groups g = {0};
@@ -680,7 +651,6 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     }
 
     if (!(runs_st = dvk_store_prepare(s, SQL_RUNS, err)) ||
-        !(rs = dvk_store_prepare(s, run_only ? SQL_CANDIDATES : SQL_RESULTS, err)) ||
         !(rv = dvk_store_prepare(s, SQL_REVOKED, err)) ||
         !(fname = dvk_store_prepare(s, "SELECT name FROM fields WHERE province = ?1 AND id = ?2", err)) ||
         !(runs = dvk_store_prepare(s, "SELECT count(*) FROM current_runs WHERE province = ?1 AND year = ?2"
@@ -711,6 +681,11 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
         goto done;
     }
     step = SQLITE_OK;
+    if (!(rs = dvk_store_prepare(s, run_only ? SQL_CANDIDATES : nids <= 1 ? SQL_RESULTS_ONE_RUN
+                                                                      : SQL_RESULTS_BY_MODEL, err))) {
+        rc = err->code;
+        goto done;
+    }
     if (run_only) {
         /* the run's candidates, each with its one result */
         for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++) {
@@ -721,12 +696,21 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
             step = count_rows(&a, rs, 1, NULL, &oom);
         }
     } else {
-        /* the counted runs' outcomes by model, then the models one by one */
-        for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++)
-            if ((step = revoked_load(&a, rv, ids[i], &oom)) == SQLITE_OK && !oom)
-                step = read_results(&a, rs, ids[i], i, &oom);
+        /* the models one by one, each with the counted runs' results merged as they come */
+        dvk_buf j = DVK_BUF_INIT;
+        dvk_buf_addc(&j, '[');
+        for (int i = 0; i < nids; i++)
+            dvk_buf_printf(&j, "%s%lld", i ? "," : "", ids[i]);
+        dvk_buf_addc(&j, ']');
+        if (!(ids_json = dvk_buf_take(&j, NULL)))
+            goto nomem;
+        if (nids > 1)
+            sqlite3_bind_text(rs, 1, ids_json, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(rs, 1, nids ? ids[0] : -1);   /* none: no run has id -1 */
+        a.res.st = rs;
+        a.res.step = sqlite3_step(rs);
         if (step == SQLITE_OK && !oom) {
-            results_merge(&a.res);
             if (!(st = dvk_store_prepare(s, SQL_MODELS, err))) {
                 rc = err->code;
                 goto done;
@@ -807,7 +791,7 @@ done:
         free(a.gr[i].unit_row);
     }
     free(a.units.slot);
-    free(a.res.v);
+    free(ids_json);
     pool_free(&a.pool);
     dvk_units_free(t);
     if (rc)
