@@ -231,6 +231,51 @@ START_TEST(test_rerun_identical)
 }
 END_TEST
 
+/* Sets the interrupt flag (ud) when the candidates are all read: a Ctrl-C that comes while
+ * the quotas, ranks and results are SQL statements of the run. */
+static void interrupt_at_end(void *ud, long long done, long long total)
+{
+    if (done == total)
+        *(volatile sig_atomic_t *)ud = 1;
+}
+
+START_TEST(test_interrupt_after_reading)
+{
+    /* The statement running stops (SQLite's progress handler sees the flag), the run is
+     * rolled back: no run, no audit record, no temporary table; the same run without the
+     * flag is decided. */
+    volatile sig_atomic_t flag = 0;
+    long long runs = tu_int(store, "SELECT count(*) FROM runs");
+    long long audit = tu_int(store, "SELECT count(*) FROM audit_log");
+    dvk_decide_opts o;
+    memset(&o, 0, sizeof o);
+    o.province = "tp";
+    o.year = 2023;
+    o.level = "huyen";
+    o.interrupted = &flag;
+    o.progress = interrupt_at_end;
+    o.progress_ud = (void *)&flag;
+    dvk_decide_summary sum;
+    memset(&sum, 0, sizeof sum);
+    dvk_error err;
+    dvk_error_clear(&err);
+    ck_assert_int_eq(dvk_decide(store, scripts, &o, &sum, &err), DVK_EINTR);
+    ck_assert_int_eq(flag, 1);
+    ck_assert_msg(strstr(err.msg, "interrupted while") && strstr(err.msg, "nothing written"),
+                  "%s", err.msg);
+    ck_assert_int_eq(sum.run, 0);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs"), runs);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM audit_log"), audit);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM temp.sqlite_master WHERE type = 'table'"), 0);
+    ck_assert_int_eq(sqlite3_get_autocommit(dvk_store_db(store)), 1);
+    flag = 0;
+    o.progress = NULL;
+    dvk_error_clear(&err);
+    ck_assert_msg(dvk_decide(store, scripts, &o, &sum, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_int_eq(tu_int(store, "SELECT count(*) FROM runs"), runs + 1);
+}
+END_TEST
+
 START_TEST(test_dry_run_writes_nothing)
 {
     /* A dry run ranks and applies the quotas in temporary tables of its own (rolled back):
@@ -1153,6 +1198,7 @@ Suite *decide_suite(void)
     tcase_add_test(tc, test_per_unit_counts_subtree);
     tcase_add_test(tc, test_rerun_identical);
     tcase_add_test(tc, test_dry_run_writes_nothing);
+    tcase_add_test(tc, test_interrupt_after_reading);
     tcase_add_test(tc, test_next_level_and_global_quota);
     tcase_add_test(tc, test_cascading_quotas);
     tcase_add_test(tc, test_unit_scope);

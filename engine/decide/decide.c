@@ -489,6 +489,12 @@ static int batch_flush(dvk_store *s, batch *b, const char *what, dvk_error *err)
 
 /* ------------------------------------------------------------------ the run */
 
+/* sqlite3_progress_handler: non-zero (stop the statement) once the flag is set. */
+static int stop_on_flag(void *flag)
+{
+    return *(volatile sig_atomic_t *)flag != 0;
+}
+
 static void print_to(void *ud, const char *s, size_t n)
 {
     const dvk_decide_opts *o = ud;
@@ -774,7 +780,7 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
     dvk_runs_inputs inputs_h;  /* what the run reads, hashed as it reads it (runs.h) */
     int inputs_open = 0;
     char *scope = NULL;        /* JSON list of the --unit scope's units */
-    int rc = DVK_OK, in_tx = 0;
+    int rc = DVK_OK, in_tx = 0, handler = 0;
     long long run = 0;
 
     if (!o->province || !o->level || o->year <= 0)
@@ -1072,6 +1078,13 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         goto done;
     if (o->progress)
         o->progress(o->progress_ud, (long long)r.n, total_cands);
+    /* Ctrl-C from here on (quotas, ranks, the results' INSERT ... SELECT, the digests: seconds
+     * at a million candidates) stops the statement running: SQLite answers SQLITE_INTERRUPT
+     * and rolls the transaction back. */
+    if (o->interrupted) {
+        sqlite3_progress_handler(dvk_store_db(s), 100, stop_on_flag, (void *)o->interrupted);
+        handler = 1;
+    }
     if (r.n == 0 && o->empty_ok)
         goto done;   /* DVK_OK, sum->candidates 0, nothing written (rolled back below) */
     if (r.n == 0) {
@@ -1249,6 +1262,13 @@ int dvk_decide(dvk_store *s, const char *scripts_dir, const dvk_decide_opts *o,
         DVK_FAULT_POINT("decide-committed");
     }
 done:
+    if (handler)
+        sqlite3_progress_handler(dvk_store_db(s), 0, NULL, NULL);
+    if (rc == DVK_EINTR && err && !strstr(err->msg, "nothing written")) {
+        char was[sizeof err->msg];
+        snprintf(was, sizeof was, "%s", err->msg);
+        dvk_error_set(err, DVK_EINTR, "%s: nothing written", was);
+    }
     if (inputs_open) {
         char unused[65];
         dvk_sha256_final_hex(&inputs_h.c, unused);   /* frees its state */

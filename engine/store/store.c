@@ -442,6 +442,8 @@ int dvk_store_fail(dvk_store *s, int rc, dvk_error *err, const char *what)
                              path, DVK_BUSY_TIMEOUT_MS, what);
     case SQLITE_NOMEM:
         return dvk_error_set(err, DVK_ENOMEM, "%s: out of memory while %s", path, what);
+    case SQLITE_INTERRUPT:   /* a progress handler stopped it (Ctrl-C) */
+        return dvk_error_set(err, DVK_EINTR, "%s: interrupted while %s", path, what);
     case SQLITE_FULL:
         return dvk_error_set(err, DVK_EIO, "%s: disk full while %s (%s)", path, what, msg);
     case SQLITE_IOERR:
