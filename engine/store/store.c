@@ -69,28 +69,21 @@ static const char *const MODEL_INDEXES[][2] = {
     "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"                            \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
-/* A final run's packed scores cannot be changed (migration 6). */
-#define PACKED_TRIGGERS                                                                       \
+/* A final run's packed scores cannot be changed (migration 6; migration 8 recreates them,
+ * the insert trigger with RAISE(FAIL): see there). */
+#define PACKED_INSERT_TRIGGER(raise)                                                          \
     "CREATE TRIGGER packed_final_insert BEFORE INSERT ON result_scores_packed"                \
     " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
-    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
+    " BEGIN SELECT RAISE(" raise ", 'run is final: its scores cannot be changed'); END;"
+#define PACKED_CHANGE_TRIGGERS                                                                \
     "CREATE TRIGGER packed_final_update BEFORE UPDATE ON result_scores_packed"                \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
     "CREATE TRIGGER packed_final_delete BEFORE DELETE ON result_scores_packed"                \
     " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
     " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
-/* migration 8: the same with RAISE(FAIL) on insert (see there) */
-#define PACKED_TRIGGERS_V8                                                                    \
-    "CREATE TRIGGER packed_final_insert BEFORE INSERT ON result_scores_packed"                \
-    " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"                            \
-    " BEGIN SELECT RAISE(FAIL, 'run is final: its scores cannot be changed'); END;"           \
-    "CREATE TRIGGER packed_final_update BEFORE UPDATE ON result_scores_packed"                \
-    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
-    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"          \
-    "CREATE TRIGGER packed_final_delete BEFORE DELETE ON result_scores_packed"                \
-    " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"                            \
-    " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+#define PACKED_TRIGGERS PACKED_INSERT_TRIGGER("ABORT") PACKED_CHANGE_TRIGGERS
+#define PACKED_TRIGGERS_V8 PACKED_INSERT_TRIGGER("FAIL") PACKED_CHANGE_TRIGGERS
 #define RESULTS_TRIGGERS                                                                      \
     RESULTS_ONLY_TRIGGERS                                                                     \
     "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"                       \
