@@ -191,6 +191,58 @@ START_TEST(current_runs)
 }
 END_TEST
 
+/* A revoked result counts as registered and eligible but not recognised, exemplary or
+ * proposed: a model revoked in one run (its other runs still count), and a whole run; the
+ * same whether the current runs are merged or one run is counted alone. */
+START_TEST(revoked_results)
+{
+    char *dir;
+    dvk_store *s = fixture(&dir);
+    dvk_stats st;
+    dvk_stats_query cur = {.province = "p", .year = 2024};
+    dvk_stats_query only2 = {.province = "p", .year = 2024, .run = 2, .run_only = 1};
+    dvk_stats_query only3 = {.province = "p", .year = 2024, .run = 3, .run_only = 1};
+    char *msg = NULL;
+    ck_assert_int_eq(sqlite3_exec(dvk_store_db(s), "INSERT INTO revocations(run, model,"
+                                  " decision_number, decision_date, reason, at) VALUES"
+                                  " (2, 1, '1/QĐ', '2025-01-02', 'x', '2025-01-02')", NULL, NULL,
+                                  &msg), SQLITE_OK);
+    count(s, &cur, DVK_BY_OUTCOME, &st);
+    ck_assert_int_eq(st.total.registered, 4);
+    ck_assert_int_eq(st.total.eligible, 3);
+    ck_assert_int_eq(st.total.recognised, 1);             /* m2; m1's tb at huyen revoked */
+    ck_assert_int_eq(st.total.exemplary, 0);
+    ck_assert_int_eq(st.total.proposed, 1);               /* m1, by run 3 */
+    ck_assert_int_eq(row(&st, "tb")->registered, 1);      /* the outcome stays */
+    dvk_stats_free(&st);
+    count(s, &only2, DVK_BY_OUTCOME, &st);
+    ck_assert_int_eq(st.total.registered, 2);
+    ck_assert_int_eq(st.total.recognised, 0);
+    ck_assert_int_eq(st.total.exemplary, 0);
+    dvk_stats_free(&st);
+    /* the whole of run 3 */
+    ck_assert_int_eq(sqlite3_exec(dvk_store_db(s), "INSERT INTO revocations(run, model,"
+                                  " decision_number, decision_date, reason, at) VALUES"
+                                  " (3, NULL, '2/QĐ', '2025-01-03', 'x', '2025-01-03')", NULL,
+                                  NULL, &msg), SQLITE_OK);
+    count(s, &cur, DVK_BY_OUTCOME, &st);
+    ck_assert_int_eq(st.total.registered, 4);
+    ck_assert_int_eq(st.total.eligible, 3);
+    ck_assert_int_eq(st.total.recognised, 0);
+    ck_assert_int_eq(st.total.proposed, 0);
+    dvk_stats_free(&st);
+    count(s, &only3, DVK_BY_OUTCOME, &st);
+    ck_assert_int_eq(st.total.registered, 3);
+    ck_assert_int_eq(st.total.eligible, 2);
+    ck_assert_int_eq(st.total.recognised, 0);
+    ck_assert_int_eq(st.total.proposed, 0);
+    dvk_stats_free(&st);
+    dvk_store_close(s);
+    tu_rmdir(dir);
+    free(dir);
+}
+END_TEST
+
 /* A given run stands in for the current run of its slot (a draft shows what it would make
  * of the year); with run_only its candidates alone are counted. */
 START_TEST(given_run)
@@ -492,6 +544,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, merged_unit_scope);
     tcase_add_test(tc, province_rows);
     tcase_add_test(tc, current_runs);
+    tcase_add_test(tc, revoked_results);
     tcase_add_test(tc, given_run);
     tcase_add_test(tc, agrees_with_sql);
     tcase_add_test(tc, errors);

@@ -291,58 +291,7 @@ typedef struct agg {
     strpool pool;           /* outcomes and provinces */
     results res;            /* the counted runs' outcomes by model (not with run_only) */
     dvk_stats_row total;
-    /* the revocations of the run being read (revoked_load): a revoked model, or every
-     * model of a revoked run, counts as not recognised, exemplary or proposed */
-    int revoked_all;
-    long long *revoked;     /* model ids, ascending */
-    size_t nrevoked, caprevoked;
 } agg;
-
-/* Load the revocations of run into a (st: SQL_REVOKED). An SQLite status; *oom set when
- * memory is short. */
-static int revoked_load(agg *a, sqlite3_stmt *st, long long run, int *oom)
-{
-    int step;
-    a->revoked_all = 0;
-    a->nrevoked = 0;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, run);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-            a->revoked_all = 1;
-            continue;
-        }
-        if (a->nrevoked == a->caprevoked) {
-            size_t ncap = a->caprevoked ? 2 * a->caprevoked : 16;
-            long long *nv = realloc(a->revoked, ncap * sizeof *nv);
-            if (!nv) {
-                *oom = 1;
-                break;
-            }
-            a->revoked = nv;
-            a->caprevoked = ncap;
-        }
-        a->revoked[a->nrevoked++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    return *oom || step == SQLITE_DONE ? SQLITE_OK : step;
-}
-
-/* 1 when model's result in the run last loaded by revoked_load was revoked. */
-static int is_revoked(const agg *a, long long model)
-{
-    if (a->revoked_all)
-        return 1;
-    size_t lo = 0, hi = a->nrevoked;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a->revoked[mid] < model)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < a->nrevoked && a->revoked[lo] == model;
-}
 
 /* Count one model: col[by] its key in each grouping (in dvk_stats_by order; col[DVK_BY_OUTCOME]
  * "" when no counted run took it up), prov its province (the pool's copy; NULL unless some
@@ -411,24 +360,25 @@ static const char SQL_RUNS[] =
     "   AND g.year = c.year AND g.level = c.level AND g.unit IS c.unit)"
     " UNION SELECT id FROM runs WHERE id = ?4 ORDER BY 1";
 
-/* The counted runs' results in order of model, then of run. ?1 the runs (JSON array).
- * Columns: 0 model, 1 outcome_index, 2 outcome, 3 eligible, 4 recognised, 5 exemplary,
- * 6 proposed, 7 revoked (1: the run, or the model in it, was revoked). SQLite sorts them
- * (in bounded memory, spilling to temporary files). */
+/* Whether result r was revoked (its run, or the model in it): a revoked result counts as
+ * not recognised, exemplary or proposed. */
+#define REVOKED_COL                                                                          \
+    "EXISTS (SELECT 1 FROM revocations v WHERE v.run = r.run"                                \
+    " AND (v.model IS NULL OR v.model = r.model))"
+/* Results in order of model. Columns: 0 model, 1 outcome_index, 2 outcome, 3 eligible,
+ * 4 recognised, 5 exemplary, 6 proposed, 7 revoked. */
+#define RESULTS_COLS                                                                         \
+    "SELECT r.model, r.outcome_index, r.outcome, r.eligible, r.recognised, r.exemplary,"     \
+    " r.proposed, " REVOKED_COL " FROM results r"
+/* The counted runs' results (?1: their ids, a JSON array), in order of model, then of run:
+ * SQLite sorts them, in bounded memory (spilling to temporary files). */
 static const char SQL_RESULTS_BY_MODEL[] =
-    "SELECT r.model, r.outcome_index, r.outcome, r.eligible, r.recognised, r.exemplary,"
-    " r.proposed, EXISTS (SELECT 1 FROM revocations v WHERE v.run = r.run"
-    "  AND (v.model IS NULL OR v.model = r.model))"
-    " FROM results r WHERE r.run IN (SELECT value FROM json_each(?1)) ORDER BY r.model, r.run";
-/* The same for one run (?1 its id), in the order of results' primary key: no sort. */
-static const char SQL_RESULTS_ONE_RUN[] =
-    "SELECT r.model, r.outcome_index, r.outcome, r.eligible, r.recognised, r.exemplary,"
-    " r.proposed, EXISTS (SELECT 1 FROM revocations v WHERE v.run = r.run"
-    "  AND (v.model IS NULL OR v.model = r.model))"
-    " FROM results r WHERE r.run = ?1 ORDER BY r.model";
+    RESULTS_COLS " WHERE r.run IN (SELECT value FROM json_each(?1)) ORDER BY r.model, r.run";
+/* One run's (?1: its id), in the order of results' primary key: no sort. */
+static const char SQL_RESULTS_ONE_RUN[] = RESULTS_COLS " WHERE r.run = ?1 ORDER BY r.model";
 
-/* The models of the provinces and year, in the scope, in order of id (results_find). ?1 the provinces (JSON array), ?2 year,
- * ?3 the scope's units (JSON array) or NULL. Columns: 0 id, 1 province, then the keys in
+/* The models of the provinces and year, in the scope, in order of id (results_find). ?1 the
+ * provinces (JSON array), ?2 year, ?3 the scope's units (JSON array) or NULL. Columns: 0 id, 1 province, then the keys in
  * dvk_stats_by order: 2 field, 3 unit, 4 level, 5 kind, 6 registration, 7 category. */
 static const char SQL_MODELS[] =
     "SELECT id, province, field, unit, level, kind, registration, category FROM models"
@@ -437,16 +387,12 @@ static const char SQL_MODELS[] =
 
 /* One run's candidates with their results, in the order of results' primary key. ?1 the
  * run. Columns 0..7 as SQL_MODELS, then 8 outcome, 9 eligible, 10 recognised, 11 exemplary,
- * 12 proposed. */
+ * 12 proposed, 13 revoked. */
 static const char SQL_CANDIDATES[] =
     "SELECT m.id, m.province, m.field, m.unit, m.level, m.kind, m.registration, m.category,"
-    " r.outcome, r.eligible, r.recognised, r.exemplary, r.proposed"
+    " r.outcome, r.eligible, r.recognised, r.exemplary, r.proposed, " REVOKED_COL
     " FROM results r JOIN models m ON m.id = r.model WHERE r.run = ?1";
 #define NKEYS 6   /* the key columns of SQL_MODELS: field .. category */
-
-/* One run's revocations (revocations, schema version 2). ?1 the run. Column 0: the revoked
- * model, NULL for the whole run; NULLs first, then by model. */
-static const char SQL_REVOKED[] = "SELECT model FROM revocations WHERE run = ?1 ORDER BY model";
 
 /* The provinces counted as JSON: P, and with successors every province merged into P. */
 static char *provinces_json(const dvk_units *t, int root, int successors, dvk_error *err)
@@ -498,7 +444,7 @@ static int results_next(agg *a, int *oom)
             m->oi = oi;
         }
         m->el += sqlite3_column_int64(st, 3);
-        if (!sqlite3_column_int(st, 7)) {   /* revoked: not recognised, exemplary, proposed */
+        if (!sqlite3_column_int(st, 7)) {   /* not revoked */
             m->rec += sqlite3_column_int64(st, 4);
             m->ex += sqlite3_column_int64(st, 5);
             m->prop += sqlite3_column_int64(st, 6);
@@ -546,7 +492,7 @@ static int count_rows(agg *a, sqlite3_stmt *st, int res, const char *level, int 
             v[0] = 1;
             for (int i = 1; i < 5; i++)
                 v[i] = sqlite3_column_int64(st, 8 + i) > 0;
-            if (is_revoked(a, sqlite3_column_int64(st, 0)))
+            if (sqlite3_column_int(st, 13))
                 v[2] = v[3] = v[4] = 0;
         } else {
             int rstatus = SQLITE_OK;
@@ -584,7 +530,6 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
         memset(&out[i], 0, sizeof out[i]);
     dvk_units *t = NULL;
     sqlite3_stmt *runs_st = NULL, *rs = NULL, *st = NULL, *fname = NULL, *runs = NULL;
-    sqlite3_stmt *rv = NULL;
     char *provs = NULL, *scope_json = NULL, *ids_json = NULL;
     long long *ids = NULL;
     int nids = 0, capids = 0;
@@ -651,7 +596,6 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     }
 
     if (!(runs_st = dvk_store_prepare(s, SQL_RUNS, err)) ||
-        !(rv = dvk_store_prepare(s, SQL_REVOKED, err)) ||
         !(fname = dvk_store_prepare(s, "SELECT name FROM fields WHERE province = ?1 AND id = ?2", err)) ||
         !(runs = dvk_store_prepare(s, "SELECT count(*) FROM current_runs WHERE province = ?1 AND year = ?2"
                                       " AND level = ?3 AND unit = ?4", err))) {
@@ -689,38 +633,35 @@ int dvk_stats_query_run(dvk_store *s, const dvk_stats_query *q, const dvk_stats_
     if (run_only) {
         /* the run's candidates, each with its one result */
         for (int i = 0; i < nids && step == SQLITE_OK && !oom; i++) {
-            if ((step = revoked_load(&a, rv, ids[i], &oom)) != SQLITE_OK || oom)
-                break;
             sqlite3_reset(rs);
             sqlite3_bind_int64(rs, 1, ids[i]);
             step = count_rows(&a, rs, 1, NULL, &oom);
         }
     } else {
         /* the models one by one, each with the counted runs' results merged as they come */
-        dvk_buf j = DVK_BUF_INIT;
-        dvk_buf_addc(&j, '[');
-        for (int i = 0; i < nids; i++)
-            dvk_buf_printf(&j, "%s%lld", i ? "," : "", ids[i]);
-        dvk_buf_addc(&j, ']');
-        if (!(ids_json = dvk_buf_take(&j, NULL)))
-            goto nomem;
-        if (nids > 1)
+        if (nids > 1) {
+            dvk_buf j = DVK_BUF_INIT;
+            dvk_buf_addc(&j, '[');
+            for (int i = 0; i < nids; i++)
+                dvk_buf_printf(&j, "%s%lld", i ? "," : "", ids[i]);
+            dvk_buf_addc(&j, ']');
+            if (!(ids_json = dvk_buf_take(&j, NULL)))
+                goto nomem;
             sqlite3_bind_text(rs, 1, ids_json, -1, SQLITE_STATIC);
-        else
+        } else {
             sqlite3_bind_int64(rs, 1, nids ? ids[0] : -1);   /* none: no run has id -1 */
+        }
         a.res.st = rs;
         a.res.step = sqlite3_step(rs);
-        if (step == SQLITE_OK && !oom) {
-            if (!(st = dvk_store_prepare(s, SQL_MODELS, err))) {
-                rc = err->code;
-                goto done;
-            }
-            sqlite3_bind_text(st, 1, provs, -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 2, q->year);
-            if (scope_json)
-                sqlite3_bind_text(st, 3, scope_json, -1, SQLITE_STATIC);
-            step = count_rows(&a, st, 0, q->level, &oom);
+        if (!(st = dvk_store_prepare(s, SQL_MODELS, err))) {
+            rc = err->code;
+            goto done;
         }
+        sqlite3_bind_text(st, 1, provs, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, q->year);
+        if (scope_json)
+            sqlite3_bind_text(st, 3, scope_json, -1, SQLITE_STATIC);
+        step = count_rows(&a, st, 0, q->level, &oom);
     }
     for (int i = 0; i < nby && step == SQLITE_OK && !oom; i++)
         if (by[i] == DVK_BY_FIELD)
@@ -774,8 +715,6 @@ nomem:
 done:
     sqlite3_finalize(runs_st);
     sqlite3_finalize(rs);
-    sqlite3_finalize(rv);
-    free(a.revoked);
     sqlite3_finalize(st);
     sqlite3_finalize(fname);
     sqlite3_finalize(runs);
