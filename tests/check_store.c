@@ -134,15 +134,7 @@ static void results_to_v1(dvk_store *s)
                "CREATE TRIGGER results_final_delete BEFORE DELETE ON results"
                " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
                " BEGIN SELECT RAISE(ABORT, 'run is final: its results cannot be changed'); END;"
-               "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"
-               " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
-               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
-               "CREATE TRIGGER scores_final_update BEFORE UPDATE ON result_scores"
-               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
-               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
-               "CREATE TRIGGER scores_final_delete BEFORE DELETE ON result_scores"
-               " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
-               " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;");
+               TU_SCORES_TRIGGERS);
 }
 
 /* Take a current database back to version 2: no frozen records (migration 3), no

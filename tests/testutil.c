@@ -93,15 +93,7 @@ void tu_store_to_v5(dvk_store *s)
         "INSERT INTO result_scores_v5 SELECT * FROM temp.keep_s;"
         "ALTER TABLE result_scores_v5 RENAME TO result_scores;"
         "DROP TABLE temp.keep_s;"
-        "CREATE TRIGGER scores_final_insert BEFORE INSERT ON result_scores"
-        " WHEN (SELECT status FROM runs WHERE id = NEW.run) = 'final'"
-        " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
-        "CREATE TRIGGER scores_final_update BEFORE UPDATE ON result_scores"
-        " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
-        " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
-        "CREATE TRIGGER scores_final_delete BEFORE DELETE ON result_scores"
-        " WHEN (SELECT status FROM runs WHERE id = OLD.run) = 'final'"
-        " BEGIN SELECT RAISE(ABORT, 'run is final: its scores cannot be changed'); END;"
+        TU_SCORES_TRIGGERS
         /* migration 7 undone too */
         "CREATE INDEX models_field ON models(province, field);"
         "PRAGMA user_version = 5;";
