@@ -706,6 +706,15 @@ dvk_store *dvk_store_open(const char *path, int flags, dvk_error *err)
         goto fail;
     if (migrate(s, version, readonly, err))
         goto fail;
+    /* The connection's temporary database (decide's candidates, SQLite's spilled sorts) is
+     * scratch: it gets the main file's page size, set before its first page exists (the view
+     * below creates it), and freed pages are not overwritten with zeros. Debian's SQLite is
+     * built with SECURE_DELETE, which made dropping decide's tables journal and rewrite every
+     * page of them (68 MiB at 1,000,000 models, bench/RESULTS.md). The main database keeps
+     * secure_delete. */
+    if (exec(s, "PRAGMA temp.page_size = " DVK_STORE_PAGE_SIZE "; PRAGMA temp.secure_delete = OFF",
+             err, "opening the database"))
+        goto fail;
     /* result_scores: the packed scores as rows, for every reader (temp: not in the schema) */
     if (dvk_scores_view(s->db) != SQLITE_OK) {
         dvk_store_fail(s, sqlite3_errcode(s->db), err, "opening the database");
