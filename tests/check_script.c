@@ -517,6 +517,37 @@ START_TEST(test_unit_chain)
 }
 END_TEST
 
+/* A model object keeps its row's values until a script first reads each (issue 15): read
+ * after the statement has moved to other models, in any order, every field is the model's
+ * own; a NULL column is nil however often it is read; m.metrics and m.unit are made once;
+ * pairs and tostring see every field, read or not. */
+START_TEST(test_model_fields_kept)
+{
+    dvk_province *p = load_ok("tp");
+    dvk_error err;
+    dvk_script_ctx c = {2023, "huyen", NULL, ""};
+    const char *code =
+        "local a, b, c = ...\n"
+        "local before = tostring(a)\n"                      /* code read by tostring first */
+        "local n = 0 for k in pairs(c) do n = n + 1 end\n"   /* every field of c at once */
+        "return table.concat({before, b.code, tostring(b.started_on), tostring(b.started_on),"
+        " b.name, a.name, a.code, a.metrics.x, tostring(a.metrics == a.metrics),"
+        " tostring(a.unit == a.unit), a.unit.code, b.unit.code, tostring(b.address), a.address,"
+        " a.id, b.id, a.year, tostring(a.synthetic), c.level, c.address, tostring(n),"
+        " tostring(b.description), a.registration}, '|')";
+    ck_assert_int_eq(dvk_sandbox_load(L, code, strlen(code), "=t", NULL, &err), DVK_OK);
+    ck_assert_int_eq(dvk_script_push_model(L, p, 1, &c, &err), DVK_OK);
+    ck_assert_int_eq(dvk_script_push_model(L, p, 2, &c, &err), DVK_OK);
+    ck_assert_int_eq(dvk_script_push_model(L, p, 3, &c, &err), DVK_OK);
+    ck_assert_msg(dvk_sandbox_call(L, 3, 1, &err) == DVK_OK, "%s", err.msg);
+    ck_assert_str_eq(dvk_sandbox_tostring(L, -1),
+                     "model M1|M2|nil|nil|Mô hình hai|Mô hình một|M1|100|true|true|tp/h/x|tp/k"
+                     "|nil|Thôn 1|1|2|2023|false|co-so|Thôn 3|16|nil|moi");   /* c lacks two */
+    lua_pop(L, 1);
+    dvk_province_free(L, p);
+}
+END_TEST
+
 /* A metrics text that is not an object is quoted in the error cut on a character boundary. */
 START_TEST(test_metrics_error_utf8)
 {
@@ -551,6 +582,7 @@ Suite *script_suite(void)
     tcase_add_test(tc, test_ctx_scope);
     tcase_add_test(tc, test_unit_chain);
     tcase_add_test(tc, test_metrics_error_utf8);
+    tcase_add_test(tc, test_model_fields_kept);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -121,7 +121,7 @@ static int hex4(const char *s, unsigned *out)
     return 0;
 }
 
-/* Push a JSON string at j->s (on the opening quote). Returns 0 or -1. */
+/* Push a JSON string at j->s (on the opening quote); L NULL: only check it. Returns 0 or -1. */
 static int jp_string(lua_State *L, jp *j)
 {
     if (j->s >= j->end || *j->s != '"')
@@ -131,28 +131,32 @@ static int jp_string(lua_State *L, jp *j)
     while (j->s < j->end && *j->s != '"' && *j->s != '\\')
         j->s++;
     if (j->s < j->end && *j->s == '"') {                    /* fast path: no escapes */
-        lua_pushlstring(L, start, (size_t)(j->s - start));
+        if (L)
+            lua_pushlstring(L, start, (size_t)(j->s - start));
         j->s++;
         return 0;
     }
     luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    luaL_addlstring(&b, start, (size_t)(j->s - start));
+#define JP_ADD(ch) do { if (L) luaL_addchar(&b, (ch)); } while (0)
+    if (L) {
+        luaL_buffinit(L, &b);
+        luaL_addlstring(&b, start, (size_t)(j->s - start));
+    }
     while (j->s < j->end && *j->s != '"') {
         char c = *j->s++;
         if (c != '\\') {
-            luaL_addchar(&b, c);
+            JP_ADD(c);
             continue;
         }
         if (j->s >= j->end)
             return -1;
         c = *j->s++;
         switch (c) {
-        case 'n': luaL_addchar(&b, '\n'); break;
-        case 't': luaL_addchar(&b, '\t'); break;
-        case 'r': luaL_addchar(&b, '\r'); break;
-        case 'b': luaL_addchar(&b, '\b'); break;
-        case 'f': luaL_addchar(&b, '\f'); break;
+        case 'n': JP_ADD('\n'); break;
+        case 't': JP_ADD('\t'); break;
+        case 'r': JP_ADD('\r'); break;
+        case 'b': JP_ADD('\b'); break;
+        case 'f': JP_ADD('\f'); break;
         case 'u': {
             unsigned cp;
             if (j->end - j->s < 4 || hex4(j->s, &cp))
@@ -166,26 +170,36 @@ static int jp_string(lua_State *L, jp *j)
                     j->s += 6;
                 }
             }
-            lua_pushfstring(L, "%U", (long)cp);             /* Lua's own UTF-8 encoder */
-            luaL_addvalue(&b);
+            if (L) {
+                lua_pushfstring(L, "%U", (long)cp);         /* Lua's own UTF-8 encoder */
+                luaL_addvalue(&b);
+            }
             break;
         }
-        default: luaL_addchar(&b, c); break;
+        default: JP_ADD(c); break;
         }
     }
     if (j->s >= j->end)
         return -1;
     j->s++;
-    luaL_pushresult(&b);
+    if (L)
+        luaL_pushresult(&b);
     return 0;
+#undef JP_ADD
 }
 
-/* Push the metrics object (flat JSON: numbers, strings, booleans; null keys are absent)
- * as a table. Returns 0, or -1 when the text is not such an object. */
-static int push_metrics(lua_State *L, const char *text, size_t len)
+static int jp_numchar(char c)
+{
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* Read the metrics text (a flat JSON object: numbers, strings, booleans; null members are
+ * absent): with L, into the table on top of L; with L NULL, only checked. Returns the number
+ * of members, or -1 when the text is not such an object. */
+static int metrics_read(lua_State *L, const char *text, size_t len)
 {
     jp j = {text, text + len};
-    lua_newtable(L);
+    int n = 0;
     jp_ws(&j);
     if (j.s >= j.end)
         return 0;                                           /* empty text: no metrics */
@@ -207,64 +221,97 @@ static int push_metrics(lua_State *L, const char *text, size_t len)
         if (j.s >= j.end)
             return -1;
         char c = *j.s;
+        int value = 1;                                      /* 0: null */
         if (c == '"') {
             if (jp_string(L, &j) != 0)
                 return -1;
         } else if (c == 't' && j.end - j.s >= 4 && memcmp(j.s, "true", 4) == 0) {
-            lua_pushboolean(L, 1);
+            if (L)
+                lua_pushboolean(L, 1);
             j.s += 4;
         } else if (c == 'f' && j.end - j.s >= 5 && memcmp(j.s, "false", 5) == 0) {
-            lua_pushboolean(L, 0);
+            if (L)
+                lua_pushboolean(L, 0);
             j.s += 5;
         } else if (c == 'n' && j.end - j.s >= 4 && memcmp(j.s, "null", 4) == 0) {
-            lua_pushnil(L);
+            if (L)
+                lua_pushnil(L);                             /* t[k] = nil: absent */
+            value = 0;
             j.s += 4;
         } else {
             char buf[64];
-            size_t n = 0;
+            size_t nb = 0;
             int isint = 1;
-            while (j.s < j.end && n < sizeof buf - 1 && strchr("+-0123456789.eE", *j.s)) {
-                if (strchr(".eE", *j.s))
+            while (j.s < j.end && nb < sizeof buf - 1 && jp_numchar(*j.s)) {
+                if (*j.s == '.' || *j.s == 'e' || *j.s == 'E')
                     isint = 0;
-                buf[n++] = *j.s++;
+                buf[nb++] = *j.s++;
             }
-            buf[n] = '\0';
+            buf[nb] = '\0';
             char *endp;
-            if (n == 0)
+            if (nb == 0)
                 return -1;
             if (isint) {
                 long long v = strtoll(buf, &endp, 10);
                 if (*endp)
                     return -1;
-                lua_pushinteger(L, (lua_Integer)v);
+                if (L)
+                    lua_pushinteger(L, (lua_Integer)v);
             } else {
                 double v = strtod(buf, &endp);
                 if (*endp)
                     return -1;
-                lua_pushnumber(L, v);
+                if (L)
+                    lua_pushnumber(L, v);
             }
         }
-        lua_rawset(L, -3);                                  /* t */
+        if (L)
+            lua_rawset(L, -3);                              /* t */
+        n += value;
         jp_ws(&j);
         if (j.s < j.end && *j.s == ',') {
             j.s++;
             continue;
         }
         if (j.s < j.end && *j.s == '}')
-            return 0;
+            return n;
         return -1;
     }
 }
 
 /* ------------------------------------------------------------------ model objects */
 
+/* The fields of a model row (DVK_SCRIPT_MODEL_COLS: the column of each) that its object
+ * keeps as it read them until a script first reads them (issue 15: most scripts read a few
+ * of them; making every field a Lua value took a fifth of a decision's instructions). The
+ * row's province (column 15) is kept too: it is how m.unit is found. */
+enum {
+    MF_ID, MF_CODE, MF_NAME, MF_KIND, MF_CATEGORY, MF_FIELD, MF_LEVEL, MF_YEAR,
+    MF_REGISTRATION, MF_STARTED_ON, MF_ADDRESS, MF_DESCRIPTION, MF_SYNTHETIC, MF_METRICS,
+    MF_UNIT, MF_N,
+    MF_PROVINCE = MF_N, MF_KEPT                 /* the kept values: the fields and province */
+};
+static const struct { const char *key; int col; } ROW_FIELDS[MF_KEPT] = {
+    {"id", 0}, {"code", 1}, {"name", 2}, {"kind", 3}, {"category", 4}, {"field", 5},
+    {"level", 6}, {"year", 7}, {"registration", 8}, {"started_on", 9}, {"address", 10},
+    {"description", 11}, {"synthetic", 12}, {"metrics", 13}, {"unit", 14}, {NULL, 15},
+};
+#define MF_NULL 0xFFFFFFFFu                     /* model_ud.len of a NULL column */
+
 /* The userdata of a model object; user value 1 is its data table, user value 2 the levels
  * that order its history: a levels table, a province code (looked up when history is first
- * read), or nil. */
+ * read), or nil. A model made from a row keeps the row's values after the struct until each
+ * field is first read (then it is in the data table); a fixture model (dvk test) has its
+ * data table whole and keeps nothing. */
 typedef struct model_ud {
     long long id;                       /* models.id; 0 for fixture models */
     int year;                           /* history before (year, level) */
     char level[DVK_SCRIPT_ID_MAX + 1];
+    unsigned pending;                   /* bit f: field f (MF_*) not yet in the data table */
+    int own_year, synthetic;            /* the row's year and synthetic */
+    int nmetrics;                       /* members of the metrics text (checked: an object) */
+    unsigned off[MF_KEPT], len[MF_KEPT];  /* of each kept text in text[]; len MF_NULL: NULL */
+    char text[];                        /* the kept texts, each NUL-terminated */
 } model_ud;
 
 /* Fields a model may lack (nil) without it being a typo. */
@@ -469,6 +516,84 @@ static void load_lazy(lua_State *L, int mi, const model_ud *mu, int d, const cha
     lua_setfield(L, d, k);
 }
 
+static void trace_metrics(lua_State *L);
+
+/* The message of a metrics text that is not a flat JSON object, its start quoted. */
+static int metrics_error(lua_State *L, const char *code, const char *text, size_t len)
+{
+    int cut = (int)dvk_text_prefix(text, len, 60, 0);       /* whole characters */
+    char msg[256];              /* lua_pushfstring has no precision: cut the text here */
+    snprintf(msg, sizeof msg, "model %s: metrics are not a flat JSON object (%.*s)",
+             code ? code : "?", cut, text);
+    return luaL_error(L, "%s", msg);
+}
+
+/* The kept text f of mu (NULL for a NULL column). */
+static const char *kept(const model_ud *mu, int f)
+{
+    return mu->len[f] == MF_NULL ? NULL : mu->text + mu->off[f];
+}
+
+/* Push the value of row field f of model mu (nil for a NULL column). */
+static void push_row_field(lua_State *L, model_ud *mu, int f)
+{
+    const char *t = kept(mu, f);
+    switch (f) {
+    case MF_ID:
+        lua_pushinteger(L, mu->id);
+        break;
+    case MF_YEAR:
+        lua_pushinteger(L, mu->own_year);
+        break;
+    case MF_SYNTHETIC:
+        lua_pushboolean(L, mu->synthetic);
+        break;
+    case MF_METRICS:
+        lua_createtable(L, 0, mu->nmetrics);                /* data */
+        if (metrics_read(L, t ? t : "", t ? mu->len[f] : 0) < 0)   /* checked when made */
+            metrics_error(L, kept(mu, MF_CODE), t ? t : "", t ? mu->len[f] : 0);
+        trace_metrics(L);                                   /* dvk check: reads of absent ones */
+        dvk_sandbox_push_view(L, -1);                       /* data view */
+        lua_remove(L, -2);                                  /* view */
+        break;
+    case MF_UNIT: {
+        const char *province = kept(mu, MF_PROVINCE);
+        script_push_unit(L, script_units(L, province ? province : ""), t ? t : "");
+        break;
+    }
+    default:
+        if (t)
+            lua_pushlstring(L, t, mu->len[f]);
+        else
+            lua_pushnil(L);
+    }
+}
+
+/* Push row field f of the model at mi, moving it into its data table (at d) when it was
+ * still kept as read. */
+static void load_field(lua_State *L, int mi, int d, int f)
+{
+    model_ud *mu = lua_touserdata(L, mi);
+    if (!(mu->pending & (1u << f))) {
+        lua_getfield(L, d, ROW_FIELDS[f].key);
+        return;
+    }
+    d = lua_absindex(L, d);
+    push_row_field(L, mu, f);                               /* v */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, d, ROW_FIELDS[f].key);                  /* v (d has no metatable) */
+    mu->pending &= ~(1u << f);
+}
+
+/* The row field named k (MF_*), or -1. */
+static int row_field(const char *k)
+{
+    for (int f = 0; f < MF_N; f++)
+        if (strcmp(k, ROW_FIELDS[f].key) == 0)
+            return f;
+    return -1;
+}
+
 static int model_index(lua_State *L)
 {
     model_ud *mu = lua_touserdata(L, 1);
@@ -478,6 +603,11 @@ static int model_index(lua_State *L)
         return 1;
     lua_pop(L, 1);
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    int f = k && mu->pending ? row_field(k) : -1;
+    if (f >= 0) {
+        load_field(L, 1, 3, f);
+        return 1;
+    }
     if (k && (strcmp(k, "appraisal") == 0 || strcmp(k, "appraisals") == 0 ||
               strcmp(k, "history") == 0)) {
         load_lazy(L, 1, mu, 3, k);
@@ -487,7 +617,7 @@ static int model_index(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    lua_getfield(L, 3, "code");
+    load_field(L, 1, 3, MF_CODE);
     return luaL_error(L, "model %s has no field '%s' (see docs/lua-api.md: the model object)",
                       lua_tostring(L, -1) ? lua_tostring(L, -1) : "?",
                       k ? k : luaL_typename(L, 2));
@@ -503,6 +633,12 @@ static int model_pairs(lua_State *L)
 {
     model_ud *mu = lua_touserdata(L, 1);
     lua_getiuservalue(L, 1, 1);                             /* m d */
+    for (int f = 0; f < MF_N; f++) {
+        if (mu->pending & (1u << f)) {
+            load_field(L, 1, 2, f);
+            lua_pop(L, 1);
+        }
+    }
     static const char *const lazy[] = {"appraisal", "appraisals", "history", NULL};
     for (int i = 0; lazy[i]; i++) {
         if (lua_getfield(L, 2, lazy[i]) == LUA_TNIL)
@@ -517,8 +653,8 @@ static int model_pairs(lua_State *L)
 
 static int model_tostring(lua_State *L)
 {
-    lua_getiuservalue(L, 1, 1);
-    lua_getfield(L, -1, "code");
+    lua_getiuservalue(L, 1, 1);                             /* m d */
+    load_field(L, 1, 2, MF_CODE);                           /* m d code */
     lua_pushfstring(L, "model %s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
     return 1;
 }
@@ -545,17 +681,30 @@ static void push_model_mt(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &REG_MODEL_MT);
 }
 
-void script_wrap_model(lua_State *L, long long id, int year, const char *level)
+/* Make the model object of the levels and data table on top (lv d, replaced by it), with
+ * extra bytes after its struct for the kept texts; the struct is zeroed but for id, year and
+ * level. */
+static model_ud *wrap_model(lua_State *L, long long id, int year, const char *level,
+                            size_t extra)
 {
-    model_ud *mu = lua_newuserdatauv(L, sizeof *mu, 2);     /* lv d m */
+    model_ud *mu = lua_newuserdatauv(L, sizeof *mu + extra, 2);   /* lv d m */
+    memset(mu, 0, sizeof *mu);
     mu->id = id;
     mu->year = year;
-    snprintf(mu->level, sizeof mu->level, "%s", level ? level : "");
+    size_t n = level ? strnlen(level, sizeof mu->level - 1) : 0;
+    memcpy(mu->level, level ? level : "", n);               /* cut as snprintf would */
+    mu->level[n] = '\0';
     lua_insert(L, -3);                                      /* m lv d */
     lua_setiuservalue(L, -3, 1);                            /* m lv */
     lua_setiuservalue(L, -2, 2);                            /* m */
     push_model_mt(L);
     lua_setmetatable(L, -2);
+    return mu;
+}
+
+void script_wrap_model(lua_State *L, long long id, int year, const char *level)
+{
+    wrap_model(L, id, year, level, 0);
 }
 
 /* ------------------------------------------------------------------ tracing metrics */
@@ -637,18 +786,32 @@ int dvk_script_traced_metrics(lua_State *L, void (*each)(void *ud, const char *n
  * 2 name, 3 kind, 4 category, 5 field, 6 level, 7 year, 8 registration, 9 started_on,
  * 10 address, 11 description, 12 synthetic, 13 metrics, 14 unit, 15 province) and push it,
  * history relative to (year, level) (0/NULL: the model's own) ordered by the levels of
- * levels_of (NULL: the model's province). Raises on errors. */
+ * levels_of (NULL: the model's province). The row's values are kept as read (ROW_FIELDS);
+ * its metrics text is checked now. Raises on errors. */
 static void push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char *level,
                            const char *levels_of)
 {
-    static const struct { int col; const char *key; } text_cols[] = {
-        {1, "code"}, {2, "name"}, {3, "kind"}, {4, "category"}, {5, "field"}, {6, "level"},
-        {8, "registration"}, {9, "started_on"}, {10, "address"}, {11, "description"},
-    };
     luaL_checkstack(L, 8, "model");
-    const char *province = (const char *)sqlite3_column_text(st, 15);
+    /* the texts (reading a column as text can convert it: each column once, as text) */
+    const char *t[MF_KEPT];
+    size_t n[MF_KEPT], extra = 0;
+    for (int f = 0; f < MF_KEPT; f++) {
+        if (f == MF_ID || f == MF_YEAR || f == MF_SYNTHETIC) {
+            t[f] = NULL;
+            n[f] = 0;
+            continue;
+        }
+        t[f] = (const char *)sqlite3_column_text(st, ROW_FIELDS[f].col);
+        n[f] = t[f] ? (size_t)sqlite3_column_bytes(st, ROW_FIELDS[f].col) : 0;
+        extra += t[f] ? n[f] + 1 : 0;
+    }
+    int nmetrics = metrics_read(NULL, t[MF_METRICS] ? t[MF_METRICS] : "", n[MF_METRICS]);
+    if (nmetrics < 0)
+        metrics_error(L, t[MF_CODE], t[MF_METRICS] ? t[MF_METRICS] : "", n[MF_METRICS]);
+    if (extra > (size_t)0x7FFFFFFF)
+        luaL_error(L, "model %s: too long", t[MF_CODE] ? t[MF_CODE] : "?");
     if (!levels_of)
-        levels_of = province;
+        levels_of = t[MF_PROVINCE];
     /* the levels when this state knows them, else the code to find them by when needed */
     if (!script_push_levels(L, levels_of, 0)) {             /* lv */
         lua_pop(L, 1);
@@ -657,39 +820,25 @@ static void push_model_row(lua_State *L, sqlite3_stmt *st, int year, const char 
         else
             lua_pushnil(L);
     }
-    lua_createtable(L, 0, 18);                              /* lv d */
-    lua_pushinteger(L, sqlite3_column_int64(st, 0));
-    lua_setfield(L, -2, "id");
-    for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) {
-        script_push_text_col(L, st, text_cols[i].col);
-        lua_setfield(L, -2, text_cols[i].key);
+    lua_createtable(L, 0, 6);                               /* lv d */
+    long long id = sqlite3_column_int64(st, 0);
+    int own_year = sqlite3_column_int(st, 7);
+    model_ud *mu = wrap_model(L, id, year ? year : own_year, level ? level : t[MF_LEVEL],
+                              extra);                       /* m */
+    mu->own_year = own_year;
+    mu->synthetic = sqlite3_column_int(st, 12) != 0;
+    mu->nmetrics = nmetrics;
+    size_t off = 0;
+    for (int f = 0; f < MF_KEPT; f++) {
+        mu->off[f] = (unsigned)off;
+        mu->len[f] = t[f] ? (unsigned)n[f] : MF_NULL;
+        if (t[f]) {
+            memcpy(mu->text + off, t[f], n[f]);
+            mu->text[off + n[f]] = '\0';
+            off += n[f] + 1;
+        }
     }
-    int myear = sqlite3_column_int(st, 7);
-    lua_pushinteger(L, myear);
-    lua_setfield(L, -2, "year");
-    lua_pushboolean(L, sqlite3_column_int(st, 12));
-    lua_setfield(L, -2, "synthetic");
-    const char *mt = (const char *)sqlite3_column_text(st, 13);
-    if (push_metrics(L, mt ? mt : "", mt ? (size_t)sqlite3_column_bytes(st, 13) : 0) != 0) {
-        const char *code = (const char *)sqlite3_column_text(st, 1);
-        size_t len = mt ? (size_t)sqlite3_column_bytes(st, 13) : 0;
-        int cut = (int)dvk_text_prefix(mt ? mt : "", len, 60, 0);  /* whole characters */
-        char msg[256];          /* lua_pushfstring has no precision: cut the text here */
-        snprintf(msg, sizeof msg, "model %s: metrics are not a flat JSON object (%.*s)",
-                 code ? code : "?", cut, mt ? mt : "");
-        luaL_error(L, "%s", msg);
-    }
-    trace_metrics(L);                                       /* dvk check: reads of absent ones */
-    dvk_sandbox_push_view(L, -1);                           /* lv d metrics view */
-    lua_setfield(L, -3, "metrics");
-    lua_pop(L, 1);                                          /* lv d */
-    const char *unit = (const char *)sqlite3_column_text(st, 14);
-    script_push_unit(L, script_units(L, province ? province : ""), unit ? unit : "");
-    lua_setfield(L, -2, "unit");
-    /* column 6 again: the text pointers above may have been invalidated by conversions */
-    const char *mlevel = (const char *)sqlite3_column_text(st, 6);
-    script_wrap_model(L, sqlite3_column_int64(st, 0), year ? year : myear,
-                      level ? level : mlevel);
+    mu->pending = (1u << MF_N) - 1;
 }
 
 typedef struct model_args {
