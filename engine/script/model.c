@@ -589,7 +589,7 @@ static void load_field(lua_State *L, int mi, int d, int f)
 static int row_field(const char *k)
 {
     for (int f = 0; f < MF_N; f++)
-        if (strcmp(k, ROW_FIELDS[f].key) == 0)
+        if (k[0] == ROW_FIELDS[f].key[0] && strcmp(k, ROW_FIELDS[f].key) == 0)
             return f;
     return -1;
 }
