@@ -177,6 +177,22 @@ START_TEST(test_district_run)
 }
 END_TEST
 
+/* Each candidate's notes are its own: the notes' memory is reused from model to model
+ * (issue 15), so a model without a note, or with a shorter one, after one with a longer
+ * note keeps nothing of it; numbers print as tostring writes them. */
+START_TEST(test_notes_per_model)
+{
+    write_edited("return m.metrics.a or 0, 'a' end",
+                 "return m.metrics.a or 0, ({H1 = 'một ghi chú dài', H2 = 'ngắn', K1 = 7,"
+                 " K2 = 2.5})[m.code] end", NULL);
+    dvk_decide_summary sum;
+    decide("huyen", NULL, 0, &sum);
+    expect_text("SELECT group_concat(m.code || '=' || coalesce(s.note, '-'), ' ') FROM"
+                " result_scores s JOIN models m ON m.id = s.model WHERE s.criterion = 'a'"
+                " ORDER BY m.code", "H1=một ghi chú dài H2=ngắn H3=- K1=7 K2=2.5");
+}
+END_TEST
+
 /* A per-unit quota counts a district's communes with the district: a commune is not a
  * deciding unit of its own. */
 START_TEST(test_per_unit_counts_subtree)
@@ -1195,6 +1211,7 @@ Suite *decide_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_district_run);
+    tcase_add_test(tc, test_notes_per_model);
     tcase_add_test(tc, test_per_unit_counts_subtree);
     tcase_add_test(tc, test_rerun_identical);
     tcase_add_test(tc, test_dry_run_writes_nothing);

@@ -20,9 +20,11 @@ int dvk_eval_init(dvk_eval *ev, int ncriteria)
     memset(ev, 0, sizeof *ev);
     ev->points = calloc((size_t)ncriteria + 1, sizeof *ev->points);
     ev->notes = calloc((size_t)ncriteria + 1, sizeof *ev->notes);
-    if (!ev->points || !ev->notes) {
+    ev->note_bufs = calloc((size_t)ncriteria + 1, sizeof *ev->note_bufs);
+    if (!ev->points || !ev->notes || !ev->note_bufs) {
         free(ev->points);
         free(ev->notes);
+        free(ev->note_bufs);
         return DVK_ENOMEM;
     }
     return DVK_OK;
@@ -33,7 +35,6 @@ void dvk_eval_reset(dvk_eval *ev, int ncriteria)
     free(ev->reason);
     ev->reason = NULL;
     for (int i = 0; i < ncriteria; i++) {
-        free(ev->notes[i]);
         ev->notes[i] = NULL;
         ev->points[i] = NAN;
     }
@@ -48,10 +49,14 @@ void dvk_eval_free(dvk_eval *ev, int ncriteria)
     if (!ev->points)
         return;
     dvk_eval_reset(ev, ncriteria);
+    for (int i = 0; i < ncriteria; i++)
+        dvk_buf_free(&ev->note_bufs[i]);
     free(ev->points);
     free(ev->notes);
+    free(ev->note_bufs);
     ev->points = NULL;
     ev->notes = NULL;
+    ev->note_bufs = NULL;
 }
 
 static double round2(double x) { return dvk_format_round(x, 2); }
@@ -89,30 +94,32 @@ static int call_fn(lua_State *L, int ref, int midx, int cidx, int nres, dvk_erro
     return dvk_sandbox_call(L, 2, nres, err);
 }
 
-/* The note at idx as a malloc'd string in *out (NULL: none), as tostring() would write it,
- * without lua_tostring converting a number in place (that allocates, and may raise outside
- * any protected call). Returns 0, or -1 when out of memory. */
-static int note_of(lua_State *L, int idx, char **out)
+/* The note at idx in b (reset first) and *out pointing to it (NULL: none), as tostring()
+ * would write it, without lua_tostring converting a number in place (that allocates, and
+ * may raise outside any protected call). Returns 0, or -1 when out of memory. */
+static int note_of(lua_State *L, int idx, dvk_buf *b, char **out)
 {
-    dvk_buf b = DVK_BUF_INIT;
     *out = NULL;
+    dvk_buf_reset(b);
     if (lua_isnoneornil(L, idx))
         return 0;
     if (lua_isinteger(L, idx)) {
-        dvk_buf_printf(&b, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+        dvk_buf_printf(b, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
     } else if (lua_type(L, idx) == LUA_TNUMBER) {
         /* Lua's own number format (what tostring writes), not dvk_format_plain: a note is
          * the script's value as the script would print it */
-        dvk_buf_printf(&b, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
-        const char *num = dvk_buf_str(&b);
-        if (!b.oom && num[strspn(num, "-0123456789")] == '\0')
-            dvk_buf_adds(&b, ".0");                         /* looks like an int: 1.0 */
+        dvk_buf_printf(b, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
+        const char *num = dvk_buf_str(b);
+        if (!b->oom && num[strspn(num, "-0123456789")] == '\0')
+            dvk_buf_adds(b, ".0");                          /* looks like an int: 1.0 */
     } else {
-        dvk_buf_adds(&b, lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx)
-                                                         : luaL_typename(L, idx));
+        dvk_buf_adds(b, lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx)
+                                                        : luaL_typename(L, idx));
     }
-    *out = dvk_buf_take(&b, NULL);
-    return *out ? 0 : -1;
+    if (b->oom || dvk_buf_reserve(b, 0) != 0)
+        return -1;
+    *out = b->p;
+    return 0;
 }
 
 typedef struct count_args {
@@ -156,7 +163,6 @@ static int too_few(const dvk_province *p, const dvk_criterion *c, const char *mc
         return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);
     for (int i = 0; i < p->ncriteria; i++) {
         ev->points[i] = NAN;
-        free(ev->notes[i]);
         ev->notes[i] = NULL;
     }
     ev->eligible = 0;
@@ -293,7 +299,7 @@ int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                                  "bytes long; a note may have at most %d", p->path, c->line, mc,
                                  c->id, n, DVK_SCRIPT_NOTE_MAX);
         }
-        int nrc = note_of(L, -1, &ev->notes[i]);
+        int nrc = note_of(L, -1, &ev->note_bufs[i], &ev->notes[i]);
         lua_settop(L, top);
         if (nrc != 0)
             return dvk_error_set(err, DVK_ENOMEM, "out of memory (model %s)", mc);

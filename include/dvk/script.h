@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <lua.h>
 #include "dvk/coverage.h"
+#include "dvk/buf.h"
 #include "dvk/error.h"
 #include "dvk/province.h"
 #include "dvk/store.h"
@@ -61,7 +62,10 @@ typedef struct dvk_eval {
     double total;         /* rounded half-up to 0.01 */
     int outcome;          /* index into p->outcomes */
     double *points;       /* ncriteria entries; NaN when the criterion does not apply */
-    char **notes;         /* ncriteria entries (malloc'd or NULL) */
+    char **notes;         /* ncriteria entries: the criterion's note, or NULL (each in
+                             note_bufs[i], reused from model to model: valid until the next
+                             dvk_script_eval or dvk_eval_reset) */
+    dvk_buf *note_bufs;   /* ncriteria entries */
 } dvk_eval;
 
 /* dvk check: with on, model objects built from now on in L count the metrics a script
@@ -83,7 +87,7 @@ int dvk_script_applies(lua_State *L, const dvk_province *p, int ci, int midx, in
 int dvk_script_eval(lua_State *L, const dvk_province *p, int midx, int cidx,
                     const char *model_code, dvk_eval *ev, dvk_error *err);
 int dvk_eval_init(dvk_eval *ev, int ncriteria);
-void dvk_eval_reset(dvk_eval *ev, int ncriteria);   /* free notes/reason, keep arrays */
+void dvk_eval_reset(dvk_eval *ev, int ncriteria);   /* no notes, no reason; keeps memory */
 void dvk_eval_free(dvk_eval *ev, int ncriteria);
 
 /* Script tests (`dvk test`): run each file (paths as given; none: every
