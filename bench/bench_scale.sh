@@ -60,6 +60,35 @@ measure import "$DVK" --quiet --db dvk.db --scripts scripts import models models
 cols=$(head -1 models.csv | tr -d '\r' | sed 's/,/ TEXT, /g; s/$/ TEXT/')
 sqlite3 plain.db "CREATE TABLE models($cols)"
 measure sqlite_import sqlite3 plain.db ".import --csv --skip 1 models.csv models"
+# limit_import: SQLite alone doing the database work of dvk's import, from the rows already
+# parsed into plain.db (no CSV read, no value checked, no NFC): into a new dvk database
+# (dvk init, the units imported), dvk's models table with its UNIQUE code, unit foreign
+# key and CHECKs, the four indexes set aside and rebuilt as dvk does, one transaction, WAL,
+# synchronous=FULL, the checkpoint; name_key as lower(name), the metrics JSON by string
+# concatenation. A lower bound of what any import into dvk's schema costs.
+"$DVK" --quiet --db limit_import.db --scripts scripts init >/dev/null
+"$DVK" --quiet --db limit_import.db --scripts scripts import units units.csv
+known=" code name unit kind category field level year registration started_on address description synthetic "
+metrics=""
+for c in $(head -1 models.csv | tr -d '\r' | tr ',' ' '); do
+  case $known in *" $c "*) ;; *)
+    metrics="$metrics${metrics:+ || ','} || '\"$c\":' || coalesce(nullif($c, ''), 'null')" ;; esac
+done
+indexes=$(sqlite3 limit_import.db "SELECT group_concat(sql, '; ') FROM sqlite_master
+  WHERE type = 'index' AND tbl_name = 'models' AND sql IS NOT NULL")
+drops=$(sqlite3 limit_import.db "SELECT group_concat('DROP INDEX ' || name, '; ') FROM sqlite_master
+  WHERE type = 'index' AND tbl_name = 'models' AND sql IS NOT NULL")
+measure limit_import sqlite3 limit_import.db "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;
+  ATTACH 'plain.db' AS p; BEGIN IMMEDIATE; $drops;
+  INSERT INTO models(code, name, name_key, unit, province, kind, category, field, level, year,
+    registration, started_on, address, description, metrics, synthetic)
+  SELECT code, name, lower(name), unit, 'gia-lap', kind, category, field, level,
+    CAST(year AS INTEGER), registration, nullif(started_on, ''), nullif(address, ''),
+    nullif(description, ''), '{' ${metrics:-|| ''} || '}', CAST(synthetic AS INTEGER) FROM p.models;
+  $indexes; COMMIT; PRAGMA wal_checkpoint(TRUNCATE);"
+[ "$(sqlite3 limit_import.db 'SELECT count(*) FROM models')" = "$(sqlite3 plain.db 'SELECT count(*) FROM models')" ] ||
+  { echo "bench_scale: limit_import stored another number of rows" >&2; exit 1; }
+rm -f limit_import.db limit_import.db-wal limit_import.db-shm
 # The same file into a table with dvk's keys and indexes, in WAL with synchronous=FULL:
 # the baseline for equal database work.
 sqlite3 indexed.db "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;

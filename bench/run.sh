@@ -56,6 +56,7 @@ awk '
     row("dvk import models (XLSX)", "import_xlsx")
     row("sqlite3 .import (plain table)", "sqlite_import")
     row("sqlite3 .import (same keys, indexes, WAL)", "sqlite_import_idx")
+    row("limit: SQLite alone, the import DB work", "limit_import")
     row("dvk decide (bench province)", "decide")
     row("pure SQL (sqlite3, decide.sql)", "sql_decide")
     row("Python (decide.py)", "py_decide")
@@ -78,6 +79,7 @@ awk '
     goal("decide >= 5x faster than Python", rp, rp >= 5)
     lim = g("limit_write_cpu", n) + g("limit_eval_cpu", n)
     if (lim > 0) printf "- decide against its limits (SQLite writing the same rows + plain Lua evaluating): %.2fx\n", g("decide_cpu", n) / lim
+    if (g("limit_import_cpu", n) > 0) printf "- import'"'"'s database work done by SQLite alone (from the parsed rows, no CSV read or checked): %.2fx sqlite3 .import into a plain table\n", g("limit_import_cpu", n) / g("sqlite_import_cpu", n)
     printf "- import peak memory <= 64 MiB: %s MiB: %s\n", mib(g("import_kb", n)), (g("import_kb", n) <= 65536) ? "met" : "MISSED"
     for (i = f; i >= 1; i--) if ((i, "import_xlsx_cpu") in v) {
       printf "- import from XLSX at %d models (the same rows): %.2fx the CSV import'"'"'s CPU, peak memory %s MiB\n",
